@@ -1,0 +1,188 @@
+package dev.vigil.core.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import dev.vigil.codecs.AlertEncoder;
+import dev.vigil.codecs.ConnectDecoder;
+import dev.vigil.codecs.ConnectedEncoder;
+import dev.vigil.codecs.DecisionEncoder;
+import dev.vigil.codecs.HeartbeatDecoder;
+import dev.vigil.codecs.MessageHeaderDecoder;
+import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.codecs.RejectEncoder;
+import dev.vigil.codecs.RejectReason;
+import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.ring.RuleAlerts;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Egress stage: runs only after both the journal and the rules stages have passed a sequence, then answers the
+ * sender (Connected, Decision or Reject) and publishes the event's alerts. Encodes into one reusable buffer.
+ */
+public final class EgressHandler implements EventHandler<RingEvent>
+{
+    private static final int REPLY_BUFFER_LENGTH = 256;
+
+    private final ReplySink sink;
+    private final EngineCounters counters;
+    private final NanoClock clock;
+    private final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(REPLY_BUFFER_LENGTH, 64));
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ConnectDecoder connectDecoder = new ConnectDecoder();
+    private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
+    private final DecisionEncoder decisionEncoder = new DecisionEncoder();
+    private final AlertEncoder alertEncoder = new AlertEncoder();
+    private final RejectEncoder rejectEncoder = new RejectEncoder();
+
+    /**
+     * @param sink     where replies go.
+     * @param counters where rejects and undelivered replies are counted.
+     * @param clock    stamps egress time into decisions.
+     */
+    public EgressHandler(final ReplySink sink, final EngineCounters counters, final NanoClock clock)
+    {
+        this.sink = sink;
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        switch (event.kind())
+        {
+            case EVENT:
+                if (event.templateId() != HeartbeatDecoder.TEMPLATE_ID)
+                {
+                    sendDecision(event);
+                    publishAlerts(event);
+                }
+                break;
+
+            case CONNECT:
+                onConnect(event);
+                break;
+
+            case DISCONNECT:
+                sink.closeSession(event.sessionId());
+                break;
+
+            case REJECTED:
+                sendReject(event);
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    private void onConnect(final RingEvent event)
+    {
+        connectDecoder.wrapAndApplyHeader(event.frame(), 0, headerDecoder);
+        final long clientId = connectDecoder.clientId();
+        final int responseStreamId = connectDecoder.responseStreamId();
+        final String responseChannel = connectDecoder.responseChannel();
+        if (sink.openSession(event.sessionId(), clientId, responseChannel, responseStreamId))
+        {
+            connectedEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .clientId(clientId)
+                .engineSeq(event.engineSeq());
+            send(event.sessionId(), MessageHeaderEncoder.ENCODED_LENGTH + connectedEncoder.encodedLength());
+        }
+        else
+        {
+            counters.repliesNotDelivered().incrementOrdered();
+        }
+    }
+
+    private void sendDecision(final RingEvent event)
+    {
+        decisionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .clientId(event.clientId())
+            .clientSeq(event.clientSeq())
+            .engineSeq(event.engineSeq())
+            .verdict(event.verdict())
+            .firedRules(event.firedRules())
+            .clientSendTimeNs(clientSendTimeNs(event))
+            .ingressTimeNs(event.receiveTimeNs())
+            .rulesDoneTimeNs(event.rulesDoneTimeNs())
+            .journalDoneTimeNs(event.journalDoneTimeNs())
+            .egressTimeNs(clock.nanoTime());
+        send(event.sessionId(), MessageHeaderEncoder.ENCODED_LENGTH + decisionEncoder.encodedLength());
+    }
+
+    private void publishAlerts(final RingEvent event)
+    {
+        final RuleAlerts alerts = event.alerts();
+        for (int i = 0, size = alerts.size(); i < size; i++)
+        {
+            alertEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .clientId(event.clientId())
+                .clientSeq(event.clientSeq())
+                .engineSeq(event.engineSeq())
+                .ruleId(alerts.ruleId(i))
+                .action(alerts.action(i))
+                .key(alerts.key(i))
+                .observed(alerts.observed(i))
+                .threshold(alerts.threshold(i))
+                .windowStartNs(alerts.windowStartNs(i))
+                .windowEndNs(alerts.windowEndNs(i))
+                .eventTimeNs(eventTimeNs(event));
+            if (sink.publishAlert(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + alertEncoder.encodedLength()) !=
+                ReplySink.SENT)
+            {
+                counters.repliesNotDelivered().incrementOrdered();
+            }
+        }
+    }
+
+    private void sendReject(final RingEvent event)
+    {
+        final RejectReason reason = event.rejectReason();
+        counters.rejects(reason).incrementOrdered();
+
+        int receivedSchemaId = 0;
+        int receivedVersion = 0;
+        if (event.frameLength() >= MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            headerDecoder.wrap(event.frame(), 0);
+            receivedSchemaId = headerDecoder.schemaId();
+            receivedVersion = headerDecoder.version();
+        }
+        rejectEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .clientId(event.clientId())
+            .clientSeq(event.clientSeq())
+            .engineSeq(event.engineSeq())
+            .reason(reason)
+            .receivedTemplateId(event.templateId())
+            .receivedSchemaId(receivedSchemaId)
+            .receivedVersion(receivedVersion)
+            .receivedLength(event.receivedLength());
+        final int result = sink.send(
+            event.sessionId(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + rejectEncoder.encodedLength());
+        if (result == ReplySink.FAILED)
+        {
+            counters.repliesNotDelivered().incrementOrdered();
+        }
+    }
+
+    private void send(final int sessionId, final int length)
+    {
+        if (sink.send(sessionId, buffer, 0, length) != ReplySink.SENT)
+        {
+            counters.repliesNotDelivered().incrementOrdered();
+        }
+    }
+
+    private static long clientSendTimeNs(final RingEvent event)
+    {
+        return event.frame().getLong(EventLayout.CLIENT_SEND_TIME_OFFSET, DecisionEncoder.BYTE_ORDER);
+    }
+
+    private static long eventTimeNs(final RingEvent event)
+    {
+        return event.frame().getLong(EventLayout.EVENT_TIME_OFFSET, DecisionEncoder.BYTE_ORDER);
+    }
+}

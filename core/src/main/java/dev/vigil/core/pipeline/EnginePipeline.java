@@ -1,0 +1,78 @@
+package dev.vigil.core.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import dev.vigil.core.ring.RingEvent;
+import org.agrona.concurrent.Agent;
+
+/**
+ * The processing graph over one ring of pre-allocated slots:
+ * <pre>
+ *   ingress ──► ring ──┬─► journal ─┐
+ *                      └─► rules  ──┴─► egress   (egress gated on both)
+ * </pre>
+ * Journal and rules read the same slots independently; egress handles a slot only once both have passed it, so
+ * no decision leaves before its input is journaled. The producer is gated on egress, so a slot is reused only
+ * after its reply is out. Stages are {@link Agent}s: the caller chooses how many threads run them.
+ */
+public final class EnginePipeline
+{
+    private final RingBuffer<RingEvent> ring;
+    private final StageAgent journalAgent;
+    private final StageAgent rulesAgent;
+    private final StageAgent egressAgent;
+
+    /**
+     * @param ringSize       slots in the ring, a power of two.
+     * @param maxFrameLength bytes each slot holds.
+     * @param journal        journal stage handler.
+     * @param rules          rules stage handler.
+     * @param egress         egress stage handler.
+     */
+    public EnginePipeline(
+        final int ringSize,
+        final int maxFrameLength,
+        final EventHandler<RingEvent> journal,
+        final EventHandler<RingEvent> rules,
+        final EventHandler<RingEvent> egress)
+    {
+        // Stages poll instead of waiting, so the producer's wait strategy is never used to block a consumer.
+        ring = RingBuffer.createSingleProducer(
+            () -> new RingEvent(maxFrameLength), ringSize, new YieldingWaitStrategy());
+
+        final EventPoller<RingEvent> journalPoller = ring.newPoller();
+        final EventPoller<RingEvent> rulesPoller = ring.newPoller();
+        final EventPoller<RingEvent> egressPoller =
+            ring.newPoller(journalPoller.getSequence(), rulesPoller.getSequence());
+        ring.addGatingSequences(egressPoller.getSequence());
+
+        journalAgent = new StageAgent("vigil-journal", journalPoller, journal);
+        rulesAgent = new StageAgent("vigil-rules", rulesPoller, rules);
+        egressAgent = new StageAgent("vigil-egress", egressPoller, egress);
+    }
+
+    /**
+     * @return the ring ingress publishes to.
+     */
+    public RingBuffer<RingEvent> ring()
+    {
+        return ring;
+    }
+
+    public Agent journalAgent()
+    {
+        return journalAgent;
+    }
+
+    public Agent rulesAgent()
+    {
+        return rulesAgent;
+    }
+
+    public Agent egressAgent()
+    {
+        return egressAgent;
+    }
+}

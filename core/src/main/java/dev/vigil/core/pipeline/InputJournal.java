@@ -1,0 +1,29 @@
+package dev.vigil.core.pipeline;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Where the journal stage writes accepted input frames, in engine-sequence order, before any decision about them
+ * may leave the engine.
+ */
+public interface InputJournal extends AutoCloseable
+{
+    /**
+     * Append one accepted frame.
+     *
+     * @param engineSeq     engine sequence of the frame.
+     * @param receiveTimeNs when ingress took it.
+     * @param buffer        holding the frame.
+     * @param offset        of the frame.
+     * @param length        of the frame.
+     */
+    void append(long engineSeq, long receiveTimeNs, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Called after the last frame of a batch: the place to make appended frames durable as configured.
+     */
+    void endOfBatch();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,56 @@
+package dev.vigil.core.pipeline;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Where egress sends encoded replies: one session per connected client, plus one alert stream. The engine
+ * implements it over Aeron publications; offline runs implement it over files.
+ */
+public interface ReplySink
+{
+    /** The reply was handed to the transport. */
+    int SENT = 0;
+    /** No session is open for that transport session id: nowhere to reply. */
+    int NO_SESSION = 1;
+    /** The session exists but the reply could not be delivered (back-pressure past the retry budget, closed). */
+    int FAILED = 2;
+
+    /**
+     * Open the reply path for a client. Happens once per Connect, so it may allocate and block briefly.
+     *
+     * @param sessionId        transport session of the client's requests.
+     * @param clientId         the client's id.
+     * @param responseChannel  where the client listens.
+     * @param responseStreamId stream id on that channel.
+     * @return true when the session is open and replies can flow.
+     */
+    boolean openSession(int sessionId, long clientId, String responseChannel, int responseStreamId);
+
+    /**
+     * Release the reply path of a client.
+     *
+     * @param sessionId transport session of the client's requests.
+     */
+    void closeSession(int sessionId);
+
+    /**
+     * Send one encoded reply to a client.
+     *
+     * @param sessionId transport session of the client's requests.
+     * @param buffer    holding the encoded reply.
+     * @param offset    of the reply.
+     * @param length    of the reply.
+     * @return {@link #SENT}, {@link #NO_SESSION} or {@link #FAILED}.
+     */
+    int send(int sessionId, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Publish one encoded alert to whoever subscribes to alerts.
+     *
+     * @param buffer holding the encoded alert.
+     * @param offset of the alert.
+     * @param length of the alert.
+     * @return {@link #SENT} or {@link #FAILED} (including nobody subscribed).
+     */
+    int publishAlert(DirectBuffer buffer, int offset, int length);
+}

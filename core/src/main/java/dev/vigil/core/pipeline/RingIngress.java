@@ -1,0 +1,242 @@
+package dev.vigil.core.pipeline;
+
+import com.lmax.disruptor.RingBuffer;
+import dev.vigil.codecs.ConnectDecoder;
+import dev.vigil.codecs.DisconnectDecoder;
+import dev.vigil.codecs.InboundFrameValidator;
+import dev.vigil.codecs.MessageHeaderDecoder;
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.RejectReason;
+import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.core.ring.FrameKind;
+import dev.vigil.core.ring.RingEvent;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Front of the pipeline, independent of any transport: validates each inbound frame, checks it against the sender's
+ * session, assigns accepted events their engine sequence, and copies the frame into the next ring slot.
+ * <p>
+ * Every frame takes exactly one slot, refused ones included, so that egress can answer them in order. Callers must
+ * not offer more frames than {@link #remainingCapacity()} allows: that is how back-pressure reaches the transport
+ * (stop polling) instead of frames being dropped. Single-threaded: owned by the ingress thread.
+ */
+public final class RingIngress
+{
+    private static final long NO_CLIENT = 0;
+
+    private final RingBuffer<RingEvent> ring;
+    private final InboundFrameValidator validator;
+    private final NanoClock clock;
+    private final EngineCounters counters;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final TransactionDecoder transaction = new TransactionDecoder();
+    private final OrderDecoder order = new OrderDecoder();
+    private final Long2LongHashMap clientIdBySession = new Long2LongHashMap(NO_CLIENT);
+    private final UnsafeBuffer emptyFrame = new UnsafeBuffer(new byte[0]);
+    private long lastEngineSeq;
+
+    /**
+     * @param ring          the ring to publish to.
+     * @param clock         stamps receive times.
+     * @param counters      where frames and rejects are counted.
+     * @param lastEngineSeq engine sequence of the last event accepted before this start, 0 on a fresh engine.
+     */
+    public RingIngress(
+        final RingBuffer<RingEvent> ring,
+        final NanoClock clock,
+        final EngineCounters counters,
+        final long lastEngineSeq)
+    {
+        this.ring = ring;
+        this.clock = clock;
+        this.counters = counters;
+        this.lastEngineSeq = lastEngineSeq;
+        this.validator = new InboundFrameValidator(ring.get(0).maxFrameLength());
+    }
+
+    /**
+     * @return how many frames may be offered now without waiting for the ring to drain.
+     */
+    public int remainingCapacity()
+    {
+        return (int)Math.min(Integer.MAX_VALUE, ring.remainingCapacity());
+    }
+
+    /**
+     * Take one complete inbound frame.
+     *
+     * @param buffer    holding the frame.
+     * @param offset    of the frame.
+     * @param length    of the frame.
+     * @param sessionId transport session the frame arrived on; replies go back to it.
+     */
+    public void onFrame(final DirectBuffer buffer, final int offset, final int length, final int sessionId)
+    {
+        counters.framesReceived().incrementOrdered();
+        final long receiveTimeNs = clock.nanoTime();
+
+        RejectReason reason = validator.validate(buffer, offset, length);
+        FrameKind kind = FrameKind.REJECTED;
+        int templateId = 0;
+        if (length >= InboundFrameValidator.HEADER_LENGTH)
+        {
+            header.wrap(buffer, offset);
+            templateId = header.templateId();
+        }
+        final long clientId = InboundFrameValidator.clientId(buffer, offset, length);
+        final long clientSeq = InboundFrameValidator.isEventTemplate(templateId) ?
+            InboundFrameValidator.clientSeq(buffer, offset, length) : 0;
+
+        if (reason == null)
+        {
+            kind = kindOf(templateId);
+            reason = checkSession(kind, sessionId, clientId);
+            if (reason == null && kind == FrameKind.EVENT && !hasValidFields(buffer, offset, templateId))
+            {
+                reason = RejectReason.INVALID_FIELD;
+            }
+        }
+
+        final long engineSeq;
+        if (reason == null && kind == FrameKind.EVENT)
+        {
+            engineSeq = ++lastEngineSeq;
+        }
+        else
+        {
+            engineSeq = 0;
+        }
+
+        final long sequence = ring.next();
+        try
+        {
+            final RingEvent event = ring.get(sequence);
+            final int copyLength = reason == RejectReason.FRAME_TOO_LARGE ? 0 : length;
+            event.resetForFrame(kind, buffer, offset, copyLength, sessionId, engineSeq, receiveTimeNs);
+            event.identify(templateId, clientId, clientSeq);
+            if (reason != null)
+            {
+                event.reject(reason, length);
+            }
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+    }
+
+    /**
+     * The transport lost a sender (its publication went away): forget its session and let egress release what it
+     * held for it. Takes one ring slot when the session was known.
+     *
+     * @param sessionId the transport session that closed.
+     */
+    public void onSessionClosed(final int sessionId)
+    {
+        final long clientId = clientIdBySession.remove(sessionId);
+        if (clientId != NO_CLIENT)
+        {
+            publishDisconnect(sessionId, clientId);
+        }
+    }
+
+    /**
+     * @return engine sequence of the last accepted event.
+     */
+    public long lastEngineSeq()
+    {
+        return lastEngineSeq;
+    }
+
+    /**
+     * @return sessions currently connected.
+     */
+    public int sessionCount()
+    {
+        return clientIdBySession.size();
+    }
+
+    private RejectReason checkSession(final FrameKind kind, final int sessionId, final long clientId)
+    {
+        final long knownClientId = clientIdBySession.get(sessionId);
+        switch (kind)
+        {
+            case CONNECT:
+                if (clientId == NO_CLIENT)
+                {
+                    return RejectReason.INVALID_FIELD;
+                }
+                if (knownClientId != NO_CLIENT && knownClientId != clientId)
+                {
+                    return RejectReason.CLIENT_ID_MISMATCH;
+                }
+                clientIdBySession.put(sessionId, clientId);
+                return null;
+
+            case DISCONNECT:
+            case EVENT:
+                if (knownClientId == NO_CLIENT)
+                {
+                    return RejectReason.NOT_CONNECTED;
+                }
+                if (knownClientId != clientId)
+                {
+                    return RejectReason.CLIENT_ID_MISMATCH;
+                }
+                if (kind == FrameKind.DISCONNECT)
+                {
+                    clientIdBySession.remove(sessionId);
+                }
+                return null;
+
+            default:
+                return null;
+        }
+    }
+
+    private boolean hasValidFields(final DirectBuffer buffer, final int offset, final int templateId)
+    {
+        switch (templateId)
+        {
+            case TransactionDecoder.TEMPLATE_ID:
+                transaction.wrapAndApplyHeader(buffer, offset, header);
+                return EventFieldValidator.isValid(transaction);
+            case OrderDecoder.TEMPLATE_ID:
+                order.wrapAndApplyHeader(buffer, offset, header);
+                return EventFieldValidator.isValid(order);
+            default:
+                return true;
+        }
+    }
+
+    private void publishDisconnect(final int sessionId, final long clientId)
+    {
+        final long sequence = ring.next();
+        try
+        {
+            final RingEvent event = ring.get(sequence);
+            event.resetForFrame(FrameKind.DISCONNECT, emptyFrame, 0, 0, sessionId, 0, clock.nanoTime());
+            event.identify(DisconnectDecoder.TEMPLATE_ID, clientId, 0);
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+    }
+
+    private static FrameKind kindOf(final int templateId)
+    {
+        switch (templateId)
+        {
+            case ConnectDecoder.TEMPLATE_ID:
+                return FrameKind.CONNECT;
+            case DisconnectDecoder.TEMPLATE_ID:
+                return FrameKind.DISCONNECT;
+            default:
+                return FrameKind.EVENT;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package dev.vigil.core.ring;
+
+import dev.vigil.codecs.RejectReason;
+import dev.vigil.codecs.Verdict;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One pre-allocated ring slot: a copy of the inbound frame plus what each stage learns about it.
+ * <p>
+ * Ingress writes the frame and its metadata ({@link #resetForFrame}); the rules stage writes the outcome; the
+ * journal stage stamps when the frame was journaled; egress reads everything. Each field has exactly one writing
+ * stage, and the ring's sequences order the writes before the reads, so no field needs to be volatile.
+ */
+public final class RingEvent
+{
+    /** Alerts kept per event; the fired-rules bitmap still names every rule that fired beyond this many. */
+    public static final int MAX_ALERTS_PER_EVENT = 16;
+
+    private final UnsafeBuffer frame;
+    private final RuleAlerts alerts = new RuleAlerts(MAX_ALERTS_PER_EVENT);
+
+    private FrameKind kind = FrameKind.EVENT;
+    private int frameLength;
+    private int sessionId;
+    private int templateId;
+    private long engineSeq;
+    private long receiveTimeNs;
+    private long clientId;
+    private long clientSeq;
+
+    private RejectReason rejectReason;
+    private int receivedLength;
+    private Verdict verdict = Verdict.APPROVE;
+    private long firedRules;
+    private long rulesDoneTimeNs;
+    private long journalDoneTimeNs;
+
+    /**
+     * @param maxFrameLength capacity of the slot's frame buffer.
+     */
+    public RingEvent(final int maxFrameLength)
+    {
+        frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxFrameLength, 64));
+    }
+
+    /**
+     * Copy a frame into the slot and clear every result of the previous use of the slot.
+     *
+     * @param kind          what the frame is.
+     * @param source        buffer holding the frame.
+     * @param offset        of the frame in source.
+     * @param length        of the frame; must not exceed {@link #maxFrameLength()}, excess is cut.
+     * @param sessionId     Aeron session of the publication the frame came from.
+     * @param engineSeq     engine sequence number assigned to the frame.
+     * @param receiveTimeNs when ingress took the frame.
+     */
+    public void resetForFrame(
+        final FrameKind kind,
+        final DirectBuffer source,
+        final int offset,
+        final int length,
+        final int sessionId,
+        final long engineSeq,
+        final long receiveTimeNs)
+    {
+        final int copyLength = Math.min(length, frame.capacity());
+        frame.putBytes(0, source, offset, copyLength);
+        this.kind = kind;
+        this.frameLength = copyLength;
+        this.sessionId = sessionId;
+        this.engineSeq = engineSeq;
+        this.receiveTimeNs = receiveTimeNs;
+        this.templateId = 0;
+        this.clientId = 0;
+        this.clientSeq = 0;
+        this.rejectReason = null;
+        this.receivedLength = length;
+        this.verdict = Verdict.APPROVE;
+        this.firedRules = 0;
+        this.rulesDoneTimeNs = 0;
+        this.journalDoneTimeNs = 0;
+        alerts.clear();
+    }
+
+    /**
+     * Identify the sender's message; set by ingress after validation.
+     *
+     * @param templateId SBE template of the frame, 0 when the header could not be read.
+     * @param clientId   client id from the frame, 0 when unknown.
+     * @param clientSeq  client sequence from the frame, 0 when unknown.
+     */
+    public void identify(final int templateId, final long clientId, final long clientSeq)
+    {
+        this.templateId = templateId;
+        this.clientId = clientId;
+        this.clientSeq = clientSeq;
+    }
+
+    /**
+     * Mark the frame refused; a rejected frame is neither journaled nor evaluated.
+     *
+     * @param reason         why.
+     * @param receivedLength length of the frame as received, which may exceed what the slot kept.
+     */
+    public void reject(final RejectReason reason, final int receivedLength)
+    {
+        this.kind = FrameKind.REJECTED;
+        this.rejectReason = reason;
+        this.receivedLength = receivedLength;
+    }
+
+    /**
+     * @return length of a rejected frame as received.
+     */
+    public int receivedLength()
+    {
+        return receivedLength;
+    }
+
+    public FrameKind kind()
+    {
+        return kind;
+    }
+
+    public MutableDirectBuffer frame()
+    {
+        return frame;
+    }
+
+    public int frameLength()
+    {
+        return frameLength;
+    }
+
+    public int maxFrameLength()
+    {
+        return frame.capacity();
+    }
+
+    public int sessionId()
+    {
+        return sessionId;
+    }
+
+    public int templateId()
+    {
+        return templateId;
+    }
+
+    public long engineSeq()
+    {
+        return engineSeq;
+    }
+
+    public long receiveTimeNs()
+    {
+        return receiveTimeNs;
+    }
+
+    public long clientId()
+    {
+        return clientId;
+    }
+
+    public long clientSeq()
+    {
+        return clientSeq;
+    }
+
+    /**
+     * @return why the frame was refused, or null when it was accepted.
+     */
+    public RejectReason rejectReason()
+    {
+        return rejectReason;
+    }
+
+    public Verdict verdict()
+    {
+        return verdict;
+    }
+
+    public long firedRules()
+    {
+        return firedRules;
+    }
+
+    public long rulesDoneTimeNs()
+    {
+        return rulesDoneTimeNs;
+    }
+
+    public long journalDoneTimeNs()
+    {
+        return journalDoneTimeNs;
+    }
+
+    public RuleAlerts alerts()
+    {
+        return alerts;
+    }
+
+    /**
+     * Record the outcome of the rules stage.
+     *
+     * @param verdict         combined verdict.
+     * @param firedRules      bitmap of the rule ids that fired.
+     * @param rulesDoneTimeNs when evaluation finished.
+     */
+    public void decide(final Verdict verdict, final long firedRules, final long rulesDoneTimeNs)
+    {
+        this.verdict = verdict;
+        this.firedRules = firedRules;
+        this.rulesDoneTimeNs = rulesDoneTimeNs;
+    }
+
+    /**
+     * @param journalDoneTimeNs when the journal stage finished with this frame.
+     */
+    public void journalDone(final long journalDoneTimeNs)
+    {
+        this.journalDoneTimeNs = journalDoneTimeNs;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.vigil.core.rules;
+
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.core.window.KeyedSlidingCounter;
+
+/**
+ * Pre-trade order-rate limit: fires when an account sends more than a number of orders within an event-time
+ * sliding window.
+ */
+public final class OrderRateRule implements OrderRule
+{
+    private final int id;
+    private final String name;
+    private final RuleAction action;
+    private final long maxOrders;
+    private final KeyedSlidingCounter counter;
+
+    /**
+     * @param id           rule id.
+     * @param name         rule name.
+     * @param action       what an order gets when the rule fires.
+     * @param maxOrders    most orders per account and window that pass.
+     * @param windowSizeNs window length.
+     * @param slideNs      granularity at which the window slides; divides windowSizeNs.
+     * @param maxKeys      most accounts tracked.
+     */
+    public OrderRateRule(
+        final int id,
+        final String name,
+        final RuleAction action,
+        final long maxOrders,
+        final long windowSizeNs,
+        final long slideNs,
+        final int maxKeys)
+    {
+        this.id = id;
+        this.name = name;
+        this.action = action;
+        this.maxOrders = maxOrders;
+        this.counter = new KeyedSlidingCounter(maxKeys, windowSizeNs, slideNs);
+    }
+
+    @Override
+    public int onOrder(final OrderDecoder order, final RuleHit hit)
+    {
+        return WindowCountCheck.check(counter, order.accountId(), order.eventTimeNs(), maxOrders, hit);
+    }
+
+    @Override
+    public int id()
+    {
+        return id;
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public RuleAction action()
+    {
+        return action;
+    }
+}

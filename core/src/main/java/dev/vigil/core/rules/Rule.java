@@ -1,0 +1,30 @@
+package dev.vigil.core.rules;
+
+/**
+ * A named check with an id and an action. Concrete rules implement {@link TransactionRule} and/or
+ * {@link OrderRule}.
+ * <p>
+ * Contract for every implementation: results depend only on the messages seen so far (event time from the
+ * message, never the wall clock); evaluation allocates nothing, takes no locks and throws nothing in normal
+ * operation; it runs on the single rules thread, so state needs no synchronisation.
+ */
+public interface Rule
+{
+    /** Rule ids are bit positions in a Decision's fired-rules bitmap. */
+    int MAX_RULE_ID = 63;
+
+    /**
+     * @return this rule's id, unique within a rule set, in {@code [0, MAX_RULE_ID]}.
+     */
+    int id();
+
+    /**
+     * @return a short name for reports and alerts, e.g. {@code "velocity-account-60s"}.
+     */
+    String name();
+
+    /**
+     * @return what a message gets when this rule fires.
+     */
+    RuleAction action();
+}

@@ -1,0 +1,84 @@
+package dev.vigil.core.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An immutable, validated set of rules, split by the message type each rule judges.
+ */
+public final class RuleSet
+{
+    private final Rule[] rulesById = new Rule[Rule.MAX_RULE_ID + 1];
+    private final TransactionRule[] transactionRules;
+    private final OrderRule[] orderRules;
+
+    /**
+     * @param rules the rules; ids must be unique and within {@code [0, Rule.MAX_RULE_ID]}.
+     * @throws IllegalArgumentException naming the offending rule when ids clash or are out of range.
+     */
+    public RuleSet(final List<? extends Rule> rules)
+    {
+        final List<TransactionRule> txnRules = new ArrayList<>();
+        final List<OrderRule> ordRules = new ArrayList<>();
+        for (final Rule rule : rules)
+        {
+            final int id = rule.id();
+            if (id < 0 || id > Rule.MAX_RULE_ID)
+            {
+                throw new IllegalArgumentException(
+                    "rule '" + rule.name() + "': id " + id + " outside [0, " + Rule.MAX_RULE_ID + "]");
+            }
+            if (rulesById[id] != null)
+            {
+                throw new IllegalArgumentException(
+                    "rule '" + rule.name() + "': id " + id + " already used by '" + rulesById[id].name() + "'");
+            }
+            rulesById[id] = rule;
+            if (rule instanceof TransactionRule)
+            {
+                txnRules.add((TransactionRule)rule);
+            }
+            if (rule instanceof OrderRule)
+            {
+                ordRules.add((OrderRule)rule);
+            }
+        }
+        transactionRules = txnRules.toArray(new TransactionRule[0]);
+        orderRules = ordRules.toArray(new OrderRule[0]);
+    }
+
+    TransactionRule[] transactionRules()
+    {
+        return transactionRules;
+    }
+
+    OrderRule[] orderRules()
+    {
+        return orderRules;
+    }
+
+    /**
+     * @param id a rule id.
+     * @return the rule with that id, or null.
+     */
+    public Rule ruleById(final int id)
+    {
+        return id >= 0 && id <= Rule.MAX_RULE_ID ? rulesById[id] : null;
+    }
+
+    /**
+     * @return every rule, ordered by id.
+     */
+    public List<Rule> rules()
+    {
+        final List<Rule> rules = new ArrayList<>();
+        for (final Rule rule : rulesById)
+        {
+            if (rule != null)
+            {
+                rules.add(rule);
+            }
+        }
+        return rules;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.vigil.core.window;
+
+import dev.vigil.core.state.LongKeyIndex;
+
+import java.util.Arrays;
+
+/**
+ * Counts events per key over an event-time sliding window built from panes.
+ * <p>
+ * Time is cut into panes of {@code slideNs}, aligned to epoch 0. The window of an event is the {@code windowSizeNs}
+ * long, half-open interval {@code [end - windowSizeNs, end)} whose last pane holds the event, with
+ * {@code end = (floor(t / slideNs) + 1) * slideNs}. Each key keeps one count per pane of a window in a ring indexed
+ * by pane number, so an event costs one hash lookup plus a pass over the window's panes, and nothing is allocated.
+ * <p>
+ * Events may arrive out of order: an event lands in its own pane as long as that pane is still inside the newest
+ * window seen for its key; an older event is outside anything this counter still remembers and counts nowhere.
+ */
+public final class KeyedSlidingCounter
+{
+    /** Returned by {@link #add(long, long)} when the key is new and the state is full. */
+    public static final long STATE_FULL = -1;
+
+    private static final long NO_PANE = Long.MIN_VALUE;
+
+    private final LongKeyIndex keyIndex;
+    private final long windowSizeNs;
+    private final long slideNs;
+    private final int panesPerWindow;
+    private final long[] paneNumbers;
+    private final int[] paneCounts;
+
+    /**
+     * @param maxKeys      most distinct keys to track.
+     * @param windowSizeNs window length; a whole multiple of slideNs.
+     * @param slideNs      pane length, the granularity at which the window slides.
+     */
+    public KeyedSlidingCounter(final int maxKeys, final long windowSizeNs, final long slideNs)
+    {
+        if (slideNs <= 0 || windowSizeNs <= 0 || windowSizeNs % slideNs != 0)
+        {
+            throw new IllegalArgumentException(
+                "windowSizeNs=" + windowSizeNs + " must be a positive multiple of slideNs=" + slideNs);
+        }
+        final long panes = windowSizeNs / slideNs;
+        if (panes > 1024)
+        {
+            throw new IllegalArgumentException("windowSizeNs/slideNs=" + panes + " must not exceed 1024 panes");
+        }
+        this.keyIndex = new LongKeyIndex(maxKeys);
+        this.windowSizeNs = windowSizeNs;
+        this.slideNs = slideNs;
+        this.panesPerWindow = (int)panes;
+        this.paneNumbers = new long[Math.multiplyExact(maxKeys, panesPerWindow)];
+        this.paneCounts = new int[paneNumbers.length];
+        Arrays.fill(paneNumbers, NO_PANE);
+    }
+
+    /**
+     * Count one event and return the count of its window, this event included.
+     *
+     * @param key         the key, e.g. an account id.
+     * @param eventTimeNs the event's time.
+     * @return events of this key in the event's window, or {@link #STATE_FULL}.
+     */
+    public long add(final long key, final long eventTimeNs)
+    {
+        final int slot = keyIndex.slotFor(key);
+        if (slot == LongKeyIndex.FULL)
+        {
+            return STATE_FULL;
+        }
+
+        final long pane = Math.floorDiv(eventTimeNs, slideNs);
+        final int base = slot * panesPerWindow;
+        final int index = base + (int)Math.floorMod(pane, (long)panesPerWindow);
+        final long current = paneNumbers[index];
+        if (current == pane)
+        {
+            paneCounts[index]++;
+        }
+        else if (current < pane)
+        {
+            paneNumbers[index] = pane;
+            paneCounts[index] = 1;
+        }
+
+        final long oldestPane = pane - panesPerWindow + 1;
+        long count = 0;
+        for (int i = base, end = base + panesPerWindow; i < end; i++)
+        {
+            final long p = paneNumbers[i];
+            if (p >= oldestPane && p <= pane)
+            {
+                count += paneCounts[i];
+            }
+        }
+        return count;
+    }
+
+    /**
+     * @param eventTimeNs an event time.
+     * @return inclusive start of the window holding that event.
+     */
+    public long windowStartNs(final long eventTimeNs)
+    {
+        return windowEndNs(eventTimeNs) - windowSizeNs;
+    }
+
+    /**
+     * @param eventTimeNs an event time.
+     * @return exclusive end of the window holding that event.
+     */
+    public long windowEndNs(final long eventTimeNs)
+    {
+        return (Math.floorDiv(eventTimeNs, slideNs) + 1) * slideNs;
+    }
+
+    /**
+     * @return distinct keys tracked.
+     */
+    public int keyCount()
+    {
+        return keyIndex.size();
+    }
+}
