@@ -1,0 +1,200 @@
+package dev.vigil.app.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One named configuration setting: its default, what values it allows, and what it is for.
+ */
+public final class Setting
+{
+    /** Kinds of value a setting holds. */
+    public enum Type
+    {
+        /** Free text. */
+        STRING,
+        /** An integer within [min, max]. */
+        INTEGER,
+        /** A power of two within [min, max]. */
+        POWER_OF_TWO,
+        /** true or false. */
+        BOOLEAN,
+        /** A duration with a unit, within [min, max] nanoseconds. */
+        DURATION,
+        /** One of a fixed list of words. */
+        CHOICE
+    }
+
+    private final String name;
+    private final Type type;
+    private final String defaultValue;
+    private final String description;
+    private final long min;
+    private final long max;
+    private final List<String> choices;
+
+    private Setting(
+        final String name,
+        final Type type,
+        final String defaultValue,
+        final String description,
+        final long min,
+        final long max,
+        final List<String> choices)
+    {
+        this.name = name;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.min = min;
+        this.max = max;
+        this.choices = choices;
+    }
+
+    static Setting string(final String name, final String defaultValue, final String description)
+    {
+        return new Setting(name, Type.STRING, defaultValue, description, 0, 0, List.of());
+    }
+
+    static Setting integer(
+        final String name, final long defaultValue, final long min, final long max, final String description)
+    {
+        return new Setting(name, Type.INTEGER, Long.toString(defaultValue), description, min, max, List.of());
+    }
+
+    static Setting powerOfTwo(
+        final String name, final long defaultValue, final long min, final long max, final String description)
+    {
+        return new Setting(name, Type.POWER_OF_TWO, Long.toString(defaultValue), description, min, max, List.of());
+    }
+
+    static Setting bool(final String name, final boolean defaultValue, final String description)
+    {
+        return new Setting(name, Type.BOOLEAN, Boolean.toString(defaultValue), description, 0, 0, List.of());
+    }
+
+    static Setting duration(
+        final String name, final String defaultValue, final String min, final String max, final String description)
+    {
+        return new Setting(
+            name, Type.DURATION, defaultValue, description, Durations.parseNs(min), Durations.parseNs(max), List.of());
+    }
+
+    static Setting choice(
+        final String name, final String defaultValue, final String description, final String... choices)
+    {
+        return new Setting(name, Type.CHOICE, defaultValue, description, 0, 0, Arrays.asList(choices));
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public Type type()
+    {
+        return type;
+    }
+
+    public String defaultValue()
+    {
+        return defaultValue;
+    }
+
+    public String description()
+    {
+        return description;
+    }
+
+    /**
+     * @return what values this setting allows, in words, for error messages and documentation.
+     */
+    public String allowed()
+    {
+        switch (type)
+        {
+            case INTEGER:
+                return "an integer in [" + min + ", " + max + "]";
+            case POWER_OF_TWO:
+                return "a power of two in [" + min + ", " + max + "]";
+            case BOOLEAN:
+                return "true or false";
+            case DURATION:
+                return "a duration in [" + Durations.format(min) + ", " + Durations.format(max) + "] like 10ms or 2s";
+            case CHOICE:
+                return "one of " + String.join(", ", choices);
+            default:
+                return "any text";
+        }
+    }
+
+    /**
+     * Check a value and bring it to its canonical form.
+     *
+     * @param value  as written.
+     * @param source where it was written, for the error message, e.g. {@code vigil.conf:12}.
+     * @return the canonical value.
+     * @throws ConfigException naming the setting, the value, the source and what is allowed.
+     */
+    String validate(final String value, final String source)
+    {
+        final String trimmed = value.trim();
+        try
+        {
+            switch (type)
+            {
+                case INTEGER:
+                case POWER_OF_TWO:
+                {
+                    final long parsed = Long.parseLong(trimmed.replace("_", ""));
+                    if (parsed < min || parsed > max || (type == Type.POWER_OF_TWO && Long.bitCount(parsed) != 1))
+                    {
+                        throw invalid(value, source);
+                    }
+                    return Long.toString(parsed);
+                }
+                case BOOLEAN:
+                    if (!"true".equals(trimmed) && !"false".equals(trimmed))
+                    {
+                        throw invalid(value, source);
+                    }
+                    return trimmed;
+                case DURATION:
+                {
+                    final long ns = Durations.parseNs(trimmed);
+                    if (ns < min || ns > max)
+                    {
+                        throw invalid(value, source);
+                    }
+                    return trimmed;
+                }
+                case CHOICE:
+                {
+                    final String lower = trimmed.toLowerCase(Locale.ROOT);
+                    if (!choices.contains(lower))
+                    {
+                        throw invalid(value, source);
+                    }
+                    return lower;
+                }
+                default:
+                    if (trimmed.isEmpty())
+                    {
+                        throw invalid(value, source);
+                    }
+                    return trimmed;
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw invalid(value, source);
+        }
+    }
+
+    private ConfigException invalid(final String value, final String source)
+    {
+        return new ConfigException(
+            source + ": setting '" + name + "' has value '" + value + "'; allowed: " + allowed());
+    }
+}

@@ -1,0 +1,196 @@
+package dev.vigil.app.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every setting the engine reads, with its default and what it allows. Defaults suit a 2-core machine.
+ */
+public final class Settings
+{
+    private static final List<Setting> REGISTRY = new ArrayList<>();
+
+    /** Threading profile. */
+    public static final Setting PROFILE = add(Setting.choice(
+        "profile", "shared",
+        "shared: the engine's stages on one thread and the media driver on another (2 cores); " +
+        "dedicated: one busy-spinning thread per stage and per driver role (needs 7+ dedicated cores)",
+        "shared", "dedicated"));
+
+    /** Where the journal, snapshots and state files live. */
+    public static final Setting DATA_DIR = add(Setting.string(
+        "data.dir", "vigil-data", "directory for journal, snapshots and state files"));
+
+    /** Whether to run a media driver in the engine's process. */
+    public static final Setting DRIVER_EMBEDDED = add(Setting.bool(
+        "driver.embedded", true, "run an Aeron media driver inside the engine (false: use one running at aeron.dir)"));
+
+    /** Aeron directory. */
+    public static final Setting AERON_DIR = add(Setting.string(
+        "aeron.dir", defaultAeronDir(), "Aeron directory of the media driver (shared memory: keep it on /dev/shm)"));
+
+    /** Channel the engine receives events on. */
+    public static final Setting INGRESS_CHANNEL = add(Setting.string(
+        "ingress.channel", "aeron:udp?endpoint=localhost:40123", "Aeron channel clients send to (loopback default)"));
+
+    /** Stream of the ingress channel. */
+    public static final Setting INGRESS_STREAM_ID = add(Setting.integer(
+        "ingress.stream.id", 1001, 1, Integer.MAX_VALUE, "stream id on the ingress channel"));
+
+    /** Most fragments taken from Aeron per duty cycle. */
+    public static final Setting INGRESS_FRAGMENT_LIMIT = add(Setting.integer(
+        "ingress.fragment.limit", 256, 1, 65536, "most fragments polled from Aeron per duty cycle"));
+
+    /** Channel alerts are published on. */
+    public static final Setting ALERTS_CHANNEL = add(Setting.string(
+        "alerts.channel", "aeron:udp?control=localhost:40124|control-mode=dynamic",
+        "Aeron channel alerts are published on; subscribers join its control address"));
+
+    /** Stream of the alert channel. */
+    public static final Setting ALERTS_STREAM_ID = add(Setting.integer(
+        "alerts.stream.id", 1003, 1, Integer.MAX_VALUE, "stream id on the alerts channel"));
+
+    /** Ring size. */
+    public static final Setting RING_SIZE = add(Setting.powerOfTwo(
+        "ring.size", 16384, 64, 1 << 22, "slots in the Disruptor ring"));
+
+    /** Longest inbound frame. */
+    public static final Setting FRAME_MAX_LENGTH = add(Setting.integer(
+        "frame.max.length", 512, 64, 65536, "longest inbound frame in bytes; longer frames are rejected"));
+
+    /** Idle strategy of the engine's threads. */
+    public static final Setting IDLE_STRATEGY = add(Setting.choice(
+        "idle.strategy", "profile",
+        "how idle engine threads wait: profile (yield for shared, busy for dedicated), yield, backoff, sleep, busy",
+        "profile", "yield", "backoff", "sleep", "busy"));
+
+    /** Retry budget for a back-pressured reply. */
+    public static final Setting EGRESS_RETRY_TIMEOUT = add(Setting.duration(
+        "egress.retry.timeout", "10ms", "0ns", "10s",
+        "how long egress retries a back-pressured reply before counting it undelivered"));
+
+    /** How long to wait for a new client's reply channel to connect. */
+    public static final Setting EGRESS_CONNECT_TIMEOUT = add(Setting.duration(
+        "egress.connect.timeout", "2s", "1ms", "60s", "how long to wait for a connecting client's reply channel"));
+
+    /** Keys tracked per keyed rule. */
+    public static final Setting RULES_MAX_KEYS = add(Setting.integer(
+        "rules.max.keys", 65536, 1, 1 << 24, "most distinct keys each keyed rule tracks"));
+
+    /** Verdict floor when a rule's state is full. */
+    public static final Setting RULES_STATE_FULL_VERDICT = add(Setting.choice(
+        "rules.state.full.verdict", "review",
+        "verdict floor for an event a keyed rule cannot judge because its state is full",
+        "approve", "review", "decline"));
+
+    /** Amount threshold rule. */
+    public static final Setting RULES_AMOUNT_MAX = add(Setting.integer(
+        "rules.amount.max", 1_000_000, 0, Long.MAX_VALUE, "largest single transaction amount, minor units"));
+
+    /** Action of the amount threshold rule. */
+    public static final Setting RULES_AMOUNT_ACTION = add(action("rules.amount.action", "decline"));
+
+    /** Velocity rule limit. */
+    public static final Setting RULES_VELOCITY_MAX_COUNT = add(Setting.integer(
+        "rules.velocity.max.count", 10, 1, Integer.MAX_VALUE, "most transactions per account in the window"));
+
+    /** Velocity rule window. */
+    public static final Setting RULES_VELOCITY_WINDOW = add(Setting.duration(
+        "rules.velocity.window", "60s", "1ms", "30h", "velocity window length"));
+
+    /** Velocity rule slide. */
+    public static final Setting RULES_VELOCITY_SLIDE = add(Setting.duration(
+        "rules.velocity.slide", "1s", "1ms", "30h", "step at which the velocity window slides; divides the window"));
+
+    /** Action of the velocity rule. */
+    public static final Setting RULES_VELOCITY_ACTION = add(action("rules.velocity.action", "review"));
+
+    /** Order rate limit. */
+    public static final Setting RULES_ORDER_RATE_MAX = add(Setting.integer(
+        "rules.order.rate.max", 20, 1, Integer.MAX_VALUE, "most orders per account in the window"));
+
+    /** Order rate window. */
+    public static final Setting RULES_ORDER_RATE_WINDOW = add(Setting.duration(
+        "rules.order.rate.window", "1s", "1ms", "30h", "order-rate window length"));
+
+    /** Order rate slide. */
+    public static final Setting RULES_ORDER_RATE_SLIDE = add(Setting.duration(
+        "rules.order.rate.slide", "100ms", "1ms", "30h", "step at which the order-rate window slides"));
+
+    /** Action of the order rate rule. */
+    public static final Setting RULES_ORDER_RATE_ACTION = add(action("rules.order.rate.action", "decline"));
+
+    /** Every setting, in declaration order. */
+    public static final List<Setting> ALL = Collections.unmodifiableList(REGISTRY);
+
+    private Settings()
+    {
+    }
+
+    /**
+     * @param name a setting name.
+     * @return the setting, or null when there is none by that name.
+     */
+    public static Setting byName(final String name)
+    {
+        for (final Setting setting : REGISTRY)
+        {
+            if (setting.name().equals(name))
+            {
+                return setting;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return every setting name.
+     */
+    public static List<String> names()
+    {
+        final List<String> names = new ArrayList<>();
+        for (final Setting setting : REGISTRY)
+        {
+            names.add(setting.name());
+        }
+        return names;
+    }
+
+    static void checkConsistency(final VigilConfig config)
+    {
+        checkSlideDividesWindow(config, RULES_VELOCITY_WINDOW, RULES_VELOCITY_SLIDE);
+        checkSlideDividesWindow(config, RULES_ORDER_RATE_WINDOW, RULES_ORDER_RATE_SLIDE);
+    }
+
+    private static void checkSlideDividesWindow(final VigilConfig config, final Setting window, final Setting slide)
+    {
+        final long windowNs = config.getDurationNs(window);
+        final long slideNs = config.getDurationNs(slide);
+        if (windowNs % slideNs != 0 || windowNs / slideNs > 1024)
+        {
+            throw new ConfigException(
+                config.sourceOf(slide) + ": setting '" + slide.name() + "' = " + config.get(slide) +
+                " must divide '" + window.name() + "' = " + config.get(window) + " into at most 1024 steps");
+        }
+    }
+
+    private static Setting action(final String name, final String defaultValue)
+    {
+        return Setting.choice(name, defaultValue, "what a message gets when the rule fires",
+            "alert_only", "review", "decline");
+    }
+
+    private static Setting add(final Setting setting)
+    {
+        REGISTRY.add(setting);
+        return setting;
+    }
+
+    private static String defaultAeronDir()
+    {
+        final String base = System.getProperty("os.name", "").toLowerCase().contains("linux") ?
+            "/dev/shm" : System.getProperty("java.io.tmpdir");
+        return base + "/vigil-" + System.getProperty("user.name", "default") + "-aeron";
+    }
+}

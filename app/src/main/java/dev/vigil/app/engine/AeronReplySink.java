@@ -1,0 +1,137 @@
+package dev.vigil.app.engine;
+
+import dev.vigil.core.pipeline.ReplySink;
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+/**
+ * Replies over Aeron: one exclusive publication per connected client, on the channel the client named in its
+ * Connect, keyed by the transport session its requests arrive on, so a client only ever receives its own replies.
+ * Alerts go to one publication that any number of subscribers may join.
+ * <p>
+ * A back-pressured reply is retried for a bounded time, during which the engine stops taking input; that is how a
+ * slow client's back-pressure reaches the ring rather than replies being silently dropped.
+ */
+final class AeronReplySink implements ReplySink, AutoCloseable
+{
+    private final Aeron aeron;
+    private final Publication alertPublication;
+    private final NanoClock clock;
+    private final long retryTimeoutNs;
+    private final long connectTimeoutNs;
+    private final Int2ObjectHashMap<ExclusivePublication> publicationBySession = new Int2ObjectHashMap<>();
+    private final IdleStrategy connectIdle = new SleepingMillisIdleStrategy(1);
+
+    AeronReplySink(
+        final Aeron aeron,
+        final Publication alertPublication,
+        final NanoClock clock,
+        final long retryTimeoutNs,
+        final long connectTimeoutNs)
+    {
+        this.aeron = aeron;
+        this.alertPublication = alertPublication;
+        this.clock = clock;
+        this.retryTimeoutNs = retryTimeoutNs;
+        this.connectTimeoutNs = connectTimeoutNs;
+    }
+
+    @Override
+    public boolean openSession(
+        final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
+    {
+        CloseHelper.quietClose(publicationBySession.remove(sessionId));
+        final ExclusivePublication publication;
+        try
+        {
+            publication = aeron.addExclusivePublication(responseChannel, responseStreamId);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A bad channel from a client must not take the engine down; the client gets no Connected reply.
+            return false;
+        }
+
+        final long deadlineNs = clock.nanoTime() + connectTimeoutNs;
+        while (!publication.isConnected())
+        {
+            if (clock.nanoTime() > deadlineNs)
+            {
+                publication.close();
+                return false;
+            }
+            connectIdle.idle();
+        }
+        publicationBySession.put(sessionId, publication);
+        return true;
+    }
+
+    @Override
+    public void closeSession(final int sessionId)
+    {
+        CloseHelper.quietClose(publicationBySession.remove(sessionId));
+    }
+
+    @Override
+    public int send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ExclusivePublication publication = publicationBySession.get(sessionId);
+        if (publication == null)
+        {
+            return NO_SESSION;
+        }
+        return offer(publication, buffer, offset, length);
+    }
+
+    @Override
+    public int publishAlert(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return alertPublication.offer(buffer, offset, length) > 0 ? SENT : FAILED;
+    }
+
+    @Override
+    public void close()
+    {
+        publicationBySession.values().forEach(CloseHelper::quietClose);
+        publicationBySession.clear();
+    }
+
+    int sessionCount()
+    {
+        return publicationBySession.size();
+    }
+
+    private int offer(final Publication publication, final DirectBuffer buffer, final int offset, final int length)
+    {
+        long deadlineNs = 0;
+        while (true)
+        {
+            final long result = publication.offer(buffer, offset, length);
+            if (result > 0)
+            {
+                return SENT;
+            }
+            if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION)
+            {
+                return FAILED;
+            }
+            final long nowNs = clock.nanoTime();
+            if (deadlineNs == 0)
+            {
+                deadlineNs = nowNs + retryTimeoutNs;
+            }
+            else if (nowNs > deadlineNs)
+            {
+                return FAILED;
+            }
+            Thread.onSpinWait();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.vigil.app.engine;
+
+import dev.vigil.core.pipeline.RingIngress;
+import io.aeron.FragmentAssembler;
+import io.aeron.Image;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+
+/**
+ * Takes frames from the ingress subscription into the ring. Polls no more fragments than the ring has free slots,
+ * so a full ring leaves data in Aeron's log buffers and flow control pushes back on the publishers: nothing
+ * accepted is dropped. Fragmented messages are reassembled before they reach the ring.
+ */
+final class IngressAgent implements Agent
+{
+    private final Subscription subscription;
+    private final RingIngress ringIngress;
+    private final int fragmentLimit;
+    private final FragmentHandler fragmentHandler;
+    private final OneToOneConcurrentArrayQueue<Image> closedImages;
+
+    IngressAgent(
+        final Subscription subscription,
+        final RingIngress ringIngress,
+        final int fragmentLimit,
+        final OneToOneConcurrentArrayQueue<Image> closedImages)
+    {
+        this.subscription = subscription;
+        this.ringIngress = ringIngress;
+        this.fragmentLimit = fragmentLimit;
+        this.closedImages = closedImages;
+        this.fragmentHandler = new FragmentAssembler(this::onFragment);
+    }
+
+    @Override
+    public int doWork()
+    {
+        int workCount = 0;
+        if (!closedImages.isEmpty() && ringIngress.remainingCapacity() > 0)
+        {
+            final Image image = closedImages.poll();
+            ringIngress.onSessionClosed(image.sessionId());
+            workCount++;
+        }
+
+        final int limit = Math.min(fragmentLimit, ringIngress.remainingCapacity());
+        if (limit > 0)
+        {
+            workCount += subscription.poll(fragmentHandler, limit);
+        }
+        return workCount;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "vigil-ingress";
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        ringIngress.onFrame(buffer, offset, length, header.sessionId());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.vigil.app.engine;
+
+import dev.vigil.app.config.Setting;
+import dev.vigil.app.config.Settings;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.core.rules.AccountVelocityRule;
+import dev.vigil.core.rules.AmountThresholdRule;
+import dev.vigil.core.rules.OrderRateRule;
+import dev.vigil.core.rules.Rule;
+import dev.vigil.core.rules.RuleAction;
+import dev.vigil.core.rules.RuleSet;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the rule set from the configuration. Rule ids are fixed so that fired-rule bitmaps mean the same thing
+ * across restarts and replays.
+ */
+public final class RuleSetFactory
+{
+    /** Id of the single-transaction amount threshold rule. */
+    public static final int AMOUNT_RULE_ID = 0;
+    /** Id of the per-account transaction velocity rule. */
+    public static final int VELOCITY_RULE_ID = 1;
+    /** Id of the per-account order-rate limit. */
+    public static final int ORDER_RATE_RULE_ID = 2;
+
+    private RuleSetFactory()
+    {
+    }
+
+    /**
+     * @param config the configuration.
+     * @return the rule set it describes.
+     */
+    public static RuleSet fromConfig(final VigilConfig config)
+    {
+        final int maxKeys = config.getInt(Settings.RULES_MAX_KEYS);
+        final List<Rule> rules = List.of(
+            new AmountThresholdRule(
+                AMOUNT_RULE_ID,
+                "amount-threshold",
+                action(config, Settings.RULES_AMOUNT_ACTION),
+                config.getLong(Settings.RULES_AMOUNT_MAX)),
+            new AccountVelocityRule(
+                VELOCITY_RULE_ID,
+                "account-velocity",
+                action(config, Settings.RULES_VELOCITY_ACTION),
+                config.getLong(Settings.RULES_VELOCITY_MAX_COUNT),
+                config.getDurationNs(Settings.RULES_VELOCITY_WINDOW),
+                config.getDurationNs(Settings.RULES_VELOCITY_SLIDE),
+                maxKeys),
+            new OrderRateRule(
+                ORDER_RATE_RULE_ID,
+                "order-rate",
+                action(config, Settings.RULES_ORDER_RATE_ACTION),
+                config.getLong(Settings.RULES_ORDER_RATE_MAX),
+                config.getDurationNs(Settings.RULES_ORDER_RATE_WINDOW),
+                config.getDurationNs(Settings.RULES_ORDER_RATE_SLIDE),
+                maxKeys));
+        return new RuleSet(rules);
+    }
+
+    private static RuleAction action(final VigilConfig config, final Setting setting)
+    {
+        return RuleAction.valueOf(config.get(setting).toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,191 @@
+package dev.vigil.app.engine;
+
+import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.Settings;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.codecs.Verdict;
+import dev.vigil.core.pipeline.EgressHandler;
+import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.pipeline.EnginePipeline;
+import dev.vigil.core.pipeline.JournalHandler;
+import dev.vigil.core.pipeline.NoInputJournal;
+import dev.vigil.core.pipeline.RingIngress;
+import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.rules.RuleEvaluator;
+import dev.vigil.core.rules.RuleSet;
+import io.aeron.Aeron;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.exceptions.ActiveDriverException;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A running Vigil engine: media driver (embedded unless configured otherwise), ingress subscription, the ring and
+ * its stages, reply and alert publications, and the threads the profile asks for.
+ * <pre>
+ *   clients ─UDP─► driver ─► ingress ─► ring ─┬► journal ─┐
+ *                                              └► rules  ──┴► egress ─► driver ─UDP─► each client / alerts
+ * </pre>
+ */
+public final class VigilEngine implements AutoCloseable
+{
+    private final VigilConfig config;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final EngineCounters counters;
+    private final AeronReplySink replySink;
+    private final RingIngress ringIngress;
+    private final List<AgentRunner> runners = new ArrayList<>();
+
+    private VigilEngine(final VigilConfig config, final ErrorHandler errorHandler)
+    {
+        this.config = config;
+        final EngineProfile profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
+        final String aeronDir = config.get(Settings.AERON_DIR);
+        driver = config.getBoolean(Settings.DRIVER_EMBEDDED) ? launchDriver(profile, aeronDir, errorHandler) : null;
+        try
+        {
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errorHandler));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(driver);
+            throw new ConfigException(
+                "aeron.dir=" + aeronDir + ": no media driver reachable there (" + ex.getMessage() + ")");
+        }
+
+        final NanoClock clock = SystemNanoClock.INSTANCE;
+        counters = new EngineCounters(aeron::addCounter);
+
+        final OneToOneConcurrentArrayQueue<Image> closedImages = new OneToOneConcurrentArrayQueue<>(1024);
+        final Subscription subscription = aeron.addSubscription(
+            config.get(Settings.INGRESS_CHANNEL),
+            config.getInt(Settings.INGRESS_STREAM_ID),
+            null,
+            closedImages::offer);
+        final Publication alertPublication =
+            aeron.addPublication(config.get(Settings.ALERTS_CHANNEL), config.getInt(Settings.ALERTS_STREAM_ID));
+
+        replySink = new AeronReplySink(
+            aeron,
+            alertPublication,
+            clock,
+            config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
+            config.getDurationNs(Settings.EGRESS_CONNECT_TIMEOUT));
+
+        final RuleSet ruleSet = RuleSetFactory.fromConfig(config);
+        final Verdict stateFullVerdict =
+            Verdict.valueOf(config.get(Settings.RULES_STATE_FULL_VERDICT).toUpperCase(Locale.ROOT));
+        final EnginePipeline pipeline = new EnginePipeline(
+            config.getInt(Settings.RING_SIZE),
+            config.getInt(Settings.FRAME_MAX_LENGTH),
+            new JournalHandler(NoInputJournal.INSTANCE, clock),
+            new RulesHandler(new RuleEvaluator(ruleSet, stateFullVerdict), counters, clock),
+            new EgressHandler(replySink, counters, clock));
+
+        ringIngress = new RingIngress(pipeline.ring(), clock, counters, 0);
+        final IngressAgent ingressAgent = new IngressAgent(
+            subscription, ringIngress, config.getInt(Settings.INGRESS_FRAGMENT_LIMIT), closedImages);
+
+        final String idle = config.get(Settings.IDLE_STRATEGY);
+        final List<Agent> stages = List.of(
+            ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
+        if (profile == EngineProfile.SHARED)
+        {
+            runners.add(new AgentRunner(
+                profile.engineIdleStrategy(idle), errorHandler, null, new CompositeAgent(stages)));
+        }
+        else
+        {
+            for (final Agent stage : stages)
+            {
+                runners.add(new AgentRunner(profile.engineIdleStrategy(idle), errorHandler, null, stage));
+            }
+        }
+        for (final AgentRunner runner : runners)
+        {
+            AgentRunner.startOnThread(runner);
+        }
+    }
+
+    /**
+     * Start an engine.
+     *
+     * @param config       configuration.
+     * @param errorHandler receives exceptions from the engine's threads, which keep running.
+     * @return the running engine.
+     * @throws ConfigException when the configuration cannot be honoured (e.g. a driver already active there).
+     */
+    public static VigilEngine launch(final VigilConfig config, final ErrorHandler errorHandler)
+    {
+        return new VigilEngine(config, errorHandler);
+    }
+
+    /**
+     * @return the configuration the engine runs with.
+     */
+    public VigilConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * @return the engine's counters.
+     */
+    public EngineCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @return the Aeron directory clients connect through.
+     */
+    public String aeronDirectoryName()
+    {
+        return aeron.context().aeronDirectoryName();
+    }
+
+    @Override
+    public void close()
+    {
+        for (final AgentRunner runner : runners)
+        {
+            CloseHelper.quietClose(runner);
+        }
+        CloseHelper.quietCloseAll(replySink, counters, aeron, driver);
+    }
+
+    private static MediaDriver launchDriver(
+        final EngineProfile profile, final String aeronDir, final ErrorHandler errorHandler)
+    {
+        final MediaDriver.Context context = new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .dirDeleteOnStart(false)
+            .dirDeleteOnShutdown(true)
+            .termBufferSparseFile(true)
+            .errorHandler(errorHandler);
+        profile.configureDriver(context);
+        try
+        {
+            return MediaDriver.launch(context);
+        }
+        catch (final ActiveDriverException ex)
+        {
+            throw new ConfigException("aeron.dir=" + aeronDir + ": a media driver is already active there " +
+                "(another Vigil engine?); stop it, set driver.embedded=false to use it, or choose another aeron.dir");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.vigil.app;
+
+import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.client.AlertSubscriber;
+import dev.vigil.client.ReplyListener;
+import dev.vigil.client.VigilClient;
+import dev.vigil.codecs.DecisionDecoder;
+import dev.vigil.codecs.OrderType;
+import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.codecs.Side;
+import dev.vigil.codecs.Verdict;
+import io.aeron.Aeron;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class EndToEndTest
+{
+    private static final long SECOND_NS = 1_000_000_000L;
+    private static final long BASE_TIME_NS = 1_767_225_600L * SECOND_NS;
+
+    @TempDir
+    Path dataDir;
+
+    /** Decisions received by one client, keyed by client sequence, with duplicates detected. */
+    static final class Decisions implements ReplyListener
+    {
+        final Map<Long, Verdict> verdictBySeq = new HashMap<>();
+        final Map<Long, Long> firedBySeq = new HashMap<>();
+        final List<Long> clientIds = new ArrayList<>();
+        int duplicates;
+
+        @Override
+        public void onDecision(final DecisionDecoder decision)
+        {
+            clientIds.add(decision.clientId());
+            if (verdictBySeq.put(decision.clientSeq(), decision.verdict()) != null)
+            {
+                duplicates++;
+            }
+            firedBySeq.put(decision.clientSeq(), decision.firedRules());
+        }
+    }
+
+    @Test
+    void approvesAndDeclinesEachTransactionExactlyOnce()
+    {
+        try (EngineHarness harness = EngineHarness.start(dataDir, "rules.amount.max=100000");
+            VigilClient client = harness.connect(11))
+        {
+            final Map<Long, Verdict> expected = new HashMap<>();
+            for (int i = 0; i < 200; i++)
+            {
+                final boolean large = i % 10 == 3;
+                final long amount = large ? 250_000 : 1_000 + i;
+                final long seq = sendUntilAccepted(client, BASE_TIME_NS + i * SECOND_NS, i, 1000 + i, amount);
+                expected.put(seq, large ? Verdict.DECLINE : Verdict.APPROVE);
+            }
+
+            final Decisions decisions = new Decisions();
+            assertTrue(EngineHarness.await(
+                () -> decisions.verdictBySeq.size() == expected.size(), () -> client.poll(decisions, 100), 10_000));
+
+            assertEquals(expected, decisions.verdictBySeq);
+            assertEquals(0, decisions.duplicates);
+            for (final Map.Entry<Long, Verdict> entry : expected.entrySet())
+            {
+                final long expectedFired =
+                    entry.getValue() == Verdict.DECLINE ? 1L << RuleSetFactory.AMOUNT_RULE_ID : 0;
+                assertEquals(expectedFired, decisions.firedBySeq.get(entry.getKey()), "seq " + entry.getKey());
+            }
+            assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+        }
+    }
+
+    @Test
+    void eachClientReceivesOnlyItsOwnDecisions()
+    {
+        try (EngineHarness harness = EngineHarness.start(dataDir);
+            VigilClient first = harness.connect(21);
+            VigilClient second = harness.connect(22))
+        {
+            final int perClient = 300;
+            for (int i = 0; i < perClient; i++)
+            {
+                sendUntilAccepted(first, BASE_TIME_NS + i, i, 1, 500);
+                sendUntilAccepted(second, BASE_TIME_NS + i, i, 2, 500);
+            }
+
+            final Decisions firstDecisions = new Decisions();
+            final Decisions secondDecisions = new Decisions();
+            assertTrue(EngineHarness.await(
+                () -> firstDecisions.verdictBySeq.size() == perClient &&
+                    secondDecisions.verdictBySeq.size() == perClient,
+                () ->
+                {
+                    first.poll(firstDecisions, 100);
+                    second.poll(secondDecisions, 100);
+                },
+                10_000));
+
+            assertTrue(firstDecisions.clientIds.stream().allMatch(id -> id == 21));
+            assertTrue(secondDecisions.clientIds.stream().allMatch(id -> id == 22));
+            assertEquals(0, firstDecisions.duplicates + secondDecisions.duplicates);
+        }
+    }
+
+    @Test
+    void velocityAndOrderRateRulesFireAndAlertsArePublished()
+    {
+        try (EngineHarness harness = EngineHarness.start(
+            dataDir, "rules.velocity.max.count=3", "rules.velocity.window=10s", "rules.order.rate.max=2");
+            VigilClient client = harness.connect(31);
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName()));
+            AlertSubscriber alerts = new AlertSubscriber(aeron, harness.alertSubscriptionChannel(), 1003))
+        {
+            assertTrue(EngineHarness.await(alerts::isConnected, () -> { }, 5_000));
+
+            final List<Long> txnSeqs = new ArrayList<>();
+            for (int i = 0; i < 5; i++)
+            {
+                txnSeqs.add(sendUntilAccepted(client, BASE_TIME_NS + i * SECOND_NS, i, 77, 100));
+            }
+            final List<Long> orderSeqs = new ArrayList<>();
+            for (int i = 0; i < 4; i++)
+            {
+                long seq;
+                while ((seq = client.sendOrder(BASE_TIME_NS + i, i, 88, 5, Side.BUY, OrderType.LIMIT, 100, 10)) < 0)
+                {
+                    Thread.yield();
+                }
+                orderSeqs.add(seq);
+            }
+
+            final Decisions decisions = new Decisions();
+            final List<Integer> alertRuleIds = new ArrayList<>();
+            assertTrue(EngineHarness.await(
+                () -> decisions.verdictBySeq.size() == 9 && alertRuleIds.size() == 4,
+                () ->
+                {
+                    client.poll(decisions, 100);
+                    alerts.poll(alert -> alertRuleIds.add(alert.ruleId()), 100);
+                },
+                10_000));
+
+            final List<Verdict> txnVerdicts = new ArrayList<>();
+            txnSeqs.forEach(seq -> txnVerdicts.add(decisions.verdictBySeq.get(seq)));
+            assertEquals(
+                List.of(Verdict.APPROVE, Verdict.APPROVE, Verdict.APPROVE, Verdict.REVIEW, Verdict.REVIEW),
+                txnVerdicts);
+
+            final List<Verdict> orderVerdicts = new ArrayList<>();
+            orderSeqs.forEach(seq -> orderVerdicts.add(decisions.verdictBySeq.get(seq)));
+            assertEquals(List.of(Verdict.APPROVE, Verdict.APPROVE, Verdict.DECLINE, Verdict.DECLINE), orderVerdicts);
+
+            assertEquals(
+                List.of(RuleSetFactory.VELOCITY_RULE_ID, RuleSetFactory.VELOCITY_RULE_ID,
+                    RuleSetFactory.ORDER_RATE_RULE_ID, RuleSetFactory.ORDER_RATE_RULE_ID),
+                alertRuleIds);
+        }
+    }
+
+    static long sendUntilAccepted(
+        final VigilClient client, final long eventTimeNs, final long txnId, final long accountId, final long amount)
+    {
+        long seq;
+        final long deadlineNs = System.nanoTime() + 5 * SECOND_NS;
+        while ((seq = client.sendTransaction(
+            eventTimeNs, txnId, accountId, 5000 + accountId, 42, amount, "EUR", "DE", PaymentChannel.ECOM)) < 0)
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new AssertionError("engine did not accept a transaction within 5s: " + seq);
+            }
+            Thread.yield();
+        }
+        return seq;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.vigil.app;
+
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.VigilEngine;
+import dev.vigil.client.VigilClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Starts a real engine with its embedded media driver on loopback, on free ports and a private Aeron directory,
+ * for end-to-end tests; collects errors from the engine's threads so tests can assert there were none.
+ */
+public final class EngineHarness implements AutoCloseable
+{
+    private final VigilEngine engine;
+    private final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    private final int ingressPort;
+    private final int alertsPort;
+
+    private EngineHarness(final Path dataDir, final String... overrides)
+    {
+        ingressPort = freeUdpPort();
+        alertsPort = freeUdpPort();
+        VigilConfig.Builder builder = VigilConfig.builder()
+            .set("aeron.dir", "/dev/shm/vigil-test-" + UUID.randomUUID(), "test")
+            .set("data.dir", dataDir.toString(), "test")
+            .set("ingress.channel", "aeron:udp?endpoint=localhost:" + ingressPort, "test")
+            .set("alerts.channel", "aeron:udp?control=localhost:" + alertsPort + "|control-mode=dynamic", "test");
+        for (final String override : overrides)
+        {
+            builder = builder.override(override);
+        }
+        engine = VigilEngine.launch(builder.build(), errors::add);
+    }
+
+    /**
+     * @param dataDir   the engine's data directory.
+     * @param overrides {@code setting=value} overrides.
+     * @return a running engine.
+     */
+    public static EngineHarness start(final Path dataDir, final String... overrides)
+    {
+        return new EngineHarness(dataDir, overrides);
+    }
+
+    public VigilEngine engine()
+    {
+        return engine;
+    }
+
+    public Queue<Throwable> errors()
+    {
+        return errors;
+    }
+
+    public String ingressChannel()
+    {
+        return "aeron:udp?endpoint=localhost:" + ingressPort;
+    }
+
+    public String alertSubscriptionChannel()
+    {
+        return "aeron:udp?endpoint=localhost:0|control=localhost:" + alertsPort + "|control-mode=dynamic";
+    }
+
+    /**
+     * @param clientId the client's id.
+     * @return a client context pointing at this engine.
+     */
+    public VigilClient.Context clientContext(final long clientId)
+    {
+        return new VigilClient.Context()
+            .aeronDirectoryName(engine.aeronDirectoryName())
+            .ingressChannel(ingressChannel())
+            .clientId(clientId);
+    }
+
+    /**
+     * @param clientId the client's id.
+     * @return a connected client.
+     */
+    public VigilClient connect(final long clientId)
+    {
+        return VigilClient.connect(clientContext(clientId));
+    }
+
+    /**
+     * Spin on a condition, doing work between checks, until it holds or the deadline passes.
+     *
+     * @param condition what to wait for.
+     * @param work      done between checks (e.g. polling a client).
+     * @param timeoutMs bound on the wait.
+     * @return true when the condition held in time.
+     */
+    public static boolean await(final BooleanSupplier condition, final Runnable work, final long timeoutMs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                return false;
+            }
+            work.run();
+            Thread.yield();
+        }
+        return true;
+    }
+
+    @Override
+    public void close()
+    {
+        engine.close();
+    }
+
+    private static int freeUdpPort()
+    {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
