@@ -6,7 +6,9 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.LangUtil;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -17,7 +19,8 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
  * Alerts go to one publication that any number of subscribers may join.
  * <p>
  * A back-pressured reply is retried for a bounded time, during which the engine stops taking input; that is how a
- * slow client's back-pressure reaches the ring rather than replies being silently dropped.
+ * slow client's back-pressure reaches the ring rather than replies being silently dropped. Waits keep the
+ * transport's own duty cycle running, which matters when the media driver runs on the engine's thread.
  */
 final class AeronReplySink implements ReplySink, AutoCloseable
 {
@@ -28,14 +31,17 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     private final long connectTimeoutNs;
     private final Int2ObjectHashMap<ExclusivePublication> publicationBySession = new Int2ObjectHashMap<>();
     private final IdleStrategy connectIdle = new SleepingMillisIdleStrategy(1);
+    private final Agent transportDuty;
 
     AeronReplySink(
         final Aeron aeron,
         final Publication alertPublication,
         final NanoClock clock,
         final long retryTimeoutNs,
-        final long connectTimeoutNs)
+        final long connectTimeoutNs,
+        final Agent transportDuty)
     {
+        this.transportDuty = transportDuty;
         this.aeron = aeron;
         this.alertPublication = alertPublication;
         this.clock = clock;
@@ -67,7 +73,7 @@ final class AeronReplySink implements ReplySink, AutoCloseable
                 publication.close();
                 return false;
             }
-            connectIdle.idle();
+            connectIdle.idle(runTransportDuty());
         }
         publicationBySession.put(sessionId, publication);
         return true;
@@ -131,7 +137,27 @@ final class AeronReplySink implements ReplySink, AutoCloseable
             {
                 return FAILED;
             }
-            Thread.onSpinWait();
+            if (runTransportDuty() == 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * When the driver and client conductor run on the engine's own thread, waiting for the transport must keep
+     * them running, or the wait could never end.
+     */
+    private int runTransportDuty()
+    {
+        try
+        {
+            return transportDuty.doWork();
+        }
+        catch (final Exception ex)
+        {
+            LangUtil.rethrowUnchecked(ex);
+            return 0;
         }
     }
 }

@@ -15,15 +15,16 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 public enum EngineProfile
 {
     /**
-     * Two threads in all: the driver's conductor, sender and receiver share one; ingress, journal, rules and egress
-     * share the other. Both yield when idle. For 2-core machines and shared hosts.
+     * One thread: the embedded driver's duty cycle (invoked, not threaded), the Aeron client conductor, ingress,
+     * journal, rules and egress all take turns on it, yielding when idle. Leaves the second core of a 2-core machine
+     * to clients and the OS. With an external driver the driver's threads are that driver's business.
      */
     SHARED
     {
         @Override
         void configureDriver(final MediaDriver.Context context)
         {
-            context.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new YieldingIdleStrategy());
+            context.threadingMode(ThreadingMode.INVOKER);
         }
 
         @Override

@@ -22,6 +22,7 @@ import io.aeron.driver.exceptions.ActiveDriverException;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.NanoClock;
@@ -34,7 +35,9 @@ import java.util.Locale;
 
 /**
  * A running Vigil engine: media driver (embedded unless configured otherwise), ingress subscription, the ring and
- * its stages, reply and alert publications, and the threads the profile asks for.
+ * its stages, reply and alert publications, and the threads the profile asks for. In the shared profile an embedded
+ * driver and the Aeron client conductor run on the engine's one thread beside the stages: one thread in all, so a
+ * client on the second core never competes with it.
  * <pre>
  *   clients ─UDP─► driver ─► ingress ─► ring ─┬► journal ─┐
  *                                              └► rules  ──┴► egress ─► driver ─UDP─► each client / alerts
@@ -42,6 +45,21 @@ import java.util.Locale;
  */
 public final class VigilEngine implements AutoCloseable
 {
+    private static final Agent NO_DUTY = new Agent()
+    {
+        @Override
+        public int doWork()
+        {
+            return 0;
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "none";
+        }
+    };
+
     private final VigilConfig config;
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -56,9 +74,18 @@ public final class VigilEngine implements AutoCloseable
         final EngineProfile profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
         final String aeronDir = config.get(Settings.AERON_DIR);
         driver = config.getBoolean(Settings.DRIVER_EMBEDDED) ? launchDriver(profile, aeronDir, errorHandler) : null;
+        final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
         try
         {
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errorHandler));
+            final Aeron.Context aeronContext =
+                new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errorHandler);
+            if (driverInvoker != null)
+            {
+                // Driver on the engine thread: the client conductor runs there too, and drives the driver whenever
+                // it waits for an answer from it.
+                aeronContext.driverAgentInvoker(driverInvoker).useConductorAgentInvoker(true);
+            }
+            aeron = Aeron.connect(aeronContext);
         }
         catch (final RuntimeException ex)
         {
@@ -66,6 +93,14 @@ public final class VigilEngine implements AutoCloseable
             throw new ConfigException(
                 "aeron.dir=" + aeronDir + ": no media driver reachable there (" + ex.getMessage() + ")");
         }
+
+        final List<Agent> transportAgents = new ArrayList<>();
+        if (driverInvoker != null)
+        {
+            transportAgents.add(new InvokerAgent(driverInvoker, "aeron-driver"));
+            transportAgents.add(new InvokerAgent(aeron.conductorAgentInvoker(), "aeron-client-conductor"));
+        }
+        final Agent transportDuty = transportAgents.isEmpty() ? NO_DUTY : new CompositeAgent(transportAgents);
 
         final NanoClock clock = SystemNanoClock.INSTANCE;
         counters = new EngineCounters(aeron::addCounter);
@@ -84,7 +119,8 @@ public final class VigilEngine implements AutoCloseable
             alertPublication,
             clock,
             config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
-            config.getDurationNs(Settings.EGRESS_CONNECT_TIMEOUT));
+            config.getDurationNs(Settings.EGRESS_CONNECT_TIMEOUT),
+            transportDuty);
 
         final RuleSet ruleSet = RuleSetFactory.fromConfig(config);
         final Verdict stateFullVerdict =
@@ -105,8 +141,9 @@ public final class VigilEngine implements AutoCloseable
             ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
         if (profile == EngineProfile.SHARED)
         {
-            runners.add(new AgentRunner(
-                profile.engineIdleStrategy(idle), errorHandler, null, new CompositeAgent(stages)));
+            final List<Agent> all = new ArrayList<>(transportAgents);
+            all.addAll(stages);
+            runners.add(new AgentRunner(profile.engineIdleStrategy(idle), errorHandler, null, new CompositeAgent(all)));
         }
         else
         {

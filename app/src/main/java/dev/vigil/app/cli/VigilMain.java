@@ -1,0 +1,86 @@
+package dev.vigil.app.cli;
+
+import dev.vigil.app.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code vigil} command line. Exit status: 0 success, 1 a problem found, 2 bad usage or configuration.
+ */
+@Command(
+    name = "vigil",
+    mixinStandardHelpOptions = true,
+    versionProvider = VigilMain.Version.class,
+    description = "Vigil: a microsecond event processor for payment fraud and pre-trade risk.",
+    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class VigilMain implements Runnable
+{
+    /** Success. */
+    public static final int EXIT_OK = 0;
+    /** The command ran and found a problem. */
+    public static final int EXIT_PROBLEM = 1;
+    /** Bad usage or configuration. */
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Run a command line without exiting the JVM.
+     *
+     * @param args command line.
+     * @return exit status.
+     */
+    public static int execute(final String... args)
+    {
+        final CommandLine commandLine = new CommandLine(new VigilMain());
+        commandLine.setExecutionExceptionHandler(VigilMain::onException);
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: vigil --help)");
+    }
+
+    private static int onException(
+        final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
+    {
+        final PrintWriter err = commandLine.getErr();
+        if (ex instanceof ConfigException)
+        {
+            err.println("vigil " + commandLine.getCommandName() + ": " + ex.getMessage());
+            err.flush();
+            return EXIT_USAGE;
+        }
+        err.println("vigil " + commandLine.getCommandName() + ": failed: " + ex);
+        ex.printStackTrace(err);
+        err.flush();
+        return EXIT_PROBLEM;
+    }
+
+    /**
+     * Version from the jar manifest, when there is one.
+     */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String version = VigilMain.class.getPackage().getImplementationVersion();
+            return new String[]{"vigil " + (version == null ? "development build" : version) +
+                ", Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.vigil.app.demo;
+
+import dev.vigil.client.VigilClient;
+import dev.vigil.codecs.OrderType;
+import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.codecs.Side;
+
+import java.util.SplittableRandom;
+
+/**
+ * A seeded synthetic stream of card payments and orders with fraud and risk patterns injected at known rates:
+ * <ul>
+ *   <li>large payments above the amount threshold (0.5% of payments);</li>
+ *   <li>bursts of 15 payments from one account in quick succession, tripping the velocity rule;</li>
+ *   <li>runaway bursts of 40 orders from one trading account, tripping the order-rate limit.</li>
+ * </ul>
+ * Event time is synthetic and advances a fixed step per message, independent of the wall clock, so one seed always
+ * produces the same stream and therefore the same decisions. The next message is drawn in advance and only
+ * replaced once the engine's ingress accepts it, so a back-pressured send is retried with the same message.
+ */
+public final class DemoTraffic
+{
+    /** 2026-01-01T00:00:00Z: where the demo's event time starts. */
+    public static final long BASE_EVENT_TIME_NS = 1_767_225_600_000_000_000L;
+
+    private static final int VELOCITY_BURST_LENGTH = 15;
+    private static final int ORDER_BURST_LENGTH = 40;
+    private static final String[] CURRENCIES = {"EUR", "USD", "GBP"};
+    private static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "NL"};
+    private static final PaymentChannel[] CHANNELS = {PaymentChannel.POS, PaymentChannel.ECOM, PaymentChannel.ATM};
+
+    private final SplittableRandom random;
+    private final int accounts;
+    private final int tradingAccounts;
+    private final long eventStepNs;
+
+    private long eventTimeNs = BASE_EVENT_TIME_NS;
+    private long nextId = 1;
+    private long velocityBurstAccount;
+    private int velocityBurstRemaining;
+    private long orderBurstAccount;
+    private int orderBurstRemaining;
+    private long transactionsSent;
+    private long ordersSent;
+
+    private boolean isOrder;
+    private long account;
+    private long card;
+    private long merchant;
+    private long amountMinor;
+    private String currency;
+    private String country;
+    private PaymentChannel channel;
+    private long instrument;
+    private Side side;
+    private OrderType orderType;
+    private long price;
+    private long quantity;
+
+    /**
+     * @param seed        random seed.
+     * @param accounts    payment accounts; one in fifty of that number trade orders.
+     * @param eventStepNs event time between consecutive messages.
+     */
+    public DemoTraffic(final long seed, final int accounts, final long eventStepNs)
+    {
+        this.random = new SplittableRandom(seed);
+        this.accounts = accounts;
+        this.tradingAccounts = Math.max(1, accounts / 50);
+        this.eventStepNs = eventStepNs;
+        drawNext();
+    }
+
+    /**
+     * Send the next message of the stream.
+     *
+     * @param client where to send it.
+     * @return the client sequence, or a negative offer code when nothing was sent.
+     */
+    public long sendNext(final VigilClient client)
+    {
+        final long result = isOrder ?
+            client.sendOrder(eventTimeNs, nextId, account, instrument, side, orderType, price, quantity) :
+            client.sendTransaction(
+                eventTimeNs, nextId, account, card, merchant, amountMinor, currency, country, channel);
+        if (result > 0)
+        {
+            if (isOrder)
+            {
+                ordersSent++;
+            }
+            else
+            {
+                transactionsSent++;
+            }
+            eventTimeNs += eventStepNs;
+            nextId++;
+            drawNext();
+        }
+        return result;
+    }
+
+    public long transactionsSent()
+    {
+        return transactionsSent;
+    }
+
+    public long ordersSent()
+    {
+        return ordersSent;
+    }
+
+    private void drawNext()
+    {
+        isOrder = orderBurstRemaining > 0 ? random.nextBoolean() : random.nextInt(100) < 15;
+        if (isOrder)
+        {
+            drawOrder();
+        }
+        else
+        {
+            drawTransaction();
+        }
+    }
+
+    private void drawTransaction()
+    {
+        if (velocityBurstRemaining == 0 && random.nextInt(1000) < 2)
+        {
+            velocityBurstAccount = 1 + random.nextInt(accounts);
+            velocityBurstRemaining = VELOCITY_BURST_LENGTH;
+        }
+        if (velocityBurstRemaining > 0 && random.nextBoolean())
+        {
+            account = velocityBurstAccount;
+            velocityBurstRemaining--;
+        }
+        else
+        {
+            account = 1 + random.nextInt(accounts);
+        }
+
+        if (random.nextInt(1000) < 5)
+        {
+            amountMinor = 1_500_000 + random.nextInt(3_500_000);
+        }
+        else
+        {
+            // Log-uniform between 1.00 and 500.00: mostly small payments, a tail of larger ones.
+            amountMinor = (long)Math.exp(Math.log(100) + random.nextDouble() * Math.log(500));
+        }
+        card = account * 10 + random.nextInt(3);
+        merchant = 1 + random.nextInt(5_000);
+        currency = CURRENCIES[random.nextInt(CURRENCIES.length)];
+        country = COUNTRIES[random.nextInt(COUNTRIES.length)];
+        channel = CHANNELS[random.nextInt(CHANNELS.length)];
+    }
+
+    private void drawOrder()
+    {
+        if (orderBurstRemaining == 0 && random.nextInt(1000) < 3)
+        {
+            orderBurstAccount = 1 + random.nextInt(tradingAccounts);
+            orderBurstRemaining = ORDER_BURST_LENGTH;
+        }
+        if (orderBurstRemaining > 0)
+        {
+            account = orderBurstAccount;
+            orderBurstRemaining--;
+        }
+        else
+        {
+            account = 1 + random.nextInt(tradingAccounts);
+        }
+
+        final boolean market = random.nextInt(10) == 0;
+        instrument = 1 + random.nextInt(50);
+        side = random.nextBoolean() ? Side.BUY : Side.SELL;
+        orderType = market ? OrderType.MARKET : OrderType.LIMIT;
+        price = market ? 0 : 10_000 + random.nextInt(1_000);
+        quantity = 1 + random.nextInt(500);
+    }
+}
