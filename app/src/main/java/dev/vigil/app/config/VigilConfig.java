@@ -152,7 +152,7 @@ public final class VigilConfig
                 {
                     throw new ConfigException(source + ": expected 'setting = value', found '" + line + "'");
                 }
-                set(line.substring(0, equals).trim(), line.substring(equals + 1), source);
+                set(line.substring(0, equals).trim(), line.substring(equals + 1).trim(), source);
             }
             return this;
         }

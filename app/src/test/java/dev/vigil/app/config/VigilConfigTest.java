@@ -1,0 +1,102 @@
+package dev.vigil.app.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VigilConfigTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shippedExampleFileSetsEverySettingToItsDefault()
+    {
+        final Path example = Paths.get(System.getProperty("user.dir")).getParent().resolve("config/vigil.conf");
+        final VigilConfig config = VigilConfig.builder().file(example).build();
+
+        for (final Setting setting : Settings.ALL)
+        {
+            assertEquals(setting.defaultValue(), config.get(setting), setting.name());
+            if (setting != Settings.AERON_DIR)
+            {
+                assertTrue(config.sourceOf(setting).startsWith(example.toString()), setting.name() + " not in file");
+            }
+        }
+    }
+
+    @Test
+    void fileThenOverridesWinInOrder() throws IOException
+    {
+        final Path file = write("ring.size = 1024\nrules.amount.max = 5_000\n");
+        final VigilConfig config = VigilConfig.builder().file(file).override("ring.size=2048").build();
+
+        assertEquals(2048, config.getInt(Settings.RING_SIZE));
+        assertEquals("--set", config.sourceOf(Settings.RING_SIZE));
+        assertEquals(5000, config.getLong(Settings.RULES_AMOUNT_MAX));
+        assertEquals(file + ":2", config.sourceOf(Settings.RULES_AMOUNT_MAX));
+    }
+
+    @Test
+    void errorsNameFileLineSettingValueAndWhatIsAllowed() throws IOException
+    {
+        final Path file = write("# comment\n\nring.size = 1000\n");
+        final ConfigException notPowerOfTwo =
+            assertThrows(ConfigException.class, () -> VigilConfig.builder().file(file));
+        assertEquals(file + ":3: setting 'ring.size' has value '1000'; allowed: a power of two in [64, 4194304]",
+            notPowerOfTwo.getMessage());
+
+        final ConfigException unknown =
+            assertThrows(ConfigException.class, () -> VigilConfig.builder().override("ring.sise=64"));
+        assertTrue(unknown.getMessage().startsWith("--set: unknown setting 'ring.sise'; known settings: profile,"));
+
+        final ConfigException badDuration = assertThrows(
+            ConfigException.class, () -> VigilConfig.builder().override("rules.velocity.window=5 parsecs"));
+        assertTrue(badDuration.getMessage().contains("allowed: a duration in [1ms, 30h]"), badDuration.getMessage());
+
+        final ConfigException badChoice =
+            assertThrows(ConfigException.class, () -> VigilConfig.builder().override("profile=turbo"));
+        assertEquals("--set: setting 'profile' has value 'turbo'; allowed: one of shared, dedicated",
+            badChoice.getMessage());
+
+        final Path noEquals = write("ring.size 64\n");
+        final ConfigException syntax = assertThrows(ConfigException.class, () -> VigilConfig.builder().file(noEquals));
+        assertEquals(noEquals + ":1: expected 'setting = value', found 'ring.size 64'", syntax.getMessage());
+    }
+
+    @Test
+    void slideMustDivideWindow()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> VigilConfig.builder()
+            .override("rules.velocity.window=10s").override("rules.velocity.slide=3s").build());
+        assertEquals("--set: setting 'rules.velocity.slide' = 3s must divide 'rules.velocity.window' = 10s " +
+            "into at most 1024 steps", ex.getMessage());
+    }
+
+    @Test
+    void durationsParseAndFormatWithUnits()
+    {
+        assertEquals(1_500_000L, Durations.parseNs("1500us"));
+        assertEquals(120_000_000_000L, Durations.parseNs("2m"));
+        assertEquals("1500us", Durations.format(1_500_000L));
+        assertEquals("2m", Durations.format(120_000_000_000L));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("10"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("ms"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("3 days"));
+    }
+
+    private Path write(final String content) throws IOException
+    {
+        final Path file = Files.createTempFile(dir, "vigil", ".conf");
+        Files.writeString(file, content);
+        return file;
+    }
+}
