@@ -7,6 +7,7 @@ import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.Side;
 import dev.vigil.codecs.Verdict;
 import io.aeron.Aeron;
@@ -167,6 +168,29 @@ class EndToEndTest
                 List.of(RuleSetFactory.VELOCITY_RULE_ID, RuleSetFactory.VELOCITY_RULE_ID,
                     RuleSetFactory.ORDER_RATE_RULE_ID, RuleSetFactory.ORDER_RATE_RULE_ID),
                 alertRuleIds);
+        }
+    }
+
+    @Test
+    void reconnectingClientTakesOverItsIdFromTheOldSession()
+    {
+        try (EngineHarness harness = EngineHarness.start(dataDir);
+            VigilClient old = harness.connect(51);
+            VigilClient renewed = harness.connect(51))
+        {
+            final long renewedSeq = sendUntilAccepted(renewed, BASE_TIME_NS, 1, 9, 100);
+            final Decisions renewedDecisions = new Decisions();
+            assertTrue(EngineHarness.await(
+                () -> renewedDecisions.verdictBySeq.containsKey(renewedSeq), () -> renewed.poll(renewedDecisions, 10),
+                10_000));
+
+            sendUntilAccepted(old, BASE_TIME_NS, 1, 9, 100);
+            assertTrue(EngineHarness.await(
+                () -> harness.engine().counters().rejects(RejectReason.NOT_CONNECTED).get() == 1, () -> { }, 10_000));
+            final Decisions oldDecisions = new Decisions();
+            old.poll(oldDecisions, 10);
+            assertEquals(Map.of(), oldDecisions.verdictBySeq);
+            assertEquals(1, harness.engine().counters().decisions(Verdict.APPROVE).get());
         }
     }
 

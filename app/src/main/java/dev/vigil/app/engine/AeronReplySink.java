@@ -8,6 +8,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.LangUtil;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -24,12 +25,15 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
  */
 final class AeronReplySink implements ReplySink, AutoCloseable
 {
+    private static final long UNKNOWN_SESSION = Long.MIN_VALUE;
+
     private final Aeron aeron;
     private final Publication alertPublication;
     private final NanoClock clock;
     private final long retryTimeoutNs;
     private final long connectTimeoutNs;
     private final Int2ObjectHashMap<ExclusivePublication> publicationBySession = new Int2ObjectHashMap<>();
+    private final Long2LongHashMap sessionByClientId = new Long2LongHashMap(UNKNOWN_SESSION);
     private final IdleStrategy connectIdle = new SleepingMillisIdleStrategy(1);
     private final Agent transportDuty;
 
@@ -53,7 +57,14 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     public boolean openSession(
         final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
     {
-        CloseHelper.quietClose(publicationBySession.remove(sessionId));
+        closeSession(sessionId);
+        final long previousSession = sessionByClientId.get(clientId);
+        if (previousSession != UNKNOWN_SESSION)
+        {
+            // The client reconnected on a new session: its old reply path goes.
+            closeSession((int)previousSession);
+        }
+
         final ExclusivePublication publication;
         try
         {
@@ -76,13 +87,19 @@ final class AeronReplySink implements ReplySink, AutoCloseable
             connectIdle.idle(runTransportDuty());
         }
         publicationBySession.put(sessionId, publication);
+        sessionByClientId.put(clientId, sessionId);
         return true;
     }
 
     @Override
     public void closeSession(final int sessionId)
     {
-        CloseHelper.quietClose(publicationBySession.remove(sessionId));
+        final ExclusivePublication publication = publicationBySession.remove(sessionId);
+        if (publication != null)
+        {
+            publication.close();
+            sessionByClientId.values().removeIfLong(session -> session == sessionId);
+        }
     }
 
     @Override

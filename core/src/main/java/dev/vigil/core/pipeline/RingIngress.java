@@ -26,6 +26,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class RingIngress
 {
     private static final long NO_CLIENT = 0;
+    private static final long NO_SESSION = Long.MIN_VALUE;
 
     private final RingBuffer<RingEvent> ring;
     private final InboundFrameValidator validator;
@@ -35,6 +36,7 @@ public final class RingIngress
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
     private final Long2LongHashMap clientIdBySession = new Long2LongHashMap(NO_CLIENT);
+    private final Long2LongHashMap sessionByClientId = new Long2LongHashMap(NO_SESSION);
     private final UnsafeBuffer emptyFrame = new UnsafeBuffer(new byte[0]);
     private long lastEngineSeq;
 
@@ -100,10 +102,16 @@ public final class RingIngress
             }
         }
 
+        // Accepted events get the next engine sequence; a Connect carries the last one so the client learns where
+        // the engine is; everything else carries 0, meaning none.
         final long engineSeq;
         if (reason == null && kind == FrameKind.EVENT)
         {
             engineSeq = ++lastEngineSeq;
+        }
+        else if (reason == null && kind == FrameKind.CONNECT)
+        {
+            engineSeq = lastEngineSeq;
         }
         else
         {
@@ -136,7 +144,7 @@ public final class RingIngress
      */
     public void onSessionClosed(final int sessionId)
     {
-        final long clientId = clientIdBySession.remove(sessionId);
+        final long clientId = forgetSession(sessionId);
         if (clientId != NO_CLIENT)
         {
             publishDisconnect(sessionId, clientId);
@@ -173,6 +181,13 @@ public final class RingIngress
                 {
                     return RejectReason.CLIENT_ID_MISMATCH;
                 }
+                // A client id lives on one session at a time: a reconnecting client takes over from its old session,
+                // whose publication may take a while to time out. Egress closes the old reply path on this Connect.
+                final long previousSession = sessionByClientId.put(clientId, sessionId);
+                if (previousSession != NO_SESSION && previousSession != sessionId)
+                {
+                    clientIdBySession.remove(previousSession);
+                }
                 clientIdBySession.put(sessionId, clientId);
                 return null;
 
@@ -188,13 +203,23 @@ public final class RingIngress
                 }
                 if (kind == FrameKind.DISCONNECT)
                 {
-                    clientIdBySession.remove(sessionId);
+                    forgetSession(sessionId);
                 }
                 return null;
 
             default:
                 return null;
         }
+    }
+
+    private long forgetSession(final int sessionId)
+    {
+        final long clientId = clientIdBySession.remove(sessionId);
+        if (clientId != NO_CLIENT && sessionByClientId.get(clientId) == sessionId)
+        {
+            sessionByClientId.remove(clientId);
+        }
+        return clientId;
     }
 
     private boolean hasValidFields(final DirectBuffer buffer, final int offset, final int templateId)

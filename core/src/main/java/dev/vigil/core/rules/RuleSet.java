@@ -18,8 +18,6 @@ public final class RuleSet
      */
     public RuleSet(final List<? extends Rule> rules)
     {
-        final List<TransactionRule> txnRules = new ArrayList<>();
-        final List<OrderRule> ordRules = new ArrayList<>();
         for (final Rule rule : rules)
         {
             final int id = rule.id();
@@ -34,6 +32,13 @@ public final class RuleSet
                     "rule '" + rule.name() + "': id " + id + " already used by '" + rulesById[id].name() + "'");
             }
             rulesById[id] = rule;
+        }
+
+        // Evaluation order is id order, whatever order the rules were configured in, so alerts come out the same.
+        final List<TransactionRule> txnRules = new ArrayList<>();
+        final List<OrderRule> ordRules = new ArrayList<>();
+        for (final Rule rule : rulesById)
+        {
             if (rule instanceof TransactionRule)
             {
                 txnRules.add((TransactionRule)rule);

@@ -3,7 +3,8 @@ package dev.vigil.core.rules;
 import dev.vigil.core.window.KeyedSlidingCounter;
 
 /**
- * The shared step of count-over-window rules: count the event, compare with the limit, describe the hit.
+ * The shared step of count-over-window rules: count the event, compare with the limit, describe the hit. An event
+ * too late for any window the counter remembers passes.
  */
 final class WindowCountCheck
 {
@@ -23,8 +24,9 @@ final class WindowCountCheck
         {
             return RuleResult.STATE_FULL;
         }
-        if (count <= maxCount)
+        if (count == KeyedSlidingCounter.LATE || count <= maxCount)
         {
+            // A late event's window is gone: there is nothing left to compare it with.
             return RuleResult.PASSED;
         }
         return hit.set(key, count, maxCount, counter.windowStartNs(eventTimeNs), counter.windowEndNs(eventTimeNs));

@@ -13,12 +13,16 @@ import java.util.Arrays;
  * by pane number, so an event costs one hash lookup plus a pass over the window's panes, and nothing is allocated.
  * <p>
  * Events may arrive out of order: an event lands in its own pane as long as that pane is still inside the newest
- * window seen for its key; an older event is outside anything this counter still remembers and counts nowhere.
+ * window seen for its key. An older event is outside anything this counter still remembers: it counts nowhere and
+ * {@link #add} answers {@link #LATE}, the same for every such event whatever the pane ring holds.
  */
 public final class KeyedSlidingCounter
 {
     /** Returned by {@link #add(long, long)} when the key is new and the state is full. */
     public static final long STATE_FULL = -1;
+
+    /** Returned by {@link #add(long, long)} for an event older than the newest window of its key. */
+    public static final long LATE = -2;
 
     private static final long NO_PANE = Long.MIN_VALUE;
 
@@ -28,6 +32,7 @@ public final class KeyedSlidingCounter
     private final int panesPerWindow;
     private final long[] paneNumbers;
     private final int[] paneCounts;
+    private final long[] newestPaneByKey;
 
     /**
      * @param maxKeys      most distinct keys to track.
@@ -52,7 +57,9 @@ public final class KeyedSlidingCounter
         this.panesPerWindow = (int)panes;
         this.paneNumbers = new long[Math.multiplyExact(maxKeys, panesPerWindow)];
         this.paneCounts = new int[paneNumbers.length];
+        this.newestPaneByKey = new long[maxKeys];
         Arrays.fill(paneNumbers, NO_PANE);
+        Arrays.fill(newestPaneByKey, NO_PANE);
     }
 
     /**
@@ -60,7 +67,7 @@ public final class KeyedSlidingCounter
      *
      * @param key         the key, e.g. an account id.
      * @param eventTimeNs the event's time.
-     * @return events of this key in the event's window, or {@link #STATE_FULL}.
+     * @return events of this key in the event's window, {@link #LATE} or {@link #STATE_FULL}.
      */
     public long add(final long key, final long eventTimeNs)
     {
@@ -71,6 +78,16 @@ public final class KeyedSlidingCounter
         }
 
         final long pane = Math.floorDiv(eventTimeNs, slideNs);
+        final long newestPane = newestPaneByKey[slot];
+        if (newestPane != NO_PANE && pane <= newestPane - panesPerWindow)
+        {
+            return LATE;
+        }
+        if (pane > newestPane)
+        {
+            newestPaneByKey[slot] = pane;
+        }
+
         final int base = slot * panesPerWindow;
         final int index = base + (int)Math.floorMod(pane, (long)panesPerWindow);
         final long current = paneNumbers[index];
