@@ -62,7 +62,8 @@ public final class Settings
     /** Idle strategy of the engine's threads. */
     public static final Setting IDLE_STRATEGY = add(Setting.choice(
         "idle.strategy", "profile",
-        "how idle engine threads wait: profile (yield for shared, busy for dedicated), yield, backoff, sleep, busy",
+        "how idle engine and driver threads wait: profile (yield for shared, busy for dedicated), yield, backoff, " +
+        "sleep, busy",
         "profile", "yield", "backoff", "sleep", "busy"));
 
     /** Retry budget for a back-pressured reply. */

@@ -19,53 +19,54 @@ public enum EngineProfile
      * journal, rules and egress all take turns on it, yielding when idle. Leaves the second core of a 2-core machine
      * to clients and the OS. With an external driver the driver's threads are that driver's business.
      */
-    SHARED
+    SHARED("yield")
     {
         @Override
-        void configureDriver(final MediaDriver.Context context)
+        void configureDriver(final MediaDriver.Context context, final String idle)
         {
             context.threadingMode(ThreadingMode.INVOKER);
-        }
-
-        @Override
-        IdleStrategy defaultIdleStrategy()
-        {
-            return new YieldingIdleStrategy();
         }
     },
 
     /**
-     * Seven busy-spinning threads: driver conductor, sender and receiver, and one per engine stage. Only for hosts
-     * with that many dedicated (isolated) cores.
+     * Seven threads: driver conductor, sender and receiver, and one per engine stage, busy-spinning by default. Only
+     * for hosts with that many dedicated (isolated) cores.
      */
-    DEDICATED
+    DEDICATED("busy")
     {
         @Override
-        void configureDriver(final MediaDriver.Context context)
+        void configureDriver(final MediaDriver.Context context, final String idle)
         {
             context.threadingMode(ThreadingMode.DEDICATED)
                 .conductorIdleStrategy(new BackoffIdleStrategy())
-                .senderIdleStrategy(new BusySpinIdleStrategy())
-                .receiverIdleStrategy(new BusySpinIdleStrategy());
-        }
-
-        @Override
-        IdleStrategy defaultIdleStrategy()
-        {
-            return new BusySpinIdleStrategy();
+                .senderIdleStrategy(idleStrategy(idle))
+                .receiverIdleStrategy(idleStrategy(idle));
         }
     };
 
-    abstract void configureDriver(MediaDriver.Context context);
+    private final String defaultIdle;
 
-    abstract IdleStrategy defaultIdleStrategy();
-
-    IdleStrategy engineIdleStrategy(final String name)
+    EngineProfile(final String defaultIdle)
     {
-        switch (name)
+        this.defaultIdle = defaultIdle;
+    }
+
+    /**
+     * Set the driver's threading for this profile.
+     *
+     * @param context driver context to configure.
+     * @param idle    the idle.strategy setting: {@code profile} or a strategy name.
+     */
+    abstract void configureDriver(MediaDriver.Context context, String idle);
+
+    /**
+     * @param idle the idle.strategy setting: {@code profile} or a strategy name.
+     * @return a new idle strategy for one engine or driver thread.
+     */
+    IdleStrategy idleStrategy(final String idle)
+    {
+        switch ("profile".equals(idle) ? defaultIdle : idle)
         {
-            case "yield":
-                return new YieldingIdleStrategy();
             case "backoff":
                 return new BackoffIdleStrategy();
             case "sleep":
@@ -73,7 +74,7 @@ public enum EngineProfile
             case "busy":
                 return new BusySpinIdleStrategy();
             default:
-                return defaultIdleStrategy();
+                return new YieldingIdleStrategy();
         }
     }
 }

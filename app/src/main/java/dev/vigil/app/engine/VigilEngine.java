@@ -73,7 +73,9 @@ public final class VigilEngine implements AutoCloseable
         this.config = config;
         final EngineProfile profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
         final String aeronDir = config.get(Settings.AERON_DIR);
-        driver = config.getBoolean(Settings.DRIVER_EMBEDDED) ? launchDriver(profile, aeronDir, errorHandler) : null;
+        final String idle = config.get(Settings.IDLE_STRATEGY);
+        driver = config.getBoolean(Settings.DRIVER_EMBEDDED) ?
+            launchDriver(profile, idle, aeronDir, errorHandler) : null;
         final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
         try
         {
@@ -136,20 +138,19 @@ public final class VigilEngine implements AutoCloseable
         final IngressAgent ingressAgent = new IngressAgent(
             subscription, ringIngress, config.getInt(Settings.INGRESS_FRAGMENT_LIMIT), closedImages);
 
-        final String idle = config.get(Settings.IDLE_STRATEGY);
         final List<Agent> stages = List.of(
             ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
         if (profile == EngineProfile.SHARED)
         {
             final List<Agent> all = new ArrayList<>(transportAgents);
             all.addAll(stages);
-            runners.add(new AgentRunner(profile.engineIdleStrategy(idle), errorHandler, null, new CompositeAgent(all)));
+            runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, new CompositeAgent(all)));
         }
         else
         {
             for (final Agent stage : stages)
             {
-                runners.add(new AgentRunner(profile.engineIdleStrategy(idle), errorHandler, null, stage));
+                runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, stage));
             }
         }
         for (final AgentRunner runner : runners)
@@ -206,7 +207,7 @@ public final class VigilEngine implements AutoCloseable
     }
 
     private static MediaDriver launchDriver(
-        final EngineProfile profile, final String aeronDir, final ErrorHandler errorHandler)
+        final EngineProfile profile, final String idle, final String aeronDir, final ErrorHandler errorHandler)
     {
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
@@ -214,7 +215,7 @@ public final class VigilEngine implements AutoCloseable
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)
             .errorHandler(errorHandler);
-        profile.configureDriver(context);
+        profile.configureDriver(context, idle);
         try
         {
             return MediaDriver.launch(context);
