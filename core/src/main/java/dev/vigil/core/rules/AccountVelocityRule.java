@@ -7,11 +7,8 @@ import dev.vigil.core.window.KeyedSlidingCounter;
  * Fires when an account makes more than a number of transactions within an event-time sliding window
  * (see {@link KeyedSlidingCounter} for the window's exact bounds).
  */
-public final class AccountVelocityRule implements TransactionRule
+public final class AccountVelocityRule extends NamedRule implements TransactionRule
 {
-    private final int id;
-    private final String name;
-    private final RuleAction action;
     private final long maxCount;
     private final KeyedSlidingCounter counter;
 
@@ -33,9 +30,7 @@ public final class AccountVelocityRule implements TransactionRule
         final long slideNs,
         final int maxKeys)
     {
-        this.id = id;
-        this.name = name;
-        this.action = action;
+        super(id, name, action);
         this.maxCount = maxCount;
         this.counter = new KeyedSlidingCounter(maxKeys, windowSizeNs, slideNs);
     }
@@ -43,26 +38,6 @@ public final class AccountVelocityRule implements TransactionRule
     @Override
     public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
     {
-        final long accountId = txn.accountId();
-        final long eventTimeNs = txn.eventTimeNs();
-        return WindowCountCheck.check(counter, accountId, eventTimeNs, maxCount, hit);
-    }
-
-    @Override
-    public int id()
-    {
-        return id;
-    }
-
-    @Override
-    public String name()
-    {
-        return name;
-    }
-
-    @Override
-    public RuleAction action()
-    {
-        return action;
+        return WindowCountCheck.check(counter, txn.accountId(), txn.eventTimeNs(), maxCount, hit);
     }
 }

@@ -5,11 +5,8 @@ import dev.vigil.codecs.TransactionDecoder;
 /**
  * Fires on a single transaction whose amount is above a limit. Stateless.
  */
-public final class AmountThresholdRule implements TransactionRule
+public final class AmountThresholdRule extends NamedRule implements TransactionRule
 {
-    private final int id;
-    private final String name;
-    private final RuleAction action;
     private final long maxAmountMinor;
 
     /**
@@ -20,9 +17,7 @@ public final class AmountThresholdRule implements TransactionRule
      */
     public AmountThresholdRule(final int id, final String name, final RuleAction action, final long maxAmountMinor)
     {
-        this.id = id;
-        this.name = name;
-        this.action = action;
+        super(id, name, action);
         this.maxAmountMinor = maxAmountMinor;
     }
 
@@ -36,23 +31,5 @@ public final class AmountThresholdRule implements TransactionRule
         }
         final long eventTimeNs = txn.eventTimeNs();
         return hit.set(txn.accountId(), amount, maxAmountMinor, eventTimeNs, eventTimeNs + 1);
-    }
-
-    @Override
-    public int id()
-    {
-        return id;
-    }
-
-    @Override
-    public String name()
-    {
-        return name;
-    }
-
-    @Override
-    public RuleAction action()
-    {
-        return action;
     }
 }

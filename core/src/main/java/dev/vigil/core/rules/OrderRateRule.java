@@ -7,11 +7,8 @@ import dev.vigil.core.window.KeyedSlidingCounter;
  * Pre-trade order-rate limit: fires when an account sends more than a number of orders within an event-time
  * sliding window.
  */
-public final class OrderRateRule implements OrderRule
+public final class OrderRateRule extends NamedRule implements OrderRule
 {
-    private final int id;
-    private final String name;
-    private final RuleAction action;
     private final long maxOrders;
     private final KeyedSlidingCounter counter;
 
@@ -33,9 +30,7 @@ public final class OrderRateRule implements OrderRule
         final long slideNs,
         final int maxKeys)
     {
-        this.id = id;
-        this.name = name;
-        this.action = action;
+        super(id, name, action);
         this.maxOrders = maxOrders;
         this.counter = new KeyedSlidingCounter(maxKeys, windowSizeNs, slideNs);
     }
@@ -44,23 +39,5 @@ public final class OrderRateRule implements OrderRule
     public int onOrder(final OrderDecoder order, final RuleHit hit)
     {
         return WindowCountCheck.check(counter, order.accountId(), order.eventTimeNs(), maxOrders, hit);
-    }
-
-    @Override
-    public int id()
-    {
-        return id;
-    }
-
-    @Override
-    public String name()
-    {
-        return name;
-    }
-
-    @Override
-    public RuleAction action()
-    {
-        return action;
     }
 }
