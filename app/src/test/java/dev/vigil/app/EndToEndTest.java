@@ -194,6 +194,51 @@ class EndToEndTest
         }
     }
 
+    @Test
+    void retriesGetTheOriginalDecisionAndAreNotEvaluatedAgain()
+    {
+        try (EngineHarness harness = EngineHarness.start(
+            dataDir, "rules.velocity.max.count=2", "rules.velocity.window=60s", "dedup.window=16");
+            VigilClient client = harness.connect(81))
+        {
+            final List<Long> seqs = new ArrayList<>();
+            for (int i = 0; i < 3; i++)
+            {
+                seqs.add(sendUntilAccepted(client, BASE_TIME_NS + i * SECOND_NS, i, 3, 100));
+            }
+            final Map<Long, String> first = new HashMap<>();
+            final ReplyListener firstListener = decision -> first.put(
+                decision.clientSeq(), decision.verdict() + "/" + decision.firedRules() + "/" + decision.engineSeq());
+            assertTrue(EngineHarness.await(() -> first.size() == 3, () -> client.poll(firstListener, 10), 10_000));
+            assertEquals("REVIEW/2/3", first.get(seqs.get(2)), "third transaction of the account trips velocity");
+
+            // Resend the first two: were they evaluated again, the account would be at 5 in its window.
+            final Map<Long, String> retried = new HashMap<>();
+            final ReplyListener retryListener = decision -> retried.put(
+                decision.clientSeq(), decision.verdict() + "/" + decision.firedRules() + "/" + decision.engineSeq());
+            for (int i = 0; i < 2; i++)
+            {
+                final long eventTimeNs = BASE_TIME_NS + i * SECOND_NS;
+                while (client.resendTransaction(
+                    seqs.get(i), eventTimeNs, i, 3, 5003, 42, 100, "EUR", "DE", PaymentChannel.ECOM) < 0)
+                {
+                    Thread.yield();
+                }
+            }
+            assertTrue(EngineHarness.await(() -> retried.size() == 2, () -> client.poll(retryListener, 10), 10_000));
+            assertEquals(first.get(seqs.get(0)), retried.get(seqs.get(0)));
+            assertEquals(first.get(seqs.get(1)), retried.get(seqs.get(1)));
+            assertEquals(3, harness.engine().counters().eventsEvaluated().get());
+            assertEquals(2, harness.engine().counters().duplicates().get());
+
+            // A fourth new transaction still sees only three earlier ones in its window.
+            final long fourth = sendUntilAccepted(client, BASE_TIME_NS + 3 * SECOND_NS, 3, 3, 100);
+            assertTrue(EngineHarness.await(
+                () -> retried.containsKey(fourth), () -> client.poll(retryListener, 10), 10_000));
+            assertEquals("REVIEW/2/6", retried.get(fourth), "engine seq 6: three originals, two retries, this");
+        }
+    }
+
     static long sendUntilAccepted(
         final VigilClient client, final long eventTimeNs, final long txnId, final long accountId, final long amount)
     {

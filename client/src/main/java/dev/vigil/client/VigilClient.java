@@ -134,20 +134,46 @@ public final class VigilClient implements AutoCloseable
         final PaymentChannel channel)
     {
         final long clientSeq = lastClientSeq + 1;
-        transactionEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .clientId(context.clientId)
-            .clientSeq(clientSeq)
-            .eventTimeNs(eventTimeNs)
-            .clientSendTimeNs(clock.nanoTime())
-            .txnId(txnId)
-            .accountId(accountId)
-            .cardId(cardId)
-            .merchantId(merchantId)
-            .amountMinor(amountMinor)
-            .currency(currency)
-            .country(country)
-            .channel(channel);
-        return offer(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + transactionEncoder.encodedLength());
+        final long result = offerTransaction(
+            clientSeq, eventTimeNs, txnId, accountId, cardId, merchantId, amountMinor, currency, country, channel);
+        if (result > 0)
+        {
+            lastClientSeq = clientSeq;
+        }
+        return result;
+    }
+
+    /**
+     * Send a transaction again with the client sequence it was first sent with, e.g. after a timeout with no reply.
+     * The engine answers a retry of a decided request with the original decision and does not evaluate it again;
+     * it refuses a sequence older than it remembers with {@code STALE_SEQUENCE}. The fields must be the original's.
+     *
+     * @param clientSeq   sequence of the original send.
+     * @param eventTimeNs as originally sent.
+     * @param txnId       as originally sent.
+     * @param accountId   as originally sent.
+     * @param cardId      as originally sent.
+     * @param merchantId  as originally sent.
+     * @param amountMinor as originally sent.
+     * @param currency    as originally sent.
+     * @param country     as originally sent.
+     * @param channel     as originally sent.
+     * @return clientSeq, or a negative {@link Publication#offer} code.
+     */
+    public long resendTransaction(
+        final long clientSeq,
+        final long eventTimeNs,
+        final long txnId,
+        final long accountId,
+        final long cardId,
+        final long merchantId,
+        final long amountMinor,
+        final String currency,
+        final String country,
+        final PaymentChannel channel)
+    {
+        return offerTransaction(
+            clientSeq, eventTimeNs, txnId, accountId, cardId, merchantId, amountMinor, currency, country, channel);
     }
 
     /**
@@ -258,6 +284,36 @@ public final class VigilClient implements AutoCloseable
         connected = false;
         CloseHelper.quietCloseAll(publication, subscription);
         closeAeron();
+    }
+
+    private long offerTransaction(
+        final long clientSeq,
+        final long eventTimeNs,
+        final long txnId,
+        final long accountId,
+        final long cardId,
+        final long merchantId,
+        final long amountMinor,
+        final String currency,
+        final String country,
+        final PaymentChannel channel)
+    {
+        transactionEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .clientId(context.clientId)
+            .clientSeq(clientSeq)
+            .eventTimeNs(eventTimeNs)
+            .clientSendTimeNs(clock.nanoTime())
+            .txnId(txnId)
+            .accountId(accountId)
+            .cardId(cardId)
+            .merchantId(merchantId)
+            .amountMinor(amountMinor)
+            .currency(currency)
+            .country(country)
+            .channel(channel);
+        final long result = publication.offer(
+            sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + transactionEncoder.encodedLength());
+        return result > 0 ? clientSeq : result;
     }
 
     private long offer(final long clientSeq, final int length)

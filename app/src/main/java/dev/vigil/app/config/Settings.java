@@ -75,6 +75,11 @@ public final class Settings
     public static final Setting EGRESS_CONNECT_TIMEOUT = add(Setting.duration(
         "egress.connect.timeout", "2s", "1ms", "60s", "how long to wait for a connecting client's reply channel"));
 
+    /** Decisions remembered per client for retries. */
+    public static final Setting DEDUP_WINDOW = add(Setting.powerOfTwo(
+        "dedup.window", 4096, 1, 1 << 20,
+        "decisions remembered per client: a retry within this many sequences gets its original decision back"));
+
     /** Keys tracked per keyed rule. */
     public static final Setting RULES_MAX_KEYS = add(Setting.integer(
         "rules.max.keys", 65536, 1, 1 << 24, "most distinct keys each keyed rule tracks"));

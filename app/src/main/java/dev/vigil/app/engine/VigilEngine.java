@@ -4,6 +4,7 @@ import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.codecs.Verdict;
+import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.pipeline.EgressHandler;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
@@ -131,7 +132,11 @@ public final class VigilEngine implements AutoCloseable
             config.getInt(Settings.RING_SIZE),
             config.getInt(Settings.FRAME_MAX_LENGTH),
             new JournalHandler(NoInputJournal.INSTANCE, clock),
-            new RulesHandler(new RuleEvaluator(ruleSet, stateFullVerdict), counters, clock),
+            new RulesHandler(
+                new RuleEvaluator(ruleSet, stateFullVerdict),
+                new DecisionDedup(config.getInt(Settings.DEDUP_WINDOW)),
+                counters,
+                clock),
             new EgressHandler(replySink, counters, clock));
 
         ringIngress = new RingIngress(pipeline.ring(), clock, counters, 0);

@@ -54,7 +54,11 @@ public final class EgressHandler implements EventHandler<RingEvent>
         switch (event.kind())
         {
             case EVENT:
-                if (event.templateId() != HeartbeatDecoder.TEMPLATE_ID)
+                if (event.rejectReason() != null)
+                {
+                    sendReject(event);
+                }
+                else if (event.templateId() != HeartbeatDecoder.TEMPLATE_ID)
                 {
                     sendDecision(event);
                     publishAlerts(event);
@@ -102,7 +106,7 @@ public final class EgressHandler implements EventHandler<RingEvent>
         decisionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .clientId(event.clientId())
             .clientSeq(event.clientSeq())
-            .engineSeq(event.engineSeq())
+            .engineSeq(event.decisionEngineSeq())
             .verdict(event.verdict())
             .firedRules(event.firedRules())
             .clientSendTimeNs(clientSendTimeNs(event))

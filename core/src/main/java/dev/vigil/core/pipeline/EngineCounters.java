@@ -32,6 +32,7 @@ public final class EngineCounters implements AutoCloseable
     private final AtomicCounter alertsRaised;
     private final AtomicCounter stateFull;
     private final AtomicCounter repliesNotDelivered;
+    private final AtomicCounter duplicates;
     private final AtomicCounter[] decisionsByVerdict;
     private final AtomicCounter[] rejectsByReason;
 
@@ -45,6 +46,7 @@ public final class EngineCounters implements AutoCloseable
         alertsRaised = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil alerts raised");
         stateFull = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil rule state full");
         repliesNotDelivered = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil replies not delivered");
+        duplicates = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil retries answered with original decision");
 
         final Verdict[] verdicts = {Verdict.APPROVE, Verdict.REVIEW, Verdict.DECLINE};
         decisionsByVerdict = new AtomicCounter[verdicts.length];
@@ -90,6 +92,11 @@ public final class EngineCounters implements AutoCloseable
         return repliesNotDelivered;
     }
 
+    public AtomicCounter duplicates()
+    {
+        return duplicates;
+    }
+
     /**
      * @param verdict a verdict.
      * @return decisions made with that verdict.
@@ -132,6 +139,7 @@ public final class EngineCounters implements AutoCloseable
         alertsRaised.close();
         stateFull.close();
         repliesNotDelivered.close();
+        duplicates.close();
         for (final AtomicCounter counter : decisionsByVerdict)
         {
             counter.close();

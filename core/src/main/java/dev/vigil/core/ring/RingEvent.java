@@ -35,6 +35,8 @@ public final class RingEvent
     private int receivedLength;
     private Verdict verdict = Verdict.APPROVE;
     private long firedRules;
+    private long decisionEngineSeq;
+    private boolean repeatedDecision;
     private long rulesDoneTimeNs;
     private long journalDoneTimeNs;
 
@@ -80,6 +82,8 @@ public final class RingEvent
         this.receivedLength = length;
         this.verdict = Verdict.APPROVE;
         this.firedRules = 0;
+        this.decisionEngineSeq = engineSeq;
+        this.repeatedDecision = false;
         this.rulesDoneTimeNs = 0;
         this.journalDoneTimeNs = 0;
         alerts.clear();
@@ -110,6 +114,17 @@ public final class RingEvent
         this.kind = FrameKind.REJECTED;
         this.rejectReason = reason;
         this.receivedLength = receivedLength;
+    }
+
+    /**
+     * Refuse an accepted event at the rules stage. Unlike {@link #reject}, the kind stays {@link FrameKind#EVENT}:
+     * the journal stage, running beside the rules stage, reads the kind and must journal the event either way.
+     *
+     * @param reason why.
+     */
+    public void refuse(final RejectReason reason)
+    {
+        this.rejectReason = reason;
     }
 
     /**
@@ -188,6 +203,22 @@ public final class RingEvent
         return firedRules;
     }
 
+    /**
+     * @return engine sequence the decision was made at: this event's own, or the original request's for a retry.
+     */
+    public long decisionEngineSeq()
+    {
+        return decisionEngineSeq;
+    }
+
+    /**
+     * @return true when this event is a retry answered with the decision already made for it.
+     */
+    public boolean isRepeatedDecision()
+    {
+        return repeatedDecision;
+    }
+
     public long rulesDoneTimeNs()
     {
         return rulesDoneTimeNs;
@@ -214,6 +245,24 @@ public final class RingEvent
     {
         this.verdict = verdict;
         this.firedRules = firedRules;
+        this.rulesDoneTimeNs = rulesDoneTimeNs;
+    }
+
+    /**
+     * Answer a retried request with the decision made for it the first time; no rule runs again.
+     *
+     * @param verdict           the original verdict.
+     * @param firedRules        the original fired rules.
+     * @param originalEngineSeq engine sequence of the original request.
+     * @param rulesDoneTimeNs   when the rules stage finished.
+     */
+    public void repeatDecision(
+        final Verdict verdict, final long firedRules, final long originalEngineSeq, final long rulesDoneTimeNs)
+    {
+        this.verdict = verdict;
+        this.firedRules = firedRules;
+        this.decisionEngineSeq = originalEngineSeq;
+        this.repeatedDecision = true;
         this.rulesDoneTimeNs = rulesDoneTimeNs;
     }
 

@@ -13,6 +13,7 @@ import dev.vigil.codecs.Side;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.core.TestFrames;
+import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.rules.AccountVelocityRule;
 import dev.vigil.core.rules.AmountThresholdRule;
 import dev.vigil.core.rules.OrderRateRule;
@@ -494,7 +495,7 @@ class EnginePipelineTest
             RING_SIZE,
             MAX_FRAME_LENGTH,
             new JournalHandler(journal, clock),
-            new RulesHandler(evaluator, counters, clock),
+            new RulesHandler(evaluator, new DecisionDedup(1024), counters, clock),
             new EgressHandler(sink, counters, clock));
         ingress = new RingIngress(pipeline.ring(), clock, counters, lastEngineSeq);
         journalAgent = pipeline.journalAgent();
