@@ -14,7 +14,7 @@ public final class Settings
     /** Threading profile. */
     public static final Setting PROFILE = add(Setting.choice(
         "profile", "shared",
-        "shared: the engine's stages on one thread and the media driver on another (2 cores); " +
+        "shared: one thread runs the embedded media driver, the Aeron client conductor and every stage (2 cores); " +
         "dedicated: one busy-spinning thread per stage and per driver role (needs 7+ dedicated cores)",
         "shared", "dedicated"));
 

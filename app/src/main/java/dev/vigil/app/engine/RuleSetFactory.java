@@ -3,12 +3,19 @@ package dev.vigil.app.engine;
 import dev.vigil.app.config.Setting;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.codecs.Verdict;
+import dev.vigil.core.dedup.DecisionDedup;
+import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.rules.AccountVelocityRule;
 import dev.vigil.core.rules.AmountThresholdRule;
 import dev.vigil.core.rules.OrderRateRule;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleAction;
+import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
+
+import org.agrona.concurrent.NanoClock;
 
 import java.util.List;
 import java.util.Locale;
@@ -60,6 +67,26 @@ public final class RuleSetFactory
                 config.getDurationNs(Settings.RULES_ORDER_RATE_SLIDE),
                 maxKeys));
         return new RuleSet(rules);
+    }
+
+    /**
+     * The rules stage the configuration describes: its rules, the state-full fallback verdict, the retry window.
+     *
+     * @param config   the configuration.
+     * @param counters where the stage counts.
+     * @param clock    stamps stage times for latency breakdowns.
+     * @return a new rules stage handler with fresh state.
+     */
+    public static RulesHandler rulesHandler(
+        final VigilConfig config, final EngineCounters counters, final NanoClock clock)
+    {
+        final Verdict stateFullVerdict =
+            Verdict.valueOf(config.get(Settings.RULES_STATE_FULL_VERDICT).toUpperCase(Locale.ROOT));
+        return new RulesHandler(
+            new RuleEvaluator(fromConfig(config), stateFullVerdict),
+            new DecisionDedup(config.getInt(Settings.DEDUP_WINDOW)),
+            counters,
+            clock);
     }
 
     private static RuleAction action(final VigilConfig config, final Setting setting)

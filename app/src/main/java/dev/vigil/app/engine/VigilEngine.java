@@ -3,17 +3,12 @@ package dev.vigil.app.engine;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.codecs.Verdict;
-import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.pipeline.EgressHandler;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
 import dev.vigil.core.pipeline.JournalHandler;
 import dev.vigil.core.pipeline.NoInputJournal;
 import dev.vigil.core.pipeline.RingIngress;
-import dev.vigil.core.pipeline.RulesHandler;
-import dev.vigil.core.rules.RuleEvaluator;
-import dev.vigil.core.rules.RuleSet;
 import io.aeron.Aeron;
 import io.aeron.Image;
 import io.aeron.Publication;
@@ -125,18 +120,11 @@ public final class VigilEngine implements AutoCloseable
             config.getDurationNs(Settings.EGRESS_CONNECT_TIMEOUT),
             transportDuty);
 
-        final RuleSet ruleSet = RuleSetFactory.fromConfig(config);
-        final Verdict stateFullVerdict =
-            Verdict.valueOf(config.get(Settings.RULES_STATE_FULL_VERDICT).toUpperCase(Locale.ROOT));
         final EnginePipeline pipeline = new EnginePipeline(
             config.getInt(Settings.RING_SIZE),
             config.getInt(Settings.FRAME_MAX_LENGTH),
             new JournalHandler(NoInputJournal.INSTANCE, clock),
-            new RulesHandler(
-                new RuleEvaluator(ruleSet, stateFullVerdict),
-                new DecisionDedup(config.getInt(Settings.DEDUP_WINDOW)),
-                counters,
-                clock),
+            RuleSetFactory.rulesHandler(config, counters, clock),
             new EgressHandler(replySink, counters, clock));
 
         ringIngress = new RingIngress(pipeline.ring(), clock, counters, 0);

@@ -1,0 +1,61 @@
+package dev.vigil.perf;
+
+import dev.vigil.core.pipeline.ReplySink;
+import org.agrona.DirectBuffer;
+
+/**
+ * A reply sink with no transport behind it: every session opens, every reply and alert is taken and dropped, so a
+ * benchmark measures the engine's stages and not a transport. Counts what it was given, in plain fields, so a
+ * benchmark can check afterwards that every event was answered; single-threaded, owned by the egress thread.
+ */
+final class DiscardingReplySink implements ReplySink
+{
+    private long sessionsOpened;
+    private long replies;
+    private long alerts;
+
+    @Override
+    public boolean openSession(
+        final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
+    {
+        sessionsOpened++;
+        return true;
+    }
+
+    @Override
+    public void closeSession(final int sessionId)
+    {
+    }
+
+    @Override
+    public int send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        replies++;
+        return SENT;
+    }
+
+    @Override
+    public int publishAlert(final DirectBuffer buffer, final int offset, final int length)
+    {
+        alerts++;
+        return SENT;
+    }
+
+    long sessionsOpened()
+    {
+        return sessionsOpened;
+    }
+
+    /**
+     * @return replies taken, Connected and Reject included.
+     */
+    long replies()
+    {
+        return replies;
+    }
+
+    long alerts()
+    {
+        return alerts;
+    }
+}

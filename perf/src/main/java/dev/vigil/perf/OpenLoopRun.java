@@ -1,0 +1,269 @@
+package dev.vigil.perf;
+
+import io.aeron.Publication;
+import org.HdrHistogram.Histogram;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One open-loop run: requests leave at a fixed rate whatever the answers do, and each round trip is recorded twice.
+ * <ul>
+ *   <li>From the intended send time, {@code start + i × interval}: when the client falls behind (a stall, a full
+ *   publication) the requests it could not send in time are charged the delay too, so the histogram is free of
+ *   coordinated omission. This is the latency a source with its own schedule would see.</li>
+ *   <li>From the actual send time, stamped into the request when it was finally offered: what the system itself
+ *   added once it had the request.</li>
+ * </ul>
+ * Requests sent during warm-up are answered but not recorded. A back-pressured request is retried, never dropped,
+ * and counted. Sending is bounded in count (rate × (warm-up + duration)) and in time (the schedule plus a grace
+ * period); waiting for the last answers is bounded in time. Single-threaded and allocation-free while it runs; the
+ * bytes the client thread allocated and the collections the JVM ran during the run are reported, so a run whose
+ * tail was a garbage collector's can be told apart.
+ */
+final class OpenLoopRun
+{
+    private static final long HIGHEST_TRACKABLE_NS = TimeUnit.MINUTES.toNanos(10);
+    private static final int SIGNIFICANT_DIGITS = 3;
+    private static final int SEND_BURST_LIMIT = 64;
+    private static final long SEND_GRACE_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private final String name;
+    private final int ratePerSecond;
+    private final double intervalNs;
+    private final long warmupNs;
+    private final long durationNs;
+    private final long requestCount;
+    private final Histogram fromIntendedNs = new Histogram(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+    private final Histogram fromActualNs = new Histogram(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+
+    private long startNs;
+    private long measureFromNs = Long.MAX_VALUE;
+    private long sent;
+    private long answered;
+    private long rejected;
+    private long unexpected;
+    private long backPressureRetries;
+    private long backPressuredRequests;
+    private long otherOfferFailures;
+    private boolean currentBackPressured;
+    private long clientAllocatedBytes = -1;
+    private long gcCount;
+
+    /**
+     * @param name          topology name, for reports and file names.
+     * @param ratePerSecond requests per second.
+     * @param warmupNs      sending before recording starts.
+     * @param durationNs    recorded sending.
+     */
+    OpenLoopRun(final String name, final int ratePerSecond, final long warmupNs, final long durationNs)
+    {
+        this.name = name;
+        this.ratePerSecond = ratePerSecond;
+        this.intervalNs = 1e9 / ratePerSecond;
+        this.warmupNs = warmupNs;
+        this.durationNs = durationNs;
+        this.requestCount = (long)((warmupNs + durationNs) / intervalNs);
+    }
+
+    /**
+     * Send every request on schedule and wait for the answers, on the calling thread.
+     *
+     * @param target where requests go.
+     */
+    void execute(final RoundTripTarget target)
+    {
+        final long allocatedBefore = currentThreadAllocatedBytes();
+        final long gcCountBefore = gcCount();
+        startNs = System.nanoTime();
+        measureFromNs = startNs + warmupNs;
+        final long sendDeadlineNs = measureFromNs + durationNs + SEND_GRACE_NS;
+
+        long nowNs = startNs;
+        while (sent < requestCount && nowNs < sendDeadlineNs)
+        {
+            int workCount = sendDue(target, nowNs);
+            workCount += target.poll();
+            if (workCount == 0)
+            {
+                // Two cores: the target's thread needs the other one, so the client gives its core away when idle.
+                Thread.yield();
+            }
+            nowNs = System.nanoTime();
+        }
+
+        final long drainDeadlineNs = System.nanoTime() + DRAIN_TIMEOUT_NS;
+        while (answered + rejected < sent && System.nanoTime() < drainDeadlineNs)
+        {
+            if (target.poll() == 0)
+            {
+                Thread.yield();
+            }
+        }
+
+        gcCount = gcCount() - gcCountBefore;
+        if (allocatedBefore >= 0)
+        {
+            clientAllocatedBytes = currentThreadAllocatedBytes() - allocatedBefore;
+        }
+    }
+
+    /**
+     * An answer arrived.
+     *
+     * @param index            number of the request it answers.
+     * @param actualSendTimeNs when the request was offered, as stamped into it.
+     */
+    void onAnswer(final long index, final long actualSendTimeNs)
+    {
+        final long nowNs = System.nanoTime();
+        if (index < 0 || index >= sent)
+        {
+            unexpected++;
+            return;
+        }
+        answered++;
+        final long intendedSendTimeNs = intendedSendTimeNs(index);
+        if (intendedSendTimeNs >= measureFromNs)
+        {
+            record(fromIntendedNs, nowNs - intendedSendTimeNs);
+            record(fromActualNs, nowNs - actualSendTimeNs);
+        }
+    }
+
+    /**
+     * The target refused a request instead of answering it.
+     */
+    void onReject()
+    {
+        rejected++;
+    }
+
+    String name()
+    {
+        return name;
+    }
+
+    int ratePerSecond()
+    {
+        return ratePerSecond;
+    }
+
+    /**
+     * @return latencies in ns measured from each request's intended send time.
+     */
+    Histogram fromIntendedNs()
+    {
+        return fromIntendedNs;
+    }
+
+    /**
+     * @return latencies in ns measured from each request's actual send time.
+     */
+    Histogram fromActualNs()
+    {
+        return fromActualNs;
+    }
+
+    /**
+     * @return true when every scheduled request was sent and answered, none refused or unknown.
+     */
+    boolean isComplete()
+    {
+        return sent == requestCount && answered == sent && rejected == 0 && unexpected == 0;
+    }
+
+    /**
+     * @return one line of counts.
+     */
+    String describe()
+    {
+        return String.format(Locale.ROOT,
+            "scheduled %,d, sent %,d, answered %,d, recorded %,d, rejected %,d, unknown %,d, " +
+            "back-pressured %,d requests (%,d retries), other offer failures %,d",
+            requestCount, sent, answered, fromIntendedNs.getTotalCount(), rejected, unexpected,
+            backPressuredRequests, backPressureRetries, otherOfferFailures);
+    }
+
+    /**
+     * @return one line on garbage: what the client thread allocated (-1 when unknown), collections in the JVM.
+     */
+    String describeGarbage()
+    {
+        return String.format(Locale.ROOT, "client thread allocated %,d bytes; the JVM ran %d collections",
+            clientAllocatedBytes, gcCount);
+    }
+
+    private int sendDue(final RoundTripTarget target, final long nowNs)
+    {
+        int sentNow = 0;
+        while (sent < requestCount && sentNow < SEND_BURST_LIMIT && intendedSendTimeNs(sent) <= nowNs)
+        {
+            final long result = target.trySend(sent);
+            if (result <= 0)
+            {
+                onOfferFailed(result);
+                break;
+            }
+            sent++;
+            sentNow++;
+            currentBackPressured = false;
+        }
+        return sentNow;
+    }
+
+    private void onOfferFailed(final long result)
+    {
+        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+        {
+            backPressureRetries++;
+            if (!currentBackPressured)
+            {
+                currentBackPressured = true;
+                backPressuredRequests++;
+            }
+        }
+        else
+        {
+            otherOfferFailures++;
+        }
+    }
+
+    private long intendedSendTimeNs(final long index)
+    {
+        return startNs + (long)(index * intervalNs);
+    }
+
+    private static long currentThreadAllocatedBytes()
+    {
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (threads instanceof com.sun.management.ThreadMXBean)
+        {
+            final com.sun.management.ThreadMXBean hotspotThreads = (com.sun.management.ThreadMXBean)threads;
+            if (hotspotThreads.isThreadAllocatedMemorySupported() && hotspotThreads.isThreadAllocatedMemoryEnabled())
+            {
+                return hotspotThreads.getCurrentThreadAllocatedBytes();
+            }
+        }
+        return -1;
+    }
+
+    private static long gcCount()
+    {
+        long count = 0;
+        for (final GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            count += Math.max(0, collector.getCollectionCount());
+        }
+        return count;
+    }
+
+    private static void record(final Histogram histogram, final long valueNs)
+    {
+        histogram.recordValue(Math.min(Math.max(0, valueNs), HIGHEST_TRACKABLE_NS));
+    }
+}

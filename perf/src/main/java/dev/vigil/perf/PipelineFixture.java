@@ -1,0 +1,203 @@
+package dev.vigil.perf;
+
+import dev.vigil.app.config.Settings;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.core.pipeline.EgressHandler;
+import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.pipeline.EnginePipeline;
+import dev.vigil.core.pipeline.JournalHandler;
+import dev.vigil.core.pipeline.NoInputJournal;
+import dev.vigil.core.pipeline.RingIngress;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Locale;
+
+/**
+ * The engine's pipeline as {@code VigilEngine} builds it for the default configuration (ring size, frame length,
+ * rules, no input journal, system clock) but with a {@link DiscardingReplySink} instead of Aeron, fed from a pool of
+ * pre-encoded frames. Each frame is patched in place before it is offered (client sequence, event time, account), so
+ * the stream looks fresh to ingress and to the rules without re-encoding.
+ * <p>
+ * One client is connected on one session. The pool mixes payments and orders one in eight, and one payment in the
+ * pool is above the amount threshold; accounts are spread over 10,000.
+ */
+final class PipelineFixture
+{
+    static final int SESSION_ID = 11;
+    static final long CLIENT_ID = 1;
+
+    private static final int FRAME_STRIDE = 128;
+    private static final int ACCOUNTS = 10_000;
+    private static final int ORDER_EVERY = 8;
+    private static final int LARGE_AMOUNT_INDEX = 1;
+
+    private final DiscardingReplySink sink = new DiscardingReplySink();
+    private final EngineCounters counters = LocalCounters.newEngineCounters();
+    private final RingIngress ingress;
+    private final Agent journalAgent;
+    private final Agent rulesAgent;
+    private final Agent egressAgent;
+    private final int ringSize;
+    private final UnsafeBuffer pool;
+    private final int[] lengths;
+    private final int[] accountOffsets;
+    private final int poolMask;
+    private final AccountSequence accounts = new AccountSequence(ACCOUNTS, 7);
+    private long nextClientSeq = 1;
+    private long eventTimeNs = BenchmarkFrames.BASE_EVENT_TIME_NS;
+
+    /**
+     * @param poolSize frames in the pool, a power of two.
+     */
+    PipelineFixture(final int poolSize)
+    {
+        final VigilConfig config = VigilConfig.defaults();
+        final NanoClock clock = SystemNanoClock.INSTANCE;
+        ringSize = config.getInt(Settings.RING_SIZE);
+        final EnginePipeline pipeline = new EnginePipeline(
+            ringSize,
+            config.getInt(Settings.FRAME_MAX_LENGTH),
+            new JournalHandler(NoInputJournal.INSTANCE, clock),
+            RuleSetFactory.rulesHandler(config, counters, clock),
+            new EgressHandler(sink, counters, clock));
+        ingress = new RingIngress(pipeline.ring(), clock, counters, 0);
+        journalAgent = pipeline.journalAgent();
+        rulesAgent = pipeline.rulesAgent();
+        egressAgent = pipeline.egressAgent();
+
+        if (Integer.bitCount(poolSize) != 1)
+        {
+            throw new IllegalArgumentException("poolSize=" + poolSize + " must be a power of two");
+        }
+        poolMask = poolSize - 1;
+        pool = new UnsafeBuffer(BufferUtil.allocateDirectAligned(poolSize * FRAME_STRIDE, 64));
+        lengths = new int[poolSize];
+        accountOffsets = new int[poolSize];
+        encodePool();
+    }
+
+    /**
+     * Open the client's session: a Connect through ingress and every stage, run on the calling thread.
+     *
+     * @throws Exception when a stage fails.
+     */
+    void connect() throws Exception
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FRAME_STRIDE * 2, 64));
+        final int length = new BenchmarkFrames().connect(buffer, 0, CLIENT_ID, 1002, "aeron:udp?endpoint=localhost:0");
+        ingress.onFrame(buffer, 0, length, SESSION_ID);
+        runStagesOnce();
+        if (sink.sessionsOpened() != 1 || !isDrained())
+        {
+            throw new IllegalStateException("the Connect did not open a session");
+        }
+    }
+
+    /**
+     * Offer the next frame of the pool to ingress. The caller keeps within {@link #remainingCapacity()}.
+     */
+    void publishNext()
+    {
+        final long clientSeq = nextClientSeq++;
+        final int index = (int)clientSeq & poolMask;
+        final int offset = index * FRAME_STRIDE;
+        final long timeNs = eventTimeNs + BenchmarkFrames.EVENT_STEP_NS;
+        eventTimeNs = timeNs;
+        pool.putLong(offset + BenchmarkFrames.CLIENT_SEQ_OFFSET, clientSeq, BenchmarkFrames.BYTE_ORDER);
+        pool.putLong(offset + BenchmarkFrames.EVENT_TIME_OFFSET, timeNs, BenchmarkFrames.BYTE_ORDER);
+        pool.putLong(offset + accountOffsets[index], accounts.next(), BenchmarkFrames.BYTE_ORDER);
+        ingress.onFrame(pool, offset, lengths[index], SESSION_ID);
+    }
+
+    /**
+     * One duty cycle of each stage, in the order the shared profile runs them.
+     *
+     * @return work done.
+     * @throws Exception when a stage fails.
+     */
+    int runStagesOnce() throws Exception
+    {
+        return journalAgent.doWork() + rulesAgent.doWork() + egressAgent.doWork();
+    }
+
+    int remainingCapacity()
+    {
+        return ingress.remainingCapacity();
+    }
+
+    /**
+     * @return true when egress has passed every slot published.
+     */
+    boolean isDrained()
+    {
+        return ingress.remainingCapacity() == ringSize;
+    }
+
+    Agent journalAgent()
+    {
+        return journalAgent;
+    }
+
+    Agent rulesAgent()
+    {
+        return rulesAgent;
+    }
+
+    Agent egressAgent()
+    {
+        return egressAgent;
+    }
+
+    long lastEngineSeq()
+    {
+        return ingress.lastEngineSeq();
+    }
+
+    /**
+     * Check that every event published was accepted, evaluated and answered. Call once the stages have stopped.
+     */
+    void verify()
+    {
+        final long events = ingress.lastEngineSeq();
+        final long rejects = counters.totalRejects();
+        final long evaluated = counters.eventsEvaluated().get();
+        final long decisions = sink.replies() - sink.sessionsOpened();
+        if (events != nextClientSeq - 1 || rejects != 0 || evaluated != events || decisions != events ||
+            counters.repliesNotDelivered().get() != 0)
+        {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                "published %d, accepted %d, rejected %d, evaluated %d, decided %d, not delivered %d",
+                nextClientSeq - 1, events, rejects, evaluated, decisions, counters.repliesNotDelivered().get()));
+        }
+        if (events > poolMask && sink.alerts() == 0)
+        {
+            throw new IllegalStateException("no rule fired in " + events + " events: the pool is not as intended");
+        }
+    }
+
+    private void encodePool()
+    {
+        final BenchmarkFrames frames = new BenchmarkFrames();
+        for (int i = 0; i <= poolMask; i++)
+        {
+            final int offset = i * FRAME_STRIDE;
+            if (i % ORDER_EVERY == ORDER_EVERY - 1)
+            {
+                lengths[i] = frames.order(pool, offset, CLIENT_ID, 0, eventTimeNs, 1);
+                accountOffsets[i] = BenchmarkFrames.ORDER_ACCOUNT_OFFSET;
+            }
+            else
+            {
+                final long amount = i == LARGE_AMOUNT_INDEX ?
+                    BenchmarkFrames.LARGE_AMOUNT_MINOR : BenchmarkFrames.SMALL_AMOUNT_MINOR;
+                lengths[i] = frames.transaction(pool, offset, CLIENT_ID, 0, eventTimeNs, 1, amount);
+                accountOffsets[i] = BenchmarkFrames.TRANSACTION_ACCOUNT_OFFSET;
+            }
+        }
+    }
+}
