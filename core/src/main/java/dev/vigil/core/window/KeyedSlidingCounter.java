@@ -10,7 +10,8 @@ import java.util.Arrays;
  * Time is cut into panes of {@code slideNs}, aligned to epoch 0. The window of an event is the {@code windowSizeNs}
  * long, half-open interval {@code [end - windowSizeNs, end)} whose last pane holds the event, with
  * {@code end = (floor(t / slideNs) + 1) * slideNs}. Each key keeps one count per pane of a window in a ring indexed
- * by pane number, so an event costs one hash lookup plus a pass over the window's panes, and nothing is allocated.
+ * by pane number plus a running count of its newest window, so an in-order event costs one hash lookup and O(1)
+ * amortised work whatever the number of panes, and nothing is allocated.
  * <p>
  * Events may arrive out of order: an event lands in its own pane as long as that pane is still inside the newest
  * window seen for its key. An older event is outside anything this counter still remembers: it counts nowhere and
@@ -33,6 +34,7 @@ public final class KeyedSlidingCounter
     private final long[] paneNumbers;
     private final int[] paneCounts;
     private final long[] newestPaneByKey;
+    private final long[] newestWindowCounts;
 
     /**
      * @param maxKeys      most distinct keys to track.
@@ -58,6 +60,7 @@ public final class KeyedSlidingCounter
         this.paneNumbers = new long[Math.multiplyExact(maxKeys, panesPerWindow)];
         this.paneCounts = new int[paneNumbers.length];
         this.newestPaneByKey = new long[maxKeys];
+        this.newestWindowCounts = new long[maxKeys];
         Arrays.fill(paneNumbers, NO_PANE);
         Arrays.fill(newestPaneByKey, NO_PANE);
     }
@@ -79,39 +82,30 @@ public final class KeyedSlidingCounter
 
         final long pane = Math.floorDiv(eventTimeNs, slideNs);
         final long newestPane = newestPaneByKey[slot];
-        if (newestPane != NO_PANE && pane <= newestPane - panesPerWindow)
+        final int base = slot * panesPerWindow;
+        if (newestPane == NO_PANE || pane > newestPane)
+        {
+            advanceNewestWindow(slot, base, newestPane, pane);
+        }
+        else if (pane <= newestPane - panesPerWindow)
         {
             return LATE;
         }
-        if (pane > newestPane)
-        {
-            newestPaneByKey[slot] = pane;
-        }
 
-        final int base = slot * panesPerWindow;
         final int index = base + (int)Math.floorMod(pane, (long)panesPerWindow);
-        final long current = paneNumbers[index];
-        if (current == pane)
+        if (paneNumbers[index] == pane)
         {
             paneCounts[index]++;
         }
-        else if (current < pane)
+        else
         {
+            // The slot held a pane at least a window older than this one, already expired from the running sum.
             paneNumbers[index] = pane;
             paneCounts[index] = 1;
         }
+        newestWindowCounts[slot]++;
 
-        final long oldestPane = pane - panesPerWindow + 1;
-        long count = 0;
-        for (int i = base, end = base + panesPerWindow; i < end; i++)
-        {
-            final long p = paneNumbers[i];
-            if (p >= oldestPane && p <= pane)
-            {
-                count += paneCounts[i];
-            }
-        }
-        return count;
+        return pane == newestPaneByKey[slot] ? newestWindowCounts[slot] : countWindowEndingAt(base, pane);
     }
 
     /**
@@ -130,6 +124,51 @@ public final class KeyedSlidingCounter
     public long windowEndNs(final long eventTimeNs)
     {
         return (Math.floorDiv(eventTimeNs, slideNs) + 1) * slideNs;
+    }
+
+    /**
+     * Slide the key's newest window forward to end at {@code pane}, taking the panes that fall out of it off the
+     * running sum. Each pane is added once and expired once, so this is O(1) amortised per event.
+     */
+    private void advanceNewestWindow(final int slot, final int base, final long newestPane, final long pane)
+    {
+        if (newestPane == NO_PANE || pane - newestPane >= panesPerWindow)
+        {
+            newestWindowCounts[slot] = 0;
+        }
+        else
+        {
+            long sum = newestWindowCounts[slot];
+            final long lastExpired = pane - panesPerWindow;
+            for (long expired = newestPane - panesPerWindow + 1; expired <= lastExpired; expired++)
+            {
+                final int index = base + (int)Math.floorMod(expired, (long)panesPerWindow);
+                if (paneNumbers[index] == expired)
+                {
+                    sum -= paneCounts[index];
+                }
+            }
+            newestWindowCounts[slot] = sum;
+        }
+        newestPaneByKey[slot] = pane;
+    }
+
+    /**
+     * Count of an out-of-order event's own window, which ends before the key's newest one: a pass over the panes.
+     */
+    private long countWindowEndingAt(final int base, final long pane)
+    {
+        final long oldestPane = pane - panesPerWindow + 1;
+        long count = 0;
+        for (int i = base, end = base + panesPerWindow; i < end; i++)
+        {
+            final long p = paneNumbers[i];
+            if (p >= oldestPane && p <= pane)
+            {
+                count += paneCounts[i];
+            }
+        }
+        return count;
     }
 
     /**
