@@ -35,10 +35,10 @@ class ProfilesTest
     @Test
     void sharedAndDedicatedProfilesMakeIdenticalDecisions()
     {
-        final Map<Long, String> shared = decide(EngineHarness.start(dataDir, "profile=shared"));
+        final Map<Long, String> shared = decide(EngineHarness.start(dataDir.resolve("shared"), "profile=shared"));
         // Backoff rather than busy-spin: seven spinning threads would starve a 2-core test machine.
         final Map<Long, String> dedicated =
-            decide(EngineHarness.start(dataDir, "profile=dedicated", "idle.strategy=backoff"));
+            decide(EngineHarness.start(dataDir.resolve("dedicated"), "profile=dedicated", "idle.strategy=backoff"));
 
         assertEquals(MESSAGES, shared.size());
         assertEquals(shared, dedicated);

@@ -71,6 +71,7 @@ public final class VigilClient implements AutoCloseable
     {
         this.context = context;
         this.clock = context.clock;
+        this.lastClientSeq = context.firstClientSeq - 1;
         this.ownsAeron = context.aeron == null;
         this.aeron = ownsAeron ?
             Aeron.connect(new Aeron.Context().aeronDirectoryName(context.aeronDirectoryName)) : context.aeron;
@@ -425,6 +426,7 @@ public final class VigilClient implements AutoCloseable
         private int responseStreamId = 1002;
         private long clientId = 1;
         private long connectTimeoutNs = 5_000_000_000L;
+        private long firstClientSeq = 1;
         private NanoClock clock = SystemNanoClock.INSTANCE;
 
         /**
@@ -498,6 +500,24 @@ public final class VigilClient implements AutoCloseable
                 throw new IllegalArgumentException("clientId must not be 0");
             }
             this.clientId = clientId;
+            return this;
+        }
+
+        /**
+         * Where this client's sequence starts. A client that reconnects under the same id after a restart must carry
+         * on after its last sequence: the engine remembers its decisions, and would answer a reused sequence with
+         * the decision made for it before.
+         *
+         * @param firstClientSeq sequence of the first request this client will send, at least 1.
+         * @return this.
+         */
+        public Context firstClientSeq(final long firstClientSeq)
+        {
+            if (firstClientSeq < 1)
+            {
+                throw new IllegalArgumentException("firstClientSeq must be at least 1: " + firstClientSeq);
+            }
+            this.firstClientSeq = firstClientSeq;
             return this;
         }
 

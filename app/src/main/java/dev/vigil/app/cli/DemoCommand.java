@@ -19,16 +19,20 @@ import dev.vigil.codecs.Verdict;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleSet;
 import io.aeron.Aeron;
+import org.agrona.IoUtil;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -43,7 +47,9 @@ import java.util.concurrent.Callable;
         "Run the engine and a demo client: send a seeded synthetic stream of payments and orders with injected",
         "fraud patterns at a fixed rate, then print messages sent and decided, verdicts, alerts by rule and the",
         "round-trip latency (client send -> decision received). Uses a private Aeron directory and free loopback",
-        "ports, so it runs beside a 'vigil run'. Exit 0 when every message was decided."})
+        "ports, so it runs beside a 'vigil run'. Without --data-dir the journal goes to a temporary directory that",
+        "is removed afterwards; with --data-dir it is left there for the journal tools (the directory must not",
+        "already hold a journal). Exit 0 when every message was decided."})
 final class DemoCommand implements Callable<Integer>
 {
     private static final long CLIENT_ID = 1;
@@ -91,11 +97,36 @@ final class DemoCommand implements Callable<Integer>
             throw new ConfigException("--accounts " + accounts + ": allowed: 1 or more");
         }
 
+        final VigilConfig userConfig = options.toConfig();
+        final boolean keepData = options.dataDir != null;
+        final Path dataDir = keepData ? emptyJournalDir(options.dataDir) : createTempDir();
         final int alertsPort = freeLoopbackUdpPort();
-        final VigilConfig config = options.toConfig()
-            .with("aeron.dir", options.toConfig().get(Settings.AERON_DIR) + "-demo-" + ProcessHandle.current().pid())
+        final VigilConfig config = userConfig
+            .with("aeron.dir", userConfig.get(Settings.AERON_DIR) + "-demo-" + ProcessHandle.current().pid())
+            .with("data.dir", dataDir.toString())
             .with("ingress.channel", "aeron:udp?endpoint=localhost:" + freeLoopbackUdpPort())
             .with("alerts.channel", "aeron:udp?control=localhost:" + alertsPort + "|control-mode=dynamic");
+        try
+        {
+            return runDemo(config, alertsPort, durationNs, warmupNs, eventStepNs, keepData);
+        }
+        finally
+        {
+            if (!keepData)
+            {
+                IoUtil.delete(dataDir.toFile(), true);
+            }
+        }
+    }
+
+    private int runDemo(
+        final VigilConfig config,
+        final int alertsPort,
+        final long durationNs,
+        final long warmupNs,
+        final long eventStepNs,
+        final boolean keepData)
+    {
 
         final PrintStream out = System.out;
         out.printf(Locale.ROOT, "vigil demo: %s warm-up + %s at %,d msg/s, seed %d, profile %s%n",
@@ -119,7 +150,38 @@ final class DemoCommand implements Callable<Integer>
             run.send(client, alerts, traffic, 1_000_000_000L / rate, warmupNs, durationNs);
             run.printReport(out, traffic, engine);
         }
+        if (keepData)
+        {
+            out.println("  journal   left in " + config.get(Settings.DATA_DIR) + "/journal");
+        }
         return run.allDecided() ? VigilMain.EXIT_OK : VigilMain.EXIT_PROBLEM;
+    }
+
+    /**
+     * The demo's client always starts at sequence 1, so a journal from an earlier run would make every request a
+     * retry of an old one: refuse a data directory that already holds journal segments.
+     */
+    private static Path emptyJournalDir(final Path dataDir)
+    {
+        final File[] segments = dataDir.resolve("journal").toFile().listFiles((dir, name) -> name.endsWith(".seg"));
+        if (segments != null && segments.length > 0)
+        {
+            throw new ConfigException("--data-dir " + dataDir + ": already holds a journal (" + segments.length +
+                " segment(s) in " + dataDir.resolve("journal") + "); the demo needs a directory without one");
+        }
+        return dataDir;
+    }
+
+    private static Path createTempDir()
+    {
+        try
+        {
+            return Files.createTempDirectory("vigil-demo-");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private static void awaitAlertStream(final AlertSubscriber alerts)

@@ -39,6 +39,7 @@ final class RunCommand implements Callable<Integer>
                 config.get(Settings.ALERTS_STREAM_ID));
             out.println("  aeron dir " + engine.aeronDirectoryName());
             out.println("  data dir  " + config.get(Settings.DATA_DIR));
+            out.println(engine.startupReport());
             out.println("Ctrl-C to stop.");
             out.flush();
             barrier.await();

@@ -1,6 +1,7 @@
 package dev.vigil.app.cli;
 
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.journal.JournalCorruptionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -63,6 +64,14 @@ public final class VigilMain implements Runnable
             err.println("vigil " + commandLine.getCommandName() + ": " + ex.getMessage());
             err.flush();
             return EXIT_USAGE;
+        }
+        if (ex instanceof JournalCorruptionException)
+        {
+            err.println("vigil " + commandLine.getCommandName() + ": " + ex.getMessage());
+            err.println("  the journal is damaged before its end; to cut it there and start (the cut part is kept " +
+                "as *.corrupt): --set journal.truncate.at.corruption=true");
+            err.flush();
+            return EXIT_PROBLEM;
         }
         err.println("vigil " + commandLine.getCommandName() + ": failed: " + ex);
         ex.printStackTrace(err);

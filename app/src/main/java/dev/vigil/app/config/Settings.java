@@ -75,6 +75,34 @@ public final class Settings
     public static final Setting EGRESS_CONNECT_TIMEOUT = add(Setting.duration(
         "egress.connect.timeout", "2s", "1ms", "60s", "how long to wait for a connecting client's reply channel"));
 
+    /** Whether accepted input is journaled. */
+    public static final Setting JOURNAL_ENABLED = add(Setting.bool(
+        "journal.enabled", true,
+        "write every accepted input to the journal in data.dir/journal before its decision leaves, and rebuild " +
+        "state from it on start"));
+
+    /** Journal durability. */
+    public static final Setting JOURNAL_DURABILITY = add(Setting.choice(
+        "journal.durability", "none",
+        "when a decision may leave: none (input in the OS page cache: survives a process crash), batch (fsync " +
+        "after each batch: survives power loss, adds the fsync to latency), periodic (fsync every " +
+        "journal.fsync.interval; decisions wait for it)",
+        "none", "batch", "periodic"));
+
+    /** Periodic fsync interval. */
+    public static final Setting JOURNAL_FSYNC_INTERVAL = add(Setting.duration(
+        "journal.fsync.interval", "1ms", "10us", "10s", "fsync interval of periodic durability"));
+
+    /** Journal segment size. */
+    public static final Setting JOURNAL_SEGMENT_SIZE = add(Setting.powerOfTwo(
+        "journal.segment.size", 64L << 20, 64L << 10, 1L << 30, "bytes per journal segment file"));
+
+    /** Cut a journal at mid-journal corruption instead of refusing to start. */
+    public static final Setting JOURNAL_TRUNCATE_AT_CORRUPTION = add(Setting.bool(
+        "journal.truncate.at.corruption", false,
+        "on corruption in the middle of the journal, cut it there (later segments are renamed *.corrupt, never " +
+        "deleted) and start; false refuses to start and names file, offset and sequence"));
+
     /** Decisions remembered per client for retries. */
     public static final Setting DEDUP_WINDOW = add(Setting.powerOfTwo(
         "dedup.window", 4096, 1, 1 << 20,

@@ -7,8 +7,8 @@ import dev.vigil.core.pipeline.EgressHandler;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
 import dev.vigil.core.pipeline.JournalHandler;
-import dev.vigil.core.pipeline.NoInputJournal;
 import dev.vigil.core.pipeline.RingIngress;
+import dev.vigil.core.pipeline.RulesHandler;
 import io.aeron.Aeron;
 import io.aeron.Image;
 import io.aeron.Publication;
@@ -62,16 +62,27 @@ public final class VigilEngine implements AutoCloseable
     private final EngineCounters counters;
     private final AeronReplySink replySink;
     private final RingIngress ringIngress;
+    private final EngineJournal journal;
     private final List<AgentRunner> runners = new ArrayList<>();
 
     private VigilEngine(final VigilConfig config, final ErrorHandler errorHandler)
     {
         this.config = config;
+        // First the journal: it fails fast on damage, before anything listens on the network.
+        journal = EngineJournal.open(config);
         final EngineProfile profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
         final String aeronDir = config.get(Settings.AERON_DIR);
         final String idle = config.get(Settings.IDLE_STRATEGY);
-        driver = config.getBoolean(Settings.DRIVER_EMBEDDED) ?
-            launchDriver(profile, idle, aeronDir, errorHandler) : null;
+        try
+        {
+            driver = config.getBoolean(Settings.DRIVER_EMBEDDED) ?
+                launchDriver(profile, idle, aeronDir, errorHandler) : null;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(journal.input());
+            throw ex;
+        }
         final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
         try
         {
@@ -87,7 +98,7 @@ public final class VigilEngine implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(driver);
+            CloseHelper.quietCloseAll(driver, journal.input());
             throw new ConfigException(
                 "aeron.dir=" + aeronDir + ": no media driver reachable there (" + ex.getMessage() + ")");
         }
@@ -102,6 +113,17 @@ public final class VigilEngine implements AutoCloseable
 
         final NanoClock clock = SystemNanoClock.INSTANCE;
         counters = new EngineCounters(aeron::addCounter);
+        final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
+        final RulesHandler rules = RuleSetFactory.rulesHandler(config, counters, clock);
+        try
+        {
+            journal.replayInto(rules, maxFrameLength);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(counters, aeron, driver, journal.input());
+            throw ex;
+        }
 
         final OneToOneConcurrentArrayQueue<Image> closedImages = new OneToOneConcurrentArrayQueue<>(1024);
         final Subscription subscription = aeron.addSubscription(
@@ -122,12 +144,12 @@ public final class VigilEngine implements AutoCloseable
 
         final EnginePipeline pipeline = new EnginePipeline(
             config.getInt(Settings.RING_SIZE),
-            config.getInt(Settings.FRAME_MAX_LENGTH),
-            new JournalHandler(NoInputJournal.INSTANCE, clock),
-            RuleSetFactory.rulesHandler(config, counters, clock),
+            maxFrameLength,
+            new JournalHandler(journal.input(), clock),
+            rules,
             new EgressHandler(replySink, counters, clock));
 
-        ringIngress = new RingIngress(pipeline.ring(), clock, counters, 0);
+        ringIngress = new RingIngress(pipeline.ring(), clock, counters, journal.lastSequence());
         final IngressAgent ingressAgent = new IngressAgent(
             subscription, ringIngress, config.getInt(Settings.INGRESS_FRAGMENT_LIMIT), closedImages);
 
@@ -182,6 +204,14 @@ public final class VigilEngine implements AutoCloseable
     }
 
     /**
+     * @return what start-up found in the journal and replayed, for the operator.
+     */
+    public String startupReport()
+    {
+        return journal.describe();
+    }
+
+    /**
      * @return the Aeron directory clients connect through.
      */
     public String aeronDirectoryName()
@@ -196,7 +226,7 @@ public final class VigilEngine implements AutoCloseable
         {
             CloseHelper.quietClose(runner);
         }
-        CloseHelper.quietCloseAll(replySink, counters, aeron, driver);
+        CloseHelper.quietCloseAll(replySink, counters, aeron, driver, journal.input());
     }
 
     private static MediaDriver launchDriver(

@@ -13,9 +13,10 @@ import org.agrona.concurrent.Agent;
  *   ingress ──► ring ──┬─► journal ─┐
  *                      └─► rules  ──┴─► egress   (egress gated on both)
  * </pre>
- * Journal and rules read the same slots independently; egress handles a slot only once both have passed it, so
- * no decision leaves before its input is journaled. The producer is gated on egress, so a slot is reused only
- * after its reply is out. Stages are {@link Agent}s: the caller chooses how many threads run them.
+ * Journal and rules read the same slots independently; egress handles a slot only once the rules have passed it
+ * and the journal has made it durable, so no decision leaves before its input is journaled. The producer is gated
+ * on egress, so a slot is reused only after its reply is out. Stages are {@link Agent}s: the caller chooses how
+ * many threads run them.
  */
 public final class EnginePipeline
 {
@@ -34,7 +35,7 @@ public final class EnginePipeline
     public EnginePipeline(
         final int ringSize,
         final int maxFrameLength,
-        final EventHandler<RingEvent> journal,
+        final JournalHandler journal,
         final EventHandler<RingEvent> rules,
         final EventHandler<RingEvent> egress)
     {
@@ -45,12 +46,12 @@ public final class EnginePipeline
         final EventPoller<RingEvent> journalPoller = ring.newPoller();
         final EventPoller<RingEvent> rulesPoller = ring.newPoller();
         final EventPoller<RingEvent> egressPoller =
-            ring.newPoller(journalPoller.getSequence(), rulesPoller.getSequence());
+            ring.newPoller(journal.durableSequence(), rulesPoller.getSequence());
         ring.addGatingSequences(egressPoller.getSequence());
 
-        journalAgent = new StageAgent("vigil-journal", journalPoller, journal);
-        rulesAgent = new StageAgent("vigil-rules", rulesPoller, rules);
-        egressAgent = new StageAgent("vigil-egress", egressPoller, egress);
+        journalAgent = new StageAgent("vigil-journal", journalPoller, journal, journal::doDutyCycle);
+        rulesAgent = new StageAgent("vigil-rules", rulesPoller, rules, EnginePipeline::noDutyCycle);
+        egressAgent = new StageAgent("vigil-egress", egressPoller, egress, EnginePipeline::noDutyCycle);
     }
 
     /**
@@ -74,5 +75,10 @@ public final class EnginePipeline
     public Agent egressAgent()
     {
         return egressAgent;
+    }
+
+    private static int noDutyCycle()
+    {
+        return 0;
     }
 }

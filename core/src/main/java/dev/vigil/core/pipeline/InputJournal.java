@@ -24,6 +24,25 @@ public interface InputJournal extends AutoCloseable
      */
     void endOfBatch();
 
+    /**
+     * @return true when every frame appended so far is as durable as configured, so its decision may leave; by
+     *         default a journal is durable once append returns.
+     */
+    default boolean isDurable()
+    {
+        return true;
+    }
+
+    /**
+     * Background work between batches, e.g. a periodic fsync that is due, or preparing the next segment.
+     *
+     * @return work done, 0 when none.
+     */
+    default int doDutyCycle()
+    {
+        return 0;
+    }
+
     @Override
     void close();
 }

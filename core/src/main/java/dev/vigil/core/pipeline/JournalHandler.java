@@ -1,6 +1,7 @@
 package dev.vigil.core.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import org.agrona.concurrent.NanoClock;
@@ -8,11 +9,17 @@ import org.agrona.concurrent.NanoClock;
 /**
  * Journal stage: writes every accepted event to the input journal, write-ahead of its decision. Connects,
  * disconnects and refused frames are transport matters and are not journaled.
+ * <p>
+ * Egress is gated on {@link #durableSequence()}, not on how far this stage has read: that sequence only moves once
+ * everything up to it is as durable as the journal is configured to make it (at once for page-cache durability,
+ * after the batch's fsync for per-batch durability, at the next periodic fsync for periodic durability).
  */
 public final class JournalHandler implements EventHandler<RingEvent>
 {
     private final InputJournal journal;
     private final NanoClock clock;
+    private final Sequence durableSequence = new Sequence();
+    private long lastSequenceSeen = -1;
 
     /**
      * @param journal where accepted frames go.
@@ -31,10 +38,41 @@ public final class JournalHandler implements EventHandler<RingEvent>
         {
             journal.append(event.engineSeq(), event.receiveTimeNs(), event.frame(), 0, event.frameLength());
         }
+        event.journalDone(clock.nanoTime());
+        lastSequenceSeen = sequence;
         if (endOfBatch)
         {
             journal.endOfBatch();
+            publishIfDurable();
         }
-        event.journalDone(clock.nanoTime());
+    }
+
+    /**
+     * Work between batches: lets a periodic fsync happen on time even when no input arrives.
+     *
+     * @return work done.
+     */
+    public int doDutyCycle()
+    {
+        final int workCount = journal.doDutyCycle();
+        return workCount + publishIfDurable();
+    }
+
+    /**
+     * @return the ring sequence up to which input is durable: what egress may answer.
+     */
+    public Sequence durableSequence()
+    {
+        return durableSequence;
+    }
+
+    private int publishIfDurable()
+    {
+        if (durableSequence.get() < lastSequenceSeen && journal.isDurable())
+        {
+            durableSequence.set(lastSequenceSeen);
+            return 1;
+        }
+        return 0;
     }
 }

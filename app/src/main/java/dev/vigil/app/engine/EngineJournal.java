@@ -1,0 +1,127 @@
+package dev.vigil.app.engine;
+
+import com.lmax.disruptor.EventHandler;
+import dev.vigil.app.config.Settings;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.core.pipeline.InputJournal;
+import dev.vigil.core.pipeline.JournalWriterInput;
+import dev.vigil.core.pipeline.NoInputJournal;
+import dev.vigil.core.recovery.JournalReplay;
+import dev.vigil.core.ring.RingEvent;
+import dev.vigil.journal.Durability;
+import dev.vigil.journal.JournalContext;
+import dev.vigil.journal.JournalWriter;
+import dev.vigil.journal.RecoveryReport;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The engine's journal at start-up: opens (and so recovers) the journal in {@code data.dir/journal}, replays it
+ * into the rules stage to rebuild state, and says what it found. With {@code journal.enabled=false} nothing is
+ * written or replayed and every start is a fresh one.
+ */
+final class EngineJournal
+{
+    private final InputJournal input;
+    private final JournalWriter writer;
+    private JournalReplay.ReplayResult replayResult;
+
+    private EngineJournal(final InputJournal input, final JournalWriter writer)
+    {
+        this.input = input;
+        this.writer = writer;
+    }
+
+    /**
+     * @param config engine configuration.
+     * @return the opened journal.
+     * @throws dev.vigil.journal.JournalCorruptionException when the journal is damaged in the middle and the
+     *         configuration does not allow cutting it there.
+     */
+    static EngineJournal open(final VigilConfig config)
+    {
+        if (!config.getBoolean(Settings.JOURNAL_ENABLED))
+        {
+            return new EngineJournal(NoInputJournal.INSTANCE, null);
+        }
+        final JournalWriter writer = JournalWriter.open(new JournalContext()
+            .directory(directory(config))
+            .durability(Durability.valueOf(config.get(Settings.JOURNAL_DURABILITY).toUpperCase(Locale.ROOT)))
+            .fsyncIntervalNs(config.getDurationNs(Settings.JOURNAL_FSYNC_INTERVAL))
+            .segmentLength(config.getInt(Settings.JOURNAL_SEGMENT_SIZE))
+            .truncateAtCorruption(config.getBoolean(Settings.JOURNAL_TRUNCATE_AT_CORRUPTION)));
+        return new EngineJournal(new JournalWriterInput(writer), writer);
+    }
+
+    /**
+     * @param config engine configuration.
+     * @return where the journal lives.
+     */
+    static Path directory(final VigilConfig config)
+    {
+        return Path.of(config.get(Settings.DATA_DIR), "journal");
+    }
+
+    /**
+     * Rebuild state by running every journaled input through the rules stage.
+     *
+     * @param rules          the rules stage the engine will run with.
+     * @param maxFrameLength slot capacity.
+     */
+    void replayInto(final EventHandler<RingEvent> rules, final int maxFrameLength)
+    {
+        if (writer == null)
+        {
+            return;
+        }
+        replayResult = new JournalReplay(rules, maxFrameLength).replay(writer.directory(), 1);
+        if (replayResult.lastSequence() != writer.lastSequence())
+        {
+            throw new IllegalStateException("replay of " + writer.directory() + " stopped at engine seq " +
+                replayResult.lastSequence() + " (" + replayResult.stopReason() + ") but the journal ends at " +
+                writer.lastSequence());
+        }
+    }
+
+    InputJournal input()
+    {
+        return input;
+    }
+
+    /**
+     * @return engine sequence of the last journaled input, 0 for a fresh or disabled journal.
+     */
+    long lastSequence()
+    {
+        return writer == null ? 0 : writer.lastSequence();
+    }
+
+    /**
+     * @return what opening the journal found and what the replay did, one line each.
+     */
+    String describe()
+    {
+        if (writer == null)
+        {
+            return "journal disabled: nothing is journaled, state starts empty";
+        }
+        final RecoveryReport recovery = writer.recoveryReport();
+        final StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+            "journal %s: %d segment(s), %d record(s), durability %s",
+            writer.directory(), recovery.segmentsScanned(), recovery.recordCount(),
+            writer.durability().name().toLowerCase(Locale.ROOT)));
+        if (recovery.truncated())
+        {
+            text.append(String.format(Locale.ROOT, "%n  cut %d byte(s) of torn or corrupt data at %s offset %d " +
+                "(%s); the journal now ends at engine seq %d", recovery.truncatedBytes(), recovery.truncatedFile(),
+                recovery.truncatedOffset(), recovery.problem(), recovery.lastSequence()));
+        }
+        if (replayResult != null)
+        {
+            text.append(String.format(Locale.ROOT, "%n  replayed %d record(s) up to engine seq %d in %.1f ms",
+                replayResult.records(), replayResult.lastSequence(), replayResult.durationNs() / 1e6));
+        }
+        return text.toString();
+    }
+}

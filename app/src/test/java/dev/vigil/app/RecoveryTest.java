@@ -1,0 +1,186 @@
+package dev.vigil.app;
+
+import dev.vigil.app.demo.DemoTraffic;
+import dev.vigil.client.ReplyListener;
+import dev.vigil.client.VigilClient;
+import dev.vigil.codecs.DecisionDecoder;
+import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.journal.JournalDescriptor;
+import dev.vigil.journal.JournalReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An engine restarted on its data directory rebuilds its state from the journal and decides exactly as an engine
+ * that never stopped.
+ */
+@Timeout(120)
+class RecoveryTest
+{
+    private static final int MESSAGES = 2_000;
+    private static final long CLIENT_ID = 91;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void restartedEngineDecidesAsOneThatNeverStopped()
+    {
+        final Map<Long, String> uninterrupted = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("uninterrupted"));
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, new DemoTraffic(3, 100, 10_000_000L), 0, MESSAGES, uninterrupted);
+        }
+
+        final Map<Long, String> restarted = new TreeMap<>();
+        final DemoTraffic traffic = new DemoTraffic(3, 100, 10_000_000L);
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("restarted"));
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, traffic, 0, MESSAGES / 2, restarted);
+        }
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("restarted"));
+            VigilClient client = VigilClient.connect(harness.clientContext(CLIENT_ID).firstClientSeq(MESSAGES / 2 + 1)))
+        {
+            assertTrue(harness.engine().startupReport().contains("replayed " + MESSAGES / 2 + " record(s)"),
+                harness.engine().startupReport());
+            send(client, traffic, MESSAGES / 2, MESSAGES, restarted);
+        }
+
+        assertEquals(MESSAGES, uninterrupted.size());
+        assertEquals(uninterrupted, restarted, "decisions, fired rules and engine sequences must match");
+        assertEquals(MESSAGES, journalRecords(dir.resolve("restarted")));
+    }
+
+    @Test
+    void retryAfterRestartGetsTheDecisionMadeBeforeIt()
+    {
+        final Map<Long, String> before = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dir);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, new DemoTraffic(5, 10, 10_000_000L), 0, 50, before);
+        }
+
+        try (EngineHarness harness = EngineHarness.start(dir);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            final Map<Long, String> after = new TreeMap<>();
+            final ReplyListener listener = decision -> after.put(decision.clientSeq(), describe(decision));
+            while (client.resendTransaction(7, 0, 0, 0, 0, 0, 100, "EUR", "DE", PaymentChannel.POS) < 0)
+            {
+                Thread.yield();
+            }
+            assertTrue(EngineHarness.await(() -> after.containsKey(7L), () -> client.poll(listener, 10), 10_000));
+            assertEquals(before.get(7L), after.get(7L));
+            assertEquals(0, harness.engine().counters().eventsEvaluated().get() - 50,
+                "the retry was not evaluated: only the 50 replayed inputs were");
+        }
+    }
+
+    @Test
+    void tornTailIsCutAndReportedAndTheEngineCarriesOn() throws IOException
+    {
+        final Map<Long, String> decisions = new TreeMap<>();
+        final DemoTraffic traffic = new DemoTraffic(9, 50, 10_000_000L);
+        try (EngineHarness harness = EngineHarness.start(dir);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, traffic, 0, 100, decisions);
+        }
+
+        // Garbage where the next record would go: a write that was torn mid-way.
+        final Path segment = onlySegment(dir.resolve("journal"));
+        final long end = endOfRecords(dir.resolve("journal"));
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.wrap(new byte[]{40, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7}), end);
+        }
+
+        try (EngineHarness harness = EngineHarness.start(dir);
+            VigilClient client = harness.connect(CLIENT_ID + 1))
+        {
+            final String report = harness.engine().startupReport();
+            assertTrue(report.contains("cut ") && report.contains("the journal now ends at engine seq 100"), report);
+            assertTrue(report.contains("replayed 100 record(s)"), report);
+            final Map<Long, String> more = new TreeMap<>();
+            send(client, new DemoTraffic(10, 50, 10_000_000L), 0, 10, more);
+            assertEquals(10, more.size());
+        }
+        assertEquals(110, journalRecords(dir));
+    }
+
+    private static void send(
+        final VigilClient client, final DemoTraffic traffic, final int from, final int to, final Map<Long, String> out)
+    {
+        final ReplyListener listener = decision -> out.put(decision.clientSeq(), describe(decision));
+        final int expected = out.size() + (to - from);
+        int sent = from;
+        final long deadlineNs = System.nanoTime() + 60_000_000_000L;
+        while (sent < to && System.nanoTime() < deadlineNs)
+        {
+            if (traffic.sendNext(client) > 0)
+            {
+                sent++;
+            }
+            client.poll(listener, 100);
+        }
+        assertTrue(EngineHarness.await(() -> out.size() == expected, () -> client.poll(listener, 100), 30_000),
+            () -> out.size() + " decisions of " + expected);
+    }
+
+    private static String describe(final DecisionDecoder decision)
+    {
+        return decision.verdict() + "/" + decision.firedRules() + "/" + decision.engineSeq();
+    }
+
+    private static long journalRecords(final Path dataDir)
+    {
+        final long[] count = {0};
+        try (JournalReader reader = JournalReader.open(dataDir.resolve("journal"), 1))
+        {
+            while (reader.poll((seq, time, buffer, offset, length) -> count[0]++, 1000) > 0)
+            {
+                // read to the end
+            }
+        }
+        return count[0];
+    }
+
+    private static long endOfRecords(final Path journalDir)
+    {
+        final long[] end = {0};
+        try (JournalReader reader = JournalReader.open(journalDir, 1))
+        {
+            while (reader.poll((seq, time, buffer, offset, length) -> end[0] =
+                offset - JournalDescriptor.PAYLOAD_OFFSET + JournalDescriptor.alignedRecordLength(length), 1000) > 0)
+            {
+                // read to the end
+            }
+        }
+        return end[0];
+    }
+
+    private static Path onlySegment(final Path journalDir) throws IOException
+    {
+        try (Stream<Path> files = Files.list(journalDir))
+        {
+            return files.filter(p -> p.getFileName().toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+    }
+}
