@@ -11,7 +11,12 @@ import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.core.pipeline.EngineCounters;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.IoUtil;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -30,13 +35,17 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
     private final VigilEngine engine;
     private final VigilClient client;
     private final long baseClientSeq;
+    private final Path dataDir;
 
     private VigilTarget(final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler)
     {
         this.run = run;
         final String ingressChannel = "aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort();
+        dataDir = tempDataDir();
+        // Journal on, at its default durability: what a user runs.
         final VigilConfig config = VigilConfig.builder()
             .set(Settings.AERON_DIR.name(), aeronDir, "perf")
+            .set(Settings.DATA_DIR.name(), dataDir.toString(), "perf")
             .set(Settings.INGRESS_CHANNEL.name(), ingressChannel, "perf")
             .set(Settings.ALERTS_CHANNEL.name(),
                 "aeron:udp?control=localhost:" + LocalResources.freeUdpPort() + "|control-mode=dynamic", "perf")
@@ -53,6 +62,7 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
         catch (final RuntimeException ex)
         {
             engine.close();
+            IoUtil.delete(dataDir.toFile(), true);
             throw ex;
         }
         baseClientSeq = client.lastClientSeq();
@@ -119,5 +129,18 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
     public void close()
     {
         CloseHelper.quietCloseAll(client, engine);
+        IoUtil.delete(dataDir.toFile(), true);
+    }
+
+    private static Path tempDataDir()
+    {
+        try
+        {
+            return Files.createTempDirectory("vigil-perf-");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 }
