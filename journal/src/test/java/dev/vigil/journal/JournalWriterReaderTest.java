@@ -276,12 +276,35 @@ class JournalWriterReaderTest
                 cycles++;
                 work += cycleWork;
             }
-            assertEquals(pages / JournalWriter.PRE_TOUCH_PAGES_PER_DUTY_CYCLE, cycles, "a few pages per cycle");
+            // The first cycle follows an append, so it only keeps pace (one page ahead); then idle cycles touch more.
+            final int idlePages = pages - JournalWriter.PRE_TOUCH_PAGES_AHEAD_WHEN_BUSY;
+            final int idleCycles = (idlePages + JournalWriter.PRE_TOUCH_PAGES_PER_DUTY_CYCLE - 1) /
+                JournalWriter.PRE_TOUCH_PAGES_PER_DUTY_CYCLE;
+            assertEquals(1 + idleCycles, cycles, "a few pages per cycle");
             assertEquals(1 + pages, work, "created, then every page touched once");
             assertTrue(Files.exists(prepared), "prepared again in idle time");
             assertNull(writer.recoveryReport().truncatedFile());
         }
         assertFalse(Files.exists(prepared), "no records in it, so deleted on close");
+    }
+
+    @Test
+    void whileAppendingPreTouchesOnlyInStepWithWhatWasAppended() throws Exception
+    {
+        final int segmentLength = 1024 * 1024;
+        try (JournalWriter writer = JournalWriter.open(context(directory).segmentLength(segmentLength)))
+        {
+            appendRange(writer, 1, 1);
+            assertEquals(1 + JournalWriter.PRE_TOUCH_PAGES_AHEAD_WHEN_BUSY, writer.doDutyCycle(),
+                "a new prepared segment, and one page touched while busy");
+
+            // A few pages of records: the next cycle touches as many pages plus one ahead, not a burst of 16.
+            final int before = writer.position();
+            appendRange(writer, 2, 40);
+            final int appendedPages = (writer.position() - before) / JournalDescriptor.PAGE_SIZE;
+            assertTrue(appendedPages >= 1 && appendedPages < JournalWriter.PRE_TOUCH_PAGES_PER_DUTY_CYCLE);
+            assertEquals(appendedPages + JournalWriter.PRE_TOUCH_PAGES_AHEAD_WHEN_BUSY, writer.doDutyCycle());
+        }
     }
 
     private List<Path> segments()

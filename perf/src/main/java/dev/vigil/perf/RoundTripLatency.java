@@ -64,11 +64,13 @@ public final class RoundTripLatency
     private static final String VIGIL = "vigil";
     private static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99};
     private static final String USAGE =
-        "usage: RoundTripLatency [--rates R1,R2,...] [--duration 10s] [--warmup 3s] [--out perf/results]%n" +
+        "usage: RoundTripLatency [--rates R1,R2,...] [--duration 10s] [--warmup 3s] [--out perf/results] " +
+        "[--set SETTING=VALUE]...%n" +
         "  --rates     requests per second, one run of each topology per rate (default 10000,100000)%n" +
         "  --duration  recorded sending per run (default 10s)%n" +
         "  --warmup    sending before recording starts, per run (default 3s)%n" +
-        "  --out       directory for the .hgrm files and summaries (default perf/results)%n";
+        "  --out       directory for the .hgrm files and summaries (default perf/results)%n" +
+        "  --set       engine setting override for the vigil runs, repeatable (e.g. journal.enabled=false)%n";
 
     private RoundTripLatency()
     {
@@ -126,7 +128,10 @@ public final class RoundTripLatency
 
             final List<String> problems = new ArrayList<>();
             final OpenLoopRun echo = measure(ECHO, rate, options, AeronEchoTarget::launch, out, report, problems);
-            final OpenLoopRun vigil = measure(VIGIL, rate, options, VigilTarget::launch, out, report, problems);
+            final List<String> engineSettings = options.engineSettings;
+            final OpenLoopRun vigil = measure(VIGIL, rate, options,
+                (aeronDir, run, errorHandler) -> VigilTarget.launch(aeronDir, run, errorHandler, engineSettings),
+                out, report, problems);
 
             final String tables =
                 table("round trip from the intended send time (coordinated-omission free), microseconds",
@@ -279,6 +284,7 @@ public final class RoundTripLatency
         private long durationNs = Durations.parseNs("10s");
         private long warmupNs = Durations.parseNs("3s");
         private Path outDir = Paths.get("perf", "results");
+        private final List<String> engineSettings = new ArrayList<>();
 
         /**
          * @param args the command line.
@@ -313,6 +319,9 @@ public final class RoundTripLatency
                         break;
                     case "--out":
                         options.outDir = Paths.get(value);
+                        break;
+                    case "--set":
+                        options.engineSettings.add(value);
                         break;
                     default:
                         throw new IllegalArgumentException("unknown option " + option);

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -37,19 +38,21 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
     private final long baseClientSeq;
     private final Path dataDir;
 
-    private VigilTarget(final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler)
+    private VigilTarget(
+        final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler, final List<String> settings)
     {
         this.run = run;
         final String ingressChannel = "aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort();
         dataDir = tempDataDir();
         // Journal on, at its default durability: what a user runs.
-        final VigilConfig config = VigilConfig.builder()
+        final VigilConfig.Builder builder = VigilConfig.builder()
             .set(Settings.AERON_DIR.name(), aeronDir, "perf")
             .set(Settings.DATA_DIR.name(), dataDir.toString(), "perf")
             .set(Settings.INGRESS_CHANNEL.name(), ingressChannel, "perf")
             .set(Settings.ALERTS_CHANNEL.name(),
-                "aeron:udp?control=localhost:" + LocalResources.freeUdpPort() + "|control-mode=dynamic", "perf")
-            .build();
+                "aeron:udp?control=localhost:" + LocalResources.freeUdpPort() + "|control-mode=dynamic", "perf");
+        settings.forEach(builder::override);
+        final VigilConfig config = builder.build();
         engine = VigilEngine.launch(config, errorHandler);
         try
         {
@@ -72,11 +75,13 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
      * @param aeronDir     private Aeron directory for the engine's embedded driver.
      * @param run          receives the decisions.
      * @param errorHandler receives errors from the engine's thread.
+     * @param settings     engine setting overrides, {@code name=value}.
      * @return a connected target.
      */
-    static VigilTarget launch(final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler)
+    static VigilTarget launch(
+        final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler, final List<String> settings)
     {
-        return new VigilTarget(aeronDir, run, errorHandler);
+        return new VigilTarget(aeronDir, run, errorHandler, settings);
     }
 
     @Override

@@ -1,0 +1,131 @@
+package dev.vigil.app.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The journal tools work on the journal a demo leaves behind, and catch damage.
+ */
+@Timeout(120)
+class JournalCommandTest
+{
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @TempDir
+    Path dataDir;
+
+    @BeforeEach
+    void captureOutput()
+    {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOutput()
+    {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    @Test
+    void demoLeavesAJournalThatVerifiesAndDumps() throws IOException
+    {
+        assertEquals(0, VigilMain.execute("demo", "--duration", "500ms", "--warmup", "0s", "--rate", "2000",
+            "--data-dir", dataDir.toString()), err::toString);
+        assertTrue(output().contains("journal   left in " + dataDir + "/journal"), output());
+        final Matcher sentLine = Pattern.compile("sent\\s+([\\d,]+)").matcher(output());
+        assertTrue(sentLine.find(), output());
+        final long sent = Long.parseLong(sentLine.group(1).replace(",", ""));
+
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));
+        assertTrue(output().contains("OK: every record intact and in sequence"), output());
+        assertTrue(output().contains(sent + " record(s), engine seq 1 to " + sent), output());
+
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "dump", "--data-dir", dataDir.toString(),
+            "--type", "ORDER", "--limit", "3", "--format", "json"));
+        final List<String> orders = output().lines().toList();
+        assertEquals(3, orders.size(), output());
+        orders.forEach(line -> assertTrue(line.startsWith("{\"engineSeq\":") && line.contains("\"type\":\"order\""),
+            line));
+
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "dump", "--data-dir", dataDir.toString(),
+            "--from-seq", "10", "--to-seq", "12", "--format", "csv"));
+        final List<String> csv = output().lines().toList();
+        assertTrue(csv.get(0).startsWith("engineSeq,receiveTimeNs,type,clientId,clientSeq,eventTime"), csv.get(0));
+        assertEquals(List.of("10", "11", "12"), csv.stream().filter(line -> !line.startsWith("engineSeq"))
+            .map(line -> line.substring(0, line.indexOf(','))).toList());
+
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "dump", "--data-dir", dataDir.toString(),
+            "--from-time", "2026-01-01T00:00:01Z", "--to-time", "2026-01-01T00:00:01.050Z"));
+        assertEquals(5, output().lines().count(), "event time steps 10 ms from 2026-01-01T00:00:00Z: " + output());
+    }
+
+    @Test
+    void verifyFindsAFlippedBitAndNamesWhere() throws IOException
+    {
+        assertEquals(0, VigilMain.execute("demo", "--duration", "300ms", "--warmup", "0s", "--rate", "1000",
+            "--data-dir", dataDir.toString()), err::toString);
+        final Path segment = segment(dataDir.resolve("journal"));
+        final long offsetOfRecord10 = 64 + 9 * 128 + 40;
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, offsetOfRecord10);
+            one.put(0, (byte)(one.get(0) ^ 0x10)).rewind();
+            channel.write(one, offsetOfRecord10);
+        }
+
+        out.reset();
+        assertEquals(1, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));
+        assertTrue(output().contains("PROBLEM:") && output().contains(segment.getFileName().toString()), output());
+        assertTrue(output().contains("1216"), "offset of the damaged record: " + output());
+
+        out.reset();
+        err.reset();
+        assertEquals(1, VigilMain.execute("run", "--data-dir", dataDir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("journal.truncate.at.corruption=true"), err::toString);
+    }
+
+    private String output()
+    {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Path segment(final Path journalDir) throws IOException
+    {
+        try (Stream<Path> files = Files.list(journalDir))
+        {
+            return files.filter(p -> p.getFileName().toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+    }
+}
