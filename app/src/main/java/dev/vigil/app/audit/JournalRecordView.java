@@ -144,11 +144,12 @@ public final class JournalRecordView
     /**
      * @param buffer holding the frame.
      * @param offset of the frame.
-     * @return the event time of any event frame.
+     * @return the event time of any event frame: every event template keeps it at the same offset.
      */
     public long eventTimeNs(final DirectBuffer buffer, final int offset)
     {
-        header.wrap(buffer, offset);
-        return heartbeat.wrapAndApplyHeader(buffer, offset, header).eventTimeNs();
+        return buffer.getLong(
+            offset + MessageHeaderDecoder.ENCODED_LENGTH + TransactionDecoder.eventTimeNsEncodingOffset(),
+            TransactionDecoder.BYTE_ORDER);
     }
 }
