@@ -2,8 +2,6 @@ package dev.vigil.core.window;
 
 import dev.vigil.core.state.LongKeyIndex;
 
-import java.util.Arrays;
-
 /**
  * Counts events per key over an event-time sliding window built from panes.
  * <p>
@@ -26,15 +24,21 @@ public final class KeyedSlidingCounter
     public static final long LATE = -2;
 
     private static final long NO_PANE = Long.MIN_VALUE;
+    private static final int NEWEST_PANE = 0;
+    private static final int NEWEST_WINDOW_COUNT = 1;
+    private static final int FIRST_PANE = 2;
 
     private final LongKeyIndex keyIndex;
     private final long windowSizeNs;
     private final long slideNs;
     private final int panesPerWindow;
-    private final long[] paneNumbers;
-    private final int[] paneCounts;
-    private final long[] newestPaneByKey;
-    private final long[] newestWindowCounts;
+    private final int stride;
+
+    /**
+     * All per-key state in one array, each key's in one run so that an event touches as few cache lines as
+     * possible: {@code [newest pane, newest window count, (pane number, pane count) x panesPerWindow]}.
+     */
+    private final long[] state;
 
     /**
      * @param maxKeys      most distinct keys to track.
@@ -57,12 +61,22 @@ public final class KeyedSlidingCounter
         this.windowSizeNs = windowSizeNs;
         this.slideNs = slideNs;
         this.panesPerWindow = (int)panes;
-        this.paneNumbers = new long[Math.multiplyExact(maxKeys, panesPerWindow)];
-        this.paneCounts = new int[paneNumbers.length];
-        this.newestPaneByKey = new long[maxKeys];
-        this.newestWindowCounts = new long[maxKeys];
-        Arrays.fill(paneNumbers, NO_PANE);
-        Arrays.fill(newestPaneByKey, NO_PANE);
+        this.stride = FIRST_PANE + 2 * panesPerWindow;
+        final long length = (long)maxKeys * stride;
+        if (length > Integer.MAX_VALUE - 8)
+        {
+            throw new IllegalArgumentException("maxKeys=" + maxKeys + " with " + panes + " panes per window needs " +
+                length * Long.BYTES + " bytes of state, more than one array holds; use fewer keys or panes");
+        }
+        this.state = new long[(int)length];
+        for (int base = 0; base < state.length; base += stride)
+        {
+            state[base + NEWEST_PANE] = NO_PANE;
+            for (int i = base + FIRST_PANE; i < base + stride; i += 2)
+            {
+                state[i] = NO_PANE;
+            }
+        }
     }
 
     /**
@@ -81,31 +95,31 @@ public final class KeyedSlidingCounter
         }
 
         final long pane = Math.floorDiv(eventTimeNs, slideNs);
-        final long newestPane = newestPaneByKey[slot];
-        final int base = slot * panesPerWindow;
+        final int base = slot * stride;
+        final long newestPane = state[base + NEWEST_PANE];
         if (newestPane == NO_PANE || pane > newestPane)
         {
-            advanceNewestWindow(slot, base, newestPane, pane);
+            advanceNewestWindow(base, newestPane, pane);
         }
         else if (pane <= newestPane - panesPerWindow)
         {
             return LATE;
         }
 
-        final int index = base + (int)Math.floorMod(pane, (long)panesPerWindow);
-        if (paneNumbers[index] == pane)
+        final int index = paneIndex(base, pane);
+        if (state[index] == pane)
         {
-            paneCounts[index]++;
+            state[index + 1]++;
         }
         else
         {
-            // The slot held a pane at least a window older than this one, already expired from the running sum.
-            paneNumbers[index] = pane;
-            paneCounts[index] = 1;
+            // The entry held a pane at least a window older than this one, already expired from the running count.
+            state[index] = pane;
+            state[index + 1] = 1;
         }
-        newestWindowCounts[slot]++;
+        final long newestWindowCount = ++state[base + NEWEST_WINDOW_COUNT];
 
-        return pane == newestPaneByKey[slot] ? newestWindowCounts[slot] : countWindowEndingAt(base, pane);
+        return pane == state[base + NEWEST_PANE] ? newestWindowCount : countWindowEndingAt(base, pane);
     }
 
     /**
@@ -128,29 +142,29 @@ public final class KeyedSlidingCounter
 
     /**
      * Slide the key's newest window forward to end at {@code pane}, taking the panes that fall out of it off the
-     * running sum. Each pane is added once and expired once, so this is O(1) amortised per event.
+     * running count. Each pane is added once and expired once, so this is O(1) amortised per event.
      */
-    private void advanceNewestWindow(final int slot, final int base, final long newestPane, final long pane)
+    private void advanceNewestWindow(final int base, final long newestPane, final long pane)
     {
         if (newestPane == NO_PANE || pane - newestPane >= panesPerWindow)
         {
-            newestWindowCounts[slot] = 0;
+            state[base + NEWEST_WINDOW_COUNT] = 0;
         }
         else
         {
-            long sum = newestWindowCounts[slot];
+            long count = state[base + NEWEST_WINDOW_COUNT];
             final long lastExpired = pane - panesPerWindow;
             for (long expired = newestPane - panesPerWindow + 1; expired <= lastExpired; expired++)
             {
-                final int index = base + (int)Math.floorMod(expired, (long)panesPerWindow);
-                if (paneNumbers[index] == expired)
+                final int index = paneIndex(base, expired);
+                if (state[index] == expired)
                 {
-                    sum -= paneCounts[index];
+                    count -= state[index + 1];
                 }
             }
-            newestWindowCounts[slot] = sum;
+            state[base + NEWEST_WINDOW_COUNT] = count;
         }
-        newestPaneByKey[slot] = pane;
+        state[base + NEWEST_PANE] = pane;
     }
 
     /**
@@ -160,15 +174,20 @@ public final class KeyedSlidingCounter
     {
         final long oldestPane = pane - panesPerWindow + 1;
         long count = 0;
-        for (int i = base, end = base + panesPerWindow; i < end; i++)
+        for (int i = base + FIRST_PANE, end = base + stride; i < end; i += 2)
         {
-            final long p = paneNumbers[i];
+            final long p = state[i];
             if (p >= oldestPane && p <= pane)
             {
-                count += paneCounts[i];
+                count += state[i + 1];
             }
         }
         return count;
+    }
+
+    private int paneIndex(final int base, final long pane)
+    {
+        return base + FIRST_PANE + 2 * (int)Math.floorMod(pane, (long)panesPerWindow);
     }
 
     /**

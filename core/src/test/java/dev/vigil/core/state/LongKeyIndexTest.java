@@ -137,10 +137,10 @@ class LongKeyIndexTest
     {
         final IllegalArgumentException zero =
             assertThrows(IllegalArgumentException.class, () -> new LongKeyIndex(0));
-        assertEquals("maxKeys=0 must be in [1, 2^29]", zero.getMessage());
+        assertEquals("maxKeys=0 must be in [1, 2^28]", zero.getMessage());
 
         final IllegalArgumentException tooMany =
-            assertThrows(IllegalArgumentException.class, () -> new LongKeyIndex((1 << 29) + 1));
-        assertEquals("maxKeys=536870913 must be in [1, 2^29]", tooMany.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> new LongKeyIndex((1 << 28) + 1));
+        assertEquals("maxKeys=268435457 must be in [1, 2^28]", tooMany.getMessage());
     }
 }
