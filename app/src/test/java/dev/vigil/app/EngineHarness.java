@@ -32,6 +32,8 @@ public final class EngineHarness implements AutoCloseable
         VigilConfig.Builder builder = VigilConfig.builder()
             .set("aeron.dir", "/dev/shm/vigil-test-" + UUID.randomUUID(), "test")
             .set("data.dir", dataDir.toString(), "test")
+            // Tests use few keys; the default 65,536 would take ~80 MB of rule state per engine.
+            .set("rules.max.keys", "4096", "test")
             .set("ingress.channel", "aeron:udp?endpoint=localhost:" + ingressPort, "test")
             .set("alerts.channel", "aeron:udp?control=localhost:" + alertsPort + "|control-mode=dynamic", "test");
         for (final String override : overrides)

@@ -25,6 +25,7 @@ public final class JournalContext
     private long fsyncIntervalNs = FSYNC_INTERVAL_NS_DEFAULT;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private boolean truncateAtCorruption = false;
+    private boolean prepareInBackground = true;
 
     /**
      * Check the settings.
@@ -171,11 +172,31 @@ public final class JournalContext
         return truncateAtCorruption;
     }
 
+    /**
+     * @param prepareInBackground prepare (create, map, pre-touch) each next segment on a sleeping background thread,
+     *                            keeping file creation and page faults off the appending thread; false does it in
+     *                            {@link JournalWriter#doDutyCycle()}, in step with appends.
+     * @return this.
+     */
+    public JournalContext prepareInBackground(final boolean prepareInBackground)
+    {
+        this.prepareInBackground = prepareInBackground;
+        return this;
+    }
+
+    /**
+     * @return whether next segments are prepared on a background thread.
+     */
+    public boolean prepareInBackground()
+    {
+        return prepareInBackground;
+    }
+
     @Override
     public String toString()
     {
         return "JournalContext{directory=" + directory + ", segmentLength=" + segmentLength +
             ", durability=" + durability + ", fsyncIntervalNs=" + fsyncIntervalNs +
-            ", truncateAtCorruption=" + truncateAtCorruption + '}';
+            ", truncateAtCorruption=" + truncateAtCorruption + ", prepareInBackground=" + prepareInBackground + '}';
     }
 }

@@ -99,6 +99,7 @@ public final class JournalWriter implements AutoCloseable
     private int dirtyStart;
     private MappedByteBuffer preparedMapped;
     private int preparedTouchOffset;
+    private SegmentPreparer preparer;
 
     private long lastSequence;
     private boolean sequenceFixed;
@@ -158,6 +159,11 @@ public final class JournalWriter implements AutoCloseable
             final JournalRecovery recovery = JournalRecovery.run(directory, context.truncateAtCorruption(), true);
             writer = new JournalWriter(context, directoryKey, lockChannel);
             writer.start(recovery);
+            if (context.prepareInBackground())
+            {
+                // The segment after the one prepared at start is prepared on the preparer's thread.
+                writer.preparer = new SegmentPreparer(writer.preparedFile, writer.segmentLength);
+            }
 
             return writer;
         }
@@ -450,6 +456,10 @@ public final class JournalWriter implements AutoCloseable
             }
             Files.move(preparedFile, directory.resolve(segmentFileName(baseSequence)));
             preparedMapped = null;
+            if (null != preparer)
+            {
+                preparer.request();
+            }
             if (forces)
             {
                 SegmentFiles.syncDirectory(directory);
@@ -491,6 +501,18 @@ public final class JournalWriter implements AutoCloseable
     private int prepareNextSegment(final int pageLimit) throws IOException
     {
         int workCount = 0;
+        if (null == preparedMapped && null != preparer)
+        {
+            final MappedByteBuffer ready = pageLimit == Integer.MAX_VALUE ? preparer.await() : preparer.take();
+            if (null == ready)
+            {
+                return 0;
+            }
+            preparedMapped = ready;
+            preparedBuffer.wrap(ready);
+            preparedTouchOffset = segmentLength;
+            return 1;
+        }
         if (null == preparedMapped)
         {
             preparedMapped = SegmentFiles.createAndMap(preparedFile, segmentLength);
@@ -529,6 +551,11 @@ public final class JournalWriter implements AutoCloseable
 
     private void releaseResources()
     {
+        if (null != preparer)
+        {
+            preparer.close();
+            preparer = null;
+        }
         SegmentFiles.unmap(activeMapped);
         activeMapped = null;
         SegmentFiles.unmap(preparedMapped);

@@ -34,10 +34,13 @@ final class JournalTestSupport
 
     static JournalContext context(final Path directory)
     {
+        // Next segments are prepared in doDutyCycle, so work counts and files are deterministic; the background
+        // preparer has tests of its own.
         return new JournalContext()
             .directory(directory)
             .segmentLength(SMALL_SEGMENT_LENGTH)
-            .durability(Durability.NONE);
+            .durability(Durability.NONE)
+            .prepareInBackground(false);
     }
 
     /**

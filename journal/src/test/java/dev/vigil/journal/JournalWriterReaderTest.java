@@ -261,7 +261,8 @@ class JournalWriterReaderTest
         final Path prepared = directory.resolve(JournalDescriptor.PREPARED_SEGMENT_FILE_NAME);
         final int segmentLength = 1024 * 1024;
         final int pages = segmentLength / JournalDescriptor.PAGE_SIZE;
-        try (JournalWriter writer = JournalWriter.open(context(directory).segmentLength(segmentLength)))
+        try (JournalWriter writer =
+            JournalWriter.open(context(directory).segmentLength(segmentLength)))
         {
             assertTrue(Files.exists(prepared), "prepared at open");
             assertEquals(segmentLength, Files.size(prepared));
@@ -292,7 +293,8 @@ class JournalWriterReaderTest
     void whileAppendingPreTouchesOnlyInStepWithWhatWasAppended() throws Exception
     {
         final int segmentLength = 1024 * 1024;
-        try (JournalWriter writer = JournalWriter.open(context(directory).segmentLength(segmentLength)))
+        try (JournalWriter writer =
+            JournalWriter.open(context(directory).segmentLength(segmentLength)))
         {
             appendRange(writer, 1, 1);
             assertEquals(1 + JournalWriter.PRE_TOUCH_PAGES_AHEAD_WHEN_BUSY, writer.doDutyCycle(),
@@ -305,6 +307,28 @@ class JournalWriterReaderTest
             assertTrue(appendedPages >= 1 && appendedPages < JournalWriter.PRE_TOUCH_PAGES_PER_DUTY_CYCLE);
             assertEquals(appendedPages + JournalWriter.PRE_TOUCH_PAGES_AHEAD_WHEN_BUSY, writer.doDutyCycle());
         }
+    }
+
+    @Test
+    void backgroundPreparationKeepsASegmentReadyAcrossManyRolls() throws Exception
+    {
+        final int segmentLength = 64 * 1024;
+        final Path prepared = directory.resolve(JournalDescriptor.PREPARED_SEGMENT_FILE_NAME);
+        try (JournalWriter writer =
+            JournalWriter.open(context(directory).segmentLength(segmentLength).prepareInBackground(true)))
+        {
+            appendRange(writer, 1, 2_000);
+            final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+            while (!Files.exists(prepared) && System.nanoTime() < deadlineNs)
+            {
+                writer.doDutyCycle();
+                Thread.yield();
+            }
+            assertTrue(Files.exists(prepared), "the next segment is prepared in the background");
+        }
+        assertFalse(Files.exists(prepared), "no records in it, so deleted on close");
+        assertTrue(segments().size() > 5, "rolled several times: " + segments());
+        assertEquals(2_000, readAll(directory, 1).sequences.size());
     }
 
     private List<Path> segments()

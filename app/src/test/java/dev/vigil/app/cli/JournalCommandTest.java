@@ -34,6 +34,9 @@ class JournalCommandTest
     private PrintStream originalOut;
     private PrintStream originalErr;
 
+    /** Demo engines in tests track fewer keys than the default, to keep the test JVM's heap small. */
+    private static final String SMALL_STATE = "--set=rules.max.keys=16384";
+
     @TempDir
     Path dataDir;
 
@@ -56,7 +59,8 @@ class JournalCommandTest
     @Test
     void demoLeavesAJournalThatVerifiesAndDumps() throws IOException
     {
-        assertEquals(0, VigilMain.execute("demo", "--duration", "500ms", "--warmup", "0s", "--rate", "2000",
+        assertEquals(0, VigilMain.execute("demo", SMALL_STATE, "--duration", "500ms", "--warmup", "0s",
+            "--rate", "2000",
             "--data-dir", dataDir.toString()), err::toString);
         assertTrue(output().contains("journal   left in " + dataDir + "/journal"), output());
         final Matcher sentLine = Pattern.compile("sent\\s+([\\d,]+)").matcher(output());
@@ -93,7 +97,8 @@ class JournalCommandTest
     @Test
     void verifyFindsAFlippedBitAndNamesWhere() throws IOException
     {
-        assertEquals(0, VigilMain.execute("demo", "--duration", "300ms", "--warmup", "0s", "--rate", "1000",
+        assertEquals(0, VigilMain.execute("demo", SMALL_STATE, "--duration", "300ms", "--warmup", "0s",
+            "--rate", "1000",
             "--data-dir", dataDir.toString()), err::toString);
         final Path segment = segment(dataDir.resolve("journal"));
         final long offsetOfRecord10 = 64 + 9 * 128 + 40;

@@ -24,6 +24,9 @@ class VigilMainTest
     private PrintStream originalOut;
     private PrintStream originalErr;
 
+    /** Demo engines in tests track fewer keys than the default, to keep the test JVM's heap small. */
+    private static final String SMALL_STATE = "--set=rules.max.keys=16384";
+
     @TempDir
     Path dataDir;
 
@@ -72,14 +75,15 @@ class VigilMainTest
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing.conf: cannot read configuration file"));
 
         err.reset();
-        assertEquals(2, VigilMain.execute("demo", "--duration", "ten seconds"));
+        assertEquals(2, VigilMain.execute("demo", SMALL_STATE, "--duration", "ten seconds"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--duration 'ten seconds' is not a duration"));
     }
 
     @Test
     void demoDecidesEveryMessageAndPrintsTheReport()
     {
-        final int exit = VigilMain.execute("demo", "--duration", "1s", "--warmup", "200ms", "--rate", "2000",
+        final int exit = VigilMain.execute("demo", SMALL_STATE, "--duration", "1s", "--warmup", "200ms",
+            "--rate", "2000",
             "--data-dir", dataDir.toString());
         final String report = out.toString(StandardCharsets.UTF_8);
 
