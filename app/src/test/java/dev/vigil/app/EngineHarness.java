@@ -123,7 +123,7 @@ public final class EngineHarness implements AutoCloseable
         engine.close();
     }
 
-    private static int freeUdpPort()
+    static int freeUdpPort()
     {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
         {

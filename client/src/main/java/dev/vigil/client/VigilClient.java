@@ -283,8 +283,16 @@ public final class VigilClient implements AutoCloseable
             publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + disconnect.encodedLength());
         }
         connected = false;
-        CloseHelper.quietCloseAll(publication, subscription);
-        closeAeron();
+        if (ownsAeron)
+        {
+            // Closing the client releases its publication and subscription without a round trip to the driver
+            // per resource, which matters when the driver is gone.
+            closeAeron();
+        }
+        else
+        {
+            CloseHelper.quietCloseAll(publication, subscription);
+        }
     }
 
     private long offerTransaction(

@@ -1,0 +1,282 @@
+package dev.vigil.app;
+
+import dev.vigil.app.cli.VigilMain;
+import dev.vigil.client.ReplyListener;
+import dev.vigil.client.VigilClient;
+import dev.vigil.codecs.DecisionDecoder;
+import dev.vigil.codecs.InboundFrameValidator;
+import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.journal.JournalReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Kills a real engine process with SIGKILL at random points while a client sends to it, restarts it on the same
+ * data directory, and has the client resend everything it has no decision for, as a gateway would. In the end
+ * every request has exactly one decision, and the decisions equal those of an engine that was never killed.
+ */
+@Timeout(180)
+class CrashRecoveryTest
+{
+    private static final int MESSAGES = 3_000;
+    private static final int TRIALS = 3;
+    private static final long CLIENT_ID = 42;
+    private static final long BASE_TIME_NS = 1_767_225_600_000_000_000L;
+    private static final long STEP_NS = 10_000_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedAndRestartedEngineDecidesEveryRequestOnceAsAnUninterruptedOne() throws Exception
+    {
+        final Map<Long, String> uninterrupted = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("uninterrupted"));
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            final ReplyListener listener = decision -> uninterrupted.put(decision.clientSeq(), describe(decision));
+            for (long seq = 1; seq <= MESSAGES; seq++)
+            {
+                send(client, seq);
+                client.poll(listener, 100);
+            }
+            assertTrue(EngineHarness.await(
+                () -> uninterrupted.size() == MESSAGES, () -> client.poll(listener, 100), 30_000));
+        }
+
+        final Path dataDir = dir.resolve("crashing");
+        final Map<Long, String> decided = new TreeMap<>();
+        final SplittableRandom random = new SplittableRandom(11);
+        long nextSeq = 1;
+        int resent = 0;
+        for (int trial = 0; trial <= TRIALS; trial++)
+        {
+            final boolean last = trial == TRIALS;
+            try (EngineProcess engine = EngineProcess.start(dataDir))
+            {
+                try (VigilClient client = VigilClient.connect(engine.clientContext(CLIENT_ID).firstClientSeq(nextSeq)))
+                {
+                    final ReplyListener listener = decision -> decided.put(decision.clientSeq(), describe(decision));
+                    // As a gateway does after reconnecting: resend every request that has no decision yet.
+                    for (long seq = 1; seq < nextSeq; seq++)
+                    {
+                        if (!decided.containsKey(seq))
+                        {
+                            resend(client, seq);
+                            resent++;
+                        }
+                    }
+                    final long stopAt = last ? MESSAGES : Math.min(MESSAGES, nextSeq + 200 + random.nextInt(600));
+                    while (nextSeq <= stopAt)
+                    {
+                        send(client, nextSeq++);
+                        client.poll(listener, 100);
+                    }
+                    if (last)
+                    {
+                        assertTrue(EngineHarness.await(
+                            () -> decided.size() == MESSAGES, () -> client.poll(listener, 100), 30_000),
+                            () -> decided.size() + " of " + MESSAGES + " decided");
+                    }
+                    else
+                    {
+                        // Let some decisions arrive, then kill the engine while others are in flight.
+                        final long pollUntilNs = System.nanoTime() + random.nextInt(20) * 1_000_000L;
+                        while (System.nanoTime() < pollUntilNs)
+                        {
+                            client.poll(listener, 100);
+                        }
+                        engine.kill();
+                        System.out.println("killed the engine with " + (nextSeq - 1 - decided.size()) +
+                            " of " + (nextSeq - 1) + " requests undecided");
+                    }
+                }
+            }
+        }
+
+        assertTrue(resent > 0, "the kills must leave requests without a decision, or nothing was tested");
+        assertEquals(uninterrupted, decided, "same verdicts and fired rules for every request");
+        assertTrue(uninterrupted.values().stream().anyMatch(d -> !d.startsWith("APPROVE")), "rules must fire");
+        assertEveryDecisionIsJournaled(dataDir, decided.keySet());
+    }
+
+    private static void assertEveryDecisionIsJournaled(final Path dataDir, final Set<Long> decidedSeqs)
+    {
+        final Set<Long> journaledSeqs = new HashSet<>();
+        try (JournalReader reader = JournalReader.open(dataDir.resolve("journal"), 1))
+        {
+            while (reader.poll((seq, time, buffer, offset, length) ->
+                journaledSeqs.add(InboundFrameValidator.clientSeq(buffer, offset, length)), 1000) > 0)
+            {
+                // read to the end
+            }
+            assertEquals(JournalReader.StopReason.NONE, reader.stopReason());
+        }
+        assertTrue(journaledSeqs.containsAll(decidedSeqs), "every decided request is in the journal");
+    }
+
+    private static void send(final VigilClient client, final long seq)
+    {
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        while (client.sendTransaction(
+            BASE_TIME_NS + seq * STEP_NS, seq, account(seq), 7, 9, amount(seq), "EUR", "DE", PaymentChannel.POS) < 0)
+        {
+            assertTrue(System.nanoTime() < deadlineNs, "engine did not accept a send within 10s");
+            Thread.yield();
+        }
+    }
+
+    private static void resend(final VigilClient client, final long seq)
+    {
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        while (client.resendTransaction(seq,
+            BASE_TIME_NS + seq * STEP_NS, seq, account(seq), 7, 9, amount(seq), "EUR", "DE", PaymentChannel.POS) < 0)
+        {
+            assertTrue(System.nanoTime() < deadlineNs, "engine did not accept a resend within 10s");
+            Thread.yield();
+        }
+    }
+
+    private static long account(final long seq)
+    {
+        return 1 + (seq * 7_919) % 150;
+    }
+
+    private static long amount(final long seq)
+    {
+        return seq % 97 == 0 ? 5_000_000 : 100 + seq % 1_000;
+    }
+
+    private static String describe(final DecisionDecoder decision)
+    {
+        return decision.verdict() + "/" + decision.firedRules();
+    }
+
+    /**
+     * {@code vigil run} in a child JVM, with its own embedded media driver and a fresh Aeron directory each start.
+     */
+    static final class EngineProcess implements AutoCloseable
+    {
+        private final Process process;
+        private final String aeronDir;
+        private final int ingressPort;
+
+        private EngineProcess(final Process process, final String aeronDir, final int ingressPort)
+        {
+            this.process = process;
+            this.aeronDir = aeronDir;
+            this.ingressPort = ingressPort;
+        }
+
+        static EngineProcess start(final Path dataDir) throws IOException, InterruptedException
+        {
+            final String aeronDir = "/dev/shm/vigil-crash-" + UUID.randomUUID();
+            final int ingressPort = EngineHarness.freeUdpPort();
+            final List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"),
+                VigilMain.class.getName(), "run",
+                "--data-dir", dataDir.toString(),
+                "--set", "aeron.dir=" + aeronDir,
+                "--set", "ingress.channel=aeron:udp?endpoint=localhost:" + ingressPort,
+                "--set", "alerts.channel=aeron:udp?control=localhost:" + EngineHarness.freeUdpPort() +
+                    "|control-mode=dynamic",
+                "--set", "rules.max.keys=4096",
+                "--set", "journal.segment.size=1048576"));
+            if (Runtime.version().feature() >= 24)
+            {
+                command.add(2, "--enable-native-access=ALL-UNNAMED");
+                command.add(3, "--sun-misc-unsafe-memory-access=allow");
+            }
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            final Thread reader = new Thread(() ->
+            {
+                try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+                {
+                    for (String line; (line = in.readLine()) != null; )
+                    {
+                        lines.add(line);
+                    }
+                }
+                catch (final IOException ignore)
+                {
+                    // the process is gone
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+
+            final StringBuilder output = new StringBuilder();
+            final long deadlineNs = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadlineNs)
+            {
+                final String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null)
+                {
+                    output.append(line).append('\n');
+                    if (line.startsWith("Ctrl-C to stop."))
+                    {
+                        return new EngineProcess(process, aeronDir, ingressPort);
+                    }
+                }
+                else if (!process.isAlive())
+                {
+                    break;
+                }
+            }
+            process.destroyForcibly();
+            throw new AssertionError("engine process did not start:\n" + output);
+        }
+
+        VigilClient.Context clientContext(final long clientId)
+        {
+            return new VigilClient.Context()
+                .aeronDirectoryName(aeronDir)
+                .ingressChannel("aeron:udp?endpoint=localhost:" + ingressPort)
+                .clientId(clientId);
+        }
+
+        void kill() throws InterruptedException
+        {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "engine process did not die");
+        }
+
+        @Override
+        public void close() throws InterruptedException
+        {
+            if (process.isAlive())
+            {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS))
+                {
+                    process.destroyForcibly();
+                }
+            }
+        }
+    }
+}
