@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 final class SegmentPreparer implements AutoCloseable
 {
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int PAGES_PER_BURST = 32;
+    private static final long PAUSE_BETWEEN_BURSTS_NS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private final Path file;
     private final int segmentLength;
@@ -110,9 +112,15 @@ final class SegmentPreparer implements AutoCloseable
                 try
                 {
                     final MappedByteBuffer mapped = SegmentFiles.createAndMap(file, segmentLength);
+                    int pages = 0;
                     for (int offset = 0; offset < segmentLength && !closed; offset += JournalDescriptor.PAGE_SIZE)
                     {
                         mapped.put(offset, (byte)0);
+                        if (++pages % PAGES_PER_BURST == 0)
+                        {
+                            // Spread the page faults out: a burst of them takes the second core from clients.
+                            LockSupport.parkNanos(PAUSE_BETWEEN_BURSTS_NS);
+                        }
                     }
                     ready = mapped;
                 }

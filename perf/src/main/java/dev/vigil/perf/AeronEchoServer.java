@@ -1,5 +1,6 @@
 package dev.vigil.perf;
 
+import dev.vigil.app.engine.InvokerAgent;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
@@ -70,8 +71,8 @@ final class AeronEchoServer implements AutoCloseable
         final ExclusivePublication publication = aeron.addExclusivePublication(answerChannel, answerStreamId);
         echo = new EchoAgent(subscription, publication, driverInvoker);
         runner = new AgentRunner(new YieldingIdleStrategy(), errorHandler, null, new CompositeAgent(
-            new InvokerDuty(driverInvoker, "aeron-driver"),
-            new InvokerDuty(aeron.conductorAgentInvoker(), "aeron-client-conductor"),
+            new InvokerAgent(driverInvoker, "aeron-driver"),
+            new InvokerAgent(aeron.conductorAgentInvoker(), "aeron-client-conductor"),
             echo));
         AgentRunner.startOnThread(runner);
     }
@@ -178,33 +179,6 @@ final class AeronEchoServer implements AutoCloseable
                     Thread.onSpinWait();
                 }
             }
-        }
-    }
-
-    /**
-     * Runs an {@link AgentInvoker} as one more agent of the server's thread; its owner closes it.
-     */
-    private static final class InvokerDuty implements Agent
-    {
-        private final AgentInvoker invoker;
-        private final String roleName;
-
-        InvokerDuty(final AgentInvoker invoker, final String roleName)
-        {
-            this.invoker = invoker;
-            this.roleName = roleName;
-        }
-
-        @Override
-        public int doWork()
-        {
-            return invoker.invoke();
-        }
-
-        @Override
-        public String roleName()
-        {
-            return roleName;
         }
     }
 }

@@ -4,15 +4,19 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 
 /**
- * Runs an {@link AgentInvoker} (the media driver's or the Aeron client conductor's) as one more agent of the
- * engine's thread, so the shared profile needs no threads for them. The invoker's owner closes it.
+ * Runs an {@link AgentInvoker} (the media driver's or the Aeron client conductor's) as one more agent of a thread,
+ * so the shared profile needs no threads for them. The invoker's owner closes it.
  */
-final class InvokerAgent implements Agent
+public final class InvokerAgent implements Agent
 {
     private final AgentInvoker invoker;
     private final String roleName;
 
-    InvokerAgent(final AgentInvoker invoker, final String roleName)
+    /**
+     * @param invoker  the invoker to run.
+     * @param roleName name of the role, for diagnostics.
+     */
+    public InvokerAgent(final AgentInvoker invoker, final String roleName)
     {
         this.invoker = invoker;
         this.roleName = roleName;

@@ -1,14 +1,10 @@
 package dev.vigil.app.cli;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -27,34 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The journal tools work on the journal a demo leaves behind, and catch damage.
  */
 @Timeout(120)
-class JournalCommandTest
+class JournalCommandTest extends CommandLineTest
 {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    /** Demo engines in tests track fewer keys than the default, to keep the test JVM's heap small. */
-    private static final String SMALL_STATE = "--set=rules.max.keys=16384";
-
     @TempDir
     Path dataDir;
-
-    @BeforeEach
-    void captureOutput()
-    {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput()
-    {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
 
     @Test
     void demoLeavesAJournalThatVerifiesAndDumps() throws IOException
@@ -119,11 +91,6 @@ class JournalCommandTest
         err.reset();
         assertEquals(1, VigilMain.execute("run", "--data-dir", dataDir.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("journal.truncate.at.corruption=true"), err::toString);
-    }
-
-    private String output()
-    {
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static Path segment(final Path journalDir) throws IOException

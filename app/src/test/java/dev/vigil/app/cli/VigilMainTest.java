@@ -1,13 +1,9 @@
 package dev.vigil.app.cli;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -17,43 +13,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(120)
-class VigilMainTest
+class VigilMainTest extends CommandLineTest
 {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    /** Demo engines in tests track fewer keys than the default, to keep the test JVM's heap small. */
-    private static final String SMALL_STATE = "--set=rules.max.keys=16384";
-
     @TempDir
     Path dataDir;
-
-    @BeforeEach
-    void captureOutput()
-    {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput()
-    {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
 
     @Test
     void everyCommandHasHelpAndExitsZero()
     {
-        for (final String command : new String[]{"run", "demo"})
+        for (final String command : new String[]{"run", "demo", "journal", "journal verify", "journal dump"})
         {
             out.reset();
-            assertEquals(0, VigilMain.execute(command, "--help"), command);
-            assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: vigil " + command), command);
+            final String[] words = (command + " --help").split(" ");
+            assertEquals(0, VigilMain.execute(words), command);
+            assertTrue(output().contains("Usage: vigil " + command), command + ": " + output());
         }
         assertEquals(0, VigilMain.execute("--help"));
     }
