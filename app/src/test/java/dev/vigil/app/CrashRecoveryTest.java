@@ -207,8 +207,8 @@ class CrashRecoveryTest
                 "--set", "journal.segment.size=1048576"));
             if (Runtime.version().feature() >= 24)
             {
-                command.add(2, "--enable-native-access=ALL-UNNAMED");
-                command.add(3, "--sun-misc-unsafe-memory-access=allow");
+                command.add(1, "--enable-native-access=ALL-UNNAMED");
+                command.add(2, "--sun-misc-unsafe-memory-access=allow");
             }
             final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
