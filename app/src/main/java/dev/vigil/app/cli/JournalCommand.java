@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     name = "journal",
     mixinStandardHelpOptions = true,
     description = "Read and check the journal of accepted input in DIR/journal.",
-    subcommands = {JournalVerifyCommand.class, JournalDumpCommand.class})
+    subcommands = {
+        JournalVerifyCommand.class, JournalDumpCommand.class, JournalReplayCommand.class})
 final class JournalCommand implements Runnable
 {
     @CommandLine.Spec
@@ -19,6 +20,7 @@ final class JournalCommand implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a journal command is required: verify or dump");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "a journal command is required: verify, dump or replay");
     }
 }

@@ -25,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class JournalCommandTest extends CommandLineTest
 {
+    private static final Pattern VERDICTS = Pattern.compile("approve [\\d,]+ +review [\\d,]+ +decline [\\d,]+");
+
     @TempDir
     Path dataDir;
 
@@ -38,6 +40,17 @@ class JournalCommandTest extends CommandLineTest
         final Matcher sentLine = Pattern.compile("sent\\s+([\\d,]+)").matcher(output());
         assertTrue(sentLine.find(), output());
         final long sent = Long.parseLong(sentLine.group(1).replace(",", ""));
+
+        final Matcher demoVerdicts = VERDICTS.matcher(output());
+        assertTrue(demoVerdicts.find(), output());
+
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "replay", "--data-dir", dataDir.toString(), SMALL_STATE,
+            "--out", dataDir.resolve("decisions.csv").toString()));
+        final Matcher replayVerdicts = VERDICTS.matcher(output());
+        assertTrue(replayVerdicts.find(), output());
+        assertEquals(demoVerdicts.group(0), replayVerdicts.group(0), "replay reproduces the demo's decisions");
+        assertEquals(sent + 1, Files.readAllLines(dataDir.resolve("decisions.csv")).size(), "header + one per request");
 
         out.reset();
         assertEquals(0, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));

@@ -21,7 +21,8 @@ class VigilMainTest extends CommandLineTest
     @Test
     void everyCommandHasHelpAndExitsZero()
     {
-        for (final String command : new String[]{"run", "demo", "journal", "journal verify", "journal dump"})
+        for (final String command : new String[]{"run", "demo", "journal", "journal verify", "journal dump",
+            "journal replay"})
         {
             out.reset();
             final String[] words = (command + " --help").split(" ");

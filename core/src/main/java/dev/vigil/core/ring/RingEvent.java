@@ -36,7 +36,6 @@ public final class RingEvent
     private Verdict verdict = Verdict.APPROVE;
     private long firedRules;
     private long decisionEngineSeq;
-    private boolean repeatedDecision;
     private long rulesDoneTimeNs;
     private long journalDoneTimeNs;
 
@@ -83,7 +82,6 @@ public final class RingEvent
         this.verdict = Verdict.APPROVE;
         this.firedRules = 0;
         this.decisionEngineSeq = engineSeq;
-        this.repeatedDecision = false;
         this.rulesDoneTimeNs = 0;
         this.journalDoneTimeNs = 0;
         alerts.clear();
@@ -211,14 +209,6 @@ public final class RingEvent
         return decisionEngineSeq;
     }
 
-    /**
-     * @return true when this event is a retry answered with the decision already made for it.
-     */
-    public boolean isRepeatedDecision()
-    {
-        return repeatedDecision;
-    }
-
     public long rulesDoneTimeNs()
     {
         return rulesDoneTimeNs;
@@ -262,7 +252,6 @@ public final class RingEvent
         this.verdict = verdict;
         this.firedRules = firedRules;
         this.decisionEngineSeq = originalEngineSeq;
-        this.repeatedDecision = true;
         this.rulesDoneTimeNs = rulesDoneTimeNs;
     }
 
