@@ -1,0 +1,139 @@
+package dev.vigil.perf;
+
+import dev.vigil.app.config.Durations;
+import dev.vigil.app.config.Settings;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.recovery.JournalReplay;
+import dev.vigil.journal.Durability;
+import dev.vigil.journal.JournalContext;
+import dev.vigil.journal.JournalReader;
+import dev.vigil.journal.JournalWriter;
+import org.agrona.BufferUtil;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * How fast a journal is read back from the page cache, and how long recovery without a snapshot takes: the
+ * engine's start-up replay of every journaled input through the default rules stage.
+ * <pre>
+ *   JournalWriter ──► N records (Transactions, 15% Orders, 10,000 accounts) in a temporary directory
+ *   JournalReader ──► read every record, verify every CRC                       (records/s)
+ *   JournalReplay ──► read + rules stage, as the engine does when it starts     (records/s, total time)
+ * </pre>
+ * Run (10 M records need ~1.3 GB of temporary disk, deleted afterwards):
+ * <pre>
+ * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC -Xms2g -Xmx2g \
+ *     -cp perf/target/vigil-benchmarks.jar dev.vigil.perf.ReplayThroughput [records, default 10000000]
+ * </pre>
+ * Each pass runs twice; the second, with the JIT warm and the files in the page cache, is the one reported.
+ */
+public final class ReplayThroughput
+{
+    private static final int ACCOUNTS = 10_000;
+    private static final int BATCH = 256;
+
+    private ReplayThroughput()
+    {
+    }
+
+    /**
+     * @param args optionally the number of records.
+     * @throws IOException when the temporary directory cannot be made.
+     */
+    public static void main(final String[] args) throws IOException
+    {
+        final long records = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 10_000_000L;
+        final Path dir = Files.createTempDirectory("vigil-replay-");
+        try
+        {
+            final long writeNs = write(dir, records);
+            System.out.printf(Locale.ROOT, "wrote %,d records in %s (%,.0f records/s)%n",
+                records, Durations.format(writeNs / 1_000_000 * 1_000_000), records * 1e9 / writeNs);
+            for (int pass = 1; pass <= 2; pass++)
+            {
+                final long readNs = read(dir, records);
+                final JournalReplay.ReplayResult replay = replay(dir, records);
+                System.out.printf(Locale.ROOT,
+                    "pass %d: read %,.0f records/s (%.2f s); replay through the rules %,.0f records/s (%.2f s)%n",
+                    pass, records * 1e9 / readNs, readNs / 1e9, records * 1e9 / replay.durationNs(),
+                    replay.durationNs() / 1e9);
+            }
+        }
+        finally
+        {
+            IoUtil.delete(dir.toFile(), true);
+        }
+    }
+
+    private static long write(final Path dir, final long records)
+    {
+        final BenchmarkFrames frames = new BenchmarkFrames();
+        final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
+        final SplittableRandom random = new SplittableRandom(17);
+        final long startNs = System.nanoTime();
+        try (JournalWriter writer = JournalWriter.open(
+            new JournalContext().directory(dir).durability(Durability.NONE)))
+        {
+            for (long seq = 1; seq <= records; seq++)
+            {
+                final long account = 1 + random.nextInt(ACCOUNTS);
+                final long eventTimeNs = BenchmarkFrames.BASE_EVENT_TIME_NS + seq * BenchmarkFrames.EVENT_STEP_NS;
+                final int length = random.nextInt(100) < 15 ?
+                    frames.order(frame, 0, 1, seq, eventTimeNs, account) :
+                    frames.transaction(frame, 0, 1, seq, eventTimeNs, account, 100 + random.nextInt(100_000));
+                if (writer.append(seq, seq, frame, 0, length) < 0)
+                {
+                    throw new IllegalStateException("journal refused record " + seq);
+                }
+                if (seq % BATCH == 0)
+                {
+                    writer.endOfBatch();
+                    writer.doDutyCycle();
+                }
+            }
+        }
+        return System.nanoTime() - startNs;
+    }
+
+    private static long read(final Path dir, final long records)
+    {
+        final long[] count = {0};
+        final long startNs = System.nanoTime();
+        try (JournalReader reader = JournalReader.open(dir, 1))
+        {
+            while (reader.poll((seq, time, buffer, offset, length) -> count[0]++, 4096) > 0)
+            {
+                // read to the end
+            }
+        }
+        final long durationNs = System.nanoTime() - startNs;
+        if (count[0] != records)
+        {
+            throw new IllegalStateException("read " + count[0] + " of " + records + " records");
+        }
+        return durationNs;
+    }
+
+    private static JournalReplay.ReplayResult replay(final Path dir, final long records)
+    {
+        final VigilConfig config = VigilConfig.defaults();
+        final RulesHandler rules =
+            RuleSetFactory.rulesHandler(config, LocalCounters.newEngineCounters(), SystemNanoClock.INSTANCE);
+        final JournalReplay.ReplayResult result =
+            new JournalReplay(rules, config.getInt(Settings.FRAME_MAX_LENGTH)).replay(dir, 1);
+        if (result.records() != records)
+        {
+            throw new IllegalStateException("replayed " + result.records() + " of " + records + " records");
+        }
+        return result;
+    }
+}
