@@ -53,6 +53,18 @@ class JournalCommandTest extends CommandLineTest
         assertEquals(sent + 1, Files.readAllLines(dataDir.resolve("decisions.csv")).size(), "header + one per request");
 
         out.reset();
+        assertEquals(0, VigilMain.execute("journal", "whatif", "--data-dir", dataDir.toString(), SMALL_STATE,
+            "--new-set", "rules.amount.max=1000000000"));
+        final Matcher amountRule = Pattern.compile("amount-threshold +([\\d,]+) -> 0").matcher(output());
+        assertTrue(amountRule.find(), "without the amount limit the rule never fires: " + output());
+        final long amountFired = Long.parseLong(amountRule.group(1).replace(",", ""));
+        assertTrue(amountFired > 0, output());
+        final Matcher changed = Pattern.compile("changed ([\\d,]+)").matcher(output());
+        assertTrue(changed.find(), output());
+        assertEquals(amountFired, Long.parseLong(changed.group(1).replace(",", "")),
+            "exactly the decisions the amount rule fired on change: " + output());
+
+        out.reset();
         assertEquals(0, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));
         assertTrue(output().contains("OK: every record intact and in sequence"), output());
         assertTrue(output().contains(sent + " record(s), engine seq 1 to " + sent), output());
