@@ -7,6 +7,7 @@ import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.InboundFrameValidator;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.journal.JournalReader;
+import dev.vigil.journal.SnapshotStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Kills a real engine process with SIGKILL at random points while a client sends to it, restarts it on the same
- * data directory, and has the client resend everything it has no decision for, as a gateway would. In the end
- * every request has exactly one decision, and the decisions equal those of an engine that was never killed.
+ * Kills a real engine process with SIGKILL at random points while a client sends to it (snapshots are taken every
+ * 250 events, so kills also land during or between snapshots), restarts it on the same data directory, and has the
+ * client resend everything it has no decision for, as a gateway would. In the end every request has exactly one
+ * decision, and the decisions equal those of an engine that was never killed.
  */
 @Timeout(180)
 class CrashRecoveryTest
@@ -119,6 +121,8 @@ class CrashRecoveryTest
         assertEquals(uninterrupted, decided, "same verdicts and fired rules for every request");
         assertTrue(uninterrupted.values().stream().anyMatch(d -> !d.startsWith("APPROVE")), "rules must fire");
         assertEveryDecisionIsJournaled(dataDir, decided.keySet());
+        assertTrue(new SnapshotStore(dataDir.resolve("snapshots"), 1).newestFirst().size() > 0,
+            "snapshots were taken along the way, so restarts started from them");
     }
 
     private static void assertEveryDecisionIsJournaled(final Path dataDir, final Set<Long> decidedSeqs)
@@ -204,7 +208,8 @@ class CrashRecoveryTest
                 "--set", "alerts.channel=aeron:udp?control=localhost:" + EngineHarness.freeUdpPort() +
                     "|control-mode=dynamic",
                 "--set", "rules.max.keys=4096",
-                "--set", "journal.segment.size=1048576"));
+                "--set", "journal.segment.size=1048576",
+                "--set", "snapshot.interval.events=250"));
             if (Runtime.version().feature() >= 24)
             {
                 command.add(1, "--enable-native-access=ALL-UNNAMED");

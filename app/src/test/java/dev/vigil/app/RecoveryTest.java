@@ -7,6 +7,7 @@ import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.journal.JournalDescriptor;
 import dev.vigil.journal.JournalReader;
+import dev.vigil.journal.SnapshotStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -34,6 +36,9 @@ class RecoveryTest
     private static final int MESSAGES = 2_000;
     private static final long CLIENT_ID = 91;
 
+    /** For the tests of replaying the whole journal: no snapshot to start from. */
+    private static final String[] NO_SNAPSHOTS = {"snapshot.interval.events=0", "snapshot.on.shutdown=false"};
+
     @TempDir
     Path dir;
 
@@ -49,12 +54,12 @@ class RecoveryTest
 
         final Map<Long, String> restarted = new TreeMap<>();
         final DemoTraffic traffic = new DemoTraffic(3, 100, 10_000_000L);
-        try (EngineHarness harness = EngineHarness.start(dir.resolve("restarted"));
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("restarted"), NO_SNAPSHOTS);
             VigilClient client = harness.connect(CLIENT_ID))
         {
             send(client, traffic, 0, MESSAGES / 2, restarted);
         }
-        try (EngineHarness harness = EngineHarness.start(dir.resolve("restarted"));
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("restarted"), NO_SNAPSHOTS);
             VigilClient client = VigilClient.connect(harness.clientContext(CLIENT_ID).firstClientSeq(MESSAGES / 2 + 1)))
         {
             assertTrue(harness.engine().startupReport().contains("replayed " + MESSAGES / 2 + " record(s)"),
@@ -68,16 +73,98 @@ class RecoveryTest
     }
 
     @Test
-    void retryAfterRestartGetsTheDecisionMadeBeforeIt()
+    void restartFromSnapshotsDecidesAsOneThatNeverStopped() throws IOException
+    {
+        final Map<Long, String> uninterrupted = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("uninterrupted"));
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, new DemoTraffic(3, 100, 10_000_000L), 0, MESSAGES, uninterrupted);
+        }
+
+        final Path dataDir = dir.resolve("snapshots");
+        final String[] settings = {"snapshot.interval.events=300", "snapshot.keep=2", "snapshot.on.shutdown=false"};
+        final Map<Long, String> restarted = new TreeMap<>();
+        final DemoTraffic traffic = new DemoTraffic(3, 100, 10_000_000L);
+        try (EngineHarness harness = EngineHarness.start(dataDir, settings);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, traffic, 0, 1_000, restarted);
+        }
+        final List<Path> snapshots = snapshotFiles(dataDir);
+        assertEquals(2, snapshots.size(), "periodic snapshots, the newest two kept: " + snapshots);
+
+        // Damage the newest: the start must fall back to the one before it and replay more of the journal.
+        final Path newest = snapshots.get(0);
+        final Path older = snapshots.get(1);
+        flipByte(newest, Files.size(newest) / 2);
+        try (EngineHarness harness = EngineHarness.start(dataDir, settings);
+            VigilClient client = VigilClient.connect(harness.clientContext(CLIENT_ID).firstClientSeq(1_001)))
+        {
+            final String report = harness.engine().startupReport();
+            assertTrue(report.contains("skipped snapshot " + newest.getFileName() + ": checksum mismatch"), report);
+            assertTrue(report.contains("loaded snapshot " + older.getFileName()), report);
+            final long olderSeq = SnapshotStore.sequenceOf(older);
+            assertTrue(report.contains("replayed " + (1_000 - olderSeq) + " record(s) up to engine seq 1000"),
+                report);
+            send(client, traffic, 1_000, MESSAGES, restarted);
+        }
+
+        assertEquals(uninterrupted, restarted, "decisions, fired rules and engine sequences must match");
+    }
+
+    @Test
+    void cleanStopSnapshotsSoTheNextStartReplaysNothingAndOtherRulesIgnoreIt()
     {
         final Map<Long, String> before = new TreeMap<>();
         try (EngineHarness harness = EngineHarness.start(dir);
             VigilClient client = harness.connect(CLIENT_ID))
         {
+            send(client, new DemoTraffic(5, 10, 10_000_000L), 0, 200, before);
+        }
+
+        try (EngineHarness harness = EngineHarness.start(dir))
+        {
+            final String report = harness.engine().startupReport();
+            assertTrue(report.contains("loaded snapshot snapshot-00000000000000000200.snap"), report);
+            assertTrue(report.contains("replayed 0 record(s) up to engine seq 200"), report);
+        }
+
+        try (EngineHarness harness = EngineHarness.start(dir, "rules.amount.max=1"))
+        {
+            final String report = harness.engine().startupReport();
+            assertTrue(report.contains("taken under another configuration of the rules"), report);
+            assertTrue(report.contains("replayed 200 record(s) up to engine seq 200"), report);
+        }
+    }
+
+    private static List<Path> snapshotFiles(final Path dataDir)
+    {
+        return new SnapshotStore(dataDir.resolve("snapshots"), 1).newestFirst();
+    }
+
+    private static void flipByte(final Path file, final long offset) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, offset);
+            one.put(0, (byte)(one.get(0) ^ 0x01)).rewind();
+            channel.write(one, offset);
+        }
+    }
+
+    @Test
+    void retryAfterRestartGetsTheDecisionMadeBeforeIt()
+    {
+        final Map<Long, String> before = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dir, NO_SNAPSHOTS);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
             send(client, new DemoTraffic(5, 10, 10_000_000L), 0, 50, before);
         }
 
-        try (EngineHarness harness = EngineHarness.start(dir);
+        try (EngineHarness harness = EngineHarness.start(dir, NO_SNAPSHOTS);
             VigilClient client = harness.connect(CLIENT_ID))
         {
             final Map<Long, String> after = new TreeMap<>();
@@ -98,7 +185,7 @@ class RecoveryTest
     {
         final Map<Long, String> decisions = new TreeMap<>();
         final DemoTraffic traffic = new DemoTraffic(9, 50, 10_000_000L);
-        try (EngineHarness harness = EngineHarness.start(dir);
+        try (EngineHarness harness = EngineHarness.start(dir, NO_SNAPSHOTS);
             VigilClient client = harness.connect(CLIENT_ID))
         {
             send(client, traffic, 0, 100, decisions);
@@ -112,7 +199,7 @@ class RecoveryTest
             channel.write(ByteBuffer.wrap(new byte[]{40, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7}), end);
         }
 
-        try (EngineHarness harness = EngineHarness.start(dir);
+        try (EngineHarness harness = EngineHarness.start(dir, NO_SNAPSHOTS);
             VigilClient client = harness.connect(CLIENT_ID + 1))
         {
             final String report = harness.engine().startupReport();

@@ -345,6 +345,7 @@ final class DemoCommand implements Callable<Integer>
                 engine.counters().framesReceived().get(),
                 engine.counters().eventsEvaluated().get(),
                 engine.counters().repliesNotDelivered().get());
+            out.println("  state     " + engine.snapshotReport());
             LatencyReport.print(out, "Round trip, client send -> decision received", roundTripNs);
             if (engineError != null)
             {

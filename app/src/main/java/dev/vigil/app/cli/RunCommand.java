@@ -29,22 +29,31 @@ final class RunCommand implements Callable<Integer>
     {
         final VigilConfig config = options.toConfig();
         final PrintStream out = System.out;
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            VigilEngine engine = VigilEngine.launch(config, Throwable::printStackTrace))
+        final VigilEngine engine;
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
-            out.println("vigil: engine running, profile " + config.get(Settings.PROFILE));
-            out.println("  ingress   " + config.get(Settings.INGRESS_CHANNEL) + " stream " +
-                config.get(Settings.INGRESS_STREAM_ID));
-            out.println("  alerts    " + config.get(Settings.ALERTS_CHANNEL) + " stream " +
-                config.get(Settings.ALERTS_STREAM_ID));
-            out.println("  aeron dir " + engine.aeronDirectoryName());
-            out.println("  data dir  " + config.get(Settings.DATA_DIR));
-            out.println(engine.startupReport());
-            out.println("Ctrl-C to stop.");
-            out.flush();
-            barrier.await();
-            out.println("vigil: stopping");
+            engine = VigilEngine.launch(config, Throwable::printStackTrace);
+            try
+            {
+                out.println("vigil: engine running, profile " + config.get(Settings.PROFILE));
+                out.println("  ingress   " + config.get(Settings.INGRESS_CHANNEL) + " stream " +
+                    config.get(Settings.INGRESS_STREAM_ID));
+                out.println("  alerts    " + config.get(Settings.ALERTS_CHANNEL) + " stream " +
+                    config.get(Settings.ALERTS_STREAM_ID));
+                out.println("  aeron dir " + engine.aeronDirectoryName());
+                out.println("  data dir  " + config.get(Settings.DATA_DIR));
+                out.println(engine.startupReport());
+                out.println("Ctrl-C to stop.");
+                out.flush();
+                barrier.await();
+                out.println("vigil: stopping");
+            }
+            finally
+            {
+                engine.close();
+            }
         }
+        out.println("vigil: stopped; " + engine.snapshotReport());
         return VigilMain.EXIT_OK;
     }
 }

@@ -103,6 +103,20 @@ public final class Settings
         "on corruption in the middle of the journal, cut it there (later segments are renamed *.corrupt, never " +
         "deleted) and start; false refuses to start and names file, offset and sequence"));
 
+    /** Snapshot every this many accepted events. */
+    public static final Setting SNAPSHOT_INTERVAL_EVENTS = add(Setting.integer(
+        "snapshot.interval.events", 1_000_000, 0, Long.MAX_VALUE,
+        "snapshot the engine state every this many accepted events, so a start replays only the journal after it " +
+        "(0: no periodic snapshots)"));
+
+    /** Snapshots kept. */
+    public static final Setting SNAPSHOT_KEEP = add(Setting.integer(
+        "snapshot.keep", 3, 1, 1000, "newest snapshots kept in data.dir/snapshots; older ones are deleted"));
+
+    /** Snapshot at a clean stop. */
+    public static final Setting SNAPSHOT_ON_SHUTDOWN = add(Setting.bool(
+        "snapshot.on.shutdown", true, "snapshot the engine state when it stops cleanly"));
+
     /** Decisions remembered per client for retries. */
     public static final Setting DEDUP_WINDOW = add(Setting.powerOfTwo(
         "dedup.window", 4096, 1, 1 << 20,

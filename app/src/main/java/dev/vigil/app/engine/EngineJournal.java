@@ -1,17 +1,17 @@
 package dev.vigil.app.engine;
 
-import com.lmax.disruptor.EventHandler;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.core.pipeline.InputJournal;
 import dev.vigil.core.pipeline.JournalWriterInput;
 import dev.vigil.core.pipeline.NoInputJournal;
+import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
-import dev.vigil.core.ring.RingEvent;
 import dev.vigil.journal.Durability;
 import dev.vigil.journal.JournalContext;
 import dev.vigil.journal.JournalWriter;
 import dev.vigil.journal.RecoveryReport;
+import dev.vigil.journal.SnapshotStore;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -26,6 +26,8 @@ final class EngineJournal
     private final InputJournal input;
     private final JournalWriter writer;
     private JournalReplay.ReplayResult replayResult;
+    private final StringBuilder snapshotReport = new StringBuilder();
+    private long snapshotSeq;
 
     private EngineJournal(final InputJournal input, final JournalWriter writer)
     {
@@ -64,24 +66,54 @@ final class EngineJournal
     }
 
     /**
-     * Rebuild state by running every journaled input through the rules stage.
+     * Rebuild state: load the newest usable snapshot, then run every journaled input after it through the rules
+     * stage. A snapshot is usable when it is whole, was taken under the same rule settings, and is not ahead of the
+     * journal (it may be, after a crash, when the rules stage ran ahead of the journal stage); otherwise the next
+     * older one is tried, and without any the whole journal is replayed.
      *
      * @param rules          the rules stage the engine will run with.
+     * @param snapshots      where snapshots are.
      * @param maxFrameLength slot capacity.
      */
-    void replayInto(final EventHandler<RingEvent> rules, final int maxFrameLength)
+    void replayInto(final RulesHandler rules, final EngineSnapshots snapshots, final int maxFrameLength)
     {
         if (writer == null)
         {
             return;
         }
-        replayResult = new JournalReplay(rules, maxFrameLength).replay(writer.directory(), 1);
-        if (replayResult.lastSequence() != writer.lastSequence())
+        for (final Path snapshot : snapshots.store().newestFirst())
+        {
+            final long seq = SnapshotStore.sequenceOf(snapshot);
+            final String problem = seq > writer.lastSequence() ?
+                "ahead of the journal, which ends at engine seq " + writer.lastSequence() :
+                snapshots.store().load(snapshot, snapshots.fingerprint(), rules::readState);
+            if (problem == null)
+            {
+                snapshotSeq = seq;
+                snapshots.loadedAt(seq);
+                snapshotReport.append(String.format(Locale.ROOT, "%n  loaded snapshot %s (engine seq %d)",
+                    snapshot.getFileName(), seq));
+                break;
+            }
+            snapshotReport.append(String.format(Locale.ROOT, "%n  skipped snapshot %s: %s",
+                snapshot.getFileName(), problem));
+        }
+
+        replayResult = new JournalReplay(rules, maxFrameLength).replay(writer.directory(), snapshotSeq + 1);
+        final long reached = Math.max(snapshotSeq, replayResult.lastSequence());
+        if (reached != writer.lastSequence())
         {
             throw new IllegalStateException("replay of " + writer.directory() + " stopped at engine seq " +
-                replayResult.lastSequence() + " (" + replayResult.stopReason() + ") but the journal ends at " +
-                writer.lastSequence());
+                reached + " (" + replayResult.stopReason() + ") but the journal ends at " + writer.lastSequence());
         }
+    }
+
+    /**
+     * @return whether the journal is written, so snapshots make sense.
+     */
+    boolean enabled()
+    {
+        return writer != null;
     }
 
     InputJournal input()
@@ -117,10 +149,12 @@ final class EngineJournal
                 "(%s); the journal now ends at engine seq %d", recovery.truncatedBytes(), recovery.truncatedFile(),
                 recovery.truncatedOffset(), recovery.problem(), recovery.lastSequence()));
         }
+        text.append(snapshotReport);
         if (replayResult != null)
         {
             text.append(String.format(Locale.ROOT, "%n  replayed %d record(s) up to engine seq %d in %.1f ms",
-                replayResult.records(), replayResult.lastSequence(), replayResult.durationNs() / 1e6));
+                replayResult.records(), Math.max(snapshotSeq, replayResult.lastSequence()),
+                replayResult.durationNs() / 1e6));
         }
         return text.toString();
     }

@@ -22,13 +22,18 @@ final class IngressAgent implements Agent
     private final int fragmentLimit;
     private final FragmentHandler fragmentHandler;
     private final OneToOneConcurrentArrayQueue<Image> closedImages;
+    private final long snapshotIntervalEvents;
+    private long lastSnapshotPointSeq;
 
     IngressAgent(
         final Subscription subscription,
         final RingIngress ringIngress,
         final int fragmentLimit,
-        final OneToOneConcurrentArrayQueue<Image> closedImages)
+        final OneToOneConcurrentArrayQueue<Image> closedImages,
+        final long snapshotIntervalEvents)
     {
+        this.snapshotIntervalEvents = snapshotIntervalEvents;
+        this.lastSnapshotPointSeq = ringIngress.lastEngineSeq();
         this.subscription = subscription;
         this.ringIngress = ringIngress;
         this.fragmentLimit = fragmentLimit;
@@ -44,6 +49,15 @@ final class IngressAgent implements Agent
         {
             final Image image = closedImages.poll();
             ringIngress.onSessionClosed(image.sessionId());
+            workCount++;
+        }
+
+        if (snapshotIntervalEvents > 0 &&
+            ringIngress.lastEngineSeq() - lastSnapshotPointSeq >= snapshotIntervalEvents &&
+            ringIngress.remainingCapacity() > 0)
+        {
+            ringIngress.publishSnapshotPoint();
+            lastSnapshotPointSeq = ringIngress.lastEngineSeq();
             workCount++;
         }
 

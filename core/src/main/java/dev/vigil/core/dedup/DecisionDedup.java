@@ -3,6 +3,9 @@ package dev.vigil.core.dedup;
 import dev.vigil.codecs.Verdict;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -124,6 +127,69 @@ public final class DecisionDedup
     public int clientCount()
     {
         return windowsByClient.size();
+    }
+
+    /**
+     * @param out where to write every client's remembered decisions, clients in id order.
+     * @throws IOException when writing fails.
+     */
+    public void writeTo(final DataOutput out) throws IOException
+    {
+        out.writeInt(windowSize);
+        final long[] clientIds = new long[windowsByClient.size()];
+        int n = 0;
+        for (final Long2ObjectHashMap<ClientWindow>.KeyIterator it = windowsByClient.keySet().iterator();
+            it.hasNext(); )
+        {
+            clientIds[n++] = it.nextLong();
+        }
+        Arrays.sort(clientIds);
+        out.writeInt(clientIds.length);
+        for (final long clientId : clientIds)
+        {
+            final ClientWindow window = windowsByClient.get(clientId);
+            out.writeLong(clientId);
+            out.writeLong(window.highestSeq);
+            for (int i = 0; i < windowSize; i++)
+            {
+                out.writeLong(window.seqs[i]);
+                out.writeLong(window.engineSeqs[i]);
+                out.writeByte(window.verdicts[i] == null ? -1 : window.verdicts[i].value());
+                out.writeLong(window.firedRules[i]);
+            }
+        }
+    }
+
+    /**
+     * Replace the contents with those written by {@link #writeTo} of a table with the same window size.
+     *
+     * @param in where to read.
+     * @throws IOException when reading fails or the window size differs.
+     */
+    public void readFrom(final DataInput in) throws IOException
+    {
+        final int writtenWindowSize = in.readInt();
+        if (writtenWindowSize != windowSize)
+        {
+            throw new IOException("retry table of window " + writtenWindowSize + " does not fit one of " + windowSize);
+        }
+        windowsByClient.clear();
+        final int clients = in.readInt();
+        for (int c = 0; c < clients; c++)
+        {
+            final long clientId = in.readLong();
+            final ClientWindow window = new ClientWindow(windowSize);
+            window.highestSeq = in.readLong();
+            for (int i = 0; i < windowSize; i++)
+            {
+                window.seqs[i] = in.readLong();
+                window.engineSeqs[i] = in.readLong();
+                final byte verdict = in.readByte();
+                window.verdicts[i] = verdict < 0 ? null : Verdict.get((short)verdict);
+                window.firedRules[i] = in.readLong();
+            }
+            windowsByClient.put(clientId, window);
+        }
     }
 
     private static final class ClientWindow

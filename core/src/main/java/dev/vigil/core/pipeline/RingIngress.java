@@ -152,6 +152,24 @@ public final class RingIngress
     }
 
     /**
+     * Put a snapshot point into the input: the rules stage snapshots its state when it reaches it, at the engine
+     * sequence of the last event accepted before it. Takes one ring slot.
+     */
+    public void publishSnapshotPoint()
+    {
+        final long sequence = ring.next();
+        try
+        {
+            ring.get(sequence).resetForFrame(
+                FrameKind.SNAPSHOT, emptyFrame, 0, 0, 0, lastEngineSeq, clock.nanoTime());
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+    }
+
+    /**
      * @return engine sequence of the last accepted event.
      */
     public long lastEngineSeq()

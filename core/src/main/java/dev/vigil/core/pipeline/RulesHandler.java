@@ -8,8 +8,13 @@ import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleEvaluator;
 import org.agrona.concurrent.NanoClock;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * Rules stage: decodes each accepted event in place with reusable flyweights, runs the rules and writes the
@@ -25,6 +30,25 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
+    private SnapshotTaker snapshotTaker = SnapshotTaker.NONE;
+    private long lastEngineSeq;
+
+    /**
+     * Takes a snapshot of the rules stage's state when a snapshot point reaches it; runs on the rules thread, so the
+     * state cannot change while it is written.
+     */
+    @FunctionalInterface
+    public interface SnapshotTaker
+    {
+        /** Takes none. */
+        SnapshotTaker NONE = (engineSeq, state) -> { };
+
+        /**
+         * @param engineSeq every input up to this engine sequence is in the state, none after.
+         * @param state     the stage, whose {@link RulesHandler#writeState} writes the state.
+         */
+        void takeSnapshot(long engineSeq, RulesHandler state);
+    }
 
     /**
      * @param evaluator runs the rule set in force.
@@ -41,13 +65,75 @@ public final class RulesHandler implements EventHandler<RingEvent>
         this.clock = clock;
     }
 
+    /**
+     * @param snapshotTaker called at each snapshot point in the input.
+     */
+    public void snapshotTaker(final SnapshotTaker snapshotTaker)
+    {
+        this.snapshotTaker = snapshotTaker;
+    }
+
+    /**
+     * @return engine sequence of the last input this stage applied.
+     */
+    public long lastEngineSeq()
+    {
+        return lastEngineSeq;
+    }
+
+    /**
+     * Write the whole state this stage owns — every rule's state in id order, the retry table — as of
+     * {@link #lastEngineSeq()}. Call on the rules thread, or with the stage stopped.
+     *
+     * @param out where to write.
+     * @throws IOException when writing fails.
+     */
+    public void writeState(final DataOutput out) throws IOException
+    {
+        out.writeLong(lastEngineSeq);
+        for (final Rule rule : evaluator.ruleSet().rules())
+        {
+            out.writeInt(rule.id());
+            rule.writeState(out);
+        }
+        dedup.writeTo(out);
+    }
+
+    /**
+     * Replace the state with one written by {@link #writeState} under the same rules.
+     *
+     * @param in where to read.
+     * @throws IOException when reading fails or the state belongs to other rules.
+     */
+    public void readState(final DataInput in) throws IOException
+    {
+        final long writtenEngineSeq = in.readLong();
+        for (final Rule rule : evaluator.ruleSet().rules())
+        {
+            final int id = in.readInt();
+            if (id != rule.id())
+            {
+                throw new IOException("state of rule " + id + " where rule " + rule.id() + " was expected");
+            }
+            rule.readState(in);
+        }
+        dedup.readFrom(in);
+        lastEngineSeq = writtenEngineSeq;
+    }
+
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
+        if (event.kind() == FrameKind.SNAPSHOT)
+        {
+            snapshotTaker.takeSnapshot(lastEngineSeq, this);
+            return;
+        }
         if (event.kind() != FrameKind.EVENT)
         {
             return;
         }
+        lastEngineSeq = event.engineSeq();
 
         final int templateId = event.templateId();
         if (templateId != TransactionDecoder.TEMPLATE_ID && templateId != OrderDecoder.TEMPLATE_ID)

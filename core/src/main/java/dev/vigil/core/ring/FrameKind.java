@@ -12,5 +12,7 @@ public enum FrameKind
     /** A client closes its session. */
     DISCONNECT,
     /** Ingress refused the frame; egress answers with a Reject where the sender is known. */
-    REJECTED
+    REJECTED,
+    /** Not a frame: the point in the input at which the rules stage snapshots its state. */
+    SNAPSHOT
 }

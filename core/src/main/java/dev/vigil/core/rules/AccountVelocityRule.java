@@ -3,6 +3,10 @@ package dev.vigil.core.rules;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.window.KeyedSlidingCounter;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Fires when an account makes more than a number of transactions within an event-time sliding window
  * (see {@link KeyedSlidingCounter} for the window's exact bounds).
@@ -39,5 +43,17 @@ public final class AccountVelocityRule extends NamedRule implements TransactionR
     public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
     {
         return WindowCountCheck.check(counter, txn.accountId(), txn.eventTimeNs(), maxCount, hit);
+    }
+
+    @Override
+    public void writeState(final DataOutput out) throws IOException
+    {
+        counter.writeTo(out);
+    }
+
+    @Override
+    public void readState(final DataInput in) throws IOException
+    {
+        counter.readFrom(in);
     }
 }

@@ -3,6 +3,10 @@ package dev.vigil.core.rules;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.core.window.KeyedSlidingCounter;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Pre-trade order-rate limit: fires when an account sends more than a number of orders within an event-time
  * sliding window.
@@ -39,5 +43,17 @@ public final class OrderRateRule extends NamedRule implements OrderRule
     public int onOrder(final OrderDecoder order, final RuleHit hit)
     {
         return WindowCountCheck.check(counter, order.accountId(), order.eventTimeNs(), maxOrders, hit);
+    }
+
+    @Override
+    public void writeState(final DataOutput out) throws IOException
+    {
+        counter.writeTo(out);
+    }
+
+    @Override
+    public void readState(final DataInput in) throws IOException
+    {
+        counter.readFrom(in);
     }
 }

@@ -1,5 +1,9 @@
 package dev.vigil.core.rules;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * A named check with an id and an action. Concrete rules implement {@link TransactionRule} and/or
  * {@link OrderRule}.
@@ -27,4 +31,24 @@ public interface Rule
      * @return what a message gets when this rule fires.
      */
     RuleAction action();
+
+    /**
+     * Write the rule's state to a snapshot; stateless rules write nothing.
+     *
+     * @param out where to write.
+     * @throws IOException when writing fails.
+     */
+    default void writeState(final DataOutput out) throws IOException
+    {
+    }
+
+    /**
+     * Replace the rule's state with one written by {@link #writeState} of a rule with the same parameters.
+     *
+     * @param in where to read.
+     * @throws IOException when reading fails or the state does not fit this rule.
+     */
+    default void readState(final DataInput in) throws IOException
+    {
+    }
 }

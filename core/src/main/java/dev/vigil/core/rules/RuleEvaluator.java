@@ -64,6 +64,14 @@ public final class RuleEvaluator
     }
 
     /**
+     * @return the rules in force.
+     */
+    public RuleSet ruleSet()
+    {
+        return ruleSet;
+    }
+
+    /**
      * @return the combined verdict of the last evaluation.
      */
     public Verdict verdict()

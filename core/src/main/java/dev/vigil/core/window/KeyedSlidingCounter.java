@@ -1,6 +1,11 @@
 package dev.vigil.core.window;
 
 import dev.vigil.core.state.LongKeyIndex;
+import dev.vigil.core.state.StateIo;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * Counts events per key over an event-time sliding window built from panes.
@@ -196,5 +201,43 @@ public final class KeyedSlidingCounter
     public int keyCount()
     {
         return keyIndex.size();
+    }
+
+    /**
+     * @param out where to write the keys and every key's panes.
+     * @throws IOException when writing fails.
+     */
+    public void writeTo(final DataOutput out) throws IOException
+    {
+        out.writeLong(slideNs);
+        out.writeInt(panesPerWindow);
+        keyIndex.writeTo(out);
+        final int used = keyIndex.size() * stride;
+        out.writeInt(used);
+        StateIo.writeLongs(out, state, used);
+    }
+
+    /**
+     * Replace the contents with those written by {@link #writeTo} of a counter with the same window and capacity.
+     *
+     * @param in where to read.
+     * @throws IOException when reading fails or the window or capacity differ.
+     */
+    public void readFrom(final DataInput in) throws IOException
+    {
+        final long writtenSlideNs = in.readLong();
+        final int writtenPanes = in.readInt();
+        if (writtenSlideNs != slideNs || writtenPanes != panesPerWindow)
+        {
+            throw new IOException("window of " + writtenPanes + " panes of " + writtenSlideNs +
+                " ns does not fit one of " + panesPerWindow + " panes of " + slideNs + " ns");
+        }
+        keyIndex.readFrom(in);
+        final int used = in.readInt();
+        if (used != keyIndex.size() * stride)
+        {
+            throw new IOException("sliding counter state of " + used + " values for " + keyIndex.size() + " keys");
+        }
+        StateIo.readLongs(in, state, used);
     }
 }

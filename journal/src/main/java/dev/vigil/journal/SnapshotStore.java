@@ -1,0 +1,294 @@
+package dev.vigil.journal;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * Snapshot files of engine state, each taken at an exact engine sequence. The store does not know what the state
+ * means: the engine writes and reads the body.
+ * <pre>
+ *   snapshots/snapshot-00000000000001000000.snap
+ *
+ *   +--------+---------+---------------+-------------+-------------------------------+-----------+
+ *   | magic  | version | engine seq    | fingerprint | body (the engine's state)     | CRC32C    |
+ *   | int32  | int32   | int64         | int64       | to 4 bytes before the end     | int32     |
+ *   +--------+---------+---------------+-------------+-------------------------------+-----------+
+ *   big endian (DataOutput); the CRC covers every byte before it
+ * </pre>
+ * The fingerprint identifies the configuration the state belongs to (rules and their parameters): a snapshot taken
+ * under other rules is not loaded. Files are written under a temporary name, forced, then renamed, so a snapshot is
+ * either whole or absent; a file is never overwritten. Only the newest {@code keep} snapshots are kept.
+ */
+public final class SnapshotStore
+{
+    /** "VSNP". */
+    public static final int MAGIC = 0x56534E50;
+
+    /** Layout version. */
+    public static final int VERSION = 1;
+
+    private static final String PREFIX = "snapshot-";
+    private static final String SUFFIX = ".snap";
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final int HEADER_LENGTH = 4 + 4 + 8 + 8;
+
+    private final Path directory;
+    private final int keep;
+
+    /**
+     * Writes a snapshot body.
+     */
+    @FunctionalInterface
+    public interface Body
+    {
+        /**
+         * @param out where to write the state.
+         * @throws IOException when writing fails.
+         */
+        void write(DataOutput out) throws IOException;
+    }
+
+    /**
+     * Reads a snapshot body.
+     */
+    @FunctionalInterface
+    public interface Loader
+    {
+        /**
+         * @param in where to read the state.
+         * @throws IOException when the state is not what the loader expects.
+         */
+        void read(DataInput in) throws IOException;
+    }
+
+    /**
+     * @param directory where snapshots live; created when needed.
+     * @param keep      how many of the newest snapshots to keep, at least 1.
+     */
+    public SnapshotStore(final Path directory, final int keep)
+    {
+        if (keep < 1)
+        {
+            throw new IllegalArgumentException("keep=" + keep + " must be at least 1");
+        }
+        this.directory = directory;
+        this.keep = keep;
+    }
+
+    /**
+     * Write a snapshot, then delete the oldest beyond {@code keep}: {@link #writeTemporary} then {@link #publish}.
+     *
+     * @param engineSeq   engine sequence the state is at: every input up to it applied, none after.
+     * @param fingerprint of the configuration the state belongs to.
+     * @param body        writes the state.
+     * @return the snapshot file.
+     * @throws UncheckedIOException when the snapshot cannot be written.
+     */
+    public Path write(final long engineSeq, final long fingerprint, final Body body)
+    {
+        return publish(writeTemporary(engineSeq, fingerprint, body));
+    }
+
+    /**
+     * Stream a state into a temporary snapshot file, through a buffer and a running CRC: no copy of the state is
+     * held in memory. Done by the thread that owns the state; the file is in the page cache when this returns.
+     *
+     * @param engineSeq   engine sequence the state is at.
+     * @param fingerprint of the configuration the state belongs to.
+     * @param body        writes the state.
+     * @return the temporary file, to {@link #publish}.
+     * @throws UncheckedIOException when the file cannot be written.
+     */
+    public Path writeTemporary(final long engineSeq, final long fingerprint, final Body body)
+    {
+        final Path temporary = directory.resolve(fileName(engineSeq) + TEMPORARY_SUFFIX);
+        try
+        {
+            Files.createDirectories(directory);
+            Files.deleteIfExists(temporary); // left by a write a crash interrupted; never a whole snapshot
+            final CRC32C crc = new CRC32C();
+            try (OutputStream file = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW);
+                CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(file, 1 << 18), crc);
+                DataOutputStream out = new DataOutputStream(checked))
+            {
+                out.writeInt(MAGIC);
+                out.writeInt(VERSION);
+                out.writeLong(engineSeq);
+                out.writeLong(fingerprint);
+                body.write(out);
+                out.flush();
+                final ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN);
+                trailer.putInt(0, (int)crc.getValue());
+                file.write(trailer.array());
+            }
+            return temporary;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("could not write snapshot at engine seq " + engineSeq + " in " + directory,
+                ex);
+        }
+    }
+
+    /**
+     * Make a temporary snapshot durable and visible: force it, rename it to its final name, sync the directory,
+     * delete the oldest snapshots beyond {@code keep}. May run on another thread than {@link #writeTemporary}.
+     *
+     * @param temporary file from {@link #writeTemporary}.
+     * @return the snapshot file.
+     * @throws UncheckedIOException when it cannot be forced or renamed.
+     */
+    public Path publish(final Path temporary)
+    {
+        final String name = temporary.getFileName().toString();
+        final Path file = temporary.resolveSibling(name.substring(0, name.length() - TEMPORARY_SUFFIX.length()));
+        try
+        {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE))
+            {
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            SegmentFiles.syncDirectory(directory);
+            prune();
+            return file;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("could not publish snapshot " + temporary, ex);
+        }
+    }
+
+    /**
+     * @return snapshot files, newest (highest engine sequence) first.
+     */
+    public List<Path> newestFirst()
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            final List<Path> snapshots = new ArrayList<>();
+            files.filter(SnapshotStore::isSnapshot).forEach(snapshots::add);
+            snapshots.sort(Comparator.comparingLong(SnapshotStore::sequenceOf).reversed());
+            return snapshots;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("could not list snapshots in " + directory, ex);
+        }
+    }
+
+    /**
+     * Check and load one snapshot.
+     *
+     * @param file        a snapshot file.
+     * @param fingerprint the configuration the state must belong to.
+     * @param loader      reads the state; called only when the file is whole and the fingerprint matches.
+     * @return null when loaded, otherwise why the snapshot cannot be used.
+     */
+    public String load(final Path file, final long fingerprint, final Loader loader)
+    {
+        try
+        {
+            final byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length < HEADER_LENGTH + 4)
+            {
+                return "too short (" + bytes.length + " bytes)";
+            }
+            final CRC32C crc = new CRC32C();
+            crc.update(bytes, 0, bytes.length - 4);
+            final int storedCrc = ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.BIG_ENDIAN).getInt();
+            if ((int)crc.getValue() != storedCrc)
+            {
+                return "checksum mismatch";
+            }
+            final DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4));
+            if (in.readInt() != MAGIC || in.readInt() != VERSION)
+            {
+                return "not a snapshot of this layout version";
+            }
+            final long engineSeq = in.readLong();
+            if (engineSeq != sequenceOf(file))
+            {
+                return "engine seq " + engineSeq + " inside differs from the file name";
+            }
+            final long writtenFingerprint = in.readLong();
+            if (writtenFingerprint != fingerprint)
+            {
+                return "taken under another configuration of the rules";
+            }
+            loader.read(in);
+            if (in.available() != 0)
+            {
+                return in.available() + " byte(s) left over after the state";
+            }
+            return null;
+        }
+        catch (final IOException ex)
+        {
+            return "unreadable: " + ex.getMessage();
+        }
+    }
+
+    /**
+     * @param file a snapshot file.
+     * @return the engine sequence in its name.
+     */
+    public static long sequenceOf(final Path file)
+    {
+        final String name = file.getFileName().toString();
+        return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+    }
+
+    /**
+     * @return the directory of the snapshots.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    private void prune() throws IOException
+    {
+        final List<Path> snapshots = newestFirst();
+        for (int i = keep; i < snapshots.size(); i++)
+        {
+            Files.deleteIfExists(snapshots.get(i));
+        }
+    }
+
+    private static boolean isSnapshot(final Path file)
+    {
+        final String name = file.getFileName().toString();
+        return name.startsWith(PREFIX) && name.endsWith(SUFFIX) &&
+            name.substring(PREFIX.length(), name.length() - SUFFIX.length()).chars().allMatch(Character::isDigit);
+    }
+
+    private static String fileName(final long engineSeq)
+    {
+        return String.format("%s%020d%s", PREFIX, engineSeq, SUFFIX);
+    }
+}
