@@ -162,6 +162,9 @@ public final class InboundFrameValidator
         }
     }
 
+    /**
+     * Outbound replies, and admin commands, which are only taken on the local admin channel.
+     */
     private static boolean isOutboundTemplate(final int templateId)
     {
         switch (templateId)
@@ -171,6 +174,7 @@ public final class InboundFrameValidator
             case AlertDecoder.TEMPLATE_ID:
             case RejectDecoder.TEMPLATE_ID:
             case WindowResultDecoder.TEMPLATE_ID:
+            case SnapshotRequestDecoder.TEMPLATE_ID:
                 return true;
             default:
                 return false;

@@ -199,7 +199,7 @@ class InboundFrameValidatorTest
         headerEncoder.wrap(buffer, 0).templateId(0);
         assertEquals(RejectReason.UNKNOWN_TEMPLATE, validator.validate(buffer, 0, length));
 
-        headerEncoder.wrap(buffer, 0).templateId(30);
+        headerEncoder.wrap(buffer, 0).templateId(31);
         assertEquals(RejectReason.UNKNOWN_TEMPLATE, validator.validate(buffer, 0, length));
     }
 
@@ -226,7 +226,8 @@ class InboundFrameValidatorTest
             DecisionEncoder.TEMPLATE_ID,
             AlertEncoder.TEMPLATE_ID,
             RejectEncoder.TEMPLATE_ID,
-            WindowResultEncoder.TEMPLATE_ID};
+            WindowResultEncoder.TEMPLATE_ID,
+            SnapshotRequestEncoder.TEMPLATE_ID};
         for (final int templateId : outbound)
         {
             headerEncoder.wrap(buffer, 0).templateId(templateId);

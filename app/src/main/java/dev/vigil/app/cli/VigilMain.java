@@ -15,7 +15,9 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = VigilMain.Version.class,
     description = "Vigil: a microsecond event processor for payment fraud and pre-trade risk.",
-    subcommands = {RunCommand.class, DemoCommand.class, JournalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        RunCommand.class, DemoCommand.class, SnapshotCommand.class, JournalCommand.class,
+        CommandLine.HelpCommand.class})
 public final class VigilMain implements Runnable
 {
     /** Success. */

@@ -51,6 +51,15 @@ public final class Settings
     public static final Setting ALERTS_STREAM_ID = add(Setting.integer(
         "alerts.stream.id", 1003, 1, Integer.MAX_VALUE, "stream id on the alerts channel"));
 
+    /** Local admin channel. */
+    public static final Setting ADMIN_CHANNEL = add(Setting.string(
+        "admin.channel", "aeron:ipc", "channel of admin commands (vigil snapshot); IPC: only this host's processes " +
+        "using the engine's media driver can send them"));
+
+    /** Admin stream. */
+    public static final Setting ADMIN_STREAM_ID = add(Setting.integer(
+        "admin.stream.id", 1010, 1, Integer.MAX_VALUE, "stream id of the admin channel"));
+
     /** Ring size. */
     public static final Setting RING_SIZE = add(Setting.powerOfTwo(
         "ring.size", 16384, 64, 1 << 22, "slots in the Disruptor ring"));

@@ -1,5 +1,7 @@
 package dev.vigil.app.engine;
 
+import dev.vigil.codecs.MessageHeaderDecoder;
+import dev.vigil.codecs.SnapshotRequestDecoder;
 import dev.vigil.core.pipeline.RingIngress;
 import io.aeron.FragmentAssembler;
 import io.aeron.Image;
@@ -13,7 +15,8 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 /**
  * Takes frames from the ingress subscription into the ring. Polls no more fragments than the ring has free slots,
  * so a full ring leaves data in Aeron's log buffers and flow control pushes back on the publishers: nothing
- * accepted is dropped. Fragmented messages are reassembled before they reach the ring.
+ * accepted is dropped. Fragmented messages are reassembled before they reach the ring. Also puts snapshot points
+ * into the input: periodically, and when an admin command on the local admin channel asks for one.
  */
 final class IngressAgent implements Agent
 {
@@ -23,16 +26,23 @@ final class IngressAgent implements Agent
     private final FragmentHandler fragmentHandler;
     private final OneToOneConcurrentArrayQueue<Image> closedImages;
     private final long snapshotIntervalEvents;
+    private final Subscription adminSubscription;
+    private final FragmentHandler adminHandler;
+    private final MessageHeaderDecoder adminHeader = new MessageHeaderDecoder();
     private long lastSnapshotPointSeq;
+    private boolean snapshotRequested;
 
     IngressAgent(
         final Subscription subscription,
         final RingIngress ringIngress,
         final int fragmentLimit,
         final OneToOneConcurrentArrayQueue<Image> closedImages,
-        final long snapshotIntervalEvents)
+        final long snapshotIntervalEvents,
+        final Subscription adminSubscription)
     {
         this.snapshotIntervalEvents = snapshotIntervalEvents;
+        this.adminSubscription = adminSubscription;
+        this.adminHandler = new FragmentAssembler(this::onAdminFragment);
         this.lastSnapshotPointSeq = ringIngress.lastEngineSeq();
         this.subscription = subscription;
         this.ringIngress = ringIngress;
@@ -52,12 +62,14 @@ final class IngressAgent implements Agent
             workCount++;
         }
 
-        if (snapshotIntervalEvents > 0 &&
-            ringIngress.lastEngineSeq() - lastSnapshotPointSeq >= snapshotIntervalEvents &&
-            ringIngress.remainingCapacity() > 0)
+        workCount += adminSubscription.poll(adminHandler, 1);
+        final boolean periodicSnapshotDue = snapshotIntervalEvents > 0 &&
+            ringIngress.lastEngineSeq() - lastSnapshotPointSeq >= snapshotIntervalEvents;
+        if ((periodicSnapshotDue || snapshotRequested) && ringIngress.remainingCapacity() > 0)
         {
             ringIngress.publishSnapshotPoint();
             lastSnapshotPointSeq = ringIngress.lastEngineSeq();
+            snapshotRequested = false;
             workCount++;
         }
 
@@ -73,6 +85,20 @@ final class IngressAgent implements Agent
     public String roleName()
     {
         return "vigil-ingress";
+    }
+
+    private void onAdminFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (length >= MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            adminHeader.wrap(buffer, offset);
+            if (adminHeader.schemaId() == MessageHeaderDecoder.SCHEMA_ID &&
+                adminHeader.templateId() == SnapshotRequestDecoder.TEMPLATE_ID)
+            {
+                snapshotRequested = true;
+            }
+        }
     }
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)

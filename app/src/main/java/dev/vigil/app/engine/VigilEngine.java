@@ -163,7 +163,8 @@ public final class VigilEngine implements AutoCloseable
             ringIngress,
             config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
             closedImages,
-            journal.enabled() ? config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS) : 0);
+            journal.enabled() ? config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS) : 0,
+            aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)));
 
         final List<Agent> stages = List.of(
             ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
