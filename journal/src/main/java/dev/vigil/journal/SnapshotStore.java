@@ -254,6 +254,44 @@ public final class SnapshotStore
     }
 
     /**
+     * Check a snapshot's checksum and header without reading the state.
+     *
+     * @param file a snapshot file.
+     * @return null when whole, otherwise what is wrong.
+     */
+    public String check(final Path file)
+    {
+        try
+        {
+            final byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length < HEADER_LENGTH + 4)
+            {
+                return "too short (" + bytes.length + " bytes)";
+            }
+            final CRC32C crc = new CRC32C();
+            crc.update(bytes, 0, bytes.length - 4);
+            final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+            if ((int)crc.getValue() != buffer.getInt(bytes.length - 4))
+            {
+                return "checksum mismatch";
+            }
+            if (buffer.getInt(0) != MAGIC || buffer.getInt(4) != VERSION)
+            {
+                return "not a snapshot of this layout version";
+            }
+            if (buffer.getLong(8) != sequenceOf(file))
+            {
+                return "engine seq " + buffer.getLong(8) + " inside differs from the file name";
+            }
+            return null;
+        }
+        catch (final IOException ex)
+        {
+            return "unreadable: " + ex.getMessage();
+        }
+    }
+
+    /**
      * @param file a snapshot file.
      * @return the engine sequence in its name.
      */

@@ -6,6 +6,7 @@ import dev.vigil.app.engine.VigilEngine;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -24,10 +25,16 @@ final class RunCommand implements Callable<Integer>
     @Mixin
     private EngineOptions options;
 
+    @Option(names = "--truncate-at-corruption",
+        description = "when the journal is damaged before its end, cut it there (the cut part is kept as *.corrupt) " +
+            "and start, instead of refusing to start")
+    private boolean truncateAtCorruption;
+
     @Override
     public Integer call()
     {
-        final VigilConfig config = options.toConfig();
+        final VigilConfig config = truncateAtCorruption ?
+            options.toConfig().with(Settings.JOURNAL_TRUNCATE_AT_CORRUPTION.name(), "true") : options.toConfig();
         final PrintStream out = System.out;
         final VigilEngine engine;
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())

@@ -71,7 +71,7 @@ public final class VigilMain implements Runnable
         {
             err.println("vigil " + commandLine.getCommandName() + ": " + ex.getMessage());
             err.println("  the journal is damaged before its end; to cut it there and start (the cut part is kept " +
-                "as *.corrupt): --set journal.truncate.at.corruption=true");
+                "as *.corrupt): vigil run --truncate-at-corruption");
             err.flush();
             return EXIT_PROBLEM;
         }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -115,7 +114,7 @@ class JournalCommandTest extends CommandLineTest
         out.reset();
         err.reset();
         assertEquals(1, VigilMain.execute("run", "--data-dir", dataDir.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("journal.truncate.at.corruption=true"), err::toString);
+        assertTrue(errors().contains("vigil run --truncate-at-corruption"), errors());
     }
 
     private static Path segment(final Path journalDir) throws IOException
