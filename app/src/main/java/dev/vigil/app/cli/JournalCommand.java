@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Read and check the journal of accepted input in DIR/journal.",
     subcommands = {
-        JournalVerifyCommand.class, JournalDumpCommand.class, JournalReplayCommand.class, JournalWhatIfCommand.class})
+        JournalVerifyCommand.class, JournalDumpCommand.class, JournalReplayCommand.class, JournalWhatIfCommand.class,
+        JournalImportCommand.class})
 final class JournalCommand implements Runnable
 {
     @CommandLine.Spec
@@ -21,6 +22,6 @@ final class JournalCommand implements Runnable
     public void run()
     {
         throw new CommandLine.ParameterException(
-            spec.commandLine(), "a journal command is required: verify, dump, replay or whatif");
+            spec.commandLine(), "a journal command is required: verify, dump, replay, whatif or import");
     }
 }

@@ -76,8 +76,10 @@ final class JournalReplayCommand implements Callable<Integer>
         try (PrintWriter csv = out == null ? null : csvWriter(out))
         {
             final DecisionTally tally = new DecisionTally(rules, csv);
+            final ProgressLine progress = new ProgressLine("replayed", 0);
             final JournalReplay.ReplayResult result =
-                new JournalReplay(tally, config.getInt(Settings.FRAME_MAX_LENGTH)).replay(journalDir, 1);
+                new JournalReplay(tally, config.getInt(Settings.FRAME_MAX_LENGTH)).replay(journalDir, 1, progress);
+            progress.finish();
 
             final PrintStream stdout = System.out;
             stdout.printf(Locale.ROOT, "replayed %,d record(s) up to engine seq %d in %.1f ms (%,.0f records/s)%n",

@@ -90,8 +90,10 @@ final class JournalWhatIfCommand implements Callable<Integer>
 
         final Comparison comparison = new Comparison(
             rulesHandler(current), rulesHandler(proposed), current.getInt(Settings.FRAME_MAX_LENGTH));
-        final JournalReplay.ReplayResult result =
-            new JournalReplay(comparison, current.getInt(Settings.FRAME_MAX_LENGTH)).replay(journalDir, 1);
+        final ProgressLine progress = new ProgressLine("replayed under both rule sets", 0);
+        final JournalReplay.ReplayResult result = new JournalReplay(
+            comparison, current.getInt(Settings.FRAME_MAX_LENGTH)).replay(journalDir, 1, progress);
+        progress.finish();
         comparison.print(System.out, result, RuleSetFactory.fromConfig(current), RuleSetFactory.fromConfig(proposed));
         return "NONE".equals(result.stopReason()) ? VigilMain.EXIT_OK : VigilMain.EXIT_PROBLEM;
     }

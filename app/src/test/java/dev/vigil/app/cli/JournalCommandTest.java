@@ -117,6 +117,41 @@ class JournalCommandTest extends CommandLineTest
         assertTrue(errors().contains("vigil run --truncate-at-corruption"), errors());
     }
 
+    @Test
+    void importsAnEventsCsvIntoAJournalThatReplays() throws IOException
+    {
+        final Path csv = dataDir.resolve("events.csv");
+        Files.writeString(csv, String.join("\n",
+            "type,event_time,account,card,merchant,amount,currency,country,instrument,side,price,quantity",
+            "transaction,2026-01-01T00:00:00Z,7,70,100,1250,EUR,DE,,,,",
+            "transaction,2026-01-01T00:00:01Z,7,70,101,2000000,EUR,DE,,,,",
+            "order,1767225602000000000,9,,,,,,5,sell,10100,20",
+            ""));
+        final Path target = dataDir.resolve("imported");
+        assertEquals(0, VigilMain.execute("journal", "import", "--csv", csv.toString(), "--data-dir",
+            target.toString()), errors());
+        assertTrue(output().contains("imported 3 record(s)"), output());
+
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "dump", "--data-dir", target.toString(), "--format", "csv"));
+        assertTrue(output().contains("3,2026-01-01T00:00:02Z,order,1,3,2026-01-01T00:00:02Z,3,9,5,SELL,LIMIT,10100,20")
+            || output().contains(",order,1,3,2026-01-01T00:00:02Z,3,9,5,SELL,LIMIT,10100,20"), output());
+
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "replay", "--data-dir", target.toString(), SMALL_STATE));
+        assertTrue(output().contains("approve 2   review 0   decline 1"), output());
+
+        final Path bad = dataDir.resolve("bad.csv");
+        Files.writeString(bad, "event_time,type,account,card,merchant,amount,currency,country\n" +
+            "2026-01-01T00:00:00Z,transaction,7,70,100,-5,EUR,DE\n");
+        err.reset();
+        assertEquals(2, VigilMain.execute("journal", "import", "--csv", bad.toString(), "--data-dir",
+            dataDir.resolve("bad").toString()));
+        assertTrue(errors().contains(bad + ":2: column 'amount' has '-5'; allowed: a whole number, not negative"),
+            errors());
+        assertTrue(!Files.exists(dataDir.resolve("bad").resolve("journal")), "a failed import leaves no journal");
+    }
+
     private static Path segment(final Path journalDir) throws IOException
     {
         try (Stream<Path> files = Files.list(journalDir))

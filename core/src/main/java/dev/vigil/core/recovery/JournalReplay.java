@@ -11,6 +11,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.LangUtil;
 
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Re-runs journaled input through a rules stage, in journal order, to rebuild the state the engine had: window
@@ -25,6 +26,7 @@ public final class JournalReplay implements JournalRecordHandler
     public static final int NO_SESSION = 0;
 
     private static final int BATCH = 4096;
+    private static final LongConsumer NO_PROGRESS = records -> { };
 
     private final EventHandler<RingEvent> stage;
     private final RingEvent event;
@@ -51,12 +53,25 @@ public final class JournalReplay implements JournalRecordHandler
      */
     public ReplayResult replay(final Path journalDir, final long fromSequence)
     {
+        return replay(journalDir, fromSequence, NO_PROGRESS);
+    }
+
+    /**
+     * Replay every record of a journal from a sequence to its end, reporting progress along the way.
+     *
+     * @param journalDir   directory of the journal.
+     * @param fromSequence first engine sequence to replay.
+     * @param progress     told the records replayed so far after every batch.
+     * @return the result: records replayed, last sequence, why reading stopped.
+     */
+    public ReplayResult replay(final Path journalDir, final long fromSequence, final LongConsumer progress)
+    {
         final long startNs = System.nanoTime();
         try (JournalReader reader = JournalReader.open(journalDir, fromSequence))
         {
             while (reader.poll(this, BATCH) > 0)
             {
-                // Keep reading until the journal's end.
+                progress.accept(replayed);
             }
             return new ReplayResult(replayed, lastSequence, System.nanoTime() - startNs, reader.stopReason().name());
         }
