@@ -8,17 +8,11 @@ import dev.vigil.app.engine.RuleSetFactory;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
-import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleSet;
-import org.agrona.BufferUtil;
-import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,8 +40,6 @@ import java.util.concurrent.Callable;
         "alerts by rule and the replay rate; --out writes every decision as CSV. Changes nothing in DIR."})
 final class JournalReplayCommand implements Callable<Integer>
 {
-    private static final int COUNTERS = 64;
-
     @Mixin
     private EngineOptions options;
 
@@ -65,12 +57,7 @@ final class JournalReplayCommand implements Callable<Integer>
             throw new ConfigException("--data-dir " + config.get(Settings.DATA_DIR) + ": no journal at " + journalDir);
         }
 
-        final CountersManager countersManager = new CountersManager(
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(COUNTERS * CountersReader.METADATA_LENGTH, 64)),
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(COUNTERS * CountersReader.COUNTER_LENGTH, 64)));
-        final RulesHandler rules = RuleSetFactory.rulesHandler(
-            config, new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId)),
-            SystemNanoClock.INSTANCE);
+        final RulesHandler rules = RuleSetFactory.offlineRulesHandler(config);
         final RuleSet ruleSet = RuleSetFactory.fromConfig(config);
 
         try (PrintWriter csv = out == null ? null : csvWriter(out))

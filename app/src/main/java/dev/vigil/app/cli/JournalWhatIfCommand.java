@@ -9,19 +9,13 @@ import dev.vigil.app.engine.RuleSetFactory;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
-import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleSet;
-import org.agrona.BufferUtil;
 import org.agrona.collections.Long2LongHashMap;
-import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,7 +42,6 @@ import java.util.concurrent.Callable;
         "change, verdict by verdict, how often each rule would fire, and the accounts with the most changes."})
 final class JournalWhatIfCommand implements Callable<Integer>
 {
-    private static final int COUNTERS = 64;
     private static final int TOP_KEYS = 10;
 
     @Mixin
@@ -89,23 +82,14 @@ final class JournalWhatIfCommand implements Callable<Integer>
         }
 
         final Comparison comparison = new Comparison(
-            rulesHandler(current), rulesHandler(proposed), current.getInt(Settings.FRAME_MAX_LENGTH));
+            RuleSetFactory.offlineRulesHandler(current), RuleSetFactory.offlineRulesHandler(proposed),
+            current.getInt(Settings.FRAME_MAX_LENGTH));
         final ProgressLine progress = new ProgressLine("replayed under both rule sets", 0);
         final JournalReplay.ReplayResult result = new JournalReplay(
             comparison, current.getInt(Settings.FRAME_MAX_LENGTH)).replay(journalDir, 1, progress);
         progress.finish();
         comparison.print(System.out, result, RuleSetFactory.fromConfig(current), RuleSetFactory.fromConfig(proposed));
         return "NONE".equals(result.stopReason()) ? VigilMain.EXIT_OK : VigilMain.EXIT_PROBLEM;
-    }
-
-    private static RulesHandler rulesHandler(final VigilConfig config)
-    {
-        final CountersManager countersManager = new CountersManager(
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(COUNTERS * CountersReader.METADATA_LENGTH, 64)),
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(COUNTERS * CountersReader.COUNTER_LENGTH, 64)));
-        return RuleSetFactory.rulesHandler(
-            config, new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId)),
-            SystemNanoClock.INSTANCE);
     }
 
     /**

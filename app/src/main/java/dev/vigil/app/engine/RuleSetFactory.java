@@ -15,7 +15,12 @@ import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.util.List;
 import java.util.Locale;
@@ -87,6 +92,23 @@ public final class RuleSetFactory
             new DecisionDedup(config.getInt(Settings.DEDUP_WINDOW)),
             counters,
             clock);
+    }
+
+    /**
+     * A rules stage for offline runs (replay, what-if, benchmarks): its counters live in private memory rather than
+     * in a media driver's counters file.
+     *
+     * @param config the configuration.
+     * @return a new rules stage handler with fresh state.
+     */
+    public static RulesHandler offlineRulesHandler(final VigilConfig config)
+    {
+        final int counters = 64;
+        final CountersManager countersManager = new CountersManager(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.METADATA_LENGTH, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.COUNTER_LENGTH, 64)));
+        return rulesHandler(config, new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId)),
+            SystemNanoClock.INSTANCE);
     }
 
     private static RuleAction action(final VigilConfig config, final Setting setting)

@@ -1,21 +1,12 @@
 package dev.vigil.core.rules;
 
 import dev.vigil.codecs.TransactionDecoder;
-import dev.vigil.core.window.KeyedSlidingCounter;
-
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 
 /**
- * Fires when an account makes more than a number of transactions within an event-time sliding window
- * (see {@link KeyedSlidingCounter} for the window's exact bounds).
+ * Fires when an account makes more than a number of transactions within an event-time sliding window.
  */
-public final class AccountVelocityRule extends NamedRule implements TransactionRule
+public final class AccountVelocityRule extends WindowCountRule implements TransactionRule
 {
-    private final long maxCount;
-    private final KeyedSlidingCounter counter;
-
     /**
      * @param id           rule id.
      * @param name         rule name.
@@ -34,26 +25,12 @@ public final class AccountVelocityRule extends NamedRule implements TransactionR
         final long slideNs,
         final int maxKeys)
     {
-        super(id, name, action);
-        this.maxCount = maxCount;
-        this.counter = new KeyedSlidingCounter(maxKeys, windowSizeNs, slideNs);
+        super(id, name, action, maxCount, windowSizeNs, slideNs, maxKeys);
     }
 
     @Override
     public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
     {
-        return WindowCountCheck.check(counter, txn.accountId(), txn.eventTimeNs(), maxCount, hit);
-    }
-
-    @Override
-    public void writeState(final DataOutput out) throws IOException
-    {
-        counter.writeTo(out);
-    }
-
-    @Override
-    public void readState(final DataInput in) throws IOException
-    {
-        counter.readFrom(in);
+        return count(txn.accountId(), txn.eventTimeNs(), hit);
     }
 }

@@ -1,21 +1,13 @@
 package dev.vigil.core.rules;
 
 import dev.vigil.codecs.OrderDecoder;
-import dev.vigil.core.window.KeyedSlidingCounter;
-
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 
 /**
  * Pre-trade order-rate limit: fires when an account sends more than a number of orders within an event-time
  * sliding window.
  */
-public final class OrderRateRule extends NamedRule implements OrderRule
+public final class OrderRateRule extends WindowCountRule implements OrderRule
 {
-    private final long maxOrders;
-    private final KeyedSlidingCounter counter;
-
     /**
      * @param id           rule id.
      * @param name         rule name.
@@ -34,26 +26,12 @@ public final class OrderRateRule extends NamedRule implements OrderRule
         final long slideNs,
         final int maxKeys)
     {
-        super(id, name, action);
-        this.maxOrders = maxOrders;
-        this.counter = new KeyedSlidingCounter(maxKeys, windowSizeNs, slideNs);
+        super(id, name, action, maxOrders, windowSizeNs, slideNs, maxKeys);
     }
 
     @Override
     public int onOrder(final OrderDecoder order, final RuleHit hit)
     {
-        return WindowCountCheck.check(counter, order.accountId(), order.eventTimeNs(), maxOrders, hit);
-    }
-
-    @Override
-    public void writeState(final DataOutput out) throws IOException
-    {
-        counter.writeTo(out);
-    }
-
-    @Override
-    public void readState(final DataInput in) throws IOException
-    {
-        counter.readFrom(in);
+        return count(order.accountId(), order.eventTimeNs(), hit);
     }
 }
