@@ -178,6 +178,30 @@ public final class Settings
     /** Action of the order rate rule. */
     public static final Setting RULES_ORDER_RATE_ACTION = add(action("rules.order.rate.action", "decline"));
 
+    /** Amount sum limit. */
+    public static final Setting RULES_AMOUNT_SUM_MAX = add(Setting.integer(
+        "rules.amount.sum.max", 5_000_000, 0, Long.MAX_VALUE,
+        "largest total of one account's transactions in the window, minor units"));
+
+    /** Amount sum window. */
+    public static final Setting RULES_AMOUNT_SUM_WINDOW = add(Setting.duration(
+        "rules.amount.sum.window", "1h", "1ms", "30h", "amount-sum window length"));
+
+    /** Amount sum slide. */
+    public static final Setting RULES_AMOUNT_SUM_SLIDE = add(Setting.duration(
+        "rules.amount.sum.slide", "1m", "1ms", "30h", "step at which the amount-sum window slides"));
+
+    /** Action of the amount sum rule. */
+    public static final Setting RULES_AMOUNT_SUM_ACTION = add(action("rules.amount.sum.action", "review"));
+
+    /** Impossible travel time. */
+    public static final Setting RULES_TRAVEL_WITHIN = add(Setting.duration(
+        "rules.travel.within", "1h", "1s", "30h",
+        "a card used in two countries closer in time than this fires the impossible-travel rule"));
+
+    /** Action of the impossible travel rule. */
+    public static final Setting RULES_TRAVEL_ACTION = add(action("rules.travel.action", "review"));
+
     /** Every setting, in declaration order. */
     public static final List<Setting> ALL = Collections.unmodifiableList(REGISTRY);
 
@@ -218,6 +242,7 @@ public final class Settings
     {
         checkSlideDividesWindow(config, RULES_VELOCITY_WINDOW, RULES_VELOCITY_SLIDE);
         checkSlideDividesWindow(config, RULES_ORDER_RATE_WINDOW, RULES_ORDER_RATE_SLIDE);
+        checkSlideDividesWindow(config, RULES_AMOUNT_SUM_WINDOW, RULES_AMOUNT_SUM_SLIDE);
     }
 
     private static void checkSlideDividesWindow(final VigilConfig config, final Setting window, final Setting slide)

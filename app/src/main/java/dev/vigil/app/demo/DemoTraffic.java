@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>large payments above the amount threshold (0.5% of payments);</li>
  *   <li>bursts of 15 payments from one account in quick succession, tripping the velocity rule;</li>
- *   <li>runaway bursts of 40 orders from one trading account, tripping the order-rate limit.</li>
+ *   <li>runaway bursts of 40 orders from one trading account, tripping the order-rate limit;</li>
+ *   <li>cards used abroad (0.3% of payments) shortly after a use at home: impossible travel.</li>
  * </ul>
  * Event time is synthetic and advances a fixed step per message, independent of the wall clock, so one seed always
  * produces the same stream and therefore the same decisions. The next message is drawn in advance and only
@@ -152,7 +153,9 @@ public final class DemoTraffic
         card = account * 10 + random.nextInt(3);
         merchant = 1 + random.nextInt(5_000);
         currency = CURRENCIES[random.nextInt(CURRENCIES.length)];
-        country = COUNTRIES[random.nextInt(COUNTRIES.length)];
+        // Cards are used in their account's home country, but for a few uses abroad: impossible travel.
+        country = random.nextInt(1000) < 3 ?
+            COUNTRIES[random.nextInt(COUNTRIES.length)] : COUNTRIES[(int)(account % COUNTRIES.length)];
         channel = CHANNELS[random.nextInt(CHANNELS.length)];
     }
 

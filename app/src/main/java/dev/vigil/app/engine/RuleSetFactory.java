@@ -7,8 +7,10 @@ import dev.vigil.codecs.Verdict;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.rules.AccountAmountSumRule;
 import dev.vigil.core.rules.AccountVelocityRule;
 import dev.vigil.core.rules.AmountThresholdRule;
+import dev.vigil.core.rules.ImpossibleTravelRule;
 import dev.vigil.core.rules.OrderRateRule;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleAction;
@@ -37,6 +39,10 @@ public final class RuleSetFactory
     public static final int VELOCITY_RULE_ID = 1;
     /** Id of the per-account order-rate limit. */
     public static final int ORDER_RATE_RULE_ID = 2;
+    /** Id of the per-account sum of amounts over a window. */
+    public static final int AMOUNT_SUM_RULE_ID = 3;
+    /** Id of the impossible-travel rule per card. */
+    public static final int TRAVEL_RULE_ID = 4;
 
     private RuleSetFactory()
     {
@@ -70,6 +76,20 @@ public final class RuleSetFactory
                 config.getLong(Settings.RULES_ORDER_RATE_MAX),
                 config.getDurationNs(Settings.RULES_ORDER_RATE_WINDOW),
                 config.getDurationNs(Settings.RULES_ORDER_RATE_SLIDE),
+                maxKeys),
+            new AccountAmountSumRule(
+                AMOUNT_SUM_RULE_ID,
+                "amount-sum",
+                action(config, Settings.RULES_AMOUNT_SUM_ACTION),
+                config.getLong(Settings.RULES_AMOUNT_SUM_MAX),
+                config.getDurationNs(Settings.RULES_AMOUNT_SUM_WINDOW),
+                config.getDurationNs(Settings.RULES_AMOUNT_SUM_SLIDE),
+                maxKeys),
+            new ImpossibleTravelRule(
+                TRAVEL_RULE_ID,
+                "impossible-travel",
+                action(config, Settings.RULES_TRAVEL_ACTION),
+                config.getDurationNs(Settings.RULES_TRAVEL_WITHIN),
                 maxKeys));
         return new RuleSet(rules);
     }

@@ -7,7 +7,8 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Base of rules that fire when a key has more than a number of events within an event-time sliding window (see
+ * Base of rules that fire when a key has more than a number of events — or a total of some weight, such as an
+ * amount, above a limit — within an event-time sliding window (see
  * {@link KeyedSlidingCounter} for the window's exact bounds). Subclasses say which messages count and what the key
  * is; the counting, the limit, the hit and the snapshot state are here. An event too late for any window the
  * counter remembers passes.
@@ -21,7 +22,7 @@ public abstract class WindowCountRule extends NamedRule
      * @param id           rule id.
      * @param name         rule name.
      * @param action       what a message gets when the rule fires.
-     * @param maxCount     most events per key and window that pass.
+     * @param maxCount     most events (or largest total) per key and window that pass.
      * @param windowSizeNs window length.
      * @param slideNs      granularity at which the window slides; divides windowSizeNs.
      * @param maxKeys      most keys tracked.
@@ -50,7 +51,21 @@ public abstract class WindowCountRule extends NamedRule
      */
     protected final int count(final long key, final long eventTimeNs, final RuleHit hit)
     {
-        final long count = counter.add(key, eventTimeNs);
+        return measure(key, eventTimeNs, 1, hit);
+    }
+
+    /**
+     * Add one event's weight (e.g. its amount) to its key's window and judge the window's total.
+     *
+     * @param key         the key, e.g. the account.
+     * @param eventTimeNs the event's time.
+     * @param weight      what the event adds, not negative.
+     * @param hit         filled in when the rule fires.
+     * @return a {@link RuleResult} code.
+     */
+    protected final int measure(final long key, final long eventTimeNs, final long weight, final RuleHit hit)
+    {
+        final long count = counter.add(key, eventTimeNs, weight);
         if (count == KeyedSlidingCounter.STATE_FULL)
         {
             return RuleResult.STATE_FULL;

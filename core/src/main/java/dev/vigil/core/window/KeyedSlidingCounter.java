@@ -8,7 +8,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Counts events per key over an event-time sliding window built from panes.
+ * Counts events — or sums a weight such as an amount — per key over an event-time sliding window built from panes.
  * <p>
  * Time is cut into panes of {@code slideNs}, aligned to epoch 0. The window of an event is the {@code windowSizeNs}
  * long, half-open interval {@code [end - windowSizeNs, end)} whose last pane holds the event, with
@@ -93,6 +93,20 @@ public final class KeyedSlidingCounter
      */
     public long add(final long key, final long eventTimeNs)
     {
+        return add(key, eventTimeNs, 1);
+    }
+
+    /**
+     * Add a weight (e.g. an amount) for one event and return the total of its window, this event included: a
+     * sliding-window sum, of which a count is the case of weight 1.
+     *
+     * @param key         the key, e.g. an account id.
+     * @param eventTimeNs the event's time.
+     * @param weight      what the event adds, not negative.
+     * @return the key's total in the event's window, {@link #LATE} or {@link #STATE_FULL}.
+     */
+    public long add(final long key, final long eventTimeNs, final long weight)
+    {
         final int slot = keyIndex.slotFor(key);
         if (slot == LongKeyIndex.FULL)
         {
@@ -114,15 +128,15 @@ public final class KeyedSlidingCounter
         final int index = paneIndex(base, pane);
         if (state[index] == pane)
         {
-            state[index + 1]++;
+            state[index + 1] += weight;
         }
         else
         {
             // The entry held a pane at least a window older than this one, already expired from the running count.
             state[index] = pane;
-            state[index + 1] = 1;
+            state[index + 1] = weight;
         }
-        final long newestWindowCount = ++state[base + NEWEST_WINDOW_COUNT];
+        final long newestWindowCount = state[base + NEWEST_WINDOW_COUNT] += weight;
 
         return pane == state[base + NEWEST_PANE] ? newestWindowCount : countWindowEndingAt(base, pane);
     }

@@ -1,0 +1,37 @@
+package dev.vigil.core.rules;
+
+import dev.vigil.codecs.TransactionDecoder;
+
+/**
+ * Fires when the amounts an account pays within an event-time sliding window add up to more than a limit: many
+ * payments each below the single-amount threshold still add up.
+ */
+public final class AccountAmountSumRule extends WindowCountRule implements TransactionRule
+{
+    /**
+     * @param id             rule id.
+     * @param name           rule name.
+     * @param action         what a transaction gets when the rule fires.
+     * @param maxSumMinor    largest total per account and window that passes, in minor units.
+     * @param windowSizeNs   window length.
+     * @param slideNs        granularity at which the window slides; divides windowSizeNs.
+     * @param maxKeys        most accounts tracked.
+     */
+    public AccountAmountSumRule(
+        final int id,
+        final String name,
+        final RuleAction action,
+        final long maxSumMinor,
+        final long windowSizeNs,
+        final long slideNs,
+        final int maxKeys)
+    {
+        super(id, name, action, maxSumMinor, windowSizeNs, slideNs, maxKeys);
+    }
+
+    @Override
+    public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
+    {
+        return measure(txn.accountId(), txn.eventTimeNs(), txn.amountMinor(), hit);
+    }
+}
