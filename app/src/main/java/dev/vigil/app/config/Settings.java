@@ -202,6 +202,38 @@ public final class Settings
     /** Action of the impossible travel rule. */
     public static final Setting RULES_TRAVEL_ACTION = add(action("rules.travel.action", "review"));
 
+    /** Card testing: largest small amount. */
+    public static final Setting RULES_CARD_TESTING_SMALL_MAX = add(Setting.integer(
+        "rules.card.testing.small.max", 200, 0, Long.MAX_VALUE, "payments up to this amount (minor units) are small"));
+
+    /** Card testing: smallest large amount. */
+    public static final Setting RULES_CARD_TESTING_LARGE_MIN = add(Setting.integer(
+        "rules.card.testing.large.min", 100_000, 1, Long.MAX_VALUE,
+        "payments from this amount (minor units) are large; must be above rules.card.testing.small.max"));
+
+    /** Card testing: time between. */
+    public static final Setting RULES_CARD_TESTING_WITHIN = add(Setting.duration(
+        "rules.card.testing.within", "10m", "1ms", "30h", "a large payment this soon after a small one fires"));
+
+    /** Action of the card testing rule. */
+    public static final Setting RULES_CARD_TESTING_ACTION = add(action("rules.card.testing.action", "decline"));
+
+    /** Notional limit. */
+    public static final Setting RULES_NOTIONAL_MAX = add(Setting.integer(
+        "rules.notional.max", 100_000_000, 0, Long.MAX_VALUE,
+        "largest notional (price ticks x quantity) per account and instrument in the window"));
+
+    /** Notional window. */
+    public static final Setting RULES_NOTIONAL_WINDOW = add(Setting.duration(
+        "rules.notional.window", "1m", "1ms", "30h", "notional window length"));
+
+    /** Notional slide. */
+    public static final Setting RULES_NOTIONAL_SLIDE = add(Setting.duration(
+        "rules.notional.slide", "1s", "1ms", "30h", "step at which the notional window slides"));
+
+    /** Action of the notional rule. */
+    public static final Setting RULES_NOTIONAL_ACTION = add(action("rules.notional.action", "decline"));
+
     /** Every setting, in declaration order. */
     public static final List<Setting> ALL = Collections.unmodifiableList(REGISTRY);
 
@@ -243,6 +275,14 @@ public final class Settings
         checkSlideDividesWindow(config, RULES_VELOCITY_WINDOW, RULES_VELOCITY_SLIDE);
         checkSlideDividesWindow(config, RULES_ORDER_RATE_WINDOW, RULES_ORDER_RATE_SLIDE);
         checkSlideDividesWindow(config, RULES_AMOUNT_SUM_WINDOW, RULES_AMOUNT_SUM_SLIDE);
+        checkSlideDividesWindow(config, RULES_NOTIONAL_WINDOW, RULES_NOTIONAL_SLIDE);
+        if (config.getLong(RULES_CARD_TESTING_LARGE_MIN) <= config.getLong(RULES_CARD_TESTING_SMALL_MAX))
+        {
+            throw new ConfigException(config.sourceOf(RULES_CARD_TESTING_LARGE_MIN) + ": setting '" +
+                RULES_CARD_TESTING_LARGE_MIN.name() + "' = " + config.get(RULES_CARD_TESTING_LARGE_MIN) +
+                " must be above '" + RULES_CARD_TESTING_SMALL_MAX.name() + "' = " +
+                config.get(RULES_CARD_TESTING_SMALL_MAX));
+        }
     }
 
     private static void checkSlideDividesWindow(final VigilConfig config, final Setting window, final Setting slide)

@@ -10,7 +10,9 @@ import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.rules.AccountAmountSumRule;
 import dev.vigil.core.rules.AccountVelocityRule;
 import dev.vigil.core.rules.AmountThresholdRule;
+import dev.vigil.core.rules.CardTestingRule;
 import dev.vigil.core.rules.ImpossibleTravelRule;
+import dev.vigil.core.rules.NotionalRule;
 import dev.vigil.core.rules.OrderRateRule;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleAction;
@@ -43,6 +45,10 @@ public final class RuleSetFactory
     public static final int AMOUNT_SUM_RULE_ID = 3;
     /** Id of the impossible-travel rule per card. */
     public static final int TRAVEL_RULE_ID = 4;
+    /** Id of the card-testing pattern rule. */
+    public static final int CARD_TESTING_RULE_ID = 5;
+    /** Id of the per-account and instrument notional limit. */
+    public static final int NOTIONAL_RULE_ID = 6;
 
     private RuleSetFactory()
     {
@@ -90,6 +96,22 @@ public final class RuleSetFactory
                 "impossible-travel",
                 action(config, Settings.RULES_TRAVEL_ACTION),
                 config.getDurationNs(Settings.RULES_TRAVEL_WITHIN),
+                maxKeys),
+            new CardTestingRule(
+                CARD_TESTING_RULE_ID,
+                "card-testing",
+                action(config, Settings.RULES_CARD_TESTING_ACTION),
+                config.getLong(Settings.RULES_CARD_TESTING_SMALL_MAX),
+                config.getLong(Settings.RULES_CARD_TESTING_LARGE_MIN),
+                config.getDurationNs(Settings.RULES_CARD_TESTING_WITHIN),
+                maxKeys),
+            new NotionalRule(
+                NOTIONAL_RULE_ID,
+                "notional",
+                action(config, Settings.RULES_NOTIONAL_ACTION),
+                config.getLong(Settings.RULES_NOTIONAL_MAX),
+                config.getDurationNs(Settings.RULES_NOTIONAL_WINDOW),
+                config.getDurationNs(Settings.RULES_NOTIONAL_SLIDE),
                 maxKeys));
         return new RuleSet(rules);
     }

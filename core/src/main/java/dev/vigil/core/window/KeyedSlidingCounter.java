@@ -128,7 +128,7 @@ public final class KeyedSlidingCounter
         final int index = paneIndex(base, pane);
         if (state[index] == pane)
         {
-            state[index + 1] += weight;
+            state[index + 1] = saturatingAdd(state[index + 1], weight);
         }
         else
         {
@@ -136,7 +136,8 @@ public final class KeyedSlidingCounter
             state[index] = pane;
             state[index + 1] = weight;
         }
-        final long newestWindowCount = state[base + NEWEST_WINDOW_COUNT] += weight;
+        final long newestWindowCount =
+            state[base + NEWEST_WINDOW_COUNT] = saturatingAdd(state[base + NEWEST_WINDOW_COUNT], weight);
 
         return pane == state[base + NEWEST_PANE] ? newestWindowCount : countWindowEndingAt(base, pane);
     }
@@ -181,7 +182,7 @@ public final class KeyedSlidingCounter
                     count -= state[index + 1];
                 }
             }
-            state[base + NEWEST_WINDOW_COUNT] = count;
+            state[base + NEWEST_WINDOW_COUNT] = Math.max(0, count);
         }
         state[base + NEWEST_PANE] = pane;
     }
@@ -198,10 +199,20 @@ public final class KeyedSlidingCounter
             final long p = state[i];
             if (p >= oldestPane && p <= pane)
             {
-                count += state[i + 1];
+                count = saturatingAdd(count, state[i + 1]);
             }
         }
         return count;
+    }
+
+    /**
+     * Totals stop at {@code Long.MAX_VALUE} instead of wrapping to negative values, which would read as result
+     * codes; a saturated window stays far above any limit until its panes expire.
+     */
+    private static long saturatingAdd(final long total, final long weight)
+    {
+        final long sum = total + weight;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private int paneIndex(final int base, final long pane)
