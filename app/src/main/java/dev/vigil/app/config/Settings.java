@@ -234,6 +234,29 @@ public final class Settings
     /** Action of the notional rule. */
     public static final Setting RULES_NOTIONAL_ACTION = add(action("rules.notional.action", "decline"));
 
+    /** Spike factor. */
+    public static final Setting RULES_SPIKE_FACTOR = add(Setting.integer(
+        "rules.spike.factor", 10, 2, 1_000_000, "an amount above this many times the account's rolling mean fires"));
+
+    /** Spike EWMA weight. */
+    public static final Setting RULES_SPIKE_ALPHA_PERCENT = add(Setting.integer(
+        "rules.spike.alpha.percent", 10, 1, 100, "weight of each new amount in the rolling mean (EWMA), percent"));
+
+    /** Spike minimum history. */
+    public static final Setting RULES_SPIKE_MIN_HISTORY = add(Setting.integer(
+        "rules.spike.min.history", 5, 1, Integer.MAX_VALUE, "transactions an account needs before it is judged"));
+
+    /** Action of the spike rule. */
+    public static final Setting RULES_SPIKE_ACTION = add(action("rules.spike.action", "review"));
+
+    /** Price band width. */
+    public static final Setting RULES_PRICE_BAND_BASIS_POINTS = add(Setting.integer(
+        "rules.price.band.basis.points", 500, 0, 1_000_000,
+        "largest distance of a limit price from the instrument's previous limit price, basis points (500 = 5%)"));
+
+    /** Action of the price band rule. */
+    public static final Setting RULES_PRICE_BAND_ACTION = add(action("rules.price.band.action", "decline"));
+
     /** Every setting, in declaration order. */
     public static final List<Setting> ALL = Collections.unmodifiableList(REGISTRY);
 

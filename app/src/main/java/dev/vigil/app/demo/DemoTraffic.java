@@ -10,10 +10,11 @@ import java.util.SplittableRandom;
 /**
  * A seeded synthetic stream of card payments and orders with fraud and risk patterns injected at known rates:
  * <ul>
- *   <li>large payments above the amount threshold (0.5% of payments);</li>
+ *   <li>large payments above the amount threshold (0.5% of payments), which are also spikes for their account;</li>
  *   <li>bursts of 15 payments from one account in quick succession, tripping the velocity rule;</li>
  *   <li>runaway bursts of 40 orders from one trading account, tripping the order-rate limit;</li>
- *   <li>cards used abroad (0.3% of payments) shortly after a use at home: impossible travel.</li>
+ *   <li>cards used abroad (0.3% of payments) shortly after a use at home: impossible travel;</li>
+ *   <li>fat-finger orders 50% above the market (0.5% of limit orders), outside the price band.</li>
  * </ul>
  * Event time is synthetic and advances a fixed step per message, independent of the wall clock, so one seed always
  * produces the same stream and therefore the same decisions. The next message is drawn in advance and only
@@ -147,8 +148,9 @@ public final class DemoTraffic
         }
         else
         {
-            // Log-uniform between 1.00 and 500.00: mostly small payments, a tail of larger ones.
-            amountMinor = (long)Math.exp(Math.log(100) + random.nextDouble() * Math.log(500));
+            // Each account has its own typical amount (5.00 to 205.00); a payment is half to twice that.
+            final long typical = 500 + (account * 7_919) % 20_000;
+            amountMinor = typical * (50 + random.nextInt(151)) / 100;
         }
         card = account * 10 + random.nextInt(3);
         merchant = 1 + random.nextInt(5_000);
@@ -180,7 +182,8 @@ public final class DemoTraffic
         instrument = 1 + random.nextInt(50);
         side = random.nextBoolean() ? Side.BUY : Side.SELL;
         orderType = market ? OrderType.MARKET : OrderType.LIMIT;
-        price = market ? 0 : 10_000 + random.nextInt(1_000);
+        // Prices stay within 2% of 10,000 ticks, but for a few fat-finger orders at half as much again.
+        price = market ? 0 : random.nextInt(1000) < 5 ? 15_000 : 10_000 + random.nextInt(200);
         quantity = 1 + random.nextInt(500);
     }
 }

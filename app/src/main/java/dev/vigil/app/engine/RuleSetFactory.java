@@ -9,11 +9,13 @@ import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.rules.AccountAmountSumRule;
 import dev.vigil.core.rules.AccountVelocityRule;
+import dev.vigil.core.rules.AmountSpikeRule;
 import dev.vigil.core.rules.AmountThresholdRule;
 import dev.vigil.core.rules.CardTestingRule;
 import dev.vigil.core.rules.ImpossibleTravelRule;
 import dev.vigil.core.rules.NotionalRule;
 import dev.vigil.core.rules.OrderRateRule;
+import dev.vigil.core.rules.PriceBandRule;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleEvaluator;
@@ -49,6 +51,10 @@ public final class RuleSetFactory
     public static final int CARD_TESTING_RULE_ID = 5;
     /** Id of the per-account and instrument notional limit. */
     public static final int NOTIONAL_RULE_ID = 6;
+    /** Id of the amount spike against the account's rolling mean. */
+    public static final int SPIKE_RULE_ID = 7;
+    /** Id of the price band around the instrument's reference price. */
+    public static final int PRICE_BAND_RULE_ID = 8;
 
     private RuleSetFactory()
     {
@@ -112,6 +118,20 @@ public final class RuleSetFactory
                 config.getLong(Settings.RULES_NOTIONAL_MAX),
                 config.getDurationNs(Settings.RULES_NOTIONAL_WINDOW),
                 config.getDurationNs(Settings.RULES_NOTIONAL_SLIDE),
+                maxKeys),
+            new AmountSpikeRule(
+                SPIKE_RULE_ID,
+                "amount-spike",
+                action(config, Settings.RULES_SPIKE_ACTION),
+                config.getLong(Settings.RULES_SPIKE_FACTOR),
+                config.getLong(Settings.RULES_SPIKE_ALPHA_PERCENT) / 100.0,
+                config.getLong(Settings.RULES_SPIKE_MIN_HISTORY),
+                maxKeys),
+            new PriceBandRule(
+                PRICE_BAND_RULE_ID,
+                "price-band",
+                action(config, Settings.RULES_PRICE_BAND_ACTION),
+                config.getLong(Settings.RULES_PRICE_BAND_BASIS_POINTS),
                 maxKeys));
         return new RuleSet(rules);
     }
