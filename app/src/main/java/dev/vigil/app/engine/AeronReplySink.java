@@ -126,10 +126,6 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         publicationBySession.clear();
     }
 
-    int sessionCount()
-    {
-        return publicationBySession.size();
-    }
 
     private int offer(final Publication publication, final DirectBuffer buffer, final int offset, final int length)
     {
