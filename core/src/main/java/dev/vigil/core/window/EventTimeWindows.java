@@ -1,0 +1,285 @@
+package dev.vigil.core.window;
+
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.TransactionDecoder;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The event-time operator of the rules stage: keeps the watermark of the input's sources and runs every windowed
+ * aggregation over each transaction and order. Each event is judged against the watermark produced by the events
+ * before it; then the watermark moves and the windows it reached fire. Heartbeats move the watermark only.
+ */
+public final class EventTimeWindows
+{
+    private final SourceWatermarks watermarks;
+    private final List<WindowSpec> specs;
+    private final KeyedWindows[] all;
+    private final KeyedWindows[] onTransactions;
+    private final WindowSpec[] transactionSpecs;
+    private final KeyedWindows[] onOrders;
+    private final WindowSpec[] orderSpecs;
+    private WindowSink sink = WindowSink.NONE;
+
+    /**
+     * @param specs      the windowed aggregations, ids unique.
+     * @param watermarks the sources' watermarks.
+     */
+    public EventTimeWindows(final List<WindowSpec> specs, final SourceWatermarks watermarks)
+    {
+        this.watermarks = watermarks;
+        this.specs = List.copyOf(specs);
+        final boolean[] seen = new boolean[WindowSpec.MAX_ID + 1];
+        final List<KeyedWindows> txn = new ArrayList<>();
+        final List<WindowSpec> txnSpecs = new ArrayList<>();
+        final List<KeyedWindows> ord = new ArrayList<>();
+        final List<WindowSpec> ordSpecs = new ArrayList<>();
+        all = new KeyedWindows[specs.size()];
+        for (int i = 0; i < specs.size(); i++)
+        {
+            final WindowSpec spec = specs.get(i);
+            if (seen[spec.id()])
+            {
+                throw new IllegalArgumentException("window '" + spec.name() + "': id " + spec.id() + " already used");
+            }
+            seen[spec.id()] = true;
+            all[i] = new KeyedWindows(spec);
+            if (spec.input() == WindowInput.TRANSACTIONS)
+            {
+                txn.add(all[i]);
+                txnSpecs.add(spec);
+            }
+            else
+            {
+                ord.add(all[i]);
+                ordSpecs.add(spec);
+            }
+        }
+        onTransactions = txn.toArray(new KeyedWindows[0]);
+        transactionSpecs = txnSpecs.toArray(new WindowSpec[0]);
+        onOrders = ord.toArray(new KeyedWindows[0]);
+        orderSpecs = ordSpecs.toArray(new WindowSpec[0]);
+    }
+
+    /**
+     * @param sink where window results and late events go from now on.
+     */
+    public void sink(final WindowSink sink)
+    {
+        this.sink = sink;
+    }
+
+    /**
+     * @return the aggregations, in configuration order.
+     */
+    public List<WindowSpec> specs()
+    {
+        return specs;
+    }
+
+    /**
+     * @return the current watermark.
+     */
+    public long watermark()
+    {
+        return watermarks.watermark();
+    }
+
+    /**
+     * @param engineSeq the input.
+     * @param txn       the transaction.
+     */
+    public void onTransaction(final long engineSeq, final TransactionDecoder txn)
+    {
+        final long watermark = watermarks.watermark();
+        final long eventTimeNs = txn.eventTimeNs();
+        for (int i = 0; i < onTransactions.length; i++)
+        {
+            final WindowSpec spec = transactionSpecs[i];
+            onTransactions[i].onEvent(engineSeq, keyOf(spec.key(), txn), eventTimeNs, txn.amountMinor(), watermark,
+                sink);
+        }
+        advance(engineSeq, watermark, watermarks.onEvent(txn.clientId(), eventTimeNs));
+    }
+
+    /**
+     * @param engineSeq the input.
+     * @param order     the order.
+     */
+    public void onOrder(final long engineSeq, final OrderDecoder order)
+    {
+        final long watermark = watermarks.watermark();
+        final long eventTimeNs = order.eventTimeNs();
+        for (int i = 0; i < onOrders.length; i++)
+        {
+            final WindowSpec spec = orderSpecs[i];
+            onOrders[i].onEvent(engineSeq, keyOf(spec.key(), order), eventTimeNs, valueOf(spec.value(), order),
+                watermark, sink);
+        }
+        advance(engineSeq, watermark, watermarks.onEvent(order.clientId(), eventTimeNs));
+    }
+
+    /**
+     * @param engineSeq   the heartbeat input.
+     * @param clientId    its source.
+     * @param eventTimeNs the event time its source has reached.
+     */
+    public void onHeartbeat(final long engineSeq, final long clientId, final long eventTimeNs)
+    {
+        final long watermark = watermarks.watermark();
+        advance(engineSeq, watermark, watermarks.onEvent(clientId, eventTimeNs));
+    }
+
+    private void advance(final long engineSeq, final long before, final long after)
+    {
+        if (after != before)
+        {
+            for (final KeyedWindows windows : all)
+            {
+                windows.advance(engineSeq, after, sink);
+            }
+        }
+    }
+
+    private static long keyOf(final WindowInput.Key key, final TransactionDecoder txn)
+    {
+        switch (key)
+        {
+            case CARD:
+                return txn.cardId();
+            case MERCHANT:
+                return txn.merchantId();
+            case CLIENT:
+                return txn.clientId();
+            default:
+                return txn.accountId();
+        }
+    }
+
+    private static long keyOf(final WindowInput.Key key, final OrderDecoder order)
+    {
+        switch (key)
+        {
+            case INSTRUMENT:
+                return order.instrumentId();
+            case CLIENT:
+                return order.clientId();
+            default:
+                return order.accountId();
+        }
+    }
+
+    private static long valueOf(final WindowInput.Value value, final OrderDecoder order)
+    {
+        switch (value)
+        {
+            case PRICE:
+                return order.price();
+            case NOTIONAL:
+                return saturatingMultiply(order.price(), order.quantity());
+            default:
+                return order.quantity();
+        }
+    }
+
+    static long saturatingMultiply(final long a, final long b)
+    {
+        final long high = Math.multiplyHigh(a, b);
+        final long low = a * b;
+        if ((high == 0 && low >= 0) || (high == -1 && low < 0))
+        {
+            return low;
+        }
+        return (a < 0) == (b < 0) ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+
+    /**
+     * @return events sent to the late output, over all aggregations.
+     */
+    public long lateEvents()
+    {
+        long total = 0;
+        for (final KeyedWindows windows : all)
+        {
+            total += windows.lateEvents();
+        }
+        return total;
+    }
+
+    /**
+     * @return events some aggregation could not hold because its state was full.
+     */
+    public long stateFullEvents()
+    {
+        long total = 0;
+        for (final KeyedWindows windows : all)
+        {
+            total += windows.stateFullEvents();
+        }
+        return total;
+    }
+
+    /**
+     * @return window results emitted, updates included.
+     */
+    public long resultsEmitted()
+    {
+        long total = 0;
+        for (final KeyedWindows windows : all)
+        {
+            total += windows.resultsEmitted();
+        }
+        return total;
+    }
+
+    /**
+     * @param index position in {@link #specs()}.
+     * @return that aggregation's state.
+     */
+    public KeyedWindows windows(final int index)
+    {
+        return all[index];
+    }
+
+    /**
+     * @param out where to write the watermarks and every aggregation's state.
+     * @throws IOException when writing fails.
+     */
+    public void writeState(final DataOutput out) throws IOException
+    {
+        watermarks.writeTo(out);
+        out.writeInt(all.length);
+        for (int i = 0; i < all.length; i++)
+        {
+            out.writeInt(specs.get(i).id());
+            all[i].writeTo(out);
+        }
+    }
+
+    /**
+     * @param in where to read what {@link #writeState} wrote under the same aggregations.
+     * @throws IOException when reading fails or the state belongs to other aggregations.
+     */
+    public void readState(final DataInput in) throws IOException
+    {
+        watermarks.readFrom(in);
+        final int count = in.readInt();
+        if (count != all.length)
+        {
+            throw new IOException("state of " + count + " windowed aggregations where " + all.length + " are defined");
+        }
+        for (int i = 0; i < all.length; i++)
+        {
+            final int id = in.readInt();
+            if (id != specs.get(i).id())
+            {
+                throw new IOException("state of window " + id + " where window " + specs.get(i).id() + " was expected");
+            }
+            all[i].readFrom(in);
+        }
+    }
+}

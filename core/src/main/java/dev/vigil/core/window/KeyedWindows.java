@@ -1,0 +1,818 @@
+package dev.vigil.core.window;
+
+import org.agrona.collections.Long2LongHashMap;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The state and firing of one windowed aggregation over every key, in event time (DESIGN §5, Flink's model).
+ * <p>
+ * Tumbling and sliding windows share panes: time is cut into slide-long panes aligned to epoch 0 plus the offset, an
+ * event updates exactly one pane of its key, and a window is the {@code size / slide} panes before its end. So an
+ * event costs the same whatever the ratio of size to slide; only emitting a window reads its panes. Session windows
+ * are kept per key as a sorted list of disjoint sessions, merged as events bridge them.
+ * <p>
+ * Each key with state has one entry in a min-heap ordered by the event time at which it next needs work — its next
+ * window to fire or its oldest window to purge — then by key value, so that when the watermark advances windows
+ * fire in order of their end, ties broken by key, whatever the order keys arrived in. A window fires when the
+ * watermark reaches {@code end - 1}; it is purged when the watermark reaches {@code end - 1 + allowed lateness}.
+ * An event whose windows have all been purged goes to the late output; one that lands in a window that already fired
+ * makes that window fire again at once, marked as an update.
+ * <p>
+ * Keys, panes and sessions live in pre-allocated primitive arrays sized from the spec (free lists, no allocation once
+ * constructed). When they are full the event is not aggregated and is counted. Single-threaded.
+ */
+public final class KeyedWindows
+{
+    /** The event was aggregated. */
+    public static final int ACCEPTED = 0;
+    /** The event was behind every window that could take it: sent to the late output. */
+    public static final int LATE = 1;
+    /** The keys or windows are at capacity: the event was not aggregated. */
+    public static final int STATE_FULL = 2;
+
+    private static final int NONE = -1;
+    private static final long NO_FIRE = Long.MAX_VALUE;
+    private static final byte FIRED = 1;
+    private static final byte SUPERSEDES = 2;
+
+    private final int windowId;
+    private final boolean sessions;
+    private final long sizeNs;
+    private final long slideNs;
+    private final long offsetNs;
+    private final long latenessNs;
+    private final long panesPerWindow;
+
+    private final Long2LongHashMap slotByKey;
+    private final long[] keyValue;
+    private final long[] keyDue;
+    private final long[] keyFiredUpTo;
+    private final int[] keyHead;
+    private final int[] keyTail;
+    private final int[] keyHeapIndex;
+    private final int[] nextFreeKey;
+    private int freeKeys;
+    private int keyCount;
+
+    // A window is a pane (start = pane number) or a session (start, end).
+    private final long[] windowStart;
+    private final long[] windowEnd;
+    private final long[] windowCount;
+    private final long[] windowSum;
+    private final long[] windowMin;
+    private final long[] windowMax;
+    private final byte[] windowFlags;
+    private final int[] windowNext;
+    private final int[] windowPrev;
+    private int freeWindows;
+    private int windowsInUse;
+
+    private final int[] heap;
+    private int heapSize;
+
+    private long lateEvents;
+    private long stateFullEvents;
+    private long resultsEmitted;
+
+    private long aggCount;
+    private long aggSum;
+    private long aggMin;
+    private long aggMax;
+
+    /**
+     * @param spec what to aggregate and how.
+     */
+    public KeyedWindows(final WindowSpec spec)
+    {
+        this.windowId = spec.id();
+        this.sessions = spec.kind() == WindowKind.SESSION;
+        this.sizeNs = spec.sizeNs();
+        this.slideNs = spec.slideNs();
+        this.offsetNs = spec.offsetNs();
+        this.latenessNs = spec.allowedLatenessNs();
+        this.panesPerWindow = spec.sizeNs() / spec.slideNs();
+
+        final int maxKeys = spec.maxKeys();
+        this.slotByKey = new Long2LongHashMap(maxKeys * 2, 0.6f, NONE);
+        this.keyValue = new long[maxKeys];
+        this.keyDue = new long[maxKeys];
+        this.keyFiredUpTo = new long[maxKeys];
+        this.keyHead = new int[maxKeys];
+        this.keyTail = new int[maxKeys];
+        this.keyHeapIndex = new int[maxKeys];
+        this.nextFreeKey = new int[maxKeys];
+        this.heap = new int[maxKeys];
+
+        final int maxWindows = spec.maxWindows();
+        this.windowStart = new long[maxWindows];
+        this.windowEnd = new long[maxWindows];
+        this.windowCount = new long[maxWindows];
+        this.windowSum = new long[maxWindows];
+        this.windowMin = new long[maxWindows];
+        this.windowMax = new long[maxWindows];
+        this.windowFlags = new byte[maxWindows];
+        this.windowNext = new int[maxWindows];
+        this.windowPrev = new int[maxWindows];
+        clear();
+    }
+
+    /**
+     * Aggregate one event, judged against the watermark produced by the events before it.
+     *
+     * @param engineSeq   the input, for what this emits.
+     * @param key         the key's value.
+     * @param eventTimeNs the event's time.
+     * @param value       the aggregated field.
+     * @param watermark   the watermark before this event.
+     * @param sink        where immediate updates and late events go.
+     * @return {@link #ACCEPTED}, {@link #LATE} or {@link #STATE_FULL}.
+     */
+    public int onEvent(
+        final long engineSeq, final long key, final long eventTimeNs, final long value, final long watermark,
+        final WindowSink sink)
+    {
+        return sessions ?
+            onSessionEvent(engineSeq, key, eventTimeNs, value, watermark, sink) :
+            onPaneEvent(engineSeq, key, eventTimeNs, value, watermark, sink);
+    }
+
+    /**
+     * Fire and purge every window the new watermark has reached, in order of window end then key.
+     *
+     * @param engineSeq the input that moved the watermark.
+     * @param watermark the new watermark.
+     * @param sink      where results go.
+     */
+    public void advance(final long engineSeq, final long watermark, final WindowSink sink)
+    {
+        while (heapSize > 0)
+        {
+            final int slot = heap[0];
+            if (keyDue[slot] > watermark)
+            {
+                break;
+            }
+            if (sessions)
+            {
+                stepSessions(engineSeq, slot, watermark, sink);
+            }
+            else
+            {
+                stepPanes(engineSeq, slot, watermark, sink);
+            }
+            reschedule(slot);
+        }
+    }
+
+    private int onPaneEvent(
+        final long engineSeq, final long key, final long eventTimeNs, final long value, final long watermark,
+        final WindowSink sink)
+    {
+        final long pane = Math.floorDiv(eventTimeNs - offsetNs, slideNs);
+        if (watermark != SourceWatermarks.NO_WATERMARK && lastEndOf(pane) - 1 + latenessNs <= watermark)
+        {
+            lateEvents++;
+            sink.onLateEvent(engineSeq, windowId, key, eventTimeNs, watermark);
+            return LATE;
+        }
+
+        final int slot = acquireKey(key);
+        if (slot == NONE)
+        {
+            stateFullEvents++;
+            return STATE_FULL;
+        }
+        if (watermark != SourceWatermarks.NO_WATERMARK)
+        {
+            // Windows of this key ending by the watermark have fired already, or had nothing to fire.
+            final long firedEnd = Math.floorDiv(watermark + 1 - offsetNs, slideNs) * slideNs + offsetNs;
+            if (firedEnd > keyFiredUpTo[slot])
+            {
+                keyFiredUpTo[slot] = firedEnd;
+            }
+        }
+
+        final int window = paneOf(slot, pane);
+        if (window == NONE)
+        {
+            releaseKeyIfEmpty(slot);
+            stateFullEvents++;
+            return STATE_FULL;
+        }
+        addValue(window, value);
+
+        // Windows holding this pane that fired already fire again now, with the late event in them.
+        long end = (pane + 1) * slideNs + offsetNs;
+        for (long i = 0; i < panesPerWindow && end <= keyFiredUpTo[slot]; i++, end += slideNs)
+        {
+            if (end - 1 + latenessNs > watermark)
+            {
+                emitPaneWindow(engineSeq, slot, end, true, sink);
+            }
+        }
+        reschedule(slot);
+        return ACCEPTED;
+    }
+
+    private int paneOf(final int slot, final long pane)
+    {
+        int after = keyTail[slot];
+        while (after != NONE && windowStart[after] > pane)
+        {
+            after = windowPrev[after];
+        }
+        if (after != NONE && windowStart[after] == pane)
+        {
+            return after;
+        }
+        final int window = allocateWindow();
+        if (window != NONE)
+        {
+            windowStart[window] = pane;
+            windowEnd[window] = pane;
+            linkAfter(slot, after, window);
+        }
+        return window;
+    }
+
+    private void stepPanes(final long engineSeq, final int slot, final long watermark, final WindowSink sink)
+    {
+        // Fire only when that is why the key is due: a purge due earlier must not pull its next window ahead of
+        // other keys' windows that end sooner.
+        final long end = nextPaneWindowEnd(slot);
+        if (end != NO_FIRE && end - 1 <= keyDue[slot])
+        {
+            emitPaneWindow(engineSeq, slot, end, false, sink);
+            keyFiredUpTo[slot] = end;
+        }
+        int window = keyHead[slot];
+        while (window != NONE)
+        {
+            final long lastEnd = lastEndOf(windowStart[window]);
+            if (lastEnd > keyFiredUpTo[slot] || lastEnd - 1 + latenessNs > watermark)
+            {
+                break;
+            }
+            final int next = windowNext[window];
+            unlink(slot, window);
+            window = next;
+        }
+    }
+
+    private long paneDue(final int slot)
+    {
+        final long end = nextPaneWindowEnd(slot);
+        long due = end == NO_FIRE ? NO_FIRE : end - 1;
+        final int head = keyHead[slot];
+        if (head != NONE)
+        {
+            final long lastEnd = lastEndOf(windowStart[head]);
+            if (lastEnd <= keyFiredUpTo[slot])
+            {
+                due = Math.min(due, lastEnd - 1 + latenessNs);
+            }
+        }
+        return due;
+    }
+
+    /** The end of the first window after those already fired that holds a pane of this key. */
+    private long nextPaneWindowEnd(final int slot)
+    {
+        final long firedUpTo = keyFiredUpTo[slot];
+        for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+        {
+            final long pane = windowStart[window];
+            if (lastEndOf(pane) > firedUpTo)
+            {
+                final long firstEnd = (pane + 1) * slideNs + offsetNs;
+                return firstEnd > firedUpTo ? firstEnd : firedUpTo + slideNs;
+            }
+        }
+        return NO_FIRE;
+    }
+
+    private void emitPaneWindow(
+        final long engineSeq, final int slot, final long end, final boolean updateIfSeenBefore, final WindowSink sink)
+    {
+        final long lastPane = Math.floorDiv(end - offsetNs, slideNs) - 1;
+        final long firstPane = lastPane - panesPerWindow + 1;
+        resetAggregate();
+        for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+        {
+            final long pane = windowStart[window];
+            if (pane > lastPane)
+            {
+                break;
+            }
+            if (pane >= firstPane)
+            {
+                combine(window);
+            }
+        }
+        if (aggCount > 0)
+        {
+            resultsEmitted++;
+            sink.onWindowResult(engineSeq, windowId, keyValue[slot], end - sizeNs, end, aggCount, aggSum, aggMin,
+                aggMax, updateIfSeenBefore && aggCount > 1);
+        }
+    }
+
+    private long lastEndOf(final long pane)
+    {
+        return (pane + panesPerWindow) * slideNs + offsetNs;
+    }
+
+    private int onSessionEvent(
+        final long engineSeq, final long key, final long eventTimeNs, final long value, final long watermark,
+        final WindowSink sink)
+    {
+        final long newStart = eventTimeNs;
+        final long newEnd = eventTimeNs + sizeNs;
+        int slot = (int)slotByKey.get(key);
+
+        // Sessions are disjoint and sorted, so those the new one overlaps or touches are adjacent.
+        int before = slot == NONE ? NONE : keyTail[slot];
+        while (before != NONE && windowStart[before] > newEnd)
+        {
+            before = windowPrev[before];
+        }
+        int first = NONE;
+        int last = NONE;
+        long mergedStart = newStart;
+        long mergedEnd = newEnd;
+        while (before != NONE && windowEnd[before] >= newStart)
+        {
+            last = last == NONE ? before : last;
+            first = before;
+            mergedStart = Math.min(mergedStart, windowStart[before]);
+            mergedEnd = Math.max(mergedEnd, windowEnd[before]);
+            before = windowPrev[before];
+        }
+
+        if (watermark != SourceWatermarks.NO_WATERMARK && mergedEnd - 1 + latenessNs <= watermark)
+        {
+            lateEvents++;
+            sink.onLateEvent(engineSeq, windowId, key, eventTimeNs, watermark);
+            return LATE;
+        }
+
+        final int session;
+        byte flags = 0;
+        if (first == NONE)
+        {
+            slot = acquireKey(key);
+            session = slot == NONE ? NONE : allocateWindow();
+            if (session == NONE)
+            {
+                if (slot != NONE)
+                {
+                    releaseKeyIfEmpty(slot);
+                }
+                stateFullEvents++;
+                return STATE_FULL;
+            }
+            linkAfter(slot, before, session);
+        }
+        else
+        {
+            session = first;
+            flags = windowFlags[first];
+            while (last != first)
+            {
+                final int absorbed = last;
+                last = windowPrev[last];
+                flags |= windowFlags[absorbed];
+                combineInto(session, absorbed);
+                unlink(slot, absorbed);
+            }
+        }
+        windowStart[session] = mergedStart;
+        windowEnd[session] = mergedEnd;
+        addValue(session, value);
+
+        final boolean emittedBefore = (flags & (FIRED | SUPERSEDES)) != 0;
+        if (watermark != SourceWatermarks.NO_WATERMARK && mergedEnd - 1 <= watermark)
+        {
+            emitSession(engineSeq, slot, session, emittedBefore, sink);
+            windowFlags[session] = FIRED;
+        }
+        else
+        {
+            windowFlags[session] = emittedBefore ? SUPERSEDES : 0;
+        }
+        reschedule(slot);
+        return ACCEPTED;
+    }
+
+    private void stepSessions(final long engineSeq, final int slot, final long watermark, final WindowSink sink)
+    {
+        for (int session = keyHead[slot]; session != NONE; session = windowNext[session])
+        {
+            if ((windowFlags[session] & FIRED) == 0)
+            {
+                if (windowEnd[session] - 1 <= keyDue[slot])
+                {
+                    emitSession(engineSeq, slot, session, (windowFlags[session] & SUPERSEDES) != 0, sink);
+                    windowFlags[session] = FIRED;
+                }
+                break;
+            }
+        }
+        int session = keyHead[slot];
+        while (session != NONE)
+        {
+            final int next = windowNext[session];
+            if ((windowFlags[session] & FIRED) != 0 && windowEnd[session] - 1 + latenessNs <= watermark)
+            {
+                unlink(slot, session);
+            }
+            session = next;
+        }
+    }
+
+    private long sessionDue(final int slot)
+    {
+        long due = NO_FIRE;
+        for (int session = keyHead[slot]; session != NONE; session = windowNext[session])
+        {
+            final long end = windowEnd[session];
+            due = Math.min(due, (windowFlags[session] & FIRED) != 0 ? end - 1 + latenessNs : end - 1);
+        }
+        return due;
+    }
+
+    private void emitSession(
+        final long engineSeq, final int slot, final int session, final boolean update, final WindowSink sink)
+    {
+        resultsEmitted++;
+        sink.onWindowResult(engineSeq, windowId, keyValue[slot], windowStart[session], windowEnd[session],
+            windowCount[session], windowSum[session], windowMin[session], windowMax[session], update);
+    }
+
+    private void addValue(final int window, final long value)
+    {
+        windowCount[window]++;
+        windowSum[window] = saturatingAdd(windowSum[window], value);
+        windowMin[window] = Math.min(windowMin[window], value);
+        windowMax[window] = Math.max(windowMax[window], value);
+    }
+
+    private void combineInto(final int target, final int source)
+    {
+        windowCount[target] += windowCount[source];
+        windowSum[target] = saturatingAdd(windowSum[target], windowSum[source]);
+        windowMin[target] = Math.min(windowMin[target], windowMin[source]);
+        windowMax[target] = Math.max(windowMax[target], windowMax[source]);
+    }
+
+    private void resetAggregate()
+    {
+        aggCount = 0;
+        aggSum = 0;
+        aggMin = Long.MAX_VALUE;
+        aggMax = Long.MIN_VALUE;
+    }
+
+    private void combine(final int window)
+    {
+        aggCount += windowCount[window];
+        aggSum = saturatingAdd(aggSum, windowSum[window]);
+        aggMin = Math.min(aggMin, windowMin[window]);
+        aggMax = Math.max(aggMax, windowMax[window]);
+    }
+
+    static long saturatingAdd(final long a, final long b)
+    {
+        final long sum = a + b;
+        // Overflow only when both operands have the sign the result lacks.
+        if (((a ^ sum) & (b ^ sum)) < 0)
+        {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return sum;
+    }
+
+    private void reschedule(final int slot)
+    {
+        if (keyHead[slot] == NONE)
+        {
+            releaseKey(slot);
+            return;
+        }
+        keyDue[slot] = sessions ? sessionDue(slot) : paneDue(slot);
+        if (keyHeapIndex[slot] == NONE)
+        {
+            keyHeapIndex[slot] = heapSize;
+            heap[heapSize++] = slot;
+            siftUp(keyHeapIndex[slot]);
+        }
+        else
+        {
+            siftDown(siftUp(keyHeapIndex[slot]));
+        }
+    }
+
+    private int acquireKey(final long key)
+    {
+        final int existing = (int)slotByKey.get(key);
+        if (existing != NONE || freeKeys == NONE)
+        {
+            return existing;
+        }
+        final int slot = freeKeys;
+        freeKeys = nextFreeKey[slot];
+        keyValue[slot] = key;
+        keyHead[slot] = NONE;
+        keyTail[slot] = NONE;
+        keyHeapIndex[slot] = NONE;
+        keyFiredUpTo[slot] = Long.MIN_VALUE;
+        slotByKey.put(key, slot);
+        keyCount++;
+        return slot;
+    }
+
+    private void releaseKeyIfEmpty(final int slot)
+    {
+        if (keyHead[slot] == NONE)
+        {
+            releaseKey(slot);
+        }
+    }
+
+    private void releaseKey(final int slot)
+    {
+        final int index = keyHeapIndex[slot];
+        if (index != NONE)
+        {
+            final int moved = heap[--heapSize];
+            keyHeapIndex[slot] = NONE;
+            if (index < heapSize)
+            {
+                heap[index] = moved;
+                keyHeapIndex[moved] = index;
+                siftDown(siftUp(index));
+            }
+        }
+        slotByKey.remove(keyValue[slot]);
+        nextFreeKey[slot] = freeKeys;
+        freeKeys = slot;
+        keyCount--;
+    }
+
+    private int allocateWindow()
+    {
+        final int window = freeWindows;
+        if (window != NONE)
+        {
+            freeWindows = windowNext[window];
+            windowCount[window] = 0;
+            windowSum[window] = 0;
+            windowMin[window] = Long.MAX_VALUE;
+            windowMax[window] = Long.MIN_VALUE;
+            windowFlags[window] = 0;
+            windowsInUse++;
+        }
+        return window;
+    }
+
+    private void linkAfter(final int slot, final int after, final int window)
+    {
+        final int next = after == NONE ? keyHead[slot] : windowNext[after];
+        windowPrev[window] = after;
+        windowNext[window] = next;
+        if (after == NONE)
+        {
+            keyHead[slot] = window;
+        }
+        else
+        {
+            windowNext[after] = window;
+        }
+        if (next == NONE)
+        {
+            keyTail[slot] = window;
+        }
+        else
+        {
+            windowPrev[next] = window;
+        }
+    }
+
+    private void unlink(final int slot, final int window)
+    {
+        final int prev = windowPrev[window];
+        final int next = windowNext[window];
+        if (prev == NONE)
+        {
+            keyHead[slot] = next;
+        }
+        else
+        {
+            windowNext[prev] = next;
+        }
+        if (next == NONE)
+        {
+            keyTail[slot] = prev;
+        }
+        else
+        {
+            windowPrev[next] = prev;
+        }
+        windowNext[window] = freeWindows;
+        freeWindows = window;
+        windowsInUse--;
+    }
+
+    private boolean before(final int a, final int b)
+    {
+        return keyDue[a] < keyDue[b] || (keyDue[a] == keyDue[b] && keyValue[a] < keyValue[b]);
+    }
+
+    private int siftUp(final int start)
+    {
+        int index = start;
+        final int slot = heap[index];
+        while (index > 0)
+        {
+            final int parent = (index - 1) >>> 1;
+            if (!before(slot, heap[parent]))
+            {
+                break;
+            }
+            heap[index] = heap[parent];
+            keyHeapIndex[heap[index]] = index;
+            index = parent;
+        }
+        heap[index] = slot;
+        keyHeapIndex[slot] = index;
+        return index;
+    }
+
+    private void siftDown(final int start)
+    {
+        int index = start;
+        final int slot = heap[index];
+        while (true)
+        {
+            int child = 2 * index + 1;
+            if (child >= heapSize)
+            {
+                break;
+            }
+            if (child + 1 < heapSize && before(heap[child + 1], heap[child]))
+            {
+                child++;
+            }
+            if (!before(heap[child], slot))
+            {
+                break;
+            }
+            heap[index] = heap[child];
+            keyHeapIndex[heap[index]] = index;
+            index = child;
+        }
+        heap[index] = slot;
+        keyHeapIndex[slot] = index;
+    }
+
+    private void clear()
+    {
+        slotByKey.clear();
+        for (int i = 0; i < nextFreeKey.length; i++)
+        {
+            nextFreeKey[i] = i + 1 < nextFreeKey.length ? i + 1 : NONE;
+        }
+        freeKeys = 0;
+        keyCount = 0;
+        Arrays.fill(keyHeapIndex, NONE);
+        for (int i = 0; i < windowNext.length; i++)
+        {
+            windowNext[i] = i + 1 < windowNext.length ? i + 1 : NONE;
+        }
+        freeWindows = 0;
+        windowsInUse = 0;
+        heapSize = 0;
+    }
+
+    /**
+     * @return keys with open windows.
+     */
+    public int keyCount()
+    {
+        return keyCount;
+    }
+
+    /**
+     * @return panes or sessions held.
+     */
+    public int windowsInUse()
+    {
+        return windowsInUse;
+    }
+
+    /**
+     * @return events sent to the late output so far.
+     */
+    public long lateEvents()
+    {
+        return lateEvents;
+    }
+
+    /**
+     * @return events not aggregated because the state was full.
+     */
+    public long stateFullEvents()
+    {
+        return stateFullEvents;
+    }
+
+    /**
+     * @return window results emitted so far, updates included.
+     */
+    public long resultsEmitted()
+    {
+        return resultsEmitted;
+    }
+
+    /**
+     * Write the state in a canonical order (keys ascending), so equal states write equal bytes.
+     *
+     * @param out where to write.
+     * @throws IOException when writing fails.
+     */
+    public void writeTo(final DataOutput out) throws IOException
+    {
+        final long[] keys = new long[keyCount];
+        for (int i = 0; i < heapSize; i++)
+        {
+            keys[i] = keyValue[heap[i]];
+        }
+        Arrays.sort(keys);
+        out.writeInt(keyCount);
+        for (final long key : keys)
+        {
+            final int slot = (int)slotByKey.get(key);
+            out.writeLong(key);
+            out.writeLong(keyFiredUpTo[slot]);
+            int windows = 0;
+            for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+            {
+                windows++;
+            }
+            out.writeInt(windows);
+            for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+            {
+                out.writeLong(windowStart[window]);
+                out.writeLong(windowEnd[window]);
+                out.writeLong(windowCount[window]);
+                out.writeLong(windowSum[window]);
+                out.writeLong(windowMin[window]);
+                out.writeLong(windowMax[window]);
+                out.writeByte(windowFlags[window]);
+            }
+        }
+    }
+
+    /**
+     * Replace the state with one written by {@link #writeTo} of an aggregation with the same spec.
+     *
+     * @param in where to read.
+     * @throws IOException when reading fails or the state does not fit.
+     */
+    public void readFrom(final DataInput in) throws IOException
+    {
+        clear();
+        final int keys = in.readInt();
+        if (keys < 0 || keys > keyValue.length)
+        {
+            throw new IOException("window " + windowId + ": " + keys + " keys do not fit " + keyValue.length);
+        }
+        for (int k = 0; k < keys; k++)
+        {
+            final int slot = acquireKey(in.readLong());
+            keyFiredUpTo[slot] = in.readLong();
+            final int windows = in.readInt();
+            for (int w = 0; w < windows; w++)
+            {
+                final int window = allocateWindow();
+                if (window == NONE || windows < 0)
+                {
+                    throw new IOException("window " + windowId + ": state holds more windows than fit");
+                }
+                windowStart[window] = in.readLong();
+                windowEnd[window] = in.readLong();
+                windowCount[window] = in.readLong();
+                windowSum[window] = in.readLong();
+                windowMin[window] = in.readLong();
+                windowMax[window] = in.readLong();
+                windowFlags[window] = in.readByte();
+                linkAfter(slot, keyTail[slot], window);
+            }
+            reschedule(slot);
+        }
+    }
+}
