@@ -174,6 +174,7 @@ public final class InboundFrameValidator
             case AlertDecoder.TEMPLATE_ID:
             case RejectDecoder.TEMPLATE_ID:
             case WindowResultDecoder.TEMPLATE_ID:
+            case LateEventDecoder.TEMPLATE_ID:
             case SnapshotRequestDecoder.TEMPLATE_ID:
                 return true;
             default:

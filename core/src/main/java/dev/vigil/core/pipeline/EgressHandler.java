@@ -18,7 +18,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Egress stage: runs only after both the journal and the rules stages have passed a sequence, then answers the
- * sender (Connected, Decision or Reject) and publishes the event's alerts. Encodes into one reusable buffer.
+ * sender (Connected, Decision or Reject) and publishes the event's alerts, then the window results and late events
+ * the event emitted. Encodes into one reusable buffer.
  */
 public final class EgressHandler implements EventHandler<RingEvent>
 {
@@ -27,6 +28,7 @@ public final class EgressHandler implements EventHandler<RingEvent>
     private final ReplySink sink;
     private final EngineCounters counters;
     private final NanoClock clock;
+    private final WindowResultBuffer windowResults;
     private final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(REPLY_BUFFER_LENGTH, 64));
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -43,9 +45,24 @@ public final class EgressHandler implements EventHandler<RingEvent>
      */
     public EgressHandler(final ReplySink sink, final EngineCounters counters, final NanoClock clock)
     {
+        this(sink, counters, clock, null);
+    }
+
+    /**
+     * @param sink          where replies go.
+     * @param counters      where rejects and undelivered replies are counted.
+     * @param clock         stamps egress time into decisions.
+     * @param windowResults what the rules stage's windows emitted, published after the input that emitted it; null
+     *                      when there are no windows.
+     */
+    public EgressHandler(
+        final ReplySink sink, final EngineCounters counters, final NanoClock clock,
+        final WindowResultBuffer windowResults)
+    {
         this.sink = sink;
         this.counters = counters;
         this.clock = clock;
+        this.windowResults = windowResults;
     }
 
     @Override
@@ -62,6 +79,10 @@ public final class EgressHandler implements EventHandler<RingEvent>
                 {
                     sendDecision(event);
                     publishAlerts(event);
+                }
+                if (windowResults != null)
+                {
+                    windowResults.publishUpTo(event.engineSeq(), sink);
                 }
                 break;
 

@@ -1,6 +1,7 @@
 package dev.vigil.core.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.RejectReason;
@@ -10,16 +11,20 @@ import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleEvaluator;
+import dev.vigil.core.window.EventTimeWindows;
+import dev.vigil.core.window.SourceWatermarks;
 import org.agrona.concurrent.NanoClock;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Rules stage: decodes each accepted event in place with reusable flyweights, runs the rules and writes the
- * decision into the slot. A retried request (same client id and sequence) gets its original decision back without
- * running any rule, so it counts once in every window. Allocation-free once each client is known.
+ * decision into the slot, then feeds the event to the event-time windows (heartbeats only move their watermark).
+ * A retried request (same client id and sequence) gets its original decision back without running any rule, so it
+ * counts once in every window. Allocation-free once each client is known.
  */
 public final class RulesHandler implements EventHandler<RingEvent>
 {
@@ -27,6 +32,8 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private final DecisionDedup dedup;
     private final EngineCounters counters;
     private final NanoClock clock;
+    private final EventTimeWindows windows;
+    private final WindowCounters windowCounters;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
@@ -59,10 +66,40 @@ public final class RulesHandler implements EventHandler<RingEvent>
     public RulesHandler(
         final RuleEvaluator evaluator, final DecisionDedup dedup, final EngineCounters counters, final NanoClock clock)
     {
+        this(evaluator, dedup, counters, clock,
+            new EventTimeWindows(List.of(), new SourceWatermarks(0, Long.MAX_VALUE, 1)), null);
+    }
+
+    /**
+     * @param evaluator      runs the rule set in force.
+     * @param dedup          remembers decisions so retries get the original one.
+     * @param counters       where decisions, alerts and full state are counted.
+     * @param clock          stamps when evaluation finished, for latency breakdowns only.
+     * @param windows        the event-time windows, with their sink set.
+     * @param windowCounters where late events, results and full window state are counted; null for none.
+     */
+    public RulesHandler(
+        final RuleEvaluator evaluator,
+        final DecisionDedup dedup,
+        final EngineCounters counters,
+        final NanoClock clock,
+        final EventTimeWindows windows,
+        final WindowCounters windowCounters)
+    {
         this.evaluator = evaluator;
         this.dedup = dedup;
         this.counters = counters;
         this.clock = clock;
+        this.windows = windows;
+        this.windowCounters = windowCounters;
+    }
+
+    /**
+     * @return the event-time windows this stage feeds.
+     */
+    public EventTimeWindows windows()
+    {
+        return windows;
     }
 
     /**
@@ -82,7 +119,8 @@ public final class RulesHandler implements EventHandler<RingEvent>
     }
 
     /**
-     * Write the whole state this stage owns — every rule's state in id order, the retry table — as of
+     * Write the whole state this stage owns — every rule's state in id order, the retry table, the watermarks and
+     * windows — as of
      * {@link #lastEngineSeq()}. Call on the rules thread, or with the stage stopped.
      *
      * @param out where to write.
@@ -97,6 +135,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
             rule.writeState(out);
         }
         dedup.writeTo(out);
+        windows.writeState(out);
     }
 
     /**
@@ -118,6 +157,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
             rule.readState(in);
         }
         dedup.readFrom(in);
+        windows.readState(in);
         lastEngineSeq = writtenEngineSeq;
     }
 
@@ -136,6 +176,13 @@ public final class RulesHandler implements EventHandler<RingEvent>
         lastEngineSeq = event.engineSeq();
 
         final int templateId = event.templateId();
+        if (templateId == HeartbeatDecoder.TEMPLATE_ID)
+        {
+            windows.onHeartbeat(event.engineSeq(), event.clientId(),
+                event.frame().getLong(EventLayout.EVENT_TIME_OFFSET, HeartbeatDecoder.BYTE_ORDER));
+            countWindows();
+            return;
+        }
         if (templateId != TransactionDecoder.TEMPLATE_ID && templateId != OrderDecoder.TEMPLATE_ID)
         {
             return;
@@ -159,12 +206,15 @@ public final class RulesHandler implements EventHandler<RingEvent>
         {
             transaction.wrapAndApplyHeader(event.frame(), 0, header);
             evaluator.evaluate(transaction, event.alerts());
+            windows.onTransaction(event.engineSeq(), transaction);
         }
         else
         {
             order.wrapAndApplyHeader(event.frame(), 0, header);
             evaluator.evaluate(order, event.alerts());
+            windows.onOrder(event.engineSeq(), order);
         }
+        countWindows();
 
         dedup.record(
             event.clientId(), event.clientSeq(), event.engineSeq(), evaluator.verdict(), evaluator.firedRules());
@@ -179,6 +229,17 @@ public final class RulesHandler implements EventHandler<RingEvent>
         if (evaluator.stateFullCount() > 0)
         {
             counters.stateFull().getAndAddOrdered(evaluator.stateFullCount());
+        }
+    }
+
+    private void countWindows()
+    {
+        if (windowCounters != null)
+        {
+            windowCounters.lateEvents().setOrdered(windows.lateEvents());
+            windowCounters.results().setOrdered(windows.resultsEmitted());
+            windowCounters.stateFull().setOrdered(windows.stateFullEvents());
+            windowCounters.watermark().setOrdered(windows.watermark());
         }
     }
 }

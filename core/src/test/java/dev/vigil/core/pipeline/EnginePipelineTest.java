@@ -1,9 +1,12 @@
 package dev.vigil.core.pipeline;
 
 import dev.vigil.codecs.AlertDecoder;
+import dev.vigil.codecs.BooleanType;
 import dev.vigil.codecs.ConnectedDecoder;
 import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.InboundFrameValidator;
+import dev.vigil.codecs.LateEventDecoder;
+import dev.vigil.codecs.LateReason;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.OrderType;
@@ -12,6 +15,7 @@ import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.Side;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
+import dev.vigil.codecs.WindowResultDecoder;
 import dev.vigil.core.TestFrames;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.rules.AccountVelocityRule;
@@ -20,6 +24,10 @@ import dev.vigil.core.rules.OrderRateRule;
 import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
+import dev.vigil.core.window.EventTimeWindows;
+import dev.vigil.core.window.SourceWatermarks;
+import dev.vigil.core.window.WindowInput;
+import dev.vigil.core.window.WindowSpec;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -482,6 +490,67 @@ class EnginePipelineTest
         assertDecision(sink.replies(SESSION).get(2), 2, 102, Verdict.APPROVE, 0);
     }
 
+    @Test
+    void windowResultsAndLateEventsLeaveWithTheInputThatEmittedThem() throws Exception
+    {
+        final WindowCounters windowCounters =
+            new WindowCounters((typeId, label) -> countersManager.newCounter(label, typeId));
+        final WindowResultBuffer windowResults = new WindowResultBuffer(4096, windowCounters.resultsDropped());
+        final EventTimeWindows windows = new EventTimeWindows(List.of(WindowSpec.tumbling(9, "sum-10s",
+            WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT, WindowInput.Value.AMOUNT, 10 * SEC, 0, SEC, 64, 64)),
+            new SourceWatermarks(0, Long.MAX_VALUE, 8));
+        windows.sink(windowResults);
+        build(0, new RulesHandler(new RuleEvaluator(new RuleSet(List.of()), Verdict.REVIEW), new DecisionDedup(1024),
+            counters, clock, windows, windowCounters), windowResults);
+
+        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 100));
+        offer(frames.transaction(CLIENT_ID, 2, 9 * SEC, ACCOUNT, 50));
+        offer(frames.heartbeat(CLIENT_ID, 3, 10 * SEC));
+        offer(frames.transaction(CLIENT_ID, 4, SEC, ACCOUNT, 7));
+        offer(frames.transaction(CLIENT_ID, 5, 30 * SEC, ACCOUNT, 1));
+        offer(frames.transaction(CLIENT_ID, 6, 2 * SEC, ACCOUNT, 1));
+
+        rulesAgent.doWork();
+        assertEquals(List.of(), sink.alerts, "nothing leaves before egress, which waits for the journal");
+        runAll();
+
+        assertEquals(3, sink.alerts.size());
+        assertWindowResult(sink.alerts.get(0), 3, 0, 10 * SEC, 2, 150, false);
+        assertWindowResult(sink.alerts.get(1), 4, 0, 10 * SEC, 3, 157, true);
+        assertTemplate(sink.alerts.get(2), LateEventDecoder.TEMPLATE_ID, LateEventDecoder.BLOCK_LENGTH);
+        final LateEventDecoder late =
+            new LateEventDecoder().wrapAndApplyHeader(sink.alerts.get(2), 0, new MessageHeaderDecoder());
+        assertEquals(6, late.engineSeq());
+        assertEquals(9, late.aggregateId());
+        assertEquals(ACCOUNT, late.key());
+        assertEquals(2 * SEC, late.eventTimeNs());
+        assertEquals(30 * SEC - 1, late.watermarkNs());
+        assertEquals(LateReason.BEYOND_ALLOWED_LATENESS, late.reason());
+
+        assertEquals(1, windowCounters.lateEvents().get());
+        assertEquals(2, windowCounters.results().get());
+        assertEquals(30 * SEC - 1, windowCounters.watermark().get());
+        assertEquals(0, windowCounters.resultsDropped().get());
+    }
+
+    private static void assertWindowResult(
+        final DirectBuffer message, final long engineSeq, final long startNs, final long endNs, final long count,
+        final long sum, final boolean update)
+    {
+        assertTemplate(message, WindowResultDecoder.TEMPLATE_ID, WindowResultDecoder.BLOCK_LENGTH);
+        final WindowResultDecoder result =
+            new WindowResultDecoder().wrapAndApplyHeader(message, 0, new MessageHeaderDecoder());
+        assertEquals(engineSeq, result.engineSeq(), "engineSeq");
+        assertEquals(ACCOUNT, result.key());
+        assertEquals(9, result.aggregateId());
+        assertEquals(startNs, result.windowStartNs());
+        assertEquals(endNs, result.windowEndNs());
+        assertEquals(count, result.count());
+        assertEquals(sum, result.sum());
+        assertEquals(update ? BooleanType.TRUE : BooleanType.FALSE, result.isUpdate());
+    }
+
     private void build(final long lastEngineSeq)
     {
         final RuleSet ruleSet = new RuleSet(List.of(
@@ -491,12 +560,17 @@ class EnginePipelineTest
             new OrderRateRule(
                 ORDER_RATE_RULE_ID, "order-rate", RuleAction.REVIEW, MAX_ORDERS_PER_WINDOW, SEC, 100 * MS, 64)));
         final RuleEvaluator evaluator = new RuleEvaluator(ruleSet, Verdict.REVIEW);
+        build(lastEngineSeq, new RulesHandler(evaluator, new DecisionDedup(1024), counters, clock), null);
+    }
+
+    private void build(final long lastEngineSeq, final RulesHandler rules, final WindowResultBuffer windowResults)
+    {
         final EnginePipeline pipeline = new EnginePipeline(
             RING_SIZE,
             MAX_FRAME_LENGTH,
             new JournalHandler(journal, clock),
-            new RulesHandler(evaluator, new DecisionDedup(1024), counters, clock),
-            new EgressHandler(sink, counters, clock));
+            rules,
+            new EgressHandler(sink, counters, clock, windowResults));
         ingress = new RingIngress(pipeline.ring(), clock, counters, lastEngineSeq);
         journalAgent = pipeline.journalAgent();
         rulesAgent = pipeline.rulesAgent();

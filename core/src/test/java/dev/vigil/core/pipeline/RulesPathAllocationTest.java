@@ -10,6 +10,7 @@ import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.Side;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
+import dev.vigil.codecs.WindowResultDecoder;
 import dev.vigil.core.TestFrames;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.rules.AccountVelocityRule;
@@ -18,6 +19,10 @@ import dev.vigil.core.rules.OrderRateRule;
 import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
+import dev.vigil.core.window.EventTimeWindows;
+import dev.vigil.core.window.SourceWatermarks;
+import dev.vigil.core.window.WindowInput;
+import dev.vigil.core.window.WindowSpec;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -68,6 +73,8 @@ class RulesPathAllocationTest
         new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * CountersReader.COUNTER_LENGTH, 64)));
     private final EngineCounters counters =
         new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
+    private final WindowCounters windowCounters =
+        new WindowCounters((typeId, label) -> countersManager.newCounter(label, typeId));
 
     private RingIngress ingress;
     private Agent journalAgent;
@@ -104,6 +111,10 @@ class RulesPathAllocationTest
         assertTrue(sink.alerts > 0, "the pool must make rules fire");
         assertTrue(sink.reviews > 0, "the pool must produce reviews");
         assertTrue(sink.declines > 0, "the pool must produce declines");
+        assertTrue(sink.windowResults > 100_000, "every kind of window must fire: " + sink.windowResults);
+        assertEquals(sink.windowResults, windowCounters.results().get());
+        assertEquals(0, windowCounters.stateFull().get());
+        assertEquals(0, windowCounters.resultsDropped().get());
         assertEquals(total, counters.eventsEvaluated().get());
         assertEquals(0, counters.totalRejects());
         assertEquals(0, counters.repliesNotDelivered().get());
@@ -123,12 +134,23 @@ class RulesPathAllocationTest
             new AccountVelocityRule(1, "velocity", RuleAction.REVIEW, 60, 10 * sec, sec, 4_096),
             new AmountThresholdRule(2, "amount-alert", RuleAction.ALERT_ONLY, 4_000),
             new OrderRateRule(3, "order-rate", RuleAction.REVIEW, 1, sec, 100_000_000L, 4_096)));
+        final WindowResultBuffer windowResults = new WindowResultBuffer(1 << 20, windowCounters.resultsDropped());
+        final EventTimeWindows windows = new EventTimeWindows(List.of(
+            WindowSpec.tumbling(0, "sum-1s", WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT,
+                WindowInput.Value.AMOUNT, sec, 0, sec, 4_096, 65_536),
+            WindowSpec.sliding(1, "notional-10s", WindowInput.ORDERS, WindowInput.Key.ACCOUNT,
+                WindowInput.Value.NOTIONAL, 10 * sec, sec, 0, 0, 4_096, 65_536),
+            WindowSpec.session(2, "card-sessions", WindowInput.TRANSACTIONS, WindowInput.Key.CARD,
+                WindowInput.Value.AMOUNT, 50_000_000L, sec, 4_096, 65_536)),
+            new SourceWatermarks(0, Long.MAX_VALUE, 16));
+        windows.sink(windowResults);
         final EnginePipeline pipeline = new EnginePipeline(
             RING_SIZE,
             MAX_FRAME_LENGTH,
             new JournalHandler(journal, clock),
-            new RulesHandler(new RuleEvaluator(ruleSet, Verdict.REVIEW), new DecisionDedup(1024), counters, clock),
-            new EgressHandler(sink, counters, clock));
+            new RulesHandler(new RuleEvaluator(ruleSet, Verdict.REVIEW), new DecisionDedup(1024), counters, clock,
+                windows, windowCounters),
+            new EgressHandler(sink, counters, clock, windowResults));
         ingress = new RingIngress(pipeline.ring(), clock, counters, 0);
         journalAgent = pipeline.journalAgent();
         rulesAgent = pipeline.rulesAgent();
@@ -237,6 +259,7 @@ class RulesPathAllocationTest
         private long declines;
         private long rejects;
         private long alerts;
+        private long windowResults;
 
         @Override
         public boolean openSession(
@@ -287,10 +310,14 @@ class RulesPathAllocationTest
         @Override
         public int publishAlert(final DirectBuffer buffer, final int offset, final int length)
         {
-            if ((buffer.getShort(offset + TEMPLATE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF) ==
-                AlertDecoder.TEMPLATE_ID)
+            final int templateId = buffer.getShort(offset + TEMPLATE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+            if (templateId == AlertDecoder.TEMPLATE_ID)
             {
                 alerts++;
+            }
+            else if (templateId == WindowResultDecoder.TEMPLATE_ID)
+            {
+                windowResults++;
             }
             return SENT;
         }
