@@ -1,7 +1,9 @@
 package dev.vigil.client;
 
 import dev.vigil.codecs.AlertDecoder;
+import dev.vigil.codecs.LateEventDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
+import dev.vigil.codecs.WindowResultDecoder;
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
@@ -10,8 +12,8 @@ import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 
 /**
- * Subscribes to the engine's alert stream. The engine publishes alerts on a multi-destination channel in dynamic
- * control mode, so any number of subscribers can join and leave.
+ * Subscribes to the engine's alert stream: alerts, window results and late events. The engine publishes them on a
+ * multi-destination channel in dynamic control mode, so any number of subscribers can join and leave.
  */
 public final class AlertSubscriber implements AutoCloseable
 {
@@ -25,6 +27,8 @@ public final class AlertSubscriber implements AutoCloseable
     private final Subscription subscription;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final AlertDecoder alertDecoder = new AlertDecoder();
+    private final WindowResultDecoder windowResultDecoder = new WindowResultDecoder();
+    private final LateEventDecoder lateEventDecoder = new LateEventDecoder();
     private final FragmentHandler handler = new FragmentAssembler(this::onFragment);
     private AlertListener listener;
 
@@ -39,7 +43,7 @@ public final class AlertSubscriber implements AutoCloseable
     }
 
     /**
-     * @param listener      receives each alert.
+     * @param listener      receives each alert, window result and late event.
      * @param fragmentLimit most fragments to read.
      * @return fragments read.
      */
@@ -66,10 +70,19 @@ public final class AlertSubscriber implements AutoCloseable
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         headerDecoder.wrap(buffer, offset);
-        if (headerDecoder.templateId() == AlertDecoder.TEMPLATE_ID)
+        switch (headerDecoder.templateId())
         {
-            alertDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            listener.onAlert(alertDecoder);
+            case AlertDecoder.TEMPLATE_ID:
+                listener.onAlert(alertDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+            case WindowResultDecoder.TEMPLATE_ID:
+                listener.onWindowResult(windowResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+            case LateEventDecoder.TEMPLATE_ID:
+                listener.onLateEvent(lateEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+            default:
+                break;
         }
     }
 }
