@@ -36,6 +36,7 @@ public final class KeyedWindows
 
     private static final int NONE = -1;
     private static final long NO_FIRE = Long.MAX_VALUE;
+    private static final long NO_RUN = Long.MIN_VALUE;
     private static final byte FIRED = 1;
     private static final byte SUPERSEDES = 2;
 
@@ -55,6 +56,20 @@ public final class KeyedWindows
     private final int[] keyTail;
     private final int[] keyHeapIndex;
     private final int[] nextFreeKey;
+
+    // Per key, the aggregate of the sliding window fired last, kept so that the next one costs O(1): add the pane
+    // that enters, subtract the one that leaves. runFirst is the first pane at or after the window's first pane,
+    // runNext the first pane after its last; panes in between are in the aggregate.
+    private final long[] runEnd;
+    private final long[] runCount;
+    private final long[] runSum;
+    private final long[] runMin;
+    private final long[] runMax;
+    private final int[] runPanesAtMin;
+    private final int[] runPanesAtMax;
+    private final int[] runFirst;
+    private final int[] runNext;
+    private final boolean[] runRescan;
     private int freeKeys;
     private int keyCount;
 
@@ -106,6 +121,16 @@ public final class KeyedWindows
         this.keyHeapIndex = new int[maxKeys];
         this.nextFreeKey = new int[maxKeys];
         this.heap = new int[maxKeys];
+        this.runEnd = new long[maxKeys];
+        this.runCount = new long[maxKeys];
+        this.runSum = new long[maxKeys];
+        this.runMin = new long[maxKeys];
+        this.runMax = new long[maxKeys];
+        this.runPanesAtMin = new int[maxKeys];
+        this.runPanesAtMax = new int[maxKeys];
+        this.runFirst = new int[maxKeys];
+        this.runNext = new int[maxKeys];
+        this.runRescan = new boolean[maxKeys];
 
         final int maxWindows = spec.maxWindows();
         this.windowStart = new long[maxWindows];
@@ -204,6 +229,7 @@ public final class KeyedWindows
             return STATE_FULL;
         }
         addValue(window, value);
+        runOnPaneChanged(slot, window);
 
         // Windows holding this pane that fired already fire again now, with the late event in them.
         long end = (pane + 1) * slideNs + offsetNs;
@@ -246,7 +272,7 @@ public final class KeyedWindows
         final long end = nextPaneWindowEnd(slot);
         if (end != NO_FIRE && end - 1 <= keyDue[slot])
         {
-            emitPaneWindow(engineSeq, slot, end, false, sink);
+            emitRun(engineSeq, slot, end, sink);
             keyFiredUpTo[slot] = end;
         }
         int window = keyHead[slot];
@@ -258,6 +284,7 @@ public final class KeyedWindows
                 break;
             }
             final int next = windowNext[window];
+            runOnPaneRemoved(slot, window);
             unlink(slot, window);
             window = next;
         }
@@ -318,6 +345,182 @@ public final class KeyedWindows
             resultsEmitted++;
             sink.onWindowResult(engineSeq, windowId, keyValue[slot], end - sizeNs, end, aggCount, aggSum, aggMin,
                 aggMax, updateIfSeenBefore && aggCount > 1);
+        }
+    }
+
+    private void emitRun(final long engineSeq, final int slot, final long end, final WindowSink sink)
+    {
+        if (runEnd[slot] != NO_RUN && end == runEnd[slot] + slideNs)
+        {
+            slideRun(slot);
+        }
+        else if (runEnd[slot] != end)
+        {
+            startRun(slot, end);
+        }
+        if (runRescan[slot])
+        {
+            rescanRun(slot);
+        }
+        if (runCount[slot] > 0)
+        {
+            resultsEmitted++;
+            sink.onWindowResult(engineSeq, windowId, keyValue[slot], end - sizeNs, end, runCount[slot], runSum[slot],
+                runMin[slot], runMax[slot], false);
+        }
+    }
+
+    private long runLastPane(final int slot)
+    {
+        return Math.floorDiv(runEnd[slot] - offsetNs, slideNs) - 1;
+    }
+
+    private void startRun(final int slot, final long end)
+    {
+        runEnd[slot] = end;
+        final long firstPane = runLastPane(slot) - panesPerWindow + 1;
+        int window = keyHead[slot];
+        while (window != NONE && windowStart[window] < firstPane)
+        {
+            window = windowNext[window];
+        }
+        runFirst[slot] = window;
+        runRescan[slot] = true;
+    }
+
+    /** Moves the run one slide on: the pane that leaves is subtracted (unless a purge did already), one enters. */
+    private void slideRun(final int slot)
+    {
+        final long leavingPane = runLastPane(slot) - panesPerWindow + 1;
+        final int first = runFirst[slot];
+        if (first != NONE && first != runNext[slot] && windowStart[first] == leavingPane)
+        {
+            subtractFromRun(slot, first);
+            runFirst[slot] = windowNext[first];
+        }
+        runEnd[slot] += slideNs;
+        final int next = runNext[slot];
+        if (next != NONE && windowStart[next] == runLastPane(slot))
+        {
+            addToRun(slot, next);
+            runNext[slot] = windowNext[next];
+        }
+    }
+
+    private void addToRun(final int slot, final int window)
+    {
+        runCount[slot] += windowCount[window];
+        runSum[slot] = saturatingAdd(runSum[slot], windowSum[window]);
+        final long min = windowMin[window];
+        if (min < runMin[slot])
+        {
+            runMin[slot] = min;
+            runPanesAtMin[slot] = 1;
+        }
+        else if (min == runMin[slot])
+        {
+            runPanesAtMin[slot]++;
+        }
+        final long max = windowMax[window];
+        if (max > runMax[slot])
+        {
+            runMax[slot] = max;
+            runPanesAtMax[slot] = 1;
+        }
+        else if (max == runMax[slot])
+        {
+            runPanesAtMax[slot]++;
+        }
+    }
+
+    private void subtractFromRun(final int slot, final int window)
+    {
+        final long sum = runSum[slot];
+        runCount[slot] -= windowCount[window];
+        runSum[slot] = sum - windowSum[window];
+        final boolean lastAtMin = windowMin[window] == runMin[slot] && --runPanesAtMin[slot] == 0;
+        final boolean lastAtMax = windowMax[window] == runMax[slot] && --runPanesAtMax[slot] == 0;
+        // The extreme left with its last pane, or a saturated sum cannot be un-added: read the panes again.
+        if (lastAtMin || lastAtMax || sum == Long.MAX_VALUE || sum == Long.MIN_VALUE)
+        {
+            runRescan[slot] = true;
+        }
+    }
+
+    private void rescanRun(final int slot)
+    {
+        final long lastPane = runLastPane(slot);
+        runCount[slot] = 0;
+        runSum[slot] = 0;
+        runMin[slot] = Long.MAX_VALUE;
+        runMax[slot] = Long.MIN_VALUE;
+        runPanesAtMin[slot] = 0;
+        runPanesAtMax[slot] = 0;
+        int window = runFirst[slot];
+        while (window != NONE && windowStart[window] <= lastPane)
+        {
+            addToRun(slot, window);
+            window = windowNext[window];
+        }
+        runNext[slot] = window;
+        runRescan[slot] = false;
+    }
+
+    /** A pane of this key was created or took an event. */
+    private void runOnPaneChanged(final int slot, final int window)
+    {
+        if (runEnd[slot] == NO_RUN)
+        {
+            return;
+        }
+        final long pane = windowStart[window];
+        final long lastPane = runLastPane(slot);
+        if (pane > lastPane)
+        {
+            if (runNext[slot] == NONE || pane < windowStart[runNext[slot]])
+            {
+                runNext[slot] = window;
+            }
+            if (runFirst[slot] == NONE || pane < windowStart[runFirst[slot]])
+            {
+                runFirst[slot] = window;
+            }
+        }
+        else if (pane > lastPane - panesPerWindow)
+        {
+            runEnd[slot] = NO_RUN;
+        }
+    }
+
+    /** A pane of this key is about to be purged. */
+    private void runOnPaneRemoved(final int slot, final int window)
+    {
+        if (runEnd[slot] == NO_RUN)
+        {
+            return;
+        }
+        final long pane = windowStart[window];
+        final long lastPane = runLastPane(slot);
+        if (window == runFirst[slot] && pane == lastPane - panesPerWindow + 1)
+        {
+            // The pane leaving at the next slide leaves now.
+            subtractFromRun(slot, window);
+            runFirst[slot] = windowNext[window];
+        }
+        else if (pane > lastPane - panesPerWindow && pane <= lastPane)
+        {
+            runEnd[slot] = NO_RUN;
+        }
+        else
+        {
+            if (window == runNext[slot])
+            {
+                runNext[slot] = windowNext[window];
+            }
+            if (window == runFirst[slot])
+            {
+                runFirst[slot] = windowNext[window];
+            }
         }
     }
 
@@ -530,6 +733,7 @@ public final class KeyedWindows
         keyTail[slot] = NONE;
         keyHeapIndex[slot] = NONE;
         keyFiredUpTo[slot] = Long.MIN_VALUE;
+        runEnd[slot] = NO_RUN;
         slotByKey.put(key, slot);
         keyCount++;
         return slot;
