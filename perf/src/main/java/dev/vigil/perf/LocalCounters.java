@@ -12,7 +12,7 @@ import org.agrona.concurrent.status.CountersReader;
  */
 final class LocalCounters
 {
-    private static final int MAX_COUNTERS = 64;
+    private static final int MAX_COUNTERS = 256;
 
     private LocalCounters()
     {

@@ -165,7 +165,7 @@ public final class RuleSetFactory
      */
     public static RulesHandler offlineRulesHandler(final VigilConfig config)
     {
-        final int counters = 64;
+        final int counters = 256;
         final CountersManager countersManager = new CountersManager(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.METADATA_LENGTH, 64)),
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.COUNTER_LENGTH, 64)));

@@ -29,6 +29,7 @@ public final class EgressHandler implements EventHandler<RingEvent>
     private final EngineCounters counters;
     private final NanoClock clock;
     private final WindowResultBuffer windowResults;
+    private RoundTripRecorder roundTrip = RoundTripRecorder.NONE;
     private final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(REPLY_BUFFER_LENGTH, 64));
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -63,6 +64,14 @@ public final class EgressHandler implements EventHandler<RingEvent>
         this.counters = counters;
         this.clock = clock;
         this.windowResults = windowResults;
+    }
+
+    /**
+     * @param roundTrip receives each decision's ingress and egress times from now on; set before the stage runs.
+     */
+    public void roundTripRecorder(final RoundTripRecorder roundTrip)
+    {
+        this.roundTrip = roundTrip;
     }
 
     @Override
@@ -124,6 +133,7 @@ public final class EgressHandler implements EventHandler<RingEvent>
 
     private void sendDecision(final RingEvent event)
     {
+        final long egressTimeNs = clock.nanoTime();
         decisionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .clientId(event.clientId())
             .clientSeq(event.clientSeq())
@@ -134,8 +144,9 @@ public final class EgressHandler implements EventHandler<RingEvent>
             .ingressTimeNs(event.receiveTimeNs())
             .rulesDoneTimeNs(event.rulesDoneTimeNs())
             .journalDoneTimeNs(event.journalDoneTimeNs())
-            .egressTimeNs(clock.nanoTime());
+            .egressTimeNs(egressTimeNs);
         send(event.sessionId(), MessageHeaderEncoder.ENCODED_LENGTH + decisionEncoder.encodedLength());
+        roundTrip.record(event.receiveTimeNs(), egressTimeNs);
     }
 
     private void publishAlerts(final RingEvent event)

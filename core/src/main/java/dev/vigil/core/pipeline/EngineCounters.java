@@ -2,11 +2,18 @@ package dev.vigil.core.pipeline;
 
 import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.Verdict;
+import dev.vigil.core.rules.Rule;
 import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The engine's counters. Each is written by exactly one thread with ordered stores, so readers in other
- * processes (the counters file) see consistent values without slowing the writer.
+ * processes (the counters file) see consistent values without slowing the writer. Labels are stable: {@code vigil
+ * stat}, AeronStat and dashboards find counters by them. Each counter also knows its Prometheus family and label.
  */
 public final class EngineCounters implements AutoCloseable
 {
@@ -35,25 +42,47 @@ public final class EngineCounters implements AutoCloseable
     private final AtomicCounter duplicates;
     private final AtomicCounter[] decisionsByVerdict;
     private final AtomicCounter[] rejectsByReason;
+    private final AtomicCounter ringOccupancy;
+    private final AtomicCounter ringHighWaterMark;
+    private final AtomicCounter journalBytes;
+    private final AtomicCounter journalFsyncs;
+    private final AtomicCounter journalLag;
+    private final AtomicCounter snapshotsTaken;
+    private final AtomicCounter egressBackPressured;
+    private final AtomicCounter errors;
+    private final AtomicCounter[] alertsByRule = new AtomicCounter[Rule.MAX_RULE_ID + 1];
+    private final AtomicCounter[] stateEntriesByRule = new AtomicCounter[Rule.MAX_RULE_ID + 1];
+    private final AtomicCounter[] stateCapacityByRule = new AtomicCounter[Rule.MAX_RULE_ID + 1];
+    private final CounterFactory factory;
+    private final List<AtomicCounter> all = new ArrayList<>();
+    private final List<CounterMetric> metrics = new ArrayList<>();
 
     /**
      * @param factory creates each counter.
      */
     public EngineCounters(final CounterFactory factory)
     {
-        framesReceived = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil frames received");
-        eventsEvaluated = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil events evaluated");
-        alertsRaised = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil alerts raised");
-        stateFull = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil rule state full");
-        repliesNotDelivered = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil replies not delivered");
-        duplicates = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil retries answered with original decision");
+        this.factory = factory;
+        framesReceived = add("frames received", "vigil_frames_received_total",
+            "inbound frames taken from ingress, refused ones included", false, null, null);
+        eventsEvaluated = add("events evaluated", "vigil_events_evaluated_total",
+            "events the rules evaluated (retries answered from the retry table excluded)", false, null, null);
+        alertsRaised = add("alerts raised", "vigil_alerts_raised_total",
+            "alerts raised by all rules", false, null, null);
+        stateFull = add("rule state full", "vigil_rule_state_full_total",
+            "events a keyed rule could not judge because its state was full", false, null, null);
+        repliesNotDelivered = add("replies not delivered", "vigil_replies_not_delivered_total",
+            "replies and alerts egress could not deliver", false, null, null);
+        duplicates = add("retries answered with original decision", "vigil_retries_answered_total",
+            "retried requests answered with their original decision", false, null, null);
 
         final Verdict[] verdicts = {Verdict.APPROVE, Verdict.REVIEW, Verdict.DECLINE};
         decisionsByVerdict = new AtomicCounter[verdicts.length];
         for (final Verdict verdict : verdicts)
         {
-            decisionsByVerdict[verdict.value()] =
-                factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil decisions " + verdict.name().toLowerCase());
+            final String name = verdict.name().toLowerCase(Locale.ROOT);
+            decisionsByVerdict[verdict.value()] = add("decisions " + name, "vigil_decisions_total",
+                "decisions made, by verdict", false, "verdict", name);
         }
 
         rejectsByReason = new AtomicCounter[maxRejectReasonValue() + 1];
@@ -61,10 +90,65 @@ public final class EngineCounters implements AutoCloseable
         {
             if (reason != RejectReason.NULL_VAL)
             {
-                rejectsByReason[reason.value()] =
-                    factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil rejects " + reason.name().toLowerCase());
+                final String name = reason.name().toLowerCase(Locale.ROOT);
+                rejectsByReason[reason.value()] = add("rejects " + name, "vigil_rejects_total",
+                    "frames refused, by reason", false, "reason", name);
             }
         }
+
+        ringOccupancy = add("ring occupancy", "vigil_ring_occupancy",
+            "ring slots taken by frames not yet answered, as ingress last saw it", true, null, null);
+        ringHighWaterMark = add("ring occupancy high water mark", "vigil_ring_occupancy_high_water_mark",
+            "most ring slots ever taken at once since start", true, null, null);
+        journalBytes = add("journal bytes", "vigil_journal_bytes_total",
+            "bytes appended to the journal since start", false, null, null);
+        journalFsyncs = add("journal fsyncs", "vigil_journal_fsyncs_total",
+            "fsyncs of journal files since start", false, null, null);
+        journalLag = add("journal lag records", "vigil_journal_lag_records",
+            "records written to the journal but not yet as durable as configured", true, null, null);
+        snapshotsTaken = add("snapshots taken", "vigil_snapshots_total",
+            "snapshots of the engine state written since start", false, null, null);
+        egressBackPressured = add("egress back pressured", "vigil_egress_back_pressured_total",
+            "replies and alerts that met back-pressure and had to be retried", false, null, null);
+        errors = add("errors", "vigil_errors_total",
+            "exceptions in engine threads, each logged to the error log; the engine kept running", false, null, null);
+    }
+
+    /**
+     * Add the per-rule counters of a rule set: alerts by rule and, for keyed rules, state entries and capacity.
+     * Rules already counted keep their counters.
+     *
+     * @param rules the rules the engine runs.
+     */
+    public void addRules(final List<? extends Rule> rules)
+    {
+        for (final Rule rule : rules)
+        {
+            final int id = rule.id();
+            if (alertsByRule[id] == null)
+            {
+                final String name = rule.name();
+                alertsByRule[id] = add("alerts rule " + name, "vigil_alerts_total",
+                    "alerts raised, by rule", false, "rule", name);
+            }
+            if (stateEntriesByRule[id] == null && rule.stateCapacity() > 0)
+            {
+                final String name = rule.name();
+                stateEntriesByRule[id] = add("state entries " + name, "vigil_state_entries",
+                    "keys a keyed rule holds state for, by rule", true, "rule", name);
+                stateCapacityByRule[id] = add("state capacity " + name, "vigil_state_capacity",
+                    "most keys a keyed rule can hold state for, by rule", true, "rule", name);
+                stateCapacityByRule[id].setOrdered(rule.stateCapacity());
+            }
+        }
+    }
+
+    /**
+     * @return every counter with its Prometheus family and label, in creation order.
+     */
+    public List<CounterMetric> metrics()
+    {
+        return Collections.unmodifiableList(metrics);
     }
 
     public AtomicCounter framesReceived()
@@ -131,26 +215,85 @@ public final class EngineCounters implements AutoCloseable
         return total;
     }
 
+    public AtomicCounter ringOccupancy()
+    {
+        return ringOccupancy;
+    }
+
+    public AtomicCounter ringHighWaterMark()
+    {
+        return ringHighWaterMark;
+    }
+
+    public AtomicCounter journalBytes()
+    {
+        return journalBytes;
+    }
+
+    public AtomicCounter journalFsyncs()
+    {
+        return journalFsyncs;
+    }
+
+    public AtomicCounter journalLag()
+    {
+        return journalLag;
+    }
+
+    public AtomicCounter snapshotsTaken()
+    {
+        return snapshotsTaken;
+    }
+
+    public AtomicCounter egressBackPressured()
+    {
+        return egressBackPressured;
+    }
+
+    public AtomicCounter errors()
+    {
+        return errors;
+    }
+
+    /**
+     * @param ruleId a rule id of a rule set passed to {@link #addRules}.
+     * @return alerts that rule raised, or null for a rule not added.
+     */
+    public AtomicCounter alerts(final int ruleId)
+    {
+        return alertsByRule[ruleId];
+    }
+
+    /**
+     * @param ruleId a rule id of a rule set passed to {@link #addRules}.
+     * @return keys that rule holds state for, or null for a rule not added or without keyed state.
+     */
+    public AtomicCounter stateEntries(final int ruleId)
+    {
+        return stateEntriesByRule[ruleId];
+    }
+
     @Override
     public void close()
     {
-        framesReceived.close();
-        eventsEvaluated.close();
-        alertsRaised.close();
-        stateFull.close();
-        repliesNotDelivered.close();
-        duplicates.close();
-        for (final AtomicCounter counter : decisionsByVerdict)
+        for (final AtomicCounter counter : all)
         {
             counter.close();
         }
-        for (final AtomicCounter counter : rejectsByReason)
-        {
-            if (counter != null)
-            {
-                counter.close();
-            }
-        }
+    }
+
+    private AtomicCounter add(
+        final String label,
+        final String family,
+        final String help,
+        final boolean gauge,
+        final String labelName,
+        final String labelValue)
+    {
+        final AtomicCounter counter = factory.newCounter(VIGIL_COUNTER_TYPE_ID, "vigil " + label);
+        all.add(counter);
+        metrics.add(new CounterMetric(family, help, gauge, labelName, labelValue, counter));
+        return counter;
     }
 
     private static int maxRejectReasonValue()

@@ -3,6 +3,7 @@ package dev.vigil.core.pipeline;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import dev.vigil.core.ring.RingEvent;
 import org.agrona.concurrent.Agent;
@@ -24,6 +25,7 @@ public final class EnginePipeline
     private final StageAgent journalAgent;
     private final StageAgent rulesAgent;
     private final StageAgent egressAgent;
+    private final Sequence egressSequence;
 
     /**
      * @param ringSize       slots in the ring, a power of two.
@@ -48,6 +50,7 @@ public final class EnginePipeline
         final EventPoller<RingEvent> egressPoller =
             ring.newPoller(journal.durableSequence(), rulesPoller.getSequence());
         ring.addGatingSequences(egressPoller.getSequence());
+        egressSequence = egressPoller.getSequence();
 
         journalAgent = new StageAgent("vigil-journal", journalPoller, journal, journal::doDutyCycle);
         rulesAgent = new StageAgent("vigil-rules", rulesPoller, rules, EnginePipeline::noDutyCycle);
@@ -60,6 +63,14 @@ public final class EnginePipeline
     public RingBuffer<RingEvent> ring()
     {
         return ring;
+    }
+
+    /**
+     * @return true when egress has handled every slot published so far; safe to call from any thread.
+     */
+    public boolean isDrained()
+    {
+        return egressSequence.get() >= ring.getCursor();
     }
 
     public Agent journalAgent()

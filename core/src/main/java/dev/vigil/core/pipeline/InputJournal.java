@@ -43,6 +43,30 @@ public interface InputJournal extends AutoCloseable
         return 0;
     }
 
+    /**
+     * @return bytes appended since this journal was opened.
+     */
+    default long bytesWritten()
+    {
+        return 0;
+    }
+
+    /**
+     * @return fsyncs done since this journal was opened.
+     */
+    default long fsyncCount()
+    {
+        return 0;
+    }
+
+    /**
+     * @return records appended but not yet as durable as configured.
+     */
+    default long pendingRecords()
+    {
+        return 0;
+    }
+
     @Override
     void close();
 }

@@ -18,6 +18,7 @@ public final class JournalHandler implements EventHandler<RingEvent>
 {
     private final InputJournal journal;
     private final NanoClock clock;
+    private final EngineCounters counters;
     private final Sequence durableSequence = new Sequence();
     private long lastSequenceSeen = -1;
 
@@ -27,8 +28,19 @@ public final class JournalHandler implements EventHandler<RingEvent>
      */
     public JournalHandler(final InputJournal journal, final NanoClock clock)
     {
+        this(journal, clock, null);
+    }
+
+    /**
+     * @param journal  where accepted frames go.
+     * @param clock    stamps when each frame was journaled.
+     * @param counters where journal bytes, fsyncs and lag are published after each batch; null for none.
+     */
+    public JournalHandler(final InputJournal journal, final NanoClock clock, final EngineCounters counters)
+    {
         this.journal = journal;
         this.clock = clock;
+        this.counters = counters;
     }
 
     @Override
@@ -44,6 +56,7 @@ public final class JournalHandler implements EventHandler<RingEvent>
         {
             journal.endOfBatch();
             publishIfDurable();
+            publishCounters();
         }
     }
 
@@ -54,8 +67,12 @@ public final class JournalHandler implements EventHandler<RingEvent>
      */
     public int doDutyCycle()
     {
-        final int workCount = journal.doDutyCycle();
-        return workCount + publishIfDurable();
+        final int workCount = journal.doDutyCycle() + publishIfDurable();
+        if (workCount > 0)
+        {
+            publishCounters();
+        }
+        return workCount;
     }
 
     /**
@@ -74,5 +91,15 @@ public final class JournalHandler implements EventHandler<RingEvent>
             return 1;
         }
         return 0;
+    }
+
+    private void publishCounters()
+    {
+        if (counters != null)
+        {
+            counters.journalBytes().setOrdered(journal.bytesWritten());
+            counters.journalFsyncs().setOrdered(journal.fsyncCount());
+            counters.journalLag().setOrdered(journal.pendingRecords());
+        }
     }
 }

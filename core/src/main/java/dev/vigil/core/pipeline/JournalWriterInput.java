@@ -52,6 +52,24 @@ public final class JournalWriterInput implements InputJournal
         return writer.doDutyCycle();
     }
 
+    @Override
+    public long bytesWritten()
+    {
+        return writer.bytesWritten();
+    }
+
+    @Override
+    public long fsyncCount()
+    {
+        return writer.fsyncCount();
+    }
+
+    @Override
+    public long pendingRecords()
+    {
+        return writer.lastSequence() - writer.durableSequence();
+    }
+
     /**
      * @return the writer.
      */

@@ -39,6 +39,8 @@ public final class RingIngress
     private final Long2LongHashMap sessionByClientId = new Long2LongHashMap(NO_SESSION);
     private final UnsafeBuffer emptyFrame = new UnsafeBuffer(new byte[0]);
     private long lastEngineSeq;
+    private long lastOccupancy;
+    private long highWaterMark;
 
     /**
      * @param ring          the ring to publish to.
@@ -65,6 +67,24 @@ public final class RingIngress
     public int remainingCapacity()
     {
         return (int)Math.min(Integer.MAX_VALUE, ring.remainingCapacity());
+    }
+
+    /**
+     * Publish how many ring slots are taken now, and the most ever taken, to the counters; once per duty cycle.
+     */
+    public void sampleOccupancy()
+    {
+        final long occupancy = ring.getBufferSize() - ring.remainingCapacity();
+        if (occupancy != lastOccupancy)
+        {
+            lastOccupancy = occupancy;
+            counters.ringOccupancy().setOrdered(occupancy);
+            if (occupancy > highWaterMark)
+            {
+                highWaterMark = occupancy;
+                counters.ringHighWaterMark().setOrdered(occupancy);
+            }
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.SourceWatermarks;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -37,6 +38,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
+    private final Rule[] rules;
     private SnapshotTaker snapshotTaker = SnapshotTaker.NONE;
     private long lastEngineSeq;
 
@@ -92,6 +94,8 @@ public final class RulesHandler implements EventHandler<RingEvent>
         this.clock = clock;
         this.windows = windows;
         this.windowCounters = windowCounters;
+        this.rules = evaluator.ruleSet().rules().toArray(new Rule[0]);
+        counters.addRules(evaluator.ruleSet().rules());
     }
 
     /**
@@ -164,6 +168,15 @@ public final class RulesHandler implements EventHandler<RingEvent>
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
+        onInput(event);
+        if (endOfBatch)
+        {
+            publishStateEntries();
+        }
+    }
+
+    private void onInput(final RingEvent event)
+    {
         if (event.kind() == FrameKind.SNAPSHOT)
         {
             snapshotTaker.takeSnapshot(lastEngineSeq, this);
@@ -225,6 +238,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         if (alertCount > 0)
         {
             counters.alertsRaised().getAndAddOrdered(alertCount);
+            countAlertsByRule(evaluator.firedRules());
         }
         if (evaluator.stateFullCount() > 0)
         {
@@ -240,6 +254,33 @@ public final class RulesHandler implements EventHandler<RingEvent>
             windowCounters.results().setOrdered(windows.resultsEmitted());
             windowCounters.stateFull().setOrdered(windows.stateFullEvents());
             windowCounters.watermark().setOrdered(windows.watermark());
+        }
+    }
+
+    private void countAlertsByRule(final long firedRules)
+    {
+        long remaining = firedRules;
+        while (remaining != 0)
+        {
+            final AtomicCounter counter = counters.alerts(Long.numberOfTrailingZeros(remaining));
+            if (counter != null)
+            {
+                counter.incrementOrdered();
+            }
+            remaining &= remaining - 1;
+        }
+    }
+
+    private void publishStateEntries()
+    {
+        for (final Rule rule : rules)
+        {
+            final AtomicCounter counter = counters.stateEntries(rule.id());
+            final int entries = rule.stateEntries();
+            if (counter != null && counter.get() != entries)
+            {
+                counter.setOrdered(entries);
+            }
         }
     }
 }

@@ -95,4 +95,16 @@ public final class AmountSpikeRule extends NamedRule implements TransactionRule
         StateIo.readLongs(in, means, accounts.size());
         StateIo.readLongs(in, counts, accounts.size());
     }
+
+    @Override
+    public int stateEntries()
+    {
+        return accounts.size();
+    }
+
+    @Override
+    public int stateCapacity()
+    {
+        return accounts.capacity();
+    }
 }

@@ -100,4 +100,16 @@ public final class CardTestingRule extends NamedRule implements TransactionRule
         Arrays.fill(lastSmallTimeNs, NONE);
         StateIo.readLongs(in, lastSmallTimeNs, cards.size());
     }
+
+    @Override
+    public int stateEntries()
+    {
+        return cards.size();
+    }
+
+    @Override
+    public int stateCapacity()
+    {
+        return cards.capacity();
+    }
 }

@@ -95,4 +95,16 @@ public final class ImpossibleTravelRule extends NamedRule implements Transaction
         StateIo.readLongs(in, lastCountry, cards.size());
         StateIo.readLongs(in, lastTimeNs, cards.size());
     }
+
+    @Override
+    public int stateEntries()
+    {
+        return cards.size();
+    }
+
+    @Override
+    public int stateCapacity()
+    {
+        return cards.capacity();
+    }
 }

@@ -93,4 +93,16 @@ public final class PriceBandRule extends NamedRule implements OrderRule
         instruments.readFrom(in);
         StateIo.readLongs(in, referencePrices, instruments.size());
     }
+
+    @Override
+    public int stateEntries()
+    {
+        return instruments.size();
+    }
+
+    @Override
+    public int stateCapacity()
+    {
+        return instruments.capacity();
+    }
 }

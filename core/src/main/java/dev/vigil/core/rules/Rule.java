@@ -33,6 +33,22 @@ public interface Rule
     RuleAction action();
 
     /**
+     * @return keys this rule holds state for now, 0 for a stateless rule; read on the rules thread.
+     */
+    default int stateEntries()
+    {
+        return 0;
+    }
+
+    /**
+     * @return most keys this rule can hold state for, 0 for a stateless rule.
+     */
+    default int stateCapacity()
+    {
+        return 0;
+    }
+
+    /**
      * Write the rule's state to a snapshot; stateless rules write nothing.
      *
      * @param out where to write.

@@ -88,4 +88,16 @@ public abstract class WindowCountRule extends NamedRule
     {
         counter.readFrom(in);
     }
+
+    @Override
+    public int stateEntries()
+    {
+        return counter.keyCount();
+    }
+
+    @Override
+    public int stateCapacity()
+    {
+        return counter.keyCapacity();
+    }
 }

@@ -229,6 +229,14 @@ public final class KeyedSlidingCounter
     }
 
     /**
+     * @return most distinct keys this counter can track.
+     */
+    public int keyCapacity()
+    {
+        return keyIndex.capacity();
+    }
+
+    /**
      * @param out where to write the keys and every key's panes.
      * @throws IOException when writing fails.
      */

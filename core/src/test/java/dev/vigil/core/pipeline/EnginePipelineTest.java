@@ -74,8 +74,8 @@ class EnginePipelineTest
 
     private final CachedNanoClock clock = new CachedNanoClock();
     private final CountersManager countersManager = new CountersManager(
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * CountersReader.METADATA_LENGTH, 64)),
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * CountersReader.COUNTER_LENGTH, 64)));
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
     private final EngineCounters counters =
         new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
     private final RecordingJournal journal = new RecordingJournal();

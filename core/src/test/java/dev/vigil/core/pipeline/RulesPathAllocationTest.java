@@ -69,8 +69,8 @@ class RulesPathAllocationTest
     private final CountingJournal journal = new CountingJournal();
     private final CountingReplySink sink = new CountingReplySink();
     private final CountersManager countersManager = new CountersManager(
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * CountersReader.METADATA_LENGTH, 64)),
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * CountersReader.COUNTER_LENGTH, 64)));
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
     private final EngineCounters counters =
         new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
     private final WindowCounters windowCounters =

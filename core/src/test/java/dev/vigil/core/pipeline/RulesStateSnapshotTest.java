@@ -84,8 +84,8 @@ class RulesStateSnapshotTest
     private RulesHandler newStage(final int maxKeys)
     {
         final CountersManager countersManager = new CountersManager(
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * CountersReader.METADATA_LENGTH, 64)),
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * CountersReader.COUNTER_LENGTH, 64)));
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
         final RuleSet rules = new RuleSet(List.of(
             new AmountThresholdRule(0, "amount", RuleAction.DECLINE, 40_000),
             new AccountVelocityRule(1, "velocity", RuleAction.REVIEW, 4, 60 * SEC, SEC, maxKeys)));
