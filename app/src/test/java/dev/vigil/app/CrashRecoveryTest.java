@@ -185,15 +185,25 @@ class CrashRecoveryTest
         private final Process process;
         private final String aeronDir;
         private final int ingressPort;
+        private final BlockingQueue<String> lines;
+        private final StringBuilder output;
 
-        private EngineProcess(final Process process, final String aeronDir, final int ingressPort)
+        private EngineProcess(
+            final Process process,
+            final String aeronDir,
+            final int ingressPort,
+            final BlockingQueue<String> lines,
+            final StringBuilder output)
         {
             this.process = process;
             this.aeronDir = aeronDir;
             this.ingressPort = ingressPort;
+            this.lines = lines;
+            this.output = output;
         }
 
-        static EngineProcess start(final Path dataDir) throws IOException, InterruptedException
+        static EngineProcess start(final Path dataDir, final String... extraArgs)
+            throws IOException, InterruptedException
         {
             final String aeronDir = "/dev/shm/vigil-crash-" + UUID.randomUUID();
             final int ingressPort = EngineHarness.freeUdpPort();
@@ -210,6 +220,7 @@ class CrashRecoveryTest
                 "--set", "rules.max.keys=4096",
                 "--set", "journal.segment.size=1048576",
                 "--set", "snapshot.interval.events=250"));
+            command.addAll(List.of(extraArgs));
             if (Runtime.version().feature() >= 24)
             {
                 command.add(1, "--enable-native-access=ALL-UNNAMED");
@@ -245,7 +256,7 @@ class CrashRecoveryTest
                     output.append(line).append('\n');
                     if (line.startsWith("Ctrl-C to stop."))
                     {
-                        return new EngineProcess(process, aeronDir, ingressPort);
+                        return new EngineProcess(process, aeronDir, ingressPort, lines, output);
                     }
                 }
                 else if (!process.isAlive())
@@ -263,6 +274,32 @@ class CrashRecoveryTest
                 .aeronDirectoryName(aeronDir)
                 .ingressChannel("aeron:udp?endpoint=localhost:" + ingressPort)
                 .clientId(clientId);
+        }
+
+        /**
+         * Stop the engine with SIGTERM, as a service manager does.
+         *
+         * @return the process's exit status.
+         */
+        int terminate() throws InterruptedException
+        {
+            // Through the handle: Process.destroy() would also close our end of its output, losing the last lines.
+            process.toHandle().destroy();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "engine process did not stop on SIGTERM");
+            return process.exitValue();
+        }
+
+        /**
+         * @return everything the process printed so far, start-up included.
+         */
+        String output() throws InterruptedException
+        {
+            // The reader thread may still be passing on the last lines of a process that just ended.
+            for (String line; (line = lines.poll(200, TimeUnit.MILLISECONDS)) != null; )
+            {
+                output.append(line).append('\n');
+            }
+            return output.toString();
         }
 
         void kill() throws InterruptedException

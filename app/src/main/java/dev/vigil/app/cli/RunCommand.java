@@ -3,7 +3,6 @@ package dev.vigil.app.cli;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.VigilEngine;
-import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +18,8 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = {
         "Run the engine: embedded media driver (unless driver.embedded=false), ingress on the configured channel,",
-        "decisions back to each client, alerts on the alert channel. Stops cleanly on SIGINT or SIGTERM."})
+        "decisions back to each client, alerts on the alert channel. Stops cleanly on SIGINT or SIGTERM: takes no",
+        "more input, decides and answers what it took, forces the journal to storage, snapshots, exits 0."})
 final class RunCommand implements Callable<Integer>
 {
     @Mixin
@@ -30,37 +30,46 @@ final class RunCommand implements Callable<Integer>
             "and start, instead of refusing to start")
     private boolean truncateAtCorruption;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+        description = "serve Prometheus metrics at http://127.0.0.1:PORT/metrics (setting metrics.port; 0: off)")
+    private Integer metricsPort;
+
     @Override
-    public Integer call()
+    public Integer call() throws InterruptedException
     {
-        final VigilConfig config = truncateAtCorruption ?
+        VigilConfig config = truncateAtCorruption ?
             options.toConfig().with(Settings.JOURNAL_TRUNCATE_AT_CORRUPTION.name(), "true") : options.toConfig();
-        final PrintStream out = System.out;
-        final VigilEngine engine;
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        if (metricsPort != null)
         {
-            engine = VigilEngine.launch(config, Throwable::printStackTrace);
-            try
-            {
-                out.println("vigil: engine running, profile " + config.get(Settings.PROFILE));
-                out.println("  ingress   " + config.get(Settings.INGRESS_CHANNEL) + " stream " +
-                    config.get(Settings.INGRESS_STREAM_ID));
-                out.println("  alerts    " + config.get(Settings.ALERTS_CHANNEL) + " stream " +
-                    config.get(Settings.ALERTS_STREAM_ID));
-                out.println("  aeron dir " + engine.aeronDirectoryName());
-                out.println("  data dir  " + config.get(Settings.DATA_DIR));
-                out.println(engine.startupReport());
-                out.println("Ctrl-C to stop.");
-                out.flush();
-                barrier.await();
-                out.println("vigil: stopping");
-            }
-            finally
-            {
-                engine.close();
-            }
+            config = config.with(Settings.METRICS_PORT.name(), metricsPort.toString());
         }
-        out.println("vigil: stopped; " + engine.snapshotReport());
+        final PrintStream out = System.out;
+        final StopSignals signals = StopSignals.install();
+        final VigilEngine engine = VigilEngine.launch(config, Throwable::printStackTrace);
+        try
+        {
+            out.println("vigil: engine running, profile " + config.get(Settings.PROFILE));
+            out.println("  ingress   " + config.get(Settings.INGRESS_CHANNEL) + " stream " +
+                config.get(Settings.INGRESS_STREAM_ID));
+            out.println("  alerts    " + config.get(Settings.ALERTS_CHANNEL) + " stream " +
+                config.get(Settings.ALERTS_STREAM_ID));
+            out.println("  aeron dir " + engine.aeronDirectoryName());
+            out.println("  data dir  " + config.get(Settings.DATA_DIR));
+            if (engine.metricsPort() != 0)
+            {
+                out.println("  metrics   http://127.0.0.1:" + engine.metricsPort() + "/metrics");
+            }
+            out.println(engine.startupReport());
+            out.println("Ctrl-C to stop.");
+            out.flush();
+            out.println("vigil: stopping on " + signals.await());
+            out.flush();
+        }
+        finally
+        {
+            engine.close();
+        }
+        out.println("vigil: stopped; " + engine.stopReport() + "; " + engine.snapshotReport());
         return VigilMain.EXIT_OK;
     }
 }

@@ -126,6 +126,16 @@ public final class Settings
     public static final Setting SNAPSHOT_ON_SHUTDOWN = add(Setting.bool(
         "snapshot.on.shutdown", true, "snapshot the engine state when it stops cleanly"));
 
+    /** Prometheus metrics port. */
+    public static final Setting METRICS_PORT = add(Setting.integer(
+        "metrics.port", 0, 0, 65535,
+        "loopback TCP port serving Prometheus metrics at http://127.0.0.1:PORT/metrics (0: off)"));
+
+    /** How long a stop waits for in-flight input. */
+    public static final Setting SHUTDOWN_TIMEOUT = add(Setting.duration(
+        "shutdown.timeout", "10s", "0ns", "10m",
+        "how long a stop (SIGTERM, SIGINT) waits for the input already taken to be decided and its replies sent"));
+
     /** Decisions remembered per client for retries. */
     public static final Setting DEDUP_WINDOW = add(Setting.powerOfTwo(
         "dedup.window", 4096, 1, 1 << 20,

@@ -2,6 +2,7 @@ package dev.vigil.app.engine;
 
 import dev.vigil.core.pipeline.ReplySink;
 import io.aeron.Aeron;
+import io.aeron.AeronCounters;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import org.agrona.CloseHelper;
@@ -13,6 +14,8 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
 
 /**
  * Replies over Aeron: one exclusive publication per connected client, on the channel the client named in its
@@ -36,6 +39,7 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     private final Long2LongHashMap sessionByClientId = new Long2LongHashMap(UNKNOWN_SESSION);
     private final IdleStrategy connectIdle = new SleepingMillisIdleStrategy(1);
     private final Agent transportDuty;
+    private final AtomicCounter backPressured;
 
     AeronReplySink(
         final Aeron aeron,
@@ -43,8 +47,10 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         final NanoClock clock,
         final long retryTimeoutNs,
         final long connectTimeoutNs,
-        final Agent transportDuty)
+        final Agent transportDuty,
+        final AtomicCounter backPressured)
     {
+        this.backPressured = backPressured;
         this.transportDuty = transportDuty;
         this.aeron = aeron;
         this.alertPublication = alertPublication;
@@ -116,7 +122,31 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     @Override
     public int publishAlert(final DirectBuffer buffer, final int offset, final int length)
     {
-        return alertPublication.offer(buffer, offset, length) > 0 ? SENT : FAILED;
+        final long result = alertPublication.offer(buffer, offset, length);
+        if (result == Publication.BACK_PRESSURED)
+        {
+            backPressured.incrementOrdered();
+        }
+        return result > 0 ? SENT : FAILED;
+    }
+
+    /**
+     * For a clean stop, once egress is idle: has the media driver sent everything offered to each connected client?
+     *
+     * @return true when every connected reply publication's sender position has reached its position.
+     */
+    boolean isFlushed()
+    {
+        final CountersReader counters = aeron.countersReader();
+        for (final ExclusivePublication publication : publicationBySession.values())
+        {
+            if (publication.isConnected() &&
+                senderPosition(counters, publication.registrationId()) < publication.position())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -145,6 +175,7 @@ final class AeronReplySink implements ReplySink, AutoCloseable
             if (deadlineNs == 0)
             {
                 deadlineNs = nowNs + retryTimeoutNs;
+                backPressured.incrementOrdered();
             }
             else if (nowNs > deadlineNs)
             {
@@ -172,5 +203,18 @@ final class AeronReplySink implements ReplySink, AutoCloseable
             LangUtil.rethrowUnchecked(ex);
             return 0;
         }
+    }
+
+    private static long senderPosition(final CountersReader counters, final long registrationId)
+    {
+        final long[] position = {Long.MAX_VALUE};
+        counters.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (typeId == AeronCounters.DRIVER_SENDER_POSITION_TYPE_ID && keyBuffer.getLong(0) == registrationId)
+            {
+                position[0] = counters.getCounterValue(counterId);
+            }
+        });
+        return position[0];
     }
 }

@@ -9,12 +9,19 @@ import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
 import dev.vigil.journal.Durability;
 import dev.vigil.journal.JournalContext;
+import dev.vigil.journal.JournalDescriptor;
 import dev.vigil.journal.JournalWriter;
 import dev.vigil.journal.RecoveryReport;
 import dev.vigil.journal.SnapshotStore;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The engine's journal at start-up: opens (and so recovers) the journal in {@code data.dir/journal}, replays it
@@ -127,6 +134,41 @@ final class EngineJournal
     long lastSequence()
     {
         return writer == null ? 0 : writer.lastSequence();
+    }
+
+    /**
+     * A clean stop: close the journal, then force every segment file to storage, whatever the durability mode, so
+     * that nothing journaled depends on the OS page cache any more.
+     *
+     * @return segment files forced.
+     */
+    int closeDurably()
+    {
+        input.close();
+        if (writer == null)
+        {
+            return 0;
+        }
+        int forced = 0;
+        try (Stream<Path> files = Files.list(writer.directory()))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                if (file.getFileName().toString().endsWith(JournalDescriptor.SEGMENT_FILE_SUFFIX))
+                {
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+                    {
+                        channel.force(true);
+                        forced++;
+                    }
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot force the journal in " + writer.directory() + " to storage", ex);
+        }
+        return forced;
     }
 
     /**

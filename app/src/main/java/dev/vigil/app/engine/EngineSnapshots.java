@@ -5,6 +5,7 @@ import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.journal.SnapshotStore;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
 {
     private final SnapshotStore store;
     private final long fingerprint;
+    private final AtomicCounter takenCounter;
     private long lastSnapshotSeq = -1;
     private volatile long lastDurationNs;
     private volatile long taken;
@@ -31,8 +33,9 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         return thread;
     });
 
-    EngineSnapshots(final VigilConfig config)
+    EngineSnapshots(final VigilConfig config, final AtomicCounter takenCounter)
     {
+        this.takenCounter = takenCounter;
         this.store = new SnapshotStore(
             Path.of(config.get(Settings.DATA_DIR), "snapshots"), config.getInt(Settings.SNAPSHOT_KEEP));
         this.fingerprint = fingerprint(config);
@@ -55,6 +58,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         {
             store.publish(temporary);
             taken++;
+            takenCounter.setOrdered(taken);
         });
     }
 

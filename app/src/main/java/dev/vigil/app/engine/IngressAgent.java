@@ -31,6 +31,8 @@ final class IngressAgent implements Agent
     private final MessageHeaderDecoder adminHeader = new MessageHeaderDecoder();
     private long lastSnapshotPointSeq;
     private boolean snapshotRequested;
+    private volatile boolean stopRequested;
+    private volatile boolean stopped;
 
     IngressAgent(
         final Subscription subscription,
@@ -54,6 +56,11 @@ final class IngressAgent implements Agent
     @Override
     public int doWork()
     {
+        if (stopRequested)
+        {
+            stopped = true;
+            return 0;
+        }
         int workCount = 0;
         if (!closedImages.isEmpty() && ringIngress.remainingCapacity() > 0)
         {
@@ -78,7 +85,24 @@ final class IngressAgent implements Agent
         {
             workCount += subscription.poll(fragmentHandler, limit);
         }
+        ringIngress.sampleOccupancy();
         return workCount;
+    }
+
+    /**
+     * Stop taking input (a clean stop): what the ring holds is still handled; frames not yet polled stay in Aeron.
+     */
+    void stopIntake()
+    {
+        stopRequested = true;
+    }
+
+    /**
+     * @return true once this agent has seen {@link #stopIntake()} and will put nothing more into the ring.
+     */
+    boolean isIntakeStopped()
+    {
+        return stopped;
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.vigil.app.engine;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.metrics.MetricsServer;
+import dev.vigil.app.metrics.RoundTripHistogram;
 import dev.vigil.core.pipeline.EgressHandler;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
@@ -25,6 +27,10 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,14 +71,34 @@ public final class VigilEngine implements AutoCloseable
     private final EngineJournal journal;
     private final EngineSnapshots snapshots;
     private final RulesHandler rules;
+    private final EngineErrors errors;
+    private final EnginePipeline pipeline;
+    private final IngressAgent ingressAgent;
+    private final RoundTripHistogram roundTrip = new RoundTripHistogram();
+    private final MetricsServer metricsServer;
+    private final Path dataDir;
+    private final EngineInfo info;
+    private String stopReport = "";
     private boolean closed;
     private final List<AgentRunner> runners = new ArrayList<>();
 
-    private VigilEngine(final VigilConfig config, final ErrorHandler errorHandler)
+    private VigilEngine(final VigilConfig config, final ErrorHandler callerErrorHandler)
     {
         this.config = config;
         // First the journal: it fails fast on damage, before anything listens on the network.
         journal = EngineJournal.open(config);
+        dataDir = Path.of(config.get(Settings.DATA_DIR));
+        try
+        {
+            Files.createDirectories(dataDir);
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(journal.input());
+            throw new UncheckedIOException("data.dir=" + dataDir + ": cannot create it", ex);
+        }
+        errors = EngineErrors.open(dataDir, callerErrorHandler);
+        final ErrorHandler errorHandler = errors;
         final EngineProfile profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
         final String aeronDir = config.get(Settings.AERON_DIR);
         final String idle = config.get(Settings.IDLE_STRATEGY);
@@ -116,9 +142,10 @@ public final class VigilEngine implements AutoCloseable
 
         final NanoClock clock = SystemNanoClock.INSTANCE;
         counters = new EngineCounters(aeron::addCounter);
+        errors.countInto(counters.errors());
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
         rules = RuleSetFactory.rulesHandler(config, counters, clock);
-        snapshots = new EngineSnapshots(config);
+        snapshots = new EngineSnapshots(config, counters.snapshotsTaken());
         try
         {
             journal.replayInto(rules, snapshots, maxFrameLength);
@@ -148,17 +175,18 @@ public final class VigilEngine implements AutoCloseable
             clock,
             config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
             config.getDurationNs(Settings.EGRESS_CONNECT_TIMEOUT),
-            transportDuty);
+            transportDuty,
+            counters.egressBackPressured());
 
-        final EnginePipeline pipeline = new EnginePipeline(
+        pipeline = new EnginePipeline(
             config.getInt(Settings.RING_SIZE),
             maxFrameLength,
-            new JournalHandler(journal.input(), clock),
+            new JournalHandler(journal.input(), clock, counters),
             rules,
-            new EgressHandler(replySink, counters, clock));
+            new EgressHandler(replySink, counters, clock, roundTrip));
 
         ringIngress = new RingIngress(pipeline.ring(), clock, counters, journal.lastSequence());
-        final IngressAgent ingressAgent = new IngressAgent(
+        ingressAgent = new IngressAgent(
             subscription,
             ringIngress,
             config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
@@ -181,10 +209,22 @@ public final class VigilEngine implements AutoCloseable
                 runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, stage));
             }
         }
+        final int metricsPort = config.getInt(Settings.METRICS_PORT);
+        try
+        {
+            metricsServer = metricsPort == 0 ? null : MetricsServer.start(metricsPort, counters.metrics(), roundTrip);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(replySink, counters, aeron, driver, journal.input(), errors);
+            throw ex;
+        }
         for (final AgentRunner runner : runners)
         {
             AgentRunner.startOnThread(runner);
         }
+        info = EngineInfo.ofThisProcess(aeronDir, metricsPort);
+        info.write(dataDir);
     }
 
     /**
@@ -233,6 +273,22 @@ public final class VigilEngine implements AutoCloseable
     }
 
     /**
+     * @return the loopback port metrics are served on, 0 when off.
+     */
+    public int metricsPort()
+    {
+        return metricsServer == null ? 0 : metricsServer.port();
+    }
+
+    /**
+     * @return what the clean stop did: input drained, journal forced; empty before {@link #close()}.
+     */
+    public String stopReport()
+    {
+        return stopReport;
+    }
+
+    /**
      * @return snapshots written since start, and how long the last one paused the rules stage.
      */
     public String snapshotReport()
@@ -241,6 +297,11 @@ public final class VigilEngine implements AutoCloseable
             snapshots.taken(), snapshots.lastDurationNs() / 1e6);
     }
 
+    /**
+     * Stop cleanly: take no more input, let every stage finish what the ring holds and egress send its replies
+     * (bounded by {@code shutdown.timeout}), stop the threads, snapshot at the last input, close, and force the
+     * journal to storage. Input not yet taken from Aeron stays unanswered and unjournaled: clients resend it.
+     */
     @Override
     public void close()
     {
@@ -249,6 +310,8 @@ public final class VigilEngine implements AutoCloseable
             return;
         }
         closed = true;
+        final boolean drained = drain(config.getDurationNs(Settings.SHUTDOWN_TIMEOUT));
+        CloseHelper.quietClose(metricsServer);
         for (final AgentRunner runner : runners)
         {
             CloseHelper.quietClose(runner);
@@ -265,10 +328,50 @@ public final class VigilEngine implements AutoCloseable
             catch (final RuntimeException ex)
             {
                 // A failed snapshot loses nothing: the journal has every input.
+                errors.onError(ex);
             }
         }
         snapshots.close();
-        CloseHelper.quietCloseAll(replySink, counters, aeron, driver, journal.input());
+        final long lastSequence = journal.lastSequence();
+        CloseHelper.quietCloseAll(replySink, counters, aeron, driver);
+        int forced = 0;
+        try
+        {
+            forced = journal.closeDurably();
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.onError(ex);
+        }
+        stopReport = String.format(Locale.ROOT,
+            "%s; journal forced to storage (%d segment file(s)) up to engine seq %d",
+            drained ? "every input taken was decided and answered" :
+            "stopped waiting for in-flight input after shutdown.timeout", forced, lastSequence);
+        info.delete(dataDir);
+        errors.close();
+    }
+
+    private boolean drain(final long timeoutNs)
+    {
+        ingressAgent.stopIntake();
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (!(ingressAgent.isIntakeStopped() && pipeline.isDrained() && replySink.isFlushed()))
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                return false;
+            }
+            try
+            {
+                Thread.sleep(1);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static MediaDriver launchDriver(
