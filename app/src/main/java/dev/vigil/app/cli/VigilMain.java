@@ -17,6 +17,7 @@ import java.io.PrintWriter;
     description = "Vigil: a microsecond event processor for payment fraud and pre-trade risk.",
     subcommands = {
         RunCommand.class, DemoCommand.class, SnapshotCommand.class, JournalCommand.class,
+        StatCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class})
 public final class VigilMain implements Runnable
 {

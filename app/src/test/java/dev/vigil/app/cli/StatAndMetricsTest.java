@@ -1,0 +1,191 @@
+package dev.vigil.app.cli;
+
+import dev.vigil.app.EngineHarness;
+import dev.vigil.app.engine.EngineInfo;
+import dev.vigil.client.ReplyListener;
+import dev.vigil.client.VigilClient;
+import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.core.pipeline.EngineCounters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code vigil stat} and the Prometheus endpoint against a real running engine after real traffic: 200 payments, of
+ * which some fire rules, and one request for a client that never connected (rejected).
+ */
+@Timeout(60)
+class StatAndMetricsTest extends CommandLineTest
+{
+    private static final int MESSAGES = 200;
+    private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+(?:\\{[^}]*\\})?) (\\S+)$", Pattern.MULTILINE);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void statAndMetricsShowWhatTheEngineDid() throws IOException
+    {
+        final int port = freeTcpPort();
+        try (EngineHarness harness = EngineHarness.start(dataDir, "metrics.port=" + port);
+            VigilClient client = harness.connect(5))
+        {
+            sendAndAwaitDecisions(client);
+            final EngineCounters counters = harness.engine().counters();
+            assertTrue(EngineHarness.await(() -> counters.decisions(dev.vigil.codecs.Verdict.APPROVE).get() +
+                counters.decisions(dev.vigil.codecs.Verdict.REVIEW).get() +
+                counters.decisions(dev.vigil.codecs.Verdict.DECLINE).get() == MESSAGES, () -> { }, 5_000));
+
+            assertEquals(0, VigilMain.execute("stat", "--once", "--data-dir", dataDir.toString()), errors());
+            final String stat = output();
+            assertTrue(stat.contains("engine pid " + ProcessHandle.current().pid()), stat);
+            assertStatLine(stat, "events evaluated", MESSAGES);
+            assertStatLine(stat, "decisions decline", counters.decisions(dev.vigil.codecs.Verdict.DECLINE).get());
+            assertStatLine(stat, "alerts rule amount-threshold", counters.alerts(0).get());
+            assertStatLine(stat, "errors", 0);
+            assertTrue(counters.alerts(0).get() > 0, "the large amounts fire amount-threshold");
+            assertTrue(counters.ringHighWaterMark().get() > 0, stat);
+            assertTrue(counters.journalBytes().get() > 0, stat);
+            assertTrue(counters.stateEntries(1).get() > 0, "account-velocity holds the accounts seen");
+
+            final Map<String, String> metrics = scrape(port);
+            assertEquals(Long.toString(MESSAGES), metrics.get("vigil_events_evaluated_total"));
+            assertEquals(Long.toString(counters.decisions(dev.vigil.codecs.Verdict.DECLINE).get()),
+                metrics.get("vigil_decisions_total{verdict=\"decline\"}"));
+            assertEquals(Long.toString(counters.alerts(0).get()),
+                metrics.get("vigil_alerts_total{rule=\"amount-threshold\"}"));
+            assertEquals("4096", metrics.get("vigil_state_capacity{rule=\"account-velocity\"}"));
+            assertEquals("0", metrics.get("vigil_errors_total"));
+            assertEquals(Long.toString(MESSAGES), metrics.get("vigil_round_trip_seconds_count"));
+            final double p50 = Double.parseDouble(metrics.get("vigil_round_trip_seconds{quantile=\"0.5\"}"));
+            final double max = Double.parseDouble(metrics.get("vigil_round_trip_seconds{quantile=\"1.0\"}"));
+            assertTrue(p50 > 0 && p50 <= max && max < 60, p50 + " " + max);
+            assertTrue(Double.parseDouble(metrics.get("vigil_round_trip_seconds_sum")) > 0);
+        }
+        assertFalse(Files.exists(dataDir.resolve(EngineInfo.FILE_NAME)), "a clean stop removes engine.info");
+        assertEquals(1, VigilMain.execute("stat", "--once", "--data-dir", dataDir.toString()));
+        assertTrue(errors().contains("vigil stat: no engine running: " + dataDir + ": no engine.info"), errors());
+    }
+
+    @Test
+    void refreshesLikeTopWithRates()
+    {
+        try (EngineHarness harness = EngineHarness.start(dataDir);
+            VigilClient client = harness.connect(6))
+        {
+            sendAndAwaitDecisions(client);
+            assertEquals(0, VigilMain.execute(
+                "stat", "--data-dir", dataDir.toString(), "--interval", "10ms", "--count", "2"), errors());
+            assertEquals(2, output().split("vigil stat  ", -1).length - 1, output());
+            assertTrue(output().contains("per second"), output());
+        }
+    }
+
+    @Test
+    void staleEngineInfoOfADeadProcessMeansNoEngine() throws Exception
+    {
+        final Process gone = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version").start();
+        assertTrue(gone.waitFor(30, TimeUnit.SECONDS));
+        Files.writeString(dataDir.resolve(EngineInfo.FILE_NAME),
+            "pid=" + gone.pid() + "\nprocess.start.ms=1\naeron.dir=/dev/shm/none\nmetrics.port=0\n");
+
+        assertEquals(1, VigilMain.execute("stat", "--once", "--data-dir", dataDir.toString()));
+        assertTrue(errors().contains("names pid " + gone.pid() + ", which is not running"), errors());
+    }
+
+    private static void sendAndAwaitDecisions(final VigilClient client)
+    {
+        final Set<Long> decided = new HashSet<>();
+        final ReplyListener listener = decision -> decided.add(decision.clientSeq());
+        for (int i = 1; i <= MESSAGES; i++)
+        {
+            final long amount = i % 20 == 0 ? 5_000_000 : 100 + i;
+            while (client.sendTransaction(i, i, 1 + i % 9, 2, 3, amount, "EUR", "DE", PaymentChannel.POS) < 0)
+            {
+                Thread.yield();
+            }
+            client.poll(listener, 10);
+        }
+        assertTrue(EngineHarness.await(() -> decided.size() == MESSAGES, () -> client.poll(listener, 100), 10_000));
+    }
+
+    private static void assertStatLine(final String stat, final String label, final long value)
+    {
+        final Matcher line = Pattern.compile("^  " + Pattern.quote(label) + " +([0-9,]+)", Pattern.MULTILINE)
+            .matcher(stat);
+        assertTrue(line.find(), label + " missing in\n" + stat);
+        assertEquals(value, Long.parseLong(line.group(1).replace(",", "")), label);
+    }
+
+    private static Map<String, String> scrape(final int port) throws IOException
+    {
+        final HttpURLConnection connection =
+            (HttpURLConnection)new URL("http://127.0.0.1:" + port + "/metrics").openConnection();
+        assertEquals(200, connection.getResponseCode());
+        assertTrue(connection.getContentType().startsWith("text/plain; version=0.0.4"));
+        final String body;
+        try (InputStream in = connection.getInputStream())
+        {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        final Map<String, String> samples = new HashMap<>();
+        String family = null;
+        for (final String line : body.split("\n"))
+        {
+            if (line.startsWith("# HELP "))
+            {
+                family = line.split(" ")[2];
+                continue;
+            }
+            if (line.startsWith("# TYPE "))
+            {
+                final String[] parts = line.split(" ");
+                assertEquals(family, parts[2], "TYPE follows its HELP");
+                assertTrue(Set.of("counter", "gauge", "summary").contains(parts[3]), line);
+                assertEquals(parts[2].endsWith("_total"), "counter".equals(parts[3]), line);
+                continue;
+            }
+            final Matcher sample = SAMPLE.matcher(line);
+            assertTrue(sample.matches(), "not a valid sample line: " + line);
+            assertTrue(sample.group(1).startsWith(family), line + " outside its family " + family);
+            assertFalse(samples.containsKey(sample.group(1)), "duplicate sample " + line);
+            samples.put(sample.group(1), sample.group(2));
+        }
+        return samples;
+    }
+
+    private static int freeTcpPort()
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
