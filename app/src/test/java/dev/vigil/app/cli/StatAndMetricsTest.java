@@ -83,6 +83,7 @@ class StatAndMetricsTest extends CommandLineTest
             final double max = Double.parseDouble(metrics.get("vigil_round_trip_seconds{quantile=\"1.0\"}"));
             assertTrue(p50 > 0 && p50 <= max && max < 60, p50 + " " + max);
             assertTrue(Double.parseDouble(metrics.get("vigil_round_trip_seconds_sum")) > 0);
+            assertDashboardUsesOnlyServedMetrics(metrics);
         }
         assertFalse(Files.exists(dataDir.resolve(EngineInfo.FILE_NAME)), "a clean stop removes engine.info");
         assertEquals(1, VigilMain.execute("stat", "--once", "--data-dir", dataDir.toString()));
@@ -138,6 +139,24 @@ class StatAndMetricsTest extends CommandLineTest
             .matcher(stat);
         assertTrue(line.find(), label + " missing in\n" + stat);
         assertEquals(value, Long.parseLong(line.group(1).replace(",", "")), label);
+    }
+
+    private static void assertDashboardUsesOnlyServedMetrics(final Map<String, String> metrics) throws IOException
+    {
+        final Path dashboard = Path.of(System.getProperty("user.dir")).getParent().resolve("config/grafana/vigil.json");
+        final Set<String> served = new HashSet<>();
+        for (final String sample : metrics.keySet())
+        {
+            served.add(sample.replaceAll("\\{.*", ""));
+        }
+        final Matcher used = Pattern.compile("vigil_[a-z_]+").matcher(Files.readString(dashboard));
+        int count = 0;
+        while (used.find())
+        {
+            assertTrue(served.contains(used.group()), "the dashboard uses " + used.group() + ", which is not served");
+            count++;
+        }
+        assertTrue(count > 10, "the dashboard's queries were found");
     }
 
     private static Map<String, String> scrape(final int port) throws IOException
