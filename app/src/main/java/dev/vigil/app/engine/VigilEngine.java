@@ -178,12 +178,14 @@ public final class VigilEngine implements AutoCloseable
             transportDuty,
             counters.egressBackPressured());
 
+        final EgressHandler egress = new EgressHandler(replySink, counters, clock);
+        egress.roundTripRecorder(roundTrip);
         pipeline = new EnginePipeline(
             config.getInt(Settings.RING_SIZE),
             maxFrameLength,
             new JournalHandler(journal.input(), clock, counters),
             rules,
-            new EgressHandler(replySink, counters, clock, roundTrip));
+            egress);
 
         ringIngress = new RingIngress(pipeline.ring(), clock, counters, journal.lastSequence());
         ingressAgent = new IngressAgent(
