@@ -1,0 +1,61 @@
+package dev.vigil.app.metrics;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RoundTripHistogramTest
+{
+    @Test
+    void recordsWithoutAllocatingAndHandsOutIntervals()
+    {
+        final RoundTripHistogram roundTrip = new RoundTripHistogram();
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 300_000; i++)
+        {
+            roundTrip.record(1_000, 1_000 + 10_000 + i % 1_000);
+        }
+        roundTrip.takeInterval();
+        // The first calls of the accounting itself allocate; keep them out of the measurement.
+        threads.getCurrentThreadAllocatedBytes();
+        threads.getCurrentThreadAllocatedBytes();
+
+        // An allocation per recording would show in every round; a one-off (the JIT replacing the loop) in one.
+        long fewestBytes = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && fewestBytes > 0; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200_000; i++)
+            {
+                roundTrip.record(1_000, 1_000 + 10_000 + i % 1_000);
+            }
+            fewestBytes = Math.min(fewestBytes, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        assertEquals(0, fewestBytes, "bytes allocated by 200,000 recordings on the egress thread");
+
+        final Histogram interval = roundTrip.takeInterval();
+        assertTrue(interval.getTotalCount() >= 200_000 && interval.getTotalCount() % 200_000 == 0);
+        assertEquals(10_500, interval.getValueAtPercentile(50), 20);
+        assertEquals(300_000 + interval.getTotalCount(), roundTrip.totalCount());
+        assertTrue(roundTrip.totalSumNs() > roundTrip.totalCount() * 10_000.0);
+        assertEquals(0, roundTrip.takeInterval().getTotalCount(), "an interval holds only what came after the last");
+    }
+
+    @Test
+    void clampsTimesOutsideTheTrackableRange()
+    {
+        final RoundTripHistogram roundTrip = new RoundTripHistogram();
+        roundTrip.record(5_000, 4_000);
+        roundTrip.record(0, Long.MAX_VALUE);
+
+        final Histogram interval = roundTrip.takeInterval();
+        assertEquals(2, interval.getTotalCount());
+        assertEquals(0, interval.getMinValue());
+        assertTrue(interval.valuesAreEquivalent(RoundTripHistogram.HIGHEST_TRACKABLE_NS, interval.getMaxValue()));
+    }
+}
