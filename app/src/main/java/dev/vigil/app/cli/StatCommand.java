@@ -1,5 +1,6 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Durations;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.engine.EngineErrors;
@@ -67,7 +68,7 @@ final class StatCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         final Path dataDir = Path.of(options.toConfig().get(Settings.DATA_DIR));
-        final long intervalMs = Math.max(1, Durations.parseNs(interval) / 1_000_000);
+        final long intervalMs = Math.max(1, intervalNs() / 1_000_000);
         final Optional<EngineInfo> found = EngineInfo.read(dataDir);
         if (found.isEmpty())
         {
@@ -122,6 +123,18 @@ final class StatCommand implements Callable<Integer>
         finally
         {
             IoUtil.unmap(cnc);
+        }
+    }
+
+    private long intervalNs()
+    {
+        try
+        {
+            return Durations.parseNs(interval);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException("--interval " + ex.getMessage());
         }
     }
 

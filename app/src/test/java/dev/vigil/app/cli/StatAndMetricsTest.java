@@ -117,6 +117,13 @@ class StatAndMetricsTest extends CommandLineTest
         assertTrue(errors().contains("names pid " + gone.pid() + ", which is not running"), errors());
     }
 
+    @Test
+    void aBadIntervalIsAUsageError()
+    {
+        assertEquals(2, VigilMain.execute("stat", "--data-dir", dataDir.toString(), "--interval", "often"));
+        assertTrue(errors().contains("vigil stat: --interval 'often' is not a duration"), errors());
+    }
+
     private static void sendAndAwaitDecisions(final VigilClient client)
     {
         final Set<Long> decided = new HashSet<>();
