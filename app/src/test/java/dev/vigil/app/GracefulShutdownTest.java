@@ -36,6 +36,7 @@ class GracefulShutdownTest
 {
     private static final int MESSAGES = 1_500;
     private static final int BEFORE_STOP = 1_000;
+    private static final int DECIDED_BEFORE_STOP = 100;
     private static final long CLIENT_ID = 77;
     private static final long BASE_TIME_NS = 1_767_225_600_000_000_000L;
     private static final long STEP_NS = 10_000_000L;
@@ -63,6 +64,11 @@ class GracefulShutdownTest
                     {
                         send(client, seq);
                         client.poll(listener, 100);
+                        if (seq == DECIDED_BEFORE_STOP)
+                        {
+                            assertTrue(EngineHarness.await(() -> decided.size() == DECIDED_BEFORE_STOP,
+                                () -> client.poll(listener, 100), 30_000), "the engine takes input");
+                        }
                     }
                     // Stop while requests are in flight: the engine decides and answers what it took.
                     assertEquals(0, engine.terminate(), () -> output(engine));
@@ -74,7 +80,9 @@ class GracefulShutdownTest
                     assertTrue(EngineHarness.await(() -> decided.size() >= journaled.size(),
                         () -> client.poll(listener, 100), 10_000), decided.size() + " of " + journaled.size());
                 }
-                assertTrue(journaled.size() > 0, "the engine took input before it stopped");
+                assertTrue(journaled.size() >= DECIDED_BEFORE_STOP, "the engine took input before it stopped");
+                System.out.println("stopped the engine with SIGTERM after it took " + journaled.size() + " of " +
+                    BEFORE_STOP + " requests sent");
                 for (int i = 0; i < journaled.size(); i++)
                 {
                     assertEquals(i + 1, journaled.get(i), "each accepted request journaled once, in order");
