@@ -282,6 +282,29 @@ public final class EngineCounters implements AutoCloseable
         }
     }
 
+    /**
+     * Create a counter in the same counters file that is also exported as a metric, for counters another component
+     * owns (e.g. the windows).
+     *
+     * @param label      label after the {@code vigil } prefix, stable: tools find the counter by it.
+     * @param family     Prometheus family, e.g. {@code vigil_window_late_events_total}.
+     * @param help       one line saying what it counts.
+     * @param gauge      true for a value that goes up and down, false for a count that only grows.
+     * @param labelName  Prometheus label name, or null.
+     * @param labelValue Prometheus label value, or null.
+     * @return the new counter, closed with these counters.
+     */
+    public AtomicCounter addExported(
+        final String label,
+        final String family,
+        final String help,
+        final boolean gauge,
+        final String labelName,
+        final String labelValue)
+    {
+        return add(label, family, help, gauge, labelName, labelValue);
+    }
+
     private AtomicCounter add(
         final String label,
         final String family,
