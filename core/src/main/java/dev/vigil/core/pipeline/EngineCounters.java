@@ -284,7 +284,7 @@ public final class EngineCounters implements AutoCloseable
 
     /**
      * Create a counter in the same counters file that is also exported as a metric, for counters another component
-     * owns (e.g. the windows).
+     * owns (e.g. the windows). Call while the engine is being built, before metrics are served.
      *
      * @param label      label after the {@code vigil } prefix, stable: tools find the counter by it.
      * @param family     Prometheus family, e.g. {@code vigil_window_late_events_total}.
