@@ -15,16 +15,21 @@ public final class WindowCounters
     private final AtomicCounter watermark;
 
     /**
-     * @param factory creates each counter.
+     * @param counters the engine's counters, in whose file these live and with which they are exported as metrics.
      */
-    public WindowCounters(final EngineCounters.CounterFactory factory)
+    public WindowCounters(final EngineCounters counters)
     {
-        final int type = EngineCounters.VIGIL_COUNTER_TYPE_ID;
-        lateEvents = factory.newCounter(type, "vigil window late events");
-        results = factory.newCounter(type, "vigil window results");
-        stateFull = factory.newCounter(type, "vigil window state full");
-        resultsDropped = factory.newCounter(type, "vigil window results dropped");
-        watermark = factory.newCounter(type, "vigil watermark ns");
+        lateEvents = counters.addExported("window late events", "vigil_window_late_events_total",
+            "Events no window accepted any more (past the allowed lateness)", false, null, null);
+        results = counters.addExported("window results", "vigil_window_results_total",
+            "Window results emitted, updates included", false, null, null);
+        stateFull = counters.addExported("window state full", "vigil_window_state_full_total",
+            "Events a windowed aggregation could not hold because its keys or windows were at capacity", false,
+            null, null);
+        resultsDropped = counters.addExported("window results dropped", "vigil_window_results_dropped_total",
+            "Window results and late events not published because egress was too far behind", false, null, null);
+        watermark = counters.addExported("watermark ns", "vigil_watermark_nanoseconds",
+            "The engine's event-time watermark", true, null, null);
     }
 
     /**

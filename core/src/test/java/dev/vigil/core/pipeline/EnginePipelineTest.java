@@ -494,7 +494,7 @@ class EnginePipelineTest
     void windowResultsAndLateEventsLeaveWithTheInputThatEmittedThem() throws Exception
     {
         final WindowCounters windowCounters =
-            new WindowCounters((typeId, label) -> countersManager.newCounter(label, typeId));
+            new WindowCounters(counters);
         final WindowResultBuffer windowResults = new WindowResultBuffer(4096, windowCounters.resultsDropped());
         final EventTimeWindows windows = new EventTimeWindows(List.of(WindowSpec.tumbling(9, "sum-10s",
             WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT, WindowInput.Value.AMOUNT, 10 * SEC, 0, SEC, 64, 64)),

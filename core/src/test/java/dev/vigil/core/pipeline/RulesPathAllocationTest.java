@@ -74,7 +74,7 @@ class RulesPathAllocationTest
     private final EngineCounters counters =
         new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
     private final WindowCounters windowCounters =
-        new WindowCounters((typeId, label) -> countersManager.newCounter(label, typeId));
+        new WindowCounters(counters);
 
     private RingIngress ingress;
     private Agent journalAgent;
