@@ -23,7 +23,9 @@ public final class Setting
         /** A duration with a unit, within [min, max] nanoseconds. */
         DURATION,
         /** One of a fixed list of words. */
-        CHOICE
+        CHOICE,
+        /** Comma-separated IP addresses and CIDR blocks, or nothing. */
+        ADDRESS_LIST
     }
 
     private final String name;
@@ -87,6 +89,11 @@ public final class Setting
         return new Setting(name, Type.CHOICE, defaultValue, description, 0, 0, Arrays.asList(choices));
     }
 
+    static Setting addressList(final String name, final String description)
+    {
+        return new Setting(name, Type.ADDRESS_LIST, "", description, 0, 0, List.of());
+    }
+
     public String name()
     {
         return name;
@@ -124,6 +131,9 @@ public final class Setting
                 return "a duration in [" + Durations.format(min) + ", " + Durations.format(max) + "] like 10ms or 2s";
             case CHOICE:
                 return "one of " + String.join(", ", choices);
+            case ADDRESS_LIST:
+                return "comma-separated IP addresses or CIDR blocks like 10.0.0.0/8, 192.168.1.7, fd00::/8, " +
+                    "or nothing";
             default:
                 return "any text";
         }
@@ -178,6 +188,8 @@ public final class Setting
                     }
                     return lower;
                 }
+                case ADDRESS_LIST:
+                    return parseAddressList(value, source);
                 default:
                     if (trimmed.isEmpty())
                     {
@@ -189,6 +201,19 @@ public final class Setting
         catch (final IllegalArgumentException ex)
         {
             throw invalid(value, source);
+        }
+    }
+
+    private String parseAddressList(final String value, final String source)
+    {
+        try
+        {
+            return AddressRanges.parse(value).toString();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(source + ": setting '" + name + "' has value '" + value + "': " +
+                ex.getMessage() + "; allowed: " + allowed());
         }
     }
 

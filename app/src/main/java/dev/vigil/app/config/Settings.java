@@ -42,6 +42,12 @@ public final class Settings
     public static final Setting INGRESS_FRAGMENT_LIMIT = add(Setting.integer(
         "ingress.fragment.limit", 256, 1, 65536, "most fragments polled from Aeron per duty cycle"));
 
+    /** Publisher source addresses the engine takes frames from. */
+    public static final Setting INGRESS_ALLOWED_SOURCES = add(Setting.addressList(
+        "ingress.allowed.sources",
+        "source addresses clients may publish from (comma-separated IPs or CIDR blocks); frames from any other " +
+        "source are dropped and counted, never decided; empty allows every source"));
+
     /** Channel alerts are published on. */
     public static final Setting ALERTS_CHANNEL = add(Setting.string(
         "alerts.channel", "aeron:udp?control=localhost:40124|control-mode=dynamic",
@@ -305,6 +311,7 @@ public final class Settings
 
     static void checkConsistency(final VigilConfig config)
     {
+        checkAdminChannelIsLocal(config);
         checkSlideDividesWindow(config, RULES_VELOCITY_WINDOW, RULES_VELOCITY_SLIDE);
         checkSlideDividesWindow(config, RULES_ORDER_RATE_WINDOW, RULES_ORDER_RATE_SLIDE);
         checkSlideDividesWindow(config, RULES_AMOUNT_SUM_WINDOW, RULES_AMOUNT_SUM_SLIDE);
@@ -315,6 +322,17 @@ public final class Settings
                 RULES_CARD_TESTING_LARGE_MIN.name() + "' = " + config.get(RULES_CARD_TESTING_LARGE_MIN) +
                 " must be above '" + RULES_CARD_TESTING_SMALL_MAX.name() + "' = " +
                 config.get(RULES_CARD_TESTING_SMALL_MAX));
+        }
+    }
+
+    private static void checkAdminChannelIsLocal(final VigilConfig config)
+    {
+        final String channel = config.get(ADMIN_CHANNEL);
+        if (!channel.equals("aeron:ipc") && !channel.startsWith("aeron:ipc?"))
+        {
+            throw new ConfigException(config.sourceOf(ADMIN_CHANNEL) + ": setting '" + ADMIN_CHANNEL.name() +
+                "' has value '" + channel + "'; allowed: an aeron:ipc channel, so that only processes on the " +
+                "engine's host can send admin commands");
         }
     }
 

@@ -15,7 +15,8 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 /**
  * Takes frames from the ingress subscription into the ring. Polls no more fragments than the ring has free slots,
  * so a full ring leaves data in Aeron's log buffers and flow control pushes back on the publishers: nothing
- * accepted is dropped. Fragmented messages are reassembled before they reach the ring. Also puts snapshot points
+ * accepted is dropped. Fragmented messages are reassembled before they reach the ring; with an allow-list of
+ * source addresses, fragments from other sources are dropped before reassembly. Also puts snapshot points
  * into the input: periodically, and when an admin command on the local admin channel asks for one.
  */
 final class IngressAgent implements Agent
@@ -24,6 +25,8 @@ final class IngressAgent implements Agent
     private final RingIngress ringIngress;
     private final int fragmentLimit;
     private final FragmentHandler fragmentHandler;
+    private final FragmentHandler assembler;
+    private final SourceAllowList allowList;
     private final OneToOneConcurrentArrayQueue<Image> closedImages;
     private final long snapshotIntervalEvents;
     private final Subscription adminSubscription;
@@ -40,7 +43,8 @@ final class IngressAgent implements Agent
         final int fragmentLimit,
         final OneToOneConcurrentArrayQueue<Image> closedImages,
         final long snapshotIntervalEvents,
-        final Subscription adminSubscription)
+        final Subscription adminSubscription,
+        final SourceAllowList allowList)
     {
         this.snapshotIntervalEvents = snapshotIntervalEvents;
         this.adminSubscription = adminSubscription;
@@ -50,7 +54,10 @@ final class IngressAgent implements Agent
         this.ringIngress = ringIngress;
         this.fragmentLimit = fragmentLimit;
         this.closedImages = closedImages;
-        this.fragmentHandler = new FragmentAssembler(this::onFragment);
+        this.assembler = new FragmentAssembler(this::onFragment);
+        this.allowList = allowList;
+        // No allow-list: nothing to check per fragment.
+        this.fragmentHandler = allowList == null ? assembler : this::onAllowListedFragment;
     }
 
     @Override
@@ -66,6 +73,10 @@ final class IngressAgent implements Agent
         {
             final Image image = closedImages.poll();
             ringIngress.onSessionClosed(image.sessionId());
+            if (allowList != null)
+            {
+                allowList.onImageClosed(image);
+            }
             workCount++;
         }
 
@@ -122,6 +133,15 @@ final class IngressAgent implements Agent
             {
                 snapshotRequested = true;
             }
+        }
+    }
+
+    private void onAllowListedFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (allowList.admits(header))
+        {
+            assembler.onFragment(buffer, offset, length, header);
         }
     }
 

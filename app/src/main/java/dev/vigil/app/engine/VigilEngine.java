@@ -1,5 +1,6 @@
 package dev.vigil.app.engine;
 
+import dev.vigil.app.config.AddressRanges;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
@@ -194,7 +195,8 @@ public final class VigilEngine implements AutoCloseable
             config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
             closedImages,
             journal.enabled() ? config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS) : 0,
-            aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)));
+            aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
+            sourceAllowList(config, counters));
 
         final List<Agent> stages = List.of(
             ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
@@ -374,6 +376,12 @@ public final class VigilEngine implements AutoCloseable
             }
         }
         return true;
+    }
+
+    private static SourceAllowList sourceAllowList(final VigilConfig config, final EngineCounters counters)
+    {
+        final AddressRanges ranges = AddressRanges.parse(config.get(Settings.INGRESS_ALLOWED_SOURCES));
+        return ranges.isEmpty() ? null : new SourceAllowList(ranges, counters.framesFromDisallowedSources());
     }
 
     private static MediaDriver launchDriver(

@@ -40,6 +40,7 @@ public final class EngineCounters implements AutoCloseable
     private final AtomicCounter stateFull;
     private final AtomicCounter repliesNotDelivered;
     private final AtomicCounter duplicates;
+    private final AtomicCounter framesFromDisallowedSources;
     private final AtomicCounter[] decisionsByVerdict;
     private final AtomicCounter[] rejectsByReason;
     private final AtomicCounter ringOccupancy;
@@ -75,6 +76,9 @@ public final class EngineCounters implements AutoCloseable
             "replies and alerts egress could not deliver", false, null, null);
         duplicates = add("retries answered with original decision", "vigil_retries_answered_total",
             "retried requests answered with their original decision", false, null, null);
+        framesFromDisallowedSources = add("frames dropped from disallowed sources",
+            "vigil_frames_dropped_disallowed_source_total",
+            "ingress frames dropped because their source address is not in ingress.allowed.sources", false, null, null);
 
         final Verdict[] verdicts = {Verdict.APPROVE, Verdict.REVIEW, Verdict.DECLINE};
         decisionsByVerdict = new AtomicCounter[verdicts.length];
@@ -179,6 +183,14 @@ public final class EngineCounters implements AutoCloseable
     public AtomicCounter duplicates()
     {
         return duplicates;
+    }
+
+    /**
+     * @return frames dropped before the ring because their source address is not in ingress.allowed.sources.
+     */
+    public AtomicCounter framesFromDisallowedSources()
+    {
+        return framesFromDisallowedSources;
     }
 
     /**
