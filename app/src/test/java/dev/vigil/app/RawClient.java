@@ -137,6 +137,27 @@ final class RawClient implements AutoCloseable
     }
 
     /**
+     * Offer one frame, retrying while Aeron pushes back, without reading replies: a client that has stopped
+     * reading.
+     *
+     * @param buffer holding the frame.
+     * @param offset of the frame.
+     * @param length of the frame.
+     */
+    void sendWithoutReading(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long deadlineNs = System.nanoTime() + OFFER_TIMEOUT_NS;
+        while (publication.offer(buffer, offset, length) < 0)
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new AssertionError("could not offer a frame within 10s");
+            }
+            Thread.yield();
+        }
+    }
+
+    /**
      * @return fragments polled from the reply channel.
      */
     int poll()

@@ -9,6 +9,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.LangUtil;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
@@ -25,6 +26,11 @@ import org.agrona.concurrent.status.CountersReader;
  * A back-pressured reply is retried for a bounded time, during which the engine stops taking input; that is how a
  * slow client's back-pressure reaches the ring rather than replies being silently dropped. Waits keep the
  * transport's own duty cycle running, which matters when the media driver runs on the engine's thread.
+ * <p>
+ * A session whose reply ran out of that time is stalled: its client stopped reading, or is gone and its reply
+ * channel not yet timed out. Further replies to it are offered once and not retried, until one goes through again,
+ * so a client that stops reading costs the engine one retry budget rather than one per request, and cannot wedge
+ * it for other clients. Its replies meanwhile are counted undelivered; a retried request gets its decision again.
  */
 final class AeronReplySink implements ReplySink, AutoCloseable
 {
@@ -37,6 +43,7 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     private final long connectTimeoutNs;
     private final Int2ObjectHashMap<ExclusivePublication> publicationBySession = new Int2ObjectHashMap<>();
     private final Long2LongHashMap sessionByClientId = new Long2LongHashMap(UNKNOWN_SESSION);
+    private final IntHashSet stalledSessions = new IntHashSet();
     private final IdleStrategy connectIdle = new SleepingMillisIdleStrategy(1);
     private final Agent transportDuty;
     private final AtomicCounter backPressured;
@@ -101,6 +108,7 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     public void closeSession(final int sessionId)
     {
         final ExclusivePublication publication = publicationBySession.remove(sessionId);
+        stalledSessions.remove(sessionId);
         if (publication != null)
         {
             publication.close();
@@ -116,7 +124,21 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         {
             return NO_SESSION;
         }
-        return offer(publication, buffer, offset, length);
+        if (stalledSessions.contains(sessionId))
+        {
+            if (publication.offer(buffer, offset, length) > 0)
+            {
+                stalledSessions.remove(sessionId);
+                return SENT;
+            }
+            return FAILED;
+        }
+        final int result = offer(publication, buffer, offset, length);
+        if (result == FAILED)
+        {
+            stalledSessions.add(sessionId);
+        }
+        return result;
     }
 
     @Override
