@@ -1,0 +1,150 @@
+package dev.vigil.app;
+
+import dev.vigil.client.ReplyListener;
+import dev.vigil.client.VigilClient;
+import dev.vigil.codecs.DecisionDecoder;
+import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.codecs.RejectReason;
+import dev.vigil.codecs.SnapshotRequestEncoder;
+import dev.vigil.core.TestFrames;
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Clients that misbehave at the session and frame-size level, over the real Aeron path: one that vanishes without
+ * Disconnect, one that sends admin commands to ingress, frames at and around the size limit.
+ */
+@Timeout(90)
+class HostileClientTest
+{
+    @TempDir
+    Path dataDir;
+
+    private final TestFrames frames = new TestFrames(1 << 21);
+    private final List<Long> decided = new ArrayList<>();
+    private final ReplyListener listener = new ReplyListener()
+    {
+        @Override
+        public void onDecision(final DecisionDecoder decision)
+        {
+            decided.add(decision.clientSeq());
+        }
+    };
+
+    @Test
+    void clientThatVanishesWithoutDisconnectIsFreedAndOthersAreUnaffected()
+    {
+        try (EngineHarness harness = EngineHarness.start(dataDir);
+            VigilClient other = harness.connect(8);
+            RawClient vanishing = new RawClient(harness.engine().aeronDirectoryName(), harness.ingressChannel(),
+                "aeron:udp?endpoint=localhost:0", 1002))
+        {
+            vanishing.connect(9);
+            for (int seq = 1; seq <= 50; seq++)
+            {
+                vanishing.send(frames.buffer(), 0, frames.transaction(9, seq, seq * 1_000_000L, 900 + seq, 1_000));
+                sendAndAwaitDecision(other, seq);
+            }
+            assertTrue(vanishing.awaitReplies(51, 10_000));
+            assertEquals(1, vanishing.replySubscription().imageCount());
+
+            // Gone mid-stream, no Disconnect: its publication closes under it.
+            vanishing.publication().close();
+            for (int seq = 51; seq <= 100; seq++)
+            {
+                sendAndAwaitDecision(other, seq);
+            }
+            // The engine freed the session: it closed its reply path to the vanished client.
+            assertTrue(EngineHarness.await(() -> vanishing.replySubscription().imageCount() == 0, vanishing::poll,
+                20_000), "the engine kept the vanished client's reply publication");
+            for (int seq = 101; seq <= 150; seq++)
+            {
+                sendAndAwaitDecision(other, seq);
+            }
+            assertEquals(150, decided.size());
+            assertEquals(0, harness.engine().counters().repliesNotDelivered().get());
+            assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+        }
+    }
+
+    @Test
+    void adminCommandsSentToIngressAreRefusedAndDoNothing()
+    {
+        try (EngineHarness harness = EngineHarness.start(dataDir);
+            RawClient client = new RawClient(harness.engine().aeronDirectoryName(), harness.ingressChannel(),
+                "aeron:udp?endpoint=localhost:0", 1002);
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName()));
+            Publication admin = aeron.addPublication("aeron:ipc", 1010))
+        {
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
+            final int requestLength = MessageHeaderEncoder.ENCODED_LENGTH +
+                new SnapshotRequestEncoder().wrapAndApplyHeader(request, 0, new MessageHeaderEncoder()).requestId(1)
+                    .encodedLength();
+
+            client.send(request, 0, requestLength);                  // before Connect: nowhere to reply
+            client.connect(10);
+            client.send(frames.buffer(), 0, frames.transaction(10, 1, 1_000_000L, 5, 1_000));
+            client.send(request, 0, requestLength);
+            assertTrue(client.awaitReplies(3, 10_000));
+            assertEquals("[connected seq=0, decision APPROVE seq=1, reject NOT_ACCEPTED_HERE seq=0]",
+                client.replies().toString());
+            assertEquals(2, harness.engine().counters().rejects(RejectReason.NOT_ACCEPTED_HERE).get());
+            final String report = harness.engine().snapshotReport();
+            assertTrue(report.startsWith("0 snapshot(s)"), report);
+
+            // The same command on the local admin channel is obeyed.
+            assertTrue(EngineHarness.await(() -> admin.offer(request, 0, requestLength) > 0, () -> { }, 10_000));
+            assertTrue(EngineHarness.await(() -> harness.engine().snapshotReport().startsWith("1 snapshot(s)"),
+                () -> { }, 10_000), harness.engine().snapshotReport());
+        }
+    }
+
+    @Test
+    void framesUpToTheLimitAreDecidedAndLargerOnesRefusedWhateverTheirFragments()
+    {
+        try (EngineHarness harness = EngineHarness.start(dataDir, "frame.max.length=512");
+            RawClient client = new RawClient(harness.engine().aeronDirectoryName(), harness.ingressChannel(),
+                "aeron:udp?endpoint=localhost:0", 1002))
+        {
+            client.connect(11);
+            // A frame may be longer than its block: trailing bytes are allowed, up to the limit.
+            frames.transaction(11, 1, 1_000_000L, 5, 1_000);
+            client.send(frames.buffer(), 0, 512);
+            frames.transaction(11, 2, 2_000_000L, 5, 1_000);
+            client.send(frames.buffer(), 0, 513);
+            frames.transaction(11, 3, 3_000_000L, 5, 1_000);
+            client.send(frames.buffer(), 0, 1 << 20);                 // hundreds of fragments
+            frames.transaction(11, 4, 4_000_000L, 5, 1_000);
+            client.send(frames.buffer(), 0, 1 << 20);
+            client.send(frames.buffer(), 0, frames.transaction(11, 5, 5_000_000L, 5, 1_000));
+
+            assertTrue(client.awaitReplies(6, 20_000), () -> "replies: " + client.replies());
+            assertEquals("[connected seq=0, decision APPROVE seq=1, reject FRAME_TOO_LARGE seq=2, " +
+                "reject FRAME_TOO_LARGE seq=3, reject FRAME_TOO_LARGE seq=4, decision APPROVE seq=5]",
+                client.replies().toString());
+            assertEquals(3, harness.engine().counters().rejects(RejectReason.FRAME_TOO_LARGE).get());
+            assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+        }
+    }
+
+    private void sendAndAwaitDecision(final VigilClient client, final long seq)
+    {
+        assertTrue(EngineHarness.await(() -> client.sendTransaction(
+            seq * 1_000_000L, seq, seq, seq, 7, 1_000, "EUR", "DE", PaymentChannel.POS) > 0,
+            () -> client.poll(listener, 10), 10_000));
+        assertTrue(EngineHarness.await(() -> decided.contains(seq), () -> client.poll(listener, 10), 10_000),
+            () -> "no decision for " + seq);
+    }
+}
