@@ -15,9 +15,10 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 /**
  * Takes frames from the ingress subscription into the ring. Polls no more fragments than the ring has free slots,
  * so a full ring leaves data in Aeron's log buffers and flow control pushes back on the publishers: nothing
- * accepted is dropped. Fragmented messages are reassembled before they reach the ring; with an allow-list of
- * source addresses, fragments from other sources are dropped before reassembly. Also puts snapshot points
- * into the input: periodically, and when an admin command on the local admin channel asks for one.
+ * accepted is dropped. Fragmented messages are reassembled before they reach the ring, never buffering more than
+ * a frame's maximum length per session; with an allow-list of source addresses, fragments from other sources are
+ * dropped before reassembly. Also puts snapshot points into the input: periodically, and when an admin command on
+ * the local admin channel asks for one.
  */
 final class IngressAgent implements Agent
 {
@@ -25,7 +26,7 @@ final class IngressAgent implements Agent
     private final RingIngress ringIngress;
     private final int fragmentLimit;
     private final FragmentHandler fragmentHandler;
-    private final FragmentHandler assembler;
+    private final BoundedFragmentAssembler assembler;
     private final SourceAllowList allowList;
     private final OneToOneConcurrentArrayQueue<Image> closedImages;
     private final long snapshotIntervalEvents;
@@ -41,6 +42,7 @@ final class IngressAgent implements Agent
         final Subscription subscription,
         final RingIngress ringIngress,
         final int fragmentLimit,
+        final int maxFrameLength,
         final OneToOneConcurrentArrayQueue<Image> closedImages,
         final long snapshotIntervalEvents,
         final Subscription adminSubscription,
@@ -54,7 +56,7 @@ final class IngressAgent implements Agent
         this.ringIngress = ringIngress;
         this.fragmentLimit = fragmentLimit;
         this.closedImages = closedImages;
-        this.assembler = new FragmentAssembler(this::onFragment);
+        this.assembler = new BoundedFragmentAssembler(this::onFragment, maxFrameLength);
         this.allowList = allowList;
         // No allow-list: nothing to check per fragment.
         this.fragmentHandler = allowList == null ? assembler : this::onAllowListedFragment;
@@ -73,6 +75,7 @@ final class IngressAgent implements Agent
         {
             final Image image = closedImages.poll();
             ringIngress.onSessionClosed(image.sessionId());
+            assembler.freeSession(image.sessionId());
             if (allowList != null)
             {
                 allowList.onImageClosed(image);

@@ -193,6 +193,7 @@ public final class VigilEngine implements AutoCloseable
             subscription,
             ringIngress,
             config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
+            maxFrameLength,
             closedImages,
             journal.enabled() ? config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS) : 0,
             aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
