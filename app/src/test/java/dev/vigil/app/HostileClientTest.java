@@ -80,6 +80,43 @@ class HostileClientTest
     }
 
     @Test
+    void connectsNamingReplyChannelsNobodyListensOnDoNotHoldUpOthers()
+    {
+        // Thirty Connects whose reply channels never connect: were the engine to wait a second for each, the other
+        // client would wait thirty.
+        final int deadConnects = 30;
+        try (EngineHarness harness = EngineHarness.start(dataDir, "egress.connect.timeout=1s");
+            VigilClient other = harness.connect(8);
+            RawClient hostile = new RawClient(harness.engine().aeronDirectoryName(), harness.ingressChannel(),
+                "aeron:udp?endpoint=localhost:0", 1002))
+        {
+            for (int i = 0; i < deadConnects; i++)
+            {
+                final String nobodyListens = "aeron:udp?endpoint=localhost:" + EngineHarness.freeUdpPort();
+                hostile.send(frames.buffer(), 0, frames.connect(12, 1002, nobodyListens));
+            }
+            for (int seq = 1; seq <= 20; seq++)
+            {
+                sendAndAwaitDecision(other, seq);
+            }
+
+            // Each Connected reply is dropped, and counted, once its channel's time is up or the next Connect
+            // replaces it.
+            assertTrue(EngineHarness.await(
+                () -> harness.engine().counters().repliesNotDelivered().get() >= deadConnects, () -> { }, 15_000),
+                () -> "not delivered: " + harness.engine().counters().repliesNotDelivered().get());
+            assertEquals(deadConnects, harness.engine().counters().repliesNotDelivered().get());
+
+            // The same client, connecting properly now, is served.
+            hostile.connect(12);
+            hostile.send(frames.buffer(), 0, frames.transaction(12, 1, 1_000_000L, 5, 1_000));
+            assertTrue(hostile.awaitReplies(2, 10_000), () -> "replies: " + hostile.replies());
+            assertEquals("[connected engineSeq=20, decision APPROVE seq=1]", hostile.replies().toString());
+            assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+        }
+    }
+
+    @Test
     void adminCommandsSentToIngressAreRefusedAndDoNothing()
     {
         try (EngineHarness harness = EngineHarness.start(dataDir);
@@ -98,7 +135,7 @@ class HostileClientTest
             client.send(frames.buffer(), 0, frames.transaction(10, 1, 1_000_000L, 5, 1_000));
             client.send(request, 0, requestLength);
             assertTrue(client.awaitReplies(3, 10_000));
-            assertEquals("[connected seq=0, decision APPROVE seq=1, reject NOT_ACCEPTED_HERE seq=0]",
+            assertEquals("[connected engineSeq=0, decision APPROVE seq=1, reject NOT_ACCEPTED_HERE seq=0]",
                 client.replies().toString());
             assertEquals(2, harness.engine().counters().rejects(RejectReason.NOT_ACCEPTED_HERE).get());
             final String report = harness.engine().snapshotReport();
@@ -131,7 +168,7 @@ class HostileClientTest
             client.send(frames.buffer(), 0, frames.transaction(11, 5, 5_000_000L, 5, 1_000));
 
             assertTrue(client.awaitReplies(6, 20_000), () -> "replies: " + client.replies());
-            assertEquals("[connected seq=0, decision APPROVE seq=1, reject FRAME_TOO_LARGE seq=2, " +
+            assertEquals("[connected engineSeq=0, decision APPROVE seq=1, reject FRAME_TOO_LARGE seq=2, " +
                 "reject FRAME_TOO_LARGE seq=3, reject FRAME_TOO_LARGE seq=4, decision APPROVE seq=5]",
                 client.replies().toString());
             assertEquals(3, harness.engine().counters().rejects(RejectReason.FRAME_TOO_LARGE).get());

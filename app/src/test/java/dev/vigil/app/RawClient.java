@@ -26,12 +26,16 @@ import java.util.List;
  */
 final class RawClient implements AutoCloseable
 {
-    /** One reply from the engine, decoded into the fields tests compare. */
+    /** One reply from the engine, decoded into the fields tests compare; a Connected keeps its engine seq. */
     record Reply(String kind, String reason, long clientSeq, String verdict, long firedRules)
     {
         @Override
         public String toString()
         {
+            if ("connected".equals(kind))
+            {
+                return kind + " engineSeq=" + clientSeq;
+            }
             return kind + ("reject".equals(kind) ? " " + reason : "decision".equals(kind) ? " " + verdict : "") +
                 " seq=" + clientSeq;
         }

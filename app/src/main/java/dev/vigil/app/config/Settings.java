@@ -88,7 +88,9 @@ public final class Settings
 
     /** How long to wait for a new client's reply channel to connect. */
     public static final Setting EGRESS_CONNECT_TIMEOUT = add(Setting.duration(
-        "egress.connect.timeout", "2s", "1ms", "60s", "how long to wait for a connecting client's reply channel"));
+        "egress.connect.timeout", "2s", "1ms", "60s",
+        "how long a connecting client's reply channel may take to connect; its replies are held meanwhile, and " +
+        "dropped and counted undelivered after it"));
 
     /** Whether accepted input is journaled. */
     public static final Setting JOURNAL_ENABLED = add(Setting.bool(

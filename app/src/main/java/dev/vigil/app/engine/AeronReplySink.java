@@ -7,21 +7,26 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.LangUtil;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;
+
+import java.util.Iterator;
 
 /**
  * Replies over Aeron: one exclusive publication per connected client, on the channel the client named in its
  * Connect, keyed by the transport session its requests arrive on, so a client only ever receives its own replies.
  * Alerts go to one publication that any number of subscribers may join.
+ * <p>
+ * Opening a session never waits for the client's reply channel to connect: until it does, its replies (the
+ * Connected first) are held in order, up to a bound, and sent when it connects; if it has not connected within
+ * {@code egress.connect.timeout} they are dropped and counted undelivered, and the session closed.
  * <p>
  * A back-pressured reply is retried for a bounded time, during which the engine stops taking input; that is how a
  * slow client's back-pressure reaches the ring rather than replies being silently dropped. Waits keep the
@@ -44,9 +49,10 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     private final Int2ObjectHashMap<ExclusivePublication> publicationBySession = new Int2ObjectHashMap<>();
     private final Long2LongHashMap sessionByClientId = new Long2LongHashMap(UNKNOWN_SESSION);
     private final IntHashSet stalledSessions = new IntHashSet();
-    private final IdleStrategy connectIdle = new SleepingMillisIdleStrategy(1);
+    private final Int2ObjectHashMap<PendingSession> pendingBySession = new Int2ObjectHashMap<>();
     private final Agent transportDuty;
     private final AtomicCounter backPressured;
+    private final AtomicCounter repliesNotDelivered;
 
     AeronReplySink(
         final Aeron aeron,
@@ -55,9 +61,11 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         final long retryTimeoutNs,
         final long connectTimeoutNs,
         final Agent transportDuty,
-        final AtomicCounter backPressured)
+        final AtomicCounter backPressured,
+        final AtomicCounter repliesNotDelivered)
     {
         this.backPressured = backPressured;
+        this.repliesNotDelivered = repliesNotDelivered;
         this.transportDuty = transportDuty;
         this.aeron = aeron;
         this.alertPublication = alertPublication;
@@ -89,18 +97,14 @@ final class AeronReplySink implements ReplySink, AutoCloseable
             return false;
         }
 
-        final long deadlineNs = clock.nanoTime() + connectTimeoutNs;
-        while (!publication.isConnected())
-        {
-            if (clock.nanoTime() > deadlineNs)
-            {
-                publication.close();
-                return false;
-            }
-            connectIdle.idle(runTransportDuty());
-        }
         publicationBySession.put(sessionId, publication);
         sessionByClientId.put(clientId, sessionId);
+        if (!publication.isConnected())
+        {
+            // Never wait here: a Connect naming a channel nobody listens on would stall every client.
+            pendingBySession.put(
+                sessionId, new PendingSession(sessionId, publication, clock.nanoTime() + connectTimeoutNs));
+        }
         return true;
     }
 
@@ -109,6 +113,11 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     {
         final ExclusivePublication publication = publicationBySession.remove(sessionId);
         stalledSessions.remove(sessionId);
+        final PendingSession pending = pendingBySession.remove(sessionId);
+        if (pending != null)
+        {
+            repliesNotDelivered.getAndAdd(pending.heldReplies);
+        }
         if (publication != null)
         {
             publication.close();
@@ -123,6 +132,14 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         if (publication == null)
         {
             return NO_SESSION;
+        }
+        if (!pendingBySession.isEmpty())
+        {
+            final PendingSession pending = pendingBySession.get(sessionId);
+            if (pending != null && !flushIfConnected(pending))
+            {
+                return pending.hold(buffer, offset, length) ? SENT : FAILED;
+            }
         }
         if (stalledSessions.contains(sessionId))
         {
@@ -139,6 +156,36 @@ final class AeronReplySink implements ReplySink, AutoCloseable
             stalledSessions.add(sessionId);
         }
         return result;
+    }
+
+    @Override
+    public int doDutyCycle()
+    {
+        if (pendingBySession.isEmpty())
+        {
+            return 0;
+        }
+        int workCount = 0;
+        final long nowNs = clock.nanoTime();
+        final Iterator<PendingSession> pendingSessions = pendingBySession.values().iterator();
+        while (pendingSessions.hasNext())
+        {
+            final PendingSession pending = pendingSessions.next();
+            if (pending.publication.isConnected())
+            {
+                pendingSessions.remove();
+                flush(pending);
+                workCount++;
+            }
+            else if (nowNs > pending.deadlineNs)
+            {
+                pendingSessions.remove();
+                repliesNotDelivered.getAndAdd(pending.heldReplies);
+                closeSession(pending.sessionId);
+                workCount++;
+            }
+        }
+        return workCount;
     }
 
     @Override
@@ -178,6 +225,31 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         publicationBySession.clear();
     }
 
+
+    private boolean flushIfConnected(final PendingSession pending)
+    {
+        if (!pending.publication.isConnected())
+        {
+            return false;
+        }
+        pendingBySession.remove(pending.sessionId);
+        flush(pending);
+        return true;
+    }
+
+    private void flush(final PendingSession pending)
+    {
+        final ExpandableArrayBuffer held = pending.held;
+        for (int offset = 0; offset < pending.heldLength; )
+        {
+            final int length = held.getInt(offset);
+            if (offer(pending.publication, held, offset + Integer.BYTES, length) != SENT)
+            {
+                repliesNotDelivered.incrementOrdered();
+            }
+            offset += Integer.BYTES + length;
+        }
+    }
 
     private int offer(final Publication publication, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -238,5 +310,41 @@ final class AeronReplySink implements ReplySink, AutoCloseable
             }
         });
         return position[0];
+    }
+
+    /**
+     * A session whose reply channel has not connected yet: its replies are held, in order and up to a bound, until
+     * it connects or its time is up.
+     */
+    private static final class PendingSession
+    {
+        private static final int MAX_HELD_BYTES = 64 * 1024;
+
+        private final int sessionId;
+        private final ExclusivePublication publication;
+        private final long deadlineNs;
+        private final ExpandableArrayBuffer held = new ExpandableArrayBuffer(256);
+        private int heldLength;
+        private int heldReplies;
+
+        PendingSession(final int sessionId, final ExclusivePublication publication, final long deadlineNs)
+        {
+            this.sessionId = sessionId;
+            this.publication = publication;
+            this.deadlineNs = deadlineNs;
+        }
+
+        boolean hold(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (heldLength + Integer.BYTES + length > MAX_HELD_BYTES)
+            {
+                return false;
+            }
+            held.putInt(heldLength, length);
+            held.putBytes(heldLength + Integer.BYTES, buffer, offset, length);
+            heldLength += Integer.BYTES + length;
+            heldReplies++;
+            return true;
+        }
     }
 }

@@ -177,7 +177,8 @@ public final class VigilEngine implements AutoCloseable
             config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
             config.getDurationNs(Settings.EGRESS_CONNECT_TIMEOUT),
             transportDuty,
-            counters.egressBackPressured());
+            counters.egressBackPressured(),
+            counters.repliesNotDelivered());
 
         final EgressHandler egress = new EgressHandler(replySink, counters, clock);
         egress.roundTripRecorder(roundTrip);
@@ -186,7 +187,8 @@ public final class VigilEngine implements AutoCloseable
             maxFrameLength,
             new JournalHandler(journal.input(), clock, counters),
             rules,
-            egress);
+            egress,
+            egress::doDutyCycle);
 
         ringIngress = new RingIngress(pipeline.ring(), clock, counters, journal.lastSequence());
         ingressAgent = new IngressAgent(

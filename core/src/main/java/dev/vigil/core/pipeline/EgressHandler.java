@@ -74,6 +74,14 @@ public final class EgressHandler implements EventHandler<RingEvent>
         this.roundTrip = roundTrip;
     }
 
+    /**
+     * @return work done by the reply path in the background, run on every duty cycle of the egress stage.
+     */
+    public int doDutyCycle()
+    {
+        return sink.doDutyCycle();
+    }
+
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {

@@ -8,6 +8,8 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 import dev.vigil.core.ring.RingEvent;
 import org.agrona.concurrent.Agent;
 
+import java.util.function.IntSupplier;
+
 /**
  * The processing graph over one ring of pre-allocated slots:
  * <pre>
@@ -41,6 +43,25 @@ public final class EnginePipeline
         final EventHandler<RingEvent> rules,
         final EventHandler<RingEvent> egress)
     {
+        this(ringSize, maxFrameLength, journal, rules, egress, EnginePipeline::noDutyCycle);
+    }
+
+    /**
+     * @param ringSize        slots in the ring, a power of two.
+     * @param maxFrameLength  bytes each slot holds.
+     * @param journal         journal stage handler.
+     * @param rules           rules stage handler.
+     * @param egress          egress stage handler.
+     * @param egressDutyCycle background work of the egress stage, run on each of its duty cycles.
+     */
+    public EnginePipeline(
+        final int ringSize,
+        final int maxFrameLength,
+        final JournalHandler journal,
+        final EventHandler<RingEvent> rules,
+        final EventHandler<RingEvent> egress,
+        final IntSupplier egressDutyCycle)
+    {
         // Stages poll instead of waiting, so the producer's wait strategy is never used to block a consumer.
         ring = RingBuffer.createSingleProducer(
             () -> new RingEvent(maxFrameLength), ringSize, new YieldingWaitStrategy());
@@ -54,7 +75,7 @@ public final class EnginePipeline
 
         journalAgent = new StageAgent("vigil-journal", journalPoller, journal, journal::doDutyCycle);
         rulesAgent = new StageAgent("vigil-rules", rulesPoller, rules, EnginePipeline::noDutyCycle);
-        egressAgent = new StageAgent("vigil-egress", egressPoller, egress, EnginePipeline::noDutyCycle);
+        egressAgent = new StageAgent("vigil-egress", egressPoller, egress, egressDutyCycle);
     }
 
     /**

@@ -16,7 +16,8 @@ public interface ReplySink
     int FAILED = 2;
 
     /**
-     * Open the reply path for a client. Happens once per Connect, so it may allocate and block briefly.
+     * Open the reply path for a client. Happens once per Connect, so it may allocate, but it must not wait for the
+     * client's side: a Connect naming a channel nobody listens on would hold up every other client.
      *
      * @param sessionId        transport session of the client's requests.
      * @param clientId         the client's id.
@@ -43,6 +44,17 @@ public interface ReplySink
      * @return {@link #SENT}, {@link #NO_SESSION} or {@link #FAILED}.
      */
     int send(int sessionId, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Background work of the reply path, run by the egress stage on every duty cycle, e.g. finishing sessions whose
+     * reply channels were still connecting.
+     *
+     * @return work done, 0 when none.
+     */
+    default int doDutyCycle()
+    {
+        return 0;
+    }
 
     /**
      * Publish one encoded alert to whoever subscribes to alerts.
