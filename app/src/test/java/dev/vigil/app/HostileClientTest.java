@@ -10,6 +10,9 @@ import dev.vigil.codecs.SnapshotRequestEncoder;
 import dev.vigil.core.TestFrames;
 import io.aeron.Aeron;
 import io.aeron.Publication;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.status.PublisherLimit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Clients that misbehave at the session and frame-size level, over the real Aeron path: one that vanishes without
  * Disconnect, one that sends admin commands to ingress, frames at and around the size limit.
  */
-@Timeout(90)
+@Timeout(180)
 class HostileClientTest
 {
     @TempDir
@@ -76,6 +80,65 @@ class HostileClientTest
             assertEquals(150, decided.size());
             assertEquals(0, harness.engine().counters().repliesNotDelivered().get());
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+        }
+    }
+
+    @Test
+    void clientWhoseHostStopsIsFreedAfterAeronsLivenessTimeout() throws InterruptedException
+    {
+        // The client runs on a media driver of its own, driven by one thread: stopping that thread is the client's
+        // host going dark mid-stream, no Disconnect, no end of stream, nothing more on the wire.
+        final MediaDriver.Context clientHostContext = new MediaDriver.Context()
+            .aeronDirectoryName("/dev/shm/vigil-test-client-" + UUID.randomUUID())
+            .threadingMode(ThreadingMode.INVOKER)
+            .termBufferSparseFile(true)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true);
+        try (EngineHarness harness = EngineHarness.start(dataDir);
+            VigilClient other = harness.connect(8);
+            Aeron observer =
+                Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName()));
+            MediaDriver clientHost = MediaDriver.launch(clientHostContext))
+        {
+            final ClientHostThread hostThread = new ClientHostThread(clientHost);
+            final Aeron clientAeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(clientHostContext.aeronDirectoryName())
+                .driverTimeoutMs(120_000));
+            final RawClient dying = new RawClient(
+                clientAeron, harness.ingressChannel(), "aeron:udp?endpoint=localhost:0", 1002);
+            try
+            {
+                dying.connect(9);
+                final String replyEndpoint = dying.replySubscription().tryResolveChannelEndpointPort();
+                for (int seq = 1; seq <= 20; seq++)
+                {
+                    dying.send(frames.buffer(), 0, frames.transaction(9, seq, seq * 1_000_000L, 900 + seq, 1_000));
+                }
+                assertTrue(dying.awaitReplies(21, 10_000));
+                assertEquals(1, replyPublicationsTo(observer, replyEndpoint));
+
+                hostThread.stop();
+                for (int seq = 1; seq <= 20; seq++)
+                {
+                    sendAndAwaitDecision(other, seq);
+                }
+                // Aeron times the silent image out (image liveness, 10 s by default); the engine then frees the
+                // session and closes its reply publication, whose counters go after its linger (5 s).
+                assertTrue(EngineHarness.await(() -> replyPublicationsTo(observer, replyEndpoint) == 0,
+                    () -> other.poll(listener, 10), 60_000), "the engine kept the dead client's reply publication");
+                for (int seq = 21; seq <= 40; seq++)
+                {
+                    sendAndAwaitDecision(other, seq);
+                }
+                assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+            }
+            finally
+            {
+                hostThread.start();
+                dying.close();
+                clientAeron.close();
+                hostThread.stop();
+            }
         }
     }
 
@@ -173,6 +236,61 @@ class HostileClientTest
                 client.replies().toString());
             assertEquals(3, harness.engine().counters().rejects(RejectReason.FRAME_TOO_LARGE).get());
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+        }
+    }
+
+    /**
+     * Engine-side publications (reply paths) to a channel, found by their publisher-limit counters in the engine's
+     * media driver, which go when the publication closes.
+     */
+    private static int replyPublicationsTo(final Aeron engineAeron, final String channel)
+    {
+        final int[] found = new int[1];
+        engineAeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (typeId == PublisherLimit.PUBLISHER_LIMIT_TYPE_ID && label.endsWith(channel))
+            {
+                found[0]++;
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * Drives a media driver in invoker mode on a thread of its own, until stopped.
+     */
+    private static final class ClientHostThread
+    {
+        private final MediaDriver driver;
+        private volatile boolean running;
+        private Thread thread;
+
+        ClientHostThread(final MediaDriver driver)
+        {
+            this.driver = driver;
+            start();
+        }
+
+        void start()
+        {
+            running = true;
+            thread = new Thread(() ->
+            {
+                while (running)
+                {
+                    if (driver.sharedAgentInvoker().invoke() == 0)
+                    {
+                        Thread.yield();
+                    }
+                }
+            }, "client-host-driver");
+            thread.start();
+        }
+
+        void stop() throws InterruptedException
+        {
+            running = false;
+            thread.join();
         }
     }
 

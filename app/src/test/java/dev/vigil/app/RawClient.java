@@ -44,6 +44,7 @@ final class RawClient implements AutoCloseable
     private static final long OFFER_TIMEOUT_NS = 10_000_000_000L;
 
     private final Aeron aeron;
+    private final boolean ownsAeron;
     private final ExclusivePublication publication;
     private final Subscription replySubscription;
     private final int responseStreamId;
@@ -65,8 +66,31 @@ final class RawClient implements AutoCloseable
         final String responseChannel,
         final int responseStreamId)
     {
+        this(Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectoryName)), true,
+            ingressChannel, responseChannel, responseStreamId);
+    }
+
+    /**
+     * @param aeron            an Aeron client of another media driver, which the caller closes.
+     * @param ingressChannel   where the engine listens.
+     * @param responseChannel  where this client listens for replies.
+     * @param responseStreamId stream of the replies.
+     */
+    RawClient(final Aeron aeron, final String ingressChannel, final String responseChannel, final int responseStreamId)
+    {
+        this(aeron, false, ingressChannel, responseChannel, responseStreamId);
+    }
+
+    private RawClient(
+        final Aeron aeron,
+        final boolean ownsAeron,
+        final String ingressChannel,
+        final String responseChannel,
+        final int responseStreamId)
+    {
+        this.aeron = aeron;
+        this.ownsAeron = ownsAeron;
         this.responseStreamId = responseStreamId;
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectoryName));
         publication = aeron.addExclusivePublication(ingressChannel, 1001);
         replySubscription = aeron.addSubscription(responseChannel, responseStreamId);
         if (!EngineHarness.await(
@@ -205,7 +229,11 @@ final class RawClient implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.quietCloseAll(publication, replySubscription, aeron);
+        CloseHelper.quietCloseAll(publication, replySubscription);
+        if (ownsAeron)
+        {
+            CloseHelper.quietClose(aeron);
+        }
     }
 
     private void onReply(final DirectBuffer buffer, final int offset, final int length, final Header header)
