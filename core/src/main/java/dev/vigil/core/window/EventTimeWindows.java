@@ -17,12 +17,12 @@ import java.util.List;
 public final class EventTimeWindows
 {
     private final SourceWatermarks watermarks;
-    private final List<WindowSpec> specs;
-    private final KeyedWindows[] all;
-    private final KeyedWindows[] onTransactions;
-    private final WindowSpec[] transactionSpecs;
-    private final KeyedWindows[] onOrders;
-    private final WindowSpec[] orderSpecs;
+    private List<WindowSpec> specs;
+    private KeyedWindows[] all;
+    private KeyedWindows[] onTransactions;
+    private WindowSpec[] transactionSpecs;
+    private KeyedWindows[] onOrders;
+    private WindowSpec[] orderSpecs;
     private WindowSink sink = WindowSink.NONE;
 
     /**
@@ -32,33 +32,53 @@ public final class EventTimeWindows
     public EventTimeWindows(final List<WindowSpec> specs, final SourceWatermarks watermarks)
     {
         this.watermarks = watermarks;
-        this.specs = List.copyOf(specs);
+        configure(specs, new KeyedWindows[0], List.of());
+    }
+
+    /**
+     * Switch to other aggregations at this point of the input: those whose definition is unchanged keep their
+     * windows, new or changed ones start empty, removed ones are dropped; the watermarks go on. Allocates: for
+     * rules updates, not for events.
+     *
+     * @param newSpecs the aggregations from now on, ids unique.
+     */
+    public void reconfigure(final List<WindowSpec> newSpecs)
+    {
+        configure(newSpecs, all, specs);
+    }
+
+    private void configure(
+        final List<WindowSpec> newSpecs, final KeyedWindows[] previous, final List<WindowSpec> previousSpecs)
+    {
         final boolean[] seen = new boolean[WindowSpec.MAX_ID + 1];
+        final KeyedWindows[] windows = new KeyedWindows[newSpecs.size()];
         final List<KeyedWindows> txn = new ArrayList<>();
         final List<WindowSpec> txnSpecs = new ArrayList<>();
         final List<KeyedWindows> ord = new ArrayList<>();
         final List<WindowSpec> ordSpecs = new ArrayList<>();
-        all = new KeyedWindows[specs.size()];
-        for (int i = 0; i < specs.size(); i++)
+        for (int i = 0; i < newSpecs.size(); i++)
         {
-            final WindowSpec spec = specs.get(i);
+            final WindowSpec spec = newSpecs.get(i);
             if (seen[spec.id()])
             {
                 throw new IllegalArgumentException("window '" + spec.name() + "': id " + spec.id() + " already used");
             }
             seen[spec.id()] = true;
-            all[i] = new KeyedWindows(spec);
+            final int kept = previousSpecs.indexOf(spec);
+            windows[i] = kept >= 0 ? previous[kept] : new KeyedWindows(spec);
             if (spec.input() == WindowInput.TRANSACTIONS)
             {
-                txn.add(all[i]);
+                txn.add(windows[i]);
                 txnSpecs.add(spec);
             }
             else
             {
-                ord.add(all[i]);
+                ord.add(windows[i]);
                 ordSpecs.add(spec);
             }
         }
+        specs = List.copyOf(newSpecs);
+        all = windows;
         onTransactions = txn.toArray(new KeyedWindows[0]);
         transactionSpecs = txnSpecs.toArray(new WindowSpec[0]);
         onOrders = ord.toArray(new KeyedWindows[0]);

@@ -254,6 +254,31 @@ public final class WindowSpec
     }
 
     @Override
+    public boolean equals(final Object other)
+    {
+        if (this == other)
+        {
+            return true;
+        }
+        if (!(other instanceof WindowSpec))
+        {
+            return false;
+        }
+        final WindowSpec that = (WindowSpec)other;
+        return id == that.id && name.equals(that.name) && input == that.input && key == that.key &&
+            value == that.value && kind == that.kind && sizeNs == that.sizeNs && slideNs == that.slideNs &&
+            offsetNs == that.offsetNs && allowedLatenessNs == that.allowedLatenessNs && maxKeys == that.maxKeys &&
+            maxWindows == that.maxWindows;
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Objects.hash(id, name, input, key, value, kind, sizeNs, slideNs, offsetNs, allowedLatenessNs, maxKeys,
+            maxWindows);
+    }
+
+    @Override
     public String toString()
     {
         final String shape;

@@ -225,6 +225,25 @@ class EventTimeWindowsTest
     }
 
     @Test
+    void reconfiguringKeepsUnchangedAggregationsAndStartsChangedOnesEmpty()
+    {
+        final WindowSpec kept = tumbling(10, 0);
+        final WindowSpec changed = WindowSpec.tumbling(8, "c", WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT,
+            WindowInput.Value.AMOUNT, 10, 0, 0, 16, 64);
+        windows = new EventTimeWindows(List.of(kept, changed), new SourceWatermarks(0, Long.MAX_VALUE, 4));
+        windows.sink(out);
+        event(1, 1, ACCOUNT, 5);
+
+        final WindowSpec changedNow = WindowSpec.tumbling(8, "c", WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT,
+            WindowInput.Value.AMOUNT, 10, 0, 5, 16, 64);
+        windows.reconfigure(List.of(changedNow, kept));
+        final long end = heartbeat(1, 10);
+        assertEquals(List.of(result(end, ID, ACCOUNT, 0, 10, 1, 5, 5, 5, false)), out.lines,
+            "the unchanged aggregation kept its window; the changed one started empty");
+        assertEquals(9, windows.watermark(), "the watermark goes on");
+    }
+
+    @Test
     void specsAreValidated()
     {
         assertThrows(IllegalArgumentException.class, () -> WindowSpec.sliding(1, "x", WindowInput.TRANSACTIONS,
