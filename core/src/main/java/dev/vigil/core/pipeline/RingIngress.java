@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import dev.vigil.codecs.ConnectDecoder;
 import dev.vigil.codecs.DisconnectDecoder;
 import dev.vigil.codecs.InboundFrameValidator;
+import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.RejectReason;
@@ -270,6 +271,9 @@ public final class RingIngress
             case OrderDecoder.TEMPLATE_ID:
                 order.wrapAndApplyHeader(buffer, offset, header);
                 return EventFieldValidator.isValid(order);
+            case HeartbeatDecoder.TEMPLATE_ID:
+                return EventFieldValidator.isEventTime(
+                    buffer.getLong(offset + EventLayout.EVENT_TIME_OFFSET, HeartbeatDecoder.BYTE_ORDER));
             default:
                 return true;
         }

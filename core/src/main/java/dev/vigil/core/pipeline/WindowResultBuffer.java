@@ -42,6 +42,7 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
     private ReplySink publishTo;
     private long publishUpToSeq;
     private int published;
+    private boolean aborted;
 
     /**
      * @param capacityBytes ring capacity, a power of two.
@@ -112,7 +113,13 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
         publishTo = sink;
         publishUpToSeq = engineSeq;
         published = 0;
+        aborted = false;
+        // One read stops at the physical end of the buffer; what wrapped to its start takes a second read.
         ring.controlledRead(this);
+        if (!aborted)
+        {
+            ring.controlledRead(this);
+        }
         return published;
     }
 
@@ -122,6 +129,7 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
         final int seqOffset = msgTypeId == WindowResultEncoder.TEMPLATE_ID ? RESULT_SEQ_OFFSET : LATE_SEQ_OFFSET;
         if (buffer.getLong(index + seqOffset, WindowResultEncoder.BYTE_ORDER) > publishUpToSeq)
         {
+            aborted = true;
             return Action.ABORT;
         }
         // A broadcast: with nobody subscribed there is nobody to miss it, as with alerts.

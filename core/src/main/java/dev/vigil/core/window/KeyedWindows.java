@@ -55,6 +55,7 @@ public final class KeyedWindows
     private final int[] keyHead;
     private final int[] keyTail;
     private final int[] keyHeapIndex;
+    private final int[] keyUnfired;
     private final int[] nextFreeKey;
 
     // Per key, the aggregate of the sliding window fired last, kept so that the next one costs O(1): add the pane
@@ -119,6 +120,7 @@ public final class KeyedWindows
         this.keyHead = new int[maxKeys];
         this.keyTail = new int[maxKeys];
         this.keyHeapIndex = new int[maxKeys];
+        this.keyUnfired = new int[maxKeys];
         this.nextFreeKey = new int[maxKeys];
         this.heap = new int[maxKeys];
         this.runEnd = new long[maxKeys];
@@ -218,6 +220,7 @@ public final class KeyedWindows
             if (firedEnd > keyFiredUpTo[slot])
             {
                 keyFiredUpTo[slot] = firedEnd;
+                skipFiredPanes(slot);
             }
         }
 
@@ -237,7 +240,7 @@ public final class KeyedWindows
         {
             if (end - 1 + latenessNs > watermark)
             {
-                emitPaneWindow(engineSeq, slot, end, true, sink);
+                emitPaneWindow(engineSeq, slot, window, end, sink);
             }
         }
         reschedule(slot);
@@ -261,6 +264,11 @@ public final class KeyedWindows
             windowStart[window] = pane;
             windowEnd[window] = pane;
             linkAfter(slot, after, window);
+            final int unfired = keyUnfired[slot];
+            if (lastEndOf(pane) > keyFiredUpTo[slot] && (unfired == NONE || pane < windowStart[unfired]))
+            {
+                keyUnfired[slot] = window;
+            }
         }
         return window;
     }
@@ -274,6 +282,7 @@ public final class KeyedWindows
         {
             emitRun(engineSeq, slot, end, sink);
             keyFiredUpTo[slot] = end;
+            skipFiredPanes(slot);
         }
         int window = keyHead[slot];
         while (window != NONE)
@@ -306,46 +315,52 @@ public final class KeyedWindows
         return due;
     }
 
-    /** The end of the first window after those already fired that holds a pane of this key. */
+    /**
+     * The end of the first window after those already fired that holds a pane of this key: O(1), from the key's first
+     * pane that still has a window to fire, however many fired panes allowed lateness keeps before it.
+     */
     private long nextPaneWindowEnd(final int slot)
     {
-        final long firedUpTo = keyFiredUpTo[slot];
-        for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+        final int window = keyUnfired[slot];
+        if (window == NONE)
         {
-            final long pane = windowStart[window];
-            if (lastEndOf(pane) > firedUpTo)
-            {
-                final long firstEnd = (pane + 1) * slideNs + offsetNs;
-                return firstEnd > firedUpTo ? firstEnd : firedUpTo + slideNs;
-            }
+            return NO_FIRE;
         }
-        return NO_FIRE;
+        final long firedUpTo = keyFiredUpTo[slot];
+        final long firstEnd = (windowStart[window] + 1) * slideNs + offsetNs;
+        return firstEnd > firedUpTo ? firstEnd : firedUpTo + slideNs;
     }
 
+    private void skipFiredPanes(final int slot)
+    {
+        int window = keyUnfired[slot];
+        while (window != NONE && lastEndOf(windowStart[window]) <= keyFiredUpTo[slot])
+        {
+            window = windowNext[window];
+        }
+        keyUnfired[slot] = window;
+    }
+
+    /** Emits, again, a fired window that a late event changed; {@code within} is a pane of that window. */
     private void emitPaneWindow(
-        final long engineSeq, final int slot, final long end, final boolean updateIfSeenBefore, final WindowSink sink)
+        final long engineSeq, final int slot, final int within, final long end, final WindowSink sink)
     {
         final long lastPane = Math.floorDiv(end - offsetNs, slideNs) - 1;
         final long firstPane = lastPane - panesPerWindow + 1;
+        int window = within;
+        while (windowPrev[window] != NONE && windowStart[windowPrev[window]] >= firstPane)
+        {
+            window = windowPrev[window];
+        }
         resetAggregate();
-        for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+        for (; window != NONE && windowStart[window] <= lastPane; window = windowNext[window])
         {
-            final long pane = windowStart[window];
-            if (pane > lastPane)
-            {
-                break;
-            }
-            if (pane >= firstPane)
-            {
-                combine(window);
-            }
+            combine(window);
         }
-        if (aggCount > 0)
-        {
-            resultsEmitted++;
-            sink.onWindowResult(engineSeq, windowId, keyValue[slot], end - sizeNs, end, aggCount, aggSum, aggMin,
-                aggMax, updateIfSeenBefore && aggCount > 1);
-        }
+        resultsEmitted++;
+        // The late event is in the window: it was an update when the window held anything before it.
+        sink.onWindowResult(engineSeq, windowId, keyValue[slot], end - sizeNs, end, aggCount, aggSum, aggMin,
+            aggMax, aggCount > 1);
     }
 
     private void emitRun(final long engineSeq, final int slot, final long end, final WindowSink sink)
@@ -436,12 +451,15 @@ public final class KeyedWindows
     private void subtractFromRun(final int slot, final int window)
     {
         final long sum = runSum[slot];
+        final long paneSum = windowSum[window];
         runCount[slot] -= windowCount[window];
-        runSum[slot] = sum - windowSum[window];
+        runSum[slot] = sum - paneSum;
+        final boolean inexact = sum == Long.MAX_VALUE || sum == Long.MIN_VALUE ||
+            paneSum == Long.MAX_VALUE || paneSum == Long.MIN_VALUE || ((sum ^ paneSum) & (sum ^ runSum[slot])) < 0;
         final boolean lastAtMin = windowMin[window] == runMin[slot] && --runPanesAtMin[slot] == 0;
         final boolean lastAtMax = windowMax[window] == runMax[slot] && --runPanesAtMax[slot] == 0;
-        // The extreme left with its last pane, or a saturated sum cannot be un-added: read the panes again.
-        if (lastAtMin || lastAtMax || sum == Long.MAX_VALUE || sum == Long.MIN_VALUE)
+        // The extreme left with its last pane, or a saturated or overflowing sum cannot be un-added: read the panes.
+        if (lastAtMin || lastAtMax || inexact)
         {
             runRescan[slot] = true;
         }
@@ -611,28 +629,35 @@ public final class KeyedWindows
         return ACCEPTED;
     }
 
+    /**
+     * Sessions of a key that have fired end before those that have not (the watermark passed their ends), so the
+     * fired ones are a prefix of the list, purged from its head, and the unfired ones a short suffix.
+     */
+    private int firstUnfiredSession(final int slot)
+    {
+        int first = NONE;
+        for (int session = keyTail[slot]; session != NONE && (windowFlags[session] & FIRED) == 0;
+            session = windowPrev[session])
+        {
+            first = session;
+        }
+        return first;
+    }
+
     private void stepSessions(final long engineSeq, final int slot, final long watermark, final WindowSink sink)
     {
-        for (int session = keyHead[slot]; session != NONE; session = windowNext[session])
+        final int unfired = firstUnfiredSession(slot);
+        if (unfired != NONE && windowEnd[unfired] - 1 <= keyDue[slot])
         {
-            if ((windowFlags[session] & FIRED) == 0)
-            {
-                if (windowEnd[session] - 1 <= keyDue[slot])
-                {
-                    emitSession(engineSeq, slot, session, (windowFlags[session] & SUPERSEDES) != 0, sink);
-                    windowFlags[session] = FIRED;
-                }
-                break;
-            }
+            emitSession(engineSeq, slot, unfired, (windowFlags[unfired] & SUPERSEDES) != 0, sink);
+            windowFlags[unfired] = FIRED;
         }
         int session = keyHead[slot];
-        while (session != NONE)
+        while (session != NONE && (windowFlags[session] & FIRED) != 0 &&
+            windowEnd[session] - 1 + latenessNs <= watermark)
         {
             final int next = windowNext[session];
-            if ((windowFlags[session] & FIRED) != 0 && windowEnd[session] - 1 + latenessNs <= watermark)
-            {
-                unlink(slot, session);
-            }
+            unlink(slot, session);
             session = next;
         }
     }
@@ -640,10 +665,15 @@ public final class KeyedWindows
     private long sessionDue(final int slot)
     {
         long due = NO_FIRE;
-        for (int session = keyHead[slot]; session != NONE; session = windowNext[session])
+        final int head = keyHead[slot];
+        if ((windowFlags[head] & FIRED) != 0)
         {
-            final long end = windowEnd[session];
-            due = Math.min(due, (windowFlags[session] & FIRED) != 0 ? end - 1 + latenessNs : end - 1);
+            due = windowEnd[head] - 1 + latenessNs;
+        }
+        final int unfired = firstUnfiredSession(slot);
+        if (unfired != NONE)
+        {
+            due = Math.min(due, windowEnd[unfired] - 1);
         }
         return due;
     }
@@ -733,6 +763,7 @@ public final class KeyedWindows
         keyTail[slot] = NONE;
         keyHeapIndex[slot] = NONE;
         keyFiredUpTo[slot] = Long.MIN_VALUE;
+        keyUnfired[slot] = NONE;
         runEnd[slot] = NO_RUN;
         slotByKey.put(key, slot);
         keyCount++;
@@ -810,6 +841,10 @@ public final class KeyedWindows
     {
         final int prev = windowPrev[window];
         final int next = windowNext[window];
+        if (keyUnfired[slot] == window)
+        {
+            keyUnfired[slot] = next;
+        }
         if (prev == NONE)
         {
             keyHead[slot] = next;
@@ -956,6 +991,10 @@ public final class KeyedWindows
             keys[i] = keyValue[heap[i]];
         }
         Arrays.sort(keys);
+        out.writeInt(sessions ? 1 : 0);
+        out.writeLong(sizeNs);
+        out.writeLong(slideNs);
+        out.writeLong(offsetNs);
         out.writeInt(keyCount);
         for (final long key : keys)
         {
@@ -990,6 +1029,15 @@ public final class KeyedWindows
     public void readFrom(final DataInput in) throws IOException
     {
         clear();
+        final boolean writtenSessions = in.readInt() == 1;
+        final long writtenSize = in.readLong();
+        final long writtenSlide = in.readLong();
+        final long writtenOffset = in.readLong();
+        if (writtenSessions != sessions || writtenSize != sizeNs || writtenSlide != slideNs ||
+            writtenOffset != offsetNs)
+        {
+            throw new IOException("window " + windowId + ": state of windows of another shape");
+        }
         final int keys = in.readInt();
         if (keys < 0 || keys > keyValue.length)
         {
@@ -1015,6 +1063,11 @@ public final class KeyedWindows
                 windowMax[window] = in.readLong();
                 windowFlags[window] = in.readByte();
                 linkAfter(slot, keyTail[slot], window);
+            }
+            if (!sessions)
+            {
+                keyUnfired[slot] = keyHead[slot];
+                skipFiredPanes(slot);
             }
             reschedule(slot);
         }

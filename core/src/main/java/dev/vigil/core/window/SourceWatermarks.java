@@ -85,7 +85,8 @@ public final class SourceWatermarks
         }
 
         long lowest = Long.MAX_VALUE;
-        final long activeSince = newestEventTime - idleTimeoutNs;
+        final long activeSince = newestEventTime < Long.MIN_VALUE + idleTimeoutNs ?
+            Long.MIN_VALUE : newestEventTime - idleTimeoutNs;
         for (int i = 0; i < sourceCount; i++)
         {
             final long newest = newestEventTimes[i];
@@ -94,7 +95,8 @@ public final class SourceWatermarks
                 lowest = newest;
             }
         }
-        final long candidate = lowest - outOfOrdernessNs - 1;
+        final long candidate = lowest < Long.MIN_VALUE + outOfOrdernessNs + 1 ?
+            Long.MIN_VALUE : lowest - outOfOrdernessNs - 1;
         if (candidate > watermark)
         {
             watermark = candidate;

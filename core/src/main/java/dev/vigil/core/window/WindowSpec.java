@@ -11,6 +11,9 @@ public final class WindowSpec
     /** Window ids are the {@code aggregateId} of WindowResult messages. */
     public static final int MAX_ID = 255;
 
+    /** Longest size, slide, gap or allowed lateness: 366 days, so that window ends never overflow. */
+    public static final long MAX_DURATION_NS = 366L * 24 * 3600 * 1_000_000_000L;
+
     private final int id;
     private final String name;
     private final WindowInput input;
@@ -134,9 +137,9 @@ public final class WindowSpec
         {
             throw new IllegalArgumentException(where + ": " + input + " have no value " + value);
         }
-        if (sizeNs <= 0 || slideNs <= 0)
+        if (sizeNs <= 0 || slideNs <= 0 || sizeNs > MAX_DURATION_NS)
         {
-            throw new IllegalArgumentException(where + ": size, slide and gap must be positive");
+            throw new IllegalArgumentException(where + ": size, slide and gap must be positive, at most 366 days");
         }
         if (sizeNs % slideNs != 0 || sizeNs / slideNs > 100_000)
         {
@@ -147,9 +150,9 @@ public final class WindowSpec
         {
             throw new IllegalArgumentException(where + ": offset must be in [0, slide)");
         }
-        if (allowedLatenessNs < 0)
+        if (allowedLatenessNs < 0 || allowedLatenessNs > MAX_DURATION_NS)
         {
-            throw new IllegalArgumentException(where + ": allowed lateness must not be negative");
+            throw new IllegalArgumentException(where + ": allowed lateness must be in [0, 366 days]");
         }
         if (maxKeys < 1 || maxWindows < 1 || maxKeys > (1 << 26) || maxWindows > (1 << 26))
         {

@@ -129,9 +129,9 @@ class EventTimeWindowsPropertyTest
         final Arbitrary<WindowSpec> specs = Arbitraries.integers().between(0, 2).flatMap(kind ->
             Combinators.combine(
                 Arbitraries.longs().between(5, 30),
-                Arbitraries.longs().between(1, 4),
+                Arbitraries.longs().between(1, 12),
                 Arbitraries.longs().between(0, 29),
-                Arbitraries.of(0L, 7L, 25L, 60L)).as((slide, panes, offset, lateness) ->
+                Arbitraries.of(0L, 7L, 25L, 60L, 250L)).as((slide, panes, offset, lateness) ->
             {
                 switch (kind)
                 {

@@ -244,6 +244,27 @@ class EventTimeWindowsTest
     }
 
     @Test
+    void watermarksDoNotOverflowWithUnboundedIdleTimeoutsOrBounds()
+    {
+        final SourceWatermarks unbounded = new SourceWatermarks(0, Long.MAX_VALUE, 4);
+        assertEquals(-1, unbounded.onEvent(1, 0));
+        assertEquals(99, unbounded.onEvent(1, 100));
+        final SourceWatermarks wideBound = new SourceWatermarks(Long.MAX_VALUE, 100, 4);
+        assertEquals(SourceWatermarks.NO_WATERMARK, wideBound.onEvent(1, 0));
+    }
+
+    @Test
+    void aYearOfLatenessKeepsWindowsOpenForLateEvents()
+    {
+        use(tumbling(10, WindowSpec.MAX_DURATION_NS), 0, Long.MAX_VALUE);
+        event(1, 5, ACCOUNT, 1);
+        heartbeat(1, 1_000_000);
+        final long late = event(1, 6, ACCOUNT, 2);
+        assertEquals(result(late, ID, ACCOUNT, 0, 10, 2, 3, 1, 2, true), out.lines.get(out.lines.size() - 1));
+        assertEquals(0, windows.lateEvents());
+    }
+
+    @Test
     void specsAreValidated()
     {
         assertThrows(IllegalArgumentException.class, () -> WindowSpec.sliding(1, "x", WindowInput.TRANSACTIONS,
@@ -254,5 +275,7 @@ class EventTimeWindowsTest
             WindowInput.Key.ACCOUNT, WindowInput.Value.NOTIONAL, 10, 0, 0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> WindowSpec.tumbling(1, "x", WindowInput.TRANSACTIONS,
             WindowInput.Key.ACCOUNT, WindowInput.Value.AMOUNT, 10, 10, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> WindowSpec.tumbling(1, "x", WindowInput.TRANSACTIONS,
+            WindowInput.Key.ACCOUNT, WindowInput.Value.AMOUNT, 10, 0, Long.MAX_VALUE, 1, 1));
     }
 }

@@ -120,7 +120,7 @@ final class WindowReferenceModel
             if (e[T] >= end - spec.sizeNs() && e[T] < end)
             {
                 count++;
-                sum += e[VALUE];
+                sum = KeyedWindows.saturatingAdd(sum, e[VALUE]);
                 min = Math.min(min, e[VALUE]);
                 max = Math.max(max, e[VALUE]);
             }
@@ -229,7 +229,7 @@ final class WindowReferenceModel
     private void emitSession(final long seq, final long key, final List<long[]> session)
     {
         final boolean update = session.stream().anyMatch(e -> e[EMITTED] != 0);
-        final long sum = session.stream().mapToLong(e -> e[VALUE]).sum();
+        final long sum = session.stream().mapToLong(e -> e[VALUE]).reduce(0, KeyedWindows::saturatingAdd);
         final long min = session.stream().mapToLong(e -> e[VALUE]).min().orElseThrow();
         final long max = session.stream().mapToLong(e -> e[VALUE]).max().orElseThrow();
         lines.add(RecordingWindowSink.result(

@@ -1,0 +1,92 @@
+package dev.vigil.core.pipeline;
+
+import dev.vigil.codecs.MessageHeaderDecoder;
+import dev.vigil.codecs.WindowResultDecoder;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class WindowResultBufferTest
+{
+    private final CountersManager countersManager = new CountersManager(
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * CountersReader.METADATA_LENGTH, 64)),
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * CountersReader.COUNTER_LENGTH, 64)));
+    private final AtomicCounter dropped = countersManager.newCounter("dropped");
+    private final List<Long> publishedSeqs = new ArrayList<>();
+    private final ReplySink sink = new ReplySink()
+    {
+        @Override
+        public boolean openSession(
+            final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
+        {
+            return true;
+        }
+
+        @Override
+        public void closeSession(final int sessionId)
+        {
+        }
+
+        @Override
+        public int send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            return SENT;
+        }
+
+        @Override
+        public int publishAlert(final DirectBuffer buffer, final int offset, final int length)
+        {
+            publishedSeqs.add(new WindowResultDecoder()
+                .wrapAndApplyHeader(buffer, offset, new MessageHeaderDecoder()).engineSeq());
+            return SENT;
+        }
+    };
+
+    @Test
+    void everythingAnInputEmittedLeavesWithItEvenWhenTheBufferWraps()
+    {
+        final WindowResultBuffer buffer = new WindowResultBuffer(1024, dropped);
+        for (long seq = 1; seq <= 100; seq++)
+        {
+            buffer.onWindowResult(seq, 1, 7, 0, 10, 1, 1, 1, 1, false);
+            buffer.onWindowResult(seq, 1, 8, 0, 10, 1, 1, 1, 1, false);
+            assertEquals(2, buffer.publishUpTo(seq, sink), "input " + seq);
+        }
+        assertEquals(200, publishedSeqs.size());
+        assertEquals(0, dropped.get());
+    }
+
+    @Test
+    void resultsOfLaterInputsWaitForTheirInput()
+    {
+        final WindowResultBuffer buffer = new WindowResultBuffer(1024, dropped);
+        buffer.onWindowResult(5, 1, 7, 0, 10, 1, 1, 1, 1, false);
+        buffer.onWindowResult(6, 1, 7, 10, 20, 1, 1, 1, 1, false);
+        assertEquals(1, buffer.publishUpTo(5, sink));
+        assertEquals(List.of(5L), publishedSeqs);
+        assertEquals(1, buffer.publishUpTo(6, sink));
+        assertEquals(List.of(5L, 6L), publishedSeqs);
+    }
+
+    @Test
+    void whatDoesNotFitIsCountedNotBlocked()
+    {
+        final WindowResultBuffer buffer = new WindowResultBuffer(1024, dropped);
+        int emitted = 0;
+        while (dropped.get() == 0)
+        {
+            buffer.onWindowResult(1, 1, emitted++, 0, 10, 1, 1, 1, 1, false);
+        }
+        assertEquals(emitted - 1, buffer.publishUpTo(1, sink));
+        assertEquals(1, dropped.get());
+    }
+}
