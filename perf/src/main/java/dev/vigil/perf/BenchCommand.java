@@ -1,12 +1,15 @@
 package dev.vigil.perf;
 
+import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Durations;
+import dev.vigil.app.config.VigilConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +31,13 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Measure round-trip latency at fixed rates, open loop (latency from each request's intended send time,",
-        "free of coordinated omission), against the engine and, in the same run, a raw Aeron echo and an",
-        "in-process ring -> no-op handler. Prints p50..p99.99 and max, the engine / echo ratio, a stage",
-        "breakdown and stalls; writes .hgrm, .hlog, summary.txt, latency.png (and report.html) to --out."})
+        "Measure round-trip latency at fixed rates, open loop: from each request's",
+        "intended send time, free of coordinated omission. The engine runs in this",
+        "process; at each rate a raw Aeron echo and an in-process ring -> no-op",
+        "handler are measured too. Prints p50..p99.99 and max, the engine / echo",
+        "ratio, a stage breakdown, stalls and collections; writes .hgrm, .hlog,",
+        "summary.txt, latency.png (and report.html) to --out. With --sweep, steps",
+        "the rate until p99 breaks --slo or throughput saturates."})
 public final class BenchCommand implements Callable<Integer>
 {
     private static final int MAX_RATE = 10_000_000;
@@ -51,11 +57,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "sending before measurement, per run (default: ${DEFAULT-VALUE})")
     private long warmupNs;
 
-    @Option(names = "--clients", defaultValue = "1",
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "1",
         description = "engine clients, each its own session; requests go round-robin (default: ${DEFAULT-VALUE})")
     private int clients;
 
-    @Option(names = "--keys", defaultValue = "10000",
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "10000",
         description = "accounts the requests are spread over, uniformly (default: ${DEFAULT-VALUE})")
     private int keys;
 
@@ -63,7 +69,7 @@ public final class BenchCommand implements Callable<Integer>
         description = "message mix as weights (default: ${DEFAULT-VALUE})")
     private String mix;
 
-    @Option(names = "--seed", defaultValue = "42",
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
         description = "seed of the request stream (default: ${DEFAULT-VALUE})")
     private long seed;
 
@@ -95,7 +101,7 @@ public final class BenchCommand implements Callable<Integer>
         description = "p99 the sweep must stay within (default: ${DEFAULT-VALUE})")
     private long sloNs;
 
-    @Option(names = "--sweep-factor", defaultValue = "2",
+    @Option(names = "--sweep-factor", paramLabel = "FACTOR", defaultValue = "2",
         description = "rate multiplier between sweep steps, above 1 (default: ${DEFAULT-VALUE})")
     private double sweepFactor;
 
@@ -122,7 +128,27 @@ public final class BenchCommand implements Callable<Integer>
      */
     public static int execute(final String... args)
     {
-        return new CommandLine(new BenchCommand()).setCommandName("vigil bench").execute(args);
+        return new CommandLine(new BenchCommand())
+            .setCommandName("vigil bench")
+            .setExecutionExceptionHandler(BenchCommand::onException)
+            .execute(args);
+    }
+
+    private static int onException(
+        final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
+    {
+        final PrintWriter err = commandLine.getErr();
+        if (ex instanceof ConfigException)
+        {
+            // A --set the engine refused: the message names the setting, the value and what is allowed.
+            err.println("vigil bench: " + ex.getMessage());
+            err.flush();
+            return 2;
+        }
+        err.println("vigil bench: failed: " + ex);
+        ex.printStackTrace(err);
+        err.flush();
+        return 1;
     }
 
     @Override
@@ -135,10 +161,14 @@ public final class BenchCommand implements Callable<Integer>
             System.err.println("vigil bench: " + usageError);
             return 2;
         }
-        Files.createDirectories(outDir);
         final List<String> engineSettings = new ArrayList<>();
         engineSettings.add("profile=" + profile);
         engineSettings.addAll(settings);
+        // Refuse a bad --set now, not after the baselines ran.
+        final VigilConfig.Builder check = VigilConfig.builder();
+        engineSettings.forEach(check::override);
+        check.build();
+        Files.createDirectories(outDir);
         final TrafficMix trafficMix = new TrafficMix(TrafficMix.parseOrdersPercent(mix), keys, seed);
         final BenchPlan plan = new BenchPlan(warmupNs, durationNs, clients, trafficMix, "dedicated".equals(profile),
             engineSettings, hiccupThresholdNs, outDir);

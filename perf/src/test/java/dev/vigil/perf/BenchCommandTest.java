@@ -76,6 +76,8 @@ class BenchCommandTest
         assertUsageError("--sweep-factor", "--sweep", "--sweep-factor", "1");
         assertUsageError("--rate", "--sweep", "--rate", "10k,20k");
         assertUsageError("--frobnicate", "--frobnicate");
+        assertUsageError("rules.nonsense", "--duration", "1s", "--warmup", "0s", "--no-baselines",
+            "--out", dir.toString(), "--set", "rules.nonsense=1");
     }
 
     @Test
