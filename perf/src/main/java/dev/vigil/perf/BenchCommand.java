@@ -175,9 +175,11 @@ public final class BenchCommand implements Callable<Integer>
 
         final String header = String.format(Locale.ROOT,
             "vigil bench: %s warm-up + %s measured per run, %d client(s), %s, %,d keys, seed %d, profile %s%n" +
-            "  Java %s, %d cores, JVM flags %s%n",
+            "  Java %s, %d cores, system load average %.1f at start, JVM flags %s%n",
             Durations.format(warmupNs), Durations.format(durationNs), clients, trafficMix.describe(), keys, seed,
             profile, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+            // Other processes' load is the first thing to rule out when a tail looks wrong.
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
             ManagementFactory.getRuntimeMXBean().getInputArguments());
         out.print(header);
         final BenchSession session = new BenchSession(new BenchRunner(plan, out), out);
