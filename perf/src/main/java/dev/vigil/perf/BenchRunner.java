@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one topology at one rate under a {@link BenchPlan}: launches it, drives an {@link OpenLoopRun} against it on
@@ -19,8 +18,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class BenchRunner
 {
-    private static final long LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
-
     private final BenchPlan plan;
     private final PrintStream out;
 
@@ -47,8 +44,7 @@ final class BenchRunner
         final BenchResult result = new BenchResult(topology, rate, run, hiccups, stages);
         final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         final Path logFile = plan.outDir.resolve(result.fileStem() + ".hlog");
-        try (IntervalLog log = new IntervalLog(newPrintStream(logFile), LOG_INTERVAL_NS,
-            OpenLoopRun.HIGHEST_TRACKABLE_NS))
+        try (IntervalLog log = new IntervalLog(newPrintStream(logFile), OpenLoopRun.HIGHEST_TRACKABLE_NS))
         {
             run.intervalLog(log);
             final RoundTripTarget target = launch(topology, run, errors, stages);

@@ -35,6 +35,7 @@ final class OpenLoopRun
     private static final int SEND_BURST_LIMIT = 64;
     private static final long SEND_GRACE_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long INTERVAL_LOG_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final String name;
     private final int ratePerSecond;
@@ -109,7 +110,8 @@ final class OpenLoopRun
     /**
      * Also write the measured latencies as an interval log.
      *
-     * @param log gets every recorded latency; started when measurement starts.
+     * @param log gets every recorded latency; started, with its writer thread writing an interval a second, when
+     *            measurement starts.
      * @return this.
      */
     OpenLoopRun intervalLog(final IntervalLog log)
@@ -144,10 +146,6 @@ final class OpenLoopRun
                 Thread.yield();
             }
             nowNs = clock.nanoTime();
-            if (intervalLog != null)
-            {
-                intervalLog.onTime(nowNs);
-            }
         }
 
         final long drainDeadlineNs = nowNs + DRAIN_TIMEOUT_NS;
@@ -167,7 +165,7 @@ final class OpenLoopRun
         gc.stop();
         if (intervalLog != null)
         {
-            intervalLog.finish(nowNs);
+            intervalLog.finish();
         }
         gcCount = gcCount() - gcCountBefore;
         if (allocatedBefore >= 0)
@@ -310,7 +308,8 @@ final class OpenLoopRun
             gc.start();
             if (intervalLog != null)
             {
-                intervalLog.start(measureFromNs, System.currentTimeMillis() - (nowNs - measureFromNs) / 1_000_000L);
+                intervalLog.start(System.currentTimeMillis() - (nowNs - measureFromNs) / 1_000_000L);
+                intervalLog.startWriterThread(INTERVAL_LOG_NS);
             }
         }
     }

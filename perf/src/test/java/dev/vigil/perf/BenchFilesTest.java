@@ -24,8 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BenchFilesTest
 {
-    private static final long SECOND_NS = 1_000_000_000L;
-
     @TempDir
     Path dir;
 
@@ -33,25 +31,25 @@ class BenchFilesTest
     void intervalLogReadsBackIntervalByInterval() throws IOException
     {
         final Path file = dir.resolve("run.hlog");
-        try (IntervalLog log = new IntervalLog(new PrintStream(Files.newOutputStream(file), false,
-            StandardCharsets.UTF_8), SECOND_NS, OpenLoopRun.HIGHEST_TRACKABLE_NS))
+        try (IntervalLog log = new IntervalLog(newStream(file), OpenLoopRun.HIGHEST_TRACKABLE_NS))
         {
-            log.start(0, 1_767_225_600_000L);
-            for (int second = 0; second < 3; second++)
+            log.start(1_767_225_600_000L);
+            for (int interval = 1; interval <= 3; interval++)
             {
                 for (int i = 1; i <= 1_000; i++)
                 {
-                    log.record((second + 1) * 1_000L * i);
+                    log.record(interval * 1_000L * i);
                 }
-                log.onTime((second + 1) * SECOND_NS);
+                log.writeInterval();
             }
             log.record(42_000);
-            log.finish(3 * SECOND_NS + 500_000_000L);
+            log.finish();
         }
 
         final HistogramLogReader reader = new HistogramLogReader(file.toFile());
         long total = 0;
         int intervals = 0;
+        long previousStartMs = 0;
         Histogram interval;
         while ((interval = (Histogram)reader.nextIntervalHistogram()) != null)
         {
@@ -61,12 +59,38 @@ class BenchFilesTest
             {
                 assertEquals(1_000, interval.getTotalCount());
                 assertEquals(intervals * 1_000_000L, interval.getMaxValue(), intervals * 1_000L);
-                assertEquals(1_767_225_600_000L + (intervals - 1) * 1_000L, interval.getStartTimeStamp());
             }
+            assertTrue(interval.getStartTimeStamp() >= previousStartMs);
+            previousStartMs = interval.getStartTimeStamp();
         }
         assertEquals(4, intervals);
         assertEquals(3_001, total);
         assertEquals(1_767_225_600.0, reader.getStartTimeSec(), 0.001);
+    }
+
+    @Test
+    void aWriterThreadWritesWhatWasRecorded() throws IOException
+    {
+        final Path file = dir.resolve("threaded.hlog");
+        try (IntervalLog log = new IntervalLog(newStream(file), OpenLoopRun.HIGHEST_TRACKABLE_NS))
+        {
+            log.start(System.currentTimeMillis());
+            log.startWriterThread(1_000_000L);
+            for (int i = 1; i <= 100_000; i++)
+            {
+                log.record(i);
+            }
+            log.finish();
+        }
+
+        final HistogramLogReader reader = new HistogramLogReader(file.toFile());
+        long total = 0;
+        Histogram interval;
+        while ((interval = (Histogram)reader.nextIntervalHistogram()) != null)
+        {
+            total += interval.getTotalCount();
+        }
+        assertEquals(100_000, total);
     }
 
     @Test
@@ -138,10 +162,10 @@ class BenchFilesTest
     void noIntervalsNoLines() throws IOException
     {
         final Path file = dir.resolve("empty.hlog");
-        try (IntervalLog log = new IntervalLog(newStream(file), SECOND_NS, OpenLoopRun.HIGHEST_TRACKABLE_NS))
+        try (IntervalLog log = new IntervalLog(newStream(file), OpenLoopRun.HIGHEST_TRACKABLE_NS))
         {
-            log.start(0, 0);
-            log.finish(SECOND_NS);
+            log.start(0);
+            log.finish();
         }
         assertNull(new HistogramLogReader(file.toFile()).nextIntervalHistogram());
     }
