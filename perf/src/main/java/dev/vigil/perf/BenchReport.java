@@ -58,6 +58,13 @@ final class BenchReport
         {
             text.append(row(VIGIL + " / echo", vigil.summary().ratioTo(echo.summary()), "%10.2f")).append(NL);
         }
+        text.append("  platform hiccups during each run (a thread sleeping 1 ms, as jHiccup: how late it woke), " +
+            "microseconds").append(NL);
+        for (final BenchResult result : results)
+        {
+            text.append(row(result.topology(), LatencySummary.of(result.platform().hiccupsNs()).valuesUs(), "%10.1f"))
+                .append(NL);
+        }
         for (final BenchResult result : results)
         {
             if (result.stages() != null)

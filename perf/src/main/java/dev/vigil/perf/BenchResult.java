@@ -15,6 +15,7 @@ final class BenchResult
     private final HiccupDetector hiccups;
     private final StageBreakdown stages;
     private final List<String> problems = new ArrayList<>();
+    private final HiccupMeter platform = new HiccupMeter();
     private String targetCounts = "";
 
     /**
@@ -72,6 +73,14 @@ final class BenchResult
     LatencySummary summary()
     {
         return LatencySummary.of(run.fromIntendedNs());
+    }
+
+    /**
+     * @return the platform's own stalls during the run.
+     */
+    HiccupMeter platform()
+    {
+        return platform;
     }
 
     String targetCounts()

@@ -48,6 +48,7 @@ final class BenchRunner
         {
             run.intervalLog(log);
             final RoundTripTarget target = launch(topology, run, errors, stages);
+            result.platform().start();
             try
             {
                 run.execute(target);
@@ -55,6 +56,7 @@ final class BenchRunner
             }
             finally
             {
+                result.platform().stop();
                 CloseHelper.quietClose(target);
             }
         }

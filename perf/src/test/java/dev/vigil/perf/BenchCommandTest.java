@@ -93,6 +93,7 @@ class BenchCommandTest
         assertEquals(0, status, console + errors());
         assertTrue(console.contains("vigil / echo"), console);
         assertTrue(console.contains("send->ingress"), console);
+        assertTrue(console.contains("platform hiccups during each run"), console);
         assertTrue(console.contains("stalls over 1.0 ms"), console);
         assertTrue(console.contains("GC in the engine's JVM while measuring"), console);
 
