@@ -103,7 +103,8 @@ final class BenchReport
             final double[] us = result.summary().valuesUs();
             text.append(String.format(Locale.ROOT, "  %12s %12s %10.1f %10.1f %10.1f %10.1f %10.1f%n",
                 String.format(Locale.ROOT, "%,d", result.rate()), formatRate(result.run().achievedRatePerSecond()),
-                us[0], us[2], us[3], us[4], us[5]));
+                us[0], us[LatencySummary.P99], us[LatencySummary.P99 + 1], us[LatencySummary.P99 + 2],
+                us[LatencySummary.P99 + 3]));
         }
         return text.toString();
     }

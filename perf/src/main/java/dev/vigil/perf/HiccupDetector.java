@@ -61,11 +61,6 @@ final class HiccupDetector
         }
     }
 
-    long thresholdNs()
-    {
-        return thresholdNs;
-    }
-
     /**
      * @return stalls seen, listed or not.
      */

@@ -18,12 +18,10 @@ final class LatencySummary
     static final int P99 = 2;
 
     private final double[] valuesUs;
-    private final long count;
 
-    private LatencySummary(final double[] valuesUs, final long count)
+    private LatencySummary(final double[] valuesUs)
     {
         this.valuesUs = valuesUs;
-        this.count = count;
     }
 
     /**
@@ -41,7 +39,7 @@ final class LatencySummary
             }
             values[PERCENTILES.length] = histogramNs.getMaxValue() / 1000.0;
         }
-        return new LatencySummary(values, histogramNs.getTotalCount());
+        return new LatencySummary(values);
     }
 
     /**
@@ -50,23 +48,6 @@ final class LatencySummary
     double[] valuesUs()
     {
         return valuesUs.clone();
-    }
-
-    /**
-     * @param column index into {@link #COLUMNS}.
-     * @return that value, µs.
-     */
-    double valueUs(final int column)
-    {
-        return valuesUs[column];
-    }
-
-    /**
-     * @return how many latencies the summary is of.
-     */
-    long count()
-    {
-        return count;
     }
 
     /**

@@ -317,7 +317,8 @@ final class OpenLoopRun
     private int sendDue(final RoundTripTarget target, final long nowNs)
     {
         int sentNow = 0;
-        while (sent < requestCount && sentNow < SEND_BURST_LIMIT && schedule.intendedSendTimeNs(sent) <= nowNs)
+        final long due = Math.min(requestCount, schedule.dueBy(nowNs));
+        while (sent < due && sentNow < SEND_BURST_LIMIT)
         {
             final long result = target.trySend(sent);
             if (result <= 0)

@@ -67,12 +67,4 @@ final class SendSchedule
         }
         return due;
     }
-
-    /**
-     * @return the time between two requests, ns.
-     */
-    double intervalNs()
-    {
-        return intervalNs;
-    }
 }

@@ -95,21 +95,6 @@ final class TrafficMix
         return 1 + Long.remainderUnsigned(hash(index) >>> 8, keys);
     }
 
-    int ordersPercent()
-    {
-        return ordersPercent;
-    }
-
-    int keys()
-    {
-        return keys;
-    }
-
-    long seed()
-    {
-        return seed;
-    }
-
     /**
      * @return e.g. {@code transactions 85%, orders 15%}.
      */
