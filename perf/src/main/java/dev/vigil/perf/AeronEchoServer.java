@@ -16,6 +16,8 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
@@ -26,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * profile so the two can be compared: an embedded media driver in {@link ThreadingMode#INVOKER}, its duty cycle,
  * the Aeron client conductor and the echo agent all take turns on one thread that yields when idle; requests arrive
  * on a UDP subscription and answers leave on an exclusive UDP publication, polled and offered as the engine does.
+ * A dedicated variant copies the engine's dedicated profile instead: driver threads of its own, the echo spinning.
  */
 final class AeronEchoServer implements AutoCloseable
 {
@@ -43,23 +46,39 @@ final class AeronEchoServer implements AutoCloseable
         final int requestStreamId,
         final String answerChannel,
         final int answerStreamId,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final boolean dedicated)
     {
-        driver = MediaDriver.launch(new MediaDriver.Context()
+        final MediaDriver.Context driverContext = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.INVOKER)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)
-            .errorHandler(errorHandler));
-        final AgentInvoker driverInvoker = driver.sharedAgentInvoker();
+            .errorHandler(errorHandler);
+        if (dedicated)
+        {
+            // As the engine's dedicated profile: the driver's three threads, sender and receiver spinning.
+            driverContext.threadingMode(ThreadingMode.DEDICATED)
+                .conductorIdleStrategy(new BackoffIdleStrategy())
+                .senderIdleStrategy(new BusySpinIdleStrategy())
+                .receiverIdleStrategy(new BusySpinIdleStrategy());
+        }
+        else
+        {
+            driverContext.threadingMode(ThreadingMode.INVOKER);
+        }
+        driver = MediaDriver.launch(driverContext);
+        final AgentInvoker driverInvoker = dedicated ? null : driver.sharedAgentInvoker();
         try
         {
-            aeron = Aeron.connect(new Aeron.Context()
+            final Aeron.Context aeronContext = new Aeron.Context()
                 .aeronDirectoryName(aeronDir)
-                .errorHandler(errorHandler)
-                .driverAgentInvoker(driverInvoker)
-                .useConductorAgentInvoker(true));
+                .errorHandler(errorHandler);
+            if (!dedicated)
+            {
+                aeronContext.driverAgentInvoker(driverInvoker).useConductorAgentInvoker(true);
+            }
+            aeron = Aeron.connect(aeronContext);
         }
         catch (final RuntimeException ex)
         {
@@ -70,10 +89,17 @@ final class AeronEchoServer implements AutoCloseable
         final Subscription subscription = aeron.addSubscription(requestChannel, requestStreamId);
         final ExclusivePublication publication = aeron.addExclusivePublication(answerChannel, answerStreamId);
         echo = new EchoAgent(subscription, publication, driverInvoker);
-        runner = new AgentRunner(new YieldingIdleStrategy(), errorHandler, null, new CompositeAgent(
-            new InvokerAgent(driverInvoker, "aeron-driver"),
-            new InvokerAgent(aeron.conductorAgentInvoker(), "aeron-client-conductor"),
-            echo));
+        if (dedicated)
+        {
+            runner = new AgentRunner(new BusySpinIdleStrategy(), errorHandler, null, echo);
+        }
+        else
+        {
+            runner = new AgentRunner(new YieldingIdleStrategy(), errorHandler, null, new CompositeAgent(
+                new InvokerAgent(driverInvoker, "aeron-driver"),
+                new InvokerAgent(aeron.conductorAgentInvoker(), "aeron-client-conductor"),
+                echo));
+        }
         AgentRunner.startOnThread(runner);
     }
 
@@ -86,6 +112,8 @@ final class AeronEchoServer implements AutoCloseable
      * @param answerChannel   channel answers are sent to.
      * @param answerStreamId  stream of the answers.
      * @param errorHandler    receives errors from the server's thread.
+     * @param dedicated       false: the shared profile's one yielding thread; true: the dedicated profile's driver
+     *                        threads and a busy-spinning echo thread.
      * @return the running server.
      */
     static AeronEchoServer launch(
@@ -94,10 +122,11 @@ final class AeronEchoServer implements AutoCloseable
         final int requestStreamId,
         final String answerChannel,
         final int answerStreamId,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final boolean dedicated)
     {
         return new AeronEchoServer(
-            aeronDir, requestChannel, requestStreamId, answerChannel, answerStreamId, errorHandler);
+            aeronDir, requestChannel, requestStreamId, answerChannel, answerStreamId, errorHandler, dedicated);
     }
 
     /**
@@ -174,7 +203,7 @@ final class AeronEchoServer implements AutoCloseable
                     dropped++;
                     return;
                 }
-                if (driverInvoker.invoke() == 0)
+                if (driverInvoker == null || driverInvoker.invoke() == 0)
                 {
                     Thread.onSpinWait();
                 }

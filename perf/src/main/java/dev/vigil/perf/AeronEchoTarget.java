@@ -46,13 +46,14 @@ final class AeronEchoTarget implements RoundTripTarget
     private final TransactionDecoder transactionDecoder = new TransactionDecoder();
     private final FragmentHandler answerHandler = new FragmentAssembler(this::onAnswer);
 
-    private AeronEchoTarget(final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler)
+    private AeronEchoTarget(
+        final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler, final boolean dedicated)
     {
         this.run = run;
         final String requestChannel = "aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort();
         final String answerChannel = "aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort();
         server = AeronEchoServer.launch(
-            aeronDir, requestChannel, REQUEST_STREAM_ID, answerChannel, ANSWER_STREAM_ID, errorHandler);
+            aeronDir, requestChannel, REQUEST_STREAM_ID, answerChannel, ANSWER_STREAM_ID, errorHandler, dedicated);
         try
         {
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errorHandler));
@@ -75,7 +76,20 @@ final class AeronEchoTarget implements RoundTripTarget
      */
     static AeronEchoTarget launch(final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler)
     {
-        return new AeronEchoTarget(aeronDir, run, errorHandler);
+        return new AeronEchoTarget(aeronDir, run, errorHandler, false);
+    }
+
+    /**
+     * @param aeronDir     private Aeron directory for the server's embedded driver.
+     * @param run          receives the answers.
+     * @param errorHandler receives errors from the server's thread.
+     * @param dedicated    true: the server copies the dedicated profile's threads, false the shared profile's.
+     * @return a connected target.
+     */
+    static AeronEchoTarget launch(
+        final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler, final boolean dedicated)
+    {
+        return new AeronEchoTarget(aeronDir, run, errorHandler, dedicated);
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.vigil.perf;
 
 import io.aeron.Publication;
 import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -26,23 +28,33 @@ import java.util.concurrent.TimeUnit;
  */
 final class OpenLoopRun
 {
-    private static final long HIGHEST_TRACKABLE_NS = TimeUnit.MINUTES.toNanos(10);
+    /** Highest latency the histograms track. */
+    static final long HIGHEST_TRACKABLE_NS = TimeUnit.MINUTES.toNanos(10);
+
     private static final int SIGNIFICANT_DIGITS = 3;
     private static final int SEND_BURST_LIMIT = 64;
     private static final long SEND_GRACE_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long INTERVAL_LOG_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final String name;
     private final int ratePerSecond;
-    private final double intervalNs;
     private final long warmupNs;
     private final long durationNs;
     private final long requestCount;
+    private final NanoClock clock;
     private final Histogram fromIntendedNs = new Histogram(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
     private final Histogram fromActualNs = new Histogram(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+    private final GcActivity gc = new GcActivity();
+    private HiccupDetector hiccups;
+    private IntervalLog intervalLog;
+    private SendSchedule schedule;
 
     private long startNs;
     private long measureFromNs = Long.MAX_VALUE;
+    private boolean measuring;
+    private long lastAnswerNs;
+    private long lastRecordedAnswerNs;
     private long sent;
     private long answered;
     private long rejected;
@@ -62,12 +74,50 @@ final class OpenLoopRun
      */
     OpenLoopRun(final String name, final int ratePerSecond, final long warmupNs, final long durationNs)
     {
+        this(name, ratePerSecond, warmupNs, durationNs, SystemNanoClock.INSTANCE);
+    }
+
+    /**
+     * @param name          topology name, for reports and file names.
+     * @param ratePerSecond requests per second.
+     * @param warmupNs      sending before recording starts.
+     * @param durationNs    recorded sending.
+     * @param clock         time of sends and answers.
+     */
+    OpenLoopRun(
+        final String name, final int ratePerSecond, final long warmupNs, final long durationNs, final NanoClock clock)
+    {
         this.name = name;
         this.ratePerSecond = ratePerSecond;
-        this.intervalNs = 1e9 / ratePerSecond;
         this.warmupNs = warmupNs;
         this.durationNs = durationNs;
-        this.requestCount = (long)((warmupNs + durationNs) / intervalNs);
+        this.requestCount = SendSchedule.requestsIn(ratePerSecond, warmupNs + durationNs);
+        this.clock = clock;
+    }
+
+    /**
+     * Also list the stalls of the measured phase.
+     *
+     * @param detector gets every recorded latency.
+     * @return this.
+     */
+    OpenLoopRun hiccups(final HiccupDetector detector)
+    {
+        this.hiccups = detector;
+        return this;
+    }
+
+    /**
+     * Also write the measured latencies as an interval log.
+     *
+     * @param log gets every recorded latency; started, with its writer thread writing an interval a second, when
+     *            measurement starts.
+     * @return this.
+     */
+    OpenLoopRun intervalLog(final IntervalLog log)
+    {
+        this.intervalLog = log;
+        return this;
     }
 
     /**
@@ -79,13 +129,15 @@ final class OpenLoopRun
     {
         final long allocatedBefore = currentThreadAllocatedBytes();
         final long gcCountBefore = gcCount();
-        startNs = System.nanoTime();
+        startNs = clock.nanoTime();
+        schedule = new SendSchedule(startNs, ratePerSecond);
         measureFromNs = startNs + warmupNs;
         final long sendDeadlineNs = measureFromNs + durationNs + SEND_GRACE_NS;
 
         long nowNs = startNs;
         while (sent < requestCount && nowNs < sendDeadlineNs)
         {
+            startMeasuringWhenDue(nowNs);
             int workCount = sendDue(target, nowNs);
             workCount += target.poll();
             if (workCount == 0)
@@ -93,18 +145,28 @@ final class OpenLoopRun
                 // Two cores: the target's thread needs the other one, so the client gives its core away when idle.
                 Thread.yield();
             }
-            nowNs = System.nanoTime();
+            nowNs = clock.nanoTime();
         }
 
-        final long drainDeadlineNs = System.nanoTime() + DRAIN_TIMEOUT_NS;
-        while (answered + rejected < sent && System.nanoTime() < drainDeadlineNs)
+        final long drainDeadlineNs = nowNs + DRAIN_TIMEOUT_NS;
+        while (answered + rejected < sent && nowNs < drainDeadlineNs)
         {
             if (target.poll() == 0)
             {
                 Thread.yield();
             }
+            nowNs = clock.nanoTime();
         }
 
+        if (!measuring)
+        {
+            gc.start();
+        }
+        gc.stop();
+        if (intervalLog != null)
+        {
+            intervalLog.finish();
+        }
         gcCount = gcCount() - gcCountBefore;
         if (allocatedBefore >= 0)
         {
@@ -117,22 +179,36 @@ final class OpenLoopRun
      *
      * @param index            number of the request it answers.
      * @param actualSendTimeNs when the request was offered, as stamped into it.
+     * @return true when the answer was recorded: it belongs to the measured phase.
      */
-    void onAnswer(final long index, final long actualSendTimeNs)
+    boolean onAnswer(final long index, final long actualSendTimeNs)
     {
-        final long nowNs = System.nanoTime();
+        final long nowNs = clock.nanoTime();
+        lastAnswerNs = nowNs;
         if (index < 0 || index >= sent)
         {
             unexpected++;
-            return;
+            return false;
         }
         answered++;
-        final long intendedSendTimeNs = intendedSendTimeNs(index);
-        if (intendedSendTimeNs >= measureFromNs)
+        final long intendedSendTimeNs = schedule.intendedSendTimeNs(index);
+        if (intendedSendTimeNs < measureFromNs)
         {
-            record(fromIntendedNs, nowNs - intendedSendTimeNs);
-            record(fromActualNs, nowNs - actualSendTimeNs);
+            return false;
         }
+        final long fromIntended = clamp(nowNs - intendedSendTimeNs);
+        fromIntendedNs.recordValue(fromIntended);
+        fromActualNs.recordValue(clamp(nowNs - actualSendTimeNs));
+        lastRecordedAnswerNs = nowNs;
+        if (hiccups != null)
+        {
+            hiccups.record(intendedSendTimeNs - measureFromNs, fromIntended);
+        }
+        if (intervalLog != null)
+        {
+            intervalLog.record(fromIntended);
+        }
+        return true;
     }
 
     /**
@@ -154,6 +230,14 @@ final class OpenLoopRun
     }
 
     /**
+     * @return when the latest answer arrived, on this run's clock.
+     */
+    long lastAnswerNs()
+    {
+        return lastAnswerNs;
+    }
+
+    /**
      * @return latencies in ns measured from each request's intended send time.
      */
     Histogram fromIntendedNs()
@@ -167,6 +251,24 @@ final class OpenLoopRun
     Histogram fromActualNs()
     {
         return fromActualNs;
+    }
+
+    /**
+     * @return collections during the measured phase, up to the last answer.
+     */
+    GcActivity gcWhileMeasuring()
+    {
+        return gc;
+    }
+
+    /**
+     * @return answers recorded per second of the measured phase, from its start to the last recorded answer.
+     */
+    double achievedRatePerSecond()
+    {
+        final long recorded = fromIntendedNs.getTotalCount();
+        final long spanNs = lastRecordedAnswerNs - measureFromNs;
+        return recorded == 0 || spanNs <= 0 ? 0 : recorded * 1e9 / spanNs;
     }
 
     /**
@@ -198,10 +300,25 @@ final class OpenLoopRun
             clientAllocatedBytes, gcCount);
     }
 
+    private void startMeasuringWhenDue(final long nowNs)
+    {
+        if (!measuring && nowNs >= measureFromNs)
+        {
+            measuring = true;
+            gc.start();
+            if (intervalLog != null)
+            {
+                intervalLog.start(System.currentTimeMillis() - (nowNs - measureFromNs) / 1_000_000L);
+                intervalLog.startWriterThread(INTERVAL_LOG_NS);
+            }
+        }
+    }
+
     private int sendDue(final RoundTripTarget target, final long nowNs)
     {
         int sentNow = 0;
-        while (sent < requestCount && sentNow < SEND_BURST_LIMIT && intendedSendTimeNs(sent) <= nowNs)
+        final long due = Math.min(requestCount, schedule.dueBy(nowNs));
+        while (sent < due && sentNow < SEND_BURST_LIMIT)
         {
             final long result = target.trySend(sent);
             if (result <= 0)
@@ -233,11 +350,6 @@ final class OpenLoopRun
         }
     }
 
-    private long intendedSendTimeNs(final long index)
-    {
-        return startNs + (long)(index * intervalNs);
-    }
-
     private static long currentThreadAllocatedBytes()
     {
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -262,8 +374,8 @@ final class OpenLoopRun
         return count;
     }
 
-    private static void record(final Histogram histogram, final long valueNs)
+    private static long clamp(final long valueNs)
     {
-        histogram.recordValue(Math.min(Math.max(0, valueNs), HIGHEST_TRACKABLE_NS));
+        return Math.min(Math.max(0, valueNs), HIGHEST_TRACKABLE_NS);
     }
 }

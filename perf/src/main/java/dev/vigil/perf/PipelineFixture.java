@@ -6,22 +6,28 @@ import dev.vigil.app.engine.RuleSetFactory;
 import dev.vigil.core.pipeline.EgressHandler;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
+import dev.vigil.core.pipeline.InputJournal;
 import dev.vigil.core.pipeline.JournalHandler;
+import dev.vigil.core.pipeline.JournalWriterInput;
 import dev.vigil.core.pipeline.NoInputJournal;
 import dev.vigil.core.pipeline.RingIngress;
+import dev.vigil.journal.Durability;
+import dev.vigil.journal.JournalContext;
+import dev.vigil.journal.JournalWriter;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * The engine's pipeline as {@code VigilEngine} builds it for the default configuration (ring size, frame length,
- * rules, no input journal, system clock) but with a {@link DiscardingReplySink} instead of Aeron, fed from a pool of
- * pre-encoded frames. Each frame is patched in place before it is offered (client sequence, event time, account), so
- * the stream looks fresh to ingress and to the rules without re-encoding.
+ * rules, system clock; the journal on or off) but with a {@link DiscardingReplySink} instead of Aeron, fed from a
+ * pool of pre-encoded frames. Each frame is patched in place before it is offered (client sequence, event time,
+ * account), so the stream looks fresh to ingress and to the rules without re-encoding.
  * <p>
  * One client is connected on one session. The pool mixes payments and orders one in eight, and one payment in the
  * pool is above the amount threshold; accounts are spread over 10,000.
@@ -37,6 +43,7 @@ final class PipelineFixture
     private static final int LARGE_AMOUNT_INDEX = 1;
 
     private final DiscardingReplySink sink = new DiscardingReplySink();
+    private final InputJournal journal;
     private final EngineCounters counters = LocalCounters.newEngineCounters();
     private final RingIngress ingress;
     private final Agent journalAgent;
@@ -56,13 +63,25 @@ final class PipelineFixture
      */
     PipelineFixture(final int poolSize)
     {
+        this(poolSize, null);
+    }
+
+    /**
+     * @param poolSize   frames in the pool, a power of two.
+     * @param journalDir where to journal every input, as the engine does by default (durability none); null for
+     *                   no journal.
+     */
+    PipelineFixture(final int poolSize, final Path journalDir)
+    {
         final VigilConfig config = VigilConfig.defaults();
         final NanoClock clock = SystemNanoClock.INSTANCE;
         ringSize = config.getInt(Settings.RING_SIZE);
+        journal = journalDir == null ? NoInputJournal.INSTANCE : new JournalWriterInput(JournalWriter.open(
+            new JournalContext().directory(journalDir).durability(Durability.NONE)));
         final EnginePipeline pipeline = new EnginePipeline(
             ringSize,
             config.getInt(Settings.FRAME_MAX_LENGTH),
-            new JournalHandler(NoInputJournal.INSTANCE, clock),
+            new JournalHandler(journal, clock),
             RuleSetFactory.rulesHandler(config, counters, clock),
             new EgressHandler(sink, counters, clock));
         ingress = new RingIngress(pipeline.ring(), clock, counters, 0);
@@ -156,6 +175,14 @@ final class PipelineFixture
     long lastEngineSeq()
     {
         return ingress.lastEngineSeq();
+    }
+
+    /**
+     * Close the journal, if any.
+     */
+    void close()
+    {
+        journal.close();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.vigil.perf;
 
+import org.agrona.IoUtil;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
@@ -20,13 +21,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Throughput of the engine's pipeline, ingress → ring → journal ∥ rules → egress, without a transport: frames are
  * offered to {@code RingIngress.onFrame} straight from a pool of pre-encoded frames, the journal is
- * {@code NoInputJournal}, and replies go to a sink that drops them. Scores are events per second (one operation is
- * one event).
+ * {@code NoInputJournal} or, for {@code singleThread} with {@code journal=on}, a real journal writer in a temporary
+ * directory (durability none, as the engine's default), and replies go to a sink that drops them. Scores are
+ * events per second (one operation is one event).
  * <ul>
  *   <li>{@code singleThread}: the shared profile's one engine thread. Each invocation offers a batch of 1,024 frames,
  *   then runs the journal, rules and egress agents until egress has passed them all.</li>
@@ -65,7 +69,12 @@ public class PipelineThroughputBenchmark
     @State(Scope.Thread)
     public static class SingleThread
     {
+        /** {@code on}: every input is journaled to a temporary directory (durability none), as by default. */
+        @Param({"off", "on"})
+        public String journal;
+
         private PipelineFixture fixture;
+        private Path journalDir;
 
         /**
          * @throws Exception when the Connect fails.
@@ -73,16 +82,22 @@ public class PipelineThroughputBenchmark
         @Setup(Level.Trial)
         public void setup() throws Exception
         {
-            fixture = new PipelineFixture(BATCH);
+            journalDir = "on".equals(journal) ? Files.createTempDirectory("vigil-pipeline-bench-") : null;
+            fixture = new PipelineFixture(BATCH, journalDir);
             fixture.connect();
         }
 
         /**
-         * Fails the run when any event went unanswered.
+         * Fails the run when any event went unanswered; deletes the journal.
          */
         @TearDown(Level.Trial)
         public void verify()
         {
+            fixture.close();
+            if (journalDir != null)
+            {
+                IoUtil.delete(journalDir.toFile(), true);
+            }
             fixture.verify();
         }
     }

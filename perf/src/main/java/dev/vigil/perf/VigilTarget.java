@@ -6,9 +6,12 @@ import dev.vigil.app.engine.VigilEngine;
 import dev.vigil.client.ReplyListener;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.DecisionDecoder;
+import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.RejectDecoder;
+import dev.vigil.codecs.Side;
 import dev.vigil.core.pipeline.EngineCounters;
+import io.aeron.Aeron;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
@@ -22,26 +25,39 @@ import java.util.Locale;
 
 /**
  * A real engine, {@code VigilEngine.launch} with the default configuration (shared profile, embedded driver) on a
- * private Aeron directory and free loopback ports, and a {@link VigilClient} of it in this process. Requests are
- * payments spread round-robin over 10,000 accounts, 10 ms of event time apart, all below the amount threshold: every
- * one is approved and no alert is raised, so each request costs exactly one Decision.
+ * private Aeron directory and free loopback ports, and {@link VigilClient}s of it in this process sharing one Aeron
+ * client. Request {@code i} goes to client {@code i mod clients}; what it is (a payment or an order) and its account
+ * come from a {@link TrafficMix}. Payments are below the amount threshold and orders are limit orders at one price,
+ * so with enough keys no rule fires and each request costs exactly one Decision; with few keys the velocity and
+ * order-rate windows fill and alerts are raised, as in production. Event time advances 10 ms per request.
  */
 final class VigilTarget implements RoundTripTarget, ReplyListener
 {
     private static final int FRAGMENT_LIMIT = 64;
-    private static final int ACCOUNTS = 10_000;
-    private static final long CLIENT_ID = 1;
+    private static final long PRICE_TICKS = 10_000;
+    private static final int INSTRUMENTS = 50;
 
     private final OpenLoopRun run;
+    private final TrafficMix mix;
+    private final StageBreakdown stages;
     private final VigilEngine engine;
-    private final VigilClient client;
-    private final long baseClientSeq;
+    private final Aeron aeron;
+    private final VigilClient[] clients;
+    private final long[] baseClientSeqs;
     private final Path dataDir;
 
     private VigilTarget(
-        final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler, final List<String> settings)
+        final String aeronDir,
+        final OpenLoopRun run,
+        final ErrorHandler errorHandler,
+        final List<String> settings,
+        final int clientCount,
+        final TrafficMix mix,
+        final StageBreakdown stages)
     {
         this.run = run;
+        this.mix = mix;
+        this.stages = stages;
         final String ingressChannel = "aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort();
         dataDir = tempDataDir();
         // Journal on, at its default durability: what a user runs.
@@ -54,24 +70,31 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
         settings.forEach(builder::override);
         final VigilConfig config = builder.build();
         engine = VigilEngine.launch(config, errorHandler);
+        clients = new VigilClient[clientCount];
+        baseClientSeqs = new long[clientCount];
         try
         {
-            client = VigilClient.connect(new VigilClient.Context()
-                .aeronDirectoryName(engine.aeronDirectoryName())
-                .ingressChannel(ingressChannel)
-                .ingressStreamId(config.getInt(Settings.INGRESS_STREAM_ID))
-                .clientId(CLIENT_ID));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(engine.aeronDirectoryName()));
+            for (int i = 0; i < clientCount; i++)
+            {
+                clients[i] = VigilClient.connect(new VigilClient.Context()
+                    .aeron(aeron)
+                    .ingressChannel(ingressChannel)
+                    .ingressStreamId(config.getInt(Settings.INGRESS_STREAM_ID))
+                    .clientId(i + 1));
+                baseClientSeqs[i] = clients[i].lastClientSeq();
+            }
         }
         catch (final RuntimeException ex)
         {
-            engine.close();
-            IoUtil.delete(dataDir.toFile(), true);
+            close();
             throw ex;
         }
-        baseClientSeq = client.lastClientSeq();
     }
 
     /**
+     * One client, payments only, over 10,000 accounts.
+     *
      * @param aeronDir     private Aeron directory for the engine's embedded driver.
      * @param run          receives the decisions.
      * @param errorHandler receives errors from the engine's thread.
@@ -81,15 +104,44 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
     static VigilTarget launch(
         final String aeronDir, final OpenLoopRun run, final ErrorHandler errorHandler, final List<String> settings)
     {
-        return new VigilTarget(aeronDir, run, errorHandler, settings);
+        return new VigilTarget(aeronDir, run, errorHandler, settings, 1, new TrafficMix(0, 10_000, 42), null);
+    }
+
+    /**
+     * @param aeronDir     private Aeron directory for the engine's embedded driver.
+     * @param run          receives the decisions.
+     * @param errorHandler receives errors from the engine's thread.
+     * @param settings     engine setting overrides, {@code name=value}.
+     * @param clientCount  clients, each its own session.
+     * @param mix          what each request is.
+     * @param stages       receives the timestamps of recorded decisions; null for none.
+     * @return a connected target.
+     */
+    static VigilTarget launch(
+        final String aeronDir,
+        final OpenLoopRun run,
+        final ErrorHandler errorHandler,
+        final List<String> settings,
+        final int clientCount,
+        final TrafficMix mix,
+        final StageBreakdown stages)
+    {
+        return new VigilTarget(aeronDir, run, errorHandler, settings, clientCount, mix, stages);
     }
 
     @Override
     public long trySend(final long index)
     {
-        final long account = 1 + index % ACCOUNTS;
+        final VigilClient client = clients[(int)(index % clients.length)];
+        final long eventTimeNs = BenchmarkFrames.BASE_EVENT_TIME_NS + index * BenchmarkFrames.EVENT_STEP_NS;
+        final long account = mix.account(index);
+        if (mix.isOrder(index))
+        {
+            return client.sendOrder(eventTimeNs, index + 1, account, 1 + account % INSTRUMENTS,
+                (index & 1) == 0 ? Side.BUY : Side.SELL, OrderType.LIMIT, PRICE_TICKS, 1 + index % 100);
+        }
         return client.sendTransaction(
-            BenchmarkFrames.BASE_EVENT_TIME_NS + index * BenchmarkFrames.EVENT_STEP_NS,
+            eventTimeNs,
             index + 1,
             account,
             10 * account,
@@ -103,13 +155,24 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
     @Override
     public int poll()
     {
-        return client.poll(this, FRAGMENT_LIMIT);
+        int fragments = 0;
+        for (final VigilClient client : clients)
+        {
+            fragments += client.poll(this, FRAGMENT_LIMIT);
+        }
+        return fragments;
     }
 
     @Override
     public void onDecision(final DecisionDecoder decision)
     {
-        run.onAnswer(decision.clientSeq() - baseClientSeq - 1, decision.clientSendTimeNs());
+        final int client = (int)(decision.clientId() - 1);
+        final long index = client < 0 || client >= clients.length ? -1 :
+            (decision.clientSeq() - baseClientSeqs[client] - 1) * clients.length + client;
+        if (run.onAnswer(index, decision.clientSendTimeNs()) && stages != null)
+        {
+            stages.record(decision, run.lastAnswerNs());
+        }
     }
 
     @Override
@@ -133,7 +196,11 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
     @Override
     public void close()
     {
-        CloseHelper.quietCloseAll(client, engine);
+        for (final VigilClient client : clients)
+        {
+            CloseHelper.quietClose(client);
+        }
+        CloseHelper.quietCloseAll(aeron, engine);
         IoUtil.delete(dataDir.toFile(), true);
     }
 
