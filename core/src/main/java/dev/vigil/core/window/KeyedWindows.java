@@ -213,6 +213,7 @@ public final class KeyedWindows
             stateFullEvents++;
             return STATE_FULL;
         }
+        boolean dueMayChange = keyHeapIndex[slot] == NONE;
         if (watermark != SourceWatermarks.NO_WATERMARK)
         {
             // Windows of this key ending by the watermark have fired already, or had nothing to fire.
@@ -221,9 +222,11 @@ public final class KeyedWindows
             {
                 keyFiredUpTo[slot] = firedEnd;
                 skipFiredPanes(slot);
+                dueMayChange = true;
             }
         }
 
+        final int panesBefore = windowsInUse;
         final int window = paneOf(slot, pane);
         if (window == NONE)
         {
@@ -243,7 +246,11 @@ public final class KeyedWindows
                 emitPaneWindow(engineSeq, slot, window, end, sink);
             }
         }
-        reschedule(slot);
+        // Another event in an existing pane changes neither the next window to fire nor the next purge.
+        if (dueMayChange || windowsInUse != panesBefore)
+        {
+            reschedule(slot);
+        }
         return ACCEPTED;
     }
 
