@@ -7,6 +7,8 @@ import dev.vigil.codecs.TransactionDecoder;
  */
 public final class AccountVelocityRule extends WindowCountRule implements TransactionRule
 {
+    private final TransactionKey key;
+
     /**
      * @param id           rule id.
      * @param name         rule name.
@@ -25,12 +27,36 @@ public final class AccountVelocityRule extends WindowCountRule implements Transa
         final long slideNs,
         final int maxKeys)
     {
+        this(id, name, action, TransactionKey.ACCOUNT, maxCount, windowSizeNs, slideNs, maxKeys);
+    }
+
+    /**
+     * @param id           rule id.
+     * @param name         rule name.
+     * @param action       what a transaction gets when the rule fires.
+     * @param key          what the transactions are counted by.
+     * @param maxCount     most transactions per account and window that pass.
+     * @param windowSizeNs window length.
+     * @param slideNs      granularity at which the window slides; divides windowSizeNs.
+     * @param maxKeys      most accounts tracked.
+     */
+    public AccountVelocityRule(
+        final int id,
+        final String name,
+        final RuleAction action,
+        final TransactionKey key,
+        final long maxCount,
+        final long windowSizeNs,
+        final long slideNs,
+        final int maxKeys)
+    {
         super(id, name, action, maxCount, windowSizeNs, slideNs, maxKeys);
+        this.key = key;
     }
 
     @Override
     public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
     {
-        return count(txn.accountId(), txn.eventTimeNs(), hit);
+        return count(key.of(txn), txn.eventTimeNs(), hit);
     }
 }

@@ -1,0 +1,33 @@
+package dev.vigil.core.rules;
+
+import dev.vigil.codecs.TransactionDecoder;
+
+/**
+ * Which field of a transaction a keyed rule keeps its state by.
+ */
+public enum TransactionKey
+{
+    /** The paying account. */
+    ACCOUNT,
+    /** The card used. */
+    CARD,
+    /** The merchant paid. */
+    MERCHANT;
+
+    /**
+     * @param txn a transaction.
+     * @return the value of this key in it.
+     */
+    public long of(final TransactionDecoder txn)
+    {
+        switch (this)
+        {
+            case CARD:
+                return txn.cardId();
+            case MERCHANT:
+                return txn.merchantId();
+            default:
+                return txn.accountId();
+        }
+    }
+}
