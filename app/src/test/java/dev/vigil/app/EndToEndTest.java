@@ -56,7 +56,8 @@ class EndToEndTest
     @Test
     void approvesAndDeclinesEachTransactionExactlyOnce()
     {
-        try (EngineHarness harness = EngineHarness.start(dataDir, "rules.amount.max=100000");
+        try (EngineHarness harness = EngineHarness.start(
+            dataDir, TestRules.setting(dataDir, "rules.yaml", TestRules.amountThreshold(100_000)));
             VigilClient client = harness.connect(11))
         {
             final Map<Long, Verdict> expected = new HashMap<>();
@@ -120,7 +121,8 @@ class EndToEndTest
     void velocityAndOrderRateRulesFireAndAlertsArePublished()
     {
         try (EngineHarness harness = EngineHarness.start(
-            dataDir, "rules.velocity.max.count=3", "rules.velocity.window=10s", "rules.order.rate.max=2");
+            dataDir, TestRules.setting(dataDir, "rules.yaml",
+                "rules:\n" + TestRules.velocityRule(3, "10s") + TestRules.orderRateRule(2)));
             VigilClient client = harness.connect(31);
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName()));
             AlertSubscriber alerts = new AlertSubscriber(aeron, harness.alertSubscriptionChannel(), 1003))
@@ -198,7 +200,7 @@ class EndToEndTest
     void retriesGetTheOriginalDecisionAndAreNotEvaluatedAgain()
     {
         try (EngineHarness harness = EngineHarness.start(
-            dataDir, "rules.velocity.max.count=2", "rules.velocity.window=60s", "dedup.window=16");
+            dataDir, TestRules.setting(dataDir, "rules.yaml", TestRules.velocity(2, "60s")), "dedup.window=16");
             VigilClient client = harness.connect(81))
         {
             final List<Long> seqs = new ArrayList<>();

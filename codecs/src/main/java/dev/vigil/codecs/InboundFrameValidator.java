@@ -95,6 +95,51 @@ public final class InboundFrameValidator
     }
 
     /**
+     * Validate the structure of a {@code RulesUpdate} frame from the local admin channel: the same checks as
+     * {@link #validate} for an inbound event, for the one admin command that travels through the ring.
+     *
+     * @param buffer holding the frame.
+     * @param offset of the frame's first byte.
+     * @param length of the frame in bytes.
+     * @return null when the frame may be decoded, otherwise the reason to refuse it.
+     */
+    public RejectReason validateRulesUpdate(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < HEADER_LENGTH)
+        {
+            return RejectReason.FRAME_TOO_SHORT;
+        }
+        if (length > maxFrameLength)
+        {
+            return RejectReason.FRAME_TOO_LARGE;
+        }
+        header.wrap(buffer, offset);
+        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
+        {
+            return RejectReason.UNKNOWN_SCHEMA;
+        }
+        if (header.version() < 1 || header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
+        {
+            return RejectReason.UNSUPPORTED_VERSION;
+        }
+        if (header.templateId() != RulesUpdateDecoder.TEMPLATE_ID)
+        {
+            return RejectReason.UNKNOWN_TEMPLATE;
+        }
+        final int blockLength = header.blockLength();
+        if (blockLength < RulesUpdateDecoder.BLOCK_LENGTH)
+        {
+            return RejectReason.BAD_BLOCK_LENGTH;
+        }
+        final int bodyLength = length - HEADER_LENGTH;
+        if (blockLength > bodyLength)
+        {
+            return RejectReason.FRAME_TOO_SHORT;
+        }
+        return validateVarData(buffer, offset + HEADER_LENGTH + blockLength, bodyLength - blockLength);
+    }
+
+    /**
      * Client id of a frame whose header is valid; 0 when the frame is too short to hold one.
      *
      * @param buffer holding the frame.
@@ -176,6 +221,7 @@ public final class InboundFrameValidator
             case WindowResultDecoder.TEMPLATE_ID:
             case LateEventDecoder.TEMPLATE_ID:
             case SnapshotRequestDecoder.TEMPLATE_ID:
+            case RulesUpdateDecoder.TEMPLATE_ID:
                 return true;
             default:
                 return false;

@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Options every engine-running command shares: configuration file, data directory, overrides.
+ * Options every engine-running command shares: configuration file, data directory, rules file, overrides.
  */
 final class EngineOptions
 {
+    /** Source of the rules.file setting when --rules gave it. */
+    static final String RULES_OPTION = "--rules";
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "configuration file of 'setting = value' lines (see config/vigil.conf)")
     Path configFile;
@@ -24,12 +27,16 @@ final class EngineOptions
         description = "threading profile: shared (2 cores, default) or dedicated (busy-spin, one core per thread)")
     String profile;
 
+    @Option(names = "--rules", paramLabel = "FILE",
+        description = "the rules file (default: config/rules.yaml; the setting rules.file)")
+    Path rulesFile;
+
     @Option(names = {"-s", "--set"}, paramLabel = "SETTING=VALUE",
         description = "override one setting; repeatable, applied after --config")
     List<String> overrides = new ArrayList<>();
 
     /**
-     * @return the effective configuration: defaults, then the file, then --data-dir/--profile, then --set.
+     * @return the effective configuration: defaults, then the file, then --data-dir/--rules/--profile, then --set.
      */
     VigilConfig toConfig()
     {
@@ -41,6 +48,10 @@ final class EngineOptions
         if (dataDir != null)
         {
             builder.set("data.dir", dataDir.toString(), "--data-dir");
+        }
+        if (rulesFile != null)
+        {
+            builder.set("rules.file", rulesFile.toString(), RULES_OPTION);
         }
         if (profile != null)
         {

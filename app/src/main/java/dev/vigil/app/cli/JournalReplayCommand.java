@@ -12,7 +12,6 @@ import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.Rule;
-import dev.vigil.core.rules.RuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,8 +35,10 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = {
         "Re-run every journaled input through a fresh rules stage built from the configuration (the defaults, or",
-        "--config/--set), in journal order, exactly as the engine does when it starts. Prints decisions by verdict,",
-        "alerts by rule and the replay rate; --out writes every decision as CSV. Changes nothing in DIR."})
+        "--config/--set), in journal order, exactly as the engine does when it starts: rules updates in the journal",
+        "switch rules where they did live. With --rules FILE, those rules decide throughout instead. Prints",
+        "decisions by verdict, alerts by rule and the replay rate; --out writes every decision as CSV. Changes",
+        "nothing in DIR."})
 final class JournalReplayCommand implements Callable<Integer>
 {
     @Mixin
@@ -58,7 +59,8 @@ final class JournalReplayCommand implements Callable<Integer>
         }
 
         final RulesHandler rules = RuleSetFactory.offlineRulesHandler(config);
-        final RuleSet ruleSet = RuleSetFactory.fromConfig(config);
+        // Without --rules the journal's own rules updates apply, as they did live; with it, those rules throughout.
+        rules.followRulesUpdates(!EngineOptions.RULES_OPTION.equals(config.sourceOf(Settings.RULES_FILE)));
 
         try (PrintWriter csv = out == null ? null : csvWriter(out))
         {
@@ -77,7 +79,7 @@ final class JournalReplayCommand implements Callable<Integer>
                 tally.verdicts[Verdict.APPROVE.ordinal()], tally.verdicts[Verdict.REVIEW.ordinal()],
                 tally.verdicts[Verdict.DECLINE.ordinal()], tally.repeated, tally.refused);
             final StringBuilder alerts = new StringBuilder("  alerts   ");
-            for (final Rule rule : ruleSet.rules())
+            for (final Rule rule : rules.ruleSet().rules())
             {
                 alerts.append(String.format(Locale.ROOT, " %s %,d  ", rule.name(), tally.firedByRule[rule.id()]));
             }

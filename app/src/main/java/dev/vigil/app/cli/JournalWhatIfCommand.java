@@ -37,9 +37,10 @@ import java.util.concurrent.Callable;
     name = "whatif",
     mixinStandardHelpOptions = true,
     description = {
-        "Replay the journal twice in one pass: under the rules of the configuration (--config/--set) and under",
-        "new rules (the same configuration changed by --new-config and --new-set). Reports how many decisions",
-        "change, verdict by verdict, how often each rule would fire, and the accounts with the most changes."})
+        "Replay the journal twice in one pass: under the rules in force (the journal's, as the engine ran them)",
+        "and under new rules (--new-rules FILE; --new-config and --new-set change engine-wide settings). Reports",
+        "how many decisions change, verdict by verdict, how often each rule would fire, and the accounts with",
+        "the most changes."})
 final class JournalWhatIfCommand implements Callable<Integer>
 {
     private static final int TOP_KEYS = 10;
@@ -50,6 +51,10 @@ final class JournalWhatIfCommand implements Callable<Integer>
     @Option(names = "--new-config", paramLabel = "FILE", description = "configuration file for the new rules")
     private Path newConfigFile;
 
+    @Option(names = "--new-rules", paramLabel = "FILE",
+        description = "rules file of the new rules; they decide throughout, whatever rules updates the journal holds")
+    private Path newRulesFile;
+
     @Option(names = "--new-set", paramLabel = "SETTING=VALUE",
         description = "change one setting for the new rules; repeatable, applied after --new-config")
     private List<String> newOverrides = new ArrayList<>();
@@ -58,10 +63,10 @@ final class JournalWhatIfCommand implements Callable<Integer>
     public Integer call()
     {
         final VigilConfig current = options.toConfig();
-        if (newConfigFile == null && newOverrides.isEmpty())
+        if (newRulesFile == null && newConfigFile == null && newOverrides.isEmpty())
         {
-            throw new ConfigException(
-                "whatif: give the new rules with --new-config FILE and/or --new-set SETTING=VALUE");
+            throw new ConfigException("whatif: give the new rules with --new-rules FILE, and/or other engine-wide " +
+                "rule settings with --new-config FILE and --new-set SETTING=VALUE");
         }
         VigilConfig.Builder newBuilder = VigilConfig.builder();
         for (final Map.Entry<String, String> entry : current.values().entrySet())
@@ -72,6 +77,10 @@ final class JournalWhatIfCommand implements Callable<Integer>
         {
             newBuilder.file(newConfigFile);
         }
+        if (newRulesFile != null)
+        {
+            newBuilder.set(Settings.RULES_FILE.name(), newRulesFile.toString(), "--new-rules");
+        }
         newOverrides.forEach(newBuilder::override);
         final VigilConfig proposed = newBuilder.build();
 
@@ -81,14 +90,17 @@ final class JournalWhatIfCommand implements Callable<Integer>
             throw new ConfigException("--data-dir " + current.get(Settings.DATA_DIR) + ": no journal at " + journalDir);
         }
 
-        final Comparison comparison = new Comparison(
-            RuleSetFactory.offlineRulesHandler(current), RuleSetFactory.offlineRulesHandler(proposed),
-            current.getInt(Settings.FRAME_MAX_LENGTH));
+        final RulesHandler currentRules = RuleSetFactory.offlineRulesHandler(current);
+        final RulesHandler proposedRules = RuleSetFactory.offlineRulesHandler(proposed);
+        // The rules now follow the journal's rules updates, as the engine did; new rules from a file decide alone.
+        proposedRules.followRulesUpdates(newRulesFile == null);
+        final Comparison comparison =
+            new Comparison(currentRules, proposedRules, current.getInt(Settings.FRAME_MAX_LENGTH));
         final ProgressLine progress = new ProgressLine("replayed under both rule sets", 0);
         final JournalReplay.ReplayResult result = new JournalReplay(
             comparison, current.getInt(Settings.FRAME_MAX_LENGTH)).replay(journalDir, 1, progress);
         progress.finish();
-        comparison.print(System.out, result, RuleSetFactory.fromConfig(current), RuleSetFactory.fromConfig(proposed));
+        comparison.print(System.out, result, currentRules.ruleSet(), proposedRules.ruleSet());
         return "NONE".equals(result.stopReason()) ? VigilMain.EXIT_OK : VigilMain.EXIT_PROBLEM;
     }
 

@@ -16,7 +16,7 @@ import java.io.PrintWriter;
     versionProvider = VigilMain.Version.class,
     description = "Vigil: a microsecond event processor for payment fraud and pre-trade risk.",
     subcommands = {
-        RunCommand.class, DemoCommand.class, SnapshotCommand.class, JournalCommand.class,
+        RunCommand.class, DemoCommand.class, SnapshotCommand.class, JournalCommand.class, RulesCommand.class,
         StatCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class})
 public final class VigilMain implements Runnable

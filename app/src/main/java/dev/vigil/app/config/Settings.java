@@ -149,6 +149,11 @@ public final class Settings
         "dedup.window", 4096, 1, 1 << 20,
         "decisions remembered per client: a retry within this many sequences gets its original decision back"));
 
+    /** The rules file. */
+    public static final Setting RULES_FILE = add(Setting.string(
+        "rules.file", "config/rules.yaml",
+        "the rules file (YAML) defining every rule; the default, when absent, is the copy bundled with the engine"));
+
     /** Keys tracked per keyed rule. */
     public static final Setting RULES_MAX_KEYS = add(Setting.integer(
         "rules.max.keys", 65536, 1, 1 << 24, "most distinct keys each keyed rule tracks"));
@@ -158,122 +163,6 @@ public final class Settings
         "rules.state.full.verdict", "review",
         "verdict floor for an event a keyed rule cannot judge because its state is full",
         "approve", "review", "decline"));
-
-    /** Amount threshold rule. */
-    public static final Setting RULES_AMOUNT_MAX = add(Setting.integer(
-        "rules.amount.max", 1_000_000, 0, Long.MAX_VALUE, "largest single transaction amount, minor units"));
-
-    /** Action of the amount threshold rule. */
-    public static final Setting RULES_AMOUNT_ACTION = add(action("rules.amount.action", "decline"));
-
-    /** Velocity rule limit. */
-    public static final Setting RULES_VELOCITY_MAX_COUNT = add(Setting.integer(
-        "rules.velocity.max.count", 10, 1, Integer.MAX_VALUE, "most transactions per account in the window"));
-
-    /** Velocity rule window. */
-    public static final Setting RULES_VELOCITY_WINDOW = add(Setting.duration(
-        "rules.velocity.window", "60s", "1ms", "30h", "velocity window length"));
-
-    /** Velocity rule slide. */
-    public static final Setting RULES_VELOCITY_SLIDE = add(Setting.duration(
-        "rules.velocity.slide", "1s", "1ms", "30h", "step at which the velocity window slides; divides the window"));
-
-    /** Action of the velocity rule. */
-    public static final Setting RULES_VELOCITY_ACTION = add(action("rules.velocity.action", "review"));
-
-    /** Order rate limit. */
-    public static final Setting RULES_ORDER_RATE_MAX = add(Setting.integer(
-        "rules.order.rate.max", 20, 1, Integer.MAX_VALUE, "most orders per account in the window"));
-
-    /** Order rate window. */
-    public static final Setting RULES_ORDER_RATE_WINDOW = add(Setting.duration(
-        "rules.order.rate.window", "1s", "1ms", "30h", "order-rate window length"));
-
-    /** Order rate slide. */
-    public static final Setting RULES_ORDER_RATE_SLIDE = add(Setting.duration(
-        "rules.order.rate.slide", "100ms", "1ms", "30h", "step at which the order-rate window slides"));
-
-    /** Action of the order rate rule. */
-    public static final Setting RULES_ORDER_RATE_ACTION = add(action("rules.order.rate.action", "decline"));
-
-    /** Amount sum limit. */
-    public static final Setting RULES_AMOUNT_SUM_MAX = add(Setting.integer(
-        "rules.amount.sum.max", 5_000_000, 0, Long.MAX_VALUE,
-        "largest total of one account's transactions in the window, minor units"));
-
-    /** Amount sum window. */
-    public static final Setting RULES_AMOUNT_SUM_WINDOW = add(Setting.duration(
-        "rules.amount.sum.window", "1h", "1ms", "30h", "amount-sum window length"));
-
-    /** Amount sum slide. */
-    public static final Setting RULES_AMOUNT_SUM_SLIDE = add(Setting.duration(
-        "rules.amount.sum.slide", "1m", "1ms", "30h", "step at which the amount-sum window slides"));
-
-    /** Action of the amount sum rule. */
-    public static final Setting RULES_AMOUNT_SUM_ACTION = add(action("rules.amount.sum.action", "review"));
-
-    /** Impossible travel time. */
-    public static final Setting RULES_TRAVEL_WITHIN = add(Setting.duration(
-        "rules.travel.within", "1h", "1s", "30h",
-        "a card used in two countries closer in time than this fires the impossible-travel rule"));
-
-    /** Action of the impossible travel rule. */
-    public static final Setting RULES_TRAVEL_ACTION = add(action("rules.travel.action", "review"));
-
-    /** Card testing: largest small amount. */
-    public static final Setting RULES_CARD_TESTING_SMALL_MAX = add(Setting.integer(
-        "rules.card.testing.small.max", 200, 0, Long.MAX_VALUE, "payments up to this amount (minor units) are small"));
-
-    /** Card testing: smallest large amount. */
-    public static final Setting RULES_CARD_TESTING_LARGE_MIN = add(Setting.integer(
-        "rules.card.testing.large.min", 100_000, 1, Long.MAX_VALUE,
-        "payments from this amount (minor units) are large; must be above rules.card.testing.small.max"));
-
-    /** Card testing: time between. */
-    public static final Setting RULES_CARD_TESTING_WITHIN = add(Setting.duration(
-        "rules.card.testing.within", "10m", "1ms", "30h", "a large payment this soon after a small one fires"));
-
-    /** Action of the card testing rule. */
-    public static final Setting RULES_CARD_TESTING_ACTION = add(action("rules.card.testing.action", "decline"));
-
-    /** Notional limit. */
-    public static final Setting RULES_NOTIONAL_MAX = add(Setting.integer(
-        "rules.notional.max", 100_000_000, 0, Long.MAX_VALUE,
-        "largest notional (price ticks x quantity) per account and instrument in the window"));
-
-    /** Notional window. */
-    public static final Setting RULES_NOTIONAL_WINDOW = add(Setting.duration(
-        "rules.notional.window", "1m", "1ms", "30h", "notional window length"));
-
-    /** Notional slide. */
-    public static final Setting RULES_NOTIONAL_SLIDE = add(Setting.duration(
-        "rules.notional.slide", "1s", "1ms", "30h", "step at which the notional window slides"));
-
-    /** Action of the notional rule. */
-    public static final Setting RULES_NOTIONAL_ACTION = add(action("rules.notional.action", "decline"));
-
-    /** Spike factor. */
-    public static final Setting RULES_SPIKE_FACTOR = add(Setting.integer(
-        "rules.spike.factor", 10, 2, 1_000_000, "an amount above this many times the account's rolling mean fires"));
-
-    /** Spike EWMA weight. */
-    public static final Setting RULES_SPIKE_ALPHA_PERCENT = add(Setting.integer(
-        "rules.spike.alpha.percent", 10, 1, 100, "weight of each new amount in the rolling mean (EWMA), percent"));
-
-    /** Spike minimum history. */
-    public static final Setting RULES_SPIKE_MIN_HISTORY = add(Setting.integer(
-        "rules.spike.min.history", 5, 1, Integer.MAX_VALUE, "transactions an account needs before it is judged"));
-
-    /** Action of the spike rule. */
-    public static final Setting RULES_SPIKE_ACTION = add(action("rules.spike.action", "review"));
-
-    /** Price band width. */
-    public static final Setting RULES_PRICE_BAND_BASIS_POINTS = add(Setting.integer(
-        "rules.price.band.basis.points", 500, 0, 1_000_000,
-        "largest distance of a limit price from the instrument's previous limit price, basis points (500 = 5%)"));
-
-    /** Action of the price band rule. */
-    public static final Setting RULES_PRICE_BAND_ACTION = add(action("rules.price.band.action", "decline"));
 
     /** Every setting, in declaration order. */
     public static final List<Setting> ALL = Collections.unmodifiableList(REGISTRY);
@@ -314,17 +203,6 @@ public final class Settings
     static void checkConsistency(final VigilConfig config)
     {
         checkAdminChannelIsLocal(config);
-        checkSlideDividesWindow(config, RULES_VELOCITY_WINDOW, RULES_VELOCITY_SLIDE);
-        checkSlideDividesWindow(config, RULES_ORDER_RATE_WINDOW, RULES_ORDER_RATE_SLIDE);
-        checkSlideDividesWindow(config, RULES_AMOUNT_SUM_WINDOW, RULES_AMOUNT_SUM_SLIDE);
-        checkSlideDividesWindow(config, RULES_NOTIONAL_WINDOW, RULES_NOTIONAL_SLIDE);
-        if (config.getLong(RULES_CARD_TESTING_LARGE_MIN) <= config.getLong(RULES_CARD_TESTING_SMALL_MAX))
-        {
-            throw new ConfigException(config.sourceOf(RULES_CARD_TESTING_LARGE_MIN) + ": setting '" +
-                RULES_CARD_TESTING_LARGE_MIN.name() + "' = " + config.get(RULES_CARD_TESTING_LARGE_MIN) +
-                " must be above '" + RULES_CARD_TESTING_SMALL_MAX.name() + "' = " +
-                config.get(RULES_CARD_TESTING_SMALL_MAX));
-        }
     }
 
     private static void checkAdminChannelIsLocal(final VigilConfig config)
@@ -336,24 +214,6 @@ public final class Settings
                 "' has value '" + channel + "'; allowed: an aeron:ipc channel, so that only processes on the " +
                 "engine's host can send admin commands");
         }
-    }
-
-    private static void checkSlideDividesWindow(final VigilConfig config, final Setting window, final Setting slide)
-    {
-        final long windowNs = config.getDurationNs(window);
-        final long slideNs = config.getDurationNs(slide);
-        if (windowNs % slideNs != 0 || windowNs / slideNs > 1024)
-        {
-            throw new ConfigException(
-                config.sourceOf(slide) + ": setting '" + slide.name() + "' = " + config.get(slide) +
-                " must divide '" + window.name() + "' = " + config.get(window) + " into at most 1024 steps");
-        }
-    }
-
-    private static Setting action(final String name, final String defaultValue)
-    {
-        return Setting.choice(name, defaultValue, "what a message gets when the rule fires",
-            "alert_only", "review", "decline");
     }
 
     private static Setting add(final Setting setting)

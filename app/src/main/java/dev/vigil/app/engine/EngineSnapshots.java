@@ -16,7 +16,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes snapshots of the rules stage's state when a snapshot point reaches it (on the rules thread, which pauses
- * for the write) and at a clean stop. The fingerprint ties a snapshot to the rule settings it was taken under.
+ * for the write) and at a clean stop. The fingerprint ties a snapshot to the engine-wide rule settings it was taken
+ * under; the rules in force travel inside the snapshot.
  */
 final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
 {
@@ -119,14 +120,16 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     }
 
     /**
-     * The settings that shape the rules stage's state: every rule setting and the retry window.
+     * The settings that shape the rules stage's state: the engine-wide rule settings and the retry window. The rules
+     * themselves are not here: a snapshot records the text of the rules in force, and a start rebuilds them from it.
      */
     static long fingerprint(final VigilConfig config)
     {
         final CRC32C crc = new CRC32C();
         for (final Setting setting : Settings.ALL)
         {
-            if (setting.name().startsWith("rules.") || setting == Settings.DEDUP_WINDOW)
+            if ((setting.name().startsWith("rules.") && setting != Settings.RULES_FILE) ||
+                setting == Settings.DEDUP_WINDOW)
             {
                 crc.update((setting.name() + "=" + config.get(setting) + "\n").getBytes(StandardCharsets.UTF_8));
             }

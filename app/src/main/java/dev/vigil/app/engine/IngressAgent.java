@@ -1,6 +1,7 @@
 package dev.vigil.app.engine;
 
 import dev.vigil.codecs.MessageHeaderDecoder;
+import dev.vigil.codecs.RulesUpdateDecoder;
 import dev.vigil.codecs.SnapshotRequestDecoder;
 import dev.vigil.core.pipeline.RingIngress;
 import io.aeron.FragmentAssembler;
@@ -11,6 +12,10 @@ import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Takes frames from the ingress subscription into the ring. Polls no more fragments than the ring has free slots,
@@ -18,7 +23,8 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * accepted is dropped. Fragmented messages are reassembled before they reach the ring, never buffering more than
  * a frame's maximum length per session; with an allow-list of source addresses, fragments from other sources are
  * dropped before reassembly. Also puts snapshot points into the input: periodically, and when an admin command on
- * the local admin channel asks for one.
+ * the local admin channel asks for one; and rules updates from the admin channel, which are journaled and applied
+ * in input order like any event.
  */
 final class IngressAgent implements Agent
 {
@@ -33,6 +39,8 @@ final class IngressAgent implements Agent
     private final Subscription adminSubscription;
     private final FragmentHandler adminHandler;
     private final MessageHeaderDecoder adminHeader = new MessageHeaderDecoder();
+    private final ArrayDeque<byte[]> firstFrames = new ArrayDeque<>();
+    private final UnsafeBuffer firstFrame = new UnsafeBuffer(new byte[0]);
     private long lastSnapshotPointSeq;
     private boolean snapshotRequested;
     private volatile boolean stopRequested;
@@ -62,6 +70,16 @@ final class IngressAgent implements Agent
         this.fragmentHandler = allowList == null ? assembler : this::onAllowListedFragment;
     }
 
+    /**
+     * Frames to put into the ring before any other input, e.g. a rules update that a start journals.
+     *
+     * @param frames RulesUpdate frames, in order.
+     */
+    void publishFirst(final List<byte[]> frames)
+    {
+        firstFrames.addAll(frames);
+    }
+
     @Override
     public int doWork()
     {
@@ -70,6 +88,18 @@ final class IngressAgent implements Agent
             stopped = true;
             return 0;
         }
+        if (!firstFrames.isEmpty())
+        {
+            if (ringIngress.remainingCapacity() == 0)
+            {
+                return 0;
+            }
+            final byte[] frame = firstFrames.poll();
+            firstFrame.wrap(frame);
+            ringIngress.onRulesUpdateFrame(firstFrame, 0, frame.length);
+            return 1;
+        }
+
         int workCount = 0;
         if (!closedImages.isEmpty() && ringIngress.remainingCapacity() > 0)
         {
@@ -83,7 +113,11 @@ final class IngressAgent implements Agent
             workCount++;
         }
 
-        workCount += adminSubscription.poll(adminHandler, 1);
+        if (ringIngress.remainingCapacity() > 0)
+        {
+            // An admin frame may be a rules update, which takes a ring slot.
+            workCount += adminSubscription.poll(adminHandler, 1);
+        }
         final boolean periodicSnapshotDue = snapshotIntervalEvents > 0 &&
             ringIngress.lastEngineSeq() - lastSnapshotPointSeq >= snapshotIntervalEvents;
         if ((periodicSnapshotDue || snapshotRequested) && ringIngress.remainingCapacity() > 0)
@@ -135,6 +169,10 @@ final class IngressAgent implements Agent
                 adminHeader.templateId() == SnapshotRequestDecoder.TEMPLATE_ID)
             {
                 snapshotRequested = true;
+            }
+            else if (adminHeader.templateId() == RulesUpdateDecoder.TEMPLATE_ID)
+            {
+                ringIngress.onRulesUpdateFrame(buffer, offset, length);
             }
         }
     }

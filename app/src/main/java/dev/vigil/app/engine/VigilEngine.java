@@ -6,6 +6,8 @@ import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.metrics.MetricsServer;
 import dev.vigil.app.metrics.RoundTripHistogram;
+import dev.vigil.app.rules.RuleDefinition;
+import dev.vigil.app.rules.RulesFile;
 import dev.vigil.core.pipeline.EgressHandler;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
@@ -80,12 +82,15 @@ public final class VigilEngine implements AutoCloseable
     private final Path dataDir;
     private final EngineInfo info;
     private String stopReport = "";
+    private final String rulesReport;
     private boolean closed;
     private final List<AgentRunner> runners = new ArrayList<>();
 
     private VigilEngine(final VigilConfig config, final ErrorHandler callerErrorHandler)
     {
         this.config = config;
+        // The rules file before anything starts: a bad one stops the start with every error in it.
+        final RulesFile rulesFile = RuleSetFactory.rulesFile(config);
         // First the journal: it fails fast on damage, before anything listens on the network.
         journal = EngineJournal.open(config);
         dataDir = Path.of(config.get(Settings.DATA_DIR));
@@ -145,7 +150,7 @@ public final class VigilEngine implements AutoCloseable
         counters = new EngineCounters(aeron::addCounter);
         errors.countInto(counters.errors());
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
-        rules = RuleSetFactory.rulesHandler(config, counters, clock);
+        rules = RuleSetFactory.rulesHandler(config, rulesFile, counters, clock);
         snapshots = new EngineSnapshots(config, counters.snapshotsTaken());
         try
         {
@@ -200,6 +205,20 @@ public final class VigilEngine implements AutoCloseable
             journal.enabled() ? config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS) : 0,
             aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
             sourceAllowList(config, counters));
+
+        // The rules in force must be in the journal: a fresh journal starts with them, and a start with other rules
+        // than the recovered ones journals an update to them before any input.
+        final boolean rulesChanged = !rules.rulesText().equals(rulesFile.text());
+        if (journal.enabled() && (journal.lastSequence() == 0 || rulesChanged))
+        {
+            ingressAgent.publishFirst(
+                RulesUpdateFrames.encode(rulesFile.text(), journal.lastSequence() + 1, maxFrameLength));
+        }
+        final long enabledRules = rulesFile.rules().stream().filter(RuleDefinition::enabled).count();
+        rulesReport = (journal.lastSequence() > 0 && rulesChanged ?
+            "  rules changed: journaled an update to those of " : journal.lastSequence() > 0 ?
+            "  rules as recovered, the same as " : "  rules from ") + rulesFile.source() + ": " + enabledRules +
+            " rule(s) in force";
 
         final List<Agent> stages = List.of(
             ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
@@ -268,7 +287,7 @@ public final class VigilEngine implements AutoCloseable
      */
     public String startupReport()
     {
-        return journal.describe();
+        return journal.describe() + System.lineSeparator() + rulesReport;
     }
 
     /**

@@ -5,11 +5,12 @@ import dev.vigil.codecs.AlertEncoder;
 import dev.vigil.codecs.ConnectDecoder;
 import dev.vigil.codecs.ConnectedEncoder;
 import dev.vigil.codecs.DecisionEncoder;
-import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.RejectEncoder;
 import dev.vigil.codecs.RejectReason;
+import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.ring.RuleAlerts;
 import org.agrona.BufferUtil;
@@ -92,7 +93,8 @@ public final class EgressHandler implements EventHandler<RingEvent>
                 {
                     sendReject(event);
                 }
-                else if (event.templateId() != HeartbeatDecoder.TEMPLATE_ID)
+                else if (event.templateId() == TransactionDecoder.TEMPLATE_ID ||
+                    event.templateId() == OrderDecoder.TEMPLATE_ID)
                 {
                     sendDecision(event);
                     publishAlerts(event);

@@ -34,6 +34,15 @@ public final class EngineCounters implements AutoCloseable
         AtomicCounter newCounter(int typeId, String label);
     }
 
+    /** Label of the counter of rules updates the rules stage switched to. */
+    public static final String RULES_UPDATES_APPLIED_LABEL = "vigil rules updates applied";
+    /** Label of the counter of rules updates refused because their text does not describe valid rules. */
+    public static final String RULES_UPDATES_REFUSED_INVALID_LABEL = "vigil rules updates refused invalid rules";
+    /** Label of the counter of rules updates refused because chunks were missing or out of order. */
+    public static final String RULES_UPDATES_REFUSED_INCOMPLETE_LABEL = "vigil rules updates refused incomplete";
+    /** Label of the counter of rules update frames refused as structurally invalid. */
+    public static final String RULES_UPDATES_REFUSED_MALFORMED_LABEL = "vigil rules updates refused malformed frame";
+
     private final AtomicCounter framesReceived;
     private final AtomicCounter eventsEvaluated;
     private final AtomicCounter alertsRaised;
@@ -41,6 +50,10 @@ public final class EngineCounters implements AutoCloseable
     private final AtomicCounter repliesNotDelivered;
     private final AtomicCounter duplicates;
     private final AtomicCounter framesFromDisallowedSources;
+    private final AtomicCounter rulesUpdatesApplied;
+    private final AtomicCounter rulesUpdatesRefusedInvalid;
+    private final AtomicCounter rulesUpdatesRefusedIncomplete;
+    private final AtomicCounter rulesUpdatesRefusedMalformed;
     private final AtomicCounter[] decisionsByVerdict;
     private final AtomicCounter[] rejectsByReason;
     private final AtomicCounter ringOccupancy;
@@ -79,6 +92,11 @@ public final class EngineCounters implements AutoCloseable
         framesFromDisallowedSources = add("frames dropped from disallowed sources",
             "vigil_frames_dropped_disallowed_source_total",
             "ingress frames dropped because their source address is not in ingress.allowed.sources", false, null, null);
+
+        rulesUpdatesApplied = rulesUpdates(RULES_UPDATES_APPLIED_LABEL, "applied");
+        rulesUpdatesRefusedInvalid = rulesUpdates(RULES_UPDATES_REFUSED_INVALID_LABEL, "refused_invalid_rules");
+        rulesUpdatesRefusedIncomplete = rulesUpdates(RULES_UPDATES_REFUSED_INCOMPLETE_LABEL, "refused_incomplete");
+        rulesUpdatesRefusedMalformed = rulesUpdates(RULES_UPDATES_REFUSED_MALFORMED_LABEL, "refused_malformed_frame");
 
         final Verdict[] verdicts = {Verdict.APPROVE, Verdict.REVIEW, Verdict.DECLINE};
         decisionsByVerdict = new AtomicCounter[verdicts.length];
@@ -191,6 +209,38 @@ public final class EngineCounters implements AutoCloseable
     public AtomicCounter framesFromDisallowedSources()
     {
         return framesFromDisallowedSources;
+    }
+
+    /**
+     * @return rules updates the rules stage switched to.
+     */
+    public AtomicCounter rulesUpdatesApplied()
+    {
+        return rulesUpdatesApplied;
+    }
+
+    /**
+     * @return rules updates refused because their text does not describe valid rules.
+     */
+    public AtomicCounter rulesUpdatesRefusedInvalid()
+    {
+        return rulesUpdatesRefusedInvalid;
+    }
+
+    /**
+     * @return rules updates refused because chunks were missing or out of order.
+     */
+    public AtomicCounter rulesUpdatesRefusedIncomplete()
+    {
+        return rulesUpdatesRefusedIncomplete;
+    }
+
+    /**
+     * @return rules update frames refused by ingress as structurally invalid; written by the ingress thread.
+     */
+    public AtomicCounter rulesUpdatesRefusedMalformed()
+    {
+        return rulesUpdatesRefusedMalformed;
     }
 
     /**
@@ -315,6 +365,12 @@ public final class EngineCounters implements AutoCloseable
         final String labelValue)
     {
         return add(label, family, help, gauge, labelName, labelValue);
+    }
+
+    private AtomicCounter rulesUpdates(final String fullLabel, final String outcome)
+    {
+        return add(fullLabel.substring("vigil ".length()), "vigil_rules_updates_total",
+            "rules updates from the admin channel, by outcome", false, "outcome", outcome);
     }
 
     private AtomicCounter add(

@@ -8,6 +8,7 @@ import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.RejectReason;
+import dev.vigil.codecs.RulesUpdateDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
@@ -155,6 +156,38 @@ public final class RingIngress
         {
             ring.publish(sequence);
         }
+    }
+
+    /**
+     * Take a {@code RulesUpdate} frame from the local admin channel: like an accepted event it gets the next engine
+     * sequence and is journaled, so the rules stage switches rules at exactly this point in the input, live and on
+     * every replay. A structurally invalid frame is counted and dropped. Takes one ring slot when accepted.
+     *
+     * @param buffer holding the frame.
+     * @param offset of the frame.
+     * @param length of the frame.
+     * @return whether the frame was accepted.
+     */
+    public boolean onRulesUpdateFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (validator.validateRulesUpdate(buffer, offset, length) != null)
+        {
+            counters.rulesUpdatesRefusedMalformed().incrementOrdered();
+            return false;
+        }
+        final long engineSeq = ++lastEngineSeq;
+        final long sequence = ring.next();
+        try
+        {
+            final RingEvent event = ring.get(sequence);
+            event.resetForFrame(FrameKind.EVENT, buffer, offset, length, 0, engineSeq, clock.nanoTime());
+            event.identify(RulesUpdateDecoder.TEMPLATE_ID, 0, 0);
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+        return true;
     }
 
     /**

@@ -5,12 +5,15 @@ import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.RejectReason;
+import dev.vigil.codecs.RulesUpdateDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleEvaluator;
+import dev.vigil.core.rules.RuleSet;
+import dev.vigil.core.rules.RuleSetLoader;
 import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.SourceWatermarks;
 import org.agrona.concurrent.NanoClock;
@@ -19,6 +22,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -26,6 +30,11 @@ import java.util.List;
  * decision into the slot, then feeds the event to the event-time windows (heartbeats only move their watermark).
  * A retried request (same client id and sequence) gets its original decision back without running any rule, so it
  * counts once in every window. Allocation-free once each client is known.
+ * <p>
+ * A rules update in the input switches the rules exactly at its place in the input, so a replay of the same input
+ * switches at the same place: rules whose definition is unchanged keep their state, changed and new ones start
+ * empty, removed ones are dropped. An update whose text is not valid rules is refused and counted; the rules in
+ * force stay.
  */
 public final class RulesHandler implements EventHandler<RingEvent>
 {
@@ -38,7 +47,12 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
-    private final Rule[] rules;
+    private Rule[] rules;
+    private final RulesUpdateDecoder rulesUpdate = new RulesUpdateDecoder();
+    private final RulesUpdateAssembler rulesUpdateAssembler = new RulesUpdateAssembler();
+    private RuleSetLoader ruleSetLoader;
+    private String rulesText = "";
+    private boolean followRulesUpdates = true;
     private SnapshotTaker snapshotTaker = SnapshotTaker.NONE;
     private long lastEngineSeq;
 
@@ -115,6 +129,43 @@ public final class RulesHandler implements EventHandler<RingEvent>
     }
 
     /**
+     * Say where the rules in force came from, so that rules updates and snapshots can rebuild rules from text.
+     *
+     * @param loader    builds rules from the text of a rules file.
+     * @param rulesText the text the rules in force were built from.
+     */
+    public void rulesSource(final RuleSetLoader loader, final String rulesText)
+    {
+        this.ruleSetLoader = loader;
+        this.rulesText = rulesText;
+    }
+
+    /**
+     * @param follow false to keep the rules in force whatever rules updates the input holds, e.g. to replay a journal
+     *               under other rules; true (the default) to apply them.
+     */
+    public void followRulesUpdates(final boolean follow)
+    {
+        this.followRulesUpdates = follow;
+    }
+
+    /**
+     * @return the text of the rules file the rules in force were built from; empty when not known.
+     */
+    public String rulesText()
+    {
+        return rulesText;
+    }
+
+    /**
+     * @return the rules in force.
+     */
+    public RuleSet ruleSet()
+    {
+        return evaluator.ruleSet();
+    }
+
+    /**
      * @return engine sequence of the last input this stage applied.
      */
     public long lastEngineSeq()
@@ -123,9 +174,9 @@ public final class RulesHandler implements EventHandler<RingEvent>
     }
 
     /**
-     * Write the whole state this stage owns — every rule's state in id order, the retry table, the watermarks and
-     * windows — as of
-     * {@link #lastEngineSeq()}. Call on the rules thread, or with the stage stopped.
+     * Write the whole state this stage owns — the rules text in force, every rule's state in id order, the retry
+     * table, the watermarks and windows — as of {@link #lastEngineSeq()}. Call on the rules thread, or with the
+     * stage stopped.
      *
      * @param out where to write.
      * @throws IOException when writing fails.
@@ -133,6 +184,9 @@ public final class RulesHandler implements EventHandler<RingEvent>
     public void writeState(final DataOutput out) throws IOException
     {
         out.writeLong(lastEngineSeq);
+        final byte[] text = rulesText.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(text.length);
+        out.write(text);
         for (final Rule rule : evaluator.ruleSet().rules())
         {
             out.writeInt(rule.id());
@@ -143,7 +197,8 @@ public final class RulesHandler implements EventHandler<RingEvent>
     }
 
     /**
-     * Replace the state with one written by {@link #writeState} under the same rules.
+     * Replace the state with one written by {@link #writeState}, rules included: the rules recorded in it are
+     * built afresh (when a rules source is known) and their state read into them.
      *
      * @param in where to read.
      * @throws IOException when reading fails or the state belongs to other rules.
@@ -151,6 +206,26 @@ public final class RulesHandler implements EventHandler<RingEvent>
     public void readState(final DataInput in) throws IOException
     {
         final long writtenEngineSeq = in.readLong();
+        final int textLength = in.readInt();
+        if (textLength < 0 || textLength > RulesUpdateAssembler.MAX_TEXT_BYTES)
+        {
+            throw new IOException("rules text of " + textLength + " bytes");
+        }
+        final byte[] text = new byte[textLength];
+        in.readFully(text);
+        final String writtenRulesText = new String(text, StandardCharsets.UTF_8);
+        if (ruleSetLoader != null && !writtenRulesText.isEmpty() && followRulesUpdates)
+        {
+            try
+            {
+                switchTo(ruleSetLoader.load(writtenRulesText, null));
+                rulesText = writtenRulesText;
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IOException("the rules it records cannot be built: " + ex.getMessage(), ex);
+            }
+        }
         for (final Rule rule : evaluator.ruleSet().rules())
         {
             final int id = in.readInt();
@@ -198,6 +273,10 @@ public final class RulesHandler implements EventHandler<RingEvent>
         }
         if (templateId != TransactionDecoder.TEMPLATE_ID && templateId != OrderDecoder.TEMPLATE_ID)
         {
+            if (templateId == RulesUpdateDecoder.TEMPLATE_ID)
+            {
+                onRulesUpdate(event);
+            }
             return;
         }
 
@@ -281,6 +360,62 @@ public final class RulesHandler implements EventHandler<RingEvent>
             {
                 counter.setOrdered(entries);
             }
+        }
+    }
+
+    private void onRulesUpdate(final RingEvent event)
+    {
+        if (!followRulesUpdates)
+        {
+            return;
+        }
+        rulesUpdate.wrapAndApplyHeader(event.frame(), 0, header);
+        final int result = rulesUpdateAssembler.onChunk(rulesUpdate);
+        if (result == RulesUpdateAssembler.INCOMPLETE)
+        {
+            counters.rulesUpdatesRefusedIncomplete().incrementOrdered();
+        }
+        else if (result == RulesUpdateAssembler.COMPLETE)
+        {
+            final String text = rulesUpdateAssembler.text();
+            final RuleSet ruleSet = buildRules(text);
+            if (ruleSet == null)
+            {
+                counters.rulesUpdatesRefusedInvalid().incrementOrdered();
+            }
+            else
+            {
+                switchTo(ruleSet);
+                rulesText = text;
+                counters.rulesUpdatesApplied().incrementOrdered();
+            }
+        }
+    }
+
+    /**
+     * Rules added by an update have no per-rule counters: those are created while the engine is built, before its
+     * metrics are served.
+     */
+    private void switchTo(final RuleSet ruleSet)
+    {
+        evaluator.ruleSet(ruleSet);
+        rules = ruleSet.rules().toArray(new Rule[0]);
+    }
+
+    private RuleSet buildRules(final String text)
+    {
+        if (ruleSetLoader == null)
+        {
+            return null;
+        }
+        try
+        {
+            return ruleSetLoader.load(text, evaluator.ruleSet());
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            // Bad rules, or a custom rule class that failed to load: refused and counted, the engine runs on.
+            return null;
         }
     }
 }

@@ -13,7 +13,7 @@ import dev.vigil.core.ring.RuleAlerts;
  */
 public final class RuleEvaluator
 {
-    private final RuleSet ruleSet;
+    private RuleSet ruleSet;
     private final Verdict stateFullVerdict;
     private final RuleHit hit = new RuleHit();
 
@@ -69,6 +69,16 @@ public final class RuleEvaluator
     public RuleSet ruleSet()
     {
         return ruleSet;
+    }
+
+    /**
+     * Switch to other rules, from the next evaluation on; on the rules thread, between events.
+     *
+     * @param ruleSet the rules now in force.
+     */
+    public void ruleSet(final RuleSet ruleSet)
+    {
+        this.ruleSet = ruleSet;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.List;
 public final class RuleSet
 {
     private final Rule[] rulesById = new Rule[Rule.MAX_RULE_ID + 1];
+    private final String[] definitionsById = new String[Rule.MAX_RULE_ID + 1];
     private final TransactionRule[] transactionRules;
     private final OrderRule[] orderRules;
 
@@ -18,8 +19,20 @@ public final class RuleSet
      */
     public RuleSet(final List<? extends Rule> rules)
     {
-        for (final Rule rule : rules)
+        this(rules, null);
+    }
+
+    /**
+     * @param rules       the rules; ids must be unique and within {@code [0, Rule.MAX_RULE_ID]}.
+     * @param definitions each rule's definition in a canonical form, in the order of {@code rules}, so that a rules
+     *                    update can tell which rules it leaves unchanged; null when unknown.
+     * @throws IllegalArgumentException naming the offending rule when ids clash or are out of range.
+     */
+    public RuleSet(final List<? extends Rule> rules, final List<String> definitions)
+    {
+        for (int i = 0; i < rules.size(); i++)
         {
+            final Rule rule = rules.get(i);
             final int id = rule.id();
             if (id < 0 || id > Rule.MAX_RULE_ID)
             {
@@ -32,6 +45,7 @@ public final class RuleSet
                     "rule '" + rule.name() + "': id " + id + " already used by '" + rulesById[id].name() + "'");
             }
             rulesById[id] = rule;
+            definitionsById[id] = definitions == null ? null : definitions.get(i);
         }
 
         // Evaluation order is id order, whatever order the rules were configured in, so alerts come out the same.
@@ -69,6 +83,15 @@ public final class RuleSet
     public Rule ruleById(final int id)
     {
         return id >= 0 && id <= Rule.MAX_RULE_ID ? rulesById[id] : null;
+    }
+
+    /**
+     * @param id a rule id.
+     * @return the canonical definition the rule with that id was built from, or null when unknown.
+     */
+    public String definition(final int id)
+    {
+        return id >= 0 && id <= Rule.MAX_RULE_ID ? definitionsById[id] : null;
     }
 
     /**

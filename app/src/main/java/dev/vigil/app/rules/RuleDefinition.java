@@ -1,0 +1,93 @@
+package dev.vigil.app.rules;
+
+import dev.vigil.app.config.Durations;
+import dev.vigil.core.rules.RuleAction;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One rule as a rules file defines it, validated.
+ *
+ * @param id               rule id: its bit in a Decision's fired-rules bitmap.
+ * @param name             name for reports and alerts.
+ * @param type             rule type.
+ * @param key              what the rule keeps its state by, e.g. {@code account}; empty for custom rules.
+ * @param windowSizeNs     window length, 0 when the type has none.
+ * @param slideNs          window slide, 0 when the type has none or slides with every event.
+ * @param action           what a message gets when the rule fires.
+ * @param enabled          whether the rule runs.
+ * @param parameters       the type's parameters by name (durations in nanoseconds), in the type's order.
+ * @param customClass      class of a custom rule, null for built-in types.
+ * @param customParameters a custom rule's parameters as written, in file order.
+ * @param line             line of the rule in its file.
+ */
+public record RuleDefinition(
+    int id,
+    String name,
+    RuleType type,
+    String key,
+    long windowSizeNs,
+    long slideNs,
+    RuleAction action,
+    boolean enabled,
+    Map<String, Long> parameters,
+    String customClass,
+    Map<String, String> customParameters,
+    int line)
+{
+    /**
+     * @param name a parameter of the rule's type.
+     * @return its value.
+     */
+    public long parameter(final String name)
+    {
+        return parameters.get(name);
+    }
+
+    /**
+     * Everything that shapes the rule's behaviour and state, in one canonical line: two rules with the same line
+     * behave the same, so a rules update keeps the state of a rule whose line it leaves unchanged.
+     *
+     * @return the canonical definition.
+     */
+    public String canonical()
+    {
+        return "id=" + id + " " + describe();
+    }
+
+    /**
+     * @return the rule on one line, as {@code vigil rules check} prints it.
+     */
+    public String describe()
+    {
+        final StringBuilder text = new StringBuilder();
+        text.append(name).append(" (").append(type.typeName()).append(')');
+        if (!key.isEmpty())
+        {
+            text.append(" key ").append(key);
+        }
+        if (windowSizeNs > 0)
+        {
+            text.append(" window ").append(Durations.format(windowSizeNs));
+            if (slideNs > 0)
+            {
+                text.append(" slide ").append(Durations.format(slideNs));
+            }
+        }
+        if (customClass != null)
+        {
+            text.append(" class ").append(customClass);
+        }
+        for (final ParameterSpec spec : type.parameters())
+        {
+            text.append(' ').append(spec.name()).append(' ').append(spec.format(parameters.get(spec.name())));
+        }
+        for (final Map.Entry<String, String> entry : customParameters.entrySet())
+        {
+            text.append(' ').append(entry.getKey()).append(' ').append(entry.getValue());
+        }
+        text.append(" -> ").append(action.name().toLowerCase(Locale.ROOT));
+        return text.toString();
+    }
+}
