@@ -40,6 +40,8 @@ final class RulesFileParser
     private final List<String> errors = new ArrayList<>();
     private final List<Integer> errorLines = new ArrayList<>();
     private final List<RuleDefinition> rules = new ArrayList<>();
+    private final Map<Long, String> namesById = new HashMap<>();
+    private final Map<String, Integer> linesByName = new HashMap<>();
 
     RulesFileParser(final String source)
     {
@@ -74,7 +76,8 @@ final class RulesFileParser
                 "a mapping of sections: " + String.join(", ", sections().keySet()));
             throw new RulesFileException(errorsInLineOrder());
         }
-        final Map<String, Node> sections = fields((MappingNode)root, "top level", sections().keySet().stream().toList());
+        final Map<String, Node> sections =
+            fields((MappingNode)root, "top level", sections().keySet().stream().toList());
         for (final Map.Entry<String, BiConsumer<RulesFileParser, Node>> section : sections().entrySet())
         {
             final Node node = sections.get(section.getKey());
@@ -111,29 +114,14 @@ final class RulesFileParser
             error(node, "section 'rules'", "is not a list", "a list of rules, each starting with '- id:'");
             return;
         }
-        final Map<Integer, String> namesById = new HashMap<>();
-        final Map<String, Integer> linesByName = new HashMap<>();
         int index = 0;
         for (final Node ruleNode : ((SequenceNode)node).getValue())
         {
             final RuleDefinition rule = parseRule(ruleNode, index++);
-            if (rule == null)
+            if (rule != null)
             {
-                continue;
+                rules.add(rule);
             }
-            final String where = "rule '" + rule.name() + "'";
-            final String clash = namesById.putIfAbsent(rule.id(), rule.name());
-            if (clash != null)
-            {
-                error(ruleNode, where, "field 'id': " + rule.id() + " is already the id of rule '" + clash + "'",
-                    "an id used once");
-            }
-            final Integer nameLine = linesByName.putIfAbsent(rule.name(), rule.line());
-            if (nameLine != null)
-            {
-                error(ruleNode, where, "field 'name': already used by the rule at line " + nameLine, "a unique name");
-            }
-            rules.add(rule);
         }
         if (rules.isEmpty() && errors.isEmpty())
         {
@@ -150,13 +138,18 @@ final class RulesFileParser
             return null;
         }
         final int errorsBefore = errors.size();
+        for (final NodeTuple tuple : ((MappingNode)node).getValue())
+        {
+            if (tuple.getKeyNode() instanceof ScalarNode && tuple.getValueNode() instanceof ScalarNode &&
+                "name".equals(((ScalarNode)tuple.getKeyNode()).getValue()))
+            {
+                where = "rule '" + ((ScalarNode)tuple.getValueNode()).getValue() + "'";
+            }
+        }
         final Map<String, Node> fields = fields((MappingNode)node, where, RULE_FIELDS);
         final String name = text(fields, "name", node, where, true);
-        if (name != null)
-        {
-            where = "rule '" + name + "'";
-        }
         final long id = integer(fields, "id", node, where, 0, Rule.MAX_RULE_ID);
+        checkUnique(id, name, node, fields, where);
         final String typeName = text(fields, "type", node, where, true);
         final RuleType type = typeName == null ? null : RuleType.byName(typeName);
         if (typeName != null && type == null)
@@ -229,6 +222,29 @@ final class RulesFileParser
             return null;
         }
         return rule;
+    }
+
+    private void checkUnique(
+        final long id, final String name, final Node node, final Map<String, Node> fields, final String where)
+    {
+        if (id >= 0 && name != null)
+        {
+            final String clash = namesById.putIfAbsent(id, name);
+            if (clash != null)
+            {
+                error(fields.get("id"), where, "field 'id': " + id + " is already the id of rule '" + clash + "'",
+                    "an id used once");
+            }
+        }
+        if (name != null)
+        {
+            final Integer nameLine = linesByName.putIfAbsent(name, line(node));
+            if (nameLine != null)
+            {
+                error(fields.get("name"), where, "field 'name': already used by the rule at line " + nameLine,
+                    "a unique name");
+            }
+        }
     }
 
     private String key(final Map<String, Node> fields, final RuleType type, final String where)
@@ -386,7 +402,7 @@ final class RulesFileParser
             final String value = scalar(tuple.getValueNode(), where, "parameters." + name);
             if (name != null && value != null && into.put(name, value) != null)
             {
-                error(tuple.getKeyNode(), where, "field 'parameters." + name + "' appears twice", "each parameter once");
+                error(tuple.getKeyNode(), where, "field 'parameters." + name + "' appears twice", "each once");
             }
         }
     }

@@ -1,0 +1,210 @@
+package dev.vigil.app.rules;
+
+import dev.vigil.core.TestFrames;
+import dev.vigil.core.rules.Rule;
+import dev.vigil.core.rules.RuleHit;
+import dev.vigil.core.rules.RuleResult;
+import dev.vigil.core.rules.RuleSet;
+import dev.vigil.core.rules.TransactionRule;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RulesFileTest
+{
+    private static final String HEADER = "rules:\n";
+
+    private final TestFrames frames = new TestFrames();
+    private final RuleHit hit = new RuleHit();
+
+    @Test
+    void theDefaultRulesFileHoldsTheRulesTheSettingsUsedToDefine()
+    {
+        // config/rules.yaml, bundled: the rules 0-8 with the parameters the rules.* settings had as defaults.
+        final RulesFile rules = RulesFile.read(Path.of(RulesFile.DEFAULT_PATH));
+        assertEquals(List.of(
+            "amount-threshold (amount-threshold) key account max-amount 1000000 -> decline",
+            "account-velocity (velocity) key account window 1m slide 1s max-count 10 -> review",
+            "order-rate (order-rate) key account window 1s slide 100ms max-count 20 -> decline",
+            "amount-sum (amount-sum) key account window 1h slide 1m max-amount 5000000 -> review",
+            "impossible-travel (impossible-travel) key card within 1h -> review",
+            "card-testing (card-testing) key card small-max 200 large-min 100000 within 10m -> decline",
+            "notional (notional) key account-instrument window 1m slide 1s max-notional 100000000 -> decline",
+            "amount-spike (spike) key account factor 10 alpha-percent 10 min-history 5 -> review",
+            "price-band (price-band) key instrument basis-points 500 -> decline",
+            "distinct-merchants (distinct-merchants) key account window 10m max-merchants 8 -> review"),
+            rules.rules().stream().map(RuleDefinition::describe).toList());
+        for (int id = 0; id < rules.rules().size(); id++)
+        {
+            assertEquals(id, rules.rules().get(id).id());
+        }
+        assertEquals(10, new RuleSetBuilder(16).build(rules, null).rules().size());
+    }
+
+    @Test
+    void severalRulesOfOneTypeWithDifferentParametersAndKeysWork()
+    {
+        final RuleSet ruleSet = build(HEADER +
+            velocity(1, "per-account", "account", 2) +
+            velocity(2, "per-card", "card", 3) +
+            velocity(3, "per-merchant", "merchant", 100) +
+            "  - id: 4\n    name: big\n    type: amount-threshold\n    parameters: {max-amount: 10}\n" +
+            "    action: decline\n    enabled: false\n");
+        assertEquals(3, ruleSet.rules().size(), "the disabled rule is not built");
+
+        final TransactionRule perAccount = (TransactionRule)ruleSet.ruleById(1);
+        final TransactionRule perCard = (TransactionRule)ruleSet.ruleById(2);
+        int accountFired = 0;
+        int cardFired = 0;
+        for (int i = 1; i <= 4; i++)
+        {
+            frames.transaction(1, i, i, 7, 100);
+            accountFired += perAccount.onTransaction(frames.decodeTransaction(), hit) == RuleResult.FIRED ? 1 : 0;
+            cardFired += perCard.onTransaction(frames.decodeTransaction(), hit) == RuleResult.FIRED ? 1 : 0;
+        }
+        assertEquals(2, accountFired, "the third and fourth transaction of the account exceed 2");
+        assertEquals(1, cardFired, "the fourth use of the card exceeds 3");
+        assertEquals(71, hit.key(), "keyed by the card: account 7's card is 71");
+    }
+
+    @Test
+    void everyErrorIsReportedWithFileLineFieldAndWhatIsAllowed()
+    {
+        final RulesFileException ex = assertThrows(RulesFileException.class, () -> RulesFile.parse("r.yaml", HEADER +
+            "  - id: 0\n" +                                 // 2
+            "    name: a\n" +
+            "    type: amount-threshold\n" +
+            "    parameters: {max-amount: lots}\n" +        // 5 wrong type
+            "    action: decline\n" +
+            "    colour: red\n" +                           // 7 unknown field
+            "  - id: 0\n" +                                 // 8 duplicate id
+            "    name: b\n" +
+            "    type: amount-threshold\n" +
+            "    parameters: {max-amount: 5}\n" +
+            "    action: decline\n" +
+            "  - id: 64\n" +                                // 13 out of range
+            "    name: c\n" +
+            "    type: velocity\n" +                        // missing window
+            "    parameters: {max-count: [1]}\n" +          // 16 a list where a value belongs
+            "    action: review\n" +
+            "  - id: 5\n" +
+            "    name: d\n" +
+            "    type: teleport\n" +                        // 20 unknown type
+            "  - id: 6\n" +
+            "    type: spike\n" +                           // missing name and action
+            "    parameters: {factor: 10, alpha-percent: 10, min-history: 5}\n"));
+        final List<String> errors = ex.errors();
+        assertTrue(errors.contains("r.yaml:5: rule 'a': field 'parameters.max-amount': 'lots' is not allowed; " +
+            "allowed: an integer in [0, 9223372036854775807]"), errors.toString());
+        assertTrue(errors.contains("r.yaml:7: rule 'a': unknown field 'colour'; allowed: id, name, type, key, " +
+            "window, parameters, class, action, enabled, description"), errors.toString());
+        assertTrue(errors.contains("r.yaml:8: rule 'b': field 'id': 0 is already the id of rule 'a'; " +
+            "allowed: an id used once"), errors.toString());
+        assertTrue(errors.contains("r.yaml:13: rule 'c': field 'id': '64' is not allowed; " +
+            "allowed: an integer in [0, 63]"), errors.toString());
+        assertTrue(errors.contains("r.yaml:13: rule 'c': field 'window' is missing; allowed: a mapping with 'size' " +
+            "and 'slide', e.g. {size: 60s, slide: 1s}"), errors.toString());
+        assertTrue(errors.contains("r.yaml:16: rule 'c': field 'parameters.max-count': wrong type, a list where " +
+            "a single value belongs; allowed: a single value"), errors.toString());
+        assertTrue(errors.contains("r.yaml:18: rule 'd': field 'action' is missing; allowed: every rule has id, " +
+            "name, type and action"), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("r.yaml:20: rule 'd': field 'type': unknown type " +
+            "'teleport'; allowed: amount-threshold, velocity,")), errors.toString());
+        assertTrue(errors.contains("r.yaml:21: rules[4]: field 'name' is missing; allowed: every rule has id, " +
+            "name, type and action"), errors.toString());
+        assertTrue(errors.contains("r.yaml:21: rules[4]: field 'action' is missing; allowed: every rule has id, " +
+            "name, type and action"), errors.toString());
+        assertEquals(10, errors.size(), errors.toString());
+    }
+
+    @Test
+    void yamlSyntaxAndUnknownSectionsNameTheirLine()
+    {
+        final RulesFileException syntax = assertThrows(RulesFileException.class,
+            () -> RulesFile.parse("r.yaml", HEADER + "  - id: 1\n   name: x\n"));
+        assertTrue(syntax.getMessage().startsWith("r.yaml:3: not valid YAML:"), syntax.getMessage());
+
+        final RulesFileException section = assertThrows(RulesFileException.class,
+            () -> RulesFile.parse("r.yaml", "rulez: []\n"));
+        assertEquals(List.of("r.yaml:1: top level: unknown section 'rulez'; allowed: rules",
+            "r.yaml:1: top level: no 'rules:' section; allowed: a 'rules:' list of rules"), section.errors());
+    }
+
+    @Test
+    void aCustomRuleLoadsFromTheRulesFileAndFires()
+    {
+        final RuleSet ruleSet = build(HEADER + roundAmount("100000"));
+        final TransactionRule rule = (TransactionRule)ruleSet.ruleById(20);
+        assertEquals("round-amount", rule.name());
+
+        frames.transaction(1, 1, 0, 7, 500_000);
+        assertEquals(RuleResult.FIRED, rule.onTransaction(frames.decodeTransaction(), hit));
+        frames.transaction(1, 2, 0, 7, 500_001);
+        assertEquals(RuleResult.PASSED, rule.onTransaction(frames.decodeTransaction(), hit));
+        frames.transaction(1, 3, 0, 7, 100_000);
+        assertEquals(RuleResult.PASSED, rule.onTransaction(frames.decodeTransaction(), hit), "below min-amount");
+    }
+
+    @Test
+    void aCustomRuleThatRefusesItsParametersIsAnErrorAtItsLine()
+    {
+        final RulesFile file = RulesFile.parse("r.yaml", HEADER + roundAmount("often"));
+        final RulesFileException ex =
+            assertThrows(RulesFileException.class, () -> new RuleSetBuilder(16).build(file, null));
+        assertEquals(List.of("r.yaml:2: rule 'round-amount' class dev.vigil.app.rules.custom.RoundAmountRule " +
+            "refused its parameters: parameter 'unit' = 'often' is not an integer"), ex.errors());
+
+        final RulesFileException notARule = assertThrows(RulesFileException.class, () -> RulesFile.parse("r.yaml",
+            HEADER + "  - {id: 1, name: x, type: custom, class: java.lang.String, action: review}\n"));
+        assertTrue(notARule.getMessage().contains("field 'class': class java.lang.String implements neither"),
+            notARule.getMessage());
+    }
+
+    @Test
+    void anUpdateKeepsUnchangedRulesWithTheirStateAndRebuildsChangedOnes()
+    {
+        final RuleSetBuilder builder = new RuleSetBuilder(16);
+        final RuleSet before = build(HEADER + velocity(1, "a", "account", 2) + velocity(2, "b", "account", 2));
+        final RuleSet after = builder.build(RulesFile.parse("r.yaml", HEADER + velocity(1, "a", "account", 2) +
+            velocity(2, "b", "account", 5) + velocity(3, "c", "account", 2)), before);
+
+        assertSame(before.ruleById(1), after.ruleById(1), "unchanged: the same rule, state and all");
+        assertNotSame(before.ruleById(2), after.ruleById(2), "changed: a new rule, empty");
+        final Rule added = after.ruleById(3);
+        assertEquals("c", added.name());
+        assertEquals(3, after.rules().size());
+    }
+
+    private RuleSet build(final String yaml)
+    {
+        return new RuleSetBuilder(16).build(RulesFile.parse("r.yaml", yaml), null);
+    }
+
+    private static String velocity(final int id, final String name, final String key, final int maxCount)
+    {
+        return "  - id: " + id + "\n" +
+            "    name: " + name + "\n" +
+            "    type: velocity\n" +
+            "    key: " + key + "\n" +
+            "    window: {size: 60s, slide: 1s}\n" +
+            "    parameters: {max-count: " + maxCount + "}\n" +
+            "    action: review\n";
+    }
+
+    private static String roundAmount(final String unit)
+    {
+        return "  - id: 20\n" +
+            "    name: round-amount\n" +
+            "    type: custom\n" +
+            "    class: dev.vigil.app.rules.custom.RoundAmountRule\n" +
+            "    parameters: {unit: " + unit + ", min-amount: 500000}\n" +
+            "    action: alert_only\n";
+    }
+}
