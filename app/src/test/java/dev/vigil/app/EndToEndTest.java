@@ -212,7 +212,8 @@ class EndToEndTest
             final ReplyListener firstListener = decision -> first.put(
                 decision.clientSeq(), decision.verdict() + "/" + decision.firedRules() + "/" + decision.engineSeq());
             assertTrue(EngineHarness.await(() -> first.size() == 3, () -> client.poll(firstListener, 10), 10_000));
-            assertEquals("REVIEW/2/3", first.get(seqs.get(2)), "third transaction of the account trips velocity");
+            // Engine seq 1 is the rules file, journaled first.
+            assertEquals("REVIEW/2/4", first.get(seqs.get(2)), "third transaction of the account trips velocity");
 
             // Resend the first two: were they evaluated again, the account would be at 5 in its window.
             final Map<Long, String> retried = new HashMap<>();
@@ -237,7 +238,7 @@ class EndToEndTest
             final long fourth = sendUntilAccepted(client, BASE_TIME_NS + 3 * SECOND_NS, 3, 3, 100);
             assertTrue(EngineHarness.await(
                 () -> retried.containsKey(fourth), () -> client.poll(retryListener, 10), 10_000));
-            assertEquals("REVIEW/2/6", retried.get(fourth), "engine seq 6: three originals, two retries, this");
+            assertEquals("REVIEW/2/7", retried.get(fourth), "engine seq 7: rules, three originals, two retries, this");
         }
     }
 

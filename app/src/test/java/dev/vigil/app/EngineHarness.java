@@ -1,7 +1,10 @@
 package dev.vigil.app;
 
+import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RulesUpdateFrames;
 import dev.vigil.app.engine.VigilEngine;
+import dev.vigil.app.rules.RulesFile;
 import dev.vigil.client.VigilClient;
 
 import java.io.IOException;
@@ -20,6 +23,11 @@ import java.util.function.BooleanSupplier;
  */
 public final class EngineHarness implements AutoCloseable
 {
+    /** Records the default rules take at the head of a fresh engine's journal, before the first event. */
+    public static final int DEFAULT_RULES_RECORDS = RulesUpdateFrames.encode(
+        RulesFile.readText(Path.of(RulesFile.DEFAULT_PATH)), 0, Integer.parseInt(
+        Settings.FRAME_MAX_LENGTH.defaultValue())).size();
+
     private final VigilEngine engine;
     private final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
     private final int ingressPort;

@@ -34,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecoveryTest
 {
     private static final int MESSAGES = 2_000;
+    /** Records the default rules take at the head of every journal, before the first event. */
+    private static final int RULES = EngineHarness.DEFAULT_RULES_RECORDS;
     private static final long CLIENT_ID = 91;
 
     /** For the tests of replaying the whole journal: no snapshot to start from. */
@@ -62,14 +64,14 @@ class RecoveryTest
         try (EngineHarness harness = EngineHarness.start(dir.resolve("restarted"), NO_SNAPSHOTS);
             VigilClient client = VigilClient.connect(harness.clientContext(CLIENT_ID).firstClientSeq(MESSAGES / 2 + 1)))
         {
-            assertTrue(harness.engine().startupReport().contains("replayed " + MESSAGES / 2 + " record(s)"),
+            assertTrue(harness.engine().startupReport().contains("replayed " + (RULES + MESSAGES / 2) + " record(s)"),
                 harness.engine().startupReport());
             send(client, traffic, MESSAGES / 2, MESSAGES, restarted);
         }
 
         assertEquals(MESSAGES, uninterrupted.size());
         assertEquals(uninterrupted, restarted, "decisions, fired rules and engine sequences must match");
-        assertEquals(MESSAGES, journalRecords(dir.resolve("restarted")));
+        assertEquals(RULES + MESSAGES, journalRecords(dir.resolve("restarted")));
     }
 
     @Test
@@ -105,8 +107,8 @@ class RecoveryTest
             assertTrue(report.contains("skipped snapshot " + newest.getFileName() + ": checksum mismatch"), report);
             assertTrue(report.contains("loaded snapshot " + older.getFileName()), report);
             final long olderSeq = SnapshotStore.sequenceOf(older);
-            assertTrue(report.contains("replayed " + (1_000 - olderSeq) + " record(s) up to engine seq 1000"),
-                report);
+            assertTrue(report.contains("replayed " + (RULES + 1_000 - olderSeq) + " record(s) up to engine seq " +
+                (RULES + 1_000)), report);
             send(client, traffic, 1_000, MESSAGES, restarted);
         }
 
@@ -126,15 +128,16 @@ class RecoveryTest
         try (EngineHarness harness = EngineHarness.start(dir))
         {
             final String report = harness.engine().startupReport();
-            assertTrue(report.contains("loaded snapshot snapshot-00000000000000000200.snap"), report);
-            assertTrue(report.contains("replayed 0 record(s) up to engine seq 200"), report);
+            assertTrue(report.contains(String.format("loaded snapshot snapshot-%020d.snap", RULES + 200)), report);
+            assertTrue(report.contains("replayed 0 record(s) up to engine seq " + (RULES + 200)), report);
         }
 
-        try (EngineHarness harness = EngineHarness.start(dir, "rules.amount.max=1"))
+        try (EngineHarness harness = EngineHarness.start(dir, "rules.state.full.verdict=decline"))
         {
             final String report = harness.engine().startupReport();
             assertTrue(report.contains("taken under another configuration of the rules"), report);
-            assertTrue(report.contains("replayed 200 record(s) up to engine seq 200"), report);
+            assertTrue(report.contains("replayed " + (RULES + 200) + " record(s) up to engine seq " + (RULES + 200)),
+                report);
         }
     }
 
@@ -203,8 +206,9 @@ class RecoveryTest
             VigilClient client = harness.connect(CLIENT_ID + 1))
         {
             final String report = harness.engine().startupReport();
-            assertTrue(report.contains("cut ") && report.contains("the journal now ends at engine seq 100"), report);
-            assertTrue(report.contains("replayed 100 record(s)"), report);
+            assertTrue(report.contains("cut ") && report.contains("the journal now ends at engine seq " + (RULES + 100)),
+                report);
+            assertTrue(report.contains("replayed " + (RULES + 100) + " record(s)"), report);
             final Map<Long, String> more = new TreeMap<>();
             send(client, new DemoTraffic(10, 50, 10_000_000L), 0, 10, more);
             assertEquals(10, more.size());

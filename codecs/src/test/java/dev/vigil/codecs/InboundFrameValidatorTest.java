@@ -199,8 +199,12 @@ class InboundFrameValidatorTest
         headerEncoder.wrap(buffer, 0).templateId(0);
         assertEquals(RejectReason.UNKNOWN_TEMPLATE, validator.validate(buffer, 0, length));
 
-        headerEncoder.wrap(buffer, 0).templateId(31);
+        headerEncoder.wrap(buffer, 0).templateId(39);
         assertEquals(RejectReason.UNKNOWN_TEMPLATE, validator.validate(buffer, 0, length));
+
+        headerEncoder.wrap(buffer, 0).templateId(RulesUpdateDecoder.TEMPLATE_ID);
+        assertEquals(RejectReason.NOT_ACCEPTED_HERE, validator.validate(buffer, 0, length),
+            "an admin command, taken only on the local admin channel");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vigil.app.audit;
 import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.RulesUpdateDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import org.agrona.DirectBuffer;
 
@@ -20,6 +21,7 @@ public final class JournalRecordView
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
     private final HeartbeatDecoder heartbeat = new HeartbeatDecoder();
+    private final RulesUpdateDecoder rulesUpdate = new RulesUpdateDecoder();
 
     /** Message types a dump can filter on, by the names users type. */
     public enum Type
@@ -115,6 +117,14 @@ public final class JournalRecordView
                 fields.put("eventTime", Instant.ofEpochSecond(0, heartbeat.eventTimeNs()).toString());
                 break;
 
+            case RulesUpdateDecoder.TEMPLATE_ID:
+                rulesUpdate.wrapAndApplyHeader(buffer, offset, header);
+                fields.put("type", "rules-update");
+                fields.put("updateId", rulesUpdate.updateId());
+                fields.put("chunk", (rulesUpdate.chunkIndex() + 1) + "/" + rulesUpdate.chunkCount());
+                fields.put("textBytes", rulesUpdate.rulesTextLength());
+                break;
+
             default:
                 fields.put("type", String.format(Locale.ROOT, "template-%d", header.templateId()));
                 break;
@@ -144,10 +154,16 @@ public final class JournalRecordView
     /**
      * @param buffer holding the frame.
      * @param offset of the frame.
-     * @return the event time of any event frame: every event template keeps it at the same offset.
+     * @return the event time of any event frame (every event template keeps it at the same offset); none, the
+     *         smallest long, for a rules update.
      */
     public long eventTimeNs(final DirectBuffer buffer, final int offset)
     {
+        header.wrap(buffer, offset);
+        if (header.templateId() == RulesUpdateDecoder.TEMPLATE_ID)
+        {
+            return Long.MIN_VALUE;
+        }
         return buffer.getLong(
             offset + MessageHeaderDecoder.ENCODED_LENGTH + TransactionDecoder.eventTimeNsEncodingOffset(),
             TransactionDecoder.BYTE_ORDER);

@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
  *   <li>bursts of 15 payments from one account in quick succession, tripping the velocity rule;</li>
  *   <li>runaway bursts of 40 orders from one trading account, tripping the order-rate limit;</li>
  *   <li>cards used abroad (0.3% of payments) shortly after a use at home: impossible travel;</li>
- *   <li>fat-finger orders 50% above the market (0.5% of limit orders), outside the price band.</li>
+ *   <li>fat-finger orders 50% above the market (0.5% of limit orders), outside the price band;</li>
+ *   <li>merchant hopping: an account paying 12 different merchants in quick succession, where accounts otherwise
+ *   pay a few habitual merchants, tripping the distinct-merchants rule.</li>
  * </ul>
  * Event time is synthetic and advances a fixed step per message, independent of the wall clock, so one seed always
  * produces the same stream and therefore the same decisions. The next message is drawn in advance and only
@@ -27,6 +29,8 @@ public final class DemoTraffic
 
     private static final int VELOCITY_BURST_LENGTH = 15;
     private static final int ORDER_BURST_LENGTH = 40;
+    private static final int HOPPING_BURST_LENGTH = 12;
+    private static final int MERCHANTS = 5_000;
     private static final String[] CURRENCIES = {"EUR", "USD", "GBP"};
     private static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "NL"};
     private static final PaymentChannel[] CHANNELS = {PaymentChannel.POS, PaymentChannel.ECOM, PaymentChannel.ATM};
@@ -42,6 +46,8 @@ public final class DemoTraffic
     private int velocityBurstRemaining;
     private long orderBurstAccount;
     private int orderBurstRemaining;
+    private long hoppingAccount;
+    private int hoppingRemaining;
     private long transactionsSent;
     private long ordersSent;
 
@@ -132,7 +138,18 @@ public final class DemoTraffic
             velocityBurstAccount = 1 + random.nextInt(accounts);
             velocityBurstRemaining = VELOCITY_BURST_LENGTH;
         }
-        if (velocityBurstRemaining > 0 && random.nextBoolean())
+        if (hoppingRemaining == 0 && random.nextInt(1000) < 2)
+        {
+            hoppingAccount = 1 + random.nextInt(accounts);
+            hoppingRemaining = HOPPING_BURST_LENGTH;
+        }
+        final boolean hopping = hoppingRemaining > 0 && random.nextBoolean();
+        if (hopping)
+        {
+            account = hoppingAccount;
+            hoppingRemaining--;
+        }
+        else if (velocityBurstRemaining > 0 && random.nextBoolean())
         {
             account = velocityBurstAccount;
             velocityBurstRemaining--;
@@ -153,7 +170,10 @@ public final class DemoTraffic
             amountMinor = typical * (50 + random.nextInt(151)) / 100;
         }
         card = account * 10 + random.nextInt(3);
-        merchant = 1 + random.nextInt(5_000);
+        // Accounts pay their three habitual merchants, and now and then another; a hopping account pays a new one
+        // each time.
+        merchant = hopping || random.nextInt(100) < 3 ?
+            1 + random.nextInt(MERCHANTS) : 1 + (account * 31 + random.nextInt(3)) % MERCHANTS;
         currency = CURRENCIES[random.nextInt(CURRENCIES.length)];
         // Cards are used in their account's home country, but for a few uses abroad: impossible travel.
         country = random.nextInt(1000) < 3 ?

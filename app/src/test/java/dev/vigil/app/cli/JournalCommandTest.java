@@ -1,5 +1,9 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.engine.RulesUpdateFrames;
+import dev.vigil.app.rules.RulesFile;
+import dev.vigil.journal.JournalDescriptor;
+import dev.vigil.journal.JournalReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +56,11 @@ class JournalCommandTest extends CommandLineTest
         assertEquals(sent + 1, Files.readAllLines(dataDir.resolve("decisions.csv")).size(), "header + one per request");
 
         out.reset();
+        final Path noAmountLimit = dataDir.resolve("no-amount-limit.yaml");
+        Files.writeString(noAmountLimit,
+            defaultRulesText().replace("max-amount: 1000000\n", "max-amount: 1000000000\n"));
         assertEquals(0, VigilMain.execute("journal", "whatif", "--data-dir", dataDir.toString(), SMALL_STATE,
-            "--new-set", "rules.amount.max=1000000000"));
+            "--new-rules", noAmountLimit.toString()));
         final Matcher amountRule = Pattern.compile("amount-threshold +([\\d,]+) -> 0").matcher(output());
         assertTrue(amountRule.find(), "without the amount limit the rule never fires: " + output());
         final long amountFired = Long.parseLong(amountRule.group(1).replace(",", ""));
@@ -66,7 +73,8 @@ class JournalCommandTest extends CommandLineTest
         out.reset();
         assertEquals(0, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));
         assertTrue(output().contains("OK: every record intact and in sequence"), output());
-        assertTrue(output().contains(sent + " record(s), engine seq 1 to " + sent), output());
+        final long records = sent + RulesUpdateFrames.encode(defaultRulesText(), 0, 512).size();
+        assertTrue(output().contains(records + " record(s), engine seq 1 to " + records), output());
 
         out.reset();
         assertEquals(0, VigilMain.execute("journal", "dump", "--data-dir", dataDir.toString(),
@@ -90,6 +98,27 @@ class JournalCommandTest extends CommandLineTest
         assertEquals(5, output().lines().count(), "event time steps 10 ms from 2026-01-01T00:00:00Z: " + output());
     }
 
+    private static String defaultRulesText()
+    {
+        return RulesFile.readText(Path.of(RulesFile.DEFAULT_PATH));
+    }
+
+    private static long startOfRecord(final Path journalDir, final long engineSeq)
+    {
+        final long[] start = {-1};
+        try (JournalReader reader = JournalReader.open(journalDir, engineSeq))
+        {
+            reader.poll((seq, time, buffer, offset, length) ->
+            {
+                if (seq == engineSeq)
+                {
+                    start[0] = offset - JournalDescriptor.PAYLOAD_OFFSET;
+                }
+            }, 1);
+        }
+        return start[0];
+    }
+
     @Test
     void verifyFindsAFlippedBitAndNamesWhere() throws IOException
     {
@@ -97,19 +126,20 @@ class JournalCommandTest extends CommandLineTest
             "--rate", "1000",
             "--data-dir", dataDir.toString()), err::toString);
         final Path segment = segment(dataDir.resolve("journal"));
-        final long offsetOfRecord10 = 64 + 9 * 128 + 40;
+        final long startOfRecord = startOfRecord(dataDir.resolve("journal"), 20);
+        final long damagedOffset = startOfRecord + 40;
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             final ByteBuffer one = ByteBuffer.allocate(1);
-            channel.read(one, offsetOfRecord10);
+            channel.read(one, damagedOffset);
             one.put(0, (byte)(one.get(0) ^ 0x10)).rewind();
-            channel.write(one, offsetOfRecord10);
+            channel.write(one, damagedOffset);
         }
 
         out.reset();
         assertEquals(1, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));
         assertTrue(output().contains("PROBLEM:") && output().contains(segment.getFileName().toString()), output());
-        assertTrue(output().contains("1216"), "offset of the damaged record: " + output());
+        assertTrue(output().contains(Long.toString(startOfRecord)), "offset of the damaged record: " + output());
 
         out.reset();
         err.reset();

@@ -41,7 +41,8 @@ class SnapshotCommandTest extends CommandLineTest
 
             assertEquals(0, VigilMain.execute("snapshot", "--data-dir", dataDir.toString(),
                 "--set", "aeron.dir=" + harness.engine().aeronDirectoryName()), errors());
-            assertTrue(output().contains("snapshot-00000000000000000100.snap at engine seq 100"), output());
+            final long seq = EngineHarness.DEFAULT_RULES_RECORDS + 100;
+            assertTrue(output().contains(String.format("snapshot-%020d.snap at engine seq %d", seq, seq)), output());
         }
     }
 
