@@ -59,8 +59,8 @@ public final class Settings
 
     /** Local admin channel. */
     public static final Setting ADMIN_CHANNEL = add(Setting.string(
-        "admin.channel", "aeron:ipc", "channel of admin commands (vigil snapshot); IPC: only this host's processes " +
-        "using the engine's media driver can send them"));
+        "admin.channel", "aeron:ipc", "channel of admin commands (vigil snapshot, vigil rules reload); IPC: only " +
+        "this host's processes using the engine's media driver can send them"));
 
     /** Admin stream. */
     public static final Setting ADMIN_STREAM_ID = add(Setting.integer(

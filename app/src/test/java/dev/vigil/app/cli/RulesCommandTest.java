@@ -57,6 +57,15 @@ class RulesCommandTest extends CommandLineTest
     }
 
     @Test
+    void reloadSaysSoWhenNoEngineIsRunning()
+    {
+        final Path good = TestRules.write(dir, "good.yaml", TestRules.amountThreshold(100));
+        assertEquals(1, VigilMain.execute("rules", "reload", good.toString(),
+            "--set", "aeron.dir=" + dir.resolve("no-driver-here"), "--timeout", "1s"));
+        assertTrue(errors().contains("no engine running"), errors());
+    }
+
+    @Test
     void runRefusesABadRulesFileWithEveryError()
     {
         final Path bad = TestRules.write(dir, "bad.yaml", "rules:\n  - id: 1\n    name: x\n    type: nope\n");
