@@ -32,11 +32,14 @@ public final class DistinctMerchantsRule extends NamedRule implements Transactio
     private final TransactionKey key;
     private final int maxMerchants;
     private final int entriesPerKey;
+    private final int stride;
     private final long windowNs;
     private final LongKeyIndex keys;
-    private final long[] merchants;
-    private final long[] lastSeenNs;
-    private final long[] newestNs;
+    /**
+     * Per key, one run of longs: the key's newest event time, then (merchant, last seen) per entry, so an event
+     * touches one stretch of memory after the key lookup.
+     */
+    private final long[] state;
 
     /**
      * @param id           rule id.
@@ -65,13 +68,11 @@ public final class DistinctMerchantsRule extends NamedRule implements Transactio
         this.key = key;
         this.maxMerchants = maxMerchants;
         this.entriesPerKey = maxMerchants + 1;
+        this.stride = 1 + 2 * entriesPerKey;
         this.windowNs = windowNs;
         this.keys = new LongKeyIndex(maxKeys);
-        this.merchants = new long[maxKeys * entriesPerKey];
-        this.lastSeenNs = new long[maxKeys * entriesPerKey];
-        this.newestNs = new long[maxKeys];
-        Arrays.fill(lastSeenNs, EMPTY);
-        Arrays.fill(newestNs, EMPTY);
+        this.state = new long[maxKeys * stride];
+        clear();
     }
 
     @Override
@@ -85,47 +86,48 @@ public final class DistinctMerchantsRule extends NamedRule implements Transactio
         }
 
         final long eventTimeNs = txn.eventTimeNs();
-        final long newest = Math.max(newestNs[slot], eventTimeNs);
+        final int base = slot * stride;
+        final long newest = Math.max(state[base], eventTimeNs);
         final long expiredAtOrBefore = newest - windowNs;
         if (eventTimeNs <= expiredAtOrBefore)
         {
             return RuleResult.PASSED;
         }
-        newestNs[slot] = newest;
+        state[base] = newest;
 
         final long merchant = txn.merchantId();
-        final int base = slot * entriesPerKey;
-        final int end = base + entriesPerKey;
+        final int first = base + 1;
+        final int end = base + stride;
         int found = -1;
-        int oldest = base;
-        for (int i = base; i < end; i++)
+        int oldest = first;
+        for (int i = first; i < end; i += 2)
         {
-            if (lastSeenNs[i] != EMPTY && merchants[i] == merchant)
+            if (state[i + 1] != EMPTY && state[i] == merchant)
             {
                 found = i;
                 break;
             }
-            if (lastSeenNs[i] < lastSeenNs[oldest])
+            if (state[i + 1] < state[oldest + 1])
             {
                 oldest = i;
             }
         }
         if (found >= 0)
         {
-            lastSeenNs[found] = Math.max(lastSeenNs[found], eventTimeNs);
+            state[found + 1] = Math.max(state[found + 1], eventTimeNs);
         }
-        else if (eventTimeNs > lastSeenNs[oldest])
+        else if (eventTimeNs > state[oldest + 1])
         {
             // Empty entries hold EMPTY, the smallest time, so the oldest entry is an empty one when there is one.
             // With none, the table keeps the most recently seen merchants: a late one older than all is left out.
-            merchants[oldest] = merchant;
-            lastSeenNs[oldest] = eventTimeNs;
+            state[oldest] = merchant;
+            state[oldest + 1] = eventTimeNs;
         }
 
         int live = 0;
-        for (int i = base; i < end; i++)
+        for (int i = first + 1; i < end; i += 2)
         {
-            if (lastSeenNs[i] > expiredAtOrBefore)
+            if (state[i] > expiredAtOrBefore)
             {
                 live++;
             }
@@ -141,26 +143,27 @@ public final class DistinctMerchantsRule extends NamedRule implements Transactio
     public void writeState(final DataOutput out) throws IOException
     {
         keys.writeTo(out);
-        out.writeInt(entriesPerKey);
-        StateIo.writeLongs(out, newestNs, keys.size());
-        StateIo.writeLongs(out, merchants, keys.size() * entriesPerKey);
-        StateIo.writeLongs(out, lastSeenNs, keys.size() * entriesPerKey);
+        out.writeInt(stride);
+        StateIo.writeLongs(out, state, keys.size() * stride);
     }
 
     @Override
     public void readState(final DataInput in) throws IOException
     {
         keys.readFrom(in);
-        final int writtenEntriesPerKey = in.readInt();
-        if (writtenEntriesPerKey != entriesPerKey)
+        final int writtenStride = in.readInt();
+        if (writtenStride != stride)
         {
-            throw new IOException("distinct-merchants state of " + writtenEntriesPerKey + " entries per key does " +
-                "not fit one of " + entriesPerKey);
+            throw new IOException("distinct-merchants state of " + writtenStride + " longs per key does not fit " +
+                "one of " + stride);
         }
-        Arrays.fill(newestNs, EMPTY);
-        Arrays.fill(lastSeenNs, EMPTY);
-        StateIo.readLongs(in, newestNs, keys.size());
-        StateIo.readLongs(in, merchants, keys.size() * entriesPerKey);
-        StateIo.readLongs(in, lastSeenNs, keys.size() * entriesPerKey);
+        clear();
+        StateIo.readLongs(in, state, keys.size() * stride);
+    }
+
+    private void clear()
+    {
+        // Every time EMPTY: no newest event yet, every entry free.
+        Arrays.fill(state, EMPTY);
     }
 }
