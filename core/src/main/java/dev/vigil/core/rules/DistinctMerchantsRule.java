@@ -140,6 +140,18 @@ public final class DistinctMerchantsRule extends NamedRule implements Transactio
     }
 
     @Override
+    public int stateEntries()
+    {
+        return keys.size();
+    }
+
+    @Override
+    public int stateCapacity()
+    {
+        return keys.capacity();
+    }
+
+    @Override
     public void writeState(final DataOutput out) throws IOException
     {
         keys.writeTo(out);
