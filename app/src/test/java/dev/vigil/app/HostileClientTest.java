@@ -174,7 +174,8 @@ class HostileClientTest
             hostile.connect(12);
             hostile.send(frames.buffer(), 0, frames.transaction(12, 1, 1_000_000L, 5, 1_000));
             assertTrue(hostile.awaitReplies(2, 10_000), () -> "replies: " + hostile.replies());
-            assertEquals("[connected engineSeq=20, decision APPROVE seq=1]", hostile.replies().toString());
+            assertEquals("[connected engineSeq=" + (EngineHarness.DEFAULT_RULES_RECORDS + 20) +
+                ", decision APPROVE seq=1]", hostile.replies().toString());
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
         }
     }
@@ -198,7 +199,8 @@ class HostileClientTest
             client.send(frames.buffer(), 0, frames.transaction(10, 1, 1_000_000L, 5, 1_000));
             client.send(request, 0, requestLength);
             assertTrue(client.awaitReplies(3, 10_000));
-            assertEquals("[connected engineSeq=0, decision APPROVE seq=1, reject NOT_ACCEPTED_HERE seq=0]",
+            assertEquals("[connected engineSeq=" + EngineHarness.DEFAULT_RULES_RECORDS +
+                ", decision APPROVE seq=1, reject NOT_ACCEPTED_HERE seq=0]",
                 client.replies().toString());
             assertEquals(2, harness.engine().counters().rejects(RejectReason.NOT_ACCEPTED_HERE).get());
             final String report = harness.engine().snapshotReport();
@@ -231,7 +233,8 @@ class HostileClientTest
             client.send(frames.buffer(), 0, frames.transaction(11, 5, 5_000_000L, 5, 1_000));
 
             assertTrue(client.awaitReplies(6, 20_000), () -> "replies: " + client.replies());
-            assertEquals("[connected engineSeq=0, decision APPROVE seq=1, reject FRAME_TOO_LARGE seq=2, " +
+            assertEquals("[connected engineSeq=" + EngineHarness.DEFAULT_RULES_RECORDS +
+                ", decision APPROVE seq=1, reject FRAME_TOO_LARGE seq=2, " +
                 "reject FRAME_TOO_LARGE seq=3, reject FRAME_TOO_LARGE seq=4, decision APPROVE seq=5]",
                 client.replies().toString());
             assertEquals(3, harness.engine().counters().rejects(RejectReason.FRAME_TOO_LARGE).get());

@@ -22,13 +22,13 @@ class ConfigCommandTest extends CommandLineTest
     void printsEverySettingWithItsSourceAsAUsableConfigFile() throws IOException
     {
         final Path file = dir.resolve("engine.conf");
-        Files.writeString(file, "# mine\nring.size = 1024\nrules.amount.max = 5_000\n");
+        Files.writeString(file, "# mine\nring.size = 1024\nrules.max.keys = 5_000\n");
 
         assertEquals(0, VigilMain.execute("config", "--print", "--config", file.toString(),
             "--set", "ring.size=2048", "--data-dir", dir.resolve("data").toString()), errors());
         final String printed = output();
         assertTrue(printed.contains("# --set\nring.size = 2048\n"), printed);
-        assertTrue(printed.contains("# " + file + ":3\nrules.amount.max = 5000\n"), printed);
+        assertTrue(printed.contains("# " + file + ":3\nrules.max.keys = 5000\n"), printed);
         assertTrue(printed.contains("# --data-dir\ndata.dir = " + dir.resolve("data") + "\n"), printed);
         assertTrue(printed.contains("# default\nmetrics.port = 0\n"), printed);
 
