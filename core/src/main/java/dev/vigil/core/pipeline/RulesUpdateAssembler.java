@@ -20,6 +20,8 @@ final class RulesUpdateAssembler
     static final int COMPLETE = 1;
     /** The chunk does not continue the update in progress, or the text is too long: the update is refused. */
     static final int INCOMPLETE = 2;
+    /** A later chunk of an update already refused: nothing to do, nothing more to count. */
+    static final int IGNORED = 3;
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private byte[] chunk = new byte[256];
@@ -29,7 +31,7 @@ final class RulesUpdateAssembler
 
     /**
      * @param update flyweight over a RulesUpdate frame.
-     * @return PENDING, COMPLETE or INCOMPLETE.
+     * @return PENDING, COMPLETE, INCOMPLETE (once per refused update) or IGNORED.
      */
     int onChunk(final RulesUpdateDecoder update)
     {
@@ -43,10 +45,16 @@ final class RulesUpdateAssembler
             nextChunk = 0;
         }
         final int length = update.rulesTextLength();
+        if (index != 0 && nextChunk < 0 && update.updateId() == updateId)
+        {
+            update.skipRulesText();
+            return IGNORED;
+        }
         if (index != nextChunk || update.updateId() != updateId || count != chunkCount || index >= count ||
             bytes.size() + length > MAX_TEXT_BYTES)
         {
             update.skipRulesText();
+            updateId = update.updateId();
             nextChunk = -1;
             return INCOMPLETE;
         }

@@ -98,8 +98,9 @@ class RulesUpdateTest
 
         // Chunk 1 of 2 of update 2, then a chunk of another update: update 2 never completes.
         chunk(stage, 2, 0, 2, "velocity ");
-        chunk(stage, 3, 1, 2, "9");
-        assertEquals(1, counters.rulesUpdatesRefusedIncomplete().get());
+        chunk(stage, 3, 1, 3, "9");
+        chunk(stage, 3, 2, 3, "9");
+        assertEquals(1, counters.rulesUpdatesRefusedIncomplete().get(), "counted once per update");
         assertEquals(0, counters.rulesUpdatesApplied().get());
         assertEquals("velocity 2", stage.rulesText());
 
