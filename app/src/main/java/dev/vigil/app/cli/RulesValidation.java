@@ -2,6 +2,7 @@ package dev.vigil.app.cli;
 
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.rules.RuleDefinition;
+import dev.vigil.app.rules.WindowDefinition;
 import dev.vigil.app.rules.RuleSetBuilder;
 import dev.vigil.app.rules.RulesFile;
 import dev.vigil.app.rules.RulesFileException;
@@ -63,6 +64,16 @@ final class RulesValidation
         for (final RuleDefinition rule : rulesFile.rules())
         {
             out.printf(Locale.ROOT, "  %2d  %s%s%n", rule.id(), rule.describe(), rule.enabled() ? "" : "  (disabled)");
+        }
+        if (!rulesFile.windows().isEmpty())
+        {
+            final long enabledWindows = rulesFile.windows().stream().filter(WindowDefinition::enabled).count();
+            out.printf(Locale.ROOT, "%d window(s), %d enabled%n", rulesFile.windows().size(), enabledWindows);
+            for (final WindowDefinition window : rulesFile.windows())
+            {
+                out.printf(Locale.ROOT, "  %2d  %s%s%n", window.id(), window.describe(),
+                    window.enabled() ? "" : "  (disabled)");
+            }
         }
     }
 }

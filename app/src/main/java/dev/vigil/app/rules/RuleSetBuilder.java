@@ -3,14 +3,15 @@ package dev.vigil.app.rules;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.RuleSetLoader;
+import dev.vigil.core.window.WindowSpec;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Builds the rule set a rules file defines: its enabled rules, each keyed rule tracking at most {@code maxKeys}
- * keys. Given the rules in force, keeps every rule whose definition is unchanged, state included, so a rules
- * update resets only the rules it changes.
+ * keys, and its enabled windowed aggregations. Given the rules in force, keeps every rule whose definition is
+ * unchanged, state included, so a rules update resets only the rules it changes.
  */
 public final class RuleSetBuilder implements RuleSetLoader
 {
@@ -54,11 +55,19 @@ public final class RuleSetBuilder implements RuleSetLoader
                     ex.getMessage());
             }
         }
+        final List<WindowSpec> windows = new ArrayList<>();
+        for (final WindowDefinition window : rulesFile.windows())
+        {
+            if (window.enabled())
+            {
+                windows.add(window.toSpec(maxKeys));
+            }
+        }
         if (!errors.isEmpty())
         {
             throw new RulesFileException(errors);
         }
-        return new RuleSet(rules, definitions);
+        return new RuleSet(rules, definitions, windows);
     }
 
     @Override

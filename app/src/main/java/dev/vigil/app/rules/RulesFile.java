@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A parsed and validated rules file: its text (what is journaled and snapshotted) and the rules it defines.
+ * A parsed and validated rules file: its text (what is journaled and snapshotted), the rules and the windowed
+ * aggregations it defines.
  */
 public final class RulesFile
 {
@@ -21,12 +22,15 @@ public final class RulesFile
     private final String source;
     private final String text;
     private final List<RuleDefinition> rules;
+    private final List<WindowDefinition> windows;
 
-    private RulesFile(final String source, final String text, final List<RuleDefinition> rules)
+    private RulesFile(
+        final String source, final String text, final List<RuleDefinition> rules, final List<WindowDefinition> windows)
     {
         this.source = source;
         this.text = text;
         this.rules = List.copyOf(rules);
+        this.windows = List.copyOf(windows);
     }
 
     /**
@@ -37,7 +41,9 @@ public final class RulesFile
      */
     public static RulesFile parse(final String source, final String text)
     {
-        return new RulesFile(source, text, new RulesFileParser(source).parse(text));
+        final RulesFileParser parser = new RulesFileParser(source);
+        final List<RuleDefinition> rules = parser.parse(text);
+        return new RulesFile(source, text, rules, parser.windows());
     }
 
     /**
@@ -103,5 +109,13 @@ public final class RulesFile
     public List<RuleDefinition> rules()
     {
         return rules;
+    }
+
+    /**
+     * @return every windowed aggregation defined, enabled or not, in file order.
+     */
+    public List<WindowDefinition> windows()
+    {
+        return windows;
     }
 }

@@ -27,8 +27,8 @@ import java.util.function.BiConsumer;
  * Reads a rules file: YAML composed into nodes, not objects, so that every error can name its line. Collects every
  * error before giving up, each naming file, line, field and what is allowed.
  * <p>
- * The top level is a mapping of sections; {@code rules:} is the only one so far. Another section is one more entry
- * in {@link #sections()} with its own parser.
+ * The top level is a mapping of sections, {@code rules:} and {@code windows:}. Another section is one more entry in
+ * {@link #sections()} with its own parser.
  */
 final class RulesFileParser
 {
@@ -40,6 +40,7 @@ final class RulesFileParser
     private final List<String> errors = new ArrayList<>();
     private final List<Integer> errorLines = new ArrayList<>();
     private final List<RuleDefinition> rules = new ArrayList<>();
+    private final List<WindowDefinition> windows = new ArrayList<>();
     private final Map<Long, String> namesById = new HashMap<>();
     private final Map<String, Integer> linesByName = new HashMap<>();
 
@@ -86,9 +87,10 @@ final class RulesFileParser
                 section.getValue().accept(this, node);
             }
         }
-        if (!sections.containsKey("rules"))
+        if (!sections.containsKey("rules") && !sections.containsKey("windows"))
         {
-            error(root, "top level", "no 'rules:' section", "a 'rules:' list of rules");
+            error(root, "top level", "no 'rules:' or 'windows:' section",
+                "a 'rules:' list of rules, a 'windows:' list of windowed aggregations, or both");
         }
         if (!errors.isEmpty())
         {
@@ -104,7 +106,16 @@ final class RulesFileParser
     {
         final Map<String, BiConsumer<RulesFileParser, Node>> sections = new LinkedHashMap<>();
         sections.put("rules", RulesFileParser::parseRules);
+        sections.put("windows", (parser, node) -> parser.windows.addAll(new WindowsSectionParser(parser).parse(node)));
         return sections;
+    }
+
+    /**
+     * @return the windowed aggregations of the last text parsed, in file order.
+     */
+    List<WindowDefinition> windows()
+    {
+        return windows;
     }
 
     private void parseRules(final Node node)
@@ -316,7 +327,17 @@ final class RulesFileParser
     private long duration(
         final Map<String, Node> parts, final String part, final Node parent, final String where, final String field)
     {
-        final String allowed = "a duration in [1ms, 30h] like 500ms, 60s, 1m or 1h";
+        return duration(parts, part, parent, where, field, "1ms", "30h");
+    }
+
+    /**
+     * A required duration field within {@code [min, max]}, or 0 after reporting why it is not one.
+     */
+    long duration(
+        final Map<String, Node> parts, final String part, final Node parent, final String where, final String field,
+        final String min, final String max)
+    {
+        final String allowed = "a duration in [" + min + ", " + max + "] like 500ms, 60s, 1m or 1h";
         final Node node = parts.get(part);
         if (node == null)
         {
@@ -331,7 +352,7 @@ final class RulesFileParser
         try
         {
             final long ns = Durations.parseNs(value);
-            if (ns >= Durations.parseNs("1ms") && ns <= Durations.parseNs("30h"))
+            if (ns >= Durations.parseNs(min) && ns <= Durations.parseNs(max))
             {
                 return ns;
             }
@@ -408,9 +429,17 @@ final class RulesFileParser
     }
 
     /**
+     * @return errors reported so far.
+     */
+    int errorCount()
+    {
+        return errors.size();
+    }
+
+    /**
      * The fields of a mapping by name, reporting unknown and repeated ones.
      */
-    private Map<String, Node> fields(final MappingNode mapping, final String where, final List<String> allowed)
+    Map<String, Node> fields(final MappingNode mapping, final String where, final List<String> allowed)
     {
         final Map<String, Node> fields = new LinkedHashMap<>();
         for (final NodeTuple tuple : mapping.getValue())
@@ -481,7 +510,7 @@ final class RulesFileParser
         return -1;
     }
 
-    private String scalar(final Node node, final String where, final String field)
+    String scalar(final Node node, final String where, final String field)
     {
         if (node instanceof ScalarNode)
         {
@@ -492,7 +521,7 @@ final class RulesFileParser
         return null;
     }
 
-    private void error(final Node node, final String where, final String problem, final String allowed)
+    void error(final Node node, final String where, final String problem, final String allowed)
     {
         errors.add(source + ":" + line(node) + ": " + where + ": " + problem + "; allowed: " + allowed);
         errorLines.add(line(node));
@@ -509,7 +538,7 @@ final class RulesFileParser
         return order.stream().map(errors::get).toList();
     }
 
-    private static int line(final Node node)
+    static int line(final Node node)
     {
         return node == null ? 1 : node.getStartMark().getLine() + 1;
     }

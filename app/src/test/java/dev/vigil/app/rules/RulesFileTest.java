@@ -6,6 +6,8 @@ import dev.vigil.core.rules.RuleHit;
 import dev.vigil.core.rules.RuleResult;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.TransactionRule;
+import dev.vigil.core.window.WindowInput;
+import dev.vigil.core.window.WindowSpec;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -133,8 +135,94 @@ class RulesFileTest
 
         final RulesFileException section = assertThrows(RulesFileException.class,
             () -> RulesFile.parse("r.yaml", "rulez: []\n"));
-        assertEquals(List.of("r.yaml:1: top level: unknown section 'rulez'; allowed: rules",
-            "r.yaml:1: top level: no 'rules:' section; allowed: a 'rules:' list of rules"), section.errors());
+        assertEquals(List.of("r.yaml:1: top level: unknown section 'rulez'; allowed: rules, windows",
+            "r.yaml:1: top level: no 'rules:' or 'windows:' section; allowed: a 'rules:' list of rules, a " +
+            "'windows:' list of windowed aggregations, or both"), section.errors());
+    }
+
+    @Test
+    void theWindowsSectionDefinesTumblingSlidingAndSessionAggregations()
+    {
+        final RulesFile file = RulesFile.parse("r.yaml", HEADER + velocity(1, "a", "account", 2) +
+            "windows:\n" +
+            "  - {id: 1, name: spend, type: tumbling, key: card, size: 1m, offset: 10s, allowed-lateness: 5s}\n" +
+            "  - {id: 2, name: flow, type: sliding, input: orders, key: instrument, value: quantity, size: 1m,\n" +
+            "     slide: 10s, max-keys: 100, max-windows: 1000}\n" +
+            "  - {id: 3, name: visits, type: session, key: merchant, gap: 30m}\n" +
+            "  - {id: 4, name: off, type: tumbling, size: 1s, enabled: false, description: not now}\n");
+        assertEquals(List.of(
+            "spend (tumbling) transactions by card of amount size 1m offset 10s allowed-lateness 5s",
+            "flow (sliding) orders by instrument of quantity size 1m slide 10s",
+            "visits (session) transactions by merchant of amount gap 30m",
+            "off (tumbling) transactions by account of amount size 1s"),
+            file.windows().stream().map(WindowDefinition::describe).toList());
+
+        final List<WindowSpec> specs = new RuleSetBuilder(16).build(file, null).windows();
+        assertEquals(List.of(1, 2, 3), specs.stream().map(WindowSpec::id).toList(), "the disabled one is not built");
+        assertEquals(WindowSpec.tumbling(1, "spend", WindowInput.TRANSACTIONS, WindowInput.Key.CARD,
+            WindowInput.Value.AMOUNT, 60_000_000_000L, 10_000_000_000L, 5_000_000_000L, 16, 64), specs.get(0));
+        assertEquals(WindowSpec.sliding(2, "flow", WindowInput.ORDERS, WindowInput.Key.INSTRUMENT,
+            WindowInput.Value.QUANTITY, 60_000_000_000L, 10_000_000_000L, 0, 0, 100, 1000), specs.get(1));
+        assertEquals(WindowSpec.session(3, "visits", WindowInput.TRANSACTIONS, WindowInput.Key.MERCHANT,
+            WindowInput.Value.AMOUNT, 1_800_000_000_000L, 0, 16, 64), specs.get(2));
+    }
+
+    @Test
+    void aFileOfWindowsAloneIsValid()
+    {
+        final RulesFile file = RulesFile.parse("r.yaml", "windows:\n  - {id: 0, name: w, type: session, gap: 1s}\n");
+        assertEquals(0, file.rules().size());
+        assertEquals(1, new RuleSetBuilder(16).build(file, null).windows().size());
+    }
+
+    @Test
+    void everyWindowErrorNamesItsLineFieldAndWhatIsAllowed()
+    {
+        final RulesFileException ex = assertThrows(RulesFileException.class, () -> RulesFile.parse("r.yaml",
+            "windows:\n" +
+            "  - id: 1\n" +                               // 2
+            "    name: a\n" +
+            "    type: hopping\n" +                       // 4 unknown type
+            "  - id: 1\n" +                               // 5 id used twice
+            "    name: b\n" +
+            "    type: sliding\n" +
+            "    size: 1m\n" +
+            "    slide: 7s\n" +                           // 9 does not divide
+            "  - id: 2\n" +
+            "    name: c\n" +
+            "    type: session\n" +
+            "    input: orders\n" +
+            "    key: card\n" +                           // 14 orders have no card
+            "    size: 1m\n" +                            // 15 a session has a gap
+            "  - id: 3\n" +                               // 16 gap missing
+            "    name: d\n" +
+            "    type: session\n" +
+            "    allowed-lateness: soon\n" +              // 19 not a duration
+            "  - id: 4\n" +
+            "    name: e\n" +
+            "    type: tumbling\n" +
+            "    size: 1m\n" +
+            "    offset: 2m\n"));                         // 24 offset past the size
+        final List<String> errors = ex.errors();
+        assertTrue(errors.contains("r.yaml:4: window 'a': field 'type': unknown type 'hopping'; allowed: tumbling, " +
+            "sliding, session"), errors.toString());
+        assertTrue(errors.contains("r.yaml:5: window 'b': field 'id': 1 is already the id of window 'a'; allowed: " +
+            "an id used once among windows"), errors.toString());
+        assertTrue(errors.contains("r.yaml:9: window 'b': field 'slide' does not divide 'size' into at most 100000 " +
+            "steps; allowed: a slide that divides the size, e.g. size 1m slide 10s"), errors.toString());
+        assertTrue(errors.contains("r.yaml:14: window 'c': field 'key': orders have no card; allowed: account, " +
+            "instrument, client"), errors.toString());
+        assertTrue(errors.contains("r.yaml:15: window 'c': field 'size': a session window has no size; allowed: gap"),
+            errors.toString());
+        assertTrue(errors.contains("r.yaml:16: window 'd': field 'gap' is missing; allowed: a duration in [1ms, " +
+            "8784h] like 500ms, 60s, 1m or 1h"), errors.toString());
+        assertTrue(errors.contains("r.yaml:19: window 'd': field 'allowed-lateness': 'soon' is not allowed; " +
+            "allowed: a duration in [0ms, 8784h] like 500ms, 60s, 1m or 1h"), errors.toString());
+        assertTrue(errors.contains("r.yaml:24: window 'e': field 'offset' is not shorter than the size; allowed: " +
+            "an offset shorter than the size"), errors.toString());
+        assertTrue(errors.contains("r.yaml:10: window 'c': field 'gap' is missing; allowed: a duration in [1ms, " +
+            "8784h] like 500ms, 60s, 1m or 1h"), errors.toString());
+        assertEquals(9, errors.size(), errors.toString());
     }
 
     @Test

@@ -32,9 +32,9 @@ import java.util.List;
  * counts once in every window. Allocation-free once each client is known.
  * <p>
  * A rules update in the input switches the rules exactly at its place in the input, so a replay of the same input
- * switches at the same place: rules whose definition is unchanged keep their state, changed and new ones start
- * empty, removed ones are dropped. An update whose text is not valid rules is refused and counted; the rules in
- * force stay.
+ * switches at the same place: rules and windowed aggregations whose definition is unchanged keep their state,
+ * changed and new ones start empty, removed ones are dropped. An update whose text is not valid rules is refused
+ * and counted; the rules in force stay.
  */
 public final class RulesHandler implements EventHandler<RingEvent>
 {
@@ -400,6 +400,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
     {
         evaluator.ruleSet(ruleSet);
         rules = ruleSet.rules().toArray(new Rule[0]);
+        windows.reconfigure(ruleSet.windows());
     }
 
     private RuleSet buildRules(final String text)

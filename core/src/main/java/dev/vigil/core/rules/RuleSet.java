@@ -1,10 +1,13 @@
 package dev.vigil.core.rules;
 
+import dev.vigil.core.window.WindowSpec;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An immutable, validated set of rules, split by the message type each rule judges.
+ * An immutable, validated set of rules, split by the message type each rule judges, and the windowed aggregations
+ * defined with them.
  */
 public final class RuleSet
 {
@@ -12,6 +15,7 @@ public final class RuleSet
     private final String[] definitionsById = new String[Rule.MAX_RULE_ID + 1];
     private final TransactionRule[] transactionRules;
     private final OrderRule[] orderRules;
+    private final List<WindowSpec> windows;
 
     /**
      * @param rules the rules; ids must be unique and within {@code [0, Rule.MAX_RULE_ID]}.
@@ -30,6 +34,19 @@ public final class RuleSet
      */
     public RuleSet(final List<? extends Rule> rules, final List<String> definitions)
     {
+        this(rules, definitions, List.of());
+    }
+
+    /**
+     * @param rules       the rules; ids must be unique and within {@code [0, Rule.MAX_RULE_ID]}.
+     * @param definitions each rule's definition in a canonical form, in the order of {@code rules}, so that a rules
+     *                    update can tell which rules it leaves unchanged; null when unknown.
+     * @param windows     the windowed aggregations, ids unique.
+     * @throws IllegalArgumentException naming the offending rule when ids clash or are out of range.
+     */
+    public RuleSet(final List<? extends Rule> rules, final List<String> definitions, final List<WindowSpec> windows)
+    {
+        this.windows = List.copyOf(windows);
         for (int i = 0; i < rules.size(); i++)
         {
             final Rule rule = rules.get(i);
@@ -74,6 +91,14 @@ public final class RuleSet
     OrderRule[] orderRules()
     {
         return orderRules;
+    }
+
+    /**
+     * @return the windowed aggregations, in configuration order.
+     */
+    public List<WindowSpec> windows()
+    {
+        return windows;
     }
 
     /**
