@@ -13,11 +13,15 @@ import dev.vigil.client.AlertSubscriber;
 import dev.vigil.client.ReplyListener;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.AlertDecoder;
+import dev.vigil.codecs.BooleanType;
 import dev.vigil.codecs.DecisionDecoder;
+import dev.vigil.codecs.LateEventDecoder;
 import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.Verdict;
+import dev.vigil.codecs.WindowResultDecoder;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleSet;
+import dev.vigil.core.window.WindowSpec;
 import io.aeron.Aeron;
 import org.agrona.IoUtil;
 import org.HdrHistogram.Histogram;
@@ -230,6 +234,10 @@ final class DemoCommand implements Callable<Integer>
         private final Histogram roundTripNs = new Histogram(60_000_000_000L, 3);
         private final long[] verdicts = new long[Verdict.values().length];
         private final long[] alertsByRule = new long[Rule.MAX_RULE_ID + 1];
+        private final long[] resultsByWindow = new long[WindowSpec.MAX_ID + 1];
+        private final long[] updatesByWindow = new long[WindowSpec.MAX_ID + 1];
+        private final long[][] lastResultByWindow = new long[WindowSpec.MAX_ID + 1][];
+        private long lateEvents;
         private long measureFromNs = Long.MAX_VALUE;
         private long sent;
         private long decided;
@@ -321,6 +329,34 @@ final class DemoCommand implements Callable<Integer>
             alertsByRule[alert.ruleId()]++;
         }
 
+        @Override
+        public void onWindowResult(final WindowResultDecoder result)
+        {
+            final int id = result.aggregateId();
+            resultsByWindow[id]++;
+            if (result.isUpdate() == BooleanType.TRUE)
+            {
+                updatesByWindow[id]++;
+            }
+            if (lastResultByWindow[id] == null)
+            {
+                lastResultByWindow[id] = new long[6];
+            }
+            final long[] last = lastResultByWindow[id];
+            last[0] = result.key();
+            last[1] = result.windowEndNs() - result.windowStartNs();
+            last[2] = result.count();
+            last[3] = result.sum();
+            last[4] = result.min();
+            last[5] = result.max();
+        }
+
+        @Override
+        public void onLateEvent(final LateEventDecoder lateEvent)
+        {
+            lateEvents++;
+        }
+
         boolean allDecided()
         {
             return decided == sent && rejected == 0 && engineError == null;
@@ -341,6 +377,23 @@ final class DemoCommand implements Callable<Integer>
                 alertLine.append(String.format(Locale.ROOT, " %s %,d  ", rule.name(), alertsByRule[rule.id()]));
             }
             out.println(alertLine);
+            final StringBuilder windowLine = new StringBuilder("  windows  ");
+            for (final WindowSpec window : ruleSet.windows())
+            {
+                windowLine.append(String.format(Locale.ROOT, " %s %,d results (%,d updates)  ", window.name(),
+                    resultsByWindow[window.id()], updatesByWindow[window.id()]));
+            }
+            out.println(windowLine.append(String.format(Locale.ROOT, " late events %,d", lateEvents)));
+            for (final WindowSpec window : ruleSet.windows())
+            {
+                final long[] last = lastResultByWindow[window.id()];
+                if (last != null)
+                {
+                    out.printf(Locale.ROOT, "            last %s: %s %d over %s: count %,d sum %,d mean %,.1f " +
+                        "min %,d max %,d%n", window.name(), window.key().name().toLowerCase(Locale.ROOT), last[0],
+                        Durations.format(last[1]), last[2], last[3], (double)last[3] / last[2], last[4], last[5]);
+                }
+            }
             out.printf(Locale.ROOT, "  engine    %,d frames received, %,d evaluated, %,d replies not delivered%n",
                 engine.counters().framesReceived().get(),
                 engine.counters().eventsEvaluated().get(),

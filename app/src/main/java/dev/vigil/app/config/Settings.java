@@ -164,6 +164,27 @@ public final class Settings
         "verdict floor for an event a keyed rule cannot judge because its state is full",
         "approve", "review", "decline"));
 
+    /** How far out of event-time order a source's events may arrive before they count as late. */
+    public static final Setting TIME_OUT_OF_ORDERNESS = add(Setting.duration(
+        "time.out.of.orderness", "1s", "0ns", "1h",
+        "bounded out-of-orderness of each source: its watermark trails its newest event time by this much"));
+
+    /** Event time after which a silent source stops holding the watermark back. */
+    public static final Setting TIME_SOURCE_IDLE_TIMEOUT = add(Setting.duration(
+        "time.source.idle.timeout", "0ns", "0ns", "8784h",
+        "a source whose newest event time trails the newest of any source by this much no longer holds the " +
+        "watermark back (0: never); judged in event time, so replay stays exact"));
+
+    /** Sources tracked for watermarks. */
+    public static final Setting TIME_MAX_SOURCES = add(Setting.integer(
+        "time.max.sources", 1024, 1, 1 << 16,
+        "most sources (clients) whose watermarks are tracked; events of further sources move no watermark"));
+
+    /** Bytes of window results held between the rules stage and egress. */
+    public static final Setting WINDOWS_OUTPUT_BUFFER = add(Setting.powerOfTwo(
+        "windows.output.buffer", 1 << 20, 1 << 12, 1 << 28,
+        "bytes of window results and late events awaiting egress; results beyond it are counted as dropped"));
+
     /** Every setting, in declaration order. */
     public static final List<Setting> ALL = Collections.unmodifiableList(REGISTRY);
 

@@ -120,7 +120,8 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     }
 
     /**
-     * The settings that shape the rules stage's state: the engine-wide rule settings and the retry window. The rules
+     * The settings that shape the rules stage's state: the engine-wide rule settings, the event-time settings and the
+     * retry window. The rules
      * themselves are not here: a snapshot records the text of the rules in force, and a start rebuilds them from it.
      */
     static long fingerprint(final VigilConfig config)
@@ -129,7 +130,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         for (final Setting setting : Settings.ALL)
         {
             if ((setting.name().startsWith("rules.") && setting != Settings.RULES_FILE) ||
-                setting == Settings.DEDUP_WINDOW)
+                setting.name().startsWith("time.") || setting == Settings.DEDUP_WINDOW)
             {
                 crc.update((setting.name() + "=" + config.get(setting) + "\n").getBytes(StandardCharsets.UTF_8));
             }

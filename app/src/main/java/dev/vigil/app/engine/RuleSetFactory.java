@@ -10,8 +10,12 @@ import dev.vigil.codecs.Verdict;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
+import dev.vigil.core.window.EventTimeWindows;
+import dev.vigil.core.window.SourceWatermarks;
+import dev.vigil.core.window.WindowSink;
 
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.NanoClock;
@@ -25,8 +29,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Builds the rules stage from the configuration: the rules from the rules file ({@code rules.file}), the engine-wide
- * knobs ({@code rules.max.keys}, {@code rules.state.full.verdict}, {@code dedup.window}) from the settings.
+ * Builds the rules stage from the configuration: the rules and windowed aggregations from the rules file
+ * ({@code rules.file}), the engine-wide knobs ({@code rules.max.keys}, {@code rules.state.full.verdict},
+ * {@code dedup.window}, {@code time.*}) from the settings.
  */
 public final class RuleSetFactory
 {
@@ -84,7 +89,7 @@ public final class RuleSetFactory
     }
 
     /**
-     * The rules stage the configuration describes, with the rules of its rules file.
+     * The rules stage the configuration describes, with the rules of its rules file and no window output.
      *
      * @param config   the configuration.
      * @param counters where the stage counts.
@@ -94,30 +99,69 @@ public final class RuleSetFactory
     public static RulesHandler rulesHandler(
         final VigilConfig config, final EngineCounters counters, final NanoClock clock)
     {
-        return rulesHandler(config, rulesFile(config), counters, clock);
+        return rulesHandler(config, rulesFile(config), counters, clock, WindowSink.NONE);
     }
 
     /**
-     * The rules stage: the given rules, the state-full fallback verdict, the retry window.
+     * The rules stage: the given rules and windowed aggregations, the event-time settings ({@code time.*}), the
+     * state-full fallback verdict, the retry window. Its window counters are added to {@code counters}.
      *
-     * @param config    the configuration.
-     * @param rulesFile the rules to start with.
-     * @param counters  where the stage counts.
-     * @param clock     stamps stage times for latency breakdowns.
+     * @param config     the configuration.
+     * @param rulesFile  the rules to start with.
+     * @param counters   where the stage counts.
+     * @param clock      stamps stage times for latency breakdowns.
+     * @param windowSink where window results and late events go.
      * @return a new rules stage handler with fresh state.
      */
     public static RulesHandler rulesHandler(
-        final VigilConfig config, final RulesFile rulesFile, final EngineCounters counters, final NanoClock clock)
+        final VigilConfig config, final RulesFile rulesFile, final EngineCounters counters, final NanoClock clock,
+        final WindowSink windowSink)
+    {
+        return rulesHandler(config, rulesFile, counters, new WindowCounters(counters), clock, windowSink);
+    }
+
+    /**
+     * The rules stage, counting window results and late events in counters the caller made.
+     *
+     * @param config         the configuration.
+     * @param rulesFile      the rules to start with.
+     * @param counters       where the stage counts.
+     * @param windowCounters where the windows count.
+     * @param clock          stamps stage times for latency breakdowns.
+     * @param windowSink     where window results and late events go.
+     * @return a new rules stage handler with fresh state.
+     */
+    public static RulesHandler rulesHandler(
+        final VigilConfig config, final RulesFile rulesFile, final EngineCounters counters,
+        final WindowCounters windowCounters, final NanoClock clock, final WindowSink windowSink)
     {
         final Verdict stateFullVerdict =
             Verdict.valueOf(config.get(Settings.RULES_STATE_FULL_VERDICT).toUpperCase(Locale.ROOT));
+        final RuleSet ruleSet = build(config, rulesFile);
+        final EventTimeWindows windows = new EventTimeWindows(ruleSet.windows(), watermarks(config));
+        windows.sink(windowSink);
         final RulesHandler handler = new RulesHandler(
-            new RuleEvaluator(build(config, rulesFile), stateFullVerdict),
+            new RuleEvaluator(ruleSet, stateFullVerdict),
             new DecisionDedup(config.getInt(Settings.DEDUP_WINDOW)),
             counters,
-            clock);
+            clock,
+            windows,
+            windowCounters);
         handler.rulesSource(new RuleSetBuilder(config.getInt(Settings.RULES_MAX_KEYS)), rulesFile.text());
         return handler;
+    }
+
+    /**
+     * @param config the configuration.
+     * @return the sources' watermarks as the {@code time.*} settings describe them.
+     */
+    public static SourceWatermarks watermarks(final VigilConfig config)
+    {
+        final long idleTimeoutNs = config.getDurationNs(Settings.TIME_SOURCE_IDLE_TIMEOUT);
+        return new SourceWatermarks(
+            config.getDurationNs(Settings.TIME_OUT_OF_ORDERNESS),
+            idleTimeoutNs == 0 ? Long.MAX_VALUE : idleTimeoutNs,
+            config.getInt(Settings.TIME_MAX_SOURCES));
     }
 
     /**
@@ -133,7 +177,7 @@ public final class RuleSetFactory
     }
 
     /**
-     * A rules stage for offline runs with the given rules.
+     * A rules stage for offline runs with the given rules, discarding window output.
      *
      * @param config    the configuration.
      * @param rulesFile the rules to start with.
@@ -141,12 +185,27 @@ public final class RuleSetFactory
      */
     public static RulesHandler offlineRulesHandler(final VigilConfig config, final RulesFile rulesFile)
     {
+        return offlineRulesHandler(config, rulesFile, WindowSink.NONE);
+    }
+
+    /**
+     * A rules stage for offline runs with the given rules, its window results and late events going to a sink.
+     *
+     * @param config     the configuration.
+     * @param rulesFile  the rules to start with.
+     * @param windowSink where window results and late events go.
+     * @return a new rules stage handler with fresh state.
+     */
+    public static RulesHandler offlineRulesHandler(
+        final VigilConfig config, final RulesFile rulesFile, final WindowSink windowSink)
+    {
         final int counters = 256;
         final CountersManager countersManager = new CountersManager(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.METADATA_LENGTH, 64)),
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.COUNTER_LENGTH, 64)));
         return rulesHandler(config, rulesFile,
-            new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId)), SystemNanoClock.INSTANCE);
+            new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId)), SystemNanoClock.INSTANCE,
+            windowSink);
     }
 
     /**

@@ -14,6 +14,9 @@ import dev.vigil.core.pipeline.EnginePipeline;
 import dev.vigil.core.pipeline.JournalHandler;
 import dev.vigil.core.pipeline.RingIngress;
 import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.pipeline.WindowCounters;
+import dev.vigil.core.pipeline.WindowResultBuffer;
+import dev.vigil.core.window.WindowSink;
 import io.aeron.Aeron;
 import io.aeron.Image;
 import io.aeron.Publication;
@@ -150,11 +153,16 @@ public final class VigilEngine implements AutoCloseable
         counters = new EngineCounters(aeron::addCounter);
         errors.countInto(counters.errors());
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
-        rules = RuleSetFactory.rulesHandler(config, rulesFile, counters, clock);
+        final WindowCounters windowCounters = new WindowCounters(counters);
+        final WindowResultBuffer windowResults =
+            new WindowResultBuffer(config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
+        rules = RuleSetFactory.rulesHandler(config, rulesFile, counters, windowCounters, clock, WindowSink.NONE);
         snapshots = new EngineSnapshots(config, counters.snapshotsTaken());
         try
         {
             journal.replayInto(rules, snapshots, maxFrameLength);
+            // What replayed inputs emitted was published before the restart; only new inputs' results go out.
+            rules.windows().sink(windowResults);
             if (journal.enabled())
             {
                 rules.snapshotTaker(snapshots);
@@ -185,7 +193,7 @@ public final class VigilEngine implements AutoCloseable
             counters.egressBackPressured(),
             counters.repliesNotDelivered());
 
-        final EgressHandler egress = new EgressHandler(replySink, counters, clock);
+        final EgressHandler egress = new EgressHandler(replySink, counters, clock, windowResults);
         egress.roundTripRecorder(roundTrip);
         pipeline = new EnginePipeline(
             config.getInt(Settings.RING_SIZE),
