@@ -157,6 +157,7 @@ public final class VigilEngine implements AutoCloseable
         final WindowResultBuffer windowResults =
             new WindowResultBuffer(config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
         rules = RuleSetFactory.rulesHandler(config, rulesFile, counters, windowCounters, clock, WindowSink.NONE);
+        rules.errorHandler(errorHandler);
         snapshots = new EngineSnapshots(config, counters.snapshotsTaken());
         try
         {

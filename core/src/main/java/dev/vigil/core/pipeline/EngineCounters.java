@@ -47,6 +47,7 @@ public final class EngineCounters implements AutoCloseable
     private final AtomicCounter eventsEvaluated;
     private final AtomicCounter alertsRaised;
     private final AtomicCounter stateFull;
+    private final AtomicCounter ruleErrors;
     private final AtomicCounter repliesNotDelivered;
     private final AtomicCounter duplicates;
     private final AtomicCounter framesFromDisallowedSources;
@@ -85,6 +86,8 @@ public final class EngineCounters implements AutoCloseable
             "alerts raised by all rules", false, null, null);
         stateFull = add("rule state full", "vigil_rule_state_full_total",
             "events a keyed rule could not judge because its state was full", false, null, null);
+        ruleErrors = add("rule errors", "vigil_rule_errors_total",
+            "rule evaluations that threw: the rule could not judge the event", false, null, null);
         repliesNotDelivered = add("replies not delivered", "vigil_replies_not_delivered_total",
             "replies and alerts egress could not deliver", false, null, null);
         duplicates = add("retries answered with original decision", "vigil_retries_answered_total",
@@ -191,6 +194,14 @@ public final class EngineCounters implements AutoCloseable
     public AtomicCounter stateFull()
     {
         return stateFull;
+    }
+
+    /**
+     * @return rule evaluations that threw.
+     */
+    public AtomicCounter ruleErrors()
+    {
+        return ruleErrors;
     }
 
     public AtomicCounter repliesNotDelivered()

@@ -16,6 +16,7 @@ import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.RuleSetLoader;
 import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.SourceWatermarks;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -110,6 +111,14 @@ public final class RulesHandler implements EventHandler<RingEvent>
         this.windowCounters = windowCounters;
         this.rules = evaluator.ruleSet().rules().toArray(new Rule[0]);
         counters.addRules(evaluator.ruleSet().rules());
+    }
+
+    /**
+     * @param errorHandler receives what a rule throws (the rule could not judge; the event is still decided).
+     */
+    public void errorHandler(final ErrorHandler errorHandler)
+    {
+        evaluator.errorHandler(errorHandler);
     }
 
     /**
@@ -322,6 +331,10 @@ public final class RulesHandler implements EventHandler<RingEvent>
         if (evaluator.stateFullCount() > 0)
         {
             counters.stateFull().getAndAddOrdered(evaluator.stateFullCount());
+        }
+        if (evaluator.errorCount() > 0)
+        {
+            counters.ruleErrors().getAndAddOrdered(evaluator.errorCount());
         }
     }
 

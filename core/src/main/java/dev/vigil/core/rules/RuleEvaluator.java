@@ -4,22 +4,28 @@ import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.core.ring.RuleAlerts;
+import org.agrona.ErrorHandler;
 
 /**
  * Runs every applicable rule over one message and combines the results deterministically: rules run in id order,
  * the most severe action among the fired rules wins, and every fired rule is reported (bitmap and alert).
  * <p>
  * A rule that cannot judge because its state is full makes the verdict at least the configured fallback verdict.
+ * So does a rule that throws — a bug in a custom rule, say: the exception goes to the error handler and the other
+ * rules still judge the event. A throwing rule must not stop the engine, and as its input throws again on replay,
+ * the recovered engine decides the same.
  */
 public final class RuleEvaluator
 {
     private RuleSet ruleSet;
     private final Verdict stateFullVerdict;
     private final RuleHit hit = new RuleHit();
+    private ErrorHandler errorHandler = Throwable::printStackTrace;
 
     private Verdict verdict;
     private long firedRules;
     private int stateFullCount;
+    private int errorCount;
 
     /**
      * @param ruleSet          the rules in force.
@@ -43,7 +49,16 @@ public final class RuleEvaluator
         final long eventTimeNs = txn.eventTimeNs();
         for (final TransactionRule rule : ruleSet.transactionRules())
         {
-            onResult(rule, rule.onTransaction(txn, hit), eventTimeNs, alerts);
+            int result;
+            try
+            {
+                result = rule.onTransaction(txn, hit);
+            }
+            catch (final RuntimeException | LinkageError | StackOverflowError ex)
+            {
+                result = failed(rule, ex);
+            }
+            onResult(rule, result, eventTimeNs, alerts);
         }
     }
 
@@ -59,8 +74,25 @@ public final class RuleEvaluator
         final long eventTimeNs = order.eventTimeNs();
         for (final OrderRule rule : ruleSet.orderRules())
         {
-            onResult(rule, rule.onOrder(order, hit), eventTimeNs, alerts);
+            int result;
+            try
+            {
+                result = rule.onOrder(order, hit);
+            }
+            catch (final RuntimeException | LinkageError | StackOverflowError ex)
+            {
+                result = failed(rule, ex);
+            }
+            onResult(rule, result, eventTimeNs, alerts);
         }
+    }
+
+    /**
+     * @param errorHandler receives what a rule throws; by default it is printed on standard error.
+     */
+    public void errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
     }
 
     /**
@@ -105,11 +137,26 @@ public final class RuleEvaluator
         return stateFullCount;
     }
 
+    /**
+     * @return how many rules of the last evaluation threw.
+     */
+    public int errorCount()
+    {
+        return errorCount;
+    }
+
     private void reset()
     {
         verdict = Verdict.APPROVE;
         firedRules = 0;
         stateFullCount = 0;
+        errorCount = 0;
+    }
+
+    private int failed(final Rule rule, final Throwable ex)
+    {
+        errorHandler.onError(new IllegalStateException("rule " + rule.id() + " '" + rule.name() + "' threw", ex));
+        return RuleResult.ERROR;
     }
 
     private void onResult(final Rule rule, final int result, final long eventTimeNs, final RuleAlerts alerts)
@@ -131,6 +178,11 @@ public final class RuleEvaluator
         else if (result == RuleResult.STATE_FULL)
         {
             stateFullCount++;
+            verdict = moreSevere(verdict, stateFullVerdict);
+        }
+        else if (result == RuleResult.ERROR)
+        {
+            errorCount++;
             verdict = moreSevere(verdict, stateFullVerdict);
         }
     }

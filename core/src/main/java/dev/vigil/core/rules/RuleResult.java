@@ -11,6 +11,8 @@ public final class RuleResult
     public static final int FIRED = 1;
     /** The rule could not judge: its keyed state is full and the key is new. */
     public static final int STATE_FULL = 2;
+    /** The rule threw: it could not judge. Never returned by a rule, only recorded by the evaluator. */
+    public static final int ERROR = 3;
 
     private RuleResult()
     {
