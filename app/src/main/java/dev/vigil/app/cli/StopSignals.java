@@ -1,25 +1,35 @@
 package dev.vigil.app.cli;
 
+import java.io.PrintStream;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntConsumer;
 
 /**
  * Waits for SIGTERM or SIGINT without the JVM starting its own shutdown, so that the engine can stop cleanly and
  * the process still exits with the command's status (0) rather than the JVM's 143 or 130 for a signal. Uses the
  * JDK's {@code sun.misc.Signal} (module jdk.unsupported) by reflection; where that is missing the signals keep their
  * default meaning.
+ * <p>
+ * A second signal while the clean stop runs — an operator who will not wait for a drain stuck behind a dead disk,
+ * say — ends the process at once with the shell's status for that signal (130 for SIGINT, 143 for SIGTERM). Nothing
+ * is lost that a clean stop would keep: the journal holds every input made durable, and the next start replays it.
  */
 final class StopSignals
 {
     private static final String[] SIGNALS = {"TERM", "INT"};
 
     private final CountDownLatch received = new CountDownLatch(1);
+    private final IntConsumer halt;
+    private final PrintStream err;
     private volatile String name = "";
 
-    private StopSignals()
+    StopSignals(final IntConsumer halt, final PrintStream err)
     {
+        this.halt = halt;
+        this.err = err;
     }
 
     /**
@@ -27,7 +37,7 @@ final class StopSignals
      */
     static StopSignals install()
     {
-        final StopSignals signals = new StopSignals();
+        final StopSignals signals = new StopSignals(status -> Runtime.getRuntime().halt(status), System.err);
         try
         {
             final Class<?> signalClass = Class.forName("sun.misc.Signal");
@@ -39,8 +49,7 @@ final class StopSignals
                 switch (method.getName())
                 {
                     case "handle":
-                        signals.name = "SIG" + getName.invoke(args[0]);
-                        signals.received.countDown();
+                        signals.onSignal("SIG" + getName.invoke(args[0]));
                         return null;
                     case "hashCode":
                         return System.identityHashCode(proxy);
@@ -62,6 +71,25 @@ final class StopSignals
             // No sun.misc.Signal: SIGTERM and SIGINT end the JVM the default way.
         }
         return signals;
+    }
+
+    /**
+     * A stop signal arrived: the first one starts the clean stop, the next one ends the process now.
+     *
+     * @param signalName e.g. {@code SIGINT}.
+     */
+    void onSignal(final String signalName)
+    {
+        if (received.getCount() == 0)
+        {
+            err.println("vigil: " + signalName + " again, exiting now without finishing the clean stop: the journal " +
+                "keeps every input made durable, and the next start replays it");
+            err.flush();
+            halt.accept("SIGINT".equals(signalName) ? 130 : 143);
+            return;
+        }
+        name = signalName;
+        received.countDown();
     }
 
     /**
