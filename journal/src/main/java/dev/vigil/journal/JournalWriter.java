@@ -475,7 +475,14 @@ public final class JournalWriter implements AutoCloseable
                     fsyncCount++;
                     durableSequence = lastSequence;
                 }
-                SegmentFiles.unmap(activeMapped);
+                if (null != preparer)
+                {
+                    preparer.retire(activeMapped);
+                }
+                else
+                {
+                    SegmentFiles.unmap(activeMapped);
+                }
             }
 
             activeMapped = next;

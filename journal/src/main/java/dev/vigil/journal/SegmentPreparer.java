@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,6 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * Hand-off: the writer {@link #request()}s a segment exactly once after each roll (when it has renamed the file it
  * took), later {@link #take()}s the mapping once it is ready; so the two never touch the same file at once.
+ * <p>
+ * It also unmaps the segment a roll sealed ({@link #retire}): tearing down a 64 MiB mapping full of dirty pages
+ * takes milliseconds (3–13 ms measured here), which the writer's thread would otherwise spend inside an append.
  */
 final class SegmentPreparer implements AutoCloseable
 {
@@ -27,6 +31,7 @@ final class SegmentPreparer implements AutoCloseable
     private volatile boolean requested;
     private volatile boolean closed;
     private volatile MappedByteBuffer ready;
+    private final AtomicReference<MappedByteBuffer> retired = new AtomicReference<>();
     private volatile IOException failure;
 
     SegmentPreparer(final Path file, final int segmentLength)
@@ -45,6 +50,22 @@ final class SegmentPreparer implements AutoCloseable
     void request()
     {
         requested = true;
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Unmap a sealed segment on this thread. The writer must not touch the mapping again.
+     *
+     * @param sealed the mapping of the segment the writer rolled away from.
+     */
+    void retire(final MappedByteBuffer sealed)
+    {
+        if (!retired.compareAndSet(null, sealed))
+        {
+            // Rolls came faster than this thread ran: this one is unmapped where it stands.
+            SegmentFiles.unmap(sealed);
+            return;
+        }
         LockSupport.unpark(thread);
     }
 
@@ -100,12 +121,23 @@ final class SegmentPreparer implements AutoCloseable
         }
         SegmentFiles.unmap(ready);
         ready = null;
+        unmapRetired();
+    }
+
+    private void unmapRetired()
+    {
+        final MappedByteBuffer sealed = retired.getAndSet(null);
+        if (null != sealed)
+        {
+            SegmentFiles.unmap(sealed);
+        }
     }
 
     private void run()
     {
         while (!closed)
         {
+            unmapRetired();
             if (requested && null == failure)
             {
                 requested = false;
