@@ -25,7 +25,9 @@ public final class Setting
         /** One of a fixed list of words. */
         CHOICE,
         /** Comma-separated IP addresses and CIDR blocks, or nothing. */
-        ADDRESS_LIST
+        ADDRESS_LIST,
+        /** Comma-separated CPU ids and ranges, or nothing. */
+        CPU_LIST
     }
 
     private final String name;
@@ -52,6 +54,11 @@ public final class Setting
         this.min = min;
         this.max = max;
         this.choices = choices;
+    }
+
+    static Setting cpuList(final String name, final String description)
+    {
+        return new Setting(name, Type.CPU_LIST, "", description, 0, 0, List.of());
     }
 
     static Setting string(final String name, final String defaultValue, final String description)
@@ -134,6 +141,8 @@ public final class Setting
             case ADDRESS_LIST:
                 return "comma-separated IP addresses or CIDR blocks like 10.0.0.0/8, 192.168.1.7, fd00::/8, " +
                     "or nothing";
+            case CPU_LIST:
+                return "comma-separated CPU ids and ranges like 2,3,4-8, or nothing";
             default:
                 return "any text";
         }
@@ -190,6 +199,9 @@ public final class Setting
                 }
                 case ADDRESS_LIST:
                     return parseAddressList(value, source);
+                case CPU_LIST:
+                    CpuList.parse(trimmed);
+                    return trimmed;
                 default:
                     if (trimmed.isEmpty())
                     {

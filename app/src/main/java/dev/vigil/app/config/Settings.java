@@ -81,6 +81,13 @@ public final class Settings
         "sleep, busy",
         "profile", "yield", "backoff", "sleep", "busy"));
 
+    /** CPUs to pin engine threads to. */
+    public static final Setting CPU_AFFINITY = add(Setting.cpuList(
+        "cpu.affinity",
+        "CPUs to pin the engine's threads to, one per thread in this order: shared profile, its one thread; " +
+        "dedicated, driver conductor, sender, receiver (with the embedded driver), ingress, journal, rules, egress " +
+        "(e.g. 2-8); empty: no pinning"));
+
     /** Retry budget for a back-pressured reply. */
     public static final Setting EGRESS_RETRY_TIMEOUT = add(Setting.duration(
         "egress.retry.timeout", "10ms", "0ns", "10s",

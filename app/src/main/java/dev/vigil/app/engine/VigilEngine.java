@@ -87,6 +87,8 @@ public final class VigilEngine implements AutoCloseable
     private String stopReport = "";
     private final String rulesReport;
     private boolean closed;
+    private static final int DEDICATED_DRIVER_THREADS = 3;
+
     private final List<AgentRunner> runners = new ArrayList<>();
 
     private VigilEngine(final VigilConfig config, final ErrorHandler callerErrorHandler)
@@ -111,10 +113,13 @@ public final class VigilEngine implements AutoCloseable
         final EngineProfile profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
         final String aeronDir = config.get(Settings.AERON_DIR);
         final String idle = config.get(Settings.IDLE_STRATEGY);
+        final boolean embeddedDriver = config.getBoolean(Settings.DRIVER_EMBEDDED);
+        final ThreadAffinity affinity;
         try
         {
-            driver = config.getBoolean(Settings.DRIVER_EMBEDDED) ?
-                launchDriver(profile, idle, aeronDir, errorHandler) : null;
+            affinity = ThreadAffinity.parse(config.get(Settings.CPU_AFFINITY));
+            affinity.checkCovers(threadRoles(profile, embeddedDriver));
+            driver = embeddedDriver ? launchDriver(profile, idle, aeronDir, affinity, errorHandler) : null;
         }
         catch (final RuntimeException ex)
         {
@@ -254,9 +259,11 @@ public final class VigilEngine implements AutoCloseable
             CloseHelper.quietCloseAll(replySink, counters, aeron, driver, journal.input(), errors);
             throw ex;
         }
-        for (final AgentRunner runner : runners)
+        // The driver's threads, when it has its own, come first in cpu.affinity.
+        final int firstStageCpu = profile == EngineProfile.DEDICATED && embeddedDriver ? DEDICATED_DRIVER_THREADS : 0;
+        for (int i = 0; i < runners.size(); i++)
         {
-            AgentRunner.startOnThread(runner);
+            AgentRunner.startOnThread(runners.get(i), affinity.threadFactory(firstStageCpu + i, errorHandler));
         }
         info = EngineInfo.ofThisProcess(aeronDir, metricsPort);
         info.write(dataDir);
@@ -415,8 +422,27 @@ public final class VigilEngine implements AutoCloseable
         return ranges.isEmpty() ? null : new SourceAllowList(ranges, counters.framesFromDisallowedSources());
     }
 
+    /**
+     * The engine's threads in the order {@code cpu.affinity} pins them.
+     */
+    static List<String> threadRoles(final EngineProfile profile, final boolean embeddedDriver)
+    {
+        if (profile == EngineProfile.SHARED)
+        {
+            return List.of("engine (driver, ingress, journal, rules, egress)");
+        }
+        final List<String> roles = new ArrayList<>();
+        if (embeddedDriver)
+        {
+            roles.addAll(List.of("driver conductor", "driver sender", "driver receiver"));
+        }
+        roles.addAll(List.of("ingress", "journal", "rules", "egress"));
+        return roles;
+    }
+
     private static MediaDriver launchDriver(
-        final EngineProfile profile, final String idle, final String aeronDir, final ErrorHandler errorHandler)
+        final EngineProfile profile, final String idle, final String aeronDir, final ThreadAffinity affinity,
+        final ErrorHandler errorHandler)
     {
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
@@ -425,6 +451,12 @@ public final class VigilEngine implements AutoCloseable
             .termBufferSparseFile(true)
             .errorHandler(errorHandler);
         profile.configureDriver(context, idle);
+        if (profile == EngineProfile.DEDICATED)
+        {
+            context.conductorThreadFactory(affinity.threadFactory(0, errorHandler))
+                .senderThreadFactory(affinity.threadFactory(1, errorHandler))
+                .receiverThreadFactory(affinity.threadFactory(2, errorHandler));
+        }
         try
         {
             return MediaDriver.launch(context);
