@@ -466,12 +466,24 @@ final class RulesFileParser
         final Map<String, Node> fields, final String name, final Node parent, final String where,
         final boolean required)
     {
+        return text(fields, name, parent, where, required ? "every rule has id, name, type and action" : null);
+    }
+
+    /**
+     * A single-value field, or null after reporting why it is not one.
+     *
+     * @param whenMissing what is allowed, reported when the field is missing; null for an optional field.
+     */
+    String text(
+        final Map<String, Node> fields, final String name, final Node parent, final String where,
+        final String whenMissing)
+    {
         final Node node = fields.get(name);
         if (node == null)
         {
-            if (required)
+            if (whenMissing != null)
             {
-                error(parent, where, "field '" + name + "' is missing", "every rule has id, name, type and action");
+                error(parent, where, "field '" + name + "' is missing", whenMissing);
             }
             return null;
         }
@@ -488,7 +500,20 @@ final class RulesFileParser
         final Map<String, Node> fields, final String name, final Node parent, final String where,
         final long min, final long max)
     {
-        final String value = text(fields, name, parent, where, true);
+        return integer(fields, name, parent, where, min, max, "every rule has id, name, type and action");
+    }
+
+    /**
+     * An integer field within {@code [min, max]}, or -1 after reporting why it is not one (or when it is optional
+     * and missing).
+     *
+     * @param whenMissing what is allowed, reported when the field is missing; null for an optional field.
+     */
+    long integer(
+        final Map<String, Node> fields, final String name, final Node parent, final String where,
+        final long min, final long max, final String whenMissing)
+    {
+        final String value = text(fields, name, parent, where, whenMissing);
         if (value == null)
         {
             return -1;

@@ -27,6 +27,7 @@ final class WindowsSectionParser
         "max-keys", "max-windows", "enabled", "description");
     private static final String MAX_DURATION = "8784h";
     private static final int MAX_LIMIT = 1 << 26;
+    private static final String REQUIRED = "every window has id, name and type";
 
     private final RulesFileParser parser;
     private final Map<Long, String> namesById = new HashMap<>();
@@ -76,21 +77,21 @@ final class WindowsSectionParser
 
         final int errorsBefore = parser.errorCount();
         final Map<String, Node> fields = parser.fields((MappingNode)node, where, FIELDS);
-        final String name = required(fields, "name", node, where);
-        final long id = integer(fields, "id", node, where, 0, WindowSpec.MAX_ID, true);
+        final String name = parser.text(fields, "name", node, where, REQUIRED);
+        final long id = parser.integer(fields, "id", node, where, 0, WindowSpec.MAX_ID, REQUIRED);
         checkUnique(id, name, node, fields, where);
         final WindowKind kind = choice(fields, "type", node, where, WindowKind.class, null);
         final WindowInput input = choice(fields, "input", node, where, WindowInput.class, WindowInput.TRANSACTIONS);
         final WindowInput.Key key = choice(fields, "key", node, where, WindowInput.Key.class, WindowInput.Key.ACCOUNT);
         final WindowInput.Value value = choice(fields, "value", node, where, WindowInput.Value.class,
             input == WindowInput.ORDERS ? WindowInput.Value.NOTIONAL : WindowInput.Value.AMOUNT);
-        final String enabledText = optional(fields, "enabled", where);
+        final String enabledText = parser.text(fields, "enabled", node, where, null);
         if (enabledText != null && !"true".equals(enabledText) && !"false".equals(enabledText))
         {
             parser.error(fields.get("enabled"), where, "field 'enabled': '" + enabledText + "' is not a boolean",
                 "true or false");
         }
-        optional(fields, "description", where);
+        parser.text(fields, "description", node, where, null);
         if (input != null && key != null && !input.has(key))
         {
             parser.error(fields.get("key"), where, "field 'key': " + WindowDefinition.lower(input) + " have no " +
@@ -106,8 +107,8 @@ final class WindowsSectionParser
         final long[] timing = timing(kind, fields, node, where);
         final long lateness = fields.containsKey("allowed-lateness") ?
             parser.duration(fields, "allowed-lateness", node, where, "allowed-lateness", "0ms", MAX_DURATION) : 0;
-        final long maxKeys = integer(fields, "max-keys", node, where, 1, MAX_LIMIT, false);
-        final long maxWindows = integer(fields, "max-windows", node, where, 1, MAX_LIMIT, false);
+        final long maxKeys = parser.integer(fields, "max-keys", node, where, 1, MAX_LIMIT, null);
+        final long maxWindows = parser.integer(fields, "max-windows", node, where, 1, MAX_LIMIT, null);
         if (parser.errorCount() > errorsBefore || kind == null)
         {
             return null;
@@ -215,7 +216,7 @@ final class WindowsSectionParser
     {
         final String allowed = Arrays.stream(type.getEnumConstants())
             .map(WindowDefinition::lower).collect(Collectors.joining(", "));
-        final String text = defaultValue == null ? required(fields, name, node, where) : optional(fields, name, where);
+        final String text = parser.text(fields, name, node, where, defaultValue == null ? REQUIRED : null);
         if (text == null)
         {
             return defaultValue;
@@ -229,58 +230,6 @@ final class WindowsSectionParser
         }
         parser.error(fields.get(name), where, "field '" + name + "': unknown " + name + " '" + text + "'", allowed);
         return null;
-    }
-
-    private long integer(
-        final Map<String, Node> fields, final String name, final Node node, final String where, final long min,
-        final long max, final boolean isRequired)
-    {
-        final String text = isRequired ? required(fields, name, node, where) : optional(fields, name, where);
-        if (text == null)
-        {
-            return -1;
-        }
-        try
-        {
-            final long parsed = Long.parseLong(text);
-            if (parsed >= min && parsed <= max)
-            {
-                return parsed;
-            }
-        }
-        catch (final NumberFormatException ex)
-        {
-            // reported below
-        }
-        parser.error(fields.get(name), where, "field '" + name + "': '" + text + "' is not allowed",
-            "an integer in [" + min + ", " + max + "]");
-        return -1;
-    }
-
-    private String required(final Map<String, Node> fields, final String name, final Node node, final String where)
-    {
-        if (!fields.containsKey(name))
-        {
-            parser.error(node, where, "field '" + name + "' is missing", "every window has id, name and type");
-            return null;
-        }
-        return optional(fields, name, where);
-    }
-
-    private String optional(final Map<String, Node> fields, final String name, final String where)
-    {
-        final Node node = fields.get(name);
-        if (node == null)
-        {
-            return null;
-        }
-        final String value = parser.scalar(node, where, name);
-        if (value != null && value.isBlank())
-        {
-            parser.error(node, where, "field '" + name + "' is empty", "a value");
-            return null;
-        }
-        return value;
     }
 
     private static String keysOf(final WindowInput input)
