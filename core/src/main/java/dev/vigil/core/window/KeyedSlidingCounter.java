@@ -17,8 +17,10 @@ import java.io.IOException;
  * amortised work whatever the number of panes, and nothing is allocated.
  * <p>
  * Events may arrive out of order: an event lands in its own pane as long as that pane is still inside the newest
- * window seen for its key. An older event is outside anything this counter still remembers: it counts nowhere and
- * {@link #add} answers {@link #LATE}, the same for every such event whatever the pane ring holds.
+ * window seen for its key, and its answer is its window's total over the panes that newest window covers (the ring
+ * keeps one window of panes, so panes before it are gone). An older event is outside anything this counter still
+ * remembers: it counts nowhere and {@link #add} answers {@link #LATE}, the same for every such event whatever the
+ * pane ring holds.
  */
 public final class KeyedSlidingCounter
 {
@@ -188,11 +190,13 @@ public final class KeyedSlidingCounter
     }
 
     /**
-     * Count of an out-of-order event's own window, which ends before the key's newest one: a pass over the panes.
+     * Count of an out-of-order event's own window, which ends before the key's newest one, over the panes the newest
+     * window still covers: a pass over the panes. Older panes of its window are not counted, even where their entry
+     * survives, so that the answer depends only on the events and not on which entries newer panes reused.
      */
     private long countWindowEndingAt(final int base, final long pane)
     {
-        final long oldestPane = pane - panesPerWindow + 1;
+        final long oldestPane = state[base + NEWEST_PANE] - panesPerWindow + 1;
         long count = 0;
         for (int i = base + FIRST_PANE, end = base + stride; i < end; i += 2)
         {
