@@ -1,17 +1,15 @@
 package dev.vigil.app.cli;
 
 import com.lmax.disruptor.EventHandler;
+import dev.vigil.app.audit.DecisionCounts;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
-import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
-import dev.vigil.codecs.Verdict;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
 import dev.vigil.core.ring.RingEvent;
-import dev.vigil.core.rules.Rule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,16 +72,10 @@ final class JournalReplayCommand implements Callable<Integer>
             stdout.printf(Locale.ROOT, "replayed %,d record(s) up to engine seq %d in %.1f ms (%,.0f records/s)%n",
                 result.records(), result.lastSequence(), result.durationNs() / 1e6,
                 result.records() * 1e9 / Math.max(1, result.durationNs()));
-            stdout.printf(Locale.ROOT, "  decisions %,d: approve %,d   review %,d   decline %,d   (retries answered " +
-                "from the dedup table: %,d; refused as stale: %,d)%n", tally.decisions,
-                tally.verdicts[Verdict.APPROVE.ordinal()], tally.verdicts[Verdict.REVIEW.ordinal()],
-                tally.verdicts[Verdict.DECLINE.ordinal()], tally.repeated, tally.refused);
-            final StringBuilder alerts = new StringBuilder("  alerts   ");
-            for (final Rule rule : rules.ruleSet().rules())
-            {
-                alerts.append(String.format(Locale.ROOT, " %s %,d  ", rule.name(), tally.firedByRule[rule.id()]));
-            }
-            stdout.println(alerts);
+            final DecisionCounts counts = tally.counts;
+            stdout.printf(Locale.ROOT, "  %s   (retries answered from the dedup table: %,d; refused as stale: %,d)%n",
+                counts.verdictLine(), counts.repeated(), counts.refused());
+            stdout.println("  " + counts.alertLine(rules.ruleSet()));
             if (!"NONE".equals(result.stopReason()))
             {
                 stdout.println("PROBLEM: reading stopped early: " + result.stopReason() +
@@ -115,11 +107,7 @@ final class JournalReplayCommand implements Callable<Integer>
     {
         private final RulesHandler rules;
         private final PrintWriter csv;
-        private final long[] verdicts = new long[Verdict.values().length];
-        private final long[] firedByRule = new long[Rule.MAX_RULE_ID + 1];
-        private long decisions;
-        private long repeated;
-        private long refused;
+        private final DecisionCounts counts = new DecisionCounts();
 
         DecisionTally(final RulesHandler rules, final PrintWriter csv)
         {
@@ -131,31 +119,10 @@ final class JournalReplayCommand implements Callable<Integer>
         public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
         {
             rules.onEvent(event, sequence, endOfBatch);
-            final int templateId = event.templateId();
-            if (templateId != TransactionDecoder.TEMPLATE_ID && templateId != OrderDecoder.TEMPLATE_ID)
-            {
-                return;
-            }
-            if (event.rejectReason() != null)
-            {
-                refused++;
-                return;
-            }
-            if (event.decisionEngineSeq() != event.engineSeq())
-            {
-                repeated++;
-                return;
-            }
-            decisions++;
-            verdicts[event.verdict().ordinal()]++;
-            for (long bits = event.firedRules(); bits != 0; bits &= bits - 1)
-            {
-                firedByRule[Long.numberOfTrailingZeros(bits)]++;
-            }
-            if (csv != null)
+            if (counts.count(event) && csv != null)
             {
                 csv.printf(Locale.ROOT, "%d,%d,%d,%s,%s,%d%n", event.engineSeq(), event.clientId(), event.clientSeq(),
-                    templateId == TransactionDecoder.TEMPLATE_ID ? "transaction" : "order", event.verdict(),
+                    event.templateId() == TransactionDecoder.TEMPLATE_ID ? "transaction" : "order", event.verdict(),
                     event.firedRules());
             }
         }
