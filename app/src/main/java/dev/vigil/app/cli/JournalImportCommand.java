@@ -1,6 +1,6 @@
 package dev.vigil.app.cli;
 
-import dev.vigil.app.audit.CsvEventReader;
+import dev.vigil.app.audit.CsvEventFile;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.journal.Durability;
 import dev.vigil.journal.JournalContext;
@@ -10,10 +10,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -64,56 +60,38 @@ final class JournalImportCommand implements Callable<Integer>
 
     private int importFile(final Path journalDir)
     {
-        try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8))
-        {
-            final String headerLine = reader.readLine();
-            if (headerLine == null)
-            {
-                throw new ConfigException(csv + ": empty file; the first line must name the columns");
-            }
-            final CsvEventReader events = new CsvEventReader(csv.toString(), headerLine);
-            try (JournalWriter writer = JournalWriter.open(
+        try (CsvEventFile events = CsvEventFile.open(csv);
+            JournalWriter writer = JournalWriter.open(
                 new JournalContext().directory(journalDir).durability(Durability.NONE)))
-            {
-                if (writer.lastSequence() != 0)
-                {
-                    throw new ConfigException("--data-dir " + dataDir + ": already holds a journal (up to engine seq " +
-                        writer.lastSequence() + "); import needs a directory without one");
-                }
-                final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
-                final long startNs = System.nanoTime();
-                final ProgressLine progress = new ProgressLine("imported", 0);
-                long seq = 0;
-                int lineNumber = 1;
-                for (String line; (line = reader.readLine()) != null; )
-                {
-                    lineNumber++;
-                    if (line.isBlank())
-                    {
-                        continue;
-                    }
-                    final int length = events.encode(lineNumber, line, clientId, seq + 1, frame);
-                    if (writer.append(seq + 1, events.eventTimeNs(), frame, 0, length) < 0)
-                    {
-                        throw new IllegalStateException("journal refused line " + lineNumber);
-                    }
-                    seq++;
-                    if ((seq & 4095) == 0)
-                    {
-                        writer.endOfBatch();
-                        writer.doDutyCycle();
-                        progress.accept(seq);
-                    }
-                }
-                writer.endOfBatch();
-                progress.finish();
-                System.out.printf(Locale.ROOT, "imported %,d record(s) from %s into %s in %.1f ms%n",
-                    seq, csv, journalDir, (System.nanoTime() - startNs) / 1e6);
-            }
-        }
-        catch (final IOException ex)
         {
-            throw new UncheckedIOException(csv + ": cannot read", ex);
+            if (writer.lastSequence() != 0)
+            {
+                throw new ConfigException("--data-dir " + dataDir + ": already holds a journal (up to engine seq " +
+                    writer.lastSequence() + "); import needs a directory without one");
+            }
+            final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+            final long startNs = System.nanoTime();
+            final ProgressLine progress = new ProgressLine("imported", 0);
+            long seq = 0;
+            while (events.next())
+            {
+                final int length = events.encode(clientId, seq + 1, frame);
+                if (writer.append(seq + 1, events.eventTimeNs(), frame, 0, length) < 0)
+                {
+                    throw new IllegalStateException("journal refused line " + events.lineNumber());
+                }
+                seq++;
+                if ((seq & 4095) == 0)
+                {
+                    writer.endOfBatch();
+                    writer.doDutyCycle();
+                    progress.accept(seq);
+                }
+            }
+            writer.endOfBatch();
+            progress.finish();
+            System.out.printf(Locale.ROOT, "imported %,d record(s) from %s into %s in %.1f ms%n",
+                seq, csv, journalDir, (System.nanoTime() - startNs) / 1e6);
         }
         return VigilMain.EXIT_OK;
     }
