@@ -17,7 +17,7 @@ import java.io.PrintWriter;
     description = "Vigil: a microsecond event processor for payment fraud and pre-trade risk.",
     subcommands = {
         RunCommand.class, DemoCommand.class, SnapshotCommand.class, JournalCommand.class, RulesCommand.class,
-        StatCommand.class, ConfigCommand.class,
+        StatCommand.class, ConfigCommand.class, ReplayCommand.class,
         CommandLine.HelpCommand.class})
 public final class VigilMain implements Runnable
 {

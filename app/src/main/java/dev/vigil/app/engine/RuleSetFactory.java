@@ -199,13 +199,21 @@ public final class RuleSetFactory
     public static RulesHandler offlineRulesHandler(
         final VigilConfig config, final RulesFile rulesFile, final WindowSink windowSink)
     {
+        return rulesHandler(config, rulesFile, offlineCounters(), SystemNanoClock.INSTANCE, windowSink);
+    }
+
+    /**
+     * Engine counters for offline runs: in private memory rather than in a media driver's counters file.
+     *
+     * @return a fresh set of counters.
+     */
+    public static EngineCounters offlineCounters()
+    {
         final int counters = 256;
         final CountersManager countersManager = new CountersManager(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.METADATA_LENGTH, 64)),
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.COUNTER_LENGTH, 64)));
-        return rulesHandler(config, rulesFile,
-            new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId)), SystemNanoClock.INSTANCE,
-            windowSink);
+        return new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
     }
 
     /**

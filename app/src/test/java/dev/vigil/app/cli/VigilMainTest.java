@@ -22,7 +22,7 @@ class VigilMainTest extends CommandLineTest
     void everyCommandHasHelpAndExitsZero()
     {
         for (final String command : new String[]{"run", "demo", "journal", "journal verify", "journal dump",
-            "journal replay", "journal whatif", "journal import", "snapshot"})
+            "journal replay", "journal whatif", "journal import", "snapshot", "replay"})
         {
             out.reset();
             final String[] words = (command + " --help").split(" ");

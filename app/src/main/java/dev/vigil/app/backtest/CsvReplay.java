@@ -1,0 +1,200 @@
+package dev.vigil.app.backtest;
+
+import com.lmax.disruptor.RingBuffer;
+import dev.vigil.app.audit.CsvEventFile;
+import dev.vigil.app.audit.CsvEventReader;
+import dev.vigil.app.audit.DecisionCounts;
+import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.codecs.ConnectEncoder;
+import dev.vigil.codecs.HeartbeatDecoder;
+import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.core.pipeline.RingIngress;
+import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.ring.FrameKind;
+import dev.vigil.core.ring.RingEvent;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongConsumer;
+
+/**
+ * A backtest: runs the lines of an events CSV file, in file order, through the engine's own input checks
+ * ({@link RingIngress}) and rules stage ({@link RulesHandler}, windows included) as one connected client would have
+ * sent them, minus the network, and writes what the engine decided and emitted. One thread, one ring slot.
+ */
+public final class CsvReplay
+{
+    private static final int SESSION_ID = 1;
+    private static final int FRAME_CAPACITY = 256;
+    private static final int PROGRESS_EVERY = 4096;
+
+    private final RulesHandler rules;
+    private final RingBuffer<RingEvent> ring;
+    private final RingIngress ingress;
+    private final long clientId;
+    private final boolean skipBadLines;
+    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME_CAPACITY]);
+    private final DecisionCounts counts = new DecisionCounts();
+    private final DecisionRows decisionRows;
+    private final WindowRows windowRows;
+    private final PrintWriter rejectedCsv;
+    private final List<String> firstRejected = new ArrayList<>();
+    private String source;
+    private long rejected;
+    private long transactions;
+    private long orders;
+    private long heartbeats;
+
+    /**
+     * @param rules          a fresh rules stage; its windows' sink is set to the outputs.
+     * @param maxFrameLength ring slot capacity, as the engine's {@code frame.max.length}.
+     * @param clientId       client id the input is sent under, not 0.
+     * @param skipBadLines   false to stop at the first line that cannot be read; true to count it as rejected and
+     *                       go on.
+     * @param outputs        where to write.
+     */
+    public CsvReplay(
+        final RulesHandler rules,
+        final int maxFrameLength,
+        final long clientId,
+        final boolean skipBadLines,
+        final ReplayOutputs outputs)
+    {
+        if (clientId == 0)
+        {
+            throw new ConfigException("--client-id: 0 is not a client id; use 1 or more");
+        }
+        this.rules = rules;
+        this.clientId = clientId;
+        this.skipBadLines = skipBadLines;
+        this.ring = RingBuffer.createSingleProducer(() -> new RingEvent(maxFrameLength), 1);
+        this.ingress = new RingIngress(ring, SystemNanoClock.INSTANCE, RuleSetFactory.offlineCounters(), 0);
+        this.decisionRows = new DecisionRows(outputs.decisions(), outputs.alerts(), rules::ruleSet);
+        this.windowRows = new WindowRows(outputs.windows(), outputs.late(), rules.windows());
+        this.rejectedCsv = outputs.rejected();
+        rules.windows().sink(windowRows);
+    }
+
+    /**
+     * Run every line of a file.
+     *
+     * @param csv      the events CSV file, first line naming the columns (see {@link CsvEventReader}).
+     * @param progress told the data lines read so far, now and then.
+     * @return what the run did.
+     * @throws ConfigException naming file and line, for a header that cannot be read, or a line that cannot be read
+     *                         when bad lines are not skipped.
+     */
+    public ReplayReport run(final Path csv, final LongConsumer progress)
+    {
+        source = csv.toString();
+        final long startNs = System.nanoTime();
+        long lines = 0;
+        try (CsvEventFile events = CsvEventFile.open(csv))
+        {
+            connect();
+            long clientSeq = 0;
+            while (events.next())
+            {
+                if (++lines % PROGRESS_EVERY == 0)
+                {
+                    progress.accept(lines);
+                }
+                final int length;
+                try
+                {
+                    length = events.encode(clientId, clientSeq + 1, frame);
+                }
+                catch (final ConfigException ex)
+                {
+                    if (!skipBadLines)
+                    {
+                        throw ex;
+                    }
+                    reject(events.lineNumber(), "BAD_LINE", ex.getMessage());
+                    continue;
+                }
+                clientSeq++;
+                offer(events.lineNumber(), length);
+            }
+        }
+        return new ReplayReport(source, lines, transactions, orders, heartbeats, rejected, List.copyOf(firstRejected),
+            counts, rules.ruleSet(), windowRows.results(), windowRows.updates(), windowRows.lateEvents(),
+            System.nanoTime() - startNs);
+    }
+
+    private void connect()
+    {
+        final ConnectEncoder connect = new ConnectEncoder();
+        connect.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder())
+            .clientId(clientId)
+            .responseStreamId(0)
+            .responseChannel("");
+        final RingEvent event = take(MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength());
+        if (event.kind() != FrameKind.CONNECT)
+        {
+            throw new IllegalStateException("the engine refused to connect client " + clientId + ": " +
+                event.rejectReason());
+        }
+    }
+
+    private void offer(final int lineNumber, final int length)
+    {
+        windowRows.line(lineNumber);
+        final RingEvent event = take(length);
+        if (counts.count(event))
+        {
+            decisionRows.write(lineNumber, event);
+        }
+        if (event.rejectReason() != null)
+        {
+            reject(lineNumber, event.rejectReason().name(), source + ":" + lineNumber + ": refused by the engine's " +
+                "input checks: " + event.rejectReason());
+            return;
+        }
+        switch (event.templateId())
+        {
+            case TransactionDecoder.TEMPLATE_ID:
+                transactions++;
+                break;
+            case OrderDecoder.TEMPLATE_ID:
+                orders++;
+                break;
+            case HeartbeatDecoder.TEMPLATE_ID:
+                heartbeats++;
+                break;
+            default:
+                break;
+        }
+    }
+
+    /**
+     * One frame through ingress into the ring's only slot, then through the rules stage, as the engine's threads
+     * would take it.
+     */
+    private RingEvent take(final int length)
+    {
+        ingress.onFrame(frame, 0, length, SESSION_ID);
+        final long sequence = ring.getCursor();
+        final RingEvent event = ring.get(sequence);
+        rules.onEvent(event, sequence, true);
+        return event;
+    }
+
+    private void reject(final int lineNumber, final String reason, final String message)
+    {
+        rejected++;
+        if (firstRejected.size() < ReplayReport.REJECTED_SHOWN)
+        {
+            firstRejected.add(message);
+        }
+        rejectedCsv.printf(Locale.ROOT, "%d,%s,%s%n", lineNumber, reason, ReplayOutputs.cell(message));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vigil.app.backtest;
+
+import dev.vigil.codecs.LateReason;
+import dev.vigil.core.window.EventTimeWindows;
+import dev.vigil.core.window.WindowSink;
+import dev.vigil.core.window.WindowSpec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * The window sink of a backtest: writes each window result to windows.csv and each late event to late.csv, with
+ * the fields of the live {@code WindowResult} and {@code LateEvent} messages and the CSV line of the input whose
+ * arrival emitted it, and counts them.
+ */
+final class WindowRows implements WindowSink
+{
+    private final PrintWriter results;
+    private final PrintWriter late;
+    private final EventTimeWindows windows;
+    private int line;
+    private long resultCount;
+    private long updateCount;
+    private long lateCount;
+
+    /**
+     * @param results where window results go.
+     * @param late    where late events go.
+     * @param windows the aggregations, for their names.
+     */
+    WindowRows(final PrintWriter results, final PrintWriter late, final EventTimeWindows windows)
+    {
+        this.results = results;
+        this.late = late;
+        this.windows = windows;
+    }
+
+    /**
+     * @param line CSV line of the input the rules stage takes next.
+     */
+    void line(final int line)
+    {
+        this.line = line;
+    }
+
+    @Override
+    public void onWindowResult(
+        final long engineSeq, final int windowId, final long key, final long startNs, final long endNs,
+        final long count, final long sum, final long min, final long max, final boolean update)
+    {
+        resultCount++;
+        if (update)
+        {
+            updateCount++;
+        }
+        results.printf(Locale.ROOT, "%d,%d,%d,%s,%d,%s,%s,%d,%d,%d,%d,%.2f,%b%n", line, engineSeq, windowId,
+            name(windowId), key, ReplayOutputs.time(startNs), ReplayOutputs.time(endNs), count, sum, min, max,
+            count == 0 ? 0.0 : (double)sum / count, update);
+    }
+
+    @Override
+    public void onLateEvent(
+        final long engineSeq, final int windowId, final long key, final long eventTimeNs, final long watermarkNs)
+    {
+        lateCount++;
+        late.printf(Locale.ROOT, "%d,%d,%d,%s,%d,%s,%s,%s%n", line, engineSeq, windowId, name(windowId), key,
+            ReplayOutputs.time(eventTimeNs), ReplayOutputs.time(watermarkNs), LateReason.BEYOND_ALLOWED_LATENESS);
+    }
+
+    /**
+     * @return window results written, updates included.
+     */
+    long results()
+    {
+        return resultCount;
+    }
+
+    /**
+     * @return window results that replace an earlier one.
+     */
+    long updates()
+    {
+        return updateCount;
+    }
+
+    /**
+     * @return late events written.
+     */
+    long lateEvents()
+    {
+        return lateCount;
+    }
+
+    private String name(final int windowId)
+    {
+        for (final WindowSpec spec : windows.specs())
+        {
+            if (spec.id() == windowId)
+            {
+                return ReplayOutputs.cell(spec.name());
+            }
+        }
+        return "window-" + windowId;
+    }
+}

@@ -1,0 +1,282 @@
+package dev.vigil.app.cli;
+
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.core.rules.Rule;
+import dev.vigil.core.rules.RuleSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code vigil replay} runs an events CSV file through the engine's rules and writes what they decided.
+ */
+@Timeout(120)
+class ReplayCommandTest extends CommandLineTest
+{
+    private static final String HEADER =
+        "event_time,type,account,card,merchant,amount,currency,country,instrument,side,price,quantity";
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Expected decisions from config/rules.yaml: above 10,000.00 declines (amount-threshold); the 11th transaction
+     * of one account within 60 s is reviewed (account-velocity, more than 10).
+     */
+    @Test
+    void decidesAHandWrittenFileAsTheDefaultRulesSay() throws IOException
+    {
+        final List<String> lines = new ArrayList<>();
+        lines.add(HEADER);
+        lines.add("2026-01-01T00:00:00Z,transaction,1,10,100,5000,EUR,DE,,,,");
+        lines.add("2026-01-01T00:00:01Z,transaction,2,20,200,2000000,EUR,DE,,,,");
+        for (int i = 0; i < 11; i++)
+        {
+            lines.add(time(10_000 + i * 1_000L) + ",transaction,3,30,300,1000,EUR,DE,,,,");
+        }
+        lines.add("2026-01-01T00:00:30Z,order,4,,,,,,5,buy,10100,20");
+        lines.add("");
+        lines.add("2026-01-01T00:00:40Z,heartbeat,,,,,,,,,,");
+        final Path csv = write("events.csv", lines);
+        final Path outDir = dir.resolve("out");
+
+        assertEquals(0, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString(), SMALL_STATE),
+            errors());
+
+        final List<String> decisions = Files.readAllLines(outDir.resolve("decisions.csv"));
+        assertEquals(List.of(
+            "line,engineSeq,eventTime,type,account,card,merchant,instrument,verdict,firedRules",
+            "2,1,2026-01-01T00:00:00Z,transaction,1,10,100,,APPROVE,",
+            "3,2,2026-01-01T00:00:01Z,transaction,2,20,200,,DECLINE,amount-threshold",
+            "4,3,2026-01-01T00:00:10Z,transaction,3,30,300,,APPROVE,",
+            "5,4,2026-01-01T00:00:11Z,transaction,3,30,300,,APPROVE,",
+            "6,5,2026-01-01T00:00:12Z,transaction,3,30,300,,APPROVE,",
+            "7,6,2026-01-01T00:00:13Z,transaction,3,30,300,,APPROVE,",
+            "8,7,2026-01-01T00:00:14Z,transaction,3,30,300,,APPROVE,",
+            "9,8,2026-01-01T00:00:15Z,transaction,3,30,300,,APPROVE,",
+            "10,9,2026-01-01T00:00:16Z,transaction,3,30,300,,APPROVE,",
+            "11,10,2026-01-01T00:00:17Z,transaction,3,30,300,,APPROVE,",
+            "12,11,2026-01-01T00:00:18Z,transaction,3,30,300,,APPROVE,",
+            "13,12,2026-01-01T00:00:19Z,transaction,3,30,300,,APPROVE,",
+            "14,13,2026-01-01T00:00:20Z,transaction,3,30,300,,REVIEW,account-velocity",
+            "15,14,2026-01-01T00:00:30Z,order,4,,,5,APPROVE,"), decisions);
+
+        assertEquals(List.of(
+            "line,engineSeq,clientId,clientSeq,ruleId,rule,action,key,observed,threshold,windowStart,windowEnd," +
+                "eventTime",
+            "3,2,1,2,0,amount-threshold,DECLINE,2,2000000,1000000,2026-01-01T00:00:01Z," +
+                "2026-01-01T00:00:01.000000001Z,2026-01-01T00:00:01Z",
+            "14,13,1,13,1,account-velocity,REVIEW,3,11,10,2025-12-31T23:59:21Z,2026-01-01T00:00:21Z," +
+                "2026-01-01T00:00:20Z"), Files.readAllLines(outDir.resolve("alerts.csv")));
+
+        assertEquals(1, Files.readAllLines(outDir.resolve("windows.csv")).size(), "a header only: no windows defined");
+        assertEquals(1, Files.readAllLines(outDir.resolve("late.csv")).size());
+        assertEquals(1, Files.readAllLines(outDir.resolve("rejected.csv")).size());
+
+        final String summary = Files.readString(outDir.resolve("summary.txt"));
+        assertEquals(summary, output(), "the summary, on stdout and in summary.txt");
+        assertTrue(summary.contains("replayed 15 line(s) of " + csv), summary);
+        assertTrue(summary.contains("inputs    15: 13 transaction(s), 1 order(s), 1 heartbeat(s); engine seq 1 to 15"),
+            summary);
+        assertTrue(summary.contains("rejected  0 line(s)"), summary);
+        assertTrue(summary.contains("decisions 14: approve 12   review 1   decline 1"), summary);
+        assertTrue(summary.contains(" amount-threshold 1 ") && summary.contains(" account-velocity 1 ") &&
+            summary.contains(" order-rate 0 "), summary);
+        assertTrue(summary.contains("windows   0 result(s), 0 of them update(s); 0 late event(s)"), summary);
+    }
+
+    @Test
+    void decidesAsJournalImportThenJournalReplayDo() throws IOException
+    {
+        final Path csv = write("generated.csv", generated(3_000));
+        final Path outDir = dir.resolve("out");
+        assertEquals(0, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString(), SMALL_STATE),
+            errors());
+        final String replayVerdicts = verdicts(output());
+
+        final Path dataDir = dir.resolve("data");
+        assertEquals(0, VigilMain.execute("journal", "import", "--csv", csv.toString(), "--data-dir",
+            dataDir.toString()), errors());
+        out.reset();
+        final Path journalDecisions = dir.resolve("journal-decisions.csv");
+        assertEquals(0, VigilMain.execute("journal", "replay", "--data-dir", dataDir.toString(), SMALL_STATE,
+            "--out", journalDecisions.toString()), errors());
+        assertEquals(verdicts(output()), replayVerdicts);
+
+        final RuleSet rules = RuleSetFactory.fromConfig(VigilConfig.builder().build());
+        // engineSeq,clientId,clientSeq,type,verdict,firedRules (a bitmap of rule ids)
+        final List<String> expected = Files.readAllLines(journalDecisions).stream().skip(1)
+            .map(line -> line.split(","))
+            .map(cells -> cells[0] + "," + cells[3] + "," + cells[4] + "," + names(rules, Long.parseLong(cells[5])))
+            .toList();
+        // line,engineSeq,eventTime,type,account,card,merchant,instrument,verdict,firedRules
+        final List<String> actual = Files.readAllLines(outDir.resolve("decisions.csv")).stream().skip(1)
+            .map(line -> line.split(",", -1))
+            .map(cells -> cells[1] + "," + cells[3] + "," + cells[8] + "," + cells[9])
+            .toList();
+        assertTrue(expected.size() > 2_500, "most lines are transactions or orders: " + expected.size());
+        for (final String verdict : List.of(",APPROVE,", ",REVIEW,", ",DECLINE,"))
+        {
+            assertTrue(expected.stream().anyMatch(line -> line.contains(verdict)), "some decisions are" + verdict);
+        }
+        assertTrue(expected.stream().map(line -> line.substring(line.lastIndexOf(',') + 1)).distinct().count() > 4,
+            "several rules fire, alone and together");
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    void stopsAtALineItCannotReadNamingFileAndLineAndLeavesNoOutputs() throws IOException
+    {
+        final Path csv = write("bad.csv", List.of(HEADER,
+            "2026-01-01T00:00:00Z,transaction,1,10,100,5000,EUR,DE,,,,",
+            "2026-01-01T00:00:01Z,transaction,1,10,100,-5,EUR,DE,,,,",
+            "2026-01-01T00:00:02Z,order,4,,,,,,5,buy,10100,0",
+            "2026-01-01T00:00:03Z,transaction,1,10,100,7000,EUR,DE,,,,"));
+        final Path outDir = dir.resolve("out");
+
+        assertEquals(2, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString()));
+        assertTrue(errors().contains(
+            "vigil replay: " + csv + ":3: column 'amount' has '-5'; allowed: a whole number, not negative"), errors());
+        try (var files = Files.list(outDir))
+        {
+            assertEquals(0, files.count(), "a failed run leaves no half outputs");
+        }
+
+        err.reset();
+        out.reset();
+        assertEquals(1, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString(),
+            "--skip-bad-lines"), errors());
+        assertEquals(List.of(
+            "line,reason,message",
+            "3,BAD_LINE,\"" + csv + ":3: column 'amount' has '-5'; allowed: a whole number, not negative\"",
+            "4,INVALID_FIELD," + csv + ":4: refused by the engine's input checks: INVALID_FIELD"),
+            Files.readAllLines(outDir.resolve("rejected.csv")));
+        assertEquals(List.of("2,1", "5,2"), Files.readAllLines(outDir.resolve("decisions.csv")).stream().skip(1)
+            .map(line -> line.substring(0, line.indexOf(',', line.indexOf(',') + 1))).toList(),
+            "lines 2 and 5 decided, as engine seq 1 and 2");
+        assertTrue(output().contains("rejected  2 line(s) (all in rejected.csv)"), output());
+        assertTrue(output().contains("    " + csv + ":4: refused by the engine's input checks: INVALID_FIELD"),
+            output());
+        assertTrue(output().contains("decisions 2: approve 2"), output());
+    }
+
+    @Test
+    void refusesToOverwriteAnEarlierRunUnlessForced() throws IOException
+    {
+        final Path csv =
+            write("events.csv", List.of(HEADER, "2026-01-01T00:00:00Z,transaction,1,10,100,5000,EUR,DE,,,,"));
+        final Path outDir = dir.resolve("out");
+        assertEquals(0, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString()), errors());
+        final String decisions = Files.readString(outDir.resolve("decisions.csv"));
+
+        err.reset();
+        assertEquals(2, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString()));
+        assertTrue(errors().contains("--out " + outDir + ": holds decisions.csv, alerts.csv, windows.csv, late.csv, " +
+            "rejected.csv, summary.txt from an earlier run; choose another directory, or --force to overwrite them"),
+            errors());
+        assertEquals(decisions, Files.readString(outDir.resolve("decisions.csv")), "left as it was");
+
+        assertEquals(0, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString(), "--force"),
+            errors());
+        assertEquals(decisions, Files.readString(outDir.resolve("decisions.csv")));
+
+        err.reset();
+        assertEquals(2, VigilMain.execute("replay", "--input", dir.resolve("missing.csv").toString(), "--out",
+            dir.resolve("other").toString()));
+        assertTrue(errors().contains("--input " + dir.resolve("missing.csv") + ": no such file"), errors());
+        assertFalse(Files.exists(dir.resolve("other")), "nothing made for a run that cannot start");
+
+        err.reset();
+        assertEquals(2, VigilMain.execute("replay", "--out", outDir.toString()));
+        assertTrue(errors().contains("Missing required option: '--input=FILE'"), errors());
+    }
+
+    @Test
+    void hasHelp()
+    {
+        assertEquals(0, VigilMain.execute("replay", "--help"));
+        assertTrue(output().contains("Usage: vigil replay") && output().contains("--skip-bad-lines") &&
+            output().contains("--rules=FILE"), output());
+    }
+
+    private Path write(final String name, final List<String> lines) throws IOException
+    {
+        return Files.write(dir.resolve(name), lines);
+    }
+
+    private static String verdicts(final String output)
+    {
+        final Matcher matcher = Pattern.compile("decisions [\\d,]+: approve [\\d,]+ +review [\\d,]+ +decline [\\d,]+")
+            .matcher(output);
+        assertTrue(matcher.find(), output);
+        return matcher.group();
+    }
+
+    private static String names(final RuleSet rules, final long firedRules)
+    {
+        final List<String> names = new ArrayList<>();
+        for (long bits = firedRules; bits != 0; bits &= bits - 1)
+        {
+            final Rule rule = rules.ruleById(Long.numberOfTrailingZeros(bits));
+            names.add(rule.name());
+        }
+        return String.join(";", names);
+    }
+
+    private static String time(final long millisAfterStart)
+    {
+        return START.plusMillis(millisAfterStart).toString();
+    }
+
+    /**
+     * A varied, valid file: transactions of 20 accounts with now and then a large amount, a small one, another
+     * country or merchant; orders around a price; heartbeats; event time mostly rising, sometimes a little back.
+     */
+    private static List<String> generated(final int count)
+    {
+        final List<String> lines = new ArrayList<>();
+        lines.add(HEADER);
+        long seed = 42;
+        long millis = 0;
+        for (int i = 0; i < count; i++)
+        {
+            seed = seed * 6_364_136_223_846_793_005L + 1_442_695_040_888_963_407L;
+            final int r = (int)((seed >>> 33) & 0x7fff_ffff);
+            millis += 40 + r % 50;
+            final long eventMillis = r % 23 == 0 ? millis - 1_500 : millis;
+            final int account = 1 + r % 20;
+            if (r % 11 == 0)
+            {
+                lines.add(String.format(Locale.ROOT, "%s,order,%d,,,,,,%d,%s,%d,%d", time(eventMillis), account,
+                    1 + r % 3, r % 2 == 0 ? "buy" : "sell", 10_000 + r % 900, 1 + r % 50));
+            }
+            else if (r % 37 == 0)
+            {
+                lines.add(time(eventMillis) + ",heartbeat,,,,,,,,,,");
+            }
+            else
+            {
+                final long amount = r % 97 == 0 ? 2_000_000 : r % 13 == 0 ? 150 : 100 + r % 40_000;
+                lines.add(String.format(Locale.ROOT, "%s,transaction,%d,%d,%d,%d,EUR,%s,,,,", time(eventMillis),
+                    account, account * 10 + r % 2, 100 + r % 30, amount, r % 17 == 0 ? "FR" : "DE"));
+            }
+        }
+        return lines;
+    }
+}
