@@ -5,7 +5,10 @@ import dev.vigil.app.audit.CsvEventFile;
 import dev.vigil.app.audit.CsvEventReader;
 import dev.vigil.app.audit.DecisionCounts;
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.Settings;
+import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.app.rules.RulesFile;
 import dev.vigil.codecs.ConnectEncoder;
 import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderEncoder;
@@ -15,6 +18,7 @@ import dev.vigil.core.pipeline.RingIngress;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.window.WindowSpec;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -54,16 +58,16 @@ public final class CsvReplay
     private long heartbeats;
 
     /**
-     * @param rules          a fresh rules stage; its windows' sink is set to the outputs.
-     * @param maxFrameLength ring slot capacity, as the engine's {@code frame.max.length}.
-     * @param clientId       client id the input is sent under, not 0.
-     * @param skipBadLines   false to stop at the first line that cannot be read; true to count it as rejected and
-     *                       go on.
-     * @param outputs        where to write.
+     * @param config       the configuration: engine-wide rule settings, {@code time.*}, {@code frame.max.length}.
+     * @param rulesFile    the rules and windows to run.
+     * @param clientId     client id the input is sent under, not 0.
+     * @param skipBadLines false to stop at the first line that cannot be read; true to count it as rejected and go
+     *                     on.
+     * @param outputs      where to write.
      */
     public CsvReplay(
-        final RulesHandler rules,
-        final int maxFrameLength,
+        final VigilConfig config,
+        final RulesFile rulesFile,
         final long clientId,
         final boolean skipBadLines,
         final ReplayOutputs outputs)
@@ -72,15 +76,15 @@ public final class CsvReplay
         {
             throw new ConfigException("--client-id: 0 is not a client id; use 1 or more");
         }
-        this.rules = rules;
         this.clientId = clientId;
         this.skipBadLines = skipBadLines;
+        this.windowRows = new WindowRows(outputs.windows(), outputs.late(), this::windowSpecs);
+        this.rules = RuleSetFactory.offlineRulesHandler(config, rulesFile, windowRows);
+        final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
         this.ring = RingBuffer.createSingleProducer(() -> new RingEvent(maxFrameLength), 1);
         this.ingress = new RingIngress(ring, SystemNanoClock.INSTANCE, RuleSetFactory.offlineCounters(), 0);
         this.decisionRows = new DecisionRows(outputs.decisions(), outputs.alerts(), rules::ruleSet);
-        this.windowRows = new WindowRows(outputs.windows(), outputs.late(), rules.windows());
         this.rejectedCsv = outputs.rejected();
-        rules.windows().sink(windowRows);
     }
 
     /**
@@ -186,6 +190,11 @@ public final class CsvReplay
         final RingEvent event = ring.get(sequence);
         rules.onEvent(event, sequence, true);
         return event;
+    }
+
+    private List<WindowSpec> windowSpecs()
+    {
+        return rules.ruleSet().windows();
     }
 
     private void reject(final int lineNumber, final String reason, final String message)

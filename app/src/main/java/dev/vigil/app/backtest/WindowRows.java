@@ -1,12 +1,13 @@
 package dev.vigil.app.backtest;
 
 import dev.vigil.codecs.LateReason;
-import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.WindowSink;
 import dev.vigil.core.window.WindowSpec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The window sink of a backtest: writes each window result to windows.csv and each late event to late.csv, with
@@ -17,7 +18,7 @@ final class WindowRows implements WindowSink
 {
     private final PrintWriter results;
     private final PrintWriter late;
-    private final EventTimeWindows windows;
+    private final Supplier<List<WindowSpec>> specs;
     private int line;
     private long resultCount;
     private long updateCount;
@@ -26,13 +27,13 @@ final class WindowRows implements WindowSink
     /**
      * @param results where window results go.
      * @param late    where late events go.
-     * @param windows the aggregations, for their names.
+     * @param specs   the aggregations in force, for their names.
      */
-    WindowRows(final PrintWriter results, final PrintWriter late, final EventTimeWindows windows)
+    WindowRows(final PrintWriter results, final PrintWriter late, final Supplier<List<WindowSpec>> specs)
     {
         this.results = results;
         this.late = late;
-        this.windows = windows;
+        this.specs = specs;
     }
 
     /**
@@ -93,7 +94,7 @@ final class WindowRows implements WindowSink
 
     private String name(final int windowId)
     {
-        for (final WindowSpec spec : windows.specs())
+        for (final WindowSpec spec : specs.get())
         {
             if (spec.id() == windowId)
             {

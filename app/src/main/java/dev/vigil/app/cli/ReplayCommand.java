@@ -4,10 +4,9 @@ import dev.vigil.app.backtest.CsvReplay;
 import dev.vigil.app.backtest.ReplayOutputs;
 import dev.vigil.app.backtest.ReplayReport;
 import dev.vigil.app.config.ConfigException;
-import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
-import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.app.rules.RulesFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,12 +60,11 @@ final class ReplayCommand implements Callable<Integer>
         {
             throw new ConfigException("--input " + input + ": no such file");
         }
-        final RulesHandler rules = RuleSetFactory.offlineRulesHandler(config);
+        final RulesFile rulesFile = RuleSetFactory.rulesFile(config);
         final ReplayOutputs outputs = ReplayOutputs.create(out, force);
         try
         {
-            final CsvReplay replay =
-                new CsvReplay(rules, config.getInt(Settings.FRAME_MAX_LENGTH), clientId, skipBadLines, outputs);
+            final CsvReplay replay = new CsvReplay(config, rulesFile, clientId, skipBadLines, outputs);
             final ProgressLine progress = new ProgressLine("replayed", 0);
             final ReplayReport report = replay.run(input, progress);
             progress.finish();

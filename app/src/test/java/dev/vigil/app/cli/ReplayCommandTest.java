@@ -85,7 +85,8 @@ class ReplayCommandTest extends CommandLineTest
             "14,13,1,13,1,account-velocity,REVIEW,3,11,10,2025-12-31T23:59:21Z,2026-01-01T00:00:21Z," +
                 "2026-01-01T00:00:20Z"), Files.readAllLines(outDir.resolve("alerts.csv")));
 
-        assertEquals(1, Files.readAllLines(outDir.resolve("windows.csv")).size(), "a header only: no windows defined");
+        assertEquals(1, Files.readAllLines(outDir.resolve("windows.csv")).size(),
+            "a header only: the watermark reaches the end of none of the default windows");
         assertEquals(1, Files.readAllLines(outDir.resolve("late.csv")).size());
         assertEquals(1, Files.readAllLines(outDir.resolve("rejected.csv")).size());
 
@@ -99,6 +100,54 @@ class ReplayCommandTest extends CommandLineTest
         assertTrue(summary.contains(" amount-threshold 1 ") && summary.contains(" account-velocity 1 ") &&
             summary.contains(" order-rate 0 "), summary);
         assertTrue(summary.contains("windows   0 result(s), 0 of them update(s); 0 late event(s)"), summary);
+    }
+
+    /**
+     * A tumbling window of 10 s with 5 s of allowed lateness, and no out-of-orderness: the watermark is the newest
+     * event time - 1 ns, a window [start, end) fires when it reaches end - 1 ns, a late event re-fires it as an
+     * update until the watermark passes end - 1 ns + 5 s, and goes to the late output after that.
+     */
+    @Test
+    void writesTheResultsAndLateEventsOfTheRulesFilesWindows() throws IOException
+    {
+        final Path rules = write("windows.yaml", List.of(
+            "rules:",
+            "  - {id: 0, name: amount-threshold, type: amount-threshold, parameters: {max-amount: 500}, " +
+                "action: decline}",
+            "windows:",
+            "  - {id: 0, name: account-10s, type: tumbling, key: account, size: 10s, allowed-lateness: 5s}"));
+        final Path csv = write("events.csv", List.of(HEADER,
+            "2026-01-01T00:00:01Z,transaction,1,10,100,100,EUR,DE,,,,",
+            "2026-01-01T00:00:04Z,transaction,1,10,100,300,EUR,DE,,,,",
+            "2026-01-01T00:00:06Z,transaction,2,20,100,50,EUR,DE,,,,",
+            "2026-01-01T00:00:12Z,transaction,1,10,100,700,EUR,DE,,,,",
+            "2026-01-01T00:00:08Z,transaction,1,10,100,200,EUR,DE,,,,",
+            "2026-01-01T00:00:20Z,transaction,2,20,100,10,EUR,DE,,,,",
+            "2026-01-01T00:00:03Z,transaction,1,10,100,999,EUR,DE,,,,",
+            "2026-01-01T00:00:40Z,heartbeat,,,,,,,,,,"));
+        final Path outDir = dir.resolve("out");
+
+        assertEquals(0, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString(),
+            "--rules", rules.toString(), "--set", "time.out.of.orderness=0s"), errors());
+
+        assertEquals(List.of(
+            "line,engineSeq,windowId,window,key,windowStart,windowEnd,count,sum,min,max,mean,update",
+            "5,4,0,account-10s,1,2026-01-01T00:00:00Z,2026-01-01T00:00:10Z,2,400,100,300,200.00,false",
+            "5,4,0,account-10s,2,2026-01-01T00:00:00Z,2026-01-01T00:00:10Z,1,50,50,50,50.00,false",
+            "6,5,0,account-10s,1,2026-01-01T00:00:00Z,2026-01-01T00:00:10Z,3,600,100,300,200.00,true",
+            "7,6,0,account-10s,1,2026-01-01T00:00:10Z,2026-01-01T00:00:20Z,1,700,700,700,700.00,false",
+            "9,8,0,account-10s,2,2026-01-01T00:00:20Z,2026-01-01T00:00:30Z,1,10,10,10,10.00,false"),
+            Files.readAllLines(outDir.resolve("windows.csv")));
+        assertEquals(List.of(
+            "line,engineSeq,windowId,window,key,eventTime,watermark,reason",
+            "8,7,0,account-10s,1,2026-01-01T00:00:03Z,2026-01-01T00:00:19.999999999Z,BEYOND_ALLOWED_LATENESS"),
+            Files.readAllLines(outDir.resolve("late.csv")));
+        assertEquals(List.of("APPROVE", "APPROVE", "APPROVE", "DECLINE", "APPROVE", "APPROVE", "DECLINE"),
+            Files.readAllLines(outDir.resolve("decisions.csv")).stream().skip(1)
+                .map(line -> line.split(",", -1)[8]).toList(),
+            "a late event is still judged by the rules");
+        assertTrue(output().contains("windows   5 result(s), 1 of them update(s); 1 late event(s)"), output());
+        assertTrue(output().contains("inputs    8: 7 transaction(s), 0 order(s), 1 heartbeat(s)"), output());
     }
 
     @Test
