@@ -74,7 +74,7 @@ final class ReplayCommand implements Callable<Integer>
             System.out.print(summary);
             return report.rejected() == 0 ? VigilMain.EXIT_OK : VigilMain.EXIT_PROBLEM;
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
             outputs.discard();
             throw ex;
