@@ -9,7 +9,6 @@ import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleSet;
 
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.function.Supplier;
 
@@ -25,6 +24,7 @@ final class DecisionRows
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
+    private final CsvRow row = new CsvRow();
 
     /**
      * @param decisions where decisions go.
@@ -45,30 +45,29 @@ final class DecisionRows
     void write(final int line, final RingEvent event)
     {
         final long eventTimeNs;
+        row.add(line).add(event.engineSeq());
         if (event.templateId() == TransactionDecoder.TEMPLATE_ID)
         {
             transaction.wrapAndApplyHeader(event.frame(), 0, header);
             eventTimeNs = transaction.eventTimeNs();
-            decisions.printf(Locale.ROOT, "%d,%d,%s,transaction,%d,%d,%d,,%s,%s%n", line, event.engineSeq(),
-                ReplayOutputs.time(eventTimeNs), transaction.accountId(), transaction.cardId(),
-                transaction.merchantId(), event.verdict(), firedRules(event.firedRules()));
+            row.time(eventTimeNs).add("transaction").add(transaction.accountId()).add(transaction.cardId())
+                .add(transaction.merchantId()).none();
         }
         else
         {
             order.wrapAndApplyHeader(event.frame(), 0, header);
             eventTimeNs = order.eventTimeNs();
-            decisions.printf(Locale.ROOT, "%d,%d,%s,order,%d,,,%d,%s,%s%n", line, event.engineSeq(),
-                ReplayOutputs.time(eventTimeNs), order.accountId(), order.instrumentId(), event.verdict(),
-                firedRules(event.firedRules()));
+            row.time(eventTimeNs).add("order").add(order.accountId()).none().none().add(order.instrumentId());
         }
+        row.add(event.verdict()).add(firedRules(event.firedRules())).writeTo(decisions);
 
         final RuleAlerts raised = event.alerts();
         for (int i = 0; i < raised.size(); i++)
         {
-            alerts.printf(Locale.ROOT, "%d,%d,%d,%d,%d,%s,%s,%d,%d,%d,%s,%s,%s%n", line, event.engineSeq(),
-                event.clientId(), event.clientSeq(), raised.ruleId(i), ruleName(raised.ruleId(i)), raised.action(i),
-                raised.key(i), raised.observed(i), raised.threshold(i), ReplayOutputs.time(raised.windowStartNs(i)),
-                ReplayOutputs.time(raised.windowEndNs(i)), ReplayOutputs.time(eventTimeNs));
+            row.add(line).add(event.engineSeq()).add(event.clientId()).add(event.clientSeq())
+                .add(raised.ruleId(i)).add(ruleName(raised.ruleId(i))).add(raised.action(i)).add(raised.key(i))
+                .add(raised.observed(i)).add(raised.threshold(i)).time(raised.windowStartNs(i))
+                .time(raised.windowEndNs(i)).time(eventTimeNs).writeTo(alerts);
         }
     }
 
@@ -79,12 +78,12 @@ final class DecisionRows
         {
             names.add(ruleName(Long.numberOfTrailingZeros(bits)));
         }
-        return ReplayOutputs.cell(names.toString());
+        return names.toString();
     }
 
     private String ruleName(final int ruleId)
     {
         final Rule rule = ruleSet.get().ruleById(ruleId);
-        return ReplayOutputs.cell(rule == null ? "rule-" + ruleId : rule.name());
+        return rule == null ? "rule-" + ruleId : rule.name();
     }
 }

@@ -147,7 +147,8 @@ public final class ReplayOutputs implements AutoCloseable
      */
     public void discard()
     {
-        close();
+        open.forEach(PrintWriter::close);
+        open.clear();
         for (final String name : FILES)
         {
             try

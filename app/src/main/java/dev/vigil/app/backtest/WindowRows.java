@@ -19,6 +19,7 @@ final class WindowRows implements WindowSink
     private final PrintWriter results;
     private final PrintWriter late;
     private final Supplier<List<WindowSpec>> specs;
+    private final CsvRow row = new CsvRow();
     private int line;
     private long resultCount;
     private long updateCount;
@@ -54,9 +55,9 @@ final class WindowRows implements WindowSink
         {
             updateCount++;
         }
-        results.printf(Locale.ROOT, "%d,%d,%d,%s,%d,%s,%s,%d,%d,%d,%d,%.2f,%b%n", line, engineSeq, windowId,
-            name(windowId), key, ReplayOutputs.time(startNs), ReplayOutputs.time(endNs), count, sum, min, max,
-            count == 0 ? 0.0 : (double)sum / count, update);
+        row.add(line).add(engineSeq).add(windowId).add(name(windowId)).add(key).time(startNs).time(endNs).add(count)
+            .add(sum).add(min).add(max).add(String.format(Locale.ROOT, "%.2f", count == 0 ? 0.0 : (double)sum / count))
+            .add(Boolean.toString(update)).writeTo(results);
     }
 
     @Override
@@ -64,8 +65,8 @@ final class WindowRows implements WindowSink
         final long engineSeq, final int windowId, final long key, final long eventTimeNs, final long watermarkNs)
     {
         lateCount++;
-        late.printf(Locale.ROOT, "%d,%d,%d,%s,%d,%s,%s,%s%n", line, engineSeq, windowId, name(windowId), key,
-            ReplayOutputs.time(eventTimeNs), ReplayOutputs.time(watermarkNs), LateReason.BEYOND_ALLOWED_LATENESS);
+        row.add(line).add(engineSeq).add(windowId).add(name(windowId)).add(key).time(eventTimeNs).time(watermarkNs)
+            .add(LateReason.BEYOND_ALLOWED_LATENESS).writeTo(late);
     }
 
     /**
@@ -98,7 +99,7 @@ final class WindowRows implements WindowSink
         {
             if (spec.id() == windowId)
             {
-                return ReplayOutputs.cell(spec.name());
+                return spec.name();
             }
         }
         return "window-" + windowId;
