@@ -1,27 +1,26 @@
 package dev.vigil.core.rules;
 
 import dev.vigil.codecs.TransactionDecoder;
-import dev.vigil.core.state.LongKeyIndex;
-import dev.vigil.core.state.StateIo;
-
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.vigil.core.state.RecordStore;
+import dev.vigil.core.state.RecordWords;
 
 /**
  * Spike: fires when a transaction's amount is more than {@code factor} times its account's rolling mean, an
  * exponentially weighted moving average (EWMA) of earlier amounts, once the account has a minimum history. The
  * amount is then folded into the mean, so a new normal is learnt. Doubles are exact and deterministic in Java, so
  * replay reproduces the same means.
+ * <p>
+ * State per account: two words, the mean's bits and the count of amounts seen (0 for a new account).
  */
-public final class AmountSpikeRule extends NamedRule implements TransactionRule
+public final class AmountSpikeRule extends KeyedStateRule implements TransactionRule
 {
+    private static final int MEAN = 0;
+    private static final int COUNT = 1;
+    private static final int STATE_BYTES = 2 * Long.BYTES;
+
     private final double factor;
     private final double alpha;
     private final long minHistory;
-    private final LongKeyIndex accounts;
-    private final long[] means;
-    private final long[] counts;
 
     /**
      * @param id         rule id.
@@ -41,7 +40,7 @@ public final class AmountSpikeRule extends NamedRule implements TransactionRule
         final long minHistory,
         final int maxKeys)
     {
-        super(id, name, action);
+        super(id, name, action, StateKey.ACCOUNT, STATE_BYTES, maxKeys);
         if (!(factor > 1.0) || !(alpha > 0.0 && alpha <= 1.0) || minHistory < 1)
         {
             throw new IllegalArgumentException("factor=" + factor + " must be > 1, alpha=" + alpha +
@@ -50,27 +49,24 @@ public final class AmountSpikeRule extends NamedRule implements TransactionRule
         this.factor = factor;
         this.alpha = alpha;
         this.minHistory = minHistory;
-        this.accounts = new LongKeyIndex(maxKeys);
-        this.means = new long[maxKeys];
-        this.counts = new long[maxKeys];
     }
 
     @Override
     public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
     {
         final long account = txn.accountId();
-        final int slot = accounts.slotFor(account);
-        if (slot == LongKeyIndex.FULL)
+        final long state = stateOf(account);
+        if (state == RecordStore.FULL)
         {
             return RuleResult.STATE_FULL;
         }
 
         final long amount = txn.amountMinor();
-        final double mean = Double.longBitsToDouble(means[slot]);
-        final long count = counts[slot];
+        final double mean = Double.longBitsToDouble(RecordWords.get(state, MEAN));
+        final long count = RecordWords.get(state, COUNT);
         final boolean spike = count >= minHistory && amount > factor * mean;
-        means[slot] = Double.doubleToRawLongBits(count == 0 ? amount : mean + alpha * (amount - mean));
-        counts[slot] = count + 1;
+        RecordWords.put(state, MEAN, Double.doubleToRawLongBits(count == 0 ? amount : mean + alpha * (amount - mean)));
+        RecordWords.put(state, COUNT, count + 1);
 
         if (!spike)
         {
@@ -78,33 +74,5 @@ public final class AmountSpikeRule extends NamedRule implements TransactionRule
         }
         final long eventTimeNs = txn.eventTimeNs();
         return hit.set(account, amount, (long)Math.ceil(factor * mean), eventTimeNs, eventTimeNs + 1);
-    }
-
-    @Override
-    public void writeState(final DataOutput out) throws IOException
-    {
-        accounts.writeTo(out);
-        StateIo.writeLongs(out, means, accounts.size());
-        StateIo.writeLongs(out, counts, accounts.size());
-    }
-
-    @Override
-    public void readState(final DataInput in) throws IOException
-    {
-        accounts.readFrom(in);
-        StateIo.readLongs(in, means, accounts.size());
-        StateIo.readLongs(in, counts, accounts.size());
-    }
-
-    @Override
-    public int stateEntries()
-    {
-        return accounts.size();
-    }
-
-    @Override
-    public int stateCapacity()
-    {
-        return accounts.capacity();
     }
 }

@@ -1,28 +1,23 @@
 package dev.vigil.core.rules;
 
 import dev.vigil.codecs.TransactionDecoder;
-import dev.vigil.core.state.LongKeyIndex;
-import dev.vigil.core.state.StateIo;
-
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
-import java.util.Arrays;
+import dev.vigil.core.state.RecordStore;
+import dev.vigil.core.state.RecordWords;
 
 /**
  * Card testing, a sequence pattern: a small payment followed, on the same card and within a given time, by a large
  * one (fraudsters check a stolen card with a small amount before spending). Keeps, per card, the event time of its
- * newest small payment.
+ * newest small payment: one word of the card's record, stored flipped in its sign bit so that a new card's zero reads
+ * as "none" ({@code Long.MIN_VALUE}).
  */
-public final class CardTestingRule extends NamedRule implements TransactionRule
+public final class CardTestingRule extends KeyedStateRule implements TransactionRule
 {
     private static final long NONE = Long.MIN_VALUE;
+    private static final int LAST_SMALL_TIME_NS = 0;
 
     private final long maxSmallMinor;
     private final long minLargeMinor;
     private final long withinNs;
-    private final LongKeyIndex cards;
-    private final long[] lastSmallTimeNs;
 
     /**
      * @param id            rule id.
@@ -42,7 +37,7 @@ public final class CardTestingRule extends NamedRule implements TransactionRule
         final long withinNs,
         final int maxKeys)
     {
-        super(id, name, action);
+        super(id, name, action, StateKey.CARD, Long.BYTES, maxKeys);
         if (minLargeMinor <= maxSmallMinor)
         {
             throw new IllegalArgumentException(
@@ -51,9 +46,6 @@ public final class CardTestingRule extends NamedRule implements TransactionRule
         this.maxSmallMinor = maxSmallMinor;
         this.minLargeMinor = minLargeMinor;
         this.withinNs = withinNs;
-        this.cards = new LongKeyIndex(maxKeys);
-        this.lastSmallTimeNs = new long[maxKeys];
-        Arrays.fill(lastSmallTimeNs, NONE);
     }
 
     @Override
@@ -65,51 +57,24 @@ public final class CardTestingRule extends NamedRule implements TransactionRule
             return RuleResult.PASSED;
         }
         final long card = txn.cardId();
-        final int slot = cards.slotFor(card);
-        if (slot == LongKeyIndex.FULL)
+        final long state = stateOf(card);
+        if (state == RecordStore.FULL)
         {
             return RuleResult.STATE_FULL;
         }
 
         final long eventTimeNs = txn.eventTimeNs();
+        final long smallTimeNs = RecordWords.get(state, LAST_SMALL_TIME_NS) ^ NONE;
         if (amount <= maxSmallMinor)
         {
-            lastSmallTimeNs[slot] = Math.max(lastSmallTimeNs[slot], eventTimeNs);
+            RecordWords.put(state, LAST_SMALL_TIME_NS, Math.max(smallTimeNs, eventTimeNs) ^ NONE);
             return RuleResult.PASSED;
         }
 
-        final long smallTimeNs = lastSmallTimeNs[slot];
         if (smallTimeNs == NONE || eventTimeNs < smallTimeNs || eventTimeNs - smallTimeNs >= withinNs)
         {
             return RuleResult.PASSED;
         }
         return hit.set(card, amount, minLargeMinor, smallTimeNs, eventTimeNs + 1);
-    }
-
-    @Override
-    public void writeState(final DataOutput out) throws IOException
-    {
-        cards.writeTo(out);
-        StateIo.writeLongs(out, lastSmallTimeNs, cards.size());
-    }
-
-    @Override
-    public void readState(final DataInput in) throws IOException
-    {
-        cards.readFrom(in);
-        Arrays.fill(lastSmallTimeNs, NONE);
-        StateIo.readLongs(in, lastSmallTimeNs, cards.size());
-    }
-
-    @Override
-    public int stateEntries()
-    {
-        return cards.size();
-    }
-
-    @Override
-    public int stateCapacity()
-    {
-        return cards.capacity();
     }
 }

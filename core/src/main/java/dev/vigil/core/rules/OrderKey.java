@@ -20,4 +20,12 @@ public enum OrderKey
     {
         return this == INSTRUMENT ? order.instrumentId() : order.accountId();
     }
+
+    /**
+     * @return the state key whose records a rule keyed by this field keeps its state in.
+     */
+    public StateKey stateKey()
+    {
+        return this == INSTRUMENT ? StateKey.INSTRUMENT : StateKey.ACCOUNT;
+    }
 }

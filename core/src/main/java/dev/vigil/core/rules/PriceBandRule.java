@@ -2,23 +2,20 @@ package dev.vigil.core.rules;
 
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.OrderType;
-import dev.vigil.core.state.LongKeyIndex;
-import dev.vigil.core.state.StateIo;
-
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.vigil.core.state.RecordStore;
+import dev.vigil.core.state.RecordWords;
 
 /**
  * Price band: fires when a limit order's price is more than a percentage away from its instrument's reference
  * price, the price of the previous limit order for that instrument (a fat-finger check). Market orders carry no
  * price and are not judged. The hit reports the deviation in basis points, rounded up.
  */
-public final class PriceBandRule extends NamedRule implements OrderRule
+public final class PriceBandRule extends KeyedStateRule implements OrderRule
 {
+    /** The one word of state per instrument: the previous limit price, 0 before the first. */
+    private static final int REFERENCE_PRICE = 0;
+
     private final long maxDeviationBasisPoints;
-    private final LongKeyIndex instruments;
-    private final long[] referencePrices;
 
     /**
      * @param id                      rule id.
@@ -30,10 +27,8 @@ public final class PriceBandRule extends NamedRule implements OrderRule
     public PriceBandRule(
         final int id, final String name, final RuleAction action, final long maxDeviationBasisPoints, final int maxKeys)
     {
-        super(id, name, action);
+        super(id, name, action, StateKey.INSTRUMENT, Long.BYTES, maxKeys);
         this.maxDeviationBasisPoints = maxDeviationBasisPoints;
-        this.instruments = new LongKeyIndex(maxKeys);
-        this.referencePrices = new long[maxKeys];
     }
 
     @Override
@@ -44,15 +39,15 @@ public final class PriceBandRule extends NamedRule implements OrderRule
             return RuleResult.PASSED;
         }
         final long instrument = order.instrumentId();
-        final int slot = instruments.slotFor(instrument);
-        if (slot == LongKeyIndex.FULL)
+        final long state = stateOf(instrument);
+        if (state == RecordStore.FULL)
         {
             return RuleResult.STATE_FULL;
         }
 
         final long price = order.price();
-        final long reference = referencePrices[slot];
-        referencePrices[slot] = price;
+        final long reference = RecordWords.get(state, REFERENCE_PRICE);
+        RecordWords.put(state, REFERENCE_PRICE, price);
         if (reference == 0)
         {
             return RuleResult.PASSED;
@@ -78,31 +73,5 @@ public final class PriceBandRule extends NamedRule implements OrderRule
         final long high1 = Math.multiplyHigh(a, b);
         final long high2 = Math.multiplyHigh(c, d);
         return high1 != high2 ? high1 > high2 : Long.compareUnsigned(a * b, c * d) > 0;
-    }
-
-    @Override
-    public void writeState(final DataOutput out) throws IOException
-    {
-        instruments.writeTo(out);
-        StateIo.writeLongs(out, referencePrices, instruments.size());
-    }
-
-    @Override
-    public void readState(final DataInput in) throws IOException
-    {
-        instruments.readFrom(in);
-        StateIo.readLongs(in, referencePrices, instruments.size());
-    }
-
-    @Override
-    public int stateEntries()
-    {
-        return instruments.size();
-    }
-
-    @Override
-    public int stateCapacity()
-    {
-        return instruments.capacity();
     }
 }

@@ -30,4 +30,20 @@ public enum TransactionKey
                 return txn.accountId();
         }
     }
+
+    /**
+     * @return the state key whose records a rule keyed by this field keeps its state in.
+     */
+    public StateKey stateKey()
+    {
+        switch (this)
+        {
+            case CARD:
+                return StateKey.CARD;
+            case MERCHANT:
+                return StateKey.MERCHANT;
+            default:
+                return StateKey.ACCOUNT;
+        }
+    }
 }
