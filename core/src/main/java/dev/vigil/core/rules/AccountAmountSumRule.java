@@ -51,7 +51,7 @@ public final class AccountAmountSumRule extends WindowCountRule implements Trans
         final long slideNs,
         final int maxKeys)
     {
-        super(id, name, action, maxSumMinor, windowSizeNs, slideNs, maxKeys);
+        super(id, name, action, key.stateKey(), maxSumMinor, windowSizeNs, slideNs, maxKeys);
         this.key = key;
     }
 

@@ -50,7 +50,7 @@ public final class AccountVelocityRule extends WindowCountRule implements Transa
         final long slideNs,
         final int maxKeys)
     {
-        super(id, name, action, maxCount, windowSizeNs, slideNs, maxKeys);
+        super(id, name, action, key.stateKey(), maxCount, windowSizeNs, slideNs, maxKeys);
         this.key = key;
     }
 

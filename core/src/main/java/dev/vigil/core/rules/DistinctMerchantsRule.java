@@ -1,13 +1,8 @@
 package dev.vigil.core.rules;
 
 import dev.vigil.codecs.TransactionDecoder;
-import dev.vigil.core.state.LongKeyIndex;
-import dev.vigil.core.state.StateIo;
-
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
-import java.util.Arrays;
+import dev.vigil.core.state.RecordStore;
+import dev.vigil.core.state.RecordWords;
 
 /**
  * Fires when a key (an account, or a card) pays more than {@code maxMerchants} distinct merchants within an
@@ -21,25 +16,23 @@ import java.util.Arrays;
  * when {@code maxMerchants + 1} merchants were seen more recently, which are then all live themselves, so the rule
  * fires either way. Cost per event: one key lookup and a pass over at most
  * {@code maxMerchants + 1} entries, bounded and allocation-free.
+ * <p>
+ * The key's slice of its record: the newest event time, then (merchant, last seen) per entry; times are biased (see
+ * {@link RecordWords#getBiased}) so a new key's zeros read as "no event yet, every entry free".
  */
-public final class DistinctMerchantsRule extends NamedRule implements TransactionRule
+public final class DistinctMerchantsRule extends KeyedStateRule implements TransactionRule
 {
     /** Most merchants a rule may allow; bounds the per-key table and so the cost per event. */
     public static final int MAX_MERCHANTS_LIMIT = 32;
 
     private static final long EMPTY = Long.MIN_VALUE;
+    private static final int NEWEST = 0;
+    private static final int FIRST_ENTRY = 1;
 
     private final TransactionKey key;
     private final int maxMerchants;
-    private final int entriesPerKey;
-    private final int stride;
+    private final int words;
     private final long windowNs;
-    private final LongKeyIndex keys;
-    /**
-     * Per key, one run of longs: the key's newest event time, then (merchant, last seen) per entry, so an event
-     * touches one stretch of memory after the key lookup.
-     */
-    private final long[] state;
 
     /**
      * @param id           rule id.
@@ -59,7 +52,7 @@ public final class DistinctMerchantsRule extends NamedRule implements Transactio
         final long windowNs,
         final int maxKeys)
     {
-        super(id, name, action);
+        super(id, name, action, key.stateKey(), stateBytes(maxMerchants), maxKeys);
         if (maxMerchants < 1 || maxMerchants > MAX_MERCHANTS_LIMIT || windowNs <= 0)
         {
             throw new IllegalArgumentException("maxMerchants=" + maxMerchants + " must be in [1, " +
@@ -67,67 +60,69 @@ public final class DistinctMerchantsRule extends NamedRule implements Transactio
         }
         this.key = key;
         this.maxMerchants = maxMerchants;
-        this.entriesPerKey = maxMerchants + 1;
-        this.stride = 1 + 2 * entriesPerKey;
+        this.words = FIRST_ENTRY + 2 * (maxMerchants + 1);
         this.windowNs = windowNs;
-        this.keys = new LongKeyIndex(maxKeys);
-        this.state = new long[maxKeys * stride];
-        clear();
+    }
+
+    private static int stateBytes(final int maxMerchants)
+    {
+        final int entries = Math.max(1, Math.min(maxMerchants, MAX_MERCHANTS_LIMIT) + 1);
+        return (FIRST_ENTRY + 2 * entries) * Long.BYTES;
     }
 
     @Override
     public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
     {
         final long keyValue = key.of(txn);
-        final int slot = keys.slotFor(keyValue);
-        if (slot == LongKeyIndex.FULL)
+        final long state = stateOf(keyValue);
+        if (state == RecordStore.FULL)
         {
             return RuleResult.STATE_FULL;
         }
 
         final long eventTimeNs = txn.eventTimeNs();
-        final int base = slot * stride;
-        final long newest = Math.max(state[base], eventTimeNs);
+        final long newest = Math.max(RecordWords.getBiased(state, NEWEST), eventTimeNs);
         final long expiredAtOrBefore = newest - windowNs;
         if (eventTimeNs <= expiredAtOrBefore)
         {
             return RuleResult.PASSED;
         }
-        state[base] = newest;
+        RecordWords.putBiased(state, NEWEST, newest);
 
         final long merchant = txn.merchantId();
-        final int first = base + 1;
-        final int end = base + stride;
         int found = -1;
-        int oldest = first;
-        for (int i = first; i < end; i += 2)
+        int oldest = FIRST_ENTRY;
+        long oldestSeen = RecordWords.getBiased(state, FIRST_ENTRY + 1);
+        for (int i = FIRST_ENTRY; i < words; i += 2)
         {
-            if (state[i + 1] != EMPTY && state[i] == merchant)
+            final long seen = RecordWords.getBiased(state, i + 1);
+            if (seen != EMPTY && RecordWords.get(state, i) == merchant)
             {
                 found = i;
                 break;
             }
-            if (state[i + 1] < state[oldest + 1])
+            if (seen < oldestSeen)
             {
                 oldest = i;
+                oldestSeen = seen;
             }
         }
         if (found >= 0)
         {
-            state[found + 1] = Math.max(state[found + 1], eventTimeNs);
+            RecordWords.putBiased(state, found + 1, Math.max(RecordWords.getBiased(state, found + 1), eventTimeNs));
         }
-        else if (eventTimeNs > state[oldest + 1])
+        else if (eventTimeNs > oldestSeen)
         {
             // Empty entries hold EMPTY, the smallest time, so the oldest entry is an empty one when there is one.
             // With none, the table keeps the most recently seen merchants: a late one older than all is left out.
-            state[oldest] = merchant;
-            state[oldest + 1] = eventTimeNs;
+            RecordWords.put(state, oldest, merchant);
+            RecordWords.putBiased(state, oldest + 1, eventTimeNs);
         }
 
         int live = 0;
-        for (int i = first + 1; i < end; i += 2)
+        for (int i = FIRST_ENTRY + 1; i < words; i += 2)
         {
-            if (state[i] > expiredAtOrBefore)
+            if (RecordWords.getBiased(state, i) > expiredAtOrBefore)
             {
                 live++;
             }
@@ -137,45 +132,5 @@ public final class DistinctMerchantsRule extends NamedRule implements Transactio
             return RuleResult.PASSED;
         }
         return hit.set(keyValue, live, maxMerchants, expiredAtOrBefore + 1, newest + 1);
-    }
-
-    @Override
-    public int stateEntries()
-    {
-        return keys.size();
-    }
-
-    @Override
-    public int stateCapacity()
-    {
-        return keys.capacity();
-    }
-
-    @Override
-    public void writeState(final DataOutput out) throws IOException
-    {
-        keys.writeTo(out);
-        out.writeInt(stride);
-        StateIo.writeLongs(out, state, keys.size() * stride);
-    }
-
-    @Override
-    public void readState(final DataInput in) throws IOException
-    {
-        keys.readFrom(in);
-        final int writtenStride = in.readInt();
-        if (writtenStride != stride)
-        {
-            throw new IOException("distinct-merchants state of " + writtenStride + " longs per key does not fit " +
-                "one of " + stride);
-        }
-        clear();
-        StateIo.readLongs(in, state, keys.size() * stride);
-    }
-
-    private void clear()
-    {
-        // Every time EMPTY: no newest event yet, every entry free.
-        Arrays.fill(state, EMPTY);
     }
 }

@@ -27,7 +27,7 @@ public final class NotionalRule extends WindowCountRule implements OrderRule
         final long slideNs,
         final int maxKeys)
     {
-        super(id, name, action, maxNotional, windowSizeNs, slideNs, maxKeys);
+        super(id, name, action, StateKey.ACCOUNT_INSTRUMENT, maxNotional, windowSizeNs, slideNs, maxKeys);
     }
 
     @Override

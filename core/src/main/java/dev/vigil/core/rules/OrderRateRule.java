@@ -51,7 +51,7 @@ public final class OrderRateRule extends WindowCountRule implements OrderRule
         final long slideNs,
         final int maxKeys)
     {
-        super(id, name, action, maxOrders, windowSizeNs, slideNs, maxKeys);
+        super(id, name, action, key.stateKey(), maxOrders, windowSizeNs, slideNs, maxKeys);
         this.key = key;
     }
 

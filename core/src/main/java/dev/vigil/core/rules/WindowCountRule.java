@@ -1,27 +1,26 @@
 package dev.vigil.core.rules;
 
-import dev.vigil.core.window.KeyedSlidingCounter;
-
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.vigil.core.state.RecordStore;
+import dev.vigil.core.window.SlidingWindowRecord;
 
 /**
  * Base of rules that fire when a key has more than a number of events — or a total of some weight, such as an
  * amount, above a limit — within an event-time sliding window (see
- * {@link KeyedSlidingCounter} for the window's exact bounds). Subclasses say which messages count and what the key
+ * {@link dev.vigil.core.window.KeyedSlidingCounter} for the window's exact bounds). Subclasses say which messages
+ * count and what the key
  * is; the counting, the limit, the hit and the snapshot state are here. An event too late for any window the
- * counter remembers passes.
+ * counter remembers passes. A key's panes are this rule's slice of the key's record ({@link SlidingWindowRecord}).
  */
-public abstract class WindowCountRule extends NamedRule
+public abstract class WindowCountRule extends KeyedStateRule
 {
     private final long maxCount;
-    private final KeyedSlidingCounter counter;
+    private final SlidingWindowRecord window;
 
     /**
      * @param id           rule id.
      * @param name         rule name.
      * @param action       what a message gets when the rule fires.
+     * @param stateKey     what the counts are kept by.
      * @param maxCount     most events (or largest total) per key and window that pass.
      * @param windowSizeNs window length.
      * @param slideNs      granularity at which the window slides; divides windowSizeNs.
@@ -31,14 +30,15 @@ public abstract class WindowCountRule extends NamedRule
         final int id,
         final String name,
         final RuleAction action,
+        final StateKey stateKey,
         final long maxCount,
         final long windowSizeNs,
         final long slideNs,
         final int maxKeys)
     {
-        super(id, name, action);
+        super(id, name, action, stateKey, new SlidingWindowRecord(windowSizeNs, slideNs).stateBytes(), maxKeys);
         this.maxCount = maxCount;
-        this.counter = new KeyedSlidingCounter(maxKeys, windowSizeNs, slideNs);
+        this.window = new SlidingWindowRecord(windowSizeNs, slideNs);
     }
 
     /**
@@ -65,39 +65,16 @@ public abstract class WindowCountRule extends NamedRule
      */
     protected final int measure(final long key, final long eventTimeNs, final long weight, final RuleHit hit)
     {
-        final long count = counter.add(key, eventTimeNs, weight);
-        if (count == KeyedSlidingCounter.STATE_FULL)
+        final long state = stateOf(key);
+        if (state == RecordStore.FULL)
         {
             return RuleResult.STATE_FULL;
         }
-        if (count == KeyedSlidingCounter.LATE || count <= maxCount)
+        final long count = window.add(state, eventTimeNs, weight);
+        if (count == SlidingWindowRecord.LATE || count <= maxCount)
         {
             return RuleResult.PASSED;
         }
-        return hit.set(key, count, maxCount, counter.windowStartNs(eventTimeNs), counter.windowEndNs(eventTimeNs));
-    }
-
-    @Override
-    public final void writeState(final DataOutput out) throws IOException
-    {
-        counter.writeTo(out);
-    }
-
-    @Override
-    public final void readState(final DataInput in) throws IOException
-    {
-        counter.readFrom(in);
-    }
-
-    @Override
-    public int stateEntries()
-    {
-        return counter.keyCount();
-    }
-
-    @Override
-    public int stateCapacity()
-    {
-        return counter.keyCapacity();
+        return hit.set(key, count, maxCount, window.windowStartNs(eventTimeNs), window.windowEndNs(eventTimeNs));
     }
 }

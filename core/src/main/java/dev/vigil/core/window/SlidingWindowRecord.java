@@ -1,0 +1,196 @@
+package dev.vigil.core.window;
+
+import dev.vigil.core.state.RecordWords;
+
+/**
+ * The logic and record layout of one key's event-time sliding count (or sum of a weight such as an amount), kept in
+ * a record of keyed state at a native address; {@link KeyedSlidingCounter} explains the window's bounds.
+ * <p>
+ * Time is cut into panes of {@code slideNs}, aligned to epoch 0. The record keeps one count per pane of a window in
+ * a ring indexed by pane number plus a running count of its newest window, so an in-order event costs O(1) amortised
+ * work whatever the number of panes: {@code [newest pane, newest window count, (pane number, pane count) x panes]},
+ * pane numbers biased so that a new record's zeros read as "no pane". An event older than the newest window of its
+ * key counts nowhere and {@link #add} answers {@link #LATE}.
+ */
+public final class SlidingWindowRecord
+{
+    /** Returned by {@link #add} for an event older than the newest window of its key. */
+    public static final long LATE = -2;
+
+    /** Most panes per window. */
+    public static final int MAX_PANES = 1024;
+
+    private static final long NO_PANE = Long.MIN_VALUE;
+    private static final int NEWEST_PANE = 0;
+    private static final int NEWEST_WINDOW_COUNT = 1;
+    private static final int FIRST_PANE = 2;
+
+    private final long windowSizeNs;
+    private final long slideNs;
+    private final int panesPerWindow;
+
+    /**
+     * @param windowSizeNs window length; a whole multiple of slideNs.
+     * @param slideNs      pane length, the granularity at which the window slides.
+     */
+    public SlidingWindowRecord(final long windowSizeNs, final long slideNs)
+    {
+        if (slideNs <= 0 || windowSizeNs <= 0 || windowSizeNs % slideNs != 0)
+        {
+            throw new IllegalArgumentException(
+                "windowSizeNs=" + windowSizeNs + " must be a positive multiple of slideNs=" + slideNs);
+        }
+        final long panes = windowSizeNs / slideNs;
+        if (panes > MAX_PANES)
+        {
+            throw new IllegalArgumentException(
+                "windowSizeNs/slideNs=" + panes + " must not exceed " + MAX_PANES + " panes");
+        }
+        this.windowSizeNs = windowSizeNs;
+        this.slideNs = slideNs;
+        this.panesPerWindow = (int)panes;
+    }
+
+    /**
+     * @return bytes of one key's record.
+     */
+    public int stateBytes()
+    {
+        return (FIRST_PANE + 2 * panesPerWindow) * Long.BYTES;
+    }
+
+    /**
+     * @return panes per window.
+     */
+    public int panesPerWindow()
+    {
+        return panesPerWindow;
+    }
+
+    /**
+     * @return pane length.
+     */
+    public long slideNs()
+    {
+        return slideNs;
+    }
+
+    /**
+     * Add a weight (1 to count) for one event and return the total of its window, this event included.
+     *
+     * @param record      address of the key's record, zero when the key is new.
+     * @param eventTimeNs the event's time.
+     * @param weight      what the event adds, not negative.
+     * @return the key's total in the event's window, or {@link #LATE}.
+     */
+    public long add(final long record, final long eventTimeNs, final long weight)
+    {
+        final long pane = Math.floorDiv(eventTimeNs, slideNs);
+        final long newestPane = RecordWords.getBiased(record, NEWEST_PANE);
+        if (newestPane == NO_PANE || pane > newestPane)
+        {
+            advanceNewestWindow(record, newestPane, pane);
+        }
+        else if (pane <= newestPane - panesPerWindow)
+        {
+            return LATE;
+        }
+
+        final int word = paneWord(pane);
+        if (RecordWords.getBiased(record, word) == pane)
+        {
+            RecordWords.put(record, word + 1, saturatingAdd(RecordWords.get(record, word + 1), weight));
+        }
+        else
+        {
+            // The entry held a pane at least a window older than this one, already expired from the running count.
+            RecordWords.putBiased(record, word, pane);
+            RecordWords.put(record, word + 1, weight);
+        }
+        final long newestWindowCount = saturatingAdd(RecordWords.get(record, NEWEST_WINDOW_COUNT), weight);
+        RecordWords.put(record, NEWEST_WINDOW_COUNT, newestWindowCount);
+
+        return pane == RecordWords.getBiased(record, NEWEST_PANE) ?
+            newestWindowCount : countWindowEndingAt(record, pane);
+    }
+
+    /**
+     * @param eventTimeNs an event time.
+     * @return inclusive start of the window holding that event.
+     */
+    public long windowStartNs(final long eventTimeNs)
+    {
+        return windowEndNs(eventTimeNs) - windowSizeNs;
+    }
+
+    /**
+     * @param eventTimeNs an event time.
+     * @return exclusive end of the window holding that event.
+     */
+    public long windowEndNs(final long eventTimeNs)
+    {
+        return (Math.floorDiv(eventTimeNs, slideNs) + 1) * slideNs;
+    }
+
+    /**
+     * Slide the key's newest window forward to end at {@code pane}, taking the panes that fall out of it off the
+     * running count. Each pane is added once and expired once, so this is O(1) amortised per event.
+     */
+    private void advanceNewestWindow(final long record, final long newestPane, final long pane)
+    {
+        if (newestPane == NO_PANE || pane - newestPane >= panesPerWindow)
+        {
+            RecordWords.put(record, NEWEST_WINDOW_COUNT, 0);
+        }
+        else
+        {
+            long count = RecordWords.get(record, NEWEST_WINDOW_COUNT);
+            final long lastExpired = pane - panesPerWindow;
+            for (long expired = newestPane - panesPerWindow + 1; expired <= lastExpired; expired++)
+            {
+                final int word = paneWord(expired);
+                if (RecordWords.getBiased(record, word) == expired)
+                {
+                    count -= RecordWords.get(record, word + 1);
+                }
+            }
+            RecordWords.put(record, NEWEST_WINDOW_COUNT, Math.max(0, count));
+        }
+        RecordWords.putBiased(record, NEWEST_PANE, pane);
+    }
+
+    /**
+     * Count of an out-of-order event's own window, which ends before the key's newest one, over the panes the newest
+     * window still covers: a pass over the panes. Older panes of its window are not counted, even where their entry
+     * survives, so that the answer depends only on the events and not on which entries newer panes reused.
+     */
+    private long countWindowEndingAt(final long record, final long pane)
+    {
+        final long oldestPane = RecordWords.getBiased(record, NEWEST_PANE) - panesPerWindow + 1;
+        long count = 0;
+        for (int word = FIRST_PANE, end = FIRST_PANE + 2 * panesPerWindow; word < end; word += 2)
+        {
+            final long p = RecordWords.getBiased(record, word);
+            if (p >= oldestPane && p <= pane)
+            {
+                count = saturatingAdd(count, RecordWords.get(record, word + 1));
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Totals stop at {@code Long.MAX_VALUE} instead of wrapping to negative values, which would read as result
+     * codes; a saturated window stays far above any limit until its panes expire.
+     */
+    private static long saturatingAdd(final long total, final long weight)
+    {
+        final long sum = total + weight;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private int paneWord(final long pane)
+    {
+        return FIRST_PANE + 2 * (int)Math.floorMod(pane, (long)panesPerWindow);
+    }
+}
