@@ -10,6 +10,7 @@ import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
@@ -34,8 +35,9 @@ import java.util.List;
  * <p>
  * A rules update in the input switches the rules exactly at its place in the input, so a replay of the same input
  * switches at the same place: rules and windowed aggregations whose definition is unchanged keep their state,
- * changed and new ones start empty, removed ones are dropped. An update whose text is not valid rules is refused
- * and counted; the rules in force stay.
+ * changed and new ones start empty, removed ones are dropped. An update whose text is not valid rules, or whose
+ * keyed state does not fit the shared records ({@link KeyedStateStores#bind}), is refused and counted; the rules in
+ * force stay.
  */
 public final class RulesHandler implements EventHandler<RingEvent>
 {
@@ -55,6 +57,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private String rulesText = "";
     private boolean followRulesUpdates = true;
     private SnapshotTaker snapshotTaker = SnapshotTaker.NONE;
+    private KeyedStateStores keyedState;
     private long lastEngineSeq;
 
     /**
@@ -150,6 +153,25 @@ public final class RulesHandler implements EventHandler<RingEvent>
     }
 
     /**
+     * Keep the keyed rules' state in shared record stores (one record per key for all the rules of that key),
+     * which then belong to this stage's snapshots and follow its rules updates.
+     *
+     * @param stores the stores, with the rules in force already bound to them.
+     */
+    public void keyedState(final KeyedStateStores stores)
+    {
+        this.keyedState = stores;
+    }
+
+    /**
+     * @return the shared keyed state, or null when each rule keeps its own.
+     */
+    public KeyedStateStores keyedState()
+    {
+        return keyedState;
+    }
+
+    /**
      * @param follow false to keep the rules in force whatever rules updates the input holds, e.g. to replay a journal
      *               under other rules; true (the default) to apply them.
      */
@@ -196,6 +218,12 @@ public final class RulesHandler implements EventHandler<RingEvent>
         final byte[] text = rulesText.getBytes(StandardCharsets.UTF_8);
         out.writeInt(text.length);
         out.write(text);
+        out.writeBoolean(keyedState != null);
+        if (keyedState != null)
+        {
+            // Before the rules: reading it binds the rebuilt rules to their slices, after which they read nothing.
+            keyedState.writeTo(out, evaluator.ruleSet());
+        }
         for (final Rule rule : evaluator.ruleSet().rules())
         {
             out.writeInt(rule.id());
@@ -234,6 +262,14 @@ public final class RulesHandler implements EventHandler<RingEvent>
             {
                 throw new IOException("the rules it records cannot be built: " + ex.getMessage(), ex);
             }
+        }
+        if (in.readBoolean())
+        {
+            if (keyedState == null)
+            {
+                throw new IOException("the state holds shared keyed state, which this stage does not keep");
+            }
+            keyedState.readFrom(in, evaluator.ruleSet());
         }
         for (final Rule rule : evaluator.ruleSet().rules())
         {
@@ -306,12 +342,20 @@ public final class RulesHandler implements EventHandler<RingEvent>
         if (templateId == TransactionDecoder.TEMPLATE_ID)
         {
             transaction.wrapAndApplyHeader(event.frame(), 0, header);
+            if (keyedState != null)
+            {
+                keyedState.prefetch(transaction);
+            }
             evaluator.evaluate(transaction, event.alerts());
             windows.onTransaction(event.engineSeq(), transaction);
         }
         else
         {
             order.wrapAndApplyHeader(event.frame(), 0, header);
+            if (keyedState != null)
+            {
+                keyedState.prefetch(order);
+            }
             evaluator.evaluate(order, event.alerts());
             windows.onOrder(event.engineSeq(), order);
         }
@@ -392,7 +436,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         {
             final String text = rulesUpdateAssembler.text();
             final RuleSet ruleSet = buildRules(text);
-            if (ruleSet == null)
+            if (ruleSet == null || (keyedState != null && !keyedState.bind(ruleSet, evaluator.ruleSet())))
             {
                 counters.rulesUpdatesRefusedInvalid().incrementOrdered();
             }

@@ -1,0 +1,507 @@
+package dev.vigil.core.rules;
+
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.core.state.ChronicleRecordStore;
+import dev.vigil.core.state.NativeRecordStore;
+import dev.vigil.core.state.RecordStore;
+import dev.vigil.core.state.RecordWords;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The shared keyed state of a rule set: one {@link RecordStore} per {@link StateKey} that some rule uses, each
+ * record holding a slice per rule of that key, so an event reaches each of its keys' state through one index probe
+ * and one record, whatever the number of rules ({@link KeyedStateRule#bindState}).
+ * <p>
+ * Layout: a store's records are as long as its rules' slices together (8-byte aligned), rounded up to a cache line
+ * so a rules update has some room; at most {@code maxRecordBytes}. A rules update keeps the slices (and state) of
+ * rules it leaves unchanged and gives new and changed rules free ranges, zeroed over every record — a pause
+ * proportional to the keys held, for a rare admin action. An update whose rules do not fit the records is refused.
+ * <p>
+ * The stores are snapshot state: {@link #writeTo} writes each store's layout and records, {@link #readFrom} rebinds
+ * the rules to the recorded layout and reloads the records. Owned by the rules thread.
+ */
+public final class KeyedStateStores implements AutoCloseable
+{
+    private static final int CACHE_LINE = 64;
+
+    private final StoreOpener opener;
+    private final int maxKeys;
+    private final int maxRecordBytes;
+    private final Map<StateKey, RecordStore> stores = new EnumMap<>(StateKey.class);
+    private final RecordStore[] storesByKey = new RecordStore[StateKey.values().length];
+    /** Per state key, the record offsets where its rules' slices start, for {@link #prefetch}. */
+    private final int[][] sliceLinesByKey = new int[StateKey.values().length][0];
+    private boolean prefetch = true;
+    private long prefetched;
+
+    /**
+     * Opens the record store of one state key.
+     */
+    @FunctionalInterface
+    public interface StoreOpener
+    {
+        /**
+         * @param stateKey    what the records are kept by.
+         * @param maxKeys     most keys.
+         * @param recordBytes bytes per record.
+         * @return an empty store.
+         * @throws IOException when it cannot be opened.
+         */
+        RecordStore open(StateKey stateKey, int maxKeys, int recordBytes) throws IOException;
+    }
+
+    /**
+     * @param dir where the map files live, e.g. {@code data.dir/state}.
+     * @return stores in persisted Chronicle Map files named after the state key and sizes. A file left from an
+     * earlier run is deleted first: the engine's state comes from its snapshot and journal, and the file may be
+     * ahead of both.
+     */
+    public static StoreOpener persistedIn(final Path dir)
+    {
+        return (stateKey, maxKeys, recordBytes) ->
+        {
+            final Path file = dir.resolve(ChronicleRecordStore.fileName(stateKey.displayName(), maxKeys, recordBytes));
+            Files.deleteIfExists(file);
+            return ChronicleRecordStore.open(file, maxKeys, recordBytes);
+        };
+    }
+
+    /**
+     * @return stores in process memory, for offline runs (replay, what-if) that must not touch an engine's files.
+     */
+    public static StoreOpener inMemory()
+    {
+        return (stateKey, maxKeys, recordBytes) -> new NativeRecordStore(maxKeys, recordBytes);
+    }
+
+    /**
+     * Open the stores the rules need and move every keyed rule's state into them.
+     *
+     * @param rules          the rules in force.
+     * @param maxKeys        most keys per store.
+     * @param maxRecordBytes most bytes of a record.
+     * @param opener         opens each store.
+     * @throws IllegalArgumentException naming the state key when its rules need more than maxRecordBytes.
+     * @throws IOException when a store cannot be opened.
+     */
+    public KeyedStateStores(
+        final RuleSet rules, final int maxKeys, final int maxRecordBytes, final StoreOpener opener) throws IOException
+    {
+        this.opener = opener;
+        this.maxKeys = maxKeys;
+        this.maxRecordBytes = maxRecordBytes;
+        // Every size checked before any file is opened.
+        final Map<StateKey, Integer> recordBytes = recordSizes(rules, maxRecordBytes);
+        for (final Map.Entry<StateKey, Integer> entry : recordBytes.entrySet())
+        {
+            stores.put(entry.getKey(), openStore(entry.getKey(), entry.getValue()));
+        }
+        refreshStoresByKey();
+        for (final KeyedStateRule rule : keyedRules(rules))
+        {
+            // A fresh layout: the rules' slices one after the other in id order.
+            final int offset = endOfSlices(rules, rule.stateKey(), rule);
+            rule.bindState(stores.get(rule.stateKey()), offset);
+        }
+        refreshSliceLines(rules);
+    }
+
+    private RecordStore openStore(final StateKey stateKey, final int recordBytes) throws IOException
+    {
+        try
+        {
+            return opener.open(stateKey, maxKeys, recordBytes);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    /**
+     * @param rules          some rules.
+     * @param maxRecordBytes most bytes of a record.
+     * @return the record size of each state key the rules use.
+     * @throws IllegalArgumentException naming the state key when its rules need more than maxRecordBytes.
+     */
+    public static Map<StateKey, Integer> recordSizes(final RuleSet rules, final int maxRecordBytes)
+    {
+        final Map<StateKey, Integer> recordBytes = new EnumMap<>(StateKey.class);
+        for (final Map.Entry<StateKey, Integer> entry : bytesNeeded(rules).entrySet())
+        {
+            recordBytes.put(entry.getKey(), recordBytesFor(entry.getKey(), entry.getValue(), maxRecordBytes));
+        }
+        return recordBytes;
+    }
+
+    private static int recordBytesFor(final StateKey stateKey, final int bytes, final int maxRecordBytes)
+    {
+        if (bytes > maxRecordBytes)
+        {
+            throw new IllegalArgumentException("the " + stateKey.displayName() + " rules need " + bytes +
+                " bytes of state per key, more than rules.state.max.record.bytes=" + maxRecordBytes +
+                ": raise it, or use fewer panes (a coarser slide) or fewer rules of that key");
+        }
+        return Math.min(maxRecordBytes, (bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
+    }
+
+    private static Map<StateKey, Integer> bytesNeeded(final RuleSet rules)
+    {
+        final Map<StateKey, Integer> needed = new EnumMap<>(StateKey.class);
+        for (final KeyedStateRule rule : keyedRules(rules))
+        {
+            needed.merge(rule.stateKey(), sliceBytes(rule), Integer::sum);
+        }
+        return needed;
+    }
+
+    private static int sliceBytes(final KeyedStateRule rule)
+    {
+        return (rule.stateBytes() + Long.BYTES - 1) & -Long.BYTES;
+    }
+
+    private static int endOfSlices(final RuleSet rules, final StateKey stateKey, final KeyedStateRule before)
+    {
+        int end = 0;
+        for (final KeyedStateRule rule : keyedRules(rules))
+        {
+            if (rule == before)
+            {
+                break;
+            }
+            if (rule.stateKey() == stateKey)
+            {
+                end += sliceBytes(rule);
+            }
+        }
+        return end;
+    }
+
+    private static List<KeyedStateRule> keyedRules(final RuleSet rules)
+    {
+        final List<KeyedStateRule> keyed = new ArrayList<>();
+        for (final Rule rule : rules.rules())
+        {
+            if (rule instanceof KeyedStateRule)
+            {
+                keyed.add((KeyedStateRule)rule);
+            }
+        }
+        return keyed;
+    }
+
+    /**
+     * Move the state of a rules update's rules into the stores: rules it keeps (the same instances as in the rules
+     * in force) keep their slices; the others get free ranges, zeroed in every record. Nothing changes when it
+     * returns false.
+     *
+     * @param next     the rules update's rules.
+     * @param previous the rules in force.
+     * @return false when a new rule's state does not fit its store's records (or its state key has no store).
+     */
+    public boolean bind(final RuleSet next, final RuleSet previous)
+    {
+        final List<KeyedStateRule> fresh = new ArrayList<>();
+        final Map<StateKey, List<int[]>> taken = new EnumMap<>(StateKey.class);
+        for (final KeyedStateRule rule : keyedRules(next))
+        {
+            final RecordStore store = stores.get(rule.stateKey());
+            if (previous.ruleById(rule.id()) == rule && rule.stateStore() == store)
+            {
+                taken.computeIfAbsent(rule.stateKey(), k -> new ArrayList<>())
+                    .add(new int[]{rule.stateOffset(), rule.stateOffset() + sliceBytes(rule)});
+            }
+            else
+            {
+                fresh.add(rule);
+            }
+        }
+
+        final int[] offsets = new int[fresh.size()];
+        for (int i = 0; i < fresh.size(); i++)
+        {
+            final KeyedStateRule rule = fresh.get(i);
+            final RecordStore store = stores.get(rule.stateKey());
+            if (store == null)
+            {
+                return false;
+            }
+            final List<int[]> ranges = taken.computeIfAbsent(rule.stateKey(), k -> new ArrayList<>());
+            offsets[i] = firstFit(ranges, sliceBytes(rule), store.recordBytes());
+            if (offsets[i] < 0)
+            {
+                return false;
+            }
+            ranges.add(new int[]{offsets[i], offsets[i] + sliceBytes(rule)});
+        }
+
+        for (int i = 0; i < fresh.size(); i++)
+        {
+            final KeyedStateRule rule = fresh.get(i);
+            final RecordStore store = stores.get(rule.stateKey());
+            store.zeroSlice(offsets[i], rule.stateBytes());
+            rule.bindState(store, offsets[i]);
+        }
+        refreshSliceLines(next);
+        return true;
+    }
+
+    private static int firstFit(final List<int[]> taken, final int bytes, final int recordBytes)
+    {
+        int candidate = 0;
+        boolean moved = true;
+        while (moved)
+        {
+            moved = false;
+            for (final int[] range : taken)
+            {
+                if (candidate < range[1] && candidate + bytes > range[0])
+                {
+                    candidate = range[1];
+                    moved = true;
+                }
+            }
+        }
+        return candidate + bytes <= recordBytes ? candidate : -1;
+    }
+
+    private void refreshSliceLines(final RuleSet rules)
+    {
+        for (final StateKey stateKey : StateKey.values())
+        {
+            final RecordStore store = stores.get(stateKey);
+            final TreeSet<Integer> lines = new TreeSet<>();
+            for (final KeyedStateRule rule : keyedRules(rules))
+            {
+                if (rule.stateStore() == store)
+                {
+                    lines.add(rule.stateOffset());
+                }
+            }
+            sliceLinesByKey[stateKey.ordinal()] = lines.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    private void refreshStoresByKey()
+    {
+        for (final StateKey stateKey : StateKey.values())
+        {
+            storesByKey[stateKey.ordinal()] = stores.get(stateKey);
+        }
+    }
+
+    /**
+     * @param enabled whether {@link #prefetch(TransactionDecoder)} and {@link #prefetch(OrderDecoder)} do anything
+     *                (on by default; off to measure what they save).
+     */
+    public void prefetching(final boolean enabled)
+    {
+        this.prefetch = enabled;
+    }
+
+    /**
+     * Before the rules of a transaction run: probe the index of each of its keys and load the first word of each
+     * rule's slice of its record, back to back. With many keys each is a cache miss; issued together the misses
+     * overlap (the loads do not depend on each other), where the rules, asking one key after the other, would wait
+     * for them in turn. Adds no key.
+     *
+     * @param txn the transaction.
+     */
+    public void prefetch(final TransactionDecoder txn)
+    {
+        if (prefetch)
+        {
+            prefetched += touch(StateKey.ACCOUNT, txn.accountId()) + touch(StateKey.CARD, txn.cardId()) +
+                touch(StateKey.MERCHANT, txn.merchantId());
+        }
+    }
+
+    /**
+     * As {@link #prefetch(TransactionDecoder)}, for an order's account, instrument and account-instrument pair.
+     *
+     * @param order the order.
+     */
+    public void prefetch(final OrderDecoder order)
+    {
+        if (prefetch)
+        {
+            final long account = order.accountId();
+            final long instrument = order.instrumentId();
+            prefetched += touch(StateKey.ACCOUNT, account) + touch(StateKey.INSTRUMENT, instrument) +
+                touch(StateKey.ACCOUNT_INSTRUMENT, NotionalRule.key(account, instrument));
+        }
+    }
+
+    private long touch(final StateKey stateKey, final long key)
+    {
+        final RecordStore store = storesByKey[stateKey.ordinal()];
+        if (store == null)
+        {
+            return 0;
+        }
+        final long record = store.findRecord(key);
+        if (record == RecordStore.FULL)
+        {
+            return 0;
+        }
+        // The words are summed into a field so that the loads are kept; nothing reads the sum.
+        long sum = 0;
+        for (final int line : sliceLinesByKey[stateKey.ordinal()])
+        {
+            sum += RecordWords.get(record + line, 0);
+        }
+        return sum;
+    }
+
+    /**
+     * @return a sum of the words {@link #prefetch} loaded; meaningless, kept so the loads are not optimised away.
+     */
+    public long prefetched()
+    {
+        return prefetched;
+    }
+
+    /**
+     * @param stateKey a state key.
+     * @return its store, or null when no rule uses it.
+     */
+    public RecordStore store(final StateKey stateKey)
+    {
+        return stores.get(stateKey);
+    }
+
+    /**
+     * Write each store's record size, the slice of each rule bound to it, and its records (in insertion order).
+     *
+     * @param out   where to write.
+     * @param rules the rules in force.
+     * @throws IOException when writing fails.
+     */
+    public void writeTo(final DataOutput out, final RuleSet rules) throws IOException
+    {
+        out.writeInt(stores.size());
+        for (final Map.Entry<StateKey, RecordStore> entry : stores.entrySet())
+        {
+            final RecordStore store = entry.getValue();
+            out.writeInt(entry.getKey().ordinal());
+            out.writeInt(store.recordBytes());
+            final List<KeyedStateRule> bound = new ArrayList<>();
+            for (final KeyedStateRule rule : keyedRules(rules))
+            {
+                if (rule.stateStore() == store)
+                {
+                    bound.add(rule);
+                }
+            }
+            out.writeInt(bound.size());
+            for (final KeyedStateRule rule : bound)
+            {
+                out.writeInt(rule.id());
+                out.writeInt(rule.stateOffset());
+            }
+            store.writeTo(out);
+        }
+    }
+
+    /**
+     * Replace the stores' contents with those written by {@link #writeTo}, binding the rules to the slices
+     * recorded; a store whose record size differs is opened afresh with the recorded size.
+     *
+     * @param in    where to read.
+     * @param rules the rules the state belongs to (built from the same rules text).
+     * @throws IOException when reading fails or the state does not fit the rules.
+     */
+    public void readFrom(final DataInput in, final RuleSet rules) throws IOException
+    {
+        final int count = in.readInt();
+        final StateKey[] keys = StateKey.values();
+        if (count < 0 || count > keys.length)
+        {
+            throw new IOException("keyed state of " + count + " stores");
+        }
+        final Map<StateKey, RecordStore> read = new EnumMap<>(StateKey.class);
+        for (int i = 0; i < count; i++)
+        {
+            final int ordinal = in.readInt();
+            final int recordBytes = in.readInt();
+            if (ordinal < 0 || ordinal >= keys.length || recordBytes < 1 || recordBytes > maxRecordBytes)
+            {
+                throw new IOException("keyed state of key " + ordinal + " with records of " + recordBytes +
+                    " bytes (rules.state.max.record.bytes=" + maxRecordBytes + ")");
+            }
+            final StateKey stateKey = keys[ordinal];
+            RecordStore store = stores.get(stateKey);
+            if (store == null || store.recordBytes() != recordBytes)
+            {
+                if (store != null)
+                {
+                    store.close();
+                }
+                store = opener.open(stateKey, maxKeys, recordBytes);
+                stores.put(stateKey, store);
+                refreshStoresByKey();
+            }
+            final int slices = in.readInt();
+            for (int s = 0; s < slices; s++)
+            {
+                final int ruleId = in.readInt();
+                final int offset = in.readInt();
+                final Rule rule = rules.ruleById(ruleId);
+                if (!(rule instanceof KeyedStateRule) || ((KeyedStateRule)rule).stateKey() != stateKey)
+                {
+                    throw new IOException("keyed state of rule " + ruleId + ", which keeps no " +
+                        stateKey.displayName() + " state");
+                }
+                try
+                {
+                    ((KeyedStateRule)rule).bindState(store, offset);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new IOException(ex.getMessage(), ex);
+                }
+            }
+            store.readFrom(in);
+            read.put(stateKey, store);
+        }
+        for (final KeyedStateRule rule : keyedRules(rules))
+        {
+            if (read.get(rule.stateKey()) != rule.stateStore())
+            {
+                throw new IOException("no keyed state recorded for rule " + rule.id());
+            }
+        }
+        refreshSliceLines(rules);
+        for (final Map.Entry<StateKey, RecordStore> entry : stores.entrySet())
+        {
+            if (!read.containsKey(entry.getKey()))
+            {
+                entry.getValue().clear();
+            }
+        }
+    }
+
+    /**
+     * Close every store; the rules bound to them must not run afterwards.
+     */
+    @Override
+    public void close()
+    {
+        for (final RecordStore store : stores.values())
+        {
+            store.close();
+        }
+    }
+}

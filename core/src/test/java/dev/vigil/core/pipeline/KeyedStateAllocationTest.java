@@ -1,0 +1,163 @@
+package dev.vigil.core.pipeline;
+
+import dev.vigil.codecs.MessageHeaderDecoder;
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.OrderType;
+import dev.vigil.codecs.Side;
+import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.codecs.Verdict;
+import dev.vigil.core.TestFrames;
+import dev.vigil.core.dedup.DecisionDedup;
+import dev.vigil.core.ring.FrameKind;
+import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.rules.AccountAmountSumRule;
+import dev.vigil.core.rules.AccountVelocityRule;
+import dev.vigil.core.rules.AmountSpikeRule;
+import dev.vigil.core.rules.AmountThresholdRule;
+import dev.vigil.core.rules.CardTestingRule;
+import dev.vigil.core.rules.DistinctMerchantsRule;
+import dev.vigil.core.rules.ImpossibleTravelRule;
+import dev.vigil.core.rules.KeyedStateStores;
+import dev.vigil.core.rules.NotionalRule;
+import dev.vigil.core.rules.OrderKey;
+import dev.vigil.core.rules.OrderRateRule;
+import dev.vigil.core.rules.PriceBandRule;
+import dev.vigil.core.rules.RuleAction;
+import dev.vigil.core.rules.RuleEvaluator;
+import dev.vigil.core.rules.RuleSet;
+import dev.vigil.core.rules.StateKey;
+import dev.vigil.core.rules.TransactionKey;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With every rule type enabled and keyed state in persisted Chronicle Map files over a million distinct keys, the
+ * steady state — every key already known, keys revisited at random — allocates nothing per event.
+ */
+@Timeout(300)
+class KeyedStateAllocationTest
+{
+    private static final int KEYS = 1 << 20;
+    private static final long SEC = 1_000_000_000L;
+    private static final long CLIENT_ID = 3;
+    private static final int MEASURED_EVENTS = 1_000_000;
+    // One allocation per event would be >= 16 MB here; a one-off kilobyte is not a steady-state cost.
+    private static final long MAX_ALLOCATED_BYTES = 16 * 1024;
+    private static final ByteOrder ORDER = TransactionDecoder.BYTE_ORDER;
+    private static final int HEADER = MessageHeaderDecoder.ENCODED_LENGTH;
+
+    @TempDir
+    Path dir;
+
+    private final TestFrames frames = new TestFrames();
+    private final UnsafeBuffer transaction = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
+    private final UnsafeBuffer order = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
+    private final RingEvent event = new RingEvent(256);
+    private int transactionLength;
+    private int orderLength;
+    private long seq;
+
+    @Test
+    void steadyStateOverAMillionKeysAllocatesNothingPerEvent() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation accounting unsupported");
+        threads.setThreadAllocatedMemoryEnabled(true);
+
+        final CountersManager countersManager = new CountersManager(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
+        final EngineCounters counters =
+            new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
+        final RuleSet rules = new RuleSet(List.of(
+            new AmountThresholdRule(0, "amount", RuleAction.DECLINE, 1_000_000),
+            new AccountVelocityRule(1, "velocity", RuleAction.REVIEW, 10, 4 * SEC, SEC, KEYS),
+            new OrderRateRule(2, "order-rate", RuleAction.DECLINE, OrderKey.ACCOUNT, 20, SEC, SEC / 2, KEYS),
+            new AccountAmountSumRule(3, "amount-sum", RuleAction.REVIEW, 5_000_000, 4 * SEC, SEC, KEYS),
+            new ImpossibleTravelRule(4, "travel", RuleAction.REVIEW, 3_600 * SEC, KEYS),
+            new CardTestingRule(5, "card-testing", RuleAction.DECLINE, 200, 100_000, 600 * SEC, KEYS),
+            new NotionalRule(6, "notional", RuleAction.DECLINE, 100_000_000, 2 * SEC, SEC, KEYS),
+            new AmountSpikeRule(7, "spike", RuleAction.REVIEW, 10, 0.1, 5, KEYS),
+            new PriceBandRule(8, "price-band", RuleAction.DECLINE, 500, KEYS),
+            new DistinctMerchantsRule(9, "merchants", RuleAction.REVIEW, TransactionKey.ACCOUNT, 8, 600 * SEC,
+                KEYS)));
+        try (KeyedStateStores stores = new KeyedStateStores(rules, KEYS, 4_096, KeyedStateStores.persistedIn(dir)))
+        {
+            final RulesHandler stage = new RulesHandler(
+                new RuleEvaluator(rules, Verdict.REVIEW), new DecisionDedup(1024), counters, new CachedNanoClock());
+            stage.keyedState(stores);
+            transactionLength = frames.transaction(transaction, 0, CLIENT_ID, 1, 0, 1, 1_250);
+            orderLength = frames.order(order, 0, CLIENT_ID, 1, 0, 1, 10_000, 10, Side.BUY, OrderType.LIMIT);
+
+            // Every key once: the inserts, which may allocate inside Chronicle.
+            for (int key = 1; key <= KEYS; key++)
+            {
+                drive(stage, key);
+            }
+            assertEquals(KEYS, stores.store(StateKey.ACCOUNT).size());
+            assertEquals(KEYS, stores.store(StateKey.CARD).size());
+            assertEquals(KEYS, stores.store(StateKey.ACCOUNT_INSTRUMENT).size());
+
+            final SplittableRandom random = new SplittableRandom(11);
+            final int[] keys = new int[MEASURED_EVENTS];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = 1 + random.nextInt(KEYS);
+            }
+            for (int i = 0; i < 200_000; i++)
+            {
+                drive(stage, keys[i]);
+            }
+            threads.getCurrentThreadAllocatedBytes();
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (final int key : keys)
+            {
+                drive(stage, key);
+            }
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+            assertEquals(0, counters.stateFull().get());
+            assertEquals(2L * (KEYS + 200_000 + MEASURED_EVENTS), counters.eventsEvaluated().get());
+            assertTrue(allocated < MAX_ALLOCATED_BYTES,
+                "allocated " + allocated + " bytes over " + 2 * MEASURED_EVENTS + " events (" +
+                ((double)allocated / (2 * MEASURED_EVENTS)) + " B/event)");
+        }
+    }
+
+    /** One transaction and one order of a key: its account, card and account-instrument pair. */
+    private void drive(final RulesHandler stage, final int key)
+    {
+        final long timeNs = ++seq * 1_000_000L;
+        transaction.putLong(HEADER + TransactionDecoder.clientSeqEncodingOffset(), seq, ORDER);
+        transaction.putLong(HEADER + TransactionDecoder.eventTimeNsEncodingOffset(), timeNs, ORDER);
+        transaction.putLong(HEADER + TransactionDecoder.accountIdEncodingOffset(), key, ORDER);
+        transaction.putLong(HEADER + TransactionDecoder.cardIdEncodingOffset(), key * 10L + 1, ORDER);
+        event.resetForFrame(FrameKind.EVENT, transaction, 0, transactionLength, 1, seq, timeNs);
+        event.identify(TransactionDecoder.TEMPLATE_ID, CLIENT_ID, seq);
+        stage.onEvent(event, seq, true);
+
+        ++seq;
+        order.putLong(HEADER + OrderDecoder.clientSeqEncodingOffset(), seq, ORDER);
+        order.putLong(HEADER + OrderDecoder.eventTimeNsEncodingOffset(), timeNs, ORDER);
+        order.putLong(HEADER + OrderDecoder.accountIdEncodingOffset(), key, ORDER);
+        event.resetForFrame(FrameKind.EVENT, order, 0, orderLength, 1, seq, timeNs);
+        event.identify(OrderDecoder.TEMPLATE_ID, CLIENT_ID, seq);
+        stage.onEvent(event, seq, true);
+    }
+}
