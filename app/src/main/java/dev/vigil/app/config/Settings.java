@@ -163,7 +163,21 @@ public final class Settings
 
     /** Keys tracked per keyed rule. */
     public static final Setting RULES_MAX_KEYS = add(Setting.integer(
-        "rules.max.keys", 65536, 1, 1 << 24, "most distinct keys each keyed rule tracks"));
+        "rules.max.keys", 65536, 1, 1 << 24,
+        "most distinct keys of each state key (account, card, merchant, instrument, account-instrument), shared by " +
+        "the rules of that key: one record per key holds all their state"));
+
+    /** Largest record of keyed state. */
+    public static final Setting RULES_STATE_MAX_RECORD_BYTES = add(Setting.integer(
+        "rules.state.max.record.bytes", 8192, 8, 1 << 20,
+        "most bytes of state per key of one state key, all its rules together (a sliding window takes 16 bytes " +
+        "per pane); the engine refuses to start, and a rules update is refused, when rules need more"));
+
+    /** Whether keyed state is persisted in Chronicle Map files. */
+    public static final Setting RULES_STATE_PERSISTED = add(Setting.bool(
+        "rules.state.persisted", true,
+        "keep the engine's keyed state off-heap in Chronicle Map files in data.dir/state, one per state key " +
+        "(false: off-heap process memory); either way snapshots hold it and recovery rebuilds it"));
 
     /** Verdict floor when a rule's state is full. */
     public static final Setting RULES_STATE_FULL_VERDICT = add(Setting.choice(

@@ -11,6 +11,7 @@ import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.pipeline.WindowCounters;
+import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.window.EventTimeWindows;
@@ -24,6 +25,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -129,17 +131,52 @@ public final class RuleSetFactory
      * @param windowCounters where the windows count.
      * @param clock          stamps stage times for latency breakdowns.
      * @param windowSink     where window results and late events go.
-     * @return a new rules stage handler with fresh state.
+     * @return a new rules stage handler with fresh state, its keyed state in process memory.
      */
     public static RulesHandler rulesHandler(
         final VigilConfig config, final RulesFile rulesFile, final EngineCounters counters,
         final WindowCounters windowCounters, final NanoClock clock, final WindowSink windowSink)
+    {
+        return rulesHandler(
+            config, rulesFile, counters, windowCounters, clock, windowSink, KeyedStateStores.inMemory());
+    }
+
+    /**
+     * @param config the configuration.
+     * @return where the engine keeps its keyed state: Chronicle Map files in data.dir/state, or process memory.
+     */
+    public static KeyedStateStores.StoreOpener engineStateStores(final VigilConfig config)
+    {
+        return config.getBoolean(Settings.RULES_STATE_PERSISTED) ?
+            KeyedStateStores.persistedIn(Path.of(config.get(Settings.DATA_DIR)).resolve("state")) :
+            KeyedStateStores.inMemory();
+    }
+
+    /**
+     * The rules stage with its keyed state in the record stores an opener gives (close them with
+     * {@code handler.keyedState().close()}).
+     *
+     * @param config         the configuration.
+     * @param rulesFile      the rules to start with.
+     * @param counters       where the stage counts.
+     * @param windowCounters where the windows count.
+     * @param clock          stamps stage times for latency breakdowns.
+     * @param windowSink     where window results and late events go.
+     * @param stores         opens the keyed state's record stores.
+     * @return a new rules stage handler with fresh state.
+     * @throws ConfigException when the rules need larger records than configured, or a store cannot be opened.
+     */
+    public static RulesHandler rulesHandler(
+        final VigilConfig config, final RulesFile rulesFile, final EngineCounters counters,
+        final WindowCounters windowCounters, final NanoClock clock, final WindowSink windowSink,
+        final KeyedStateStores.StoreOpener stores)
     {
         final Verdict stateFullVerdict =
             Verdict.valueOf(config.get(Settings.RULES_STATE_FULL_VERDICT).toUpperCase(Locale.ROOT));
         final RuleSet ruleSet = build(config, rulesFile);
         final EventTimeWindows windows = new EventTimeWindows(ruleSet.windows(), watermarks(config));
         windows.sink(windowSink);
+        final KeyedStateStores keyedState = keyedState(config, ruleSet, stores);
         final RulesHandler handler = new RulesHandler(
             new RuleEvaluator(ruleSet, stateFullVerdict),
             new DecisionDedup(config.getInt(Settings.DEDUP_WINDOW)),
@@ -148,7 +185,47 @@ public final class RuleSetFactory
             windows,
             windowCounters);
         handler.rulesSource(new RuleSetBuilder(config.getInt(Settings.RULES_MAX_KEYS)), rulesFile.text());
+        handler.keyedState(keyedState);
         return handler;
+    }
+
+    /**
+     * Check, before anything starts, that the rules' keyed state fits the largest record configured.
+     *
+     * @param config    the configuration.
+     * @param rulesFile the rules.
+     * @throws ConfigException naming the state key and the bytes when it does not.
+     */
+    public static void checkKeyedState(final VigilConfig config, final RulesFile rulesFile)
+    {
+        try
+        {
+            KeyedStateStores.recordSizes(
+                build(config, rulesFile), config.getInt(Settings.RULES_STATE_MAX_RECORD_BYTES));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(ex.getMessage());
+        }
+    }
+
+    private static KeyedStateStores keyedState(
+        final VigilConfig config, final RuleSet ruleSet, final KeyedStateStores.StoreOpener stores)
+    {
+        try
+        {
+            return new KeyedStateStores(ruleSet, config.getInt(Settings.RULES_MAX_KEYS),
+                config.getInt(Settings.RULES_STATE_MAX_RECORD_BYTES), stores);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(ex.getMessage());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new ConfigException("keyed state: cannot open its stores in " +
+                Path.of(config.get(Settings.DATA_DIR)).resolve("state") + " (" + ex.getMessage() + ")");
+        }
     }
 
     /**

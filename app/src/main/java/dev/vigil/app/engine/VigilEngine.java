@@ -96,6 +96,7 @@ public final class VigilEngine implements AutoCloseable
         this.config = config;
         // The rules file before anything starts: a bad one stops the start with every error in it.
         final RulesFile rulesFile = RuleSetFactory.rulesFile(config);
+        RuleSetFactory.checkKeyedState(config, rulesFile);
         // First the journal: it fails fast on damage, before anything listens on the network.
         journal = EngineJournal.open(config);
         dataDir = Path.of(config.get(Settings.DATA_DIR));
@@ -161,7 +162,16 @@ public final class VigilEngine implements AutoCloseable
         final WindowCounters windowCounters = new WindowCounters(counters);
         final WindowResultBuffer windowResults =
             new WindowResultBuffer(config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
-        rules = RuleSetFactory.rulesHandler(config, rulesFile, counters, windowCounters, clock, WindowSink.NONE);
+        try
+        {
+            rules = RuleSetFactory.rulesHandler(config, rulesFile, counters, windowCounters, clock, WindowSink.NONE,
+                RuleSetFactory.engineStateStores(config));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(counters, aeron, driver, journal.input());
+            throw ex;
+        }
         rules.errorHandler(errorHandler);
         snapshots = new EngineSnapshots(config, counters.snapshotsTaken());
         try
@@ -176,7 +186,7 @@ public final class VigilEngine implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(counters, aeron, driver, journal.input());
+            CloseHelper.quietCloseAll(rules.keyedState(), counters, aeron, driver, journal.input());
             throw ex;
         }
 
@@ -256,7 +266,7 @@ public final class VigilEngine implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(replySink, counters, aeron, driver, journal.input(), errors);
+            CloseHelper.quietCloseAll(rules.keyedState(), replySink, counters, aeron, driver, journal.input(), errors);
             throw ex;
         }
         // The driver's threads, when it has its own, come first in cpu.affinity.
@@ -374,6 +384,8 @@ public final class VigilEngine implements AutoCloseable
             }
         }
         snapshots.close();
+        // The rules thread has stopped: the keyed state's files can be unmapped.
+        CloseHelper.quietClose(rules.keyedState());
         final long lastSequence = journal.lastSequence();
         CloseHelper.quietCloseAll(replySink, counters, aeron, driver);
         int forced = 0;

@@ -76,6 +76,15 @@ class RulesCommandTest extends CommandLineTest
     }
 
     @Test
+    void runRefusesRulesWhoseKeyedStateExceedsTheLargestRecord()
+    {
+        assertEquals(2, VigilMain.execute("run", "--data-dir", dir.toString(),
+            "--set", "rules.state.max.record.bytes=512"));
+        assertTrue(errors().contains("the account rules need"), errors());
+        assertTrue(errors().contains("more than rules.state.max.record.bytes=512"), errors());
+    }
+
+    @Test
     void reloadChangesDecisionsFromThatPointAndReplayAndRestartReproduceThem() throws IOException
     {
         final Path dataDir = dir.resolve("data");
