@@ -164,7 +164,8 @@ public final class Settings
     /** Keys tracked per keyed rule. */
     public static final Setting RULES_MAX_KEYS = add(Setting.integer(
         "rules.max.keys", 65536, 1, 1 << 24,
-        "most distinct keys of each state key (account, card, merchant, instrument, account-instrument), shared by " +
+        "most distinct keys of each state key (account, account-orders, card, merchant, instrument, " +
+        "account-instrument), shared by " +
         "the rules of that key: one record per key holds all their state"));
 
     /** Largest record of keyed state. */

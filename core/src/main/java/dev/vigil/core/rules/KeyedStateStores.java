@@ -339,7 +339,7 @@ public final class KeyedStateStores implements AutoCloseable
         {
             final long account = order.accountId();
             final long instrument = order.instrumentId();
-            prefetched += touch(StateKey.ACCOUNT, account) + touch(StateKey.INSTRUMENT, instrument) +
+            prefetched += touch(StateKey.ACCOUNT_ORDERS, account) + touch(StateKey.INSTRUMENT, instrument) +
                 touch(StateKey.ACCOUNT_INSTRUMENT, NotionalRule.key(account, instrument));
         }
     }

@@ -26,6 +26,6 @@ public enum OrderKey
      */
     public StateKey stateKey()
     {
-        return this == INSTRUMENT ? StateKey.INSTRUMENT : StateKey.ACCOUNT;
+        return this == INSTRUMENT ? StateKey.INSTRUMENT : StateKey.ACCOUNT_ORDERS;
     }
 }

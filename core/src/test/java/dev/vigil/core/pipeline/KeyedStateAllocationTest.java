@@ -111,6 +111,7 @@ class KeyedStateAllocationTest
                 drive(stage, key);
             }
             assertEquals(KEYS, stores.store(StateKey.ACCOUNT).size());
+            assertEquals(KEYS, stores.store(StateKey.ACCOUNT_ORDERS).size());
             assertEquals(KEYS, stores.store(StateKey.CARD).size());
             assertEquals(KEYS, stores.store(StateKey.ACCOUNT_INSTRUMENT).size());
 
