@@ -8,11 +8,13 @@ import dev.vigil.codecs.InboundFrameValidator;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.journal.JournalReader;
 import dev.vigil.journal.SnapshotStore;
+import org.agrona.IoUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -269,6 +271,8 @@ class CrashRecoveryTest
                 }
             }
             process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            IoUtil.delete(new File(aeronDir), true);
             throw new AssertionError("engine process did not start:\n" + output);
         }
 
@@ -321,8 +325,11 @@ class CrashRecoveryTest
                 if (!process.waitFor(30, TimeUnit.SECONDS))
                 {
                     process.destroyForcibly();
+                    process.waitFor(30, TimeUnit.SECONDS);
                 }
             }
+            // A killed engine cannot remove its Aeron directory (tens of MB of /dev/shm): the test does.
+            IoUtil.delete(new File(aeronDir), true);
         }
     }
 }
