@@ -146,12 +146,21 @@ public final class SlidingWindowRecord
         {
             long count = RecordWords.get(record, NEWEST_WINDOW_COUNT);
             final long lastExpired = pane - panesPerWindow;
-            for (long expired = newestPane - panesPerWindow + 1; expired <= lastExpired; expired++)
+            final long firstExpired = newestPane - panesPerWindow + 1;
+            // One division for the first pane's entry, then a step through the ring: a division per pane would
+            // cost more than the rest of the loop together.
+            final int ringEnd = FIRST_PANE + 2 * panesPerWindow;
+            int word = paneWord(firstExpired);
+            for (long expired = firstExpired; expired <= lastExpired; expired++)
             {
-                final int word = paneWord(expired);
                 if (RecordWords.getBiased(record, word) == expired)
                 {
                     count -= RecordWords.get(record, word + 1);
+                }
+                word += 2;
+                if (word == ringEnd)
+                {
+                    word = FIRST_PANE;
                 }
             }
             RecordWords.put(record, NEWEST_WINDOW_COUNT, Math.max(0, count));
