@@ -141,6 +141,12 @@ public final class Settings
     public static final Setting SNAPSHOT_ON_SHUTDOWN = add(Setting.bool(
         "snapshot.on.shutdown", true, "snapshot the engine state when it stops cleanly"));
 
+    /** Memory a snapshot's state is serialised into, so the rules stage does not wait for file writes. */
+    public static final Setting SNAPSHOT_BUFFER_BYTES = add(Setting.integer(
+        "snapshot.buffer.bytes", 64L << 20, 0, 1L << 30,
+        "bytes of memory a snapshot's state is serialised into, the file then written on another thread; a larger " +
+        "state is written to the file from the rules thread, which pauses longer (0: always)"));
+
     /** Prometheus metrics port. */
     public static final Setting METRICS_PORT = add(Setting.integer(
         "metrics.port", 0, 0, 65535,

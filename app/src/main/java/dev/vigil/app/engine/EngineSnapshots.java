@@ -5,25 +5,38 @@ import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.journal.SnapshotStore;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 /**
- * Writes snapshots of the rules stage's state when a snapshot point reaches it (on the rules thread, which pauses
- * for the write) and at a clean stop. The fingerprint ties a snapshot to the engine-wide rule settings it was taken
- * under; the rules in force travel inside the snapshot.
+ * Writes snapshots of the rules stage's state when a snapshot point reaches it and at a clean stop. The rules stage
+ * pauses only to serialise its state into memory ({@code snapshot.buffer.bytes}); another thread writes the file,
+ * forces it and renames it into place. A state larger than the buffer is streamed to the file from the rules thread,
+ * which then pauses for the writes too. The fingerprint ties a snapshot to the engine-wide rule settings it was
+ * taken under; the rules in force travel inside the snapshot.
  */
 final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
 {
     private final SnapshotStore store;
     private final long fingerprint;
     private final AtomicCounter takenCounter;
+    private final ErrorHandler errorHandler;
+    private final SnapshotBuffer buffer;
+    /** The file writer's copy from the off-heap buffer to the file's stream. */
+    private final byte[] scratch = new byte[1 << 18];
+    private Future<?> inFlight;
     private long lastSnapshotSeq = -1;
     private volatile long lastDurationNs;
     private volatile long taken;
@@ -34,12 +47,14 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         return thread;
     });
 
-    EngineSnapshots(final VigilConfig config, final AtomicCounter takenCounter)
+    EngineSnapshots(final VigilConfig config, final AtomicCounter takenCounter, final ErrorHandler errorHandler)
     {
         this.takenCounter = takenCounter;
+        this.errorHandler = errorHandler;
         this.store = new SnapshotStore(
             Path.of(config.get(Settings.DATA_DIR), "snapshots"), config.getInt(Settings.SNAPSHOT_KEEP));
         this.fingerprint = fingerprint(config);
+        this.buffer = new SnapshotBuffer(config.getLong(Settings.SNAPSHOT_BUFFER_BYTES));
     }
 
     @Override
@@ -49,18 +64,89 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         {
             return;
         }
-        // The rules stage pauses while its state streams into the page cache; forcing the file to disk and
-        // publishing it happen on another thread.
+        // The buffer may still be on its way to the previous snapshot's file.
+        awaitFileWriter();
         final long startNs = System.nanoTime();
+        if (serialise(state))
+        {
+            lastDurationNs = System.nanoTime() - startNs;
+            lastSnapshotSeq = engineSeq;
+            inFlight = fileWriter.submit(() -> writeAndPublish(engineSeq));
+            return;
+        }
+        // Larger than the buffer: streamed into the page cache from here; forced and published on the other thread.
         final Path temporary = store.writeTemporary(engineSeq, fingerprint, state::writeState);
         lastDurationNs = System.nanoTime() - startNs;
         lastSnapshotSeq = engineSeq;
-        fileWriter.execute(() ->
+        inFlight = fileWriter.submit(() -> publish(temporary));
+    }
+
+    private boolean serialise(final RulesHandler state)
+    {
+        buffer.reset();
+        try
+        {
+            final DataOutputStream out = new DataOutputStream(buffer);
+            state.writeState(out);
+            out.flush();
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            if (ex == SnapshotBuffer.FULL)
+            {
+                return false;
+            }
+            throw new UncheckedIOException("could not serialise the state for a snapshot", ex);
+        }
+    }
+
+    private void writeAndPublish(final long engineSeq)
+    {
+        try
+        {
+            publish(store.writeTemporary(engineSeq, fingerprint, out -> buffer.copyTo(out, scratch)));
+        }
+        catch (final RuntimeException ex)
+        {
+            // A lost snapshot loses nothing: the journal has every input, and the next snapshot point tries again.
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void publish(final Path temporary)
+    {
+        try
         {
             store.publish(temporary);
             taken++;
             takenCounter.setOrdered(taken);
-        });
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void awaitFileWriter()
+    {
+        if (inFlight == null)
+        {
+            return;
+        }
+        try
+        {
+            inFlight.get();
+        }
+        catch (final ExecutionException ex)
+        {
+            errorHandler.onError(ex.getCause());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        inFlight = null;
     }
 
     /**
@@ -104,7 +190,8 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     }
 
     /**
-     * @return how long the last snapshot paused the rules stage (writing the state to the page cache, not the fsync).
+     * @return how long the last snapshot paused the rules stage (serialising its state; for a state larger than the
+     *         buffer, also writing it to the page cache; never the fsync).
      */
     long lastDurationNs()
     {

@@ -173,7 +173,7 @@ public final class VigilEngine implements AutoCloseable
             throw ex;
         }
         rules.errorHandler(errorHandler);
-        snapshots = new EngineSnapshots(config, counters.snapshotsTaken());
+        snapshots = new EngineSnapshots(config, counters.snapshotsTaken(), errorHandler);
         try
         {
             journal.replayInto(rules, snapshots, maxFrameLength);

@@ -1,0 +1,121 @@
+package dev.vigil.app.engine;
+
+import java.io.DataOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Memory a snapshot's state is serialised into on the rules thread, so that the file is written on another: the
+ * rules stage pauses for a copy in memory, not for file writes. The memory is off the heap, in chunks that are kept
+ * from snapshot to snapshot, so a growing state neither copies what it already wrote nor makes garbage for the
+ * collector (a heap array doubling to tens of megabytes cost a collection inside the pause). It never grows beyond
+ * a cap; a state that does not fit is refused so the caller can stream it instead.
+ */
+final class SnapshotBuffer extends OutputStream
+{
+    /** Thrown, without a stack trace, when a state outgrows the cap: a snapshot path, rare, not a hot one. */
+    static final IOException FULL = new IOException("snapshot state larger than snapshot.buffer.bytes")
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public synchronized Throwable fillInStackTrace()
+        {
+            return this;
+        }
+    };
+
+    private static final int CHUNK_BYTES = 1 << 20;
+
+    private final long capBytes;
+    private final List<ByteBuffer> chunks = new ArrayList<>();
+    private long length;
+
+    /**
+     * @param capBytes most bytes held; a larger state is refused with {@link #FULL}.
+     */
+    SnapshotBuffer(final long capBytes)
+    {
+        this.capBytes = capBytes;
+    }
+
+    /**
+     * Empty the buffer for the next state, keeping its memory.
+     */
+    void reset()
+    {
+        length = 0;
+    }
+
+    @Override
+    public void write(final int b) throws IOException
+    {
+        reserve(1);
+        chunkAt(length).put((int)(length % CHUNK_BYTES), (byte)b);
+        length++;
+    }
+
+    @Override
+    public void write(final byte[] source, final int offset, final int count) throws IOException
+    {
+        reserve(count);
+        int done = 0;
+        while (done < count)
+        {
+            final int position = (int)(length % CHUNK_BYTES);
+            final int n = Math.min(count - done, CHUNK_BYTES - position);
+            chunkAt(length).put(position, source, offset + done, n);
+            length += n;
+            done += n;
+        }
+    }
+
+    /**
+     * @return how many bytes were written since the last {@link #reset()}.
+     */
+    long length()
+    {
+        return length;
+    }
+
+    /**
+     * Copy what was written since the last {@link #reset()} to an output, through a scratch array.
+     *
+     * @param out     where to.
+     * @param scratch a heap array to copy through.
+     * @throws IOException when the output fails.
+     */
+    void copyTo(final DataOutput out, final byte[] scratch) throws IOException
+    {
+        long copied = 0;
+        while (copied < length)
+        {
+            final int position = (int)(copied % CHUNK_BYTES);
+            final int n = (int)Math.min(Math.min(length - copied, CHUNK_BYTES - position), scratch.length);
+            chunkAt(copied).get(position, scratch, 0, n);
+            out.write(scratch, 0, n);
+            copied += n;
+        }
+    }
+
+    private void reserve(final int count) throws IOException
+    {
+        final long needed = length + count;
+        if (needed > capBytes)
+        {
+            throw FULL;
+        }
+        while ((long)chunks.size() * CHUNK_BYTES < needed)
+        {
+            chunks.add(ByteBuffer.allocateDirect(CHUNK_BYTES));
+        }
+    }
+
+    private ByteBuffer chunkAt(final long offset)
+    {
+        return chunks.get((int)(offset / CHUNK_BYTES));
+    }
+}

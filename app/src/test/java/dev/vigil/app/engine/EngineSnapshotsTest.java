@@ -1,0 +1,131 @@
+package dev.vigil.app.engine;
+
+import dev.vigil.app.config.Settings;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.ring.FrameKind;
+import dev.vigil.core.ring.RingEvent;
+import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.codecs.TransactionEncoder;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EngineSnapshotsTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSnapshotSerialisedInMemoryIsTheFileAStreamedOneWouldBe() throws IOException
+    {
+        final RulesHandler rules = rulesWithState();
+        final Path buffered = snapshot(rules, dir.resolve("buffered"), 64 << 20);
+        final Path streamed = snapshot(rules, dir.resolve("streamed"), 0);
+        final Path barelyTooSmall = snapshot(rules, dir.resolve("small"), 1024);
+
+        assertEquals(buffered.getFileName(), streamed.getFileName());
+        assertArrayEquals(Files.readAllBytes(streamed), Files.readAllBytes(buffered));
+        assertArrayEquals(Files.readAllBytes(streamed), Files.readAllBytes(barelyTooSmall));
+        assertTrue(Files.size(buffered) > 1024, "the state must outgrow the small buffer for the last case");
+    }
+
+    @Test
+    void theBufferSpansChunksRefusesAStateBeyondItsCapAndIsReusable() throws IOException
+    {
+        final byte[] state = new byte[(3 << 20) + 5];
+        new Random(7).nextBytes(state);
+        final SnapshotBuffer buffer = new SnapshotBuffer(4 << 20);
+        buffer.write(state, 0, 10);
+        buffer.write(state[10]);
+        buffer.write(state, 11, state.length - 11);
+        assertEquals(state.length, buffer.length());
+        assertArrayEquals(state, copyOut(buffer));
+
+        final byte[] oneMore = new byte[1 << 20];
+        assertSame(SnapshotBuffer.FULL,
+            assertThrows(IOException.class, () -> buffer.write(oneMore, 0, oneMore.length)));
+        buffer.reset();
+        buffer.write(new byte[]{1, 2, 3}, 0, 3);
+        assertArrayEquals(new byte[]{1, 2, 3}, copyOut(buffer));
+    }
+
+    private static byte[] copyOut(final SnapshotBuffer buffer) throws IOException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        buffer.copyTo(new DataOutputStream(bytes), new byte[1000]);
+        return bytes.toByteArray();
+    }
+
+    private static Path snapshot(final RulesHandler rules, final Path dataDir, final int bufferBytes)
+        throws IOException
+    {
+        final VigilConfig config = VigilConfig.defaults()
+            .with(Settings.DATA_DIR.name(), dataDir.toString())
+            .with(Settings.SNAPSHOT_BUFFER_BYTES.name(), Integer.toString(bufferBytes));
+        final List<Throwable> errors = new ArrayList<>();
+        final AtomicCounter taken = counter();
+        try (EngineSnapshots snapshots = new EngineSnapshots(config, taken, errors::add))
+        {
+            snapshots.takeSnapshot(rules.lastEngineSeq(), rules);
+        }
+        assertEquals(List.of(), errors);
+        assertEquals(1, taken.get());
+        try (var files = Files.list(dataDir.resolve("snapshots")))
+        {
+            final List<Path> snapshots = files.toList();
+            assertEquals(1, snapshots.size(), snapshots.toString());
+            return snapshots.get(0);
+        }
+    }
+
+    /** The default rules after a few hundred payments of many accounts, with windows open. */
+    private static RulesHandler rulesWithState()
+    {
+        final RulesHandler rules = RuleSetFactory.offlineRulesHandler(VigilConfig.defaults());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final TransactionEncoder transaction = new TransactionEncoder();
+        final RingEvent event = new RingEvent(256);
+        for (int i = 1; i <= 500; i++)
+        {
+            transaction.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()).clientId(1).clientSeq(i)
+                .eventTimeNs(1_767_225_600_000_000_000L + i * 100_000_000L).clientSendTimeNs(0).txnId(i)
+                .accountId(i % 97).cardId(i % 89).merchantId(i % 13).amountMinor(100 + i).currency("EUR")
+                .country("DE").channel(PaymentChannel.ECOM);
+            event.resetForFrame(FrameKind.EVENT, frame, 0,
+                MessageHeaderEncoder.ENCODED_LENGTH + transaction.encodedLength(), 1, i, 0);
+            event.identify(TransactionDecoder.TEMPLATE_ID, 1, i);
+            rules.onEvent(event, i, true);
+        }
+        return rules;
+    }
+
+    private static AtomicCounter counter()
+    {
+        final CountersManager counters = new CountersManager(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * CountersReader.METADATA_LENGTH, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * CountersReader.COUNTER_LENGTH, 64)));
+        return counters.newCounter("snapshots taken");
+    }
+}
