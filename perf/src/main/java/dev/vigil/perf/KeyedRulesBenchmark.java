@@ -16,6 +16,7 @@ import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.window.WindowSink;
 import org.agrona.BufferUtil;
+import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -36,10 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Cost per event of the rules stage ({@link RulesHandler#onEvent}) with every rule of the default rules file enabled
@@ -70,8 +68,6 @@ public class KeyedRulesBenchmark
 {
     private static final int SESSION_ID = 7;
     private static final long CLIENT_ID = 1;
-    private static final int SEQUENCE_LENGTH = 1 << 22;
-    private static final int SEQUENCE_MASK = SEQUENCE_LENGTH - 1;
     private static final int TRANSACTION_CARD_OFFSET =
         MessageHeaderEncoder.ENCODED_LENGTH + TransactionEncoder.cardIdEncodingOffset();
     private static final int TRANSACTION_MERCHANT_OFFSET =
@@ -99,8 +95,7 @@ public class KeyedRulesBenchmark
     @Param({"true"})
     public boolean prefetch;
 
-    private final int[] sequence = new int[SEQUENCE_LENGTH];
-    private int next;
+    private AccountSequence sequence;
     private RulesHandler handler;
     private RingEvent[] transactions;
     private RingEvent[] orders;
@@ -152,28 +147,17 @@ public class KeyedRulesBenchmark
             evaluate(orders, key, false);
         }
 
-        final SplittableRandom random = new SplittableRandom(42);
-        final int hotKeys = Math.max(1, keyCount / 100);
-        final boolean hot = "hot".equals(keys);
-        for (int i = 0; i < SEQUENCE_LENGTH; i++)
-        {
-            sequence[i] = 1 + (hot && random.nextInt(10) != 0 ? random.nextInt(hotKeys) : random.nextInt(keyCount));
-        }
+        sequence = new AccountSequence(keyCount, 42, "hot".equals(keys));
     }
 
     /**
      * Closes the stores and deletes their files.
-     *
-     * @throws IOException when the files cannot be deleted.
      */
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException
+    public void tearDown()
     {
         handler.keyedState().close();
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        IoUtil.delete(dir.toFile(), false);
     }
 
     /**
@@ -196,9 +180,7 @@ public class KeyedRulesBenchmark
 
     private int nextKey()
     {
-        final int i = next;
-        next = (i + 1) & SEQUENCE_MASK;
-        return sequence[i];
+        return (int)sequence.next();
     }
 
     private long evaluate(final RingEvent[] slots, final int key, final boolean transaction)

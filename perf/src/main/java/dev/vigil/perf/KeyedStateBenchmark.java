@@ -1,7 +1,7 @@
 package dev.vigil.perf;
 
 import dev.vigil.core.state.ChronicleRecordStore;
-import dev.vigil.core.state.LongKeyIndex;
+import org.agrona.IoUtil;
 import org.agrona.UnsafeApi;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,10 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Cost of reaching one key's state and updating it — read and write the first and last of its words — with the keys
@@ -53,8 +50,6 @@ import java.util.stream.Stream;
 @State(Scope.Thread)
 public class KeyedStateBenchmark
 {
-    private static final int SEQUENCE_LENGTH = 1 << 22;
-    private static final int SEQUENCE_MASK = SEQUENCE_LENGTH - 1;
 
     /** Distinct keys, all present before measuring. */
     @Param({"1000000"})
@@ -68,8 +63,7 @@ public class KeyedStateBenchmark
     @Param({"uniform", "hot"})
     public String keys;
 
-    private final int[] sequence = new int[SEQUENCE_LENGTH];
-    private int next;
+    private AccountSequence sequence;
     private int words;
     private LongKeyIndex index;
     private long[] state;
@@ -96,28 +90,17 @@ public class KeyedStateBenchmark
             UnsafeApi.putLong(store.recordAddress(key), key);
         }
 
-        final SplittableRandom random = new SplittableRandom(42);
-        final int hotKeys = Math.max(1, keyCount / 100);
-        final boolean hot = "hot".equals(keys);
-        for (int i = 0; i < SEQUENCE_LENGTH; i++)
-        {
-            sequence[i] = 1 + (hot && random.nextInt(10) != 0 ? random.nextInt(hotKeys) : random.nextInt(keyCount));
-        }
+        sequence = new AccountSequence(keyCount, 42, "hot".equals(keys));
     }
 
     /**
      * Closes and deletes the map file.
-     *
-     * @throws IOException when the files cannot be deleted.
      */
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException
+    public void tearDown()
     {
         store.close();
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        IoUtil.delete(dir.toFile(), false);
     }
 
     /**
@@ -151,8 +134,6 @@ public class KeyedStateBenchmark
 
     private long nextKey()
     {
-        final int i = next;
-        next = (i + 1) & SEQUENCE_MASK;
-        return sequence[i];
+        return sequence.next();
     }
 }

@@ -1,10 +1,6 @@
-package dev.vigil.core.state;
+package dev.vigil.perf;
 
 import org.agrona.collections.Hashing;
-
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 
 /**
  * Assigns each distinct long key a dense slot number in {@code [0, maxKeys)} so that per-key state can live in
@@ -14,7 +10,8 @@ import java.io.IOException;
  * Each bucket keeps the key and its slot side by side in one array, so a lookup costs one cache miss, not two: with
  * many keys, lookups are bound by memory, not by instructions.
  * <p>
- * Not thread safe: owned by the single thread that runs the rules.
+ * The layout keyed rule state had before it moved to records ({@code dev.vigil.core.state.RecordStore}), kept as
+ * {@link KeyedStateBenchmark}'s baseline. Not thread safe.
  */
 public final class LongKeyIndex
 {
@@ -87,36 +84,5 @@ public final class LongKeyIndex
     public int capacity()
     {
         return maxKeys;
-    }
-
-    /**
-     * @param out where to write every key and slot.
-     * @throws IOException when writing fails.
-     */
-    public void writeTo(final DataOutput out) throws IOException
-    {
-        out.writeInt(maxKeys);
-        out.writeInt(size);
-        out.writeInt(buckets.length);
-        StateIo.writeLongs(out, buckets, buckets.length);
-    }
-
-    /**
-     * Replace the contents with those written by {@link #writeTo} of an index of the same capacity.
-     *
-     * @param in where to read.
-     * @throws IOException when reading fails or the capacity differs.
-     */
-    public void readFrom(final DataInput in) throws IOException
-    {
-        final int writtenMaxKeys = in.readInt();
-        final int writtenSize = in.readInt();
-        final int writtenLength = in.readInt();
-        if (writtenMaxKeys != maxKeys || writtenLength != buckets.length || writtenSize < 0 || writtenSize > maxKeys)
-        {
-            throw new IOException("key index of " + writtenMaxKeys + " keys does not fit one of " + maxKeys);
-        }
-        StateIo.readLongs(in, buckets, buckets.length);
-        size = writtenSize;
     }
 }

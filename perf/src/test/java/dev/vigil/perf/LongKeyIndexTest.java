@@ -1,4 +1,4 @@
-package dev.vigil.core.state;
+package dev.vigil.perf;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
