@@ -28,7 +28,9 @@ final class SnapshotBuffer extends OutputStream
         }
     };
 
-    private static final int CHUNK_BYTES = 1 << 20;
+    private static final int CHUNK_SHIFT = 20;
+    private static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_BYTES - 1;
 
     private final long capBytes;
     private final List<ByteBuffer> chunks = new ArrayList<>();
@@ -54,7 +56,7 @@ final class SnapshotBuffer extends OutputStream
     public void write(final int b) throws IOException
     {
         reserve(1);
-        chunkAt(length).put((int)(length % CHUNK_BYTES), (byte)b);
+        chunkAt(length).put((int)(length & CHUNK_MASK), (byte)b);
         length++;
     }
 
@@ -65,7 +67,7 @@ final class SnapshotBuffer extends OutputStream
         int done = 0;
         while (done < count)
         {
-            final int position = (int)(length % CHUNK_BYTES);
+            final int position = (int)(length & CHUNK_MASK);
             final int n = Math.min(count - done, CHUNK_BYTES - position);
             chunkAt(length).put(position, source, offset + done, n);
             length += n;
@@ -93,7 +95,7 @@ final class SnapshotBuffer extends OutputStream
         long copied = 0;
         while (copied < length)
         {
-            final int position = (int)(copied % CHUNK_BYTES);
+            final int position = (int)(copied & CHUNK_MASK);
             final int n = (int)Math.min(Math.min(length - copied, CHUNK_BYTES - position), scratch.length);
             chunkAt(copied).get(position, scratch, 0, n);
             out.write(scratch, 0, n);
@@ -116,6 +118,6 @@ final class SnapshotBuffer extends OutputStream
 
     private ByteBuffer chunkAt(final long offset)
     {
-        return chunks.get((int)(offset / CHUNK_BYTES));
+        return chunks.get((int)(offset >>> CHUNK_SHIFT));
     }
 }
