@@ -45,7 +45,7 @@ public final class SnapshotStore
     public static final int MAGIC = 0x56534E50;
 
     /** Layout version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".snap";

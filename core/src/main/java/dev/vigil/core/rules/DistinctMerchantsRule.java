@@ -15,7 +15,7 @@ import dev.vigil.core.state.RecordWords;
  * entry seen longest ago when it was seen later than that. That is exact: a live merchant is only ever left out
  * when {@code maxMerchants + 1} merchants were seen more recently, which are then all live themselves, so the rule
  * fires either way. Cost per event: one key lookup and a pass over at most
- * {@code maxMerchants + 1} entries, bounded and allocation-free.
+ * {@code maxMerchants + 1} entries, bounded and allocation-free; none when the key's whole table has expired.
  * <p>
  * The key's slice of its record: the newest event time, then (merchant, last seen) per entry; times are biased (see
  * {@link RecordWords#getBiased}) so a new key's zeros read as "no event yet, every entry free".
@@ -81,7 +81,8 @@ public final class DistinctMerchantsRule extends KeyedStateRule implements Trans
         }
 
         final long eventTimeNs = txn.eventTimeNs();
-        final long newest = Math.max(RecordWords.getBiased(state, NEWEST), eventTimeNs);
+        final long previousNewest = RecordWords.getBiased(state, NEWEST);
+        final long newest = Math.max(previousNewest, eventTimeNs);
         final long expiredAtOrBefore = newest - windowNs;
         if (eventTimeNs <= expiredAtOrBefore)
         {
@@ -90,6 +91,15 @@ public final class DistinctMerchantsRule extends KeyedStateRule implements Trans
         RecordWords.putBiased(state, NEWEST, newest);
 
         final long merchant = txn.merchantId();
+        if (previousNewest <= expiredAtOrBefore)
+        {
+            // Every entry was seen at or before the previous newest time, so none is live (nor ever will be again):
+            // the first entry takes this merchant and the rest of the table is not read, which spares a key seen
+            // less often than once a window (most keys, with many) the cache lines of its table.
+            RecordWords.put(state, FIRST_ENTRY, merchant);
+            RecordWords.putBiased(state, FIRST_ENTRY + 1, eventTimeNs);
+            return RuleResult.PASSED;
+        }
         int found = -1;
         int oldest = FIRST_ENTRY;
         long oldestSeen = RecordWords.getBiased(state, FIRST_ENTRY + 1);

@@ -7,10 +7,16 @@ import dev.vigil.core.state.RecordWords;
  * a record of keyed state at a native address; {@link KeyedSlidingCounter} explains the window's bounds.
  * <p>
  * Time is cut into panes of {@code slideNs}, aligned to epoch 0. The record keeps one count per pane of a window in
- * a ring indexed by pane number plus a running count of its newest window, so an in-order event costs O(1) amortised
- * work whatever the number of panes: {@code [newest pane, newest window count, (pane number, pane count) x panes]},
- * pane numbers biased so that a new record's zeros read as "no pane". An event older than the newest window of its
- * key counts nowhere and {@link #add} answers {@link #LATE}.
+ * a ring plus a running count of its newest window, so an in-order event costs O(1) amortised work whatever the
+ * number of panes. Layout, in words:
+ * {@code [newest pane, newest window count, base pane, oldest live pane, (pane number, pane count) x panes]}, pane
+ * numbers biased so that a new record's zeros read as "no pane".
+ * <p>
+ * Pane p lives at ring entry (p - base pane) mod panes, and the base moves to the event's pane whenever the whole
+ * window has expired (always so for a new key): with many keys most events find their key's window expired, and their
+ * pane then lands at entry 0, on the cache line of the header, not on a line of its own anywhere in the ring. No pane
+ * before the oldest live one holds a count, so expiring skips the empty panes between a key's rare events. An event
+ * older than the newest window of its key counts nowhere and {@link #add} answers {@link #LATE}.
  */
 public final class SlidingWindowRecord
 {
@@ -23,7 +29,9 @@ public final class SlidingWindowRecord
     private static final long NO_PANE = Long.MIN_VALUE;
     private static final int NEWEST_PANE = 0;
     private static final int NEWEST_WINDOW_COUNT = 1;
-    private static final int FIRST_PANE = 2;
+    private static final int BASE_PANE = 2;
+    private static final int OLDEST_LIVE_PANE = 3;
+    private static final int FIRST_PANE = 4;
 
     private final long windowSizeNs;
     private final long slideNs;
@@ -96,7 +104,7 @@ public final class SlidingWindowRecord
             return LATE;
         }
 
-        final int word = paneWord(pane);
+        final int word = paneWord(record, pane);
         if (RecordWords.getBiased(record, word) == pane)
         {
             RecordWords.put(record, word + 1, saturatingAdd(RecordWords.get(record, word + 1), weight));
@@ -106,6 +114,10 @@ public final class SlidingWindowRecord
             // The entry held a pane at least a window older than this one, already expired from the running count.
             RecordWords.putBiased(record, word, pane);
             RecordWords.put(record, word + 1, weight);
+        }
+        if (pane < RecordWords.getBiased(record, OLDEST_LIVE_PANE))
+        {
+            RecordWords.putBiased(record, OLDEST_LIVE_PANE, pane);
         }
         final long newestWindowCount = saturatingAdd(RecordWords.get(record, NEWEST_WINDOW_COUNT), weight);
         RecordWords.put(record, NEWEST_WINDOW_COUNT, newestWindowCount);
@@ -140,32 +152,47 @@ public final class SlidingWindowRecord
     {
         if (newestPane == NO_PANE || pane - newestPane >= panesPerWindow)
         {
+            // Every entry has expired: none needs reading, and the ring may start anew at this pane.
             RecordWords.put(record, NEWEST_WINDOW_COUNT, 0);
+            RecordWords.putBiased(record, BASE_PANE, pane);
+            RecordWords.putBiased(record, OLDEST_LIVE_PANE, pane);
         }
         else
         {
-            long count = RecordWords.get(record, NEWEST_WINDOW_COUNT);
             final long lastExpired = pane - panesPerWindow;
-            final long firstExpired = newestPane - panesPerWindow + 1;
-            // One division for the first pane's entry, then a step through the ring: a division per pane would
-            // cost more than the rest of the loop together.
-            final int ringEnd = FIRST_PANE + 2 * panesPerWindow;
-            int word = paneWord(firstExpired);
-            for (long expired = firstExpired; expired <= lastExpired; expired++)
+            // No pane before the oldest live one holds anything, so stepping starts there: a key with few events
+            // per window (most keys, with many) steps over none of the empty panes between them.
+            final long firstExpired =
+                Math.max(newestPane - panesPerWindow + 1, RecordWords.getBiased(record, OLDEST_LIVE_PANE));
+            if (firstExpired <= lastExpired)
             {
-                if (RecordWords.getBiased(record, word) == expired)
-                {
-                    count -= RecordWords.get(record, word + 1);
-                }
-                word += 2;
-                if (word == ringEnd)
-                {
-                    word = FIRST_PANE;
-                }
+                expire(record, firstExpired, lastExpired);
             }
-            RecordWords.put(record, NEWEST_WINDOW_COUNT, Math.max(0, count));
         }
         RecordWords.putBiased(record, NEWEST_PANE, pane);
+    }
+
+    private void expire(final long record, final long firstExpired, final long lastExpired)
+    {
+        long count = RecordWords.get(record, NEWEST_WINDOW_COUNT);
+        // One division for the first pane's entry, then a step through the ring: a division per pane would cost more
+        // than the rest of the loop together.
+        final int ringEnd = FIRST_PANE + 2 * panesPerWindow;
+        int word = paneWord(record, firstExpired);
+        for (long expired = firstExpired; expired <= lastExpired; expired++)
+        {
+            if (RecordWords.getBiased(record, word) == expired)
+            {
+                count -= RecordWords.get(record, word + 1);
+            }
+            word += 2;
+            if (word == ringEnd)
+            {
+                word = FIRST_PANE;
+            }
+        }
+        RecordWords.put(record, NEWEST_WINDOW_COUNT, Math.max(0, count));
+        RecordWords.putBiased(record, OLDEST_LIVE_PANE, lastExpired + 1);
     }
 
     /**
@@ -198,8 +225,8 @@ public final class SlidingWindowRecord
         return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
-    private int paneWord(final long pane)
+    private int paneWord(final long record, final long pane)
     {
-        return FIRST_PANE + 2 * (int)Math.floorMod(pane, (long)panesPerWindow);
+        return FIRST_PANE + 2 * Math.floorMod(pane - RecordWords.getBiased(record, BASE_PANE), panesPerWindow);
     }
 }
