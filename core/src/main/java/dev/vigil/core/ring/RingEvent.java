@@ -69,8 +69,29 @@ public final class RingEvent
     {
         final int copyLength = Math.min(length, frame.capacity());
         frame.putBytes(0, source, offset, copyLength);
-        this.kind = kind;
         this.frameLength = copyLength;
+        this.receivedLength = length;
+        clearFor(kind, sessionId, engineSeq, receiveTimeNs);
+    }
+
+    /**
+     * Start a new use of the slot over the frame it already holds, e.g. after patching a field of the frame in
+     * place: every result of the previous use is cleared, as by {@link #resetForFrame}, without copying the frame.
+     *
+     * @param kind          what the frame is.
+     * @param sessionId     Aeron session of the publication the frame came from.
+     * @param engineSeq     engine sequence number assigned to the frame.
+     * @param receiveTimeNs when the frame was taken.
+     */
+    public void reuseFrame(final FrameKind kind, final int sessionId, final long engineSeq, final long receiveTimeNs)
+    {
+        this.receivedLength = frameLength;
+        clearFor(kind, sessionId, engineSeq, receiveTimeNs);
+    }
+
+    private void clearFor(final FrameKind kind, final int sessionId, final long engineSeq, final long receiveTimeNs)
+    {
+        this.kind = kind;
         this.sessionId = sessionId;
         this.engineSeq = engineSeq;
         this.receiveTimeNs = receiveTimeNs;
@@ -78,7 +99,6 @@ public final class RingEvent
         this.clientId = 0;
         this.clientSeq = 0;
         this.rejectReason = null;
-        this.receivedLength = length;
         this.verdict = Verdict.APPROVE;
         this.firedRules = 0;
         this.decisionEngineSeq = engineSeq;
