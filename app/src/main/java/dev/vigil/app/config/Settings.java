@@ -186,6 +186,12 @@ public final class Settings
         "keep the engine's keyed state off-heap in Chronicle Map files in data.dir/state, one per state key " +
         "(false: off-heap process memory); either way snapshots hold it and recovery rebuilds it"));
 
+    /** Events whose keyed state the rules stage loads ahead of their turn. */
+    public static final Setting RULES_LOOKAHEAD = add(Setting.integer(
+        "rules.lookahead", 16, 0, 1024,
+        "events queued in the ring whose keyed state the rules stage loads together before judging them, so that " +
+        "their cache misses overlap under load (0: each event's own keys only); decisions do not change"));
+
     /** Verdict floor when a rule's state is full. */
     public static final Setting RULES_STATE_FULL_VERDICT = add(Setting.choice(
         "rules.state.full.verdict", "review",

@@ -219,6 +219,11 @@ public final class VigilEngine implements AutoCloseable
             egress,
             egress::doDutyCycle);
 
+        final int lookahead = config.getInt(Settings.RULES_LOOKAHEAD);
+        if (lookahead > 0 && rules.keyedState() != null)
+        {
+            rules.lookAhead(pipeline.ring(), lookahead);
+        }
         ringIngress = new RingIngress(pipeline.ring(), clock, counters, journal.lastSequence());
         ingressAgent = new IngressAgent(
             subscription,

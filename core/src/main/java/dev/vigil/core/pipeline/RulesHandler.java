@@ -1,6 +1,7 @@
 package dev.vigil.core.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
 import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
@@ -58,6 +59,8 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private boolean followRulesUpdates = true;
     private SnapshotTaker snapshotTaker = SnapshotTaker.NONE;
     private KeyedStateStores keyedState;
+    private StateLookahead lookahead;
+    private long loadedUpTo;
     private long lastEngineSeq;
 
     /**
@@ -161,6 +164,25 @@ public final class RulesHandler implements EventHandler<RingEvent>
     public void keyedState(final KeyedStateStores stores)
     {
         this.keyedState = stores;
+    }
+
+    /**
+     * Before each run of events queued in the ring, load their keyed state and window keys together, up to depth
+     * events at a time, so that their cache misses overlap ({@link StateLookahead}); decisions do not change.
+     * Without it, each event's own keys are still probed together before its rules run.
+     *
+     * @param ring  the single-producer ring this stage reads; the sequences given to {@link #onEvent} are its own.
+     * @param depth most events loaded at a time, at least 1.
+     * @throws IllegalStateException when the stage keeps no shared keyed state.
+     */
+    public void lookAhead(final RingBuffer<RingEvent> ring, final int depth)
+    {
+        if (keyedState == null)
+        {
+            throw new IllegalStateException("looking ahead needs shared keyed state");
+        }
+        this.lookahead = new StateLookahead(ring, depth, keyedState, windows);
+        this.loadedUpTo = 0;
     }
 
     /**
@@ -288,14 +310,27 @@ public final class RulesHandler implements EventHandler<RingEvent>
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
-        onInput(event);
+        onInput(event, loadAhead(sequence));
         if (endOfBatch)
         {
             publishStateEntries();
         }
     }
 
-    private void onInput(final RingEvent event)
+    private boolean loadAhead(final long sequence)
+    {
+        if (lookahead == null)
+        {
+            return false;
+        }
+        if (sequence >= loadedUpTo)
+        {
+            loadedUpTo = lookahead.loadFrom(sequence);
+        }
+        return sequence < loadedUpTo;
+    }
+
+    private void onInput(final RingEvent event, final boolean stateLoaded)
     {
         if (event.kind() == FrameKind.SNAPSHOT)
         {
@@ -342,7 +377,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         if (templateId == TransactionDecoder.TEMPLATE_ID)
         {
             transaction.wrapAndApplyHeader(event.frame(), 0, header);
-            if (keyedState != null)
+            if (keyedState != null && !stateLoaded)
             {
                 keyedState.prefetch(transaction);
             }
@@ -352,7 +387,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         else
         {
             order.wrapAndApplyHeader(event.frame(), 0, header);
-            if (keyedState != null)
+            if (keyedState != null && !stateLoaded)
             {
                 keyedState.prefetch(order);
             }

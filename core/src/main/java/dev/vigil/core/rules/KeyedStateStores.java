@@ -33,6 +33,9 @@ import java.util.TreeSet;
  */
 public final class KeyedStateStores implements AutoCloseable
 {
+    /** Most events whose keys can be queued for {@link #loadQueuedRecords} at a time. */
+    public static final int MAX_QUEUED_EVENTS = 1024;
+
     private static final int CACHE_LINE = 64;
 
     private final StoreOpener opener;
@@ -40,10 +43,16 @@ public final class KeyedStateStores implements AutoCloseable
     private final int maxRecordBytes;
     private final Map<StateKey, RecordStore> stores = new EnumMap<>(StateKey.class);
     private final RecordStore[] storesByKey = new RecordStore[StateKey.values().length];
-    /** Per state key, the record offsets where its rules' slices start, for {@link #prefetch}. */
+    /** Per state key, the record offsets {@link #prefetch} loads: where each slice's first 64 bytes start and end. */
     private final int[][] sliceLinesByKey = new int[StateKey.values().length][0];
     private boolean prefetch = true;
     private long prefetched;
+    /** Keys of the events queued behind the current one, for {@link #loadQueuedRecords}: up to three per event. */
+    private final long[] queuedKeys = new long[MAX_QUEUED_EVENTS * 3];
+    private final RecordStore[] queuedStores = new RecordStore[queuedKeys.length];
+    private final int[] queuedOrdinals = new int[queuedKeys.length];
+    private final long[] queuedAddresses = new long[queuedKeys.length];
+    private int queued;
 
     /**
      * Opens the record store of one state key.
@@ -287,7 +296,11 @@ public final class KeyedStateStores implements AutoCloseable
             {
                 if (rule.stateStore() == store)
                 {
+                    // A slice's first and last word of its first 64 bytes: records are only 8-byte aligned, so
+                    // those bytes, where each rule keeps what it reads first, may span two cache lines.
                     lines.add(rule.stateOffset());
+                    lines.add(rule.stateOffset() +
+                        Math.max(0, (Math.min(rule.stateBytes(), CACHE_LINE) & -Long.BYTES) - Long.BYTES));
                 }
             }
             sliceLinesByKey[stateKey.ordinal()] = lines.stream().mapToInt(Integer::intValue).toArray();
@@ -342,6 +355,91 @@ public final class KeyedStateStores implements AutoCloseable
             prefetched += touch(StateKey.ACCOUNT_ORDERS, account) + touch(StateKey.INSTRUMENT, instrument) +
                 touch(StateKey.ACCOUNT_INSTRUMENT, NotionalRule.key(account, instrument));
         }
+    }
+
+    /**
+     * Queue the keys of a transaction behind the current input, for {@link #loadQueuedIndexEntries} then
+     * {@link #loadQueuedRecords}. Changes nothing.
+     *
+     * @param txn a transaction queued in the ring.
+     */
+    public void queue(final TransactionDecoder txn)
+    {
+        queue(StateKey.ACCOUNT, txn.accountId());
+        queue(StateKey.CARD, txn.cardId());
+        queue(StateKey.MERCHANT, txn.merchantId());
+    }
+
+    /**
+     * As {@link #queue(TransactionDecoder)}, for an order's account, instrument and account-instrument pair.
+     *
+     * @param order an order queued in the ring.
+     */
+    public void queue(final OrderDecoder order)
+    {
+        final long account = order.accountId();
+        final long instrument = order.instrumentId();
+        queue(StateKey.ACCOUNT_ORDERS, account);
+        queue(StateKey.INSTRUMENT, instrument);
+        queue(StateKey.ACCOUNT_INSTRUMENT, NotionalRule.key(account, instrument));
+    }
+
+    private void queue(final StateKey stateKey, final long key)
+    {
+        final RecordStore store = storesByKey[stateKey.ordinal()];
+        if (store != null && queued < queuedKeys.length)
+        {
+            queuedStores[queued] = store;
+            queuedOrdinals[queued] = stateKey.ordinal();
+            queuedKeys[queued++] = key;
+        }
+    }
+
+    /**
+     * Load the index entry of every queued key, in a loop that does nothing else: a loop that small keeps the loads
+     * of many keys in flight at once, so the cache misses of several events overlap (a loop that also decoded events
+     * would fill the processor's window with one event's work). Then {@link #loadQueuedRecords}. Changes nothing.
+     */
+    public void loadQueuedIndexEntries()
+    {
+        if (prefetch)
+        {
+            long sum = 0;
+            for (int i = 0; i < queued; i++)
+            {
+                sum += queuedStores[i].loadIndexEntry(queuedKeys[i]);
+            }
+            prefetched += sum;
+        }
+    }
+
+    /**
+     * Load the records of every queued key as {@link #prefetch} does, in the same kind of tight loops, and empty the
+     * queue. Adds no key and changes nothing.
+     */
+    public void loadQueuedRecords()
+    {
+        if (prefetch)
+        {
+            for (int i = 0; i < queued; i++)
+            {
+                queuedAddresses[i] = queuedStores[i].findRecord(queuedKeys[i]);
+            }
+            long sum = 0;
+            for (int i = 0; i < queued; i++)
+            {
+                final long record = queuedAddresses[i];
+                if (record != RecordStore.FULL)
+                {
+                    for (final int line : sliceLinesByKey[queuedOrdinals[i]])
+                    {
+                        sum += RecordWords.get(record + line, 0);
+                    }
+                }
+            }
+            prefetched += sum;
+        }
+        queued = 0;
     }
 
     private long touch(final StateKey stateKey, final long key)

@@ -97,6 +97,12 @@ public abstract class IndexedRecordStore implements RecordStore
         return index.addressOf(key);
     }
 
+    @Override
+    public final long loadIndexEntry(final long key)
+    {
+        return index.loadHomeBucket(key);
+    }
+
     /**
      * Create a zeroed record for a key not held yet.
      *

@@ -57,6 +57,18 @@ public final class LongAddressIndex
     }
 
     /**
+     * Load the bucket where a search for the key starts, and nothing more: called for many keys back to back, ahead
+     * of their {@link #addressOf}, the cache misses of those loads overlap instead of coming one after the other.
+     *
+     * @param key any long value.
+     * @return the key word of that bucket, only so that the load is kept.
+     */
+    public long loadHomeBucket(final long key)
+    {
+        return buckets[Hashing.hash(key, mask) << 1];
+    }
+
+    /**
      * Record the address of a key not held yet.
      *
      * @param key     a key that {@link #addressOf} does not find.

@@ -31,6 +31,15 @@ public interface RecordStore extends AutoCloseable
     long findRecord(long key);
 
     /**
+     * Load the first index entry a {@link #findRecord} of the key would read, without searching: ahead of finding
+     * many keys, so that their index misses overlap. Changes nothing.
+     *
+     * @param key any long value.
+     * @return a word of that entry, only so that the load is kept.
+     */
+    long loadIndexEntry(long key);
+
+    /**
      * @return keys held.
      */
     int size();

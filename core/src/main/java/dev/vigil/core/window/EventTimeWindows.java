@@ -16,6 +16,8 @@ import java.util.List;
  */
 public final class EventTimeWindows
 {
+    private static final int QUEUE_CAPACITY = 4096;
+
     private final SourceWatermarks watermarks;
     private List<WindowSpec> specs;
     private KeyedWindows[] all;
@@ -24,6 +26,10 @@ public final class EventTimeWindows
     private KeyedWindows[] onOrders;
     private WindowSpec[] orderSpecs;
     private WindowSink sink = WindowSink.NONE;
+    /** Keys queued by {@link #queue}: a hint only, so keys beyond the capacity are simply not loaded ahead. */
+    private final KeyedWindows[] queuedAggregations = new KeyedWindows[QUEUE_CAPACITY];
+    private final long[] queuedKeys = new long[QUEUE_CAPACITY];
+    private int queued;
 
     /**
      * @param specs      the windowed aggregations, ids unique.
@@ -141,6 +147,59 @@ public final class EventTimeWindows
                 watermark, sink);
         }
         advance(engineSeq, watermark, watermarks.onEvent(order.clientId(), eventTimeNs));
+    }
+
+    /**
+     * Queue a transaction behind the current input for {@link #loadQueued}: its key in each aggregation over
+     * transactions. Changes nothing.
+     *
+     * @param txn a transaction queued in the ring.
+     */
+    public void queue(final TransactionDecoder txn)
+    {
+        for (int i = 0; i < onTransactions.length; i++)
+        {
+            queue(onTransactions[i], keyOf(transactionSpecs[i].key(), txn));
+        }
+    }
+
+    /**
+     * As {@link #queue(TransactionDecoder)}, for the aggregations over orders.
+     *
+     * @param order an order queued in the ring.
+     */
+    public void queue(final OrderDecoder order)
+    {
+        for (int i = 0; i < onOrders.length; i++)
+        {
+            queue(onOrders[i], keyOf(orderSpecs[i].key(), order));
+        }
+    }
+
+    private void queue(final KeyedWindows aggregation, final long key)
+    {
+        if (queued < queuedKeys.length)
+        {
+            queuedAggregations[queued] = aggregation;
+            queuedKeys[queued++] = key;
+        }
+    }
+
+    /**
+     * Load where each queued key's windows are kept, in a loop that does nothing else so that the cache misses of
+     * several events overlap, and empty the queue. Changes nothing.
+     *
+     * @return a sum of the words loaded, only so that the loads are kept.
+     */
+    public long loadQueued()
+    {
+        long loaded = 0;
+        for (int i = 0; i < queued; i++)
+        {
+            loaded += queuedAggregations[i].prefetch(queuedKeys[i]);
+        }
+        queued = 0;
+        return loaded;
     }
 
     /**

@@ -756,6 +756,18 @@ public final class KeyedWindows
         }
     }
 
+    /**
+     * Load the key's entry in the key table and, when the key is held, its first words; changes nothing.
+     *
+     * @param key a key an event will bring.
+     * @return a sum of the words loaded, only so that the loads are kept.
+     */
+    long prefetch(final long key)
+    {
+        final int slot = (int)slotByKey.get(key);
+        return slot == NONE ? 0 : keyHead[slot] + runEnd[slot];
+    }
+
     private int acquireKey(final long key)
     {
         final int existing = (int)slotByKey.get(key);

@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * Records what windows emit, one line each, in order.
  */
-final class RecordingWindowSink implements WindowSink
+public final class RecordingWindowSink implements WindowSink
 {
-    final List<String> lines = new ArrayList<>();
+    public final List<String> lines = new ArrayList<>();
 
     static String result(
         final long engineSeq, final int windowId, final long key, final long startNs, final long endNs,
