@@ -7,16 +7,19 @@ import dev.vigil.core.state.RecordWords;
  * a record of keyed state at a native address; {@link KeyedSlidingCounter} explains the window's bounds.
  * <p>
  * Time is cut into panes of {@code slideNs}, aligned to epoch 0. The record keeps one count per pane of a window in
- * a ring plus a running count of its newest window, so an in-order event costs O(1) amortised work whatever the
- * number of panes. Layout, in words:
- * {@code [newest pane, newest window count, base pane, oldest live pane, (pane number, pane count) x panes]}, pane
- * numbers biased so that a new record's zeros read as "no pane".
+ * a ring plus a running count of its newest window. Layout, in words:
+ * {@code [newest pane, newest window count, base pane, live bitmap (one bit per ring entry), (pane number, pane count)
+ * x panes]}, pane numbers biased so that a new record's zeros read as "no pane".
+ * <p>
+ * Sliding the newest window forward takes the panes that fall out of it off the running count. The live bitmap marks
+ * the entries that hold a counted pane, so that costs one step per 64 entries plus one per counted pane: O(1)
+ * amortised per event whatever the number of panes, and whatever the time between a key's events (a key with one
+ * event a minute in a one-hour window of one-second panes steps over no empty pane one by one).
  * <p>
  * Pane p lives at ring entry (p - base pane) mod panes, and the base moves to the event's pane whenever the whole
  * window has expired (always so for a new key): with many keys most events find their key's window expired, and their
- * pane then lands at entry 0, on the cache line of the header, not on a line of its own anywhere in the ring. No pane
- * before the oldest live one holds a count, so expiring skips the empty panes between a key's rare events. An event
- * older than the newest window of its key counts nowhere and {@link #add} answers {@link #LATE}.
+ * pane then lands at entry 0, beside the header, not on a cache line of its own anywhere in the ring. An event older
+ * than the newest window of its key counts nowhere and {@link #add} answers {@link #LATE}.
  */
 public final class SlidingWindowRecord
 {
@@ -30,12 +33,12 @@ public final class SlidingWindowRecord
     private static final int NEWEST_PANE = 0;
     private static final int NEWEST_WINDOW_COUNT = 1;
     private static final int BASE_PANE = 2;
-    private static final int OLDEST_LIVE_PANE = 3;
-    private static final int FIRST_PANE = 4;
+    private static final int LIVE_BITMAP = 3;
 
     private final long windowSizeNs;
     private final long slideNs;
     private final int panesPerWindow;
+    private final int firstPane;
 
     /**
      * @param windowSizeNs window length; a whole multiple of slideNs.
@@ -57,6 +60,7 @@ public final class SlidingWindowRecord
         this.windowSizeNs = windowSizeNs;
         this.slideNs = slideNs;
         this.panesPerWindow = (int)panes;
+        this.firstPane = LIVE_BITMAP + (this.panesPerWindow + Long.SIZE - 1) / Long.SIZE;
     }
 
     /**
@@ -64,7 +68,7 @@ public final class SlidingWindowRecord
      */
     public int stateBytes()
     {
-        return (FIRST_PANE + 2 * panesPerWindow) * Long.BYTES;
+        return (firstPane + 2 * panesPerWindow) * Long.BYTES;
     }
 
     /**
@@ -104,7 +108,8 @@ public final class SlidingWindowRecord
             return LATE;
         }
 
-        final int word = paneWord(record, pane);
+        final int entry = ringEntry(record, pane);
+        final int word = firstPane + 2 * entry;
         if (RecordWords.getBiased(record, word) == pane)
         {
             RecordWords.put(record, word + 1, saturatingAdd(RecordWords.get(record, word + 1), weight));
@@ -114,10 +119,8 @@ public final class SlidingWindowRecord
             // The entry held a pane at least a window older than this one, already expired from the running count.
             RecordWords.putBiased(record, word, pane);
             RecordWords.put(record, word + 1, weight);
-        }
-        if (pane < RecordWords.getBiased(record, OLDEST_LIVE_PANE))
-        {
-            RecordWords.putBiased(record, OLDEST_LIVE_PANE, pane);
+            final int bitmapWord = LIVE_BITMAP + (entry >>> 6);
+            RecordWords.put(record, bitmapWord, RecordWords.get(record, bitmapWord) | (1L << entry));
         }
         final long newestWindowCount = saturatingAdd(RecordWords.get(record, NEWEST_WINDOW_COUNT), weight);
         RecordWords.put(record, NEWEST_WINDOW_COUNT, newestWindowCount);
@@ -146,7 +149,7 @@ public final class SlidingWindowRecord
 
     /**
      * Slide the key's newest window forward to end at {@code pane}, taking the panes that fall out of it off the
-     * running count. Each pane is added once and expired once, so this is O(1) amortised per event.
+     * running count: only the entries the live bitmap marks are read.
      */
     private void advanceNewestWindow(final long record, final long newestPane, final long pane)
     {
@@ -155,44 +158,62 @@ public final class SlidingWindowRecord
             // Every entry has expired: none needs reading, and the ring may start anew at this pane.
             RecordWords.put(record, NEWEST_WINDOW_COUNT, 0);
             RecordWords.putBiased(record, BASE_PANE, pane);
-            RecordWords.putBiased(record, OLDEST_LIVE_PANE, pane);
+            for (int word = LIVE_BITMAP; word < firstPane; word++)
+            {
+                RecordWords.put(record, word, 0);
+            }
         }
         else
         {
+            final long firstExpired = newestPane - panesPerWindow + 1;
             final long lastExpired = pane - panesPerWindow;
-            // No pane before the oldest live one holds anything, so stepping starts there: a key with few events
-            // per window (most keys, with many) steps over none of the empty panes between them.
-            final long firstExpired =
-                Math.max(newestPane - panesPerWindow + 1, RecordWords.getBiased(record, OLDEST_LIVE_PANE));
             if (firstExpired <= lastExpired)
             {
-                expire(record, firstExpired, lastExpired);
+                final int first = ringEntry(record, firstExpired);
+                final int expiring = (int)(lastExpired - firstExpired + 1);
+                final int beforeWrap = Math.min(expiring, panesPerWindow - first);
+                long count = RecordWords.get(record, NEWEST_WINDOW_COUNT);
+                count -= expireEntries(record, first, first + beforeWrap, firstExpired, lastExpired);
+                count -= expireEntries(record, 0, expiring - beforeWrap, firstExpired, lastExpired);
+                RecordWords.put(record, NEWEST_WINDOW_COUNT, Math.max(0, count));
             }
         }
         RecordWords.putBiased(record, NEWEST_PANE, pane);
     }
 
-    private void expire(final long record, final long firstExpired, final long lastExpired)
+    /**
+     * Clear the live bits of ring entries {@code [from, to)} and total the counts of those that held a pane in
+     * {@code [firstExpired, lastExpired]}: a step per 64 entries, plus one per live entry.
+     */
+    private long expireEntries(
+        final long record, final int from, final int to, final long firstExpired, final long lastExpired)
     {
-        long count = RecordWords.get(record, NEWEST_WINDOW_COUNT);
-        // One division for the first pane's entry, then a step through the ring: a division per pane would cost more
-        // than the rest of the loop together.
-        final int ringEnd = FIRST_PANE + 2 * panesPerWindow;
-        int word = paneWord(record, firstExpired);
-        for (long expired = firstExpired; expired <= lastExpired; expired++)
+        long expired = 0;
+        int entry = from;
+        while (entry < to)
         {
-            if (RecordWords.getBiased(record, word) == expired)
+            final int bitmapWord = LIVE_BITMAP + (entry >>> 6);
+            final int wordEnd = (entry & -Long.SIZE) + Long.SIZE;
+            long bits = RecordWords.get(record, bitmapWord) & (-1L << entry);
+            if (to < wordEnd)
             {
-                count -= RecordWords.get(record, word + 1);
+                bits &= (1L << to) - 1;
             }
-            word += 2;
-            if (word == ringEnd)
+            RecordWords.put(record, bitmapWord, RecordWords.get(record, bitmapWord) & ~bits);
+            final int wordStart = entry & -Long.SIZE;
+            while (bits != 0)
             {
-                word = FIRST_PANE;
+                final int word = firstPane + 2 * (wordStart + Long.numberOfTrailingZeros(bits));
+                final long p = RecordWords.getBiased(record, word);
+                if (p >= firstExpired && p <= lastExpired)
+                {
+                    expired += RecordWords.get(record, word + 1);
+                }
+                bits &= bits - 1;
             }
+            entry = wordEnd;
         }
-        RecordWords.put(record, NEWEST_WINDOW_COUNT, Math.max(0, count));
-        RecordWords.putBiased(record, OLDEST_LIVE_PANE, lastExpired + 1);
+        return expired;
     }
 
     /**
@@ -204,7 +225,7 @@ public final class SlidingWindowRecord
     {
         final long oldestPane = RecordWords.getBiased(record, NEWEST_PANE) - panesPerWindow + 1;
         long count = 0;
-        for (int word = FIRST_PANE, end = FIRST_PANE + 2 * panesPerWindow; word < end; word += 2)
+        for (int word = firstPane, end = firstPane + 2 * panesPerWindow; word < end; word += 2)
         {
             final long p = RecordWords.getBiased(record, word);
             if (p >= oldestPane && p <= pane)
@@ -225,8 +246,8 @@ public final class SlidingWindowRecord
         return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
-    private int paneWord(final long record, final long pane)
+    private int ringEntry(final long record, final long pane)
     {
-        return FIRST_PANE + 2 * Math.floorMod(pane - RecordWords.getBiased(record, BASE_PANE), panesPerWindow);
+        return Math.floorMod(pane - RecordWords.getBiased(record, BASE_PANE), panesPerWindow);
     }
 }

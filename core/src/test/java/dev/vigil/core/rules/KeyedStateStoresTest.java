@@ -65,7 +65,7 @@ class KeyedStateStoresTest
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             () -> new KeyedStateStores(rules, 100, 1_024, KeyedStateStores.inMemory()));
 
-        assertTrue(ex.getMessage().contains("the account rules need 1632 bytes"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("the account rules need 1640 bytes"), ex.getMessage());
         assertTrue(ex.getMessage().contains("rules.state.max.record.bytes=1024"), ex.getMessage());
     }
 
