@@ -17,7 +17,8 @@ import dev.vigil.core.window.EventTimeWindows;
  * ring: this reads the keys of up to {@code depth} of them, then loads their state in passes that do nothing else —
  * every index entry, every window key, then every record — so that the misses of all of them are in flight together,
  * and the rules then find their state in the cache. It only reads: no key is added, nothing an event is judged on
- * changes, so decisions are the same with it or without it. A lone event gets its own keys loaded together.
+ * changes, so decisions are the same with it or without it. A lone event is left to the stage, which probes its own
+ * keys together.
  * <p>
  * Reads slots up to the ring's cursor, which a single-producer ring publishes in order; owned by the rules thread.
  */
@@ -59,11 +60,17 @@ final class StateLookahead
      * Load the state of the events from a sequence on, as many as are published, up to the depth.
      *
      * @param sequence the event the stage is about to handle.
-     * @return the sequence after the last one loaded; no more than the given one when none was published yet.
+     * @return the sequence after the last one loaded; the given one when it is the only one published, which this
+     * leaves to the stage.
      */
     long loadFrom(final long sequence)
     {
         final long last = Math.min(ring.getCursor(), sequence + depth - 1);
+        if (last <= sequence)
+        {
+            // A lone event: the stage's own probe of its keys is cheaper than the queue, and does as much.
+            return sequence;
+        }
         for (long s = sequence; s <= last; s++)
         {
             final RingEvent event = ring.get(s);
