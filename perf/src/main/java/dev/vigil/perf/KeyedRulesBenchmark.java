@@ -3,6 +3,8 @@ package dev.vigil.perf;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.YieldingWaitStrategy;
 import dev.vigil.codecs.MessageHeaderEncoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.OrderEncoder;
@@ -26,6 +28,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -45,10 +48,19 @@ import java.util.concurrent.TimeUnit;
  * ({@code store=chronicle}, as the engine runs) or in process memory ({@code store=memory}), over {@code keyCount}
  * distinct keys, every key already known (the steady state: setup sends each key one transaction and one order).
  * <p>
- * Each event patches its slot's frame with the next key and an event time 10 ms later; a transaction's account is
- * the key, its card is the key too (times 10), its merchant one of 5,000; an order's account is the key and its
- * instrument one of 50. {@code keys=uniform} draws keys uniformly; {@code keys=hot} sends nine events in ten to 1% of
- * the keys. {@code prefetch=false} turns off the probing of an event's keys ahead of its rules. Run:
+ * Events go through a real single-producer ring, as ingress publishes them: each one patches its slot's frame in
+ * place with the next key and an event time 10 ms later; a transaction's account is the key, its card is the key too
+ * (times 10), its merchant one of 5,000; an order's account is the key and its instrument one of 50.
+ * {@code keys=uniform} draws keys uniformly; {@code keys=hot} sends nine events in ten to 1% of the keys.
+ * <ul>
+ *   <li>{@code transaction}, {@code order}: one event at a time, each alone in the ring (an idle engine's case);
+ *   only its own keys are probed together ahead of its rules ({@code prefetch=false} turns that off).</li>
+ *   <li>{@code transactionBurst}, {@code orderBurst}: {@value #BURST} events queued in the ring and handled as one
+ *   batch (a loaded engine's case), with {@code lookahead} events' state loaded at a time (0: none).</li>
+ *   <li>{@code transactionInputOnly}, {@code orderInputOnly}: the bursts' input alone (drawing keys, patching and
+ *   publishing slots), the baseline to subtract from the burst figures for the stage's own cost.</li>
+ * </ul>
+ * Run:
  * <pre>
  * ./vigil jmh KeyedRulesBenchmark -prof gc -f 1 -wi 3 -i 5 -w 1s -r 1s
  * </pre>
@@ -62,10 +74,13 @@ import java.util.concurrent.TimeUnit;
     "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
     "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
     "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
-    "-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
+    "-XX:+UseParallelGC", "-Xms3g", "-Xmx3g"})
 @State(Scope.Thread)
 public class KeyedRulesBenchmark
 {
+    /** Events queued in the ring per invocation of the burst benchmarks. */
+    static final int BURST = 64;
+
     private static final int SESSION_ID = 7;
     private static final long CLIENT_ID = 1;
     private static final int TRANSACTION_CARD_OFFSET =
@@ -95,13 +110,19 @@ public class KeyedRulesBenchmark
     @Param({"true"})
     public boolean prefetch;
 
+    /** Events whose state the stage loads together ahead of their turn (the engine's rules.lookahead); 0: none. */
+    @Param({"16"})
+    public int lookahead;
+
     private AccountSequence sequence;
     private RulesHandler handler;
-    private RingEvent[] transactions;
-    private RingEvent[] orders;
-    private int slotMask;
+    private RingBuffer<RingEvent> ring;
+    private UnsafeBuffer transactionFrame;
+    private int transactionLength;
+    private UnsafeBuffer orderFrame;
+    private int orderLength;
     private long eventTimeNs = BenchmarkFrames.BASE_EVENT_TIME_NS;
-    private long engineSeq;
+    private long clientSeq;
     private Path dir;
 
     /**
@@ -125,26 +146,25 @@ public class KeyedRulesBenchmark
             new WindowCounters(counters), SystemNanoClock.INSTANCE, WindowSink.NONE, opener);
         handler.keyedState().prefetching(prefetch);
 
-        final int slots = config.getInt(Settings.RING_SIZE);
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
-        slotMask = slots - 1;
-        transactions = new RingEvent[slots];
-        orders = new RingEvent[slots];
-        final BenchmarkFrames frames = new BenchmarkFrames();
-        final UnsafeBuffer scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxFrameLength, 64));
-        for (int i = 0; i < slots; i++)
+        // Nothing gates the producer: the stage is called in the benchmark's thread, right after publishing.
+        ring = RingBuffer.createSingleProducer(
+            () -> new RingEvent(maxFrameLength), config.getInt(Settings.RING_SIZE), new YieldingWaitStrategy());
+        if (lookahead > 0)
         {
-            final int transactionLength = frames.transaction(
-                scratch, 0, CLIENT_ID, i + 1, eventTimeNs, 1, BenchmarkFrames.SMALL_AMOUNT_MINOR);
-            transactions[i] = slot(maxFrameLength, scratch, transactionLength, TransactionDecoder.TEMPLATE_ID, i + 1);
-            final int orderLength = frames.order(scratch, 0, CLIENT_ID, i + 1, eventTimeNs, 1);
-            orders[i] = slot(maxFrameLength, scratch, orderLength, OrderDecoder.TEMPLATE_ID, i + 1);
+            handler.lookAhead(ring, lookahead);
         }
+        final BenchmarkFrames frames = new BenchmarkFrames();
+        transactionFrame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxFrameLength, 64));
+        transactionLength = frames.transaction(
+            transactionFrame, 0, CLIENT_ID, 1, eventTimeNs, 1, BenchmarkFrames.SMALL_AMOUNT_MINOR);
+        orderFrame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxFrameLength, 64));
+        orderLength = frames.order(orderFrame, 0, CLIENT_ID, 1, eventTimeNs, 1);
 
         for (int key = 1; key <= keyCount; key++)
         {
-            evaluate(transactions, key, true);
-            evaluate(orders, key, false);
+            handleOne(publish(key, true));
+            handleOne(publish(key, false));
         }
 
         sequence = new AccountSequence(keyCount, 42, "hot".equals(keys));
@@ -166,7 +186,7 @@ public class KeyedRulesBenchmark
     @Benchmark
     public long transaction()
     {
-        return evaluate(transactions, nextKey(), true);
+        return handleOne(publish(nextKey(), true));
     }
 
     /**
@@ -175,7 +195,51 @@ public class KeyedRulesBenchmark
     @Benchmark
     public long order()
     {
-        return evaluate(orders, nextKey(), false);
+        return handleOne(publish(nextKey(), false));
+    }
+
+    /**
+     * @return the rules fired, so the evaluation cannot be optimised away.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long transactionBurst()
+    {
+        return handleBurst(true);
+    }
+
+    /**
+     * @return the rules fired, so the evaluation cannot be optimised away.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long orderBurst()
+    {
+        return handleBurst(false);
+    }
+
+    /**
+     * The baseline of the burst benchmarks: what publishing their input costs, without the stage.
+     *
+     * @return the last sequence published.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long transactionInputOnly()
+    {
+        return publishBurst(true);
+    }
+
+    /**
+     * As {@link #transactionInputOnly}, for orders.
+     *
+     * @return the last sequence published.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long orderInputOnly()
+    {
+        return publishBurst(false);
     }
 
     private int nextKey()
@@ -183,18 +247,61 @@ public class KeyedRulesBenchmark
         return (int)sequence.next();
     }
 
-    private long evaluate(final RingEvent[] slots, final int key, final boolean transaction)
+    private long handleOne(final long seq)
     {
-        final long seq = ++engineSeq;
-        final RingEvent event = slots[(int)seq & slotMask];
-        // A fresh engine and client sequence per event, as ingress gives: a reused client sequence would be
-        // answered from the retry table without running any rule.
-        event.resetForFrame(FrameKind.EVENT, event.frame(), 0, event.frameLength(), SESSION_ID, seq, 0);
-        event.identify(transaction ? TransactionDecoder.TEMPLATE_ID : OrderDecoder.TEMPLATE_ID, CLIENT_ID, seq);
+        final RingEvent event = ring.get(seq);
+        handler.onEvent(event, seq, true);
+        return event.firedRules();
+    }
+
+    private long publishBurst(final boolean transaction)
+    {
+        long last = 0;
+        for (int i = 0; i < BURST; i++)
+        {
+            last = publish(nextKey(), transaction);
+        }
+        return last;
+    }
+
+    private long handleBurst(final boolean transaction)
+    {
+        final long first = ring.getCursor() + 1;
+        final long last = publishBurst(transaction);
+        long fired = 0;
+        for (long seq = first; seq <= last; seq++)
+        {
+            final RingEvent event = ring.get(seq);
+            handler.onEvent(event, seq, seq == last);
+            fired += event.firedRules();
+        }
+        return fired;
+    }
+
+    /**
+     * Publish the next event with a fresh engine and client sequence, as ingress gives: a reused client sequence would
+     * be answered from the retry table without running any rule.
+     */
+    private long publish(final int key, final boolean transaction)
+    {
+        final long seq = ring.next();
+        final RingEvent event = ring.get(seq);
+        final int templateId = transaction ? TransactionDecoder.TEMPLATE_ID : OrderDecoder.TEMPLATE_ID;
+        if (event.templateId() == templateId)
+        {
+            event.reuseFrame(FrameKind.EVENT, SESSION_ID, seq, 0);
+        }
+        else
+        {
+            event.resetForFrame(FrameKind.EVENT, transaction ? transactionFrame : orderFrame, 0,
+                transaction ? transactionLength : orderLength, SESSION_ID, seq, 0);
+        }
+        event.identify(templateId, CLIENT_ID, ++clientSeq);
         final MutableDirectBuffer frame = event.frame();
         final long timeNs = eventTimeNs + BenchmarkFrames.EVENT_STEP_NS;
         eventTimeNs = timeNs;
         frame.putLong(BenchmarkFrames.EVENT_TIME_OFFSET, timeNs, BenchmarkFrames.BYTE_ORDER);
+        frame.putLong(BenchmarkFrames.CLIENT_SEQ_OFFSET, clientSeq, BenchmarkFrames.BYTE_ORDER);
         if (transaction)
         {
             frame.putLong(BenchmarkFrames.TRANSACTION_ACCOUNT_OFFSET, key, BenchmarkFrames.BYTE_ORDER);
@@ -206,20 +313,7 @@ public class KeyedRulesBenchmark
             frame.putLong(BenchmarkFrames.ORDER_ACCOUNT_OFFSET, key, BenchmarkFrames.BYTE_ORDER);
             frame.putLong(ORDER_INSTRUMENT_OFFSET, 1 + key % 50, BenchmarkFrames.BYTE_ORDER);
         }
-        handler.onEvent(event, seq, true);
-        return event.firedRules();
-    }
-
-    private static RingEvent slot(
-        final int maxFrameLength,
-        final UnsafeBuffer frame,
-        final int length,
-        final int templateId,
-        final long clientSeq)
-    {
-        final RingEvent event = new RingEvent(maxFrameLength);
-        event.resetForFrame(FrameKind.EVENT, frame, 0, length, SESSION_ID, clientSeq, 0);
-        event.identify(templateId, CLIENT_ID, clientSeq);
-        return event;
+        ring.publish(seq);
+        return seq;
     }
 }
