@@ -12,23 +12,11 @@ import dev.vigil.core.TestFrames;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
-import dev.vigil.core.rules.AccountAmountSumRule;
-import dev.vigil.core.rules.AccountVelocityRule;
-import dev.vigil.core.rules.AmountSpikeRule;
-import dev.vigil.core.rules.AmountThresholdRule;
-import dev.vigil.core.rules.CardTestingRule;
-import dev.vigil.core.rules.DistinctMerchantsRule;
-import dev.vigil.core.rules.ImpossibleTravelRule;
+import dev.vigil.core.rules.EveryRuleType;
 import dev.vigil.core.rules.KeyedStateStores;
-import dev.vigil.core.rules.NotionalRule;
-import dev.vigil.core.rules.OrderKey;
-import dev.vigil.core.rules.OrderRateRule;
-import dev.vigil.core.rules.PriceBandRule;
-import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.StateKey;
-import dev.vigil.core.rules.TransactionKey;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -41,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KeyedStateAllocationTest
 {
     private static final int KEYS = 1 << 20;
-    private static final long SEC = 1_000_000_000L;
     private static final long CLIENT_ID = 3;
     private static final int MEASURED_EVENTS = 1_000_000;
     // One allocation per event would be >= 16 MB here; a one-off kilobyte is not a steady-state cost.
@@ -89,18 +75,7 @@ class KeyedStateAllocationTest
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
         final EngineCounters counters =
             new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
-        final RuleSet rules = new RuleSet(List.of(
-            new AmountThresholdRule(0, "amount", RuleAction.DECLINE, 1_000_000),
-            new AccountVelocityRule(1, "velocity", RuleAction.REVIEW, 10, 4 * SEC, SEC, KEYS),
-            new OrderRateRule(2, "order-rate", RuleAction.DECLINE, OrderKey.ACCOUNT, 20, SEC, SEC / 2, KEYS),
-            new AccountAmountSumRule(3, "amount-sum", RuleAction.REVIEW, 5_000_000, 4 * SEC, SEC, KEYS),
-            new ImpossibleTravelRule(4, "travel", RuleAction.REVIEW, 3_600 * SEC, KEYS),
-            new CardTestingRule(5, "card-testing", RuleAction.DECLINE, 200, 100_000, 600 * SEC, KEYS),
-            new NotionalRule(6, "notional", RuleAction.DECLINE, 100_000_000, 2 * SEC, SEC, KEYS),
-            new AmountSpikeRule(7, "spike", RuleAction.REVIEW, 10, 0.1, 5, KEYS),
-            new PriceBandRule(8, "price-band", RuleAction.DECLINE, 500, KEYS),
-            new DistinctMerchantsRule(9, "merchants", RuleAction.REVIEW, TransactionKey.ACCOUNT, 8, 600 * SEC,
-                KEYS)));
+        final RuleSet rules = EveryRuleType.ruleSet(KEYS);
         try (KeyedStateStores stores = new KeyedStateStores(rules, KEYS, 4_096, KeyedStateStores.persistedIn(dir)))
         {
             final RulesHandler stage = new RulesHandler(

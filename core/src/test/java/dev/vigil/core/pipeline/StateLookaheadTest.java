@@ -13,23 +13,11 @@ import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.ring.RuleAlerts;
-import dev.vigil.core.rules.AccountAmountSumRule;
-import dev.vigil.core.rules.AccountVelocityRule;
-import dev.vigil.core.rules.AmountSpikeRule;
-import dev.vigil.core.rules.AmountThresholdRule;
-import dev.vigil.core.rules.CardTestingRule;
-import dev.vigil.core.rules.DistinctMerchantsRule;
-import dev.vigil.core.rules.ImpossibleTravelRule;
+import dev.vigil.core.rules.EveryRuleType;
 import dev.vigil.core.rules.KeyedStateStores;
-import dev.vigil.core.rules.NotionalRule;
-import dev.vigil.core.rules.OrderKey;
-import dev.vigil.core.rules.OrderRateRule;
-import dev.vigil.core.rules.PriceBandRule;
-import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.StateKey;
-import dev.vigil.core.rules.TransactionKey;
 import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.RecordingWindowSink;
 import dev.vigil.core.window.SourceWatermarks;
@@ -222,18 +210,7 @@ class StateLookaheadTest
                 new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
             final EngineCounters counters =
                 new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
-            final RuleSet rules = new RuleSet(List.of(
-                new AmountThresholdRule(0, "amount", RuleAction.DECLINE, 1_000_000),
-                new AccountVelocityRule(1, "velocity", RuleAction.REVIEW, 6, 4 * SEC, SEC, MAX_KEYS),
-                new OrderRateRule(2, "order-rate", RuleAction.DECLINE, OrderKey.ACCOUNT, 3, SEC, SEC / 2, MAX_KEYS),
-                new AccountAmountSumRule(3, "amount-sum", RuleAction.REVIEW, 2_000_000, 60 * SEC, SEC, MAX_KEYS),
-                new ImpossibleTravelRule(4, "travel", RuleAction.REVIEW, 3_600 * SEC, MAX_KEYS),
-                new CardTestingRule(5, "card-testing", RuleAction.DECLINE, 200, 100_000, 600 * SEC, MAX_KEYS),
-                new NotionalRule(6, "notional", RuleAction.DECLINE, 50_000_000, 2 * SEC, SEC, MAX_KEYS),
-                new AmountSpikeRule(7, "spike", RuleAction.REVIEW, 10, 0.1, 5, MAX_KEYS),
-                new PriceBandRule(8, "price-band", RuleAction.DECLINE, 500, MAX_KEYS),
-                new DistinctMerchantsRule(9, "merchants", RuleAction.REVIEW, TransactionKey.ACCOUNT, 4, 60 * SEC,
-                    MAX_KEYS)));
+            final RuleSet rules = EveryRuleType.ruleSet(MAX_KEYS);
             final EventTimeWindows windows = new EventTimeWindows(List.of(
                 WindowSpec.tumbling(0, "merchant", WindowInput.TRANSACTIONS, WindowInput.Key.MERCHANT,
                     WindowInput.Value.AMOUNT, 10 * SEC, 0, 2 * SEC, 64, 8),

@@ -64,7 +64,7 @@ class RuleSetSnapshotPropertyTest
 
     private static List<String> run(final List<Input> inputs, final int snapshotAt) throws IOException
     {
-        RuleSet rules = allRuleTypes();
+        RuleSet rules = EveryRuleType.ruleSet(64);
         final Frames frames = new Frames();
         final RingEvent event = new RingEvent(256);
         final List<String> fired = new ArrayList<>();
@@ -110,7 +110,7 @@ class RuleSetSnapshotPropertyTest
         {
             rule.writeState(out);
         }
-        final RuleSet restored = allRuleTypes();
+        final RuleSet restored = EveryRuleType.ruleSet(64);
         final DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
         for (final Rule rule : restored.rules())
         {
@@ -118,26 +118,6 @@ class RuleSetSnapshotPropertyTest
         }
         assertEquals(-1, in.read(), "every byte written is read back");
         return restored;
-    }
-
-    /** One rule of every type, with limits low enough to fire on short random streams. */
-    private static RuleSet allRuleTypes()
-    {
-        final int keys = 64;
-        return new RuleSet(List.of(
-            new AmountThresholdRule(0, "amount", RuleAction.DECLINE, 100_000),
-            new AccountVelocityRule(1, "velocity", RuleAction.REVIEW, TransactionKey.ACCOUNT, 3, 10 * SECOND,
-                SECOND, keys),
-            new OrderRateRule(2, "order-rate", RuleAction.DECLINE, OrderKey.ACCOUNT, 2, 4 * SECOND, SECOND, keys),
-            new AccountAmountSumRule(3, "amount-sum", RuleAction.REVIEW, TransactionKey.CARD, 150_000, 20 * SECOND,
-                2 * SECOND, keys),
-            new ImpossibleTravelRule(4, "travel", RuleAction.REVIEW, 30 * SECOND, keys),
-            new CardTestingRule(5, "card-testing", RuleAction.DECLINE, 200, 50_000, 20 * SECOND, keys),
-            new NotionalRule(6, "notional", RuleAction.DECLINE, 5_000, 10 * SECOND, SECOND, keys),
-            new AmountSpikeRule(7, "spike", RuleAction.REVIEW, 3.0, 0.3, 3, keys),
-            new PriceBandRule(8, "price-band", RuleAction.DECLINE, 1_000, keys),
-            new DistinctMerchantsRule(9, "merchants", RuleAction.REVIEW, TransactionKey.ACCOUNT, 3, 30 * SECOND,
-                keys)));
     }
 
     @Provide
