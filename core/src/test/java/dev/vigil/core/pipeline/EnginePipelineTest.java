@@ -28,13 +28,10 @@ import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.SourceWatermarks;
 import dev.vigil.core.window.WindowInput;
 import dev.vigil.core.window.WindowSpec;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,11 +70,7 @@ class EnginePipelineTest
     private static final int ORDER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH + OrderDecoder.BLOCK_LENGTH;
 
     private final CachedNanoClock clock = new CachedNanoClock();
-    private final CountersManager countersManager = new CountersManager(
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
-    private final EngineCounters counters =
-        new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
+    private final EngineCounters counters = TestCounters.engineCounters();
     private final RecordingJournal journal = new RecordingJournal();
     private final RecordingReplySink sink = new RecordingReplySink();
     private final TestFrames frames = new TestFrames();

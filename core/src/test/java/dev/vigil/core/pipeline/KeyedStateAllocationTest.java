@@ -20,8 +20,6 @@ import dev.vigil.core.rules.StateKey;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,11 +68,7 @@ class KeyedStateAllocationTest
         assertTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation accounting unsupported");
         threads.setThreadAllocatedMemoryEnabled(true);
 
-        final CountersManager countersManager = new CountersManager(
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
-        final EngineCounters counters =
-            new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
+        final EngineCounters counters = TestCounters.engineCounters();
         final RuleSet rules = EveryRuleType.ruleSet(KEYS);
         try (KeyedStateStores stores = new KeyedStateStores(rules, KEYS, 4_096, KeyedStateStores.persistedIn(dir)))
         {

@@ -28,8 +28,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -68,11 +66,7 @@ class RulesPathAllocationTest
     private final CachedNanoClock clock = new CachedNanoClock();
     private final CountingJournal journal = new CountingJournal();
     private final CountingReplySink sink = new CountingReplySink();
-    private final CountersManager countersManager = new CountersManager(
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
-    private final EngineCounters counters =
-        new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
+    private final EngineCounters counters = TestCounters.engineCounters();
     private final WindowCounters windowCounters =
         new WindowCounters(counters);
 

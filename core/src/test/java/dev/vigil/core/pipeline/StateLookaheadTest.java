@@ -26,8 +26,6 @@ import dev.vigil.core.window.WindowSpec;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -205,11 +203,7 @@ class StateLookaheadTest
 
         Stage() throws IOException
         {
-            final CountersManager countersManager = new CountersManager(
-                new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
-                new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
-            final EngineCounters counters =
-                new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
+            final EngineCounters counters = TestCounters.engineCounters();
             final RuleSet rules = EveryRuleType.ruleSet(MAX_KEYS);
             final EventTimeWindows windows = new EventTimeWindows(List.of(
                 WindowSpec.tumbling(0, "merchant", WindowInput.TRANSACTIONS, WindowInput.Key.MERCHANT,
