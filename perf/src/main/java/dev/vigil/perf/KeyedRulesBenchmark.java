@@ -74,7 +74,7 @@ import java.util.concurrent.TimeUnit;
     "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
     "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
     "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
-    "-XX:+UseParallelGC", "-Xms3g", "-Xmx3g"})
+    "-XX:+UseParallelGC", "-Xms1g", "-Xmx3g"})
 @State(Scope.Thread)
 public class KeyedRulesBenchmark
 {
