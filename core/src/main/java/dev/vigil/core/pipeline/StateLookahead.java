@@ -31,6 +31,7 @@ final class StateLookahead
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
+    /** A sum of the window words loaded, stored only so that the loads are kept. */
     private long loaded;
 
     /**
@@ -96,13 +97,5 @@ final class StateLookahead
         loaded += windows.loadQueued();
         stores.loadQueuedRecords();
         return last + 1;
-    }
-
-    /**
-     * @return a sum of the words loaded; meaningless, kept so that the loads are not optimised away.
-     */
-    long loaded()
-    {
-        return loaded;
     }
 }
