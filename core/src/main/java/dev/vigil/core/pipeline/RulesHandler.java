@@ -11,6 +11,7 @@ import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.rules.KeyedStateRule;
 import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleEvaluator;
@@ -26,6 +27,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,7 +53,10 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
-    private Rule[] rules;
+    /** Rules whose state entries are counted on their own, each batch; the others are keyed in shared stores. */
+    private Rule[] ownStateRules;
+    private Rule[] sharedStateRules = new Rule[0];
+    private long publishedSharedKeys = -1;
     private final RulesUpdateDecoder rulesUpdate = new RulesUpdateDecoder();
     private final RulesUpdateAssembler rulesUpdateAssembler = new RulesUpdateAssembler();
     private RuleSetLoader ruleSetLoader;
@@ -115,7 +120,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         this.clock = clock;
         this.windows = windows;
         this.windowCounters = windowCounters;
-        this.rules = evaluator.ruleSet().rules().toArray(new Rule[0]);
+        this.ownStateRules = evaluator.ruleSet().rules().toArray(new Rule[0]);
         counters.addRules(evaluator.ruleSet().rules());
     }
 
@@ -164,6 +169,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
     public void keyedState(final KeyedStateStores stores)
     {
         this.keyedState = stores;
+        partitionRules(evaluator.ruleSet());
     }
 
     /**
@@ -305,6 +311,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         dedup.readFrom(in);
         windows.readState(in);
         lastEngineSeq = writtenEngineSeq;
+        publishedSharedKeys = -1;
     }
 
     @Override
@@ -442,7 +449,26 @@ public final class RulesHandler implements EventHandler<RingEvent>
         }
     }
 
+    /**
+     * The state-entry gauges, at the end of each batch. Rules in the shared stores report their store's keys, which
+     * change only when a key is added: they are read only when the stores' total has moved, which spares a lone event
+     * a pass over every rule.
+     */
     private void publishStateEntries()
+    {
+        publishStateEntries(ownStateRules);
+        if (keyedState != null)
+        {
+            final long sharedKeys = keyedState.keysHeld();
+            if (sharedKeys != publishedSharedKeys)
+            {
+                publishedSharedKeys = sharedKeys;
+                publishStateEntries(sharedStateRules);
+            }
+        }
+    }
+
+    private void publishStateEntries(final Rule[] rules)
     {
         for (final Rule rule : rules)
         {
@@ -453,6 +479,19 @@ public final class RulesHandler implements EventHandler<RingEvent>
                 counter.setOrdered(entries);
             }
         }
+    }
+
+    private void partitionRules(final RuleSet ruleSet)
+    {
+        final List<Rule> own = new ArrayList<>();
+        final List<Rule> shared = new ArrayList<>();
+        for (final Rule rule : ruleSet.rules())
+        {
+            (keyedState != null && rule instanceof KeyedStateRule ? shared : own).add(rule);
+        }
+        ownStateRules = own.toArray(new Rule[0]);
+        sharedStateRules = shared.toArray(new Rule[0]);
+        publishedSharedKeys = -1;
     }
 
     private void onRulesUpdate(final RingEvent event)
@@ -491,7 +530,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private void switchTo(final RuleSet ruleSet)
     {
         evaluator.ruleSet(ruleSet);
-        rules = ruleSet.rules().toArray(new Rule[0]);
+        partitionRules(ruleSet);
         windows.reconfigure(ruleSet.windows());
     }
 

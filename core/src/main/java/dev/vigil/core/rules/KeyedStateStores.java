@@ -464,6 +464,22 @@ public final class KeyedStateStores implements AutoCloseable
     }
 
     /**
+     * @return keys held, all stores together; moves whenever a store adds a key or is reloaded with other keys.
+     */
+    public long keysHeld()
+    {
+        long keys = 0;
+        for (final RecordStore store : storesByKey)
+        {
+            if (store != null)
+            {
+                keys += store.size();
+            }
+        }
+        return keys;
+    }
+
+    /**
      * @return a sum of the words {@link #prefetch} loaded; meaningless, kept so the loads are not optimised away.
      */
     public long prefetched()
