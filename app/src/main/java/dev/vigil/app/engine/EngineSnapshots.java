@@ -208,15 +208,16 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
 
     /**
      * The settings that shape the rules stage's state: the engine-wide rule settings, the event-time settings and the
-     * retry window. The rules
-     * themselves are not here: a snapshot records the text of the rules in force, and a start rebuilds them from it.
+     * retry window. The rules themselves are not here: a snapshot records the text of the rules in force, and a start
+     * rebuilds them from it. Nor is the lookahead, which changes how fast the state is reached, never what it holds.
      */
     static long fingerprint(final VigilConfig config)
     {
         final CRC32C crc = new CRC32C();
         for (final Setting setting : Settings.ALL)
         {
-            if ((setting.name().startsWith("rules.") && setting != Settings.RULES_FILE) ||
+            if ((setting.name().startsWith("rules.") && setting != Settings.RULES_FILE &&
+                setting != Settings.RULES_LOOKAHEAD) ||
                 setting.name().startsWith("time.") || setting == Settings.DEDUP_WINDOW)
             {
                 crc.update((setting.name() + "=" + config.get(setting) + "\n").getBytes(StandardCharsets.UTF_8));

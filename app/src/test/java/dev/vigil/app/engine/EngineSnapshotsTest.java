@@ -38,6 +38,20 @@ class EngineSnapshotsTest
     Path dir;
 
     @Test
+    void theFingerprintFollowsWhatShapesTheStateAndNotTheLookahead()
+    {
+        final VigilConfig defaults = VigilConfig.defaults();
+        final long fingerprint = EngineSnapshots.fingerprint(defaults);
+
+        assertEquals(fingerprint,
+            EngineSnapshots.fingerprint(defaults.with(Settings.RULES_LOOKAHEAD.name(), "64")));
+        assertEquals(fingerprint, EngineSnapshots.fingerprint(defaults.with(Settings.RULES_LOOKAHEAD.name(), "0")));
+        assertTrue(fingerprint != EngineSnapshots.fingerprint(defaults.with(Settings.RULES_MAX_KEYS.name(), "1024")));
+        assertTrue(fingerprint !=
+            EngineSnapshots.fingerprint(defaults.with(Settings.TIME_OUT_OF_ORDERNESS.name(), "2s")));
+    }
+
+    @Test
     void aSnapshotSerialisedInMemoryIsTheFileAStreamedOneWouldBe() throws IOException
     {
         final RulesHandler rules = rulesWithState();

@@ -165,9 +165,14 @@ public final class RulesHandler implements EventHandler<RingEvent>
      * which then belong to this stage's snapshots and follow its rules updates.
      *
      * @param stores the stores, with the rules in force already bound to them.
+     * @throws IllegalStateException when the stage already looks ahead (over the stores it had).
      */
     public void keyedState(final KeyedStateStores stores)
     {
+        if (lookahead != null)
+        {
+            throw new IllegalStateException("keyed state is set before looking ahead, which reads it");
+        }
         this.keyedState = stores;
         partitionRules(evaluator.ruleSet());
     }

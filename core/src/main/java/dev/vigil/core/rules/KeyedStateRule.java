@@ -146,7 +146,7 @@ public abstract class KeyedStateRule extends NamedRule
      * @return keys in the store the state is in: with a shared store, the keys of every rule of the state key.
      */
     @Override
-    public int stateEntries()
+    public final int stateEntries()
     {
         return store == null ? 0 : store.size();
     }

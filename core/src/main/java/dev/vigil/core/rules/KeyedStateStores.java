@@ -299,8 +299,8 @@ public final class KeyedStateStores implements AutoCloseable
                     // A slice's first and last word of its first 64 bytes: records are only 8-byte aligned, so
                     // those bytes, where each rule keeps what it reads first, may span two cache lines.
                     lines.add(rule.stateOffset());
-                    lines.add(rule.stateOffset() +
-                        Math.max(0, (Math.min(rule.stateBytes(), CACHE_LINE) & -Long.BYTES) - Long.BYTES));
+                    final int headWords = (Math.min(rule.stateBytes(), CACHE_LINE) + Long.BYTES - 1) / Long.BYTES;
+                    lines.add(rule.stateOffset() + (headWords - 1) * Long.BYTES);
                 }
             }
             sliceLinesByKey[stateKey.ordinal()] = lines.stream().mapToInt(Integer::intValue).toArray();

@@ -18,7 +18,8 @@ import dev.vigil.core.state.RecordWords;
  * <p>
  * Pane p lives at ring entry (p - base pane) mod panes, and the base moves to the event's pane whenever the whole
  * window has expired (always so for a new key): with many keys most events find their key's window expired, and their
- * pane then lands at entry 0, beside the header, not on a cache line of its own anywhere in the ring. An event older
+ * pane then lands at entry 0, right after the header (within its first 64 bytes for windows of up to 320 panes), not
+ * on a cache line of its own anywhere in the ring. An event older
  * than the newest window of its key counts nowhere and {@link #add} answers {@link #LATE}.
  */
 public final class SlidingWindowRecord
