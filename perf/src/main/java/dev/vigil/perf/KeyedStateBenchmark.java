@@ -1,6 +1,7 @@
 package dev.vigil.perf;
 
 import dev.vigil.core.state.ChronicleRecordStore;
+import dev.vigil.core.state.LongAddressIndex;
 import org.agrona.IoUtil;
 import org.agrona.UnsafeApi;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * Cost of reaching one key's state and updating it — read and write the first and last of its words — with the keys
  * drawn from {@code keyCount} distinct keys, all already present (the steady state):
  * <ul>
- *     <li>{@code heapArrays}: the on-heap layout, a {@link LongKeyIndex} (key to slot) plus a {@code long[]} with
- *     the key's words at {@code slot * words};</li>
+ *     <li>{@code heapArrays}: the former on-heap layout, an index from key to slot (a {@link LongAddressIndex}
+ *     holding slot + 1) plus a {@code long[]} with the key's words at {@code slot * words};</li>
  *     <li>{@code chronicleRecords}: a persisted {@link ChronicleRecordStore}, an on-heap index (key to native
  *     address) plus the key's record in the memory-mapped map file.</li>
  * </ul>
@@ -65,7 +66,7 @@ public class KeyedStateBenchmark
 
     private AccountSequence sequence;
     private int words;
-    private LongKeyIndex index;
+    private LongAddressIndex index;
     private long[] state;
     private ChronicleRecordStore store;
     private Path dir;
@@ -79,14 +80,15 @@ public class KeyedStateBenchmark
     public void setup() throws IOException
     {
         words = recordBytes / Long.BYTES;
-        index = new LongKeyIndex(keyCount);
+        index = new LongAddressIndex(keyCount);
         state = new long[keyCount * words];
         dir = Files.createTempDirectory("vigil-keyed-state");
         store = ChronicleRecordStore.open(
             dir.resolve(ChronicleRecordStore.fileName("bench", keyCount, recordBytes)), keyCount, recordBytes);
         for (int key = 1; key <= keyCount; key++)
         {
-            state[index.slotFor(key) * words] = key;
+            index.add(key, key);
+            state[(key - 1) * words] = key;
             UnsafeApi.putLong(store.recordAddress(key), key);
         }
 
@@ -110,7 +112,7 @@ public class KeyedStateBenchmark
     public long heapArrays()
     {
         final long key = nextKey();
-        final int base = index.slotFor(key) * words;
+        final int base = (int)(index.addressOf(key) - 1) * words;
         final long count = state[base + words - 1] + 1;
         state[base + words - 1] = count;
         state[base] += key;
