@@ -29,10 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,21 +78,21 @@ class KeyedStateSnapshotTest
 
         final RulesHandler beforeSnapshot = newStage(4_096, "before");
         final List<String> actual = new ArrayList<>(run(beforeSnapshot, 1, SPLIT));
-        final byte[] snapshot = write(beforeSnapshot);
+        final byte[] snapshot = StageState.write(beforeSnapshot);
 
         final RulesHandler restored = newStage(4_096, "restored");
         run(restored, 1, 100);
-        restored.readState(new DataInputStream(new ByteArrayInputStream(snapshot)));
+        StageState.read(restored, snapshot);
         assertEquals(SPLIT, restored.lastEngineSeq());
-        assertArrayEquals(snapshot, write(restored), "restored state writes the same bytes");
+        assertArrayEquals(snapshot, StageState.write(restored), "restored state writes the same bytes");
 
         final RulesHandler replayed = newStage(4_096, "replayed");
         run(replayed, 1, SPLIT);
-        assertArrayEquals(snapshot, write(replayed), "a full replay reaches the same state");
+        assertArrayEquals(snapshot, StageState.write(replayed), "a full replay reaches the same state");
 
         actual.addAll(run(restored, SPLIT + 1, EVENTS));
         assertEquals(expected, actual);
-        assertArrayEquals(write(uninterrupted), write(restored));
+        assertArrayEquals(StageState.write(uninterrupted), StageState.write(restored));
     }
 
     @Test
@@ -187,15 +183,5 @@ class KeyedStateSnapshotTest
                 (firstAccounts.contains(account) || retry ? "" : "/over-capacity"));
         }
         return decisions;
-    }
-
-    private static byte[] write(final RulesHandler stage) throws IOException
-    {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes))
-        {
-            stage.writeState(out);
-        }
-        return bytes.toByteArray();
     }
 }

@@ -18,10 +18,6 @@ import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,20 +49,20 @@ class RulesStateSnapshotTest
 
         final RulesHandler beforeSnapshot = newStage(4_096);
         final List<String> actual = new ArrayList<>(run(beforeSnapshot, 1, SPLIT));
-        final byte[] snapshot = write(beforeSnapshot);
+        final byte[] snapshot = StageState.write(beforeSnapshot);
 
         final RulesHandler restored = newStage(4_096);
-        restored.readState(new DataInputStream(new ByteArrayInputStream(snapshot)));
+        StageState.read(restored, snapshot);
         assertEquals(SPLIT, restored.lastEngineSeq());
-        assertArrayEquals(snapshot, write(restored), "restored state writes the same bytes");
+        assertArrayEquals(snapshot, StageState.write(restored), "restored state writes the same bytes");
 
         final RulesHandler replayed = newStage(4_096);
         run(replayed, 1, SPLIT);
-        assertArrayEquals(snapshot, write(replayed), "a full replay reaches the same state");
+        assertArrayEquals(snapshot, StageState.write(replayed), "a full replay reaches the same state");
 
         actual.addAll(run(restored, SPLIT + 1, EVENTS));
         assertEquals(expected, actual);
-        assertArrayEquals(write(uninterrupted), write(restored));
+        assertArrayEquals(StageState.write(uninterrupted), StageState.write(restored));
     }
 
     @Test
@@ -74,11 +70,11 @@ class RulesStateSnapshotTest
     {
         final RulesHandler stage = newStage(4_096);
         run(stage, 1, 100);
-        final byte[] snapshot = write(stage);
+        final byte[] snapshot = StageState.write(stage);
 
         final RulesHandler fewerKeys = newStage(1_024);
         assertThrows(IOException.class,
-            () -> fewerKeys.readState(new DataInputStream(new ByteArrayInputStream(snapshot))));
+            () -> StageState.read(fewerKeys, snapshot));
     }
 
     private RulesHandler newStage(final int maxKeys)
@@ -113,15 +109,5 @@ class RulesStateSnapshotTest
             decisions.add(seq + ":" + event.verdict() + "/" + event.firedRules() + "/" + event.decisionEngineSeq());
         }
         return decisions;
-    }
-
-    private static byte[] write(final RulesHandler stage) throws IOException
-    {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes))
-        {
-            stage.writeState(out);
-        }
-        return bytes.toByteArray();
     }
 }

@@ -23,10 +23,6 @@ import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -118,11 +114,10 @@ class RulesUpdateTest
         final RulesHandler stage = newStage("velocity 2");
         update(stage, 1, "velocity 1");
         assertEquals(Verdict.APPROVE, pay(stage, 100));
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        stage.writeState(new DataOutputStream(bytes));
+        final byte[] state = StageState.write(stage);
 
         final RulesHandler restored = newStage("velocity 2");
-        restored.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        StageState.read(restored, state);
         assertEquals("velocity 1", restored.rulesText());
         assertEquals(Verdict.REVIEW, pay(restored, 100), "the recorded rules, with their state");
     }

@@ -17,10 +17,6 @@ import dev.vigil.core.rules.StateKey;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,15 +58,14 @@ class StateEntriesGaugeTest
             assertEquals(5, stores.store(StateKey.CARD).size());
             assertEquals(5, counters.stateEntries(CARD_TESTING).get());
 
-            final ByteArrayOutputStream snapshot = new ByteArrayOutputStream();
-            stage.writeState(new DataOutputStream(snapshot));
+            final byte[] snapshot = StageState.write(stage);
             for (long account = 6; account <= 8; account++)
             {
                 pay(stage, account);
             }
             assertGauges(8, 1);
 
-            stage.readState(new DataInputStream(new ByteArrayInputStream(snapshot.toByteArray())));
+            StageState.read(stage, snapshot);
             pay(stage, 2);
             assertGauges(5, 1);
         }

@@ -28,8 +28,6 @@ import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -114,7 +112,7 @@ class StateLookaheadTest
             "some rules fire");
         assertEquals(plain.windowOutput.lines, lookingAhead.windowOutput.lines);
         assertTrue(plain.windowOutput.lines.size() > 100, "windows emit");
-        assertArrayEquals(plain.state(), lookingAhead.state());
+        assertArrayEquals(StageState.write(plain.handler), StageState.write(lookingAhead.handler));
     }
 
     private static int newAccounts(final List<Input> inputs, final int from, final int count, final Stage stage)
@@ -218,16 +216,6 @@ class StateLookaheadTest
             handler = new RulesHandler(new RuleEvaluator(rules, Verdict.REVIEW), new DecisionDedup(1024), counters,
                 new CachedNanoClock(), windows, null);
             handler.keyedState(stores);
-        }
-
-        byte[] state() throws IOException
-        {
-            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes))
-            {
-                handler.writeState(out);
-            }
-            return bytes.toByteArray();
         }
     }
 }
