@@ -5,6 +5,7 @@ import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.YieldingWaitStrategy;
+import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.MessageHeaderEncoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.OrderEncoder;
@@ -16,6 +17,7 @@ import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.KeyedStateStores;
+import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.WindowSink;
 import org.agrona.BufferUtil;
 import org.agrona.IoUtil;
@@ -37,7 +39,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +63,9 @@ import java.util.concurrent.TimeUnit;
  *   batch (a loaded engine's case), with {@code lookahead} events' state loaded at a time (0: none).</li>
  *   <li>{@code transactionInputOnly}, {@code orderInputOnly}: the bursts' input alone (drawing keys, patching and
  *   publishing slots), the baseline to subtract from the burst figures for the stage's own cost.</li>
+ *   <li>{@code transactionStateLoadsOnly}, {@code orderStateLoadsOnly}: the bursts' input plus the loads that looking
+ *   ahead does, without any rule: the floor that memory sets under the burst figures.</li>
+ *   <li>{@code snapshotState}: milliseconds to serialise the stage's whole state, as a snapshot point pauses it.</li>
  * </ul>
  * Run:
  * <pre>
@@ -121,6 +128,9 @@ public class KeyedRulesBenchmark
     private int transactionLength;
     private UnsafeBuffer orderFrame;
     private int orderLength;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final TransactionDecoder transactionDecoder = new TransactionDecoder();
+    private final OrderDecoder orderDecoder = new OrderDecoder();
     private long eventTimeNs = BenchmarkFrames.BASE_EVENT_TIME_NS;
     private long clientSeq;
     private Path dir;
@@ -240,6 +250,102 @@ public class KeyedRulesBenchmark
     public long orderInputOnly()
     {
         return publishBurst(false);
+    }
+
+    /**
+     * The floor that memory sets under the burst figures: the bursts' input plus the loads that looking ahead does
+     * (every queued event's index entries, window keys and record heads, in the same tight passes), without any rule.
+     *
+     * @return a sum of what was loaded.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long transactionStateLoadsOnly()
+    {
+        return loadBurstState(true);
+    }
+
+    /**
+     * As {@link #transactionStateLoadsOnly}, for orders.
+     *
+     * @return a sum of what was loaded.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long orderStateLoadsOnly()
+    {
+        return loadBurstState(false);
+    }
+
+    private long loadBurstState(final boolean transaction)
+    {
+        final long first = ring.getCursor() + 1;
+        final long last = publishBurst(transaction);
+        final KeyedStateStores stores = handler.keyedState();
+        final EventTimeWindows windows = handler.windows();
+        long loaded = 0;
+        for (long start = first; start <= last; start += lookahead)
+        {
+            final long end = Math.min(last + 1, start + lookahead);
+            for (long seq = start; seq < end; seq++)
+            {
+                final RingEvent event = ring.get(seq);
+                if (transaction)
+                {
+                    transactionDecoder.wrapAndApplyHeader(event.frame(), 0, headerDecoder);
+                    stores.queue(transactionDecoder);
+                    windows.queue(transactionDecoder);
+                }
+                else
+                {
+                    orderDecoder.wrapAndApplyHeader(event.frame(), 0, headerDecoder);
+                    stores.queue(orderDecoder);
+                    windows.queue(orderDecoder);
+                }
+            }
+            stores.loadQueuedIndexEntries();
+            loaded += windows.loadQueued();
+            stores.loadQueuedRecords();
+        }
+        return loaded + stores.prefetched();
+    }
+
+    /**
+     * What a snapshot pauses the rules stage for: serialising its whole state (rules text, every store's records,
+     * retry table, windows) as {@link RulesHandler#writeState} does at a snapshot point, into a stream that keeps
+     * nothing, so the figure is the reading and copying, not a file's writes.
+     *
+     * @return bytes written.
+     * @throws IOException never: the stream keeps nothing.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long snapshotState() throws IOException
+    {
+        final DiscardingOutput out = new DiscardingOutput();
+        handler.writeState(new DataOutputStream(out));
+        return out.written;
+    }
+
+    /**
+     * Counts what it is given and keeps none of it.
+     */
+    private static final class DiscardingOutput extends OutputStream
+    {
+        private long written;
+
+        @Override
+        public void write(final int b)
+        {
+            written++;
+        }
+
+        @Override
+        public void write(final byte[] bytes, final int offset, final int length)
+        {
+            written += length;
+        }
     }
 
     private int nextKey()
