@@ -17,14 +17,14 @@ import org.agrona.concurrent.NanoClock;
 public final class JournalHandler implements EventHandler<RingEvent>
 {
     private final InputJournal journal;
-    private final NanoClock clock;
+    private final BatchClock journalDone;
     private final EngineCounters counters;
     private final Sequence durableSequence = new Sequence();
     private long lastSequenceSeen = -1;
 
     /**
      * @param journal where accepted frames go.
-     * @param clock   stamps when each frame was journaled.
+     * @param clock   stamps when frames are handed on, at the end of each batch.
      */
     public JournalHandler(final InputJournal journal, final NanoClock clock)
     {
@@ -33,13 +33,13 @@ public final class JournalHandler implements EventHandler<RingEvent>
 
     /**
      * @param journal  where accepted frames go.
-     * @param clock    stamps when each frame was journaled.
+     * @param clock    stamps when frames are handed on, at the end of each batch.
      * @param counters where journal bytes, fsyncs and lag are published after each batch; null for none.
      */
     public JournalHandler(final InputJournal journal, final NanoClock clock, final EngineCounters counters)
     {
         this.journal = journal;
-        this.clock = clock;
+        this.journalDone = new BatchClock(clock, RingEvent::journalDone);
         this.counters = counters;
     }
 
@@ -50,11 +50,13 @@ public final class JournalHandler implements EventHandler<RingEvent>
         {
             journal.append(event.engineSeq(), event.receiveTimeNs(), event.frame(), 0, event.frameLength());
         }
-        event.journalDone(clock.nanoTime());
+        journalDone.done(event);
         lastSequenceSeen = sequence;
         if (endOfBatch)
         {
             journal.endOfBatch();
+            // Before egress may see the batch.
+            journalDone.endOfBatch();
             publishIfDurable();
             publishCounters();
         }

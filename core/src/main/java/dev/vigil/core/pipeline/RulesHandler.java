@@ -47,7 +47,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private final RuleEvaluator evaluator;
     private final DecisionDedup dedup;
     private final EngineCounters counters;
-    private final NanoClock clock;
+    private final BatchClock rulesDone;
     private final EventTimeWindows windows;
     private final WindowCounters windowCounters;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -89,7 +89,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
      * @param evaluator runs the rule set in force.
      * @param dedup     remembers decisions so retries get the original one.
      * @param counters  where decisions, alerts and full state are counted.
-     * @param clock     stamps when evaluation finished, for latency breakdowns only.
+     * @param clock     stamps when decided events are handed on, for latency breakdowns only.
      */
     public RulesHandler(
         final RuleEvaluator evaluator, final DecisionDedup dedup, final EngineCounters counters, final NanoClock clock)
@@ -102,7 +102,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
      * @param evaluator      runs the rule set in force.
      * @param dedup          remembers decisions so retries get the original one.
      * @param counters       where decisions, alerts and full state are counted.
-     * @param clock          stamps when evaluation finished, for latency breakdowns only.
+     * @param clock          stamps when decided events are handed on, for latency breakdowns only.
      * @param windows        the event-time windows, with their sink set.
      * @param windowCounters where late events, results and full window state are counted; null for none.
      */
@@ -117,7 +117,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         this.evaluator = evaluator;
         this.dedup = dedup;
         this.counters = counters;
-        this.clock = clock;
+        this.rulesDone = new BatchClock(clock, RingEvent::rulesDone);
         this.windows = windows;
         this.windowCounters = windowCounters;
         this.ownStateRules = evaluator.ruleSet().rules().toArray(new Rule[0]);
@@ -325,6 +325,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         onInput(event, loadAhead(sequence));
         if (endOfBatch)
         {
+            rulesDone.endOfBatch();
             publishStateEntries();
         }
     }
@@ -375,8 +376,8 @@ public final class RulesHandler implements EventHandler<RingEvent>
         final int seen = dedup.check(event.clientId(), event.clientSeq());
         if (seen == DecisionDedup.DUPLICATE)
         {
-            event.repeatDecision(
-                dedup.foundVerdict(), dedup.foundFiredRules(), dedup.foundEngineSeq(), clock.nanoTime());
+            event.repeatDecision(dedup.foundVerdict(), dedup.foundFiredRules(), dedup.foundEngineSeq());
+            rulesDone.done(event);
             counters.duplicates().incrementOrdered();
             return;
         }
@@ -410,7 +411,8 @@ public final class RulesHandler implements EventHandler<RingEvent>
 
         dedup.record(
             event.clientId(), event.clientSeq(), event.engineSeq(), evaluator.verdict(), evaluator.firedRules());
-        event.decide(evaluator.verdict(), evaluator.firedRules(), clock.nanoTime());
+        event.decide(evaluator.verdict(), evaluator.firedRules());
+        rulesDone.done(event);
         counters.eventsEvaluated().incrementOrdered();
         counters.decisions(evaluator.verdict()).incrementOrdered();
         final int alertCount = Long.bitCount(evaluator.firedRules());

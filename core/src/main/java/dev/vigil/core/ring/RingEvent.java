@@ -247,15 +247,13 @@ public final class RingEvent
     /**
      * Record the outcome of the rules stage.
      *
-     * @param verdict         combined verdict.
-     * @param firedRules      bitmap of the rule ids that fired.
-     * @param rulesDoneTimeNs when evaluation finished.
+     * @param verdict    combined verdict.
+     * @param firedRules bitmap of the rule ids that fired.
      */
-    public void decide(final Verdict verdict, final long firedRules, final long rulesDoneTimeNs)
+    public void decide(final Verdict verdict, final long firedRules)
     {
         this.verdict = verdict;
         this.firedRules = firedRules;
-        this.rulesDoneTimeNs = rulesDoneTimeNs;
     }
 
     /**
@@ -264,19 +262,24 @@ public final class RingEvent
      * @param verdict           the original verdict.
      * @param firedRules        the original fired rules.
      * @param originalEngineSeq engine sequence of the original request.
-     * @param rulesDoneTimeNs   when the rules stage finished.
      */
-    public void repeatDecision(
-        final Verdict verdict, final long firedRules, final long originalEngineSeq, final long rulesDoneTimeNs)
+    public void repeatDecision(final Verdict verdict, final long firedRules, final long originalEngineSeq)
     {
         this.verdict = verdict;
         this.firedRules = firedRules;
         this.decisionEngineSeq = originalEngineSeq;
+    }
+
+    /**
+     * @param rulesDoneTimeNs when the rules stage handed the decided event on (the end of its batch).
+     */
+    public void rulesDone(final long rulesDoneTimeNs)
+    {
         this.rulesDoneTimeNs = rulesDoneTimeNs;
     }
 
     /**
-     * @param journalDoneTimeNs when the journal stage finished with this frame.
+     * @param journalDoneTimeNs when the journal stage handed this frame on (the end of its batch).
      */
     public void journalDone(final long journalDoneTimeNs)
     {
