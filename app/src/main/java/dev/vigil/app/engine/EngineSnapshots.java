@@ -3,6 +3,7 @@ package dev.vigil.app.engine;
 import dev.vigil.app.config.Setting;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.journal.SnapshotStore;
 import org.agrona.ErrorHandler;
@@ -12,6 +13,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +34,9 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     private final SnapshotStore store;
     private final long fingerprint;
     private final AtomicCounter takenCounter;
+    private final AtomicCounter streamedCounter;
+    private final AtomicCounter pauseMicrosGauge;
+    private final AtomicCounter bytesGauge;
     private final ErrorHandler errorHandler;
     private final SnapshotBuffer buffer;
     /** The file writer's copy from the off-heap buffer to the file's stream. */
@@ -47,9 +52,12 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         return thread;
     });
 
-    EngineSnapshots(final VigilConfig config, final AtomicCounter takenCounter, final ErrorHandler errorHandler)
+    EngineSnapshots(final VigilConfig config, final EngineCounters counters, final ErrorHandler errorHandler)
     {
-        this.takenCounter = takenCounter;
+        this.takenCounter = counters.snapshotsTaken();
+        this.streamedCounter = counters.snapshotsStreamed();
+        this.pauseMicrosGauge = counters.snapshotPauseMicros();
+        this.bytesGauge = counters.snapshotBytes();
         this.errorHandler = errorHandler;
         this.store = new SnapshotStore(
             Path.of(config.get(Settings.DATA_DIR), "snapshots"), config.getInt(Settings.SNAPSHOT_KEEP));
@@ -69,16 +77,23 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         final long startNs = System.nanoTime();
         if (serialise(state))
         {
-            lastDurationNs = System.nanoTime() - startNs;
+            paused(System.nanoTime() - startNs);
             lastSnapshotSeq = engineSeq;
             inFlight = fileWriter.submit(() -> writeAndPublish(engineSeq));
             return;
         }
         // Larger than the buffer: streamed into the page cache from here; forced and published on the other thread.
         final Path temporary = store.writeTemporary(engineSeq, fingerprint, state::writeState);
-        lastDurationNs = System.nanoTime() - startNs;
+        paused(System.nanoTime() - startNs);
+        streamedCounter.incrementOrdered();
         lastSnapshotSeq = engineSeq;
         inFlight = fileWriter.submit(() -> publish(temporary));
+    }
+
+    private void paused(final long durationNs)
+    {
+        lastDurationNs = durationNs;
+        pauseMicrosGauge.setOrdered(TimeUnit.NANOSECONDS.toMicros(durationNs));
     }
 
     private boolean serialise(final RulesHandler state)
@@ -118,6 +133,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     {
         try
         {
+            bytesGauge.setOrdered(sizeOf(temporary));
             store.publish(temporary);
             taken++;
             takenCounter.setOrdered(taken);
@@ -125,6 +141,21 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         catch (final RuntimeException ex)
         {
             errorHandler.onError(ex);
+        }
+    }
+
+    /**
+     * A gauge only: a size that cannot be read shows as 0 and does not stop the snapshot being published.
+     */
+    private static long sizeOf(final Path file)
+    {
+        try
+        {
+            return Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            return 0;
         }
     }
 

@@ -173,7 +173,7 @@ public final class VigilEngine implements AutoCloseable
             throw ex;
         }
         rules.errorHandler(errorHandler);
-        snapshots = new EngineSnapshots(config, counters.snapshotsTaken(), errorHandler);
+        snapshots = new EngineSnapshots(config, counters, errorHandler);
         try
         {
             journal.replayInto(rules, snapshots, maxFrameLength);

@@ -2,6 +2,7 @@ package dev.vigil.app.engine;
 
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
@@ -9,11 +10,7 @@ import dev.vigil.codecs.MessageHeaderEncoder;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.TransactionEncoder;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,9 +52,9 @@ class EngineSnapshotsTest
     void aSnapshotSerialisedInMemoryIsTheFileAStreamedOneWouldBe() throws IOException
     {
         final RulesHandler rules = rulesWithState();
-        final Path buffered = snapshot(rules, dir.resolve("buffered"), 64 << 20);
-        final Path streamed = snapshot(rules, dir.resolve("streamed"), 0);
-        final Path barelyTooSmall = snapshot(rules, dir.resolve("small"), 1024);
+        final Path buffered = snapshot(rules, dir.resolve("buffered"), 64 << 20, false);
+        final Path streamed = snapshot(rules, dir.resolve("streamed"), 0, true);
+        final Path barelyTooSmall = snapshot(rules, dir.resolve("small"), 1024, true);
 
         assertEquals(buffered.getFileName(), streamed.getFileName());
         assertArrayEquals(Files.readAllBytes(streamed), Files.readAllBytes(buffered));
@@ -92,24 +89,33 @@ class EngineSnapshotsTest
         return bytes.toByteArray();
     }
 
-    private static Path snapshot(final RulesHandler rules, final Path dataDir, final int bufferBytes)
+    /**
+     * Take one snapshot and check what its counters say: taken, streamed or not, the file's size, the pause.
+     */
+    private static Path snapshot(
+        final RulesHandler rules, final Path dataDir, final int bufferBytes, final boolean streamed)
         throws IOException
     {
         final VigilConfig config = VigilConfig.defaults()
             .with(Settings.DATA_DIR.name(), dataDir.toString())
             .with(Settings.SNAPSHOT_BUFFER_BYTES.name(), Integer.toString(bufferBytes));
         final List<Throwable> errors = new ArrayList<>();
-        final AtomicCounter taken = counter();
-        try (EngineSnapshots snapshots = new EngineSnapshots(config, taken, errors::add))
+        final EngineCounters counters = RuleSetFactory.offlineCounters();
+        final long pauseNs;
+        try (EngineSnapshots snapshots = new EngineSnapshots(config, counters, errors::add))
         {
             snapshots.takeSnapshot(rules.lastEngineSeq(), rules);
+            pauseNs = snapshots.lastDurationNs();
         }
         assertEquals(List.of(), errors);
-        assertEquals(1, taken.get());
+        assertEquals(1, counters.snapshotsTaken().get());
+        assertEquals(streamed ? 1 : 0, counters.snapshotsStreamed().get());
+        assertEquals(pauseNs / 1000, counters.snapshotPauseMicros().get());
         try (var files = Files.list(dataDir.resolve("snapshots")))
         {
             final List<Path> snapshots = files.toList();
             assertEquals(1, snapshots.size(), snapshots.toString());
+            assertEquals(Files.size(snapshots.get(0)), counters.snapshotBytes().get());
             return snapshots.get(0);
         }
     }
@@ -133,13 +139,5 @@ class EngineSnapshotsTest
             rules.onEvent(event, i, true);
         }
         return rules;
-    }
-
-    private static AtomicCounter counter()
-    {
-        final CountersManager counters = new CountersManager(
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * CountersReader.METADATA_LENGTH, 64)),
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * CountersReader.COUNTER_LENGTH, 64)));
-        return counters.newCounter("snapshots taken");
     }
 }

@@ -63,6 +63,9 @@ public final class EngineCounters implements AutoCloseable
     private final AtomicCounter journalFsyncs;
     private final AtomicCounter journalLag;
     private final AtomicCounter snapshotsTaken;
+    private final AtomicCounter snapshotsStreamed;
+    private final AtomicCounter snapshotPauseMicros;
+    private final AtomicCounter snapshotBytes;
     private final AtomicCounter egressBackPressured;
     private final AtomicCounter errors;
     private final AtomicCounter[] alertsByRule = new AtomicCounter[Rule.MAX_RULE_ID + 1];
@@ -133,6 +136,13 @@ public final class EngineCounters implements AutoCloseable
             "records written to the journal but not yet as durable as configured", true, null, null);
         snapshotsTaken = add("snapshots taken", "vigil_snapshots_total",
             "snapshots of the engine state written since start", false, null, null);
+        snapshotsStreamed = add("snapshots streamed", "vigil_snapshots_streamed_total",
+            "snapshots larger than snapshot.buffer.bytes, written from the rules stage, which paused for the writes",
+            false, null, null);
+        snapshotPauseMicros = add("snapshot pause us", "vigil_snapshot_pause_microseconds",
+            "how long the last snapshot paused the rules stage", true, null, null);
+        snapshotBytes = add("snapshot bytes", "vigil_snapshot_bytes",
+            "size of the last snapshot file", true, null, null);
         egressBackPressured = add("egress back pressured", "vigil_egress_back_pressured_total",
             "replies and alerts that met back-pressure and had to be retried", false, null, null);
         errors = add("errors", "vigil_errors_total",
@@ -316,6 +326,30 @@ public final class EngineCounters implements AutoCloseable
     public AtomicCounter snapshotsTaken()
     {
         return snapshotsTaken;
+    }
+
+    /**
+     * @return snapshots too large for the snapshot buffer, streamed to the file from the rules stage.
+     */
+    public AtomicCounter snapshotsStreamed()
+    {
+        return snapshotsStreamed;
+    }
+
+    /**
+     * @return gauge: how long the last snapshot paused the rules stage, in microseconds.
+     */
+    public AtomicCounter snapshotPauseMicros()
+    {
+        return snapshotPauseMicros;
+    }
+
+    /**
+     * @return gauge: bytes of the last snapshot file.
+     */
+    public AtomicCounter snapshotBytes()
+    {
+        return snapshotBytes;
     }
 
     public AtomicCounter egressBackPressured()
