@@ -21,8 +21,9 @@ import dev.vigil.core.window.EventTimeWindows;
  * keys together.
  * <p>
  * Reads slots up to the ring's cursor, which a single-producer ring publishes in order; owned by the rules thread.
+ * Public so that benchmarks can run its loads without the rules that follow them.
  */
-final class StateLookahead
+public final class StateLookahead
 {
     private final RingBuffer<RingEvent> ring;
     private final int depth;
@@ -40,7 +41,7 @@ final class StateLookahead
      * @param stores  the keyed state.
      * @param windows the event-time windows.
      */
-    StateLookahead(
+    public StateLookahead(
         final RingBuffer<RingEvent> ring,
         final int depth,
         final KeyedStateStores stores,
@@ -64,7 +65,7 @@ final class StateLookahead
      * @return the sequence after the last one loaded; the given one when it is the only one published, which this
      * leaves to the stage.
      */
-    long loadFrom(final long sequence)
+    public long loadFrom(final long sequence)
     {
         final long last = Math.min(ring.getCursor(), sequence + depth - 1);
         if (last <= sequence)
