@@ -143,9 +143,10 @@ public final class Settings
 
     /** Memory a snapshot's state is serialised into, so the rules stage does not wait for file writes. */
     public static final Setting SNAPSHOT_BUFFER_BYTES = add(Setting.integer(
-        "snapshot.buffer.bytes", 64L << 20, 0, 1L << 30,
-        "bytes of memory a snapshot's state is serialised into, the file then written on another thread; a larger " +
-        "state is written to the file from the rules thread, which pauses longer (0: always)"));
+        "snapshot.buffer.bytes", 512L << 20, 0, 64L << 30,
+        "most bytes of memory a snapshot's state is serialised into (grown to the state's size and kept), the file " +
+        "then written on another thread; a larger state, or one the JVM's direct memory cannot hold, is written to " +
+        "the file from the rules thread, which pauses longer (0: always)"));
 
     /** Prometheus metrics port. */
     public static final Setting METRICS_PORT = add(Setting.integer(

@@ -6,13 +6,15 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Memory a snapshot's state is serialised into on the rules thread, so that the file is written on another: the
  * rules stage pauses for a copy in memory, not for file writes. The memory is off the heap, in chunks that are kept
  * from snapshot to snapshot, so a growing state neither copies what it already wrote nor makes garbage for the
  * collector (a heap array doubling to tens of megabytes cost a collection inside the pause). It never grows beyond
- * a cap; a state that does not fit is refused so the caller can stream it instead.
+ * a cap; a state that does not fit is refused so the caller can stream it instead, and so is one the JVM has no
+ * direct memory left for (its limit, {@code -XX:MaxDirectMemorySize}, defaults to the heap's maximum).
  */
 final class SnapshotBuffer extends OutputStream
 {
@@ -33,6 +35,7 @@ final class SnapshotBuffer extends OutputStream
     private static final int CHUNK_MASK = CHUNK_BYTES - 1;
 
     private final long capBytes;
+    private final IntFunction<ByteBuffer> allocator;
     private final List<ByteBuffer> chunks = new ArrayList<>();
     private long length;
 
@@ -41,7 +44,17 @@ final class SnapshotBuffer extends OutputStream
      */
     SnapshotBuffer(final long capBytes)
     {
+        this(capBytes, ByteBuffer::allocateDirect);
+    }
+
+    /**
+     * @param capBytes  most bytes held; a larger state is refused with {@link #FULL}.
+     * @param allocator allocates a chunk of the given size, zeroed.
+     */
+    SnapshotBuffer(final long capBytes, final IntFunction<ByteBuffer> allocator)
+    {
         this.capBytes = capBytes;
+        this.allocator = allocator;
     }
 
     /**
@@ -112,7 +125,17 @@ final class SnapshotBuffer extends OutputStream
         }
         while ((long)chunks.size() * CHUNK_BYTES < needed)
         {
-            chunks.add(ByteBuffer.allocateDirect(CHUNK_BYTES));
+            final ByteBuffer chunk;
+            try
+            {
+                chunk = allocator.apply(CHUNK_BYTES);
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                // Direct memory is spent: stream this state; the chunks already held stay for smaller ones.
+                throw FULL;
+            }
+            chunks.add(chunk);
         }
     }
 

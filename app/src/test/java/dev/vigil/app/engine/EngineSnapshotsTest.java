@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,6 +81,30 @@ class EngineSnapshotsTest
         buffer.reset();
         buffer.write(new byte[]{1, 2, 3}, 0, 3);
         assertArrayEquals(new byte[]{1, 2, 3}, copyOut(buffer));
+    }
+
+    @Test
+    void aBufferTheJvmHasNoMoreDirectMemoryForRefusesTheStateAndKeepsWhatItHeld() throws IOException
+    {
+        final int[] allocated = {0};
+        final SnapshotBuffer buffer = new SnapshotBuffer(64 << 20, bytes ->
+        {
+            if (allocated[0] == 2)
+            {
+                throw new OutOfMemoryError("Cannot reserve " + bytes + " bytes of direct buffer memory");
+            }
+            allocated[0]++;
+            return ByteBuffer.allocateDirect(bytes);
+        });
+        final byte[] twoChunks = new byte[2 << 20];
+        buffer.write(twoChunks, 0, twoChunks.length);
+
+        assertSame(SnapshotBuffer.FULL, assertThrows(IOException.class, () -> buffer.write(1)));
+
+        buffer.reset();
+        buffer.write(twoChunks, 0, twoChunks.length);
+        assertEquals(twoChunks.length, buffer.length());
+        assertEquals(2, allocated[0]);
     }
 
     private static byte[] copyOut(final SnapshotBuffer buffer) throws IOException
