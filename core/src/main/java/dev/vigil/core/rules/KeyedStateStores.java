@@ -49,7 +49,6 @@ public final class KeyedStateStores implements AutoCloseable
     private long prefetched;
     /** Keys of the events queued behind the current one, for {@link #loadQueuedRecords}: up to three per event. */
     private final long[] queuedKeys = new long[MAX_QUEUED_EVENTS * 3];
-    private final RecordStore[] queuedStores = new RecordStore[queuedKeys.length];
     private final int[] queuedOrdinals = new int[queuedKeys.length];
     private final long[] queuedAddresses = new long[queuedKeys.length];
     private int queued;
@@ -386,10 +385,8 @@ public final class KeyedStateStores implements AutoCloseable
 
     private void queue(final StateKey stateKey, final long key)
     {
-        final RecordStore store = storesByKey[stateKey.ordinal()];
-        if (store != null && queued < queuedKeys.length)
+        if (storesByKey[stateKey.ordinal()] != null && queued < queuedKeys.length)
         {
-            queuedStores[queued] = store;
             queuedOrdinals[queued] = stateKey.ordinal();
             queuedKeys[queued++] = key;
         }
@@ -407,7 +404,7 @@ public final class KeyedStateStores implements AutoCloseable
             long sum = 0;
             for (int i = 0; i < queued; i++)
             {
-                sum += queuedStores[i].loadIndexEntry(queuedKeys[i]);
+                sum += storesByKey[queuedOrdinals[i]].loadIndexEntry(queuedKeys[i]);
             }
             prefetched += sum;
         }
@@ -423,19 +420,12 @@ public final class KeyedStateStores implements AutoCloseable
         {
             for (int i = 0; i < queued; i++)
             {
-                queuedAddresses[i] = queuedStores[i].findRecord(queuedKeys[i]);
+                queuedAddresses[i] = storesByKey[queuedOrdinals[i]].findRecord(queuedKeys[i]);
             }
             long sum = 0;
             for (int i = 0; i < queued; i++)
             {
-                final long record = queuedAddresses[i];
-                if (record != RecordStore.FULL)
-                {
-                    for (final int line : sliceLinesByKey[queuedOrdinals[i]])
-                    {
-                        sum += RecordWords.get(record + line, 0);
-                    }
-                }
+                sum += loadSliceHeads(queuedOrdinals[i], queuedAddresses[i]);
             }
             prefetched += sum;
         }
@@ -449,14 +439,21 @@ public final class KeyedStateStores implements AutoCloseable
         {
             return 0;
         }
-        final long record = store.findRecord(key);
+        return loadSliceHeads(stateKey.ordinal(), store.findRecord(key));
+    }
+
+    /**
+     * Load the first 64 bytes of each rule's slice of a record. The words are summed into a field by the callers so
+     * that the loads are kept; nothing reads the sum.
+     */
+    private long loadSliceHeads(final int stateKeyOrdinal, final long record)
+    {
         if (record == RecordStore.FULL)
         {
             return 0;
         }
-        // The words are summed into a field so that the loads are kept; nothing reads the sum.
         long sum = 0;
-        for (final int line : sliceLinesByKey[stateKey.ordinal()])
+        for (final int line : sliceLinesByKey[stateKeyOrdinal])
         {
             sum += RecordWords.get(record + line, 0);
         }
