@@ -220,6 +220,7 @@ class CrashRecoveryTest
                 VigilMain.class.getName(), "run",
                 "--data-dir", dataDir.toString(),
                 "--set", "aeron.dir=" + aeronDir,
+                "--set", "aeron.timeout=" + EngineHarness.AERON_TIMEOUT,
                 "--set", "ingress.channel=aeron:udp?endpoint=localhost:" + ingressPort,
                 "--set", "alerts.channel=aeron:udp?control=localhost:" + EngineHarness.freeUdpPort() +
                     "|control-mode=dynamic",

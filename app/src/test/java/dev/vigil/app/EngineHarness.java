@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RecoveryProgress;
 import dev.vigil.app.engine.RulesUpdateFrames;
 import dev.vigil.app.engine.VigilEngine;
 import dev.vigil.app.rules.RulesFile;
@@ -28,18 +29,27 @@ public final class EngineHarness implements AutoCloseable
         RulesFile.readText(Path.of(RulesFile.DEFAULT_PATH)), 0, Integer.parseInt(
         Settings.FRAME_MAX_LENGTH.defaultValue())).size();
 
+    /**
+     * Aeron timeouts of every engine the tests start (setting {@code aeron.timeout}; Aeron's default is 10 s): long
+     * enough that a busy 2-core host, which may leave a thread unscheduled for seconds, never fails a test through a
+     * driver or client timeout. Chosen in one place, the build's {@code vigil.test.aeron.timeout.seconds}, which also
+     * sets the test clients' Aeron driver timeout; a test of the timeouts themselves overrides it.
+     */
+    public static final String AERON_TIMEOUT = System.getProperty("vigil.test.aeron.timeout", "60s");
+
     private final VigilEngine engine;
     private final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
     private final int ingressPort;
     private final int alertsPort;
 
-    private EngineHarness(final Path dataDir, final String... overrides)
+    private EngineHarness(final Path dataDir, final RecoveryProgress recoveryProgress, final String... overrides)
     {
         ingressPort = freeUdpPort();
         alertsPort = freeUdpPort();
         VigilConfig.Builder builder = VigilConfig.builder()
             .set("aeron.dir", "/dev/shm/vigil-test-" + UUID.randomUUID(), "test")
             .set("data.dir", dataDir.toString(), "test")
+            .set("aeron.timeout", AERON_TIMEOUT, "test")
             // Tests use few keys; the default 65,536 would take ~80 MB of rule state per engine.
             .set("rules.max.keys", "4096", "test")
             .set("ingress.channel", "aeron:udp?endpoint=localhost:" + ingressPort, "test")
@@ -48,7 +58,7 @@ public final class EngineHarness implements AutoCloseable
         {
             builder = builder.override(override);
         }
-        engine = VigilEngine.launch(builder.build(), errors::add);
+        engine = VigilEngine.launch(builder.build(), errors::add, recoveryProgress);
     }
 
     /**
@@ -58,7 +68,19 @@ public final class EngineHarness implements AutoCloseable
      */
     public static EngineHarness start(final Path dataDir, final String... overrides)
     {
-        return new EngineHarness(dataDir, overrides);
+        return new EngineHarness(dataDir, RecoveryProgress.NONE, overrides);
+    }
+
+    /**
+     * @param dataDir          the engine's data directory.
+     * @param recoveryProgress told what recovery does, on the starting thread.
+     * @param overrides        {@code setting=value} overrides.
+     * @return a running engine.
+     */
+    public static EngineHarness start(
+        final Path dataDir, final RecoveryProgress recoveryProgress, final String... overrides)
+    {
+        return new EngineHarness(dataDir, recoveryProgress, overrides);
     }
 
     public VigilEngine engine()

@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.app.demo.DemoTraffic;
+import dev.vigil.app.engine.RecoveryProgress;
 import dev.vigil.client.ReplyListener;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.DecisionDecoder;
@@ -21,6 +22,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,6 +76,54 @@ class RecoveryTest
         assertEquals(MESSAGES, uninterrupted.size());
         assertEquals(uninterrupted, restarted, "decisions, fired rules and engine sequences must match");
         assertEquals(RULES + MESSAGES, journalRecords(dir.resolve("restarted")));
+    }
+
+    /**
+     * A recovery that outlasts Aeron's timeouts: the replay is held three times as long as {@code aeron.timeout},
+     * which would time out the embedded driver's view of the engine's client and the client's conductor if nothing
+     * serviced them meanwhile. The engine must start, report no error and go on deciding as one that never stopped.
+     */
+    @Test
+    void recoveryLongerThanTheAeronTimeoutsStillServes()
+    {
+        final Map<Long, String> uninterrupted = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("uninterrupted"), NO_SNAPSHOTS);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, new DemoTraffic(3, 100, 10_000_000L), 0, 400, uninterrupted);
+        }
+
+        final Map<Long, String> restarted = new TreeMap<>();
+        final DemoTraffic traffic = new DemoTraffic(3, 100, 10_000_000L);
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("restarted"), NO_SNAPSHOTS);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, traffic, 0, 200, restarted);
+        }
+        final String[] shortTimeouts = {"aeron.timeout=2s", NO_SNAPSHOTS[0], NO_SNAPSHOTS[1]};
+        final AtomicInteger progressCalls = new AtomicInteger();
+        final RecoveryProgress slowReplay = new RecoveryProgress()
+        {
+            @Override
+            public void replayed(final long replayed, final long toReplay)
+            {
+                if (progressCalls.getAndIncrement() == 0)
+                {
+                    // Stands for a replay of millions of records: the starting thread is busy for 6 s.
+                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(6));
+                }
+            }
+        };
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("restarted"), slowReplay, shortTimeouts);
+            VigilClient client = VigilClient.connect(harness.clientContext(CLIENT_ID).firstClientSeq(201)))
+        {
+            assertTrue(progressCalls.get() > 0, "the replay told its progress");
+            assertTrue(harness.engine().startupReport().contains("replayed " + (RULES + 200) + " record(s)"),
+                harness.engine().startupReport());
+            send(client, traffic, 200, 400, restarted);
+            assertTrue(harness.errors().isEmpty(), () -> "no Aeron timeout or other error: " + harness.errors());
+        }
+        assertEquals(uninterrupted, restarted, "decisions, fired rules and engine sequences must match");
     }
 
     @Test

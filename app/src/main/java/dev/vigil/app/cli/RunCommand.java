@@ -2,13 +2,16 @@ package dev.vigil.app.cli;
 
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RecoveryProgress;
 import dev.vigil.app.engine.VigilEngine;
+import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code vigil run}: start the engine and serve until SIGINT or SIGTERM.
@@ -22,6 +25,9 @@ import java.util.concurrent.Callable;
         "more input, decides and answers what it took, forces the journal to storage, snapshots, exits 0."})
 final class RunCommand implements Callable<Integer>
 {
+    private static final long PROGRESS_INTERVAL_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final long LARGE_SNAPSHOT_BYTES = 256L << 20;
+
     @Mixin
     private EngineOptions options;
 
@@ -45,7 +51,9 @@ final class RunCommand implements Callable<Integer>
         }
         final PrintStream out = System.out;
         final StopSignals signals = StopSignals.install();
-        final VigilEngine engine = VigilEngine.launch(config, Throwable::printStackTrace);
+        // A recovery longer than a couple of seconds prints a line every two seconds.
+        final VigilEngine engine = VigilEngine.launch(config, Throwable::printStackTrace, RecoveryProgress.printingTo(
+            out, SystemNanoClock.INSTANCE, PROGRESS_INTERVAL_NS, LARGE_SNAPSHOT_BYTES));
         try
         {
             out.println("vigil: engine running, profile " + config.get(Settings.PROFILE));

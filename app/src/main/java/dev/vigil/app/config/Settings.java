@@ -30,6 +30,13 @@ public final class Settings
     public static final Setting AERON_DIR = add(Setting.string(
         "aeron.dir", defaultAeronDir(), "Aeron directory of the media driver (shared memory: keep it on /dev/shm)"));
 
+    /** How long the engine's media driver and Aeron client wait on each other before declaring the other dead. */
+    public static final Setting AERON_TIMEOUT = add(Setting.duration(
+        "aeron.timeout", "10s", "1s", "10m",
+        "how long the embedded media driver keeps a silent client (the engine's own or a connected one) and the " +
+        "engine's Aeron client waits on a silent driver; longer rides out a host so loaded that a thread is not " +
+        "scheduled for seconds, shorter notices dead clients sooner"));
+
     /** Channel the engine receives events on. */
     public static final Setting INGRESS_CHANNEL = add(Setting.string(
         "ingress.channel", "aeron:udp?endpoint=localhost:40123", "Aeron channel clients send to (loopback default)"));

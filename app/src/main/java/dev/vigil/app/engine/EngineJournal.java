@@ -81,8 +81,11 @@ final class EngineJournal
      * @param rules          the rules stage the engine will run with.
      * @param snapshots      where snapshots are.
      * @param maxFrameLength slot capacity.
+     * @param progress       told what a long recovery is doing.
      */
-    void replayInto(final RulesHandler rules, final EngineSnapshots snapshots, final int maxFrameLength)
+    void replayInto(
+        final RulesHandler rules, final EngineSnapshots snapshots, final int maxFrameLength,
+        final RecoveryProgress progress)
     {
         if (writer == null)
         {
@@ -91,6 +94,10 @@ final class EngineJournal
         for (final Path snapshot : snapshots.store().newestFirst())
         {
             final long seq = SnapshotStore.sequenceOf(snapshot);
+            if (seq <= writer.lastSequence())
+            {
+                progress.loadingSnapshot(snapshot, EngineSnapshots.sizeOf(snapshot));
+            }
             final String problem = seq > writer.lastSequence() ?
                 "ahead of the journal, which ends at engine seq " + writer.lastSequence() :
                 snapshots.store().load(snapshot, snapshots.fingerprint(), rules::readState);
@@ -106,7 +113,9 @@ final class EngineJournal
                 snapshot.getFileName(), problem));
         }
 
-        replayResult = new JournalReplay(rules, maxFrameLength).replay(writer.directory(), snapshotSeq + 1);
+        final long toReplay = writer.lastSequence() - snapshotSeq;
+        replayResult = new JournalReplay(rules, maxFrameLength).replay(
+            writer.directory(), snapshotSeq + 1, replayed -> progress.replayed(replayed, toReplay));
         final long reached = Math.max(snapshotSeq, replayResult.lastSequence());
         if (reached != writer.lastSequence())
         {

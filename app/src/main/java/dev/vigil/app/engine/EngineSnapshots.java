@@ -145,9 +145,9 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     }
 
     /**
-     * A gauge only: a size that cannot be read shows as 0 and does not stop the snapshot being published.
+     * For gauges and progress lines only: a size that cannot be read shows as 0 and stops nothing.
      */
-    private static long sizeOf(final Path file)
+    static long sizeOf(final Path file)
     {
         try
         {

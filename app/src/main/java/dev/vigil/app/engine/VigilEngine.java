@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running Vigil engine: media driver (embedded unless configured otherwise), ingress subscription, the ring and
@@ -90,8 +91,11 @@ public final class VigilEngine implements AutoCloseable
     private static final int DEDICATED_DRIVER_THREADS = 3;
 
     private final List<AgentRunner> runners = new ArrayList<>();
+    /** The embedded driver's and client conductor's duty cycle when they run as invokers; {@link #NO_DUTY} else. */
+    private final Agent transportDuty;
 
-    private VigilEngine(final VigilConfig config, final ErrorHandler callerErrorHandler)
+    private VigilEngine(
+        final VigilConfig config, final ErrorHandler callerErrorHandler, final RecoveryProgress recoveryProgress)
     {
         this.config = config;
         // The rules file before anything starts: a bad one stops the start with every error in it.
@@ -115,12 +119,14 @@ public final class VigilEngine implements AutoCloseable
         final String aeronDir = config.get(Settings.AERON_DIR);
         final String idle = config.get(Settings.IDLE_STRATEGY);
         final boolean embeddedDriver = config.getBoolean(Settings.DRIVER_EMBEDDED);
+        final long aeronTimeoutNs = config.getDurationNs(Settings.AERON_TIMEOUT);
         final ThreadAffinity affinity;
         try
         {
             affinity = ThreadAffinity.parse(config.get(Settings.CPU_AFFINITY));
             affinity.checkCovers(threadRoles(profile, embeddedDriver));
-            driver = embeddedDriver ? launchDriver(profile, idle, aeronDir, affinity, errorHandler) : null;
+            driver = embeddedDriver ?
+                launchDriver(profile, idle, aeronDir, aeronTimeoutNs, affinity, errorHandler) : null;
         }
         catch (final RuntimeException ex)
         {
@@ -130,8 +136,10 @@ public final class VigilEngine implements AutoCloseable
         final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
         try
         {
-            final Aeron.Context aeronContext =
-                new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errorHandler);
+            final Aeron.Context aeronContext = new Aeron.Context()
+                .aeronDirectoryName(aeronDir)
+                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(aeronTimeoutNs))
+                .errorHandler(errorHandler);
             if (driverInvoker != null)
             {
                 // Driver on the engine thread: the client conductor runs there too, and drives the driver whenever
@@ -153,10 +161,21 @@ public final class VigilEngine implements AutoCloseable
             transportAgents.add(new InvokerAgent(driverInvoker, "aeron-driver"));
             transportAgents.add(new InvokerAgent(aeron.conductorAgentInvoker(), "aeron-client-conductor"));
         }
-        final Agent transportDuty = transportAgents.isEmpty() ? NO_DUTY : new CompositeAgent(transportAgents);
+        transportDuty = transportAgents.isEmpty() ? NO_DUTY : new CompositeAgent(transportAgents);
 
+        // Recovery may take longer than Aeron's timeouts: until the engine's own threads start, another services the
+        // driver and the client conductor that would otherwise wait on this one.
+        final RecoveryTransportKeeper keeper = keepTransportServiced(errorHandler);
         final NanoClock clock = SystemNanoClock.INSTANCE;
-        counters = new EngineCounters(aeron::addCounter);
+        try
+        {
+            counters = new EngineCounters(keeper == null ? aeron::addCounter : keeper.counterFactory(aeron));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(keeper, aeron, driver, journal.input());
+            throw ex;
+        }
         errors.countInto(counters.errors());
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
         final WindowCounters windowCounters = new WindowCounters(counters);
@@ -169,14 +188,14 @@ public final class VigilEngine implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(counters, aeron, driver, journal.input());
+            CloseHelper.quietCloseAll(keeper, counters, aeron, driver, journal.input());
             throw ex;
         }
         rules.errorHandler(errorHandler);
         snapshots = new EngineSnapshots(config, counters, errorHandler);
         try
         {
-            journal.replayInto(rules, snapshots, maxFrameLength);
+            journal.replayInto(rules, snapshots, maxFrameLength, recoveryProgress);
             // What replayed inputs emitted was published before the restart; only new inputs' results go out.
             rules.windows().sink(windowResults);
             if (journal.enabled())
@@ -186,9 +205,11 @@ public final class VigilEngine implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(rules.keyedState(), counters, aeron, driver, journal.input());
+            CloseHelper.quietCloseAll(keeper, rules.keyedState(), counters, aeron, driver, journal.input());
             throw ex;
         }
+        // Recovered: from here this thread's Aeron calls run the invokers themselves, then the engine's threads do.
+        CloseHelper.close(keeper);
 
         final OneToOneConcurrentArrayQueue<Image> closedImages = new OneToOneConcurrentArrayQueue<>(1024);
         final Subscription subscription = aeron.addSubscription(
@@ -294,7 +315,22 @@ public final class VigilEngine implements AutoCloseable
      */
     public static VigilEngine launch(final VigilConfig config, final ErrorHandler errorHandler)
     {
-        return new VigilEngine(config, errorHandler);
+        return launch(config, errorHandler, RecoveryProgress.NONE);
+    }
+
+    /**
+     * Start an engine, telling what a long recovery is doing as it goes.
+     *
+     * @param config           configuration.
+     * @param errorHandler     receives exceptions from the engine's threads, which keep running.
+     * @param recoveryProgress told, on the calling thread, about snapshot loading and journal replay.
+     * @return the running engine.
+     * @throws ConfigException when the configuration cannot be honoured (e.g. a driver already active there).
+     */
+    public static VigilEngine launch(
+        final VigilConfig config, final ErrorHandler errorHandler, final RecoveryProgress recoveryProgress)
+    {
+        return new VigilEngine(config, errorHandler, recoveryProgress);
     }
 
     /**
@@ -374,7 +410,9 @@ public final class VigilEngine implements AutoCloseable
             CloseHelper.quietClose(runner);
         }
         // With the stages stopped the state is quiet. A stage that ran ahead of the journal stage (dedicated
-        // threads) is not snapshotted: recovery replays instead.
+        // threads) is not snapshotted: recovery replays instead. However long the snapshot takes, the driver and
+        // the client conductor stay serviced, so the client closes cleanly after it.
+        final RecoveryTransportKeeper keeper = keepTransportServiced(errors);
         if (journal.enabled() && config.getBoolean(Settings.SNAPSHOT_ON_SHUTDOWN) &&
             rules.lastEngineSeq() > 0 && rules.lastEngineSeq() <= journal.lastSequence())
         {
@@ -391,6 +429,7 @@ public final class VigilEngine implements AutoCloseable
         snapshots.close();
         // The rules thread has stopped: the keyed state's files can be unmapped.
         CloseHelper.quietClose(rules.keyedState());
+        CloseHelper.quietClose(keeper);
         final long lastSequence = journal.lastSequence();
         CloseHelper.quietCloseAll(replySink, counters, aeron, driver);
         int forced = 0;
@@ -433,6 +472,16 @@ public final class VigilEngine implements AutoCloseable
         return true;
     }
 
+    /**
+     * @param errorHandler receives what the invokers throw.
+     * @return a keeper servicing the invokers while this thread is busy, or null when the driver and client
+     *         conductor have threads of their own.
+     */
+    private RecoveryTransportKeeper keepTransportServiced(final ErrorHandler errorHandler)
+    {
+        return transportDuty == NO_DUTY ? null : new RecoveryTransportKeeper(transportDuty, errorHandler);
+    }
+
     private static SourceAllowList sourceAllowList(final VigilConfig config, final EngineCounters counters)
     {
         final AddressRanges ranges = AddressRanges.parse(config.get(Settings.INGRESS_ALLOWED_SOURCES));
@@ -458,11 +507,14 @@ public final class VigilEngine implements AutoCloseable
     }
 
     private static MediaDriver launchDriver(
-        final EngineProfile profile, final String idle, final String aeronDir, final ThreadAffinity affinity,
-        final ErrorHandler errorHandler)
+        final EngineProfile profile, final String idle, final String aeronDir, final long aeronTimeoutNs,
+        final ThreadAffinity affinity, final ErrorHandler errorHandler)
     {
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
+            .clientLivenessTimeoutNs(aeronTimeoutNs)
+            // Aeron requires it longer than the client liveness timeout; its defaults keep them 5 s apart.
+            .publicationUnblockTimeoutNs(aeronTimeoutNs + TimeUnit.SECONDS.toNanos(5))
             .dirDeleteOnStart(false)
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)
