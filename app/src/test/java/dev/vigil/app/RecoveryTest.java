@@ -137,7 +137,7 @@ class RecoveryTest
         }
 
         final Path dataDir = dir.resolve("snapshots");
-        final String[] settings = {"snapshot.interval.events=300", "snapshot.keep=2", "snapshot.on.shutdown=false"};
+        final String[] settings = {"snapshot.interval.events=300", "snapshot.keep=3", "snapshot.on.shutdown=false"};
         final Map<Long, String> restarted = new TreeMap<>();
         final DemoTraffic traffic = new DemoTraffic(3, 100, 10_000_000L);
         try (EngineHarness harness = EngineHarness.start(dataDir, settings);
@@ -146,17 +146,23 @@ class RecoveryTest
             send(client, traffic, 0, 1_000, restarted);
         }
         final List<Path> snapshots = snapshotFiles(dataDir);
-        assertEquals(2, snapshots.size(), "periodic snapshots, the newest two kept: " + snapshots);
+        assertEquals(3, snapshots.size(), "periodic snapshots, the newest three kept: " + snapshots);
 
-        // Damage the newest: the start must fall back to the one before it and replay more of the journal.
+        // Cut the newest short and damage the next: the start must fall back to the oldest and replay more.
         final Path newest = snapshots.get(0);
-        final Path older = snapshots.get(1);
-        flipByte(newest, Files.size(newest) / 2);
+        final Path damaged = snapshots.get(1);
+        final Path older = snapshots.get(2);
+        try (FileChannel channel = FileChannel.open(newest, StandardOpenOption.WRITE))
+        {
+            channel.truncate(channel.size() / 2);
+        }
+        flipByte(damaged, Files.size(damaged) / 2);
         try (EngineHarness harness = EngineHarness.start(dataDir, settings);
             VigilClient client = VigilClient.connect(harness.clientContext(CLIENT_ID).firstClientSeq(1_001)))
         {
             final String report = harness.engine().startupReport();
             assertTrue(report.contains("skipped snapshot " + newest.getFileName() + ": checksum mismatch"), report);
+            assertTrue(report.contains("skipped snapshot " + damaged.getFileName() + ": checksum mismatch"), report);
             assertTrue(report.contains("loaded snapshot " + older.getFileName()), report);
             final long olderSeq = SnapshotStore.sequenceOf(older);
             assertTrue(report.contains("replayed " + (RULES + 1_000 - olderSeq) + " record(s) up to engine seq " +

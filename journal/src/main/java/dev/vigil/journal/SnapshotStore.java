@@ -1,17 +1,18 @@
 package dev.vigil.journal;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,6 +39,9 @@ import java.util.zip.CheckedOutputStream;
  * The fingerprint identifies the configuration the state belongs to (rules and their parameters): a snapshot taken
  * under other rules is not loaded. Files are written under a temporary name, forced, then renamed, so a snapshot is
  * either whole or absent; a file is never overwritten. Only the newest {@code keep} snapshots are kept.
+ * <p>
+ * Files of any size are written and read as streams through fixed buffers: the store never holds a whole file in
+ * memory, and positions in a file are longs.
  */
 public final class SnapshotStore
 {
@@ -51,9 +55,14 @@ public final class SnapshotStore
     private static final String SUFFIX = ".snap";
     private static final String TEMPORARY_SUFFIX = ".tmp";
     private static final int HEADER_LENGTH = 4 + 4 + 8 + 8;
+    private static final int CRC_LENGTH = 4;
+
+    /** Bytes of the buffer snapshots are read through, whatever their size. */
+    public static final int DEFAULT_READ_BUFFER_BYTES = 1 << 20;
 
     private final Path directory;
     private final int keep;
+    private final int readBufferBytes;
 
     /**
      * Writes a snapshot body.
@@ -75,7 +84,7 @@ public final class SnapshotStore
     public interface Loader
     {
         /**
-         * @param in where to read the state.
+         * @param in where to read the state, during this call: a stream over the file that ends where the state does.
          * @throws IOException when the state is not what the loader expects.
          */
         void read(DataInput in) throws IOException;
@@ -87,12 +96,29 @@ public final class SnapshotStore
      */
     public SnapshotStore(final Path directory, final int keep)
     {
+        this(directory, keep, DEFAULT_READ_BUFFER_BYTES);
+    }
+
+    /**
+     * @param directory       where snapshots live; created when needed.
+     * @param keep            how many of the newest snapshots to keep, at least 1.
+     * @param readBufferBytes size of the one buffer {@link #load} and {@link #check} read a file through, at least
+     *                        the header's 24 bytes.
+     */
+    public SnapshotStore(final Path directory, final int keep, final int readBufferBytes)
+    {
         if (keep < 1)
         {
             throw new IllegalArgumentException("keep=" + keep + " must be at least 1");
         }
+        if (readBufferBytes < HEADER_LENGTH)
+        {
+            throw new IllegalArgumentException("readBufferBytes=" + readBufferBytes + " must be at least " +
+                HEADER_LENGTH);
+        }
         this.directory = directory;
         this.keep = keep;
+        this.readBufferBytes = readBufferBytes;
     }
 
     /**
@@ -202,92 +228,72 @@ public final class SnapshotStore
     }
 
     /**
-     * Check and load one snapshot.
+     * Check and load one snapshot, in two passes through a buffer of {@code readBufferBytes}: the whole file's
+     * checksum first, then the header and the state, streamed to the loader. Memory does not grow with the file, and
+     * a damaged file never reaches the loader, so a state the caller holds is left as it was.
      *
      * @param file        a snapshot file.
      * @param fingerprint the configuration the state must belong to.
      * @param loader      reads the state; called only when the file is whole and the fingerprint matches.
-     * @return null when loaded, otherwise why the snapshot cannot be used.
+     * @return null when loaded, otherwise why the snapshot cannot be used (the caller names the file).
      */
     public String load(final Path file, final long fingerprint, final Loader loader)
     {
-        try
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
-            final byte[] bytes = Files.readAllBytes(file);
-            if (bytes.length < HEADER_LENGTH + 4)
+            final ByteBuffer buffer = allocateReadBuffer();
+            if (buffer == null)
             {
-                return "too short (" + bytes.length + " bytes)";
+                return "no direct memory for a read buffer of " + readBufferBytes + " bytes";
             }
-            final CRC32C crc = new CRC32C();
-            crc.update(bytes, 0, bytes.length - 4);
-            final int storedCrc = ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.BIG_ENDIAN).getInt();
-            if ((int)crc.getValue() != storedCrc)
-            {
-                return "checksum mismatch";
-            }
-            final DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4));
-            if (in.readInt() != MAGIC || in.readInt() != VERSION)
-            {
-                return "not a snapshot of this layout version";
-            }
-            final long engineSeq = in.readLong();
-            if (engineSeq != sequenceOf(file))
-            {
-                return "engine seq " + engineSeq + " inside differs from the file name";
-            }
-            final long writtenFingerprint = in.readLong();
-            if (writtenFingerprint != fingerprint)
-            {
-                return "taken under another configuration of the rules";
-            }
-            loader.read(in);
-            if (in.available() != 0)
-            {
-                return in.available() + " byte(s) left over after the state";
-            }
-            return null;
+            return loadWhole(file, channel, buffer, fingerprint, loader);
         }
         catch (final IOException ex)
         {
-            return "unreadable: " + ex.getMessage();
+            return "unreadable: " + describe(ex);
         }
     }
 
     /**
-     * Check a snapshot's checksum and header without reading the state.
+     * Check a snapshot's checksum and header without reading the state, streaming the file through a buffer of
+     * {@code readBufferBytes}.
      *
      * @param file a snapshot file.
-     * @return null when whole, otherwise what is wrong.
+     * @return null when whole, otherwise what is wrong (the caller names the file).
      */
     public String check(final Path file)
     {
-        try
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
-            final byte[] bytes = Files.readAllBytes(file);
-            if (bytes.length < HEADER_LENGTH + 4)
+            final ByteBuffer buffer = allocateReadBuffer();
+            if (buffer == null)
             {
-                return "too short (" + bytes.length + " bytes)";
+                return "no direct memory for a read buffer of " + readBufferBytes + " bytes";
             }
-            final CRC32C crc = new CRC32C();
-            crc.update(bytes, 0, bytes.length - 4);
-            final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
-            if ((int)crc.getValue() != buffer.getInt(bytes.length - 4))
+            final String problem = verifyChecksum(channel, buffer);
+            if (problem != null)
             {
-                return "checksum mismatch";
+                return problem;
+            }
+            buffer.clear().limit(HEADER_LENGTH);
+            if (!readFully(channel, buffer, 0))
+            {
+                return "cut short while being read (" + channel.size() + " bytes)";
             }
             if (buffer.getInt(0) != MAGIC || buffer.getInt(4) != VERSION)
             {
                 return "not a snapshot of this layout version";
             }
-            if (buffer.getLong(8) != sequenceOf(file))
+            final long engineSeq = buffer.getLong(8);
+            if (engineSeq != sequenceOf(file))
             {
-                return "engine seq " + buffer.getLong(8) + " inside differs from the file name";
+                return "engine seq " + engineSeq + " inside differs from the file name";
             }
             return null;
         }
         catch (final IOException ex)
         {
-            return "unreadable: " + ex.getMessage();
+            return "unreadable: " + describe(ex);
         }
     }
 
@@ -307,6 +313,133 @@ public final class SnapshotStore
     public Path directory()
     {
         return directory;
+    }
+
+    private static String loadWhole(
+        final Path file, final FileChannel channel, final ByteBuffer buffer, final long fingerprint,
+        final Loader loader) throws IOException
+    {
+        final String problem = verifyChecksum(channel, buffer);
+        if (problem != null)
+        {
+            return problem;
+        }
+        // The file is never rewritten once published, so the bytes read now are those just checked.
+        final SnapshotInput input = new SnapshotInput(channel, buffer, 0, channel.size() - CRC_LENGTH);
+        final DataInputStream in = new DataInputStream(input);
+        if (in.readInt() != MAGIC || in.readInt() != VERSION)
+        {
+            return "not a snapshot of this layout version";
+        }
+        final long engineSeq = in.readLong();
+        if (engineSeq != sequenceOf(file))
+        {
+            return "engine seq " + engineSeq + " inside differs from the file name";
+        }
+        final long writtenFingerprint = in.readLong();
+        if (writtenFingerprint != fingerprint)
+        {
+            return "taken under another configuration of the rules";
+        }
+        try
+        {
+            loader.read(in);
+        }
+        catch (final EOFException ex)
+        {
+            return "the state ends early, at byte " + input.position() + " of " + (input.position() +
+                input.remaining());
+        }
+        if (input.remaining() != 0)
+        {
+            return input.remaining() + " byte(s) left over after the state";
+        }
+        return null;
+    }
+
+    /**
+     * Stream every byte before the trailer through a CRC32C, a buffer at a time, and compare it with the trailer.
+     */
+    private static String verifyChecksum(final FileChannel channel, final ByteBuffer buffer) throws IOException
+    {
+        final long size = channel.size();
+        if (size < HEADER_LENGTH + CRC_LENGTH)
+        {
+            return "too short (" + size + " bytes), shorter than a header and a checksum";
+        }
+        final long end = size - CRC_LENGTH;
+        buffer.clear().limit(CRC_LENGTH);
+        if (!readFully(channel, buffer, end))
+        {
+            return "cut short while being read (" + channel.size() + " of " + size + " bytes)";
+        }
+        final int storedCrc = buffer.getInt(0);
+
+        final CRC32C crc = new CRC32C();
+        long position = 0;
+        while (position < end)
+        {
+            buffer.clear().limit((int)Math.min(buffer.capacity(), end - position));
+            if (!readFully(channel, buffer, position))
+            {
+                return "cut short while being read (" + channel.size() + " of " + size + " bytes)";
+            }
+            buffer.flip();
+            crc.update(buffer);
+            position += buffer.limit();
+        }
+        if ((int)crc.getValue() != storedCrc)
+        {
+            return "checksum mismatch: the file (" + size + " bytes) is damaged or incomplete";
+        }
+        return null;
+    }
+
+    /**
+     * Fill the buffer from its position to its limit with the file's bytes from {@code position}.
+     *
+     * @return false when the file ends first.
+     */
+    private static boolean readFully(final FileChannel channel, final ByteBuffer buffer, final long position)
+        throws IOException
+    {
+        long filePosition = position;
+        while (buffer.hasRemaining())
+        {
+            final int read = channel.read(buffer, filePosition);
+            if (read < 0)
+            {
+                return false;
+            }
+            filePosition += read;
+        }
+        return true;
+    }
+
+    /**
+     * Off the heap, so the channel reads into it directly and the checksum runs over it in place. One per call, left
+     * to the collector rather than freed by hand, which a stream a loader kept could outlive. Null when the JVM's
+     * direct memory is used up, which a caller reports instead of failing.
+     */
+    private ByteBuffer allocateReadBuffer()
+    {
+        try
+        {
+            return ByteBuffer.allocateDirect(readBufferBytes);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            return null;
+        }
+    }
+
+    private static String describe(final IOException ex)
+    {
+        if (ex.getMessage() == null || ex instanceof FileSystemException)
+        {
+            return ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+        }
+        return ex.getMessage();
     }
 
     private void prune() throws IOException

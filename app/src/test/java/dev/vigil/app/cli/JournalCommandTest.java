@@ -4,6 +4,7 @@ import dev.vigil.app.engine.RulesUpdateFrames;
 import dev.vigil.app.rules.RulesFile;
 import dev.vigil.journal.JournalDescriptor;
 import dev.vigil.journal.JournalReader;
+import dev.vigil.journal.SnapshotStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,6 +149,30 @@ class JournalCommandTest extends CommandLineTest
         err.reset();
         assertEquals(1, VigilMain.execute("run", "--data-dir", dataDir.toString()));
         assertTrue(errors().contains("vigil run --truncate-at-corruption"), errors());
+    }
+
+    @Test
+    void verifyChecksEverySnapshotAndNamesADamagedOne() throws IOException
+    {
+        assertEquals(0, VigilMain.execute("demo", SMALL_STATE, "--duration", "300ms", "--warmup", "0s",
+            "--rate", "1000",
+            "--data-dir", dataDir.toString()), err::toString);
+        final List<Path> snapshots = new SnapshotStore(dataDir.resolve("snapshots"), 1).newestFirst();
+        assertEquals(1, snapshots.size(), "the demo's clean stop snapshots: " + snapshots);
+        final Path snapshot = snapshots.get(0);
+
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()), output());
+        assertTrue(output().contains("snapshot " + snapshot.getFileName() + " at engine seq " +
+            SnapshotStore.sequenceOf(snapshot) + ": intact"), output());
+
+        try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE))
+        {
+            channel.truncate(channel.size() - 1);
+        }
+        out.reset();
+        assertEquals(1, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));
+        assertTrue(output().contains("PROBLEM: snapshot " + snapshot + ": checksum mismatch"), output());
     }
 
     @Test
