@@ -374,9 +374,11 @@ public final class VigilEngine implements AutoCloseable
             CloseHelper.quietClose(runner);
         }
         // With the stages stopped the state is quiet. A stage that ran ahead of the journal stage (dedicated
-        // threads) is not snapshotted: recovery replays instead.
+        // threads), or stopped with windows of its last input still to fire, is not snapshotted: recovery replays
+        // instead.
         if (journal.enabled() && config.getBoolean(Settings.SNAPSHOT_ON_SHUTDOWN) &&
-            rules.lastEngineSeq() > 0 && rules.lastEngineSeq() <= journal.lastSequence())
+            rules.lastEngineSeq() > 0 && rules.lastEngineSeq() <= journal.lastSequence() &&
+            !rules.windows().isFiring())
         {
             try
             {
