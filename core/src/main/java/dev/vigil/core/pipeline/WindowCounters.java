@@ -65,7 +65,7 @@ public final class WindowCounters
     }
 
     /**
-     * @return results or late events not published because the egress buffer was full.
+     * @return results or late events not published because they did not fit the egress buffer even when empty.
      */
     public AtomicCounter resultsDropped()
     {

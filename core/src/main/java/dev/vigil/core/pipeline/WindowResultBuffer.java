@@ -53,6 +53,7 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
     private final LateEventEncoder late = new LateEventEncoder();
 
     private final int capacity;
+    private final int halfRoom;
     private long consumerPositionCache;
     private ReplySink publishTo;
     private long publishUpToSeq;
@@ -69,6 +70,7 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
         this.ring = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
             capacityBytes + RingBufferDescriptor.TRAILER_LENGTH, 64)));
         this.capacity = ring.capacity();
+        this.halfRoom = (capacity >> 1) / RECORD_LENGTH;
         this.dropped = dropped;
     }
 
@@ -84,7 +86,7 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
     {
         final long producerPosition = ring.producerPosition();
         int room = roomBetween(producerPosition, consumerPositionCache);
-        if (room < (capacity >> 1) / RECORD_LENGTH)
+        if (room < halfRoom)
         {
             consumerPositionCache = ring.consumerPosition();
             room = roomBetween(producerPosition, consumerPositionCache);
