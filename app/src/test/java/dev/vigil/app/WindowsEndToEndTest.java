@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import dev.vigil.client.AlertListener;
 import dev.vigil.client.AlertSubscriber;
+import dev.vigil.client.ReplyListener;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.AlertDecoder;
 import dev.vigil.codecs.BooleanType;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.vigil.app.EndToEndTest.sendUntilAccepted;
@@ -163,6 +165,111 @@ class WindowsEndToEndTest
 
         assertTrue(uninterrupted.size() > 20, () -> "too few results to compare: " + uninterrupted);
         assertEquals(uninterrupted, restarted);
+    }
+
+    /**
+     * One heartbeat whose watermark step fires the windows of 100,000 keys at once, about eight times what the
+     * default 1 MiB output buffer holds: the rules stage fires them in parts as egress publishes, holding the input
+     * behind the heartbeat, and every result reaches the subscriber once, before the next input's alert.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"profile=shared", "profile=dedicated"})
+    @Timeout(180)
+    void oneWatermarkStepOverOneHundredThousandKeysDeliversEveryResult(final String profile)
+    {
+        final int keys = 100_000;
+        final long firstAccount = 1_000_000;
+        final String rules = TestRules.setting(dataDir, "rules.yaml", RULES.replace(
+            "    allowed-lateness: 5s\n", "    allowed-lateness: 5s\n    max-keys: 131072\n"));
+        try (EngineHarness harness = EngineHarness.start(dataDir, rules, profile, "idle.strategy=backoff",
+            "time.out.of.orderness=0ns", "snapshot.interval.events=0");
+            VigilClient client = harness.connect(51);
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName()));
+            AlertSubscriber subscriber = new AlertSubscriber(aeron, harness.alertSubscriptionChannel(), 1003))
+        {
+            assertTrue(EngineHarness.await(subscriber::isConnected, () -> { }, 5_000));
+            final long[] decisions = new long[1];
+            final ReplyListener countDecisions = decision -> decisions[0]++;
+            final long deadlineNs = System.nanoTime() + 120 * SECOND_NS;
+            for (int i = 0; i < keys; i++)
+            {
+                // All in [0 s, 10 s), one account each; the watermark follows them and fires nothing.
+                while (client.sendTransaction(T0 + i * 1_000L, i, firstAccount + i, 5000, 42, 1 + i % 1000, "EUR", "DE",
+                    PaymentChannel.ECOM) < 0)
+                {
+                    assertTrue(System.nanoTime() < deadlineNs, "the engine stopped taking transactions");
+                    client.poll(countDecisions, 256);
+                }
+            }
+            while (client.sendHeartbeat(T0 + 20 * SECOND_NS) < 0)
+            {
+                assertTrue(System.nanoTime() < deadlineNs, "the engine stopped taking input");
+                client.poll(countDecisions, 256);
+            }
+            // Behind the heartbeat: a transaction whose rule alert follows its results on the same stream.
+            sendUntilAccepted(client, T0 + 21 * SECOND_NS, keys + 1, 7, 2_000_000);
+
+            final long[] resultsBy = new long[keys];
+            final int[] results = new int[2];
+            final long[] markerSeq = new long[1];
+            final AlertListener listener = new AlertListener()
+            {
+                @Override
+                public void onAlert(final AlertDecoder alert)
+                {
+                    markerSeq[0] = alert.engineSeq();
+                    results[1] = results[0];
+                }
+
+                @Override
+                public void onWindowResult(final WindowResultDecoder result)
+                {
+                    results[0]++;
+                    final int index = (int)(result.key() - firstAccount);
+                    assertTrue(index >= 0 && index < keys, () -> "result of key " + result.key());
+                    assertEquals(0, resultsBy[index], () -> "a second result of key " + result.key());
+                    assertEquals(T0, result.windowStartNs());
+                    assertEquals(T0 + 10 * SECOND_NS, result.windowEndNs());
+                    assertEquals(1, result.count());
+                    assertEquals(1 + index % 1000, result.sum());
+                    resultsBy[index] = result.engineSeq();
+                }
+
+                @Override
+                public void onLateEvent(final LateEventDecoder late)
+                {
+                    throw new AssertionError("no event is late: " + late);
+                }
+            };
+            assertTrue(EngineHarness.await(() -> markerSeq[0] != 0, () ->
+            {
+                subscriber.poll(listener, 1024);
+                client.poll(countDecisions, 256);
+            }, 120_000), () -> results[0] + " results and no marker alert");
+
+            assertEquals(keys, results[0]);
+            assertEquals(keys, results[1], "every result came before the next input's alert");
+            // One input fired them all: the heartbeat, right before the marker.
+            assertEquals(Arrays.stream(resultsBy).min().orElseThrow(), Arrays.stream(resultsBy).max().orElseThrow());
+            assertEquals(markerSeq[0] - 1, resultsBy[0]);
+            assertEquals(0, metric(harness, "vigil_window_results_dropped_total"));
+            assertEquals(keys, metric(harness, "vigil_window_results_total"));
+            if (profile.endsWith("shared"))
+            {
+                // On one thread egress runs only between the rules stage's duty cycles: the firing filled the buffer
+                // and held the input behind it until its last part was out.
+                assertTrue(metric(harness, "vigil_window_output_holds_total") >= 1);
+                assertTrue(metric(harness, "vigil_window_output_held_nanoseconds_total") > 0);
+            }
+            assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+        }
+    }
+
+    private static long metric(final EngineHarness harness, final String family)
+    {
+        return harness.engine().counters().metrics().stream()
+            .filter(metric -> metric.family().equals(family))
+            .mapToLong(CounterMetric::value).sum();
     }
 
     /** An engine on a data directory with a client and an alert subscriber, collecting every window message. */

@@ -225,7 +225,7 @@ public final class Settings
     /** Bytes of window results held between the rules stage and egress. */
     public static final Setting WINDOWS_OUTPUT_BUFFER = add(Setting.powerOfTwo(
         "windows.output.buffer", 1 << 20, 1 << 12, 1 << 28,
-        "bytes of window results and late events awaiting egress; results beyond it are counted as dropped"));
+        "bytes of window results and late events awaiting egress; a firing beyond it waits in parts, holding input"));
 
     /** Every setting, in declaration order. */
     public static final List<Setting> ALL = Collections.unmodifiableList(REGISTRY);

@@ -22,7 +22,8 @@ import java.util.Iterator;
 /**
  * Replies over Aeron: one exclusive publication per connected client, on the channel the client named in its
  * Connect, keyed by the transport session its requests arrive on, so a client only ever receives its own replies.
- * Alerts go to one publication that any number of subscribers may join.
+ * Alerts go to one publication that any number of subscribers may join; when it is back-pressured, window results
+ * wait in egress's buffer (and the engine's input with them) until it takes them, while rule alerts are offered once.
  * <p>
  * Opening a session never waits for the client's reply channel to connect: until it does, its replies (the
  * Connected first) are held in order, up to a bound, and sent when it connects; if it has not connected within
@@ -53,6 +54,7 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     private final Agent transportDuty;
     private final AtomicCounter backPressured;
     private final AtomicCounter repliesNotDelivered;
+    private boolean alertsBackPressured;
 
     AeronReplySink(
         final Aeron aeron,
@@ -188,15 +190,30 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         return workCount;
     }
 
+    /**
+     * One offer, never a wait: a back-pressured alert is the caller's to offer again (window results are, from the
+     * next duty cycle) or give up (rule alerts). Back-pressure is counted once per stretch, not once per offer.
+     */
     @Override
     public int publishAlert(final DirectBuffer buffer, final int offset, final int length)
     {
         final long result = alertPublication.offer(buffer, offset, length);
-        if (result == Publication.BACK_PRESSURED)
+        if (result > 0)
         {
-            backPressured.incrementOrdered();
+            alertsBackPressured = false;
+            return SENT;
         }
-        return result > 0 ? SENT : FAILED;
+        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+        {
+            if (!alertsBackPressured)
+            {
+                alertsBackPressured = true;
+                backPressured.incrementOrdered();
+            }
+            return BACK_PRESSURED;
+        }
+        alertsBackPressured = false;
+        return FAILED;
     }
 
     /**

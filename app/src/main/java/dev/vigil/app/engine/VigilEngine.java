@@ -410,11 +410,13 @@ public final class VigilEngine implements AutoCloseable
             CloseHelper.quietClose(runner);
         }
         // With the stages stopped the state is quiet. A stage that ran ahead of the journal stage (dedicated
-        // threads) is not snapshotted: recovery replays instead. However long the snapshot takes, the driver and
-        // the client conductor stay serviced, so the client closes cleanly after it.
+        // threads), or stopped with windows of its last input still to fire, is not snapshotted: recovery replays
+        // instead. However long the snapshot takes, the driver and the client conductor stay serviced, so the client
+        // closes cleanly after it.
         final RecoveryTransportKeeper keeper = keepTransportServiced(errors);
         if (journal.enabled() && config.getBoolean(Settings.SNAPSHOT_ON_SHUTDOWN) &&
-            rules.lastEngineSeq() > 0 && rules.lastEngineSeq() <= journal.lastSequence())
+            rules.lastEngineSeq() > 0 && rules.lastEngineSeq() <= journal.lastSequence() &&
+            !rules.windows().isFiring())
         {
             try
             {

@@ -21,8 +21,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Egress stage: runs only after both the journal and the rules stages have passed a sequence, then answers the
  * sender (Connected, Decision or Reject) and publishes the event's alerts, then the window results and late events
  * the event emitted. Encodes into one reusable buffer.
+ * <p>
+ * Window results of an input can follow it: when its firing did not fit the buffer, the rules stage passes the
+ * input on and emits the rest as the buffer drains, so each duty cycle publishes what inputs already answered have
+ * emitted. The rules stage takes no further input until all of them are out, so nothing of a later input passes
+ * them. When the alert stream is back-pressured, egress holds its next input until the window results it was
+ * publishing have gone.
  */
-public final class EgressHandler implements EventHandler<RingEvent>
+public final class EgressHandler implements EventHandler<RingEvent>, InputHold
 {
     private static final int REPLY_BUFFER_LENGTH = 256;
 
@@ -31,6 +37,7 @@ public final class EgressHandler implements EventHandler<RingEvent>
     private final NanoClock clock;
     private final WindowResultBuffer windowResults;
     private RoundTripRecorder roundTrip = RoundTripRecorder.NONE;
+    private long answeredEngineSeq;
     private final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(REPLY_BUFFER_LENGTH, 64));
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -83,6 +90,26 @@ public final class EgressHandler implements EventHandler<RingEvent>
         return sink.doDutyCycle();
     }
 
+    /**
+     * Publish what the inputs answered so far emitted after they were passed on, or could not publish before.
+     *
+     * @return window results and late events published.
+     */
+    @Override
+    public int resume()
+    {
+        return windowResults == null ? 0 : windowResults.publishUpTo(answeredEngineSeq, sink);
+    }
+
+    /**
+     * @return true while window results of an answered input wait on a back-pressured alert stream.
+     */
+    @Override
+    public boolean holdsInput()
+    {
+        return windowResults != null && windowResults.isBackPressured();
+    }
+
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
@@ -101,7 +128,8 @@ public final class EgressHandler implements EventHandler<RingEvent>
                 }
                 if (windowResults != null)
                 {
-                    windowResults.publishUpTo(event.engineSeq(), sink);
+                    answeredEngineSeq = event.engineSeq();
+                    windowResults.publishUpTo(answeredEngineSeq, sink);
                 }
                 break;
 

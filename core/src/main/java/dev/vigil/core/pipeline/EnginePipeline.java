@@ -19,7 +19,8 @@ import java.util.function.IntSupplier;
  * Journal and rules read the same slots independently; egress handles a slot only once the rules have passed it
  * and the journal has made it durable, so no decision leaves before its input is journaled. The producer is gated
  * on egress, so a slot is reused only after its reply is out. Stages are {@link Agent}s: the caller chooses how
- * many threads run them.
+ * many threads run them. A stage whose handler is an {@link InputHold} (rules with window output egress has no room
+ * for yet, egress on a back-pressured alert stream) holds its next input in the ring rather than wait or drop.
  */
 public final class EnginePipeline
 {
@@ -87,11 +88,13 @@ public final class EnginePipeline
     }
 
     /**
-     * @return true when egress has handled every slot published so far; safe to call from any thread.
+     * @return true when egress has handled every slot published so far and no stage holds output of them back
+     * (window results still firing or waiting on a back-pressured alert stream); safe to call from any thread.
      */
     public boolean isDrained()
     {
-        return egressSequence.get() >= ring.getCursor();
+        // The sequence first: a stage sets its hold before its sequence passes the input that caused it.
+        return egressSequence.get() >= ring.getCursor() && !rulesAgent.isHolding() && !egressAgent.isHolding();
     }
 
     public Agent journalAgent()

@@ -14,6 +14,8 @@ public interface ReplySink
     int NO_SESSION = 1;
     /** The session exists but the reply could not be delivered (back-pressure past the retry budget, closed). */
     int FAILED = 2;
+    /** The alert stream is back-pressured: nothing was published, and the same alert may be offered again later. */
+    int BACK_PRESSURED = 3;
 
     /**
      * Open the reply path for a client. Happens once per Connect, so it may allocate, but it must not wait for the
@@ -62,7 +64,8 @@ public interface ReplySink
      * @param buffer holding the encoded alert.
      * @param offset of the alert.
      * @param length of the alert.
-     * @return {@link #SENT} or {@link #FAILED} (including nobody subscribed).
+     * @return {@link #SENT}, {@link #FAILED} (including nobody subscribed) or {@link #BACK_PRESSURED} (subscribers
+     * are behind: offer it again later, or give it up).
      */
     int publishAlert(DirectBuffer buffer, int offset, int length);
 }

@@ -41,12 +41,19 @@ import java.util.List;
  * changed and new ones start empty, removed ones are dropped. An update whose text is not valid rules, or whose
  * keyed state does not fit the shared records ({@link KeyedStateStores#bind}), is refused and counted; the rules in
  * force stay.
+ * <p>
+ * Window output is never dropped for want of room on the way to egress: when an input's watermark step fires more
+ * windows than egress can take now, the stage fires what fits, passes the input on (its decision leaves, with the
+ * first results) and holds the next input until the rest have fired and egress has taken them all
+ * ({@link EventTimeWindows#readyForInput()}); it also holds an input until there is room for what one event can emit
+ * at once. It never waits on its thread: each duty cycle fires on, and how often and how long it held is counted.
  */
-public final class RulesHandler implements EventHandler<RingEvent>
+public final class RulesHandler implements EventHandler<RingEvent>, InputHold
 {
     private final RuleEvaluator evaluator;
     private final DecisionDedup dedup;
     private final EngineCounters counters;
+    private final NanoClock clock;
     private final BatchClock rulesDone;
     private final EventTimeWindows windows;
     private final WindowCounters windowCounters;
@@ -67,6 +74,8 @@ public final class RulesHandler implements EventHandler<RingEvent>
     private StateLookahead lookahead;
     private long loadedUpTo;
     private long lastEngineSeq;
+    private boolean held;
+    private long heldCountedUpToNs;
 
     /**
      * Takes a snapshot of the rules stage's state when a snapshot point reaches it; runs on the rules thread, so the
@@ -117,6 +126,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         this.evaluator = evaluator;
         this.dedup = dedup;
         this.counters = counters;
+        this.clock = clock;
         this.rulesDone = new BatchClock(clock, RingEvent::rulesDone);
         this.windows = windows;
         this.windowCounters = windowCounters;
@@ -240,7 +250,8 @@ public final class RulesHandler implements EventHandler<RingEvent>
     /**
      * Write the whole state this stage owns — the rules text in force, every rule's state in id order, the retry
      * table, the watermarks and windows — as of {@link #lastEngineSeq()}. Call on the rules thread, or with the
-     * stage stopped.
+     * stage stopped, and not while the last input's windows are still firing ({@link EventTimeWindows#isFiring()}):
+     * the state would then lie between two inputs.
      *
      * @param out where to write.
      * @throws IOException when writing fails.
@@ -323,10 +334,65 @@ public final class RulesHandler implements EventHandler<RingEvent>
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
         onInput(event, loadAhead(sequence));
-        if (endOfBatch)
+        final boolean hold = !windows.readyForInput();
+        if (hold)
+        {
+            startHold();
+        }
+        // A hold ends the batch: the input is handed on now, and the next waits.
+        if (endOfBatch || hold)
         {
             rulesDone.endOfBatch();
             publishStateEntries();
+        }
+    }
+
+    /**
+     * Fire on the windows the last input's watermark step left unfired, as far as egress has room, and let go once
+     * they are all out and there is room for the next input.
+     *
+     * @return window results and late events emitted.
+     */
+    @Override
+    public int resume()
+    {
+        if (!held)
+        {
+            return 0;
+        }
+        final long resultsBefore = windows.resultsEmitted();
+        final boolean ready = windows.readyForInput();
+        final long nowNs = clock.nanoTime();
+        if (windowCounters != null)
+        {
+            windowCounters.outputHeldNs().getAndAddOrdered(nowNs - heldCountedUpToNs);
+        }
+        heldCountedUpToNs = nowNs;
+        held = !ready;
+        final int emitted = (int)(windows.resultsEmitted() - resultsBefore);
+        if (emitted > 0)
+        {
+            countWindows();
+        }
+        return emitted;
+    }
+
+    /**
+     * @return true while the next input waits for window output of the last one, or for room for its own.
+     */
+    @Override
+    public boolean holdsInput()
+    {
+        return held;
+    }
+
+    private void startHold()
+    {
+        held = true;
+        heldCountedUpToNs = clock.nanoTime();
+        if (windowCounters != null)
+        {
+            windowCounters.outputHolds().incrementOrdered();
         }
     }
 
@@ -347,6 +413,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
     {
         if (event.kind() == FrameKind.SNAPSHOT)
         {
+            // No firing is left unfinished here: the stage holds every input, this one too, until it is.
             snapshotTaker.takeSnapshot(lastEngineSeq, this);
             return;
         }

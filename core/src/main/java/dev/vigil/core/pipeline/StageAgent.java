@@ -12,6 +12,10 @@ import java.util.function.IntSupplier;
  * handler every slot the stage's gating sequences allow, then does the stage's own background work, if any. Being an
  * agent rather than a thread lets the engine put
  * stages on their own threads or several on one, without changing the stages.
+ * <p>
+ * A handler that is an {@link InputHold} can stop the poll after an input and hold the next one in the ring until
+ * it has finished what that input left to do: each duty cycle resumes it first, and polls only while it does not
+ * hold.
  */
 final class StageAgent implements Agent, EventPoller.Handler<RingEvent>
 {
@@ -19,7 +23,9 @@ final class StageAgent implements Agent, EventPoller.Handler<RingEvent>
     private final EventPoller<RingEvent> poller;
     private final EventHandler<RingEvent> handler;
     private final IntSupplier dutyCycle;
+    private final InputHold hold;
     private int workCount;
+    private volatile boolean holding;
 
     StageAgent(
         final String roleName,
@@ -31,12 +37,21 @@ final class StageAgent implements Agent, EventPoller.Handler<RingEvent>
         this.poller = poller;
         this.handler = handler;
         this.dutyCycle = dutyCycle;
+        this.hold = handler instanceof InputHold ? (InputHold)handler : null;
     }
 
     @Override
     public int doWork() throws Exception
     {
         workCount = 0;
+        if (hold != null)
+        {
+            workCount += hold.resume();
+            if (isHeld())
+            {
+                return workCount + dutyCycle.getAsInt();
+            }
+        }
         poller.poll(this);
         return workCount + dutyCycle.getAsInt();
     }
@@ -46,7 +61,26 @@ final class StageAgent implements Agent, EventPoller.Handler<RingEvent>
     {
         handler.onEvent(event, sequence, endOfBatch);
         workCount++;
-        return true;
+        return hold == null || !isHeld();
+    }
+
+    /**
+     * @return true while the stage holds its next input; safe to call from any thread, and set before the stage's
+     * sequence passes the input that made it hold.
+     */
+    boolean isHolding()
+    {
+        return holding;
+    }
+
+    private boolean isHeld()
+    {
+        final boolean held = hold.holdsInput();
+        if (held != holding)
+        {
+            holding = held;
+        }
+        return held;
     }
 
     @Override

@@ -4,7 +4,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Counters of the event-time windows, next to the engine's own: late events, results emitted, events a full window
- * state could not hold, and results the egress buffer had no room for.
+ * state could not hold, results the egress buffer had no room for, and how often and how long the rules stage held
+ * its input because window output filled that buffer.
  */
 public final class WindowCounters
 {
@@ -13,6 +14,8 @@ public final class WindowCounters
     private final AtomicCounter stateFull;
     private final AtomicCounter resultsDropped;
     private final AtomicCounter watermark;
+    private final AtomicCounter outputHolds;
+    private final AtomicCounter outputHeldNs;
 
     /**
      * @param counters the engine's counters, in whose file these live and with which they are exported as metrics.
@@ -27,9 +30,14 @@ public final class WindowCounters
             "Events a windowed aggregation could not hold because its keys or windows were at capacity", false,
             null, null);
         resultsDropped = counters.addExported("window results dropped", "vigil_window_results_dropped_total",
-            "Window results and late events not published because egress was too far behind", false, null, null);
+            "Window results and late events not published because they did not fit the output buffer at all", false,
+            null, null);
         watermark = counters.addExported("watermark ns", "vigil_watermark_nanoseconds",
             "The engine's event-time watermark", true, null, null);
+        outputHolds = counters.addExported("window output holds", "vigil_window_output_holds_total",
+            "Times the rules stage held its next input until egress had taken window output", false, null, null);
+        outputHeldNs = counters.addExported("window output held ns", "vigil_window_output_held_nanoseconds_total",
+            "Time the rules stage held input for window output", false, null, null);
     }
 
     /**
@@ -57,11 +65,27 @@ public final class WindowCounters
     }
 
     /**
-     * @return results or late events not published because the egress buffer was full.
+     * @return results or late events not published because they did not fit the egress buffer even when empty.
      */
     public AtomicCounter resultsDropped()
     {
         return resultsDropped;
+    }
+
+    /**
+     * @return times the rules stage held its next input because egress had no room for window output.
+     */
+    public AtomicCounter outputHolds()
+    {
+        return outputHolds;
+    }
+
+    /**
+     * @return nanoseconds the rules stage held input for window output, counted while it holds.
+     */
+    public AtomicCounter outputHeldNs()
+    {
+        return outputHeldNs;
     }
 
     /**

@@ -13,6 +13,13 @@ import java.util.List;
  * The event-time operator of the rules stage: keeps the watermark of the input's sources and runs every windowed
  * aggregation over each transaction and order. Each event is judged against the watermark produced by the events
  * before it; then the watermark moves and the windows it reached fire. Heartbeats move the watermark only.
+ * <p>
+ * Firing is resumable, for a sink that can fill: when the watermark step of one input fires more windows than the
+ * sink has {@link WindowSink#room()} for, the windows fire up to that, remember where they stopped (the aggregation,
+ * and its heap of keys by due time, which the firing consumes in order) and {@link #readyForInput()} says the next
+ * input must wait. Each later call of it fires on as the sink drains, in the same order as one uninterrupted firing,
+ * and only once every window has fired and the sink has taken all of them does it let the next input in. What is
+ * emitted, and in which order, depends on the input alone, never on the sink's size or on when it drains.
  */
 public final class EventTimeWindows
 {
@@ -30,6 +37,13 @@ public final class EventTimeWindows
     private final KeyedWindows[] queuedAggregations = new KeyedWindows[QUEUE_CAPACITY];
     private final long[] queuedKeys = new long[QUEUE_CAPACITY];
     private int queued;
+    /** Most results and late events one event can emit before its watermark step, over transactions or orders. */
+    private int maxResultsPerEvent;
+    private boolean firing;
+    private long firingSeq;
+    private long firingWatermark;
+    private int firingIndex;
+    private boolean awaitingDrain;
 
     /**
      * @param specs      the windowed aggregations, ids unique.
@@ -89,6 +103,17 @@ public final class EventTimeWindows
         transactionSpecs = txnSpecs.toArray(new WindowSpec[0]);
         onOrders = ord.toArray(new KeyedWindows[0]);
         orderSpecs = ordSpecs.toArray(new WindowSpec[0]);
+        maxResultsPerEvent = Math.max(maxResultsPerEvent(onTransactions), maxResultsPerEvent(onOrders));
+    }
+
+    private static int maxResultsPerEvent(final KeyedWindows[] aggregations)
+    {
+        long total = 0;
+        for (final KeyedWindows aggregation : aggregations)
+        {
+            total += aggregation.maxResultsPerEvent();
+        }
+        return (int)Math.min(total, Integer.MAX_VALUE);
     }
 
     /**
@@ -217,11 +242,72 @@ public final class EventTimeWindows
     {
         if (after != before)
         {
-            for (final KeyedWindows windows : all)
+            firing = true;
+            firingSeq = engineSeq;
+            firingWatermark = after;
+            firingIndex = 0;
+            fire();
+        }
+    }
+
+    /**
+     * Fire on, aggregation by aggregation, as far as the sink has room.
+     *
+     * @return true when the firing is done.
+     */
+    private boolean fire()
+    {
+        while (firingIndex < all.length)
+        {
+            final int room = sink.room();
+            if (room <= 0)
             {
-                windows.advance(engineSeq, after, sink);
+                // The input goes on without the rest of its results, which must all be taken before the next one.
+                awaitingDrain = true;
+                return false;
+            }
+            if (all[firingIndex].advance(firingSeq, firingWatermark, sink, room))
+            {
+                firingIndex++;
             }
         }
+        firing = false;
+        return true;
+    }
+
+    /**
+     * Whether the next input may be taken now; call after each input, and again while it says no. It fires on what
+     * the last input's watermark step left unfired, as far as the sink has room; then waits until the sink has taken
+     * every result of a firing that did not fit at once, so that nothing of the next input passes them; then until
+     * the sink has room for all that one event can emit before its own watermark step (late events, and fired
+     * windows a late event changes), or is empty. Allocation-free.
+     *
+     * @return true when the next input may be taken.
+     */
+    public boolean readyForInput()
+    {
+        if (firing && !fire())
+        {
+            return false;
+        }
+        if (awaitingDrain)
+        {
+            if (!sink.isDrained())
+            {
+                return false;
+            }
+            awaitingDrain = false;
+        }
+        return maxResultsPerEvent == 0 || sink.room() >= maxResultsPerEvent || sink.isDrained();
+    }
+
+    /**
+     * @return true while the watermark step of an input has windows left to fire: the state then lies between two
+     * inputs, and is not to be written.
+     */
+    public boolean isFiring()
+    {
+        return firing;
     }
 
     private static long keyOf(final WindowInput.Key key, final TransactionDecoder txn)
@@ -330,6 +416,10 @@ public final class EventTimeWindows
      */
     public void writeState(final DataOutput out) throws IOException
     {
+        if (firing)
+        {
+            throw new IllegalStateException("windows of input " + firingSeq + " are still firing");
+        }
         watermarks.writeTo(out);
         out.writeInt(all.length);
         for (int i = 0; i < all.length; i++)
@@ -345,6 +435,8 @@ public final class EventTimeWindows
      */
     public void readState(final DataInput in) throws IOException
     {
+        firing = false;
+        awaitingDrain = false;
         watermarks.readFrom(in);
         final int count = in.readInt();
         if (count != all.length)

@@ -176,12 +176,34 @@ public final class KeyedWindows
      */
     public void advance(final long engineSeq, final long watermark, final WindowSink sink)
     {
+        advance(engineSeq, watermark, sink, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #advance(long, long, WindowSink)}, emitting at most {@code maxResults} results: a key's step emits
+     * at most one, so the firing stops before the step that would emit one too many, and the heap keeps where it
+     * stopped. Called again with the same watermark, it goes on from there, and the results come out in the same
+     * order as from one call.
+     *
+     * @param engineSeq  the input that moved the watermark.
+     * @param watermark  the new watermark.
+     * @param sink       where results go.
+     * @param maxResults most results to emit now.
+     * @return true when every window the watermark reached has fired and been purged.
+     */
+    public boolean advance(final long engineSeq, final long watermark, final WindowSink sink, final long maxResults)
+    {
+        final long limit = maxResults >= Long.MAX_VALUE - resultsEmitted ? Long.MAX_VALUE : resultsEmitted + maxResults;
         while (heapSize > 0)
         {
             final int slot = heap[0];
             if (keyDue[slot] > watermark)
             {
                 break;
+            }
+            if (resultsEmitted >= limit)
+            {
+                return false;
             }
             if (sessions)
             {
@@ -193,6 +215,16 @@ public final class KeyedWindows
             }
             reschedule(slot);
         }
+        return true;
+    }
+
+    /**
+     * @return the most results and late events one event can make this aggregation emit before the watermark
+     * moves: a late event re-fires every fired window of its pane, or is reported late.
+     */
+    public int maxResultsPerEvent()
+    {
+        return sessions ? 1 : (int)panesPerWindow;
     }
 
     private int onPaneEvent(

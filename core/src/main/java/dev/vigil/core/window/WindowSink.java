@@ -2,7 +2,8 @@ package dev.vigil.core.window;
 
 /**
  * Receives what windowed aggregations emit. Called on the rules thread; implementations must not allocate or block
- * on the live path.
+ * on the live path. A sink that can fill says how much it can take ({@link #room()}), and the windows emit no more
+ * than that at a time: the rest of a firing waits in their state until the sink has room again.
  */
 public interface WindowSink
 {
@@ -53,4 +54,22 @@ public interface WindowSink
      * @param watermarkNs the watermark it was judged against.
      */
     void onLateEvent(long engineSeq, int windowId, long key, long eventTimeNs, long watermarkNs);
+
+    /**
+     * @return how many more results and late events the sink can take now without losing any; a sink that never
+     * fills (the default) takes any number.
+     */
+    default int room()
+    {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * @return true when everything emitted into the sink so far has been taken from it; always for a sink that
+     * hands everything on at once (the default).
+     */
+    default boolean isDrained()
+    {
+        return true;
+    }
 }

@@ -28,8 +28,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
@@ -76,15 +77,20 @@ class RulesPathAllocationTest
     private Agent egressAgent;
     private long nextClientSeq = 1;
 
-    @Test
-    void steadyStateAllocatesNothingPerEvent() throws Exception
+    /**
+     * @param windowBufferBytes 1 MiB, which the firing never fills, or the smallest allowed, which it fills often:
+     *                          the rules stage then holds input and fires in parts, and that allocates nothing either.
+     */
+    @ParameterizedTest(name = "window buffer {0} bytes")
+    @ValueSource(ints = {1 << 20, 4096})
+    void steadyStateAllocatesNothingPerEvent(final int windowBufferBytes) throws Exception
     {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation accounting unsupported");
         threads.setThreadAllocatedMemoryEnabled(true);
 
-        build();
+        build(windowBufferBytes);
         encodePool();
         connect();
 
@@ -94,6 +100,7 @@ class RulesPathAllocationTest
 
         final long before = threads.getCurrentThreadAllocatedBytes();
         drive(MEASURED_EVENTS);
+        drain();
         final long after = threads.getCurrentThreadAllocatedBytes();
         final long allocated = after - before;
 
@@ -109,6 +116,7 @@ class RulesPathAllocationTest
         assertEquals(sink.windowResults, windowCounters.results().get());
         assertEquals(0, windowCounters.stateFull().get());
         assertEquals(0, windowCounters.resultsDropped().get());
+        assertEquals(windowBufferBytes < 1 << 20, windowCounters.outputHolds().get() > 0);
         assertEquals(total, counters.eventsEvaluated().get());
         assertEquals(0, counters.totalRejects());
         assertEquals(0, counters.repliesNotDelivered().get());
@@ -120,7 +128,7 @@ class RulesPathAllocationTest
             ((double)allocated / MEASURED_EVENTS) + " B/event)");
     }
 
-    private void build()
+    private void build(final int windowBufferBytes)
     {
         final long sec = 1_000_000_000L;
         final RuleSet ruleSet = new RuleSet(List.of(
@@ -128,7 +136,8 @@ class RulesPathAllocationTest
             new AccountVelocityRule(1, "velocity", RuleAction.REVIEW, 60, 10 * sec, sec, 4_096),
             new AmountThresholdRule(2, "amount-alert", RuleAction.ALERT_ONLY, 4_000),
             new OrderRateRule(3, "order-rate", RuleAction.REVIEW, 1, sec, 100_000_000L, 4_096)));
-        final WindowResultBuffer windowResults = new WindowResultBuffer(1 << 20, windowCounters.resultsDropped());
+        final WindowResultBuffer windowResults =
+            new WindowResultBuffer(windowBufferBytes, windowCounters.resultsDropped());
         final EventTimeWindows windows = new EventTimeWindows(List.of(
             WindowSpec.tumbling(0, "sum-1s", WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT,
                 WindowInput.Value.AMOUNT, sec, 0, sec, 4_096, 65_536),
@@ -202,6 +211,17 @@ class RulesPathAllocationTest
                 ingress.onFrame(pool, offset, lengths[index], SESSION);
             }
             remaining -= batch;
+            journalAgent.doWork();
+            rulesAgent.doWork();
+            egressAgent.doWork();
+        }
+    }
+
+    private void drain() throws Exception
+    {
+        for (int cycle = 0; ingress.remainingCapacity() < RING_SIZE; cycle++)
+        {
+            assertTrue(cycle < RING_SIZE, "the ring never drained");
             journalAgent.doWork();
             rulesAgent.doWork();
             egressAgent.doWork();

@@ -1,5 +1,6 @@
 package dev.vigil.core.pipeline;
 
+import dev.vigil.codecs.LateEventDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.WindowResultDecoder;
 import org.agrona.BufferUtil;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WindowResultBufferTest
 {
@@ -22,6 +25,7 @@ class WindowResultBufferTest
         new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * CountersReader.COUNTER_LENGTH, 64)));
     private final AtomicCounter dropped = countersManager.newCounter("dropped");
     private final List<Long> publishedSeqs = new ArrayList<>();
+    private int refuseAlerts;
     private final ReplySink sink = new ReplySink()
     {
         @Override
@@ -45,8 +49,15 @@ class WindowResultBufferTest
         @Override
         public int publishAlert(final DirectBuffer buffer, final int offset, final int length)
         {
-            publishedSeqs.add(new WindowResultDecoder()
-                .wrapAndApplyHeader(buffer, offset, new MessageHeaderDecoder()).engineSeq());
+            if (refuseAlerts > 0)
+            {
+                refuseAlerts--;
+                return BACK_PRESSURED;
+            }
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, offset);
+            publishedSeqs.add(header.templateId() == LateEventDecoder.TEMPLATE_ID ?
+                new LateEventDecoder().wrapAndApplyHeader(buffer, offset, header).engineSeq() :
+                new WindowResultDecoder().wrapAndApplyHeader(buffer, offset, header).engineSeq());
             return SENT;
         }
     };
@@ -75,6 +86,64 @@ class WindowResultBufferTest
         assertEquals(List.of(5L), publishedSeqs);
         assertEquals(1, buffer.publishUpTo(6, sink));
         assertEquals(List.of(5L, 6L), publishedSeqs);
+    }
+
+    @Test
+    void asManyAsItsRoomSaysFitWhereverTheBufferWraps()
+    {
+        final WindowResultBuffer buffer = new WindowResultBuffer(4096, dropped);
+        final int roomWhenEmpty = buffer.room();
+        assertTrue(roomWhenEmpty > 30, () -> "room " + roomWhenEmpty);
+        long seq = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            // Leave a different number behind each round, so the claims meet the buffer's end at every offset.
+            for (int i = 0; buffer.room() > 0; i++)
+            {
+                seq++;
+                if (i % 3 == 0)
+                {
+                    buffer.onLateEvent(seq, 1, 7, 5, 10);
+                }
+                else
+                {
+                    buffer.onWindowResult(seq, 1, 7, 0, 10, 1, 1, 1, 1, false);
+                }
+            }
+            assertEquals(0, dropped.get(), "round " + round);
+            buffer.publishUpTo(seq - round % 7, sink);
+            assertFalse(buffer.isDrained() && round % 7 != 0);
+        }
+        buffer.publishUpTo(seq, sink);
+        assertTrue(buffer.isDrained());
+        assertEquals(roomWhenEmpty, buffer.room());
+        assertEquals(seq, publishedSeqs.size());
+    }
+
+    @Test
+    void aBackPressuredAlertStreamStopsPublishingWhereItWasMet()
+    {
+        final WindowResultBuffer buffer = new WindowResultBuffer(1024, dropped);
+        for (long seq = 1; seq <= 4; seq++)
+        {
+            buffer.onWindowResult(seq, 1, 7, 0, 10, 1, 1, 1, 1, false);
+        }
+        refuseAlerts = 1;
+        assertEquals(0, buffer.publishUpTo(3, sink));
+        assertTrue(buffer.isBackPressured());
+        assertEquals(List.of(), publishedSeqs);
+
+        assertEquals(3, buffer.publishUpTo(3, sink));
+        assertFalse(buffer.isBackPressured());
+        assertFalse(buffer.isDrained(), "input 4 has not been answered");
+        assertEquals(List.of(1L, 2L, 3L), publishedSeqs);
+
+        refuseAlerts = 1;
+        assertEquals(0, buffer.publishUpTo(4, sink));
+        assertTrue(buffer.isBackPressured());
+        assertEquals(1, buffer.publishUpTo(4, sink));
+        assertTrue(buffer.isDrained());
+        assertEquals(List.of(1L, 2L, 3L, 4L), publishedSeqs);
     }
 
     @Test
