@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -171,6 +172,59 @@ class RecoveryTest
         }
 
         assertEquals(uninterrupted, restarted, "decisions, fired rules and engine sequences must match");
+    }
+
+    /**
+     * A snapshot whose checksum is right but whose state ends part-way (as one written by a faulty build would): the
+     * state it loaded before failing must not survive into the replay of the whole journal.
+     */
+    @Test
+    void aSnapshotThatFailsPartWayLeavesNothingBehind() throws IOException
+    {
+        final Map<Long, String> uninterrupted = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("uninterrupted"), NO_SNAPSHOTS);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, new DemoTraffic(3, 100, 10_000_000L), 0, 1_000, uninterrupted);
+        }
+
+        final Path dataDir = dir.resolve("restarted");
+        final Map<Long, String> restarted = new TreeMap<>();
+        final DemoTraffic traffic = new DemoTraffic(3, 100, 10_000_000L);
+        try (EngineHarness harness = EngineHarness.start(dataDir, "snapshot.interval.events=0"))
+        {
+            try (VigilClient client = harness.connect(CLIENT_ID))
+            {
+                send(client, traffic, 0, 500, restarted);
+            }
+        }
+        final Path snapshot = snapshotFiles(dataDir).get(0);
+        cutStateInHalfKeepingTheChecksumRight(snapshot);
+
+        try (EngineHarness harness = EngineHarness.start(dataDir, NO_SNAPSHOTS);
+            VigilClient client = VigilClient.connect(harness.clientContext(CLIENT_ID).firstClientSeq(501)))
+        {
+            final String report = harness.engine().startupReport();
+            assertTrue(report.contains("skipped snapshot " + snapshot.getFileName() + ": the state ends early"),
+                report);
+            assertTrue(report.contains("replayed " + (RULES + 500) + " record(s)"), report);
+            send(client, traffic, 500, 1_000, restarted);
+        }
+        assertEquals(uninterrupted, restarted, "decisions, fired rules and engine sequences must match");
+    }
+
+    /**
+     * Keep the header and the first half of the state, then a CRC32C over what is kept, as the store writes it.
+     */
+    private static void cutStateInHalfKeepingTheChecksumRight(final Path snapshot) throws IOException
+    {
+        final byte[] whole = Files.readAllBytes(snapshot);
+        final int kept = 24 + (whole.length - 24 - 4) / 2;
+        final CRC32C crc = new CRC32C();
+        crc.update(whole, 0, kept);
+        final ByteBuffer cut = ByteBuffer.allocate(kept + 4);
+        cut.put(whole, 0, kept).putInt((int)crc.getValue());
+        Files.write(snapshot, cut.array());
     }
 
     @Test

@@ -14,6 +14,10 @@ import dev.vigil.journal.JournalWriter;
 import dev.vigil.journal.RecoveryReport;
 import dev.vigil.journal.SnapshotStore;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -91,6 +95,15 @@ final class EngineJournal
         {
             return;
         }
+        // A snapshot whose state fails part-way through loading leaves some of it in the stage: the stage goes back
+        // to the state it started with before an older snapshot or the whole journal is tried.
+        final byte[] initialState = stateOf(rules);
+        final boolean[] loaderRan = new boolean[1];
+        final SnapshotStore.Loader loader = in ->
+        {
+            loaderRan[0] = true;
+            rules.readState(in);
+        };
         for (final Path snapshot : snapshots.store().newestFirst())
         {
             final long seq = SnapshotStore.sequenceOf(snapshot);
@@ -100,7 +113,7 @@ final class EngineJournal
             }
             final String problem = seq > writer.lastSequence() ?
                 "ahead of the journal, which ends at engine seq " + writer.lastSequence() :
-                snapshots.store().load(snapshot, snapshots.fingerprint(), rules::readState);
+                snapshots.store().load(snapshot, snapshots.fingerprint(), loader);
             if (problem == null)
             {
                 snapshotSeq = seq;
@@ -111,6 +124,11 @@ final class EngineJournal
             }
             snapshotReport.append(String.format(Locale.ROOT, "%n  skipped snapshot %s: %s",
                 snapshot.getFileName(), problem));
+            if (loaderRan[0])
+            {
+                loaderRan[0] = false;
+                restore(rules, initialState);
+            }
         }
 
         final long toReplay = writer.lastSequence() - snapshotSeq;
@@ -121,6 +139,32 @@ final class EngineJournal
         {
             throw new IllegalStateException("replay of " + writer.directory() + " stopped at engine seq " +
                 reached + " (" + replayResult.stopReason() + ") but the journal ends at " + writer.lastSequence());
+        }
+    }
+
+    private static byte[] stateOf(final RulesHandler rules)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes))
+        {
+            rules.writeState(out);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot record the rules stage's initial state", ex);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void restore(final RulesHandler rules, final byte[] state)
+    {
+        try
+        {
+            rules.readState(new DataInputStream(new ByteArrayInputStream(state)));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot restore the rules stage's initial state", ex);
         }
     }
 
