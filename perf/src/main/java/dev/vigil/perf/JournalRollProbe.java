@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * What a segment roll costs the journal stage. Drives a {@link JournalWriter} as the engine's journal stage does,
  * paced at a fixed rate: batches of appends, {@code endOfBatch} after each, {@code doDutyCycle} while waiting for
  * the next batch; times every call, and reports, per durability mode, the calls that rolled, the batches they
- * were in, the worst call in the window after each roll, and everything else as percentiles.
+ * were in, the worst call in the window after each roll, and everything else as percentiles. A roll that happens in
+ * {@code endOfBatch} (between batches) shows an append time of 0.
  * <p>
  * Optionally a second thread page-faults fresh anonymous memory every ~50 µs and times each fault, to see whether
  * what happens at a roll (the unmap of the sealed segment, the preparation of the next one) stalls page faults
@@ -255,6 +256,18 @@ public final class JournalRollProbe
             final long t0 = System.nanoTime();
             writer.endOfBatch();
             final long t1 = System.nanoTime();
+            final long baseAfterBatch = writer.segmentBaseSequence();
+            if (baseAfterBatch != lastBase)
+            {
+                // Rolled in endOfBatch: BATCH mode rolls between batches when little room is left.
+                rollsSeen++;
+                if (rollsSeen > warmupRolls && rollsSeen <= warmupRolls + rolls)
+                {
+                    measuring = true;
+                    rolled = new Roll(t1, 0);
+                }
+                lastBase = baseAfterBatch;
+            }
             if (null != rolled)
             {
                 if (null != openRoll)
