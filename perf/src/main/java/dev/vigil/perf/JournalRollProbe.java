@@ -207,16 +207,18 @@ public final class JournalRollProbe
         report(openNs, faults);
     }
 
+    /**
+     * Warm-up rolls go through exactly the code the measured ones do, so that the first measured roll does not pay
+     * for this loop's own first run of it; everything recorded is dropped when the first measured roll comes.
+     */
     private void drive(final JournalWriter writer, final UnsafeBuffer frame)
     {
         final long batchPeriodNs = batch * 1_000_000_000L / rate;
         long sequence = 0;
         long lastBase = -1;
         int rollsSeen = 0;
-        boolean measuring = false;
         Roll openRoll = null;
-        final long startNs = System.nanoTime();
-        long due = startNs;
+        long due = System.nanoTime();
         while (rollsSeen < warmupRolls + rolls || null != openRoll)
         {
             final long batchStartNs = System.nanoTime();
@@ -231,20 +233,12 @@ public final class JournalRollProbe
                     throw new IllegalStateException("append refused: " + result);
                 }
                 final long base = writer.segmentBaseSequence();
-                if (base != lastBase)
+                if (base != lastBase && lastBase > 0 && rollsSeen < warmupRolls + rolls)
                 {
-                    if (lastBase > 0)
-                    {
-                        rollsSeen++;
-                        if (rollsSeen > warmupRolls && rollsSeen <= warmupRolls + rolls)
-                        {
-                            measuring = true;
-                            rolled = new Roll(t1, t1 - t0);
-                        }
-                    }
-                    lastBase = base;
+                    rollsSeen++;
+                    rolled = new Roll(t1, t1 - t0);
                 }
-                else if (measuring)
+                else
                 {
                     appendNs.recordValue(t1 - t0);
                     if (null != openRoll)
@@ -252,22 +246,20 @@ public final class JournalRollProbe
                         openRoll.after(t1 - t0);
                     }
                 }
+                lastBase = base;
             }
+
             final long t0 = System.nanoTime();
             writer.endOfBatch();
             final long t1 = System.nanoTime();
             final long baseAfterBatch = writer.segmentBaseSequence();
-            if (baseAfterBatch != lastBase)
+            if (baseAfterBatch != lastBase && rollsSeen < warmupRolls + rolls)
             {
                 // Rolled in endOfBatch: BATCH mode rolls between batches when little room is left.
                 rollsSeen++;
-                if (rollsSeen > warmupRolls && rollsSeen <= warmupRolls + rolls)
-                {
-                    measuring = true;
-                    rolled = new Roll(t1, 0);
-                }
-                lastBase = baseAfterBatch;
+                rolled = new Roll(t1, 0);
             }
+            lastBase = baseAfterBatch;
             if (null != rolled)
             {
                 if (null != openRoll)
@@ -278,7 +270,7 @@ public final class JournalRollProbe
                 rolled.batchNs = t1 - batchStartNs;
                 openRoll = rolled;
             }
-            else if (measuring)
+            else
             {
                 endOfBatchNs.recordValue(t1 - t0);
                 batchNs.recordValue(t1 - batchStartNs);
@@ -287,6 +279,10 @@ public final class JournalRollProbe
                     openRoll.after(t1 - t0);
                 }
             }
+            if (null != rolled && rollsSeen == warmupRolls + 1)
+            {
+                dropWarmUp();
+            }
 
             due += batchPeriodNs;
             long now;
@@ -294,13 +290,10 @@ public final class JournalRollProbe
             {
                 writer.doDutyCycle();
                 final long t2 = System.nanoTime();
-                if (measuring)
+                dutyCycleNs.recordValue(t2 - now);
+                if (null != openRoll)
                 {
-                    dutyCycleNs.recordValue(t2 - now);
-                    if (null != openRoll)
-                    {
-                        openRoll.after(t2 - now);
-                    }
+                    openRoll.after(t2 - now);
                 }
                 Thread.yield();
             }
@@ -308,16 +301,21 @@ public final class JournalRollProbe
             {
                 rollList.add(openRoll);
                 openRoll = null;
-                if (rollsSeen >= warmupRolls + rolls)
-                {
-                    break;
-                }
             }
         }
-        if (null != openRoll)
-        {
-            rollList.add(openRoll);
-        }
+    }
+
+    /**
+     * The first measured roll has come: drop what the warm-up recorded (outside any timed call).
+     */
+    private void dropWarmUp()
+    {
+        appendNs.reset();
+        endOfBatchNs.reset();
+        dutyCycleNs.reset();
+        batchNs.reset();
+        faultNs.reset();
+        rollList.clear();
     }
 
     private void report(final long openNs, final Faulter faults)
