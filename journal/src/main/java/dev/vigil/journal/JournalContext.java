@@ -173,9 +173,11 @@ public final class JournalContext
     }
 
     /**
-     * @param prepareInBackground prepare (create, map, pre-touch) each next segment on a sleeping background thread,
-     *                            keeping file creation and page faults off the appending thread; false does it in
-     *                            {@link JournalWriter#doDutyCycle()}, in step with appends.
+     * @param prepareInBackground prepare (create, map, pre-touch) each next segment and do the file work of each
+     *                            roll (rename, unmap, in PERIODIC mode force the sealed tail) on a sleeping
+     *                            background thread, keeping file system calls and page faults off the appending
+     *                            thread; false does them on the appending thread, in
+     *                            {@link JournalWriter#endOfBatch()} and {@link JournalWriter#doDutyCycle()}.
      * @return this.
      */
     public JournalContext prepareInBackground(final boolean prepareInBackground)

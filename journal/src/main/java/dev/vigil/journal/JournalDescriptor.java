@@ -19,6 +19,9 @@ import java.util.zip.CRC32C;
  *   journal.lock                              locked by the one writer
  *   journal-00000000000000009000.seg.corrupt  cut off by a recovery that was allowed to truncate; never deleted
  * </pre>
+ * A roll writes the next segment's header into {@code journal-next.seg.tmp} and appending goes on in it at once; the
+ * file gets its segment name just after, off the appending thread. A crash in between leaves the segment under the
+ * temporary name: recovery knows it by its header and names it.
  * <b>Segment.</b> A file of {@code segmentLength} bytes (a power of two from 64 KiB to 1 GiB): a header, then
  * records back to back from {@link #SEGMENT_HEADER_LENGTH}. Little endian throughout.
  * <pre>
@@ -155,7 +158,11 @@ public final class JournalDescriptor
     /** Suffix added to segments that a recovery cut off. */
     public static final String CORRUPT_SUFFIX = ".corrupt";
 
-    /** Name of the next segment while it is prepared, before it takes its base sequence. */
+    /**
+     * Name of the next segment while it is prepared, before it takes its base sequence; and, from the roll that
+     * writes its header until it is renamed to its segment name, of the new segment itself: recovery takes a file
+     * of this name with a valid header for the segment the header names.
+     */
     public static final String PREPARED_SEGMENT_FILE_NAME = "journal-next.seg.tmp";
 
     /** Name of the file the writer locks. */

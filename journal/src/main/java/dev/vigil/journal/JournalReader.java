@@ -23,7 +23,9 @@ import static dev.vigil.journal.JournalDescriptor.segmentFileName;
  * <p>
  * Works on a closed journal and as a tailer of one being written: {@link #poll(JournalRecordHandler, int)} returns
  * 0 when there is no complete new record yet, and picks up where it left off when there is. It reads each length
- * field with acquire order, pairing with the writer's release, so it never sees a partial record.
+ * field with acquire order, pairing with the writer's release, so it never sees a partial record. Just after a roll
+ * the new segment is still under its temporary name; a tailer that reached the end-of-segment marker waits until
+ * the writer's preparer has given it its segment name (moments later).
  * <p>
  * It stops for good at the first bad record, bad segment header or missing segment; {@link #stopReason()} says
  * why and {@link #stopFile()} and {@link #stopOffset()} say where. A journal that was not shut down cleanly should

@@ -6,12 +6,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.vigil.journal.JournalDescriptor.BASE_SEQUENCE_OFFSET;
 import static dev.vigil.journal.JournalDescriptor.BYTE_ORDER;
 import static dev.vigil.journal.JournalDescriptor.END_OF_DATA;
+import static dev.vigil.journal.JournalDescriptor.PREPARED_SEGMENT_FILE_NAME;
 import static dev.vigil.journal.JournalDescriptor.RECORD_ALIGNMENT;
 import static dev.vigil.journal.JournalDescriptor.RECORD_HEADER_LENGTH;
 import static dev.vigil.journal.JournalDescriptor.SEGMENT_HEADER_LENGTH;
@@ -29,6 +32,12 @@ import static dev.vigil.journal.JournalDescriptor.SEQUENCE_OFFSET;
  *     segments are renamed with {@link JournalDescriptor#CORRUPT_SUFFIX}, never deleted.</li>
  *     <li>A segment that is not the last but lacks its end-of-segment marker (the writer stopped between creating
  *     the next segment and sealing this one) is sealed.</li>
+ *     <li>The prepared next segment, {@link JournalDescriptor#PREPARED_SEGMENT_FILE_NAME}, is a segment once a
+ *     roll has written a valid header into it, whether or not the rename to its segment name that follows the
+ *     roll has happened: it is scanned as the segment its header names, and given that name. Without a valid
+ *     header it holds no records and is deleted; if bytes past the header are not all zero (a header torn by a
+ *     power loss before its first force completed, so none of its records were reported durable) it is renamed
+ *     with {@link JournalDescriptor#CORRUPT_SUFFIX} instead, never deleted.</li>
  * </ul>
  * Records are never rewritten: only bytes after the last good record are zeroed, and markers go where there is
  * no data.
@@ -42,6 +51,14 @@ public final class JournalRecovery
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[0]);
     private final List<Path> quarantined = new ArrayList<>();
     private final List<Seal> seals = new ArrayList<>();
+    private final Path preparedFile;
+
+    // The prepared file: a segment (preparedTarget set), or without a valid header, to delete or to quarantine.
+    private long preparedBase;
+    private Path preparedTarget;
+    private boolean deletePrepared;
+    private boolean quarantinePrepared;
+    private String preparedProblem;
 
     private int segmentsScanned;
     private long recordCount;
@@ -67,6 +84,7 @@ public final class JournalRecovery
         this.directory = directory;
         this.truncateAtCorruption = truncateAtCorruption;
         this.repair = repair;
+        this.preparedFile = directory.resolve(PREPARED_SEGMENT_FILE_NAME);
     }
 
     /**
@@ -129,7 +147,7 @@ public final class JournalRecovery
             cutFile,
             cutOffset,
             quarantined,
-            problem);
+            null != problem ? problem : preparedProblem);
     }
 
     Path lastSegment()
@@ -168,12 +186,24 @@ public final class JournalRecovery
     private void scan() throws IOException
     {
         final List<Path> segments = SegmentFiles.list(directory);
+        inspectPrepared(segments);
+        scanSegments(segments);
+        if (quarantinePrepared && null == cutFile)
+        {
+            cutFile = preparedFile;
+            cutOffset = 0;
+            cutSequence = lastSequence() + 1;
+        }
+    }
+
+    private void scanSegments(final List<Path> segments) throws IOException
+    {
         long expectedSequence = 0;
         for (int i = 0, size = segments.size(); i < size; i++)
         {
             final Path file = segments.get(i);
             final boolean isLast = i == size - 1;
-            final long base = SegmentFiles.baseSequence(file);
+            final long base = baseSequence(file);
             final MappedByteBuffer mapped = SegmentFiles.mapReadOnly(file);
             try
             {
@@ -214,6 +244,94 @@ public final class JournalRecovery
                 SegmentFiles.unmap(mapped);
             }
         }
+    }
+
+    /**
+     * Look at the prepared next segment, if there is one: with a valid header it joins the segments, in order.
+     */
+    private void inspectPrepared(final List<Path> segments) throws IOException
+    {
+        if (!Files.isRegularFile(preparedFile))
+        {
+            return;
+        }
+
+        final MappedByteBuffer mapped = SegmentFiles.mapReadOnly(preparedFile);
+        try
+        {
+            if (null == mapped)
+            {
+                deletePrepared = true;
+                return;
+            }
+            buffer.wrap(mapped);
+            final int capacity = mapped.capacity();
+            final long base = capacity >= SEGMENT_HEADER_LENGTH ? buffer.getLong(BASE_SEQUENCE_OFFSET, BYTE_ORDER) : 0;
+            final String headerProblem = checker.headerProblem(buffer, mapped, capacity, base);
+            if (null == headerProblem && base >= 1)
+            {
+                final Path target = directory.resolve(JournalDescriptor.segmentFileName(base));
+                if (Files.exists(target))
+                {
+                    corruption(preparedFile, 0, "prepared segment holds the header of segment " + base +
+                        ", which " + target.getFileName() + " already is");
+                    quarantinePrepared = true;
+                    quarantined.add(preparedFile);
+                    preparedProblem = "prepared segment with the header of existing " + target.getFileName();
+                    return;
+                }
+
+                preparedTarget = target;
+                preparedBase = base;
+                int index = 0;
+                while (index < segments.size() && SegmentFiles.baseSequence(segments.get(index)) < base)
+                {
+                    index++;
+                }
+                segments.add(index, preparedFile);
+            }
+            else if (isZero(SEGMENT_HEADER_LENGTH, capacity))
+            {
+                deletePrepared = true;
+            }
+            else
+            {
+                quarantinePrepared = true;
+                quarantined.add(preparedFile);
+                preparedProblem = "prepared segment holds data but no valid header (" +
+                    (null == headerProblem ? "base sequence " + base + " is not positive" : headerProblem) + ")";
+            }
+        }
+        finally
+        {
+            SegmentFiles.unmap(mapped);
+        }
+    }
+
+    private long baseSequence(final Path file)
+    {
+        return file.equals(preparedFile) ? preparedBase : SegmentFiles.baseSequence(file);
+    }
+
+    private boolean isZero(final int from, final int to)
+    {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES)
+        {
+            if (buffer.getLong(i) != 0)
+            {
+                return false;
+            }
+        }
+        for (; i < to; i++)
+        {
+            if (buffer.getByte(i) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /**
@@ -451,6 +569,18 @@ public final class JournalRecovery
 
     private void apply() throws IOException
     {
+        boolean renamed = false;
+        if (null != preparedTarget)
+        {
+            Files.move(preparedFile, preparedTarget);
+            renamePrepared();
+            renamed = true;
+        }
+        else if (deletePrepared)
+        {
+            Files.deleteIfExists(preparedFile);
+        }
+
         for (int i = 0; i < quarantined.size(); i++)
         {
             quarantined.set(i, SegmentFiles.quarantine(quarantined.get(i)));
@@ -489,9 +619,39 @@ public final class JournalRecovery
             }
         }
 
-        if (!quarantined.isEmpty())
+        if (renamed || !quarantined.isEmpty())
         {
             SegmentFiles.syncDirectory(directory);
+        }
+    }
+
+    /**
+     * The prepared file now has its segment name: so must every reference to it.
+     */
+    private void renamePrepared()
+    {
+        for (int i = 0; i < quarantined.size(); i++)
+        {
+            if (quarantined.get(i).equals(preparedFile))
+            {
+                quarantined.set(i, preparedTarget);
+            }
+        }
+        for (int i = 0; i < seals.size(); i++)
+        {
+            final Seal seal = seals.get(i);
+            if (seal.file.equals(preparedFile))
+            {
+                seals.set(i, new Seal(preparedTarget, seal.segmentLength, seal.offset, seal.nextSequence));
+            }
+        }
+        if (preparedFile.equals(lastSegment))
+        {
+            lastSegment = preparedTarget;
+        }
+        if (preparedFile.equals(cutFile))
+        {
+            cutFile = preparedTarget;
         }
     }
 

@@ -37,10 +37,26 @@ import static dev.vigil.journal.JournalDescriptor.segmentFileName;
  * any positive sequence.
  * <p>
  * Appending allocates nothing and reports refusals as negative codes. When a record does not fit in the current
- * segment the writer rolls to the next one, which it prepares ahead: created under
- * {@link JournalDescriptor#PREPARED_SEGMENT_FILE_NAME} and pre-touched page by page so the first writes to it
- * take no page faults. {@link #doDutyCycle()} prepares it a few pages at a time when the caller is idle; a roll
- * finishes whatever is left, so a roll without idle time in between costs the whole preparation.
+ * segment the writer rolls to the next one, which is prepared ahead under
+ * {@link JournalDescriptor#PREPARED_SEGMENT_FILE_NAME}: created, filled and pre-touched page by page so the first
+ * writes to it take no page faults. A roll on the writer's thread only writes the new segment's header into that
+ * mapping, seals the current segment with its end-of-segment marker and swaps the mappings; the file work of the
+ * roll comes after it, off the appending path:
+ * <ul>
+ *     <li>the prepared file is renamed to the segment's name; until then recovery recognises it as the segment by
+ *     its header, so the rename needs no directory sync;</li>
+ *     <li>in forcing modes the sealed segment's tail not yet forced is forced: in {@link Durability#BATCH} mode by
+ *     this thread in the {@link #endOfBatch()} of the batch the roll fell in, before the batch's own force (a
+ *     segment with little room left is rolled between batches instead, so this is rare); in
+ *     {@link Durability#PERIODIC} mode by the preparer. Records of the new segment count as durable only once that
+ *     is done ({@link #durableSequence()}), and the writer forces none of them before, so a segment never reaches
+ *     storage ahead of the one before it by the writer's doing;</li>
+ *     <li>the sealed segment is unmapped.</li>
+ * </ul>
+ * With {@link JournalContext#prepareInBackground(boolean)} (the default) a {@link SegmentPreparer} thread does the
+ * preparation and that work; otherwise this thread does the roll's work in the next {@link #endOfBatch()} and the
+ * preparation in {@link #doDutyCycle()}, a few pages at a time in idle time, and a roll first finishes whatever is
+ * left of both.
  * <p>
  * Each record's length field is written last with release order, after payload and checksum, so a
  * {@link JournalReader} tailing the journal never sees a partial record.
@@ -70,6 +86,13 @@ public final class JournalWriter implements AutoCloseable
     public static final int PRE_TOUCH_PAGES_AHEAD_WHEN_BUSY = 1;
 
     /**
+     * In {@link Durability#BATCH} mode a segment with less room than this left (at most a sixteenth of the segment
+     * length) is rolled at the end of a batch, after the batch's force, so that a roll seldom falls inside a batch,
+     * where the batch would need a second force for the sealed segment's tail.
+     */
+    public static final int BATCH_ROLL_AHEAD_BYTES = 64 * 1024;
+
+    /**
      * Directories with an open writer in this process. The file lock guards against other processes; this set
      * keeps a second writer in the same process from opening, and so from closing, another channel to the lock
      * file, which would drop the process's lock.
@@ -84,6 +107,7 @@ public final class JournalWriter implements AutoCloseable
     private final Durability durability;
     private final boolean forces;
     private final boolean periodic;
+    private final int rollAheadBytes;
     private final long fsyncIntervalNs;
     private final NanoClock nanoClock;
     private final FileChannel lockChannel;
@@ -101,8 +125,21 @@ public final class JournalWriter implements AutoCloseable
     private int preparedTouchOffset;
     private SegmentPreparer preparer;
 
+    // A roll this thread still holds, with its sealed segment: without a preparer until its file work is done, in
+    // BATCH mode until the end of the batch has forced the sealed segment's tail.
+    private boolean rollHeld;
+    private long rollBaseSequence;
+    private MappedByteBuffer sealedMapped;
+    private int sealedForceFrom;
+    private int sealedForceTo;
+
+    // Forcing modes: the sealed segment's tail is not yet known to be forced.
+    private boolean sealedPending;
+    private long sealedLastSequence;
+
     private long lastSequence;
     private boolean sequenceFixed;
+    private long forcedSequence;
     private long durableSequence;
     private long bytesWritten;
     private long fsyncCount;
@@ -120,14 +157,17 @@ public final class JournalWriter implements AutoCloseable
         this.durability = context.durability();
         this.forces = durability != Durability.NONE;
         this.periodic = durability == Durability.PERIODIC;
+        this.rollAheadBytes = durability == Durability.BATCH ?
+            Math.min(BATCH_ROLL_AHEAD_BYTES, segmentLength / 16) : 0;
         this.fsyncIntervalNs = context.fsyncIntervalNs();
         this.nanoClock = context.nanoClock();
         this.lockChannel = lockChannel;
     }
 
     /**
-     * Open the journal in a directory, creating the directory if needed: lock it, recover it, prepare the next
-     * segment, and be ready to append after the last good record.
+     * Open the journal in a directory, creating the directory if needed: lock it, recover it (which also gives a
+     * prepared file holding records its segment name), prepare the next segment, and be ready to append after the
+     * last good record. When there is no segment to append to yet the first is prepared before this returns.
      *
      * @param context settings; concluded here.
      * @return the writer.
@@ -154,16 +194,10 @@ public final class JournalWriter implements AutoCloseable
             lockChannel = FileChannel.open(
                 directory.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock(lockChannel, directory);
-            Files.deleteIfExists(directory.resolve(PREPARED_SEGMENT_FILE_NAME));
 
             final JournalRecovery recovery = JournalRecovery.run(directory, context.truncateAtCorruption(), true);
             writer = new JournalWriter(context, directoryKey, lockChannel);
-            writer.start(recovery);
-            if (context.prepareInBackground())
-            {
-                // The segment after the one prepared at start is prepared on the preparer's thread.
-                writer.preparer = new SegmentPreparer(writer.preparedFile, writer.segmentLength);
-            }
+            writer.start(recovery, context.prepareInBackground());
 
             return writer;
         }
@@ -180,7 +214,8 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /**
-     * Append a frame as the record with the next sequence. Allocates nothing; may roll to the next segment.
+     * Append a frame as the record with the next sequence. Allocates nothing; may roll to the next segment, which
+     * costs a header, a marker and a swap of mappings when the next segment is ready, and waits for it when not.
      *
      * @param engineSeq     engine sequence of the frame: {@link #lastSequence()} + 1, or any positive value as the
      *                      first record of an empty journal.
@@ -234,33 +269,72 @@ public final class JournalWriter implements AutoCloseable
 
     /**
      * End of a batch of appends: force what was appended as the {@link Durability} says. In {@link Durability#BATCH}
-     * mode only the bytes written since the last force are forced.
+     * mode the bytes written since the last force are forced, after a roll in the batch the sealed segment's tail
+     * first, so the batch is durable when this returns; then the roll's file work is handed to the preparer; and a
+     * segment with less than {@link #BATCH_ROLL_AHEAD_BYTES} left is rolled here, between batches. Without a
+     * preparer, the file work of a roll in the batch is done here.
+     *
+     * @throws UncheckedIOException when a roll's file work or a force failed.
      */
     public void endOfBatch()
     {
-        if (forces && position > dirtyStart)
+        if (null != preparer)
         {
-            if (periodic)
+            preparer.writerPosition(position);
+        }
+
+        if (periodic)
+        {
+            if (rollHeld)
+            {
+                releaseRollUnchecked();
+            }
+            if (position > dirtyStart)
             {
                 final long nowNs = nanoClock.nanoTime();
-                if (nowNs - lastForceNs >= fsyncIntervalNs)
+                if (nowNs - lastForceNs >= fsyncIntervalNs && sealedForced())
                 {
                     forceDirty(nowNs);
                 }
             }
-            else
+        }
+        else if (forces)
+        {
+            if (sealedPending)
+            {
+                forceSealed();
+            }
+            if (position > dirtyStart)
             {
                 forceDirty(lastForceNs);
             }
+            if (rollHeld)
+            {
+                releaseRollUnchecked();
+            }
+            if (activeLimit - position < rollAheadBytes && position > SEGMENT_HEADER_LENGTH)
+            {
+                startSegment(lastSequence + 1); // everything in the sealed segment is forced: nothing held
+                if (rollHeld)
+                {
+                    releaseRollUnchecked();
+                }
+            }
+        }
+        else if (rollHeld)
+        {
+            releaseRollUnchecked();
         }
     }
 
     /**
      * Work for idle time: in {@link Durability#PERIODIC} mode force appended records once the interval has passed,
-     * so they become durable on time without another batch; and prepare the next segment a few pages at a time.
+     * so they become durable on time without another batch; count the sealed segment's records durable once the
+     * preparer has forced them; finish a roll the end of its batch did not; and without a preparer prepare the next
+     * segment a few pages at a time.
      *
      * @return work done, 0 when there was nothing to do.
-     * @throws UncheckedIOException when the next segment cannot be created.
+     * @throws UncheckedIOException when the next segment cannot be prepared or a roll's file work failed.
      */
     public int doDutyCycle()
     {
@@ -270,28 +344,41 @@ public final class JournalWriter implements AutoCloseable
         }
 
         int workCount = 0;
-        if (periodic && position > dirtyStart)
-        {
-            final long nowNs = nanoClock.nanoTime();
-            if (nowNs - lastForceNs >= fsyncIntervalNs)
-            {
-                forceDirty(nowNs);
-                workCount++;
-            }
-        }
-
-        final int appendedPages = position >= positionAtLastDutyCycle ?
-            (position - positionAtLastDutyCycle) / PAGE_SIZE : position / PAGE_SIZE;
-        final int pageLimit = position == positionAtLastDutyCycle ?
-            PRE_TOUCH_PAGES_PER_DUTY_CYCLE : appendedPages + PRE_TOUCH_PAGES_AHEAD_WHEN_BUSY;
-        positionAtLastDutyCycle = position;
         try
         {
+            if (null != preparer)
+            {
+                preparer.writerPosition(position);
+            }
+            if (rollHeld)
+            {
+                workCount += releaseRoll();
+            }
+
+            if (periodic && position > dirtyStart && sealedForced())
+            {
+                final long nowNs = nanoClock.nanoTime();
+                if (nowNs - lastForceNs >= fsyncIntervalNs)
+                {
+                    forceDirty(nowNs);
+                    workCount++;
+                }
+            }
+            if (sealedPending && sealedForced())
+            {
+                workCount++; // the new segment's forced records count as durable from now on
+            }
+
+            final int appendedPages = position >= positionAtLastDutyCycle ?
+                (position - positionAtLastDutyCycle) / PAGE_SIZE : position / PAGE_SIZE;
+            final int pageLimit = position == positionAtLastDutyCycle ?
+                PRE_TOUCH_PAGES_PER_DUTY_CYCLE : appendedPages + PRE_TOUCH_PAGES_AHEAD_WHEN_BUSY;
+            positionAtLastDutyCycle = position;
             workCount += prepareNextSegment(pageLimit);
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("journal could not prepare the next segment in " + directory, ex);
+            throw new UncheckedIOException("journal could not roll or prepare the next segment in " + directory, ex);
         }
 
         return workCount;
@@ -308,7 +395,8 @@ public final class JournalWriter implements AutoCloseable
 
     /**
      * @return sequence of the last record known to be durable as the {@link Durability} defines it: the last
-     * appended in {@link Durability#NONE} mode, the last forced otherwise. Recovered records count as durable.
+     * appended in {@link Durability#NONE} mode, the last forced otherwise, where after a roll the new segment's
+     * records count only once the sealed segment's tail is forced too. Recovered records count as durable.
      */
     public long durableSequence()
     {
@@ -324,12 +412,13 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /**
-     * @return forces of journal files to storage since open: dirty ranges at the end of a batch, on a period, at
-     * open, at a roll (new segment header, directory, sealed segment) and at close.
+     * @return forces of journal files and syncs of the directory since open, on this thread and the preparer's:
+     * dirty ranges at the end of a batch, on a period, at open and at close; per roll the sealed segment's tail
+     * when it was not forced yet, and the directory once the next segment's file was created.
      */
     public long fsyncCount()
     {
-        return fsyncCount;
+        return null == preparer ? fsyncCount : fsyncCount + preparer.forceCount();
     }
 
     /**
@@ -389,8 +478,9 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /**
-     * Force what is not yet forced (unless the mode is {@link Durability#NONE}), unmap the segments, delete the
-     * prepared next segment, which holds no records, and release the directory. Idempotent.
+     * Force what is not yet forced (unless the mode is {@link Durability#NONE}), finish the last roll's file work
+     * (the current segment gets its name), unmap the segments, delete the prepared next segment, which holds no
+     * records, and release the directory. Idempotent.
      */
     @Override
     public void close()
@@ -403,10 +493,25 @@ public final class JournalWriter implements AutoCloseable
 
         try
         {
-            if (forces && null != activeMapped && position > dirtyStart)
+            if (forces && null != activeMapped)
             {
-                forceDirty(lastForceNs);
+                if (sealedPending)
+                {
+                    forceSealed();
+                }
+                if (position > dirtyStart)
+                {
+                    forceDirty(lastForceNs);
+                }
             }
+            if (rollHeld)
+            {
+                releaseRoll();
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("journal could not finish its last roll in " + directory, ex);
         }
         finally
         {
@@ -414,7 +519,7 @@ public final class JournalWriter implements AutoCloseable
         }
     }
 
-    private void start(final JournalRecovery recovery) throws IOException
+    private void start(final JournalRecovery recovery, final boolean prepareInBackground) throws IOException
     {
         recoveryReport = recovery.report();
         lastSequence = recovery.lastSequence();
@@ -436,95 +541,220 @@ public final class JournalWriter implements AutoCloseable
             preTouch(activeBuffer, BitUtil.align(position, PAGE_SIZE), length);
         }
         dirtyStart = position;
+        forcedSequence = lastSequence;
         durableSequence = lastSequence;
         lastForceNs = nanoClock.nanoTime();
 
-        prepareNextSegment(Integer.MAX_VALUE);
+        if (prepareInBackground)
+        {
+            preparer = new SegmentPreparer(directory, segmentLength, forces);
+            if (null == activeMapped)
+            {
+                takePrepared(preparer.await()); // the first append needs it
+            }
+        }
+        else
+        {
+            prepareNextSegment(Integer.MAX_VALUE);
+        }
     }
 
     private void startSegment(final long baseSequence)
     {
         try
         {
-            prepareNextSegment(Integer.MAX_VALUE);
-            final MappedByteBuffer next = preparedMapped;
-            checker.writeHeader(preparedBuffer, next, baseSequence, segmentLength);
-            if (forces)
+            if (rollHeld)
             {
-                next.force(0, SEGMENT_HEADER_LENGTH);
-                fsyncCount++;
+                releaseRoll(); // the prepared file's name must be free for the next one
             }
-            Files.move(preparedFile, directory.resolve(segmentFileName(baseSequence)));
-            preparedMapped = null;
-            if (null != preparer)
+            if (null == preparer)
             {
-                preparer.request();
+                prepareNextSegment(Integer.MAX_VALUE);
             }
-            if (forces)
+            else if (null == preparedMapped)
             {
-                SegmentFiles.syncDirectory(directory);
-                fsyncCount++;
+                takePrepared(preparer.await());
             }
-
-            if (null != activeMapped)
-            {
-                checker.writeEndOfSegment(activeBuffer, activeMapped, position, baseSequence);
-                if (forces)
-                {
-                    activeMapped.force(dirtyStart, position + END_OF_SEGMENT_LENGTH - dirtyStart);
-                    fsyncCount++;
-                    durableSequence = lastSequence;
-                }
-                if (null != preparer)
-                {
-                    preparer.retire(activeMapped);
-                }
-                else
-                {
-                    SegmentFiles.unmap(activeMapped);
-                }
-            }
-
-            activeMapped = next;
-            activeBuffer.wrap(next);
-            activeBaseSequence = baseSequence;
-            activeLimit = recordLimit(segmentLength);
-            position = SEGMENT_HEADER_LENGTH;
-            dirtyStart = SEGMENT_HEADER_LENGTH;
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(
                 "journal could not start segment " + segmentFileName(baseSequence) + " in " + directory, ex);
         }
+
+        final MappedByteBuffer next = preparedMapped;
+        checker.writeHeader(preparedBuffer, next, baseSequence, segmentLength);
+
+        final MappedByteBuffer sealed = activeMapped;
+        int forceFrom = 0;
+        int forceTo = 0;
+        if (null != sealed)
+        {
+            checker.writeEndOfSegment(activeBuffer, sealed, position, baseSequence);
+            sealedLastSequence = lastSequence;
+            sealedPending = forces && lastSequence > forcedSequence;
+            if (sealedPending)
+            {
+                // The marker need not be forced for its own sake: recovery seals a segment that lacks one.
+                forceFrom = dirtyStart;
+                forceTo = position + END_OF_SEGMENT_LENGTH;
+            }
+        }
+
+        if (null != preparer && (periodic || !sealedPending))
+        {
+            // Nothing to force, or PERIODIC: the preparer forces the sealed tail and nobody waits for it.
+            preparer.rolled(sealed, forceFrom, forceTo, lastSequence, baseSequence);
+        }
+        else
+        {
+            // BATCH forces the tail itself at the end of the batch: waking the preparer to do it and waiting would
+            // only add the wake-ups to the same fsync.
+            rollHeld = true;
+            rollBaseSequence = baseSequence;
+            sealedMapped = sealed;
+            sealedForceFrom = forceFrom;
+            sealedForceTo = forceTo;
+        }
+
+        preparedMapped = null;
+        activeMapped = next;
+        activeBuffer.wrap(next);
+        activeBaseSequence = baseSequence;
+        activeLimit = recordLimit(segmentLength);
+        position = SEGMENT_HEADER_LENGTH;
+        dirtyStart = 0; // the header goes to storage with the first force of the segment's records
     }
 
     /**
-     * Create the next segment under its temporary name if it does not exist, and pre-touch up to a number of its
-     * pages.
+     * Let go of a held roll: force the sealed segment's tail if it is not yet, then hand the rest of the roll's work
+     * to the preparer, or without one do it here: unmap the sealed segment and rename the prepared file, which holds
+     * the new segment, to the segment's name. No directory sync: recovery takes a prepared file with a valid header
+     * for its segment, so the new name need not be durable.
      *
-     * @return work done: 1 for creating it, plus pages touched.
+     * @return 1.
+     */
+    private int releaseRoll() throws IOException
+    {
+        rollHeld = false;
+        if (sealedPending)
+        {
+            forceSealed();
+        }
+        final MappedByteBuffer sealed = sealedMapped;
+        sealedMapped = null;
+        if (null != preparer)
+        {
+            preparer.rolled(sealed, 0, 0, sealedLastSequence, rollBaseSequence);
+        }
+        else
+        {
+            SegmentFiles.unmap(sealed);
+            Files.move(preparedFile, directory.resolve(segmentFileName(rollBaseSequence)));
+        }
+
+        return 1;
+    }
+
+    private void releaseRollUnchecked()
+    {
+        try
+        {
+            releaseRoll();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("journal could not finish the roll to segment " +
+                segmentFileName(rollBaseSequence) + " in " + directory, ex);
+        }
+    }
+
+    /**
+     * Make sure the sealed segment's tail is forced: force it here while this thread holds the sealed segment, else
+     * wait until the preparer has forced it.
+     */
+    private void forceSealed()
+    {
+        if (null != sealedMapped)
+        {
+            sealedMapped.force(sealedForceFrom, sealedForceTo - sealedForceFrom);
+            fsyncCount++;
+        }
+        else
+        {
+            preparer.awaitSealedDurable(sealedLastSequence);
+        }
+        sealedIsForced();
+    }
+
+    /**
+     * @return whether no sealed segment's tail is waiting to be forced; ends the wait once the preparer forced it.
+     */
+    private boolean sealedForced()
+    {
+        if (sealedPending && null != preparer)
+        {
+            if (preparer.sealedDurableSequence() >= sealedLastSequence)
+            {
+                sealedIsForced();
+            }
+            else
+            {
+                preparer.checkFailure();
+            }
+        }
+
+        return !sealedPending;
+    }
+
+    private void sealedIsForced()
+    {
+        sealedPending = false;
+        forcedSequence = Math.max(forcedSequence, sealedLastSequence);
+        durableSequence = forcedSequence;
+    }
+
+    private void takePrepared(final MappedByteBuffer ready)
+    {
+        preparedMapped = ready;
+        preparedBuffer.wrap(ready);
+        preparedTouchOffset = segmentLength;
+    }
+
+    /**
+     * With a preparer: take the next segment when it is ready. Without one: create it under its temporary name if
+     * it does not exist (in forcing modes syncing the directory, so the name is durable before records go in), and
+     * pre-touch up to a number of its pages.
+     *
+     * @return work done: 1 for taking or creating it, plus pages touched.
      */
     private int prepareNextSegment(final int pageLimit) throws IOException
     {
-        int workCount = 0;
-        if (null == preparedMapped && null != preparer)
+        if (null != preparer)
         {
-            final MappedByteBuffer ready = pageLimit == Integer.MAX_VALUE ? preparer.await() : preparer.take();
-            if (null == ready)
+            if (null == preparedMapped)
             {
-                return 0;
+                final MappedByteBuffer ready = preparer.take();
+                if (null != ready)
+                {
+                    takePrepared(ready);
+                    return 1;
+                }
             }
-            preparedMapped = ready;
-            preparedBuffer.wrap(ready);
-            preparedTouchOffset = segmentLength;
-            return 1;
+            return 0;
         }
+
+        int workCount = 0;
         if (null == preparedMapped)
         {
             preparedMapped = SegmentFiles.createAndMap(preparedFile, segmentLength);
             preparedBuffer.wrap(preparedMapped);
             preparedTouchOffset = 0;
+            if (forces)
+            {
+                SegmentFiles.syncDirectory(directory);
+                fsyncCount++;
+            }
             workCount++;
         }
 
@@ -551,25 +781,35 @@ public final class JournalWriter implements AutoCloseable
     {
         activeMapped.force(dirtyStart, position - dirtyStart);
         dirtyStart = position;
-        durableSequence = lastSequence;
+        forcedSequence = lastSequence;
+        if (!sealedPending)
+        {
+            durableSequence = forcedSequence;
+        }
         lastForceNs = nowNs;
         fsyncCount++;
     }
 
     private void releaseResources()
     {
-        if (null != preparer)
-        {
-            preparer.close();
-            preparer = null;
-        }
-        SegmentFiles.unmap(activeMapped);
-        activeMapped = null;
-        SegmentFiles.unmap(preparedMapped);
-        preparedMapped = null;
         try
         {
-            Files.deleteIfExists(preparedFile);
+            if (null != preparer)
+            {
+                preparer.close(); // finishes a roll in hand: the current segment gets its name
+                fsyncCount += preparer.forceCount();
+                preparer = null;
+            }
+            SegmentFiles.unmap(activeMapped);
+            activeMapped = null;
+            SegmentFiles.unmap(sealedMapped);
+            sealedMapped = null;
+            SegmentFiles.unmap(preparedMapped);
+            preparedMapped = null;
+            if (!SegmentFiles.holdsSegmentHeader(preparedFile))
+            {
+                Files.deleteIfExists(preparedFile);
+            }
         }
         catch (final IOException ex)
         {

@@ -3,6 +3,7 @@ package dev.vigil.journal;
 import org.agrona.IoUtil;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -12,7 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.vigil.journal.JournalDescriptor.BYTE_ORDER;
 import static dev.vigil.journal.JournalDescriptor.CORRUPT_SUFFIX;
+import static dev.vigil.journal.JournalDescriptor.MAGIC;
+import static dev.vigil.journal.JournalDescriptor.MAGIC_OFFSET;
 import static dev.vigil.journal.JournalDescriptor.MAX_SEGMENT_LENGTH;
 import static dev.vigil.journal.JournalDescriptor.parseSegmentBaseSequence;
 
@@ -107,6 +111,29 @@ final class SegmentFiles
             file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             return channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+        }
+    }
+
+    /**
+     * Whether a file exists and starts with a segment header's magic number: the prepared next segment once a roll
+     * has written its header, so it holds records and must not be deleted.
+     */
+    static boolean holdsSegmentHeader(final Path file) throws IOException
+    {
+        if (!Files.isRegularFile(file))
+        {
+            return false;
+        }
+
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final ByteBuffer magic = ByteBuffer.allocate(Integer.BYTES).order(BYTE_ORDER);
+            while (magic.hasRemaining() && channel.read(magic, magic.position()) > 0)
+            {
+                continue;
+            }
+
+            return !magic.hasRemaining() && magic.getInt(MAGIC_OFFSET) == MAGIC;
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 
 import static dev.vigil.journal.JournalTestSupport.appendRange;
 import static dev.vigil.journal.JournalTestSupport.context;
+import static dev.vigil.journal.JournalTestSupport.readAll;
 import static dev.vigil.journal.JournalTestSupport.segments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,24 +45,25 @@ class JournalDurabilityTest
     {
         try (JournalWriter writer = JournalWriter.open(context(directory).durability(Durability.BATCH)))
         {
-            assertEquals(0, writer.fsyncCount(), "empty journal, nothing to force at open");
+            assertEquals(1, writer.fsyncCount(), "the directory, once the prepared segment's file was created");
             append(writer, 1, 3);
+            assertEquals(1, writer.fsyncCount(), "a roll forces nothing itself");
             assertEquals(0, writer.durableSequence(), "not durable before the end of the batch");
-            final long afterFirstSegment = writer.fsyncCount();
-            assertEquals(2, afterFirstSegment, "new segment header and directory");
 
             writer.endOfBatch();
-            assertEquals(afterFirstSegment + 1, writer.fsyncCount());
+            assertEquals(2, writer.fsyncCount(), "the records with the header; the rename needs no directory sync");
             assertEquals(3, writer.durableSequence());
+            final long afterFirstBatch = writer.fsyncCount();
 
             writer.endOfBatch();
-            assertEquals(afterFirstSegment + 1, writer.fsyncCount(), "nothing new, no force");
+            assertEquals(afterFirstBatch, writer.fsyncCount(), "nothing new, no force");
 
             append(writer, 4, 4);
             writer.doDutyCycle();
-            assertEquals(afterFirstSegment + 1, writer.fsyncCount(), "batch mode forces at the end of a batch only");
+            assertEquals(afterFirstBatch + 1, writer.fsyncCount(), "the directory, once the next file was created");
+            assertEquals(3, writer.durableSequence(), "batch mode forces records at the end of a batch only");
             writer.endOfBatch();
-            assertEquals(afterFirstSegment + 2, writer.fsyncCount());
+            assertEquals(afterFirstBatch + 2, writer.fsyncCount());
             assertEquals(4, writer.durableSequence());
         }
     }
@@ -80,8 +82,77 @@ class JournalDurabilityTest
 
         final int segments = segments(directory).size();
         assertTrue(segments > 3);
-        assertEquals(batches + 2 + (3L * (segments - 1)), fsyncs,
-            "one per batch; header and directory per segment; and the sealed tail per roll");
+        assertEquals(batches + segments, fsyncs, "one per batch; per segment the directory after creating its " +
+            "file; no sealed tail to force, as every batch was forced");
+    }
+
+    @Test
+    void batchForcesTheSealedTailOfARollWithinTheBatchBeforeItReturns() throws Exception
+    {
+        // Batches of 100 records of 64 bytes (96 aligned) are 9,600 bytes, more than the 4 KiB of room under which
+        // a 64 KiB segment is rolled between batches: so some rolls fall inside a batch.
+        try (JournalWriter writer = JournalWriter.open(context(directory).durability(Durability.BATCH)))
+        {
+            long sequence = 0;
+            int rolls = 0;
+            for (int batch = 0; batch < 200 && rolls < 4; batch++)
+            {
+                final long base = writer.segmentBaseSequence();
+                final long fsyncs = writer.fsyncCount();
+                append(writer, sequence + 1, sequence + 100);
+                sequence += 100;
+                final boolean rolled = base != 0 && writer.segmentBaseSequence() != base;
+                assertEquals(fsyncs, writer.fsyncCount(), "appends, rolls included, force nothing");
+                assertTrue(writer.durableSequence() < sequence);
+
+                writer.endOfBatch();
+                assertEquals(sequence, writer.durableSequence(), "durable when endOfBatch returns");
+                if (rolled)
+                {
+                    rolls++;
+                    assertEquals(fsyncs + 2, writer.fsyncCount(),
+                        "the sealed tail, then the records of the new segment");
+                }
+                writer.doDutyCycle();
+            }
+            assertEquals(4, rolls, "rolls inside a batch");
+        }
+    }
+
+    @Test
+    void batchRollsBetweenBatchesWhenLittleRoomIsLeftSoTheRollNeedsNoForceOfItsOwn() throws Exception
+    {
+        final int rollAhead = JournalTestSupport.SMALL_SEGMENT_LENGTH / 16;
+        long sequence = 0;
+        try (JournalWriter writer = JournalWriter.open(context(directory).durability(Durability.BATCH)))
+        {
+            final long firstBase = 1;
+            while (writer.segmentBaseSequence() <= firstBase)
+            {
+                final long fsyncs = writer.fsyncCount();
+                sequence++;
+                append(writer, sequence, sequence);
+                assertEquals(firstBase, writer.segmentBaseSequence(), "one record never rolls inside its batch");
+
+                final int roomBefore = JournalDescriptor.recordLimit(JournalTestSupport.SMALL_SEGMENT_LENGTH) -
+                    writer.position();
+                writer.endOfBatch();
+                assertEquals(sequence, writer.durableSequence());
+                if (writer.segmentBaseSequence() != firstBase)
+                {
+                    assertTrue(roomBefore < rollAhead, "rolled with " + roomBefore + " bytes of room left");
+                    assertEquals(sequence + 1, writer.segmentBaseSequence(), "the next record starts the new one");
+                    assertEquals(JournalDescriptor.SEGMENT_HEADER_LENGTH, writer.position());
+                }
+                else
+                {
+                    assertTrue(roomBefore >= rollAhead);
+                }
+                assertEquals(fsyncs + 1, writer.fsyncCount(), "one force per batch, roll or not");
+                writer.doDutyCycle();
+            }
+        }
+        assertEquals(sequence, readAll(directory, 1).size());
     }
 
     @Test
@@ -99,7 +170,7 @@ class JournalDurabilityTest
             append(writer, 1, 1);
             while (writer.doDutyCycle() > 0)
             {
-                assertEquals(0, writer.durableSequence(), "preparing the next segment, interval not passed");
+                assertEquals(0, writer.durableSequence(), "renaming, preparing the next segment, interval not passed");
             }
             final long base = writer.fsyncCount();
             writer.endOfBatch();
@@ -156,7 +227,8 @@ class JournalDurabilityTest
         try (JournalWriter reopened = JournalWriter.open(context))
         {
             assertEquals(7, reopened.durableSequence());
-            assertEquals(1, reopened.fsyncCount(), "the recovered segment is forced once at open");
+            assertEquals(2, reopened.fsyncCount(),
+                "the recovered segment is forced once at open, the directory once the next file was created");
         }
     }
 

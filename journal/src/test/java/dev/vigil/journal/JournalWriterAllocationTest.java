@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Appending and ending batches in {@link Durability#NONE} mode allocates nothing once warm.
+ * Appending and ending batches allocates nothing once warm, rolls to new segments included.
  * <p>
  * The just-in-time compilers allocate a few hundred bytes on the measured thread now and then while they swap
  * code in, long after warm-up, so the test measures rounds of 100k appends and passes on the first round under the
@@ -31,6 +31,9 @@ class JournalWriterAllocationTest
     private static final int MAX_ROUNDS = 5;
     private static final int BATCH = 16;
     private static final long MAX_ALLOCATED_BYTES = 1024;
+    private static final int ROLLING_SEGMENT_LENGTH = JournalDescriptor.MIN_SEGMENT_LENGTH;
+    private static final long RECORDS_PER_ROLLING_SEGMENT = JournalDescriptor.maxPayloadLength(ROLLING_SEGMENT_LENGTH) /
+        JournalDescriptor.alignedRecordLength(FRAME_LENGTH);
 
     @TempDir
     Path directory;
@@ -75,6 +78,48 @@ class JournalWriterAllocationTest
         }
     }
 
+    @Test
+    void rollsAllocateNothingOnTheAppendingThread()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+
+        // BATCH adds only the wait for the preparer's force of a sealed tail, and an fsync per batch would make
+        // rounds of this size take seconds.
+        for (final Durability durability : new Durability[]{Durability.NONE, Durability.PERIODIC})
+        {
+            final JournalContext context = new JournalContext()
+                .directory(directory.resolve(durability.name()))
+                .segmentLength(ROLLING_SEGMENT_LENGTH)
+                .durability(durability);
+            try (JournalWriter writer = JournalWriter.open(context))
+            {
+                assertEquals(0, appendMany(writer, WARMUP_APPENDS));
+
+                final List<Long> allocatedPerRound = new ArrayList<>();
+                long allocated;
+                long rolls;
+                do
+                {
+                    final long segmentBase = writer.segmentBaseSequence();
+                    final long before = threads.getCurrentThreadAllocatedBytes();
+                    final long failures = appendMany(writer, MEASURED_APPENDS);
+                    allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                    allocatedPerRound.add(allocated);
+                    rolls = (writer.segmentBaseSequence() - segmentBase) / RECORDS_PER_ROLLING_SEGMENT;
+
+                    assertEquals(0, failures);
+                }
+                while (allocated > MAX_ALLOCATED_BYTES && allocatedPerRound.size() < MAX_ROUNDS);
+
+                assertTrue(rolls >= 50, "rolled " + rolls + " times while measuring");
+                assertTrue(allocated <= MAX_ALLOCATED_BYTES, durability + ": bytes allocated per round: " +
+                    allocatedPerRound);
+            }
+        }
+    }
+
     private long appendMany(final JournalWriter writer, final int count)
     {
         long failures = 0;
@@ -89,6 +134,7 @@ class JournalWriterAllocationTest
             if ((i % BATCH) == BATCH - 1)
             {
                 writer.endOfBatch();
+                writer.doDutyCycle();
             }
         }
         return failures;
