@@ -44,8 +44,8 @@ public final class SnapshotStore
     /** "VSNP". */
     public static final int MAGIC = 0x56534E50;
 
-    /** Layout version. */
-    public static final int VERSION = 2;
+    /** Layout version: 3 since the keyed records come last, as entries copied in any order. */
+    public static final int VERSION = 3;
 
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".snap";
@@ -111,7 +111,8 @@ public final class SnapshotStore
 
     /**
      * Stream a state into a temporary snapshot file, through a buffer and a running CRC: no copy of the state is
-     * held in memory. Done by the thread that owns the state; the file is in the page cache when this returns.
+     * held in memory. Done by the thread that owns the state, or one it hands the state to as it goes; the file is in
+     * the page cache when this returns. When the body or a write fails, the temporary file is deleted.
      *
      * @param engineSeq   engine sequence the state is at.
      * @param fingerprint of the configuration the state belongs to.
@@ -143,10 +144,27 @@ public final class SnapshotStore
             }
             return temporary;
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
+            deleteQuietly(temporary);
+            if (ex instanceof RuntimeException)
+            {
+                throw (RuntimeException)ex;
+            }
             throw new UncheckedIOException("could not write snapshot at engine seq " + engineSeq + " in " + directory,
-                ex);
+                (IOException)ex);
+        }
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ignore)
+        {
+            // Left for the next write of that sequence to delete; never loaded, as its name is not a snapshot's.
         }
     }
 
