@@ -540,11 +540,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
 
     private void onSnapshotPoint()
     {
-        if (snapshotPending)
-        {
-            return;
-        }
-        if (isSnapshotInProgress() || !snapshotTaker.takeSnapshot(lastEngineSeq, this))
+        if (snapshotPending || isSnapshotInProgress() || !snapshotTaker.takeSnapshot(lastEngineSeq, this))
         {
             snapshotPending = true;
             counters.snapshotsDeferred().incrementOrdered();
