@@ -207,8 +207,8 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
 
     private void failed(final RuntimeException ex)
     {
-        failedCounter.increment();
         errorHandler.onError(ex);
+        failedCounter.increment();
     }
 
     private static void deleteQuietly(final Path file)

@@ -39,6 +39,7 @@ final class SnapshotRecordRing implements RecordCopySink
 {
     private static final int RECORD_MSG_TYPE_ID = 1;
     private static final int DRAIN_LIMIT = 64;
+    private static final int SPINS_BEFORE_YIELD = 100;
     /** Records the ring holds at least, of the largest size. */
     private static final int MIN_RECORDS = 8;
 
@@ -127,9 +128,18 @@ final class SnapshotRecordRing implements RecordCopySink
         }
         copyWaits.incrementOrdered();
         final long startNs = System.nanoTime();
+        int spins = 0;
         while (true)
         {
-            Thread.onSpinWait();
+            // Spin briefly, then yield: the writer may need this core to make room.
+            if (++spins < SPINS_BEFORE_YIELD)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                Thread.yield();
+            }
             if (abandoned)
             {
                 return false;
