@@ -9,7 +9,6 @@ import dev.vigil.journal.SnapshotStore;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -149,10 +148,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         buffer.reset();
         try
         {
-            final DataOutputStream out = new DataOutputStream(buffer);
-            final long recordCount = state.beginSnapshot(out, records);
-            out.flush();
-            return recordCount;
+            return state.beginSnapshot(buffer, records);
         }
         catch (final IOException ex)
         {

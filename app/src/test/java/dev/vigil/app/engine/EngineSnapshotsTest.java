@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -89,6 +90,57 @@ class EngineSnapshotsTest
         buffer.reset();
         buffer.write(new byte[]{1, 2, 3}, 0, 3);
         assertArrayEquals(new byte[]{1, 2, 3}, copyOut(buffer));
+    }
+
+    @Test
+    void theBufferWritesEveryFieldAsDataOutputStreamDoesAcrossChunksAndUpToItsCap() throws IOException
+    {
+        final Random random = new Random(11);
+        final SnapshotBuffer buffer = new SnapshotBuffer(3 << 20);
+        final ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        final DataOutputStream reference = new DataOutputStream(expected);
+        for (int i = 0; expected.size() < (5 << 19); i++)
+        {
+            final long value = random.nextLong();
+            switch (i % 7)
+            {
+                case 0 -> field(buffer, reference, out -> out.writeLong(value));
+                case 1 -> field(buffer, reference, out -> out.writeInt((int)value));
+                case 2 -> field(buffer, reference, out -> out.writeByte((int)value));
+                case 3 -> field(buffer, reference, out -> out.writeBoolean(value < 0));
+                case 4 -> field(buffer, reference, out -> out.writeShort((int)value));
+                case 5 -> field(buffer, reference, out -> out.write(new byte[(int)(value & 0xFF)]));
+                default -> field(buffer, reference, out -> out.writeUTF("ü" + value));
+            }
+        }
+        assertTrue(buffer.length() > 2 << 20, "spans chunks");
+        assertArrayEquals(expected.toByteArray(), copyOut(buffer));
+
+        // A field that does not fit under the cap is refused, whatever its size.
+        final SnapshotBuffer small = new SnapshotBuffer(13);
+        small.writeLong(1);
+        small.writeInt(2);
+        assertSame(SnapshotBuffer.FULL, assertThrows(IOException.class, () -> small.writeInt(3)));
+        small.reset();
+        small.writeByte(7);
+        small.writeLong(8);
+        small.writeInt(9);
+        assertEquals(13, small.length());
+        assertSame(SnapshotBuffer.FULL, assertThrows(IOException.class, () -> small.writeByte(10)));
+    }
+
+    /** A field written both ways. */
+    @FunctionalInterface
+    private interface Field
+    {
+        void write(DataOutput out) throws IOException;
+    }
+
+    private static void field(final SnapshotBuffer buffer, final DataOutputStream reference, final Field field)
+        throws IOException
+    {
+        field.write(buffer);
+        field.write(reference);
     }
 
     @Test
