@@ -43,6 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Events go through a real single-producer ring, as ingress publishes them: each one patches its slot's frame in
  * place with the next key and an event time 10 ms later; a transaction's account is the key, its card is the key too
- * (times 10), its merchant one of 5,000; an order's account is the key and its instrument one of 50.
+ * (times 10), its merchant one of {@code merchants} (5,000); an order's account is the key and its instrument one of
+ * 50. The merchants are the keys of the default rules' tumbling window, so they size the window state.
  * {@code keys=uniform} draws keys uniformly; {@code keys=hot} sends nine events in ten to 1% of the keys.
  * <ul>
  *   <li>{@code transaction}, {@code order}: one event at a time, each alone in the ring (an idle engine's case);
@@ -122,6 +124,10 @@ public class KeyedRulesBenchmark
     /** {@code default}: the default rules file; else the path of another rules file. */
     @Param({"default"})
     public String rules;
+
+    /** Distinct merchants of the payments: the keys of the default rules' merchant window. */
+    @Param({"5000"})
+    public int merchants;
 
     /** Whether the stage probes an event's keys together before its rules run (on in the engine). */
     @Param({"true"})
@@ -429,7 +435,9 @@ public class KeyedRulesBenchmark
     {
         private static final int BYTES = 16 << 20;
 
-        private final long base = BufferUtil.address(BufferUtil.allocateDirectAligned(BYTES + (1 << 20), 64));
+        /** Held so the memory lives as long as its address is used. */
+        private final ByteBuffer memory = BufferUtil.allocateDirectAligned(BYTES + (1 << 20), 64);
+        private final long base = BufferUtil.address(memory);
         private int position;
 
         @Override
@@ -548,7 +556,7 @@ public class KeyedRulesBenchmark
         {
             frame.putLong(BenchmarkFrames.TRANSACTION_ACCOUNT_OFFSET, key, BenchmarkFrames.BYTE_ORDER);
             frame.putLong(TRANSACTION_CARD_OFFSET, key * 10L, BenchmarkFrames.BYTE_ORDER);
-            frame.putLong(TRANSACTION_MERCHANT_OFFSET, 1 + key % 5_000, BenchmarkFrames.BYTE_ORDER);
+            frame.putLong(TRANSACTION_MERCHANT_OFFSET, 1 + key % merchants, BenchmarkFrames.BYTE_ORDER);
         }
         else
         {

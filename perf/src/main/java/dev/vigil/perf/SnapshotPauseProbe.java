@@ -10,6 +10,7 @@ import org.agrona.UnsafeApi;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -31,7 +32,7 @@ import java.util.Locale;
  *     --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED \
  *     --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED -Dchronicle.analytics.disable=true \
  *     -XX:+UseParallelGC -Xms3g -Xmx3g -cp perf/target/vigil-benchmarks.jar dev.vigil.perf.SnapshotPauseProbe \
- *     [keyCount, default 1000000] [points, default 30]
+ *     [keyCount, default 1000000] [points, default 300] [merchants, default 5000]
  * </pre>
  */
 public final class SnapshotPauseProbe
@@ -47,9 +48,11 @@ public final class SnapshotPauseProbe
     public static void main(final String[] args) throws IOException
     {
         final int keyCount = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
-        final int points = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        final int points = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        final int merchants = args.length > 2 ? Integer.parseInt(args[2].replace("_", "")) : 5_000;
         final KeyedRulesBenchmark bench = new KeyedRulesBenchmark();
         bench.keyCount = keyCount;
+        bench.merchants = merchants;
         bench.keys = "uniform";
         bench.store = "chronicle";
         bench.rules = "default";
@@ -57,8 +60,8 @@ public final class SnapshotPauseProbe
         bench.lookahead = 16;
         final long setupStartNs = System.nanoTime();
         bench.setup();
-        System.out.printf(Locale.ROOT, "%,d keys of the default rules set up in %.1f s%n",
-            keyCount, (System.nanoTime() - setupStartNs) / 1e9);
+        System.out.printf(Locale.ROOT, "%,d keys (%,d merchants) of the default rules set up in %.1f s%n",
+            keyCount, merchants, (System.nanoTime() - setupStartNs) / 1e9);
         try
         {
             probe(bench.handler(), points);
@@ -110,8 +113,13 @@ public final class SnapshotPauseProbe
         }
         System.out.printf(Locale.ROOT, "point: %s (%,d bytes beside %,d keyed records)%n",
             spread(pointNs), pointBytes, records);
-        System.out.printf(Locale.ROOT, "  of which windows %s; store layouts and the copy begun %s%n",
-            spread(windowsNs), spread(layoutNs));
+        final long[] restNs = new long[points];
+        for (int i = 0; i < points; i++)
+        {
+            restNs[i] = Math.max(0, pointNs[i] - windowsNs[i] - layoutNs[i]);
+        }
+        System.out.printf(Locale.ROOT, "  of which windows %s; store layouts and the copy begun %s; the rest (rules " +
+            "text, rule states, retry table) about %s%n", spread(windowsNs), spread(layoutNs), spread(restNs));
 
         for (int pass = 1; pass <= 2; pass++)
         {
@@ -188,7 +196,9 @@ public final class SnapshotPauseProbe
     {
         private static final int BYTES = 16 << 20;
 
-        private final long base = BufferUtil.address(BufferUtil.allocateDirectAligned(BYTES + (1 << 20), 64));
+        /** Held so the memory lives as long as its address is used. */
+        private final ByteBuffer memory = BufferUtil.allocateDirectAligned(BYTES + (1 << 20), 64);
+        private final long base = BufferUtil.address(memory);
         private int position;
         private long bytes;
 

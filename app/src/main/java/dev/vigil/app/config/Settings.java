@@ -151,9 +151,10 @@ public final class Settings
 
     /** Memory the keyed records of a snapshot are copied into on their way to the snapshot writer. */
     public static final Setting SNAPSHOT_COPY_BUFFER_BYTES = add(Setting.powerOfTwo(
-        "snapshot.copy.buffer.bytes", 16L << 20, 64L << 10, 1L << 30,
-        "bytes of the off-heap ring the rules stage copies a snapshot's keyed records into (copy-on-write, a step " +
-        "between batches) and the snapshot writer drains into the file; raised to hold 8 of the largest records"));
+        "snapshot.copy.buffer.bytes", 64L << 20, 64L << 10, 1L << 30,
+        "bytes of the off-heap ring the rules stage copies a snapshot's keyed records into (copy-on-write: a record " +
+        "before its first write, the others a step between batches) and the snapshot writer drains into the file: " +
+        "room for the writes of a copy's start while the writer catches up; raised to hold 8 of the largest records"));
 
     /** Longest wait of a write to a record not yet copied for a full copy buffer. */
     public static final Setting SNAPSHOT_COPY_WAIT_TIMEOUT = add(Setting.duration(

@@ -27,9 +27,11 @@ import java.io.InterruptedIOException;
  *                 copy before a write ┴─► ring (N bytes) ──────┘
  *                 (put: waits for room, bounded)
  * </pre>
- * The background copy ({@link #offer}) leaves a quarter of the ring free, so a copy before a write — which must
- * happen before the rules go on — rarely finds it full; when it does, it waits for the writer up to a timeout
- * (each such wait counted), then gives the snapshot up rather than stop the rules stage longer. The writer gives it
+ * The background copy ({@link #offer}) keeps at most 2 MiB (a quarter of a smaller ring)
+ * queued, enough to keep the writer busy, and leaves the rest of the ring to copies before writes, which must happen
+ * before the rules go on: at the start of a copy nearly every write is to a record not yet copied, so they come as
+ * fast as the events. One that finds the ring full waits for the writer up to a timeout (each such wait counted),
+ * then gives the snapshot up rather than stop the rules stage longer. The writer gives it
  * up when its file fails. Either way the rules stage stops copying, and the snapshot's file is deleted.
  * <p>
  * Producer side ({@link #offer}, {@link #put}, {@link #abandon}, {@link #reset}) on the rules thread, or on the
@@ -39,6 +41,10 @@ final class SnapshotRecordRing implements RecordCopySink
 {
     private static final int RECORD_MSG_TYPE_ID = 1;
     private static final int DRAIN_LIMIT = 64;
+    /** Most bytes the background copy keeps queued: enough to keep the writer busy. */
+    private static final int BACKGROUND_BYTES = 2 << 20;
+    /** Bytes the writer gathers before one write to the file. */
+    private static final int WRITE_BATCH_BYTES = 256 << 10;
     private static final int SPINS_BEFORE_YIELD = 100;
     /** Records the ring holds at least, of the largest size. */
     private static final int MIN_RECORDS = 8;
@@ -59,6 +65,7 @@ final class SnapshotRecordRing implements RecordCopySink
 
     private DataOutput out;
     private byte[] scratch = new byte[0];
+    private int scratchLength;
     private IOException writeFailure;
 
     /**
@@ -81,7 +88,7 @@ final class SnapshotRecordRing implements RecordCopySink
             capacity + RingBufferDescriptor.TRAILER_LENGTH, BitUtil.CACHE_LINE_LENGTH));
         this.buffer = memory;
         this.ring = new OneToOneRingBuffer(memory);
-        this.offerLimitBytes = capacity - capacity / 4;
+        this.offerLimitBytes = Math.min(capacity / 4, BACKGROUND_BYTES);
         this.waitTimeoutNs = waitTimeoutNs;
         this.copyWaits = copyWaits;
         this.pauseMicros = pauseMicros;
@@ -228,57 +235,78 @@ final class SnapshotRecordRing implements RecordCopySink
     {
         out = output;
         writeFailure = null;
+        scratchLength = 0;
         long drained = 0;
         writerIdle.reset();
         while (drained < records)
         {
             final int read = ring.read(writeEntry, (int)Math.min(DRAIN_LIMIT, records - drained));
-            if (writeFailure != null)
-            {
-                abandoned = true;
-                throw writeFailure;
-            }
             if (read > 0)
             {
                 drained += read;
                 writerIdle.reset();
             }
-            else if (abandoned)
-            {
-                throw new IOException(timedOut ?
-                    "given up: a write to a keyed record waited longer than snapshot.copy.wait.timeout for the " +
-                    "snapshot writer" : "given up before every keyed record was copied");
-            }
-            else if (Thread.currentThread().isInterrupted())
-            {
-                abandoned = true;
-                throw new InterruptedIOException("interrupted with " + (records - drained) + " records to write");
-            }
             else
             {
+                // Nothing to gather: write out what was, then wait.
+                flush();
+            }
+            if (writeFailure != null)
+            {
+                abandoned = true;
+                throw writeFailure;
+            }
+            if (read == 0)
+            {
+                if (abandoned)
+                {
+                    throw new IOException(timedOut ?
+                        "given up: a write to a keyed record waited longer than snapshot.copy.wait.timeout for the " +
+                        "snapshot writer" : "given up before every keyed record was copied");
+                }
+                if (Thread.currentThread().isInterrupted())
+                {
+                    abandoned = true;
+                    throw new InterruptedIOException("interrupted with " + (records - drained) + " records to write");
+                }
                 writerIdle.idle();
             }
+        }
+        flush();
+        if (writeFailure != null)
+        {
+            abandoned = true;
+            throw writeFailure;
         }
     }
 
     private void writeEntry(final int msgTypeId, final MutableDirectBuffer source, final int index, final int length)
     {
-        if (writeFailure != null)
+        if (scratch.length - scratchLength < length)
         {
-            return;
+            flush();
+            if (scratch.length < length)
+            {
+                scratch = new byte[Math.max(length, WRITE_BATCH_BYTES)];
+            }
         }
-        if (scratch.length < length)
+        source.getBytes(index, scratch, scratchLength, length);
+        scratchLength += length;
+    }
+
+    private void flush()
+    {
+        if (scratchLength > 0 && writeFailure == null)
         {
-            scratch = new byte[Math.max(length, 1 << 16)];
+            try
+            {
+                out.write(scratch, 0, scratchLength);
+            }
+            catch (final IOException ex)
+            {
+                writeFailure = ex;
+            }
         }
-        source.getBytes(index, scratch, 0, length);
-        try
-        {
-            out.write(scratch, 0, length);
-        }
-        catch (final IOException ex)
-        {
-            writeFailure = ex;
-        }
+        scratchLength = 0;
     }
 }

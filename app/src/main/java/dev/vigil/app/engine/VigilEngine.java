@@ -351,8 +351,9 @@ public final class VigilEngine implements AutoCloseable
      */
     public String snapshotReport()
     {
-        return String.format(Locale.ROOT, "%d snapshot(s) written, the last stopped the rules stage %.3f ms at most",
-            snapshots.taken(), snapshots.longestStopMicros() / 1e3);
+        return String.format(Locale.ROOT,
+            "%d snapshot(s) written, the last stopped the rules stage %.3f ms at most (its point %.3f ms)",
+            snapshots.taken(), snapshots.longestStopMicros() / 1e3, snapshots.lastDurationNs() / 1e6);
     }
 
     /**

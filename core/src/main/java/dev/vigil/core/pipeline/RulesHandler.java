@@ -48,7 +48,8 @@ import java.util.List;
  * copy-on-write of those ({@link #beginSnapshot}): the rules copy a record before they first write it, and
  * {@link #doDutyCycle} copies the rest a step at a time between batches. A point that comes while a snapshot is
  * still being copied or written is deferred: the stage asks for a snapshot again once that one is done, at whatever
- * input it has reached then, so several such points make one snapshot.
+ * input it has reached then, so several such points make one snapshot. A rules update that zeroes new slices of the
+ * records gives up a copy in progress, and the stage asks for a snapshot again after it.
  */
 public final class RulesHandler implements EventHandler<RingEvent>
 {
@@ -633,6 +634,7 @@ public final class RulesHandler implements EventHandler<RingEvent>
         {
             final String text = rulesUpdateAssembler.text();
             final RuleSet ruleSet = buildRules(text);
+            final boolean copying = isSnapshotInProgress();
             if (ruleSet == null || (keyedState != null && !keyedState.bind(ruleSet, evaluator.ruleSet())))
             {
                 counters.rulesUpdatesRefusedInvalid().incrementOrdered();
@@ -642,6 +644,11 @@ public final class RulesHandler implements EventHandler<RingEvent>
                 switchTo(ruleSet);
                 rulesText = text;
                 counters.rulesUpdatesApplied().incrementOrdered();
+                if (copying && !isSnapshotInProgress())
+                {
+                    // The update gave up the snapshot being copied: take one of the state after it.
+                    snapshotPending = true;
+                }
             }
         }
     }

@@ -220,8 +220,8 @@ public final class KeyedStateStores implements AutoCloseable
 
     /**
      * Move the state of a rules update's rules into the stores: rules it keeps (the same instances as in the rules
-     * in force) keep their slices; the others get free ranges, zeroed in every record. Nothing changes when it
-     * returns false.
+     * in force) keep their slices; the others get free ranges, zeroed in every record, which gives up a copy of the
+     * records in progress ({@link #abandonCopy}). Nothing changes when it returns false.
      *
      * @param next     the rules update's rules.
      * @param previous the rules in force.
@@ -263,6 +263,12 @@ public final class KeyedStateStores implements AutoCloseable
             ranges.add(new int[]{offsets[i], offsets[i] + sliceBytes(rule)});
         }
 
+        if (!fresh.isEmpty())
+        {
+            // Zeroing writes every record: a copy in progress would have to be finished first, a stop as long as its
+            // sink takes to drain; given up instead, its snapshot is taken again after the update.
+            abandonCopy();
+        }
         for (int i = 0; i < fresh.size(); i++)
         {
             final KeyedStateRule rule = fresh.get(i);
