@@ -40,7 +40,7 @@ public abstract class IndexedRecordStore implements RecordStore
     private int placedEnd;
     private byte[] restoreScratch;
 
-    /** Per ordinal below {@link #copyEnd}: copied ahead of the cursor, before a write. */
+    /** Per ordinal below {@link #copyEnd}: copied ahead of the cursor, before a write; all clear between copies. */
     private final long[] copiedAhead;
     private boolean copying;
     private RecordCopySink copySink;
@@ -238,7 +238,7 @@ public abstract class IndexedRecordStore implements RecordStore
         {
             throw new IllegalStateException("a copy of this store's records is in progress");
         }
-        Arrays.fill(copiedAhead, 0, (size + Long.SIZE - 1) / Long.SIZE, 0L);
+        // The bits are all clear: a copy clears them behind its cursor, and the rest when it ends.
         copyStoreId = storeId;
         copySink = sink;
         copyCursor = 0;
@@ -294,6 +294,7 @@ public abstract class IndexedRecordStore implements RecordStore
             if (copiedWord == -1L && (cursor & 63) == 0)
             {
                 // 64 records copied ahead: a run that writes to many keys leaves many such words.
+                copiedAhead[cursor >>> 6] = 0;
                 cursor += 64;
                 continue;
             }
@@ -312,6 +313,7 @@ public abstract class IndexedRecordStore implements RecordStore
                 bytes += recordBytes;
             }
             cursor++;
+            clearPassedWord(cursor);
         }
         copyCursor = Math.min(cursor, end);
         if (copyCursor == end)
@@ -336,6 +338,7 @@ public abstract class IndexedRecordStore implements RecordStore
                 break;
             }
             copyCursor = ordinal + 1;
+            clearPassedWord(copyCursor);
         }
         endCopy();
     }
@@ -346,8 +349,25 @@ public abstract class IndexedRecordStore implements RecordStore
         endCopy();
     }
 
+    /**
+     * The cursor just moved to this ordinal: when that starts a word, no bit of the word before is read again in this
+     * copy, so it is cleared now, for the next copy, instead of at its start.
+     */
+    private void clearPassedWord(final int cursor)
+    {
+        if ((cursor & 63) == 0)
+        {
+            copiedAhead[(cursor - 1) >>> 6] = 0;
+        }
+    }
+
     private void endCopy()
     {
+        if (copying)
+        {
+            // What the cursor did not pass: one word when the copy is complete, more when it was given up.
+            Arrays.fill(copiedAhead, copyCursor >>> 6, (copyEnd + Long.SIZE - 1) >>> 6, 0L);
+        }
         copying = false;
         copySink = null;
     }

@@ -37,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * interleaved at random with copy steps of random size and a bounded sink whose writer drains at random, then the
  * copy finished. The entries the sink got, put together by ordinal, are byte for byte the store as it was when the
  * copy began, each ordinal exactly once; put back into a fresh store in the order they came, they give that store
- * back, ordinals included; and the live store holds every write. In persisted Chronicle Map files, as the engine
- * keeps its keyed state, and in process memory.
+ * back, ordinals included; a second copy right after is right too; and the live store holds every write. In
+ * persisted Chronicle Map files, as the engine keeps its keyed state, and in process memory.
  */
 class RecordCopyPropertyTest
 {
@@ -147,6 +147,29 @@ class RecordCopyPropertyTest
             {
                 restored.recordAddress(Long.MIN_VALUE);
                 assertEquals(sizeAtPoint + 1, restored.size());
+            }
+
+            // A second copy of the same store, as the next snapshot makes: the first left nothing behind.
+            final byte[] atSecondPoint = snapshot(store);
+            final int sizeAtSecondPoint = store.size();
+            final BoundedSink second = new BoundedSink(scenario.sinkCapacity());
+            store.beginCopy(STORE_ID, second);
+            for (final Op op : scenario.during())
+            {
+                switch (op.kind())
+                {
+                    case WRITE -> write(store, model, op, false);
+                    case STEP -> store.copyStep(op.n());
+                    case DRAIN -> second.drain(op.n());
+                    default -> store.copyStep(1);
+                }
+            }
+            store.finishCopy();
+            second.drain(Integer.MAX_VALUE);
+            final String wrongSecond = checkEntries(second.written, sizeAtSecondPoint, atSecondPoint);
+            if (wrongSecond != null)
+            {
+                return "second copy: " + wrongSecond;
             }
 
             for (final Map.Entry<Long, long[]> entry : model.entrySet())
