@@ -198,6 +198,38 @@ public final class SnapshotStore
     }
 
     /**
+     * Delete the temporary files of snapshots a crash cut short; never a whole snapshot. For a writer starting up,
+     * before it writes any.
+     *
+     * @return temporary files deleted.
+     * @throws UncheckedIOException when the directory cannot be listed.
+     */
+    public int deleteTemporaries()
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            int deleted = 0;
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                final String name = file.getFileName().toString();
+                if (name.startsWith(PREFIX) && name.endsWith(SUFFIX + TEMPORARY_SUFFIX) && Files.deleteIfExists(file))
+                {
+                    deleted++;
+                }
+            }
+            return deleted;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("could not delete temporary snapshots in " + directory, ex);
+        }
+    }
+
+    /**
      * @return snapshot files, newest (highest engine sequence) first.
      */
     public List<Path> newestFirst()

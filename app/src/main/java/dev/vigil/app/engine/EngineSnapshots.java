@@ -78,6 +78,8 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         this.store = new SnapshotStore(
             Path.of(config.get(Settings.DATA_DIR), "snapshots"), config.getInt(Settings.SNAPSHOT_KEEP));
         this.fingerprint = fingerprint(config);
+        // A copied snapshot is written for seconds at a million keys: a crash may have left one cut short.
+        store.deleteTemporaries();
         this.buffer = new SnapshotBuffer(config.getLong(Settings.SNAPSHOT_BUFFER_BYTES));
         this.records = new SnapshotRecordRing(
             config.getLong(Settings.SNAPSHOT_COPY_BUFFER_BYTES),

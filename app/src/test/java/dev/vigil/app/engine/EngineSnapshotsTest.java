@@ -336,6 +336,20 @@ class EngineSnapshotsTest
     }
 
     @Test
+    void temporaryFilesACrashLeftAreDeletedAtStartAndWholeSnapshotsKept() throws IOException
+    {
+        final Path snapshots = Files.createDirectories(dir.resolve("snapshots"));
+        final Path cutShort = Files.writeString(snapshots.resolve("snapshot-00000000000000000700.snap.tmp"), "cut");
+        final Path whole = Files.writeString(snapshots.resolve("snapshot-00000000000000000600.snap"), "whole");
+        final Path other = Files.writeString(snapshots.resolve("notes.tmp"), "not ours");
+        final VigilConfig config = VigilConfig.defaults().with(Settings.DATA_DIR.name(), dir.toString());
+        new EngineSnapshots(config, RuleSetFactory.offlineCounters(), ex -> { }).close();
+        assertFalse(Files.exists(cutShort));
+        assertTrue(Files.exists(whole));
+        assertTrue(Files.exists(other));
+    }
+
+    @Test
     void aWriteThatFindsTheRingFullWaitsCountedThenGivesTheSnapshotUp() throws IOException
     {
         final EngineCounters counters = RuleSetFactory.offlineCounters();
