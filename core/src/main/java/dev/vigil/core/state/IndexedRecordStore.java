@@ -240,12 +240,12 @@ public abstract class IndexedRecordStore implements RecordStore
         }
         // The bits are all clear: a copy clears them behind its cursor, and the rest when it ends.
         copyStoreId = storeId;
-        copySink = sink;
         copyCursor = 0;
         copyEnd = size;
         // The previous key's address is handed out without a look at the copy: forget it.
         lastAddress = FULL;
         copying = size > 0;
+        copySink = copying ? sink : null;
         return size;
     }
 
