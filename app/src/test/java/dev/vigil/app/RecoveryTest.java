@@ -28,6 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,6 +226,54 @@ class RecoveryTest
         final ByteBuffer cut = ByteBuffer.allocate(kept + 4);
         cut.put(whole, 0, kept).putInt((int)crc.getValue());
         Files.write(snapshot, cut.array());
+    }
+
+    /**
+     * Periodic snapshots copied while the engine takes load (a small copy ring, so their records reach the file over
+     * many duty cycles, with copies before writes and waits for the writer): a start from the newest of them decides
+     * as an engine that never stopped, and its state at the end is the same, byte for byte (both clean stops write
+     * the state at the same last input).
+     */
+    @Test
+    void snapshotsCopiedUnderLoadRestoreTheStateOfAnEngineThatNeverStopped() throws IOException
+    {
+        final int messages = 3_000;
+        final int accounts = 1_500;
+        final String[] copying = {"snapshot.interval.events=400", "snapshot.copy.buffer.bytes=65536"};
+        final Map<Long, String> uninterrupted = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dir.resolve("uninterrupted"), copying);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, new DemoTraffic(13, accounts, 10_000_000L), 0, messages, uninterrupted);
+            assertEquals(List.of(), List.copyOf(harness.errors()));
+        }
+
+        final Path dataDir = dir.resolve("restarted");
+        final String[] firstRun = {copying[0], copying[1], "snapshot.on.shutdown=false"};
+        final Map<Long, String> restarted = new TreeMap<>();
+        final DemoTraffic traffic = new DemoTraffic(13, accounts, 10_000_000L);
+        try (EngineHarness harness = EngineHarness.start(dataDir, firstRun);
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, traffic, 0, 1_900, restarted);
+            assertEquals(List.of(), List.copyOf(harness.errors()));
+        }
+        final Path periodic = snapshotFiles(dataDir).get(0);
+        try (EngineHarness harness = EngineHarness.start(dataDir, copying);
+            VigilClient client = VigilClient.connect(harness.clientContext(CLIENT_ID).firstClientSeq(1_901)))
+        {
+            final String report = harness.engine().startupReport();
+            assertTrue(report.contains("loaded snapshot " + periodic.getFileName()), report);
+            send(client, traffic, 1_900, messages, restarted);
+            assertEquals(List.of(), List.copyOf(harness.errors()));
+        }
+
+        assertEquals(uninterrupted, restarted, "decisions, fired rules and engine sequences must match");
+        final Path expected = snapshotFiles(dir.resolve("uninterrupted")).get(0);
+        final Path actual = snapshotFiles(dataDir).get(0);
+        assertEquals(expected.getFileName(), actual.getFileName());
+        assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(actual),
+            "the state at the last input, byte for byte");
     }
 
     @Test

@@ -48,8 +48,8 @@ public final class SnapshotStore
     /** "VSNP". */
     public static final int MAGIC = 0x56534E50;
 
-    /** Layout version. */
-    public static final int VERSION = 2;
+    /** Layout version: 3 since the keyed records come last, as entries copied in any order. */
+    public static final int VERSION = 3;
 
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".snap";
@@ -137,7 +137,8 @@ public final class SnapshotStore
 
     /**
      * Stream a state into a temporary snapshot file, through a buffer and a running CRC: no copy of the state is
-     * held in memory. Done by the thread that owns the state; the file is in the page cache when this returns.
+     * held in memory. Done by the thread that owns the state, or one it hands the state to as it goes; the file is in
+     * the page cache when this returns. When the body or a write fails, the temporary file is deleted.
      *
      * @param engineSeq   engine sequence the state is at.
      * @param fingerprint of the configuration the state belongs to.
@@ -169,10 +170,27 @@ public final class SnapshotStore
             }
             return temporary;
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
+            deleteQuietly(temporary);
+            if (ex instanceof RuntimeException)
+            {
+                throw (RuntimeException)ex;
+            }
             throw new UncheckedIOException("could not write snapshot at engine seq " + engineSeq + " in " + directory,
-                ex);
+                (IOException)ex);
+        }
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ignore)
+        {
+            // Left for the next write of that sequence to delete; never loaded, as its name is not a snapshot's.
         }
     }
 
@@ -202,6 +220,38 @@ public final class SnapshotStore
         catch (final IOException ex)
         {
             throw new UncheckedIOException("could not publish snapshot " + temporary, ex);
+        }
+    }
+
+    /**
+     * Delete the temporary files of snapshots a crash cut short; never a whole snapshot. For a writer starting up,
+     * before it writes any.
+     *
+     * @return temporary files deleted.
+     * @throws UncheckedIOException when the directory cannot be listed.
+     */
+    public int deleteTemporaries()
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            int deleted = 0;
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                final String name = file.getFileName().toString();
+                if (name.startsWith(PREFIX) && name.endsWith(SUFFIX + TEMPORARY_SUFFIX) && Files.deleteIfExists(file))
+                {
+                    deleted++;
+                }
+            }
+            return deleted;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("could not delete temporary snapshots in " + directory, ex);
         }
     }
 

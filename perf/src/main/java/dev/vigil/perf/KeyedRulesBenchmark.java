@@ -17,10 +17,12 @@ import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.KeyedStateStores;
+import dev.vigil.core.state.RecordCopySink;
 import dev.vigil.core.window.WindowSink;
 import org.agrona.BufferUtil;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,6 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Events go through a real single-producer ring, as ingress publishes them: each one patches its slot's frame in
  * place with the next key and an event time 10 ms later; a transaction's account is the key, its card is the key too
- * (times 10), its merchant one of 5,000; an order's account is the key and its instrument one of 50.
+ * (times 10), its merchant one of {@code merchants} (5,000); an order's account is the key and its instrument one of
+ * 50. The merchants are the keys of the default rules' tumbling window, so they size the window state.
  * {@code keys=uniform} draws keys uniformly; {@code keys=hot} sends nine events in ten to 1% of the keys.
  * <ul>
  *   <li>{@code transaction}, {@code order}: one event at a time, each alone in the ring (an idle engine's case);
@@ -65,7 +69,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code transactionStateLoadsOnly}, {@code orderStateLoadsOnly}: the bursts' input plus the loads that looking
  *   ahead does ({@link StateLookahead}, at least one event deep), without any rule: the floor that memory sets under
  *   the burst figures.</li>
- *   <li>{@code snapshotState}: milliseconds to serialise the stage's whole state, as a snapshot point pauses it.</li>
+ *   <li>{@code snapshotState}: milliseconds to serialise the stage's whole state at once, as a snapshot point paused
+ *   it before snapshots copied the keyed records copy-on-write, and as {@link RulesHandler#writeState} still does.</li>
+ *   <li>{@code snapshotPoint}: microseconds a snapshot point stops the stage now: the state beside the keyed records
+ *   serialised and the records' copy begun ({@link RulesHandler#beginSnapshot}).</li>
+ *   <li>{@code snapshotCopyStep}: microseconds of one copy step ({@link RulesHandler#doDutyCycle} with a copy in
+ *   progress), sampled, with its maximum: the other stop a snapshot makes (beside waits for a slow writer).</li>
+ *   <li>{@code transactionBurstWhileCopying}, {@code orderBurstWhileCopying}: the bursts with a snapshot's copy in
+ *   progress, begun afresh each iteration (so each measures a copy's first second), one copy step after each
+ *   burst as the stage's duty cycle does; the records go to off-heap memory, as into the snapshot ring.</li>
  * </ul>
  * Run:
  * <pre>
@@ -113,6 +125,10 @@ public class KeyedRulesBenchmark
     @Param({"default"})
     public String rules;
 
+    /** Distinct merchants of the payments: the keys of the default rules' merchant window. */
+    @Param({"5000"})
+    public int merchants;
+
     /** Whether the stage probes an event's keys together before its rules run (on in the engine). */
     @Param({"true"})
     public boolean prefetch;
@@ -132,6 +148,8 @@ public class KeyedRulesBenchmark
     private long eventTimeNs = BenchmarkFrames.BASE_EVENT_TIME_NS;
     private long clientSeq;
     private Path dir;
+    private final OffHeapSink copySink = new OffHeapSink();
+    private final DataOutputStream discarding = new DataOutputStream(new DiscardingOutput());
 
     /**
      * Builds the rules stage, makes every key known, and draws the key sequence.
@@ -177,6 +195,14 @@ public class KeyedRulesBenchmark
         }
 
         sequence = new AccountSequence(keyCount, 42, "hot".equals(keys));
+    }
+
+    /**
+     * @return the rules stage, for probes that reuse this setup.
+     */
+    RulesHandler handler()
+    {
+        return handler;
     }
 
     /**
@@ -308,6 +334,145 @@ public class KeyedRulesBenchmark
     }
 
     /**
+     * The stop of a snapshot point: the state beside the keyed records serialised (into a stream that keeps nothing)
+     * and their copy begun. The copy the previous shot began is given up first (a few stores' flags).
+     *
+     * @return keyed records the copy announced.
+     * @throws IOException never: the stream keeps nothing.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public long snapshotPoint() throws IOException
+    {
+        handler.abandonSnapshot();
+        return handler.beginSnapshot(discarding, copySink);
+    }
+
+    /**
+     * One step of a copy in progress, as the stage's duty cycle runs it between batches; a copy that ends is begun
+     * again (a point's cost, once per whole copy of the records).
+     *
+     * @param copying begins a copy afresh at each iteration.
+     * @return records copied.
+     * @throws IOException never: the stream keeps nothing.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public int snapshotCopyStep(final Copying copying) throws IOException
+    {
+        copying.ensureCopying(this);
+        return handler.doDutyCycle();
+    }
+
+    /**
+     * As {@link #transactionBurst}, with a snapshot's copy in progress and a copy step after the burst.
+     *
+     * @param copying begins a copy afresh at each iteration.
+     * @return the rules fired, so the evaluation cannot be optimised away.
+     * @throws IOException never: the stream keeps nothing.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long transactionBurstWhileCopying(final Copying copying) throws IOException
+    {
+        copying.ensureCopying(this);
+        final long fired = handleBurst(true);
+        return fired + handler.doDutyCycle();
+    }
+
+    /**
+     * As {@link #orderBurst}, with a snapshot's copy in progress and a copy step after the burst.
+     *
+     * @param copying begins a copy afresh at each iteration.
+     * @return the rules fired, so the evaluation cannot be optimised away.
+     * @throws IOException never: the stream keeps nothing.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long orderBurstWhileCopying(final Copying copying) throws IOException
+    {
+        copying.ensureCopying(this);
+        final long fired = handleBurst(false);
+        return fired + handler.doDutyCycle();
+    }
+
+    /**
+     * Has the first invocation of each iteration begin a copy afresh (a point's cost, once in an iteration of
+     * millions of invocations), and later ones begin it again when it ended.
+     */
+    @State(Scope.Thread)
+    public static class Copying
+    {
+        private boolean begun;
+
+        /**
+         * A fresh copy for the iteration.
+         */
+        @Setup(Level.Iteration)
+        public void nextIteration()
+        {
+            begun = false;
+        }
+
+        void ensureCopying(final KeyedRulesBenchmark benchmark) throws IOException
+        {
+            if (!begun || !benchmark.handler.isSnapshotInProgress())
+            {
+                benchmark.handler.abandonSnapshot();
+                benchmark.handler.beginSnapshot(benchmark.discarding, benchmark.copySink);
+                begun = true;
+            }
+        }
+    }
+
+    /**
+     * Takes every record into 16 MiB of off-heap memory, round and round, as the snapshot ring takes them on their
+     * way to the file (its header and commit aside); never full.
+     */
+    private static final class OffHeapSink implements RecordCopySink
+    {
+        private static final int BYTES = 16 << 20;
+
+        /** Held so the memory lives as long as its address is used. */
+        private final ByteBuffer memory = BufferUtil.allocateDirectAligned(BYTES + (1 << 20), 64);
+        private final long base = BufferUtil.address(memory);
+        private int position;
+
+        @Override
+        public boolean offer(final int storeId, final int ordinal, final long key, final long address, final int length)
+        {
+            return put(storeId, ordinal, key, address, length);
+        }
+
+        @Override
+        public boolean put(final int storeId, final int ordinal, final long key, final long address, final int length)
+        {
+            UnsafeApi.putLong(base + position, key);
+            UnsafeApi.copyMemory(address, base + position + Long.BYTES, length);
+            position += (Long.BYTES + length + 7) & -8;
+            if (position >= BYTES)
+            {
+                position = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public boolean isAbandoned()
+        {
+            return false;
+        }
+
+        @Override
+        public void abandon()
+        {
+            // nothing held
+        }
+    }
+
+    /**
      * Counts what it is given and keeps none of it.
      */
     private static final class DiscardingOutput extends OutputStream
@@ -391,7 +556,7 @@ public class KeyedRulesBenchmark
         {
             frame.putLong(BenchmarkFrames.TRANSACTION_ACCOUNT_OFFSET, key, BenchmarkFrames.BYTE_ORDER);
             frame.putLong(TRANSACTION_CARD_OFFSET, key * 10L, BenchmarkFrames.BYTE_ORDER);
-            frame.putLong(TRANSACTION_MERCHANT_OFFSET, 1 + key % 5_000, BenchmarkFrames.BYTE_ORDER);
+            frame.putLong(TRANSACTION_MERCHANT_OFFSET, 1 + key % merchants, BenchmarkFrames.BYTE_ORDER);
         }
         else
         {

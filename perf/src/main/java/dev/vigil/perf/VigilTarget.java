@@ -186,11 +186,17 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
     {
         final EngineCounters counters = engine.counters();
         return String.format(Locale.ROOT,
-            "engine: %,d frames received, %,d evaluated, %,d rejected, %,d replies not delivered",
+            "engine: %,d frames received, %,d evaluated, %,d rejected, %,d replies not delivered; " +
+            "%s; snapshots %,d deferred, %,d failed, %,d copy waits, the last took %,d ms to its file",
             counters.framesReceived().get(),
             counters.eventsEvaluated().get(),
             counters.totalRejects(),
-            counters.repliesNotDelivered().get());
+            counters.repliesNotDelivered().get(),
+            engine.snapshotReport(),
+            counters.snapshotsDeferred().get(),
+            counters.snapshotsFailed().get(),
+            counters.snapshotCopyWaits().get(),
+            counters.snapshotDurationMillis().get());
     }
 
     @Override

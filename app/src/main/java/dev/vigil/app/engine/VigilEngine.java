@@ -238,6 +238,7 @@ public final class VigilEngine implements AutoCloseable
             new JournalHandler(journal.input(), clock, counters),
             rules,
             egress,
+            rules::doDutyCycle,
             egress::doDutyCycle);
 
         final int lookahead = config.getInt(Settings.RULES_LOOKAHEAD);
@@ -382,12 +383,13 @@ public final class VigilEngine implements AutoCloseable
     }
 
     /**
-     * @return snapshots written since start, and how long the last one paused the rules stage.
+     * @return snapshots written since start, and the longest stop of the rules stage for the last one.
      */
     public String snapshotReport()
     {
-        return String.format(Locale.ROOT, "%d snapshot(s) written, the last paused the rules stage %.1f ms",
-            snapshots.taken(), snapshots.lastDurationNs() / 1e6);
+        return String.format(Locale.ROOT,
+            "%d snapshot(s) written, the last stopped the rules stage %.3f ms at most (its point %.3f ms)",
+            snapshots.taken(), snapshots.longestStopMicros() / 1e3, snapshots.lastDurationNs() / 1e6);
     }
 
     /**
@@ -420,13 +422,17 @@ public final class VigilEngine implements AutoCloseable
         {
             try
             {
-                snapshots.takeSnapshot(rules.lastEngineSeq(), rules);
+                snapshots.takeFinalSnapshot(rules.lastEngineSeq(), rules);
             }
             catch (final RuntimeException ex)
             {
                 // A failed snapshot loses nothing: the journal has every input.
                 errors.onError(ex);
             }
+        }
+        else
+        {
+            snapshots.finishInProgress(rules);
         }
         snapshots.close();
         // The rules thread has stopped: the keyed state's files can be unmapped.

@@ -4,28 +4,37 @@ import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.codecs.MessageHeaderEncoder;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.TransactionEncoder;
+import dev.vigil.core.window.WindowSink;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +93,57 @@ class EngineSnapshotsTest
     }
 
     @Test
+    void theBufferWritesEveryFieldAsDataOutputStreamDoesAcrossChunksAndUpToItsCap() throws IOException
+    {
+        final Random random = new Random(11);
+        final SnapshotBuffer buffer = new SnapshotBuffer(3 << 20);
+        final ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        final DataOutputStream reference = new DataOutputStream(expected);
+        for (int i = 0; expected.size() < (5 << 19); i++)
+        {
+            final long value = random.nextLong();
+            switch (i % 7)
+            {
+                case 0 -> field(buffer, reference, out -> out.writeLong(value));
+                case 1 -> field(buffer, reference, out -> out.writeInt((int)value));
+                case 2 -> field(buffer, reference, out -> out.writeByte((int)value));
+                case 3 -> field(buffer, reference, out -> out.writeBoolean(value < 0));
+                case 4 -> field(buffer, reference, out -> out.writeShort((int)value));
+                case 5 -> field(buffer, reference, out -> out.write(new byte[(int)(value & 0xFF)]));
+                default -> field(buffer, reference, out -> out.writeUTF("ü" + value));
+            }
+        }
+        assertTrue(buffer.length() > 2 << 20, "spans chunks");
+        assertArrayEquals(expected.toByteArray(), copyOut(buffer));
+
+        // A field that does not fit under the cap is refused, whatever its size.
+        final SnapshotBuffer small = new SnapshotBuffer(13);
+        small.writeLong(1);
+        small.writeInt(2);
+        assertSame(SnapshotBuffer.FULL, assertThrows(IOException.class, () -> small.writeInt(3)));
+        small.reset();
+        small.writeByte(7);
+        small.writeLong(8);
+        small.writeInt(9);
+        assertEquals(13, small.length());
+        assertSame(SnapshotBuffer.FULL, assertThrows(IOException.class, () -> small.writeByte(10)));
+    }
+
+    /** A field written both ways. */
+    @FunctionalInterface
+    private interface Field
+    {
+        void write(DataOutput out) throws IOException;
+    }
+
+    private static void field(final SnapshotBuffer buffer, final DataOutputStream reference, final Field field)
+        throws IOException
+    {
+        field.write(buffer);
+        field.write(reference);
+    }
+
+    @Test
     void aBufferTheJvmHasNoMoreDirectMemoryForRefusesTheStateAndKeepsWhatItHeld() throws IOException
     {
         final int[] allocated = {0};
@@ -129,13 +189,15 @@ class EngineSnapshotsTest
         final long pauseNs;
         try (EngineSnapshots snapshots = new EngineSnapshots(config, counters, errors::add))
         {
-            snapshots.takeSnapshot(rules.lastEngineSeq(), rules);
+            assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
             pauseNs = snapshots.lastDurationNs();
+            assertEquals(pauseNs / 1000, counters.snapshotPauseMicros().get());
+            snapshots.finishInProgress(rules);
         }
         assertEquals(List.of(), errors);
         assertEquals(1, counters.snapshotsTaken().get());
         assertEquals(streamed ? 1 : 0, counters.snapshotsStreamed().get());
-        assertEquals(pauseNs / 1000, counters.snapshotPauseMicros().get());
+        assertTrue(pauseNs / 1000 <= counters.snapshotPauseMicros().get());
         try (var files = Files.list(dataDir.resolve("snapshots")))
         {
             final List<Path> snapshots = files.toList();
@@ -149,20 +211,199 @@ class EngineSnapshotsTest
     private static RulesHandler rulesWithState()
     {
         final RulesHandler rules = RuleSetFactory.offlineRulesHandler(VigilConfig.defaults());
+        feed(rules, 1, 500, 97);
+        return rules;
+    }
+
+    /** Payments {@code [from, to]} over the given number of accounts (and about as many cards). */
+    private static void feed(final RulesHandler rules, final int from, final int to, final int accounts)
+    {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
         final TransactionEncoder transaction = new TransactionEncoder();
         final RingEvent event = new RingEvent(256);
-        for (int i = 1; i <= 500; i++)
+        for (int i = from; i <= to; i++)
         {
             transaction.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()).clientId(1).clientSeq(i)
                 .eventTimeNs(1_767_225_600_000_000_000L + i * 100_000_000L).clientSendTimeNs(0).txnId(i)
-                .accountId(i % 97).cardId(i % 89).merchantId(i % 13).amountMinor(100 + i).currency("EUR")
-                .country("DE").channel(PaymentChannel.ECOM);
+                .accountId(i % accounts).cardId(i % (accounts - 8)).merchantId(i % 13).amountMinor(100 + i)
+                .currency("EUR").country(i % 7 == 0 ? "FR" : "DE").channel(PaymentChannel.ECOM);
             event.resetForFrame(FrameKind.EVENT, frame, 0,
                 MessageHeaderEncoder.ENCODED_LENGTH + transaction.encodedLength(), 1, i, 0);
             event.identify(TransactionDecoder.TEMPLATE_ID, 1, i);
             rules.onEvent(event, i, true);
         }
-        return rules;
+    }
+
+    @Test
+    void aSnapshotCopiedWhileTheRulesWriteIsTheStateAtItsPointAndLoadsBackToIt() throws IOException
+    {
+        final VigilConfig config = VigilConfig.defaults()
+            .with(Settings.DATA_DIR.name(), dir.resolve("engine").toString())
+            .with(Settings.RULES_MAX_KEYS.name(), "8192")
+            .with(Settings.SNAPSHOT_COPY_BUFFER_BYTES.name(), "65536");
+        final EngineCounters counters = RuleSetFactory.offlineCounters();
+        final RulesHandler rules = RuleSetFactory.rulesHandler(config, RuleSetFactory.rulesFile(config), counters,
+            new WindowCounters(counters), SystemNanoClock.INSTANCE, WindowSink.NONE,
+            RuleSetFactory.engineStateStores(config));
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        try
+        {
+            feed(rules, 1, 3_000, 2_000);
+            final byte[] atPoint = state(rules);
+            final Path file;
+            int eventsDuringCopy = 0;
+            try (EngineSnapshots snapshots = new EngineSnapshots(config, counters, errors::add))
+            {
+                assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
+                assertTrue(rules.isSnapshotInProgress());
+                assertTrue(snapshots.lastDurationNs() / 1000 <= counters.snapshotPauseMicros().get());
+                // The rules go on over the same keys while the copy runs in their duty cycles.
+                int seq = 3_000;
+                final long deadlineNs = System.nanoTime() + 60_000_000_000L;
+                while (counters.snapshotsTaken().get() == 0 && System.nanoTime() < deadlineNs)
+                {
+                    if (rules.isSnapshotInProgress())
+                    {
+                        eventsDuringCopy++;
+                    }
+                    seq++;
+                    feed(rules, seq, seq, 2_000);
+                    rules.doDutyCycle();
+                    Thread.yield();
+                }
+                assertEquals(1, counters.snapshotsTaken().get(), "written in time");
+                file = snapshots.store().newestFirst().get(0);
+                assertEquals(Files.size(file), counters.snapshotBytes().get());
+            }
+            assertEquals(List.of(), errors);
+            assertEquals(0, counters.snapshotsFailed().get());
+            assertTrue(eventsDuringCopy > 0, "events ran while the records were copied");
+
+            final RulesHandler loaded = RuleSetFactory.offlineRulesHandler(config);
+            final EngineSnapshots reader = new EngineSnapshots(config, RuleSetFactory.offlineCounters(), errors::add);
+            assertNull(reader.store().load(file, reader.fingerprint(), loaded::readState));
+            reader.close();
+            assertArrayEquals(atPoint, state(loaded), "the snapshot holds the state at its point, byte for byte");
+        }
+        finally
+        {
+            rules.keyedState().close();
+        }
+    }
+
+    @Test
+    void aSnapshotGivenUpLeavesNoFileAndOnlyAFailureIsCounted() throws IOException
+    {
+        final VigilConfig config = VigilConfig.defaults().with(Settings.DATA_DIR.name(), dir.toString());
+        final EngineCounters counters = RuleSetFactory.offlineCounters();
+        final RulesHandler rules = rulesWithState();
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        try (EngineSnapshots snapshots = new EngineSnapshots(config, counters, errors::add))
+        {
+            // Superseded from the stage's side (a clean stop taking a newer one): no file, no failure.
+            assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
+            assertTrue(rules.isSnapshotInProgress());
+            rules.abandonSnapshot();
+            snapshots.finishInProgress(rules);
+            assertEquals(0, counters.snapshotsTaken().get());
+            assertEquals(0, counters.snapshotsFailed().get());
+            assertEquals(List.of(), files(dir.resolve("snapshots")));
+
+            // Then one that cannot be written: counted, reported, and the stage stops copying.
+            feed(rules, 501, 510, 97);
+            Files.delete(dir.resolve("snapshots"));
+            Files.writeString(dir.resolve("snapshots"), "not a directory");
+            assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
+            final long deadlineNs = System.nanoTime() + 30_000_000_000L;
+            while ((rules.isSnapshotInProgress() || counters.snapshotsFailed().get() == 0) &&
+                System.nanoTime() < deadlineNs)
+            {
+                rules.doDutyCycle();
+                Thread.yield();
+            }
+            assertFalse(rules.isSnapshotInProgress());
+            assertEquals(1, counters.snapshotsFailed().get());
+            assertEquals(1, errors.size(), errors.toString());
+
+            // The next point works again.
+            Files.delete(dir.resolve("snapshots"));
+            feed(rules, 511, 520, 97);
+            assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
+            snapshots.finishInProgress(rules);
+            assertEquals(1, counters.snapshotsTaken().get());
+            assertEquals(1, files(dir.resolve("snapshots")).size());
+        }
+    }
+
+    @Test
+    void temporaryFilesACrashLeftAreDeletedAtStartAndWholeSnapshotsKept() throws IOException
+    {
+        final Path snapshots = Files.createDirectories(dir.resolve("snapshots"));
+        final Path cutShort = Files.writeString(snapshots.resolve("snapshot-00000000000000000700.snap.tmp"), "cut");
+        final Path whole = Files.writeString(snapshots.resolve("snapshot-00000000000000000600.snap"), "whole");
+        final Path other = Files.writeString(snapshots.resolve("notes.tmp"), "not ours");
+        final VigilConfig config = VigilConfig.defaults().with(Settings.DATA_DIR.name(), dir.toString());
+        new EngineSnapshots(config, RuleSetFactory.offlineCounters(), ex -> { }).close();
+        assertFalse(Files.exists(cutShort));
+        assertTrue(Files.exists(whole));
+        assertTrue(Files.exists(other));
+    }
+
+    @Test
+    void aWriteThatFindsTheRingFullWaitsCountedThenGivesTheSnapshotUp() throws IOException
+    {
+        final EngineCounters counters = RuleSetFactory.offlineCounters();
+        final SnapshotRecordRing ring = new SnapshotRecordRing(
+            64 << 10, 1024, 1_000_000L, counters.snapshotCopyWaits(), counters.snapshotPauseMicros());
+        final UnsafeBuffer record = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1024, 64));
+        // The background copy leaves a quarter of the ring to copies before writes, which then wait for room.
+        int offered = 0;
+        while (ring.offer(1, offered, offered, record.addressOffset(), 1024))
+        {
+            offered++;
+        }
+        int put = 0;
+        while (ring.put(1, offered + put, 0, record.addressOffset(), 1024))
+        {
+            put++;
+        }
+        assertTrue(offered > 0 && put > 0, offered + " offered, " + put + " put");
+        assertTrue(ring.isAbandoned(), "no writer drained the full ring within the timeout");
+        assertEquals(1, counters.snapshotCopyWaits().get());
+        assertFalse(ring.offer(1, 0, 0, record.addressOffset(), 1024));
+
+        final ByteArrayOutputStream file = new ByteArrayOutputStream();
+        final long taken = offered + put;
+        final IOException givenUp = assertThrows(IOException.class,
+            () -> ring.drainTo(new DataOutputStream(file), taken + 1));
+        assertTrue(givenUp.getMessage().contains("snapshot.copy.wait.timeout"), givenUp.getMessage());
+        assertEquals(taken * (16 + 1024), file.size(), "every entry taken was written");
+
+        ring.reset();
+        assertFalse(ring.isAbandoned());
+        record.putLong(0, 77L);
+        assertTrue(ring.put(2, 5, 99L, record.addressOffset(), 1024));
+        final ByteArrayOutputStream next = new ByteArrayOutputStream();
+        ring.drainTo(new DataOutputStream(next), 1);
+        final UnsafeBuffer entry = new UnsafeBuffer(next.toByteArray());
+        assertEquals(2, entry.getInt(0, ByteOrder.BIG_ENDIAN));
+        assertEquals(5, entry.getInt(4, ByteOrder.BIG_ENDIAN));
+        assertEquals(99L, entry.getLong(8, ByteOrder.BIG_ENDIAN));
+        assertEquals(77L, entry.getLong(16));
+    }
+
+    private static byte[] state(final RulesHandler rules) throws IOException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        rules.writeState(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
+    private static List<Path> files(final Path directory) throws IOException
+    {
+        try (var list = Files.list(directory))
+        {
+            return list.toList();
+        }
     }
 }

@@ -152,12 +152,21 @@ public final class DecisionDedup
             out.writeLong(window.highestSeq);
             for (int i = 0; i < windowSize; i++)
             {
-                out.writeLong(window.seqs[i]);
-                out.writeLong(window.engineSeqs[i]);
-                out.writeByte(window.verdicts[i] == null ? -1 : window.verdicts[i].value());
-                out.writeLong(window.firedRules[i]);
+                writeEntry(out, window, i);
             }
         }
+    }
+
+    /**
+     * One remembered decision: a method of its own so that the JIT compiles it within the first snapshot, where the
+     * loop, run once per snapshot, would stay interpreted for the first dozen.
+     */
+    private static void writeEntry(final DataOutput out, final ClientWindow window, final int i) throws IOException
+    {
+        out.writeLong(window.seqs[i]);
+        out.writeLong(window.engineSeqs[i]);
+        out.writeByte(window.verdicts[i] == null ? -1 : window.verdicts[i].value());
+        out.writeLong(window.firedRules[i]);
     }
 
     /**

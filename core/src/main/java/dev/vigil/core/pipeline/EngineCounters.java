@@ -66,6 +66,10 @@ public final class EngineCounters implements AutoCloseable
     private final AtomicCounter snapshotsStreamed;
     private final AtomicCounter snapshotPauseMicros;
     private final AtomicCounter snapshotBytes;
+    private final AtomicCounter snapshotsDeferred;
+    private final AtomicCounter snapshotsFailed;
+    private final AtomicCounter snapshotCopyWaits;
+    private final AtomicCounter snapshotDurationMillis;
     private final AtomicCounter egressBackPressured;
     private final AtomicCounter errors;
     private final AtomicCounter[] alertsByRule = new AtomicCounter[Rule.MAX_RULE_ID + 1];
@@ -137,12 +141,25 @@ public final class EngineCounters implements AutoCloseable
         snapshotsTaken = add("snapshots taken", "vigil_snapshots_total",
             "snapshots of the engine state written since start", false, null, null);
         snapshotsStreamed = add("snapshots streamed", "vigil_snapshots_streamed_total",
-            "snapshots larger than snapshot.buffer.bytes, written from the rules stage, which paused for the writes",
-            false, null, null);
+            "snapshots whose state beside the keyed records was larger than snapshot.buffer.bytes, written whole " +
+            "from the rules stage, which paused for the writes", false, null, null);
         snapshotPauseMicros = add("snapshot pause us", "vigil_snapshot_pause_microseconds",
-            "how long the last snapshot paused the rules stage", true, null, null);
+            "longest single stop of the rules stage for the last snapshot: its point, a copy step or a wait for the " +
+            "snapshot writer", true, null, null);
         snapshotBytes = add("snapshot bytes", "vigil_snapshot_bytes",
             "size of the last snapshot file", true, null, null);
+        snapshotsDeferred = add("snapshots deferred", "vigil_snapshots_deferred_total",
+            "snapshot points that came while the previous snapshot was still being copied or written; one snapshot " +
+            "is taken when it is done", false, null, null);
+        snapshotsFailed = add("snapshots failed", "vigil_snapshots_failed_total",
+            "snapshots given up (file not writable, or a wait for the snapshot writer ran out): the temporary file " +
+            "is deleted, the journal keeps every input", false, null, null);
+        snapshotCopyWaits = add("snapshot copy waits", "vigil_snapshot_copy_waits_total",
+            "writes to a keyed record not yet copied for a snapshot that found snapshot.copy.buffer.bytes full and " +
+            "waited for the snapshot writer", false, null, null);
+        snapshotDurationMillis = add("snapshot duration ms", "vigil_snapshot_duration_milliseconds",
+            "how long the last snapshot took from its point to its file being published, the rules stage running " +
+            "meanwhile", true, null, null);
         egressBackPressured = add("egress back pressured", "vigil_egress_back_pressured_total",
             "replies and alerts that met back-pressure and had to be retried", false, null, null);
         errors = add("errors", "vigil_errors_total",
@@ -329,7 +346,8 @@ public final class EngineCounters implements AutoCloseable
     }
 
     /**
-     * @return snapshots too large for the snapshot buffer, streamed to the file from the rules stage.
+     * @return snapshots whose state beside the keyed records was too large for the snapshot buffer, written whole to
+     * the file from the rules stage.
      */
     public AtomicCounter snapshotsStreamed()
     {
@@ -337,7 +355,7 @@ public final class EngineCounters implements AutoCloseable
     }
 
     /**
-     * @return gauge: how long the last snapshot paused the rules stage, in microseconds.
+     * @return gauge: the longest single stop of the rules stage for the last snapshot, in microseconds.
      */
     public AtomicCounter snapshotPauseMicros()
     {
@@ -350,6 +368,38 @@ public final class EngineCounters implements AutoCloseable
     public AtomicCounter snapshotBytes()
     {
         return snapshotBytes;
+    }
+
+    /**
+     * @return snapshot points deferred because the previous snapshot was still being copied or written.
+     */
+    public AtomicCounter snapshotsDeferred()
+    {
+        return snapshotsDeferred;
+    }
+
+    /**
+     * @return snapshots given up before their file was published.
+     */
+    public AtomicCounter snapshotsFailed()
+    {
+        return snapshotsFailed;
+    }
+
+    /**
+     * @return copies before a write that waited for room in the snapshot copy buffer.
+     */
+    public AtomicCounter snapshotCopyWaits()
+    {
+        return snapshotCopyWaits;
+    }
+
+    /**
+     * @return gauge: milliseconds from the last snapshot's point to its file being published.
+     */
+    public AtomicCounter snapshotDurationMillis()
+    {
+        return snapshotDurationMillis;
     }
 
     public AtomicCounter egressBackPressured()

@@ -63,6 +63,28 @@ public final class EnginePipeline
         final EventHandler<RingEvent> egress,
         final IntSupplier egressDutyCycle)
     {
+        this(ringSize, maxFrameLength, journal, rules, egress, EnginePipeline::noDutyCycle, egressDutyCycle);
+    }
+
+    /**
+     * @param ringSize        slots in the ring, a power of two.
+     * @param maxFrameLength  bytes each slot holds.
+     * @param journal         journal stage handler.
+     * @param rules           rules stage handler.
+     * @param egress          egress stage handler.
+     * @param rulesDutyCycle  background work of the rules stage (e.g. {@link RulesHandler#doDutyCycle}), run after
+     *                        each batch and on each idle duty cycle.
+     * @param egressDutyCycle background work of the egress stage, run on each of its duty cycles.
+     */
+    public EnginePipeline(
+        final int ringSize,
+        final int maxFrameLength,
+        final JournalHandler journal,
+        final EventHandler<RingEvent> rules,
+        final EventHandler<RingEvent> egress,
+        final IntSupplier rulesDutyCycle,
+        final IntSupplier egressDutyCycle)
+    {
         // Stages poll instead of waiting, so the producer's wait strategy is never used to block a consumer.
         ring = RingBuffer.createSingleProducer(
             () -> new RingEvent(maxFrameLength), ringSize, new YieldingWaitStrategy());
@@ -75,7 +97,7 @@ public final class EnginePipeline
         egressSequence = egressPoller.getSequence();
 
         journalAgent = new StageAgent("vigil-journal", journalPoller, journal, journal::doDutyCycle);
-        rulesAgent = new StageAgent("vigil-rules", rulesPoller, rules, EnginePipeline::noDutyCycle);
+        rulesAgent = new StageAgent("vigil-rules", rulesPoller, rules, rulesDutyCycle);
         egressAgent = new StageAgent("vigil-egress", egressPoller, egress, egressDutyCycle);
     }
 

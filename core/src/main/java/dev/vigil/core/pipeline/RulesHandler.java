@@ -17,6 +17,8 @@ import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.RuleSetLoader;
+import dev.vigil.core.state.DataOutputRecordSink;
+import dev.vigil.core.state.RecordCopySink;
 import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.SourceWatermarks;
 import org.agrona.ErrorHandler;
@@ -47,9 +49,19 @@ import java.util.List;
  * first results) and holds the next input until the rest have fired and egress has taken them all
  * ({@link EventTimeWindows#readyForInput()}); it also holds an input until there is room for what one event can emit
  * at once. It never waits on its thread: each duty cycle fires on, and how often and how long it held is counted.
+ * <p>
+ * A snapshot point stops the stage only to write the state outside the shared keyed records and to begin a
+ * copy-on-write of those ({@link #beginSnapshot}): the rules copy a record before they first write it, and
+ * {@link #doDutyCycle} copies the rest a step at a time between batches. A point that comes while a snapshot is
+ * still being copied or written is deferred: the stage asks for a snapshot again once that one is done, at whatever
+ * input it has reached then, so several such points make one snapshot. A rules update that zeroes new slices of the
+ * records gives up a copy in progress, and the stage asks for a snapshot again after it.
  */
 public final class RulesHandler implements EventHandler<RingEvent>, InputHold
 {
+    /** Bytes of keyed records one {@link #doDutyCycle} copies at most for a snapshot: a stop of tens of µs. */
+    public static final int COPY_STEP_BYTES = 128 * 1024;
+
     private final RuleEvaluator evaluator;
     private final DecisionDedup dedup;
     private final EngineCounters counters;
@@ -76,22 +88,26 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     private long lastEngineSeq;
     private boolean held;
     private long heldCountedUpToNs;
+    private boolean snapshotPending;
 
     /**
-     * Takes a snapshot of the rules stage's state when a snapshot point reaches it; runs on the rules thread, so the
-     * state cannot change while it is written.
+     * Takes a snapshot of the rules stage's state when a snapshot point reaches it; runs on the rules thread, between
+     * inputs, so the state cannot change while the snapshot begins.
      */
     @FunctionalInterface
     public interface SnapshotTaker
     {
         /** Takes none. */
-        SnapshotTaker NONE = (engineSeq, state) -> { };
+        SnapshotTaker NONE = (engineSeq, state) -> true;
 
         /**
          * @param engineSeq every input up to this engine sequence is in the state, none after.
-         * @param state     the stage, whose {@link RulesHandler#writeState} writes the state.
+         * @param state     the stage, whose {@link RulesHandler#beginSnapshot} (or {@link RulesHandler#writeState})
+         *                  writes the state.
+         * @return false when no snapshot can be taken now (the previous one is still being written): the stage asks
+         * again from {@link RulesHandler#doDutyCycle}.
          */
-        void takeSnapshot(long engineSeq, RulesHandler state);
+        boolean takeSnapshot(long engineSeq, RulesHandler state);
     }
 
     /**
@@ -248,16 +264,42 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     }
 
     /**
-     * Write the whole state this stage owns — the rules text in force, every rule's state in id order, the retry
-     * table, the watermarks and windows — as of {@link #lastEngineSeq()}. Call on the rules thread, or with the
-     * stage stopped, and not while the last input's windows are still firing ({@link EventTimeWindows#isFiring()}):
-     * the state would then lie between two inputs.
+     * Write the whole state this stage owns as of {@link #lastEngineSeq()}, at once: {@link #beginSnapshot} then
+     * every keyed record, in insertion order. A snapshot in progress is finished first. Call on the rules thread, or
+     * with the stage stopped, and not while the last input's windows are still firing
+     * ({@link EventTimeWindows#isFiring()}): the state would then lie between two inputs.
      *
      * @param out where to write.
      * @throws IOException when writing fails.
      */
     public void writeState(final DataOutput out) throws IOException
     {
+        finishSnapshot();
+        final DataOutputRecordSink records = new DataOutputRecordSink(out);
+        beginSnapshot(out, records);
+        finishSnapshot();
+        records.rethrow();
+    }
+
+    /**
+     * Begin a snapshot of the state as of {@link #lastEngineSeq()}: write the rules text in force, the layout of the
+     * shared keyed stores, every rule's state in id order, the retry table, the watermarks and windows; then begin
+     * copying the keyed records into a sink, copy-on-write ({@link KeyedStateStores#beginCopy}). The snapshot is
+     * complete once {@link #isSnapshotInProgress()} answers false and the sink has every record announced; it ends
+     * with those records, in any order. Call on the rules thread.
+     *
+     * @param out     where the state but the keyed records is written, now.
+     * @param records where the keyed records go, now and as the copy goes on.
+     * @return keyed records the sink will get.
+     * @throws IOException when writing fails; the copy has not begun then.
+     * @throws IllegalStateException when a snapshot is in progress.
+     */
+    public long beginSnapshot(final DataOutput out, final RecordCopySink records) throws IOException
+    {
+        if (isSnapshotInProgress())
+        {
+            throw new IllegalStateException("a snapshot is in progress");
+        }
         out.writeLong(lastEngineSeq);
         final byte[] text = rulesText.getBytes(StandardCharsets.UTF_8);
         out.writeInt(text.length);
@@ -266,7 +308,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         if (keyedState != null)
         {
             // Before the rules: reading it binds the rebuilt rules to their slices, after which they read nothing.
-            keyedState.writeTo(out, evaluator.ruleSet());
+            keyedState.writeLayout(out, evaluator.ruleSet());
         }
         for (final Rule rule : evaluator.ruleSet().rules())
         {
@@ -275,6 +317,66 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         }
         dedup.writeTo(out);
         windows.writeState(out);
+        return keyedState == null ? 0 : keyedState.beginCopy(records);
+    }
+
+    /**
+     * @return true while the keyed records of a snapshot begun are still being copied.
+     */
+    public boolean isSnapshotInProgress()
+    {
+        return keyedState != null && keyedState.isCopying();
+    }
+
+    /**
+     * Copy every keyed record a snapshot in progress still needs, now, waiting on its sink for room.
+     */
+    public void finishSnapshot()
+    {
+        if (keyedState != null)
+        {
+            keyedState.finishCopy();
+        }
+    }
+
+    /**
+     * Give up a snapshot in progress: its sink is told no more records will come.
+     */
+    public void abandonSnapshot()
+    {
+        if (keyedState != null)
+        {
+            keyedState.abandonCopy();
+        }
+    }
+
+    /**
+     * The stage's background work, between batches and when idle: copy a step of a snapshot's keyed records
+     * ({@value #COPY_STEP_BYTES} bytes at most, as far as the sink has room), or take a deferred snapshot. Each step
+     * is a stop of the stage, counted in the snapshot pause gauge when it is the longest.
+     *
+     * @return records copied, or 1 when a deferred snapshot began.
+     */
+    public int doDutyCycle()
+    {
+        if (keyedState != null && keyedState.isCopying())
+        {
+            final long startNs = clock.nanoTime();
+            final int copied = keyedState.copyStep(COPY_STEP_BYTES);
+            final long micros = (clock.nanoTime() - startNs) / 1000;
+            if (micros > counters.snapshotPauseMicros().get())
+            {
+                counters.snapshotPauseMicros().setOrdered(micros);
+            }
+            return copied;
+        }
+        // Not while the last input's windows are still firing: the state would lie between two inputs.
+        if (snapshotPending && !windows.isFiring() && snapshotTaker.takeSnapshot(lastEngineSeq, this))
+        {
+            snapshotPending = false;
+            return 1;
+        }
+        return 0;
     }
 
     /**
@@ -307,13 +409,14 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
                 throw new IOException("the rules it records cannot be built: " + ex.getMessage(), ex);
             }
         }
-        if (in.readBoolean())
+        final boolean keyed = in.readBoolean();
+        if (keyed)
         {
             if (keyedState == null)
             {
                 throw new IOException("the state holds shared keyed state, which this stage does not keep");
             }
-            keyedState.readFrom(in, evaluator.ruleSet());
+            keyedState.readLayout(in, evaluator.ruleSet());
         }
         for (final Rule rule : evaluator.ruleSet().rules())
         {
@@ -326,6 +429,10 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         }
         dedup.readFrom(in);
         windows.readState(in);
+        if (keyed)
+        {
+            keyedState.readRecords(in);
+        }
         lastEngineSeq = writtenEngineSeq;
         publishedSharedKeys = -1;
     }
@@ -414,7 +521,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         if (event.kind() == FrameKind.SNAPSHOT)
         {
             // No firing is left unfinished here: the stage holds every input, this one too, until it is.
-            snapshotTaker.takeSnapshot(lastEngineSeq, this);
+            onSnapshotPoint();
             return;
         }
         if (event.kind() != FrameKind.EVENT)
@@ -495,6 +602,15 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         if (evaluator.errorCount() > 0)
         {
             counters.ruleErrors().getAndAddOrdered(evaluator.errorCount());
+        }
+    }
+
+    private void onSnapshotPoint()
+    {
+        if (snapshotPending || isSnapshotInProgress() || !snapshotTaker.takeSnapshot(lastEngineSeq, this))
+        {
+            snapshotPending = true;
+            counters.snapshotsDeferred().incrementOrdered();
         }
     }
 
@@ -584,6 +700,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         {
             final String text = rulesUpdateAssembler.text();
             final RuleSet ruleSet = buildRules(text);
+            final boolean copying = isSnapshotInProgress();
             if (ruleSet == null || (keyedState != null && !keyedState.bind(ruleSet, evaluator.ruleSet())))
             {
                 counters.rulesUpdatesRefusedInvalid().incrementOrdered();
@@ -593,6 +710,11 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
                 switchTo(ruleSet);
                 rulesText = text;
                 counters.rulesUpdatesApplied().incrementOrdered();
+                if (copying && !isSnapshotInProgress())
+                {
+                    // The update gave up the snapshot being copied: take one of the state after it.
+                    snapshotPending = true;
+                }
             }
         }
     }

@@ -55,7 +55,9 @@ public abstract class KeyedStateRule extends NamedRule
     }
 
     /**
-     * Address of this rule's state for a key, a zeroed slice when the key is new.
+     * Address of this rule's state for a key, a zeroed slice when the key is new. Ask for it in each event and keep it
+     * no longer: while a snapshot's records are being copied, handing the address out is what copies the record
+     * before its first write.
      *
      * @param key the key.
      * @return the address, or {@link RecordStore#FULL} when the key is new and the store full.

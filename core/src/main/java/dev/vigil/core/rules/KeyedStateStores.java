@@ -4,6 +4,7 @@ import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.state.ChronicleRecordStore;
 import dev.vigil.core.state.NativeRecordStore;
+import dev.vigil.core.state.RecordCopySink;
 import dev.vigil.core.state.RecordStore;
 import dev.vigil.core.state.RecordWords;
 
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +30,10 @@ import java.util.TreeSet;
  * rules it leaves unchanged and gives new and changed rules free ranges, zeroed over every record — a pause
  * proportional to the keys held, for a rare admin action. An update whose rules do not fit the records is refused.
  * <p>
- * The stores are snapshot state: {@link #writeTo} writes each store's layout and records, {@link #readFrom} rebinds
- * the rules to the recorded layout and reloads the records. Owned by the rules thread.
+ * The stores are snapshot state: {@link #writeLayout} writes each store's layout at the snapshot point and
+ * {@link #beginCopy} begins a copy-on-write of their records, which goes on while the rules run; {@link #readLayout}
+ * rebinds the rules to the recorded layout and {@link #readRecords} puts the records back at their ordinals. Owned by
+ * the rules thread.
  */
 public final class KeyedStateStores implements AutoCloseable
 {
@@ -52,6 +56,10 @@ public final class KeyedStateStores implements AutoCloseable
     private final int[] queuedOrdinals = new int[queuedKeys.length];
     private final long[] queuedAddresses = new long[queuedKeys.length];
     private int queued;
+    /** The sink of the copy in progress, null when none. */
+    private RecordCopySink copySink;
+    /** Per state key, the records a restore expects; -1 for a store the snapshot does not hold. */
+    private final int[] restoreCounts = new int[StateKey.values().length];
 
     /**
      * Opens the record store of one state key.
@@ -212,8 +220,8 @@ public final class KeyedStateStores implements AutoCloseable
 
     /**
      * Move the state of a rules update's rules into the stores: rules it keeps (the same instances as in the rules
-     * in force) keep their slices; the others get free ranges, zeroed in every record. Nothing changes when it
-     * returns false.
+     * in force) keep their slices; the others get free ranges, zeroed in every record, which gives up a copy of the
+     * records in progress ({@link #abandonCopy}). Nothing changes when it returns false.
      *
      * @param next     the rules update's rules.
      * @param previous the rules in force.
@@ -255,6 +263,12 @@ public final class KeyedStateStores implements AutoCloseable
             ranges.add(new int[]{offsets[i], offsets[i] + sliceBytes(rule)});
         }
 
+        if (!fresh.isEmpty())
+        {
+            // Zeroing writes every record: a copy in progress would have to be finished first, a stop as long as its
+            // sink takes to drain; given up instead, its snapshot is taken again after the update.
+            abandonCopy();
+        }
         for (int i = 0; i < fresh.size(); i++)
         {
             final KeyedStateRule rule = fresh.get(i);
@@ -494,13 +508,14 @@ public final class KeyedStateStores implements AutoCloseable
     }
 
     /**
-     * Write each store's record size, the slice of each rule bound to it, and its records (in insertion order).
+     * Write each store's record size, the slice of each rule bound to it, its capacity and its number of records:
+     * everything of the stores but the records, which {@link #beginCopy} then copies.
      *
      * @param out   where to write.
      * @param rules the rules in force.
      * @throws IOException when writing fails.
      */
-    public void writeTo(final DataOutput out, final RuleSet rules) throws IOException
+    public void writeLayout(final DataOutput out, final RuleSet rules) throws IOException
     {
         out.writeInt(stores.size());
         for (final Map.Entry<StateKey, RecordStore> entry : stores.entrySet())
@@ -522,32 +537,142 @@ public final class KeyedStateStores implements AutoCloseable
                 out.writeInt(rule.id());
                 out.writeInt(rule.stateOffset());
             }
-            store.writeTo(out);
+            out.writeInt(store.capacity());
+            out.writeInt(store.size());
         }
     }
 
     /**
-     * Replace the stores' contents with those written by {@link #writeTo}, binding the rules to the slices
-     * recorded; a store whose record size differs is opened afresh with the recorded size.
+     * Begin copying every store's records as they are now into a sink ({@link RecordStore#beginCopy}), each entry
+     * marked with its state key's ordinal: the rest of the snapshot whose layout {@link #writeLayout} wrote just
+     * before, with nothing changed in between. The copy goes on in {@link #copyStep} and in the writes of the rules.
+     *
+     * @param sink where the records go.
+     * @return records to copy, all stores together.
+     * @throws IllegalStateException when a copy is in progress.
+     */
+    public long beginCopy(final RecordCopySink sink)
+    {
+        if (isCopying())
+        {
+            throw new IllegalStateException("a copy of the keyed records is in progress");
+        }
+        long records = 0;
+        for (final Map.Entry<StateKey, RecordStore> entry : stores.entrySet())
+        {
+            records += entry.getValue().beginCopy(entry.getKey().ordinal(), sink);
+        }
+        copySink = sink;
+        return records;
+    }
+
+    /**
+     * @return true while some store has records left to copy.
+     */
+    public boolean isCopying()
+    {
+        if (copySink == null)
+        {
+            return false;
+        }
+        for (final RecordStore store : storesByKey)
+        {
+            if (store != null && store.isCopying())
+            {
+                return true;
+            }
+        }
+        copySink = null;
+        return false;
+    }
+
+    /**
+     * Copy about maxBytes of records not copied yet, store after store, as far as the sink takes them now.
+     *
+     * @param maxBytes bytes of records to copy at most, rounded up to a whole record.
+     * @return records copied.
+     */
+    public int copyStep(final int maxBytes)
+    {
+        int copied = 0;
+        long bytes = 0;
+        for (final RecordStore store : storesByKey)
+        {
+            if (store != null && store.isCopying())
+            {
+                final int n = store.copyStep((int)Math.max(1, maxBytes - bytes));
+                copied += n;
+                bytes += (long)n * store.recordBytes();
+                if (store.isCopying() || bytes >= maxBytes)
+                {
+                    // The sink is full, or the budget spent.
+                    break;
+                }
+            }
+        }
+        return copied;
+    }
+
+    /**
+     * Copy every record left to copy now, waiting on the sink for room.
+     */
+    public void finishCopy()
+    {
+        for (final RecordStore store : storesByKey)
+        {
+            if (store != null)
+            {
+                store.finishCopy();
+            }
+        }
+        copySink = null;
+    }
+
+    /**
+     * Stop a copy in progress without copying the rest, and tell its sink no more entries will come.
+     */
+    public void abandonCopy()
+    {
+        final RecordCopySink sink = copySink;
+        for (final RecordStore store : storesByKey)
+        {
+            if (store != null)
+            {
+                store.abandonCopy();
+            }
+        }
+        copySink = null;
+        if (sink != null)
+        {
+            sink.abandon();
+        }
+    }
+
+    /**
+     * Read what {@link #writeLayout} wrote: bind the rules to the slices recorded, empty every store (a store whose
+     * record size differs is opened afresh with the recorded size), and expect the records for
+     * {@link #readRecords}. A copy in progress is finished first.
      *
      * @param in    where to read.
      * @param rules the rules the state belongs to (built from the same rules text).
      * @throws IOException when reading fails or the state does not fit the rules.
      */
-    public void readFrom(final DataInput in, final RuleSet rules) throws IOException
+    public void readLayout(final DataInput in, final RuleSet rules) throws IOException
     {
+        finishCopy();
         final int count = in.readInt();
         final StateKey[] keys = StateKey.values();
         if (count < 0 || count > keys.length)
         {
             throw new IOException("keyed state of " + count + " stores");
         }
-        final Map<StateKey, RecordStore> read = new EnumMap<>(StateKey.class);
+        Arrays.fill(restoreCounts, -1);
         for (int i = 0; i < count; i++)
         {
             final int ordinal = in.readInt();
             final int recordBytes = in.readInt();
-            if (ordinal < 0 || ordinal >= keys.length || recordBytes < 1 || recordBytes > maxRecordBytes)
+            if (ordinal < 0 || ordinal >= keys.length || recordBytes < 1 || recordBytes > maxRecordBytes ||
+                restoreCounts[ordinal] >= 0)
             {
                 throw new IOException("keyed state of key " + ordinal + " with records of " + recordBytes +
                     " bytes (rules.state.max.record.bytes=" + maxRecordBytes + ")");
@@ -584,12 +709,20 @@ public final class KeyedStateStores implements AutoCloseable
                     throw new IOException(ex.getMessage(), ex);
                 }
             }
-            store.readFrom(in);
-            read.put(stateKey, store);
+            final int capacity = in.readInt();
+            final int records = in.readInt();
+            // The capacity is part of the state, as the point where keys start to be refused.
+            if (capacity != store.capacity() || records < 0 || records > capacity)
+            {
+                throw new IOException(records + " " + stateKey.displayName() + " records from a store of " +
+                    capacity + " keys do not fit a store of " + store.capacity() + " keys");
+            }
+            store.beginRestore();
+            restoreCounts[ordinal] = records;
         }
         for (final KeyedStateRule rule : keyedRules(rules))
         {
-            if (read.get(rule.stateKey()) != rule.stateStore())
+            if (restoreCounts[rule.stateKey().ordinal()] < 0 || stores.get(rule.stateKey()) != rule.stateStore())
             {
                 throw new IOException("no keyed state recorded for rule " + rule.id());
             }
@@ -597,7 +730,7 @@ public final class KeyedStateStores implements AutoCloseable
         refreshSliceLines(rules);
         for (final Map.Entry<StateKey, RecordStore> entry : stores.entrySet())
         {
-            if (!read.containsKey(entry.getKey()))
+            if (restoreCounts[entry.getKey().ordinal()] < 0)
             {
                 entry.getValue().clear();
             }
@@ -605,11 +738,50 @@ public final class KeyedStateStores implements AutoCloseable
     }
 
     /**
-     * Close every store; the rules bound to them must not run afterwards.
+     * Read the records whose layout {@link #readLayout} read, in any order, each put back at its ordinal.
+     *
+     * @param in where to read.
+     * @throws IOException when reading fails or the records are not those the layout announced.
+     */
+    public void readRecords(final DataInput in) throws IOException
+    {
+        long expected = 0;
+        for (final int records : restoreCounts)
+        {
+            expected += Math.max(0, records);
+        }
+        final int[] left = restoreCounts.clone();
+        for (long i = 0; i < expected; i++)
+        {
+            final int storeId = in.readInt();
+            final int ordinal = in.readInt();
+            final long key = in.readLong();
+            if (storeId < 0 || storeId >= left.length || left[storeId] <= 0 || ordinal < 0 ||
+                ordinal >= restoreCounts[storeId])
+            {
+                throw new IOException("record " + i + " of " + expected + ": ordinal " + ordinal + " of store " +
+                    storeId + " is not one the snapshot holds");
+            }
+            storesByKey[storeId].restoreRecord(ordinal, key, in);
+            left[storeId]--;
+        }
+        for (int storeId = 0; storeId < restoreCounts.length; storeId++)
+        {
+            if (restoreCounts[storeId] >= 0)
+            {
+                storesByKey[storeId].endRestore(restoreCounts[storeId]);
+            }
+        }
+        Arrays.fill(restoreCounts, -1);
+    }
+
+    /**
+     * Close every store, giving up a copy in progress; the rules bound to them must not run afterwards.
      */
     @Override
     public void close()
     {
+        abandonCopy();
         for (final RecordStore store : stores.values())
         {
             store.close();

@@ -147,6 +147,12 @@ public final class ChronicleRecordStore extends IndexedRecordStore
         map.clear();
     }
 
+    @Override
+    protected int ordinalAt(final long address)
+    {
+        return (int)UnsafeApi.getLong(address - HEADER_BYTES);
+    }
+
     private void indexExistingEntries(final int maxKeys) throws IOException
     {
         final long entries = map.longSize();
@@ -160,13 +166,13 @@ public final class ChronicleRecordStore extends IndexedRecordStore
             final Data<byte[]> value = entry.value();
             final long valueAddress = value.bytes().addressForRead(value.offset());
             final Data<Long> key = entry.key();
-            if (!restoreRecord(key.bytes().readLong(key.offset()), UnsafeApi.getLong(valueAddress),
+            if (!placeRecord(key.bytes().readLong(key.offset()), UnsafeApi.getLong(valueAddress),
                 valueAddress + HEADER_BYTES))
             {
                 consistent[0] = false;
             }
         });
-        if (!consistent[0] || !restoredRecords((int)entries))
+        if (!consistent[0] || !placedRecords((int)entries))
         {
             throw new IOException(file + " is inconsistent: its " + entries + " records do not have ordinals 0 to " +
                 (entries - 1));

@@ -8,11 +8,13 @@ import java.nio.ByteBuffer;
 /**
  * A {@link RecordStore} in process memory, off the heap and not persisted: for a rule used outside an engine with
  * persisted keyed state (tests, tools). Records are carved out of direct buffers allocated a chunk at a time as
- * keys arrive, so an unused capacity costs nothing; the memory goes back when the store is garbage collected.
+ * keys arrive, so an unused capacity costs nothing; the memory goes back when the store is garbage collected. As in
+ * {@link ChronicleRecordStore}, a word before each record holds its ordinal.
  */
 public final class NativeRecordStore extends IndexedRecordStore
 {
     private static final int RECORDS_PER_CHUNK = 1024;
+    private static final int HEADER_BYTES = Long.BYTES;
 
     private final int stride;
     private final ByteBuffer[] chunks;
@@ -24,7 +26,7 @@ public final class NativeRecordStore extends IndexedRecordStore
     public NativeRecordStore(final int maxKeys, final int recordBytes)
     {
         super(maxKeys, recordBytes);
-        this.stride = roundUpToLong(recordBytes);
+        this.stride = HEADER_BYTES + roundUpToLong(recordBytes);
         this.chunks = new ByteBuffer[(maxKeys + RECORDS_PER_CHUNK - 1) / RECORDS_PER_CHUNK];
     }
 
@@ -37,7 +39,15 @@ public final class NativeRecordStore extends IndexedRecordStore
             // Direct buffers start zeroed, as a new record must.
             chunks[chunk] = ByteBuffer.allocateDirect(RECORDS_PER_CHUNK * stride);
         }
-        return BufferUtil.address(chunks[chunk]) + (long)(ordinal % RECORDS_PER_CHUNK) * stride;
+        final long header = BufferUtil.address(chunks[chunk]) + (long)(ordinal % RECORDS_PER_CHUNK) * stride;
+        UnsafeApi.putLong(header, ordinal);
+        return header + HEADER_BYTES;
+    }
+
+    @Override
+    protected int ordinalAt(final long address)
+    {
+        return (int)UnsafeApi.getLong(address - HEADER_BYTES);
     }
 
     /**

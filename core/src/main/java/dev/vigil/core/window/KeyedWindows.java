@@ -1049,25 +1049,34 @@ public final class KeyedWindows
         out.writeInt(keyCount);
         for (final long key : keys)
         {
-            final int slot = (int)slotByKey.get(key);
-            out.writeLong(key);
-            out.writeLong(keyFiredUpTo[slot]);
-            int windows = 0;
-            for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
-            {
-                windows++;
-            }
-            out.writeInt(windows);
-            for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
-            {
-                out.writeLong(windowStart[window]);
-                out.writeLong(windowEnd[window]);
-                out.writeLong(windowCount[window]);
-                out.writeLong(windowSum[window]);
-                out.writeLong(windowMin[window]);
-                out.writeLong(windowMax[window]);
-                out.writeByte(windowFlags[window]);
-            }
+            writeKey(out, key);
+        }
+    }
+
+    /**
+     * One key's windows: a method of its own so that the JIT compiles it after a few hundred keys of the first
+     * snapshot, where the loop over the keys, run once per snapshot, would stay interpreted for the first dozen.
+     */
+    private void writeKey(final DataOutput out, final long key) throws IOException
+    {
+        final int slot = (int)slotByKey.get(key);
+        out.writeLong(key);
+        out.writeLong(keyFiredUpTo[slot]);
+        int windows = 0;
+        for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+        {
+            windows++;
+        }
+        out.writeInt(windows);
+        for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+        {
+            out.writeLong(windowStart[window]);
+            out.writeLong(windowEnd[window]);
+            out.writeLong(windowCount[window]);
+            out.writeLong(windowSum[window]);
+            out.writeLong(windowMin[window]);
+            out.writeLong(windowMax[window]);
+            out.writeByte(windowFlags[window]);
         }
     }
 

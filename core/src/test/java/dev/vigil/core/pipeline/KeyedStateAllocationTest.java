@@ -17,13 +17,17 @@ import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.StateKey;
+import dev.vigil.core.state.RecordCopySink;
 import org.agrona.BufferUtil;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.DataOutputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -34,8 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * With every rule type enabled and keyed state in persisted Chronicle Map files over a million distinct keys, the
- * steady state — every key already known, keys revisited at random — allocates nothing per event. Events go through
- * a ring with the stage looking ahead over them, as in the engine.
+ * steady state — every key already known, keys revisited at random — allocates nothing per event, also while a
+ * snapshot's records are being copied (copies before writes, copy steps between batches). Events go through a ring
+ * with the stage looking ahead over them, as in the engine.
  */
 @Timeout(300)
 class KeyedStateAllocationTest
@@ -112,6 +117,82 @@ class KeyedStateAllocationTest
             assertTrue(allocated < MAX_ALLOCATED_BYTES,
                 "allocated " + allocated + " bytes over " + 2 * MEASURED_EVENTS + " events (" +
                 ((double)allocated / (2 * MEASURED_EVENTS)) + " B/event)");
+
+            // Now with a snapshot's copy in progress: the sink takes every copy before a write and, as a full ring
+            // would, only some of the background steps' offers, so the copy lasts the whole run.
+            final CopyingSink sink = new CopyingSink(4_096);
+            stage.beginSnapshot(new DataOutputStream(OutputStream.nullOutputStream()), sink);
+            for (int i = 0; i < 1_000; i++)
+            {
+                drive(stage, keys[i]);
+                stage.doDutyCycle();
+            }
+            threads.getCurrentThreadAllocatedBytes();
+            final long beforeCopying = threads.getCurrentThreadAllocatedBytes();
+            for (final int key : keys)
+            {
+                drive(stage, key);
+                stage.doDutyCycle();
+            }
+            final long allocatedCopying = threads.getCurrentThreadAllocatedBytes() - beforeCopying;
+
+            assertTrue(stage.isSnapshotInProgress(), "the copy lasted the whole run");
+            assertTrue(sink.puts > MEASURED_EVENTS && sink.offers > 10_000,
+                sink.puts + " copies before writes, " + sink.offers + " in steps");
+            assertTrue(allocatedCopying < MAX_ALLOCATED_BYTES,
+                "allocated " + allocatedCopying + " bytes over " + 2 * MEASURED_EVENTS + " events with a copy in " +
+                "progress (" + ((double)allocatedCopying / (2 * MEASURED_EVENTS)) + " B/event)");
+            stage.abandonSnapshot();
+            assertTrue(sink.abandoned);
+        }
+    }
+
+    /**
+     * Copies each record it takes into memory of its own, as the snapshot ring does; takes one offer in 16.
+     */
+    private static final class CopyingSink implements RecordCopySink
+    {
+        private final UnsafeBuffer copy;
+        private long offered;
+        private long offers;
+        private long puts;
+        private boolean abandoned;
+
+        CopyingSink(final int recordBytes)
+        {
+            copy = new UnsafeBuffer(BufferUtil.allocateDirectAligned(recordBytes, 64));
+        }
+
+        @Override
+        public boolean offer(final int storeId, final int ordinal, final long key, final long address, final int length)
+        {
+            if ((offered++ & 15) != 0)
+            {
+                return false;
+            }
+            offers++;
+            UnsafeApi.copyMemory(address, copy.addressOffset(), length);
+            return true;
+        }
+
+        @Override
+        public boolean put(final int storeId, final int ordinal, final long key, final long address, final int length)
+        {
+            puts++;
+            UnsafeApi.copyMemory(address, copy.addressOffset(), length);
+            return true;
+        }
+
+        @Override
+        public boolean isAbandoned()
+        {
+            return abandoned;
+        }
+
+        @Override
+        public void abandon()
+        {
+            abandoned = true;
         }
     }
 

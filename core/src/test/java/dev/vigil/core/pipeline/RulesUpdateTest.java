@@ -11,11 +11,13 @@ import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.AccountVelocityRule;
 import dev.vigil.core.rules.AmountThresholdRule;
+import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.RuleSetLoader;
+import dev.vigil.core.state.RecordCopySink;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,13 +25,17 @@ import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Rules updates in the input switch the rules stage's rules at exactly their place: unchanged rules keep their
@@ -120,6 +126,89 @@ class RulesUpdateTest
         StageState.read(restored, state);
         assertEquals("velocity 1", restored.rulesText());
         assertEquals(Verdict.REVIEW, pay(restored, 100), "the recorded rules, with their state");
+    }
+
+    @Test
+    void anUpdateDuringASnapshotCopyGivesTheCopyUpAndTheStageSnapshotsAgainAfterIt() throws IOException
+    {
+        final RulesHandler stage = newStage("velocity 2");
+        final RuleSet rules = stage.ruleSet();
+        try (KeyedStateStores stores = new KeyedStateStores(rules, 64, 4_096, KeyedStateStores.inMemory()))
+        {
+            stage.keyedState(stores);
+            final List<Long> taken = new ArrayList<>();
+            final List<RecordCopySink> sinks = new ArrayList<>();
+            stage.snapshotTaker((engineSeq, state) ->
+            {
+                final StalledSink sink = new StalledSink();
+                try
+                {
+                    state.beginSnapshot(new DataOutputStream(new ByteArrayOutputStream()), sink);
+                }
+                catch (final IOException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+                taken.add(engineSeq);
+                sinks.add(sink);
+                return true;
+            });
+            pay(stage, 10);
+            pay(stage, 10);
+            point(stage);
+            assertTrue(stage.isSnapshotInProgress());
+
+            // An update that keeps the velocity rule keeps its slice: the copy goes on.
+            update(stage, 1, "velocity 2,amount 50");
+            assertTrue(stage.isSnapshotInProgress());
+            assertEquals(0, stage.doDutyCycle(), "the stalled sink takes nothing");
+
+            // A changed velocity rule gets a fresh slice, zeroed in every record: the copy is given up.
+            update(stage, 2, "velocity 5");
+            assertEquals(2, counters.rulesUpdatesApplied().get());
+            assertFalse(stage.isSnapshotInProgress());
+            assertTrue(((StalledSink)sinks.get(0)).abandoned);
+            assertEquals(List.of(2L), taken);
+            assertEquals(1, stage.doDutyCycle(), "a snapshot of the state after the update");
+            assertEquals(List.of(2L, 4L), taken);
+            stage.abandonSnapshot();
+        }
+    }
+
+    /** Takes nothing, as a sink whose writer stalled. */
+    private static final class StalledSink implements RecordCopySink
+    {
+        private boolean abandoned;
+
+        @Override
+        public boolean offer(final int storeId, final int ordinal, final long key, final long address, final int length)
+        {
+            return false;
+        }
+
+        @Override
+        public boolean put(final int storeId, final int ordinal, final long key, final long address, final int length)
+        {
+            return true;
+        }
+
+        @Override
+        public boolean isAbandoned()
+        {
+            return abandoned;
+        }
+
+        @Override
+        public void abandon()
+        {
+            abandoned = true;
+        }
+    }
+
+    private void point(final RulesHandler stage)
+    {
+        event.resetForFrame(FrameKind.SNAPSHOT, frames.buffer(), 0, 0, 0, engineSeq, 0);
+        stage.onEvent(event, engineSeq, true);
     }
 
     private RulesHandler newStage(final String rulesText)

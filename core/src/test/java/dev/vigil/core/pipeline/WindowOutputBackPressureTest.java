@@ -196,6 +196,7 @@ class WindowOutputBackPressureTest
                     throw new UncheckedIOException(ex);
                 }
                 snapshotWindows = bytes.toByteArray();
+                return true;
             });
             pipeline = new EnginePipeline(RING_SIZE, MAX_FRAME_LENGTH,
                 new JournalHandler(NoInputJournal.INSTANCE, clock), rules,
