@@ -145,7 +145,17 @@ class RecoveryTest
         try (EngineHarness harness = EngineHarness.start(dataDir, settings);
             VigilClient client = harness.connect(CLIENT_ID))
         {
-            send(client, traffic, 0, 1_000, restarted);
+            // A point that comes while the previous snapshot is still written is deferred to a later input: let each
+            // be written before the next point, so that there are three.
+            for (int snapshot = 1; snapshot <= 3; snapshot++)
+            {
+                send(client, traffic, restarted.size(), 300 * snapshot + 50, restarted);
+                final long expected = snapshot;
+                assertTrue(EngineHarness.await(
+                    () -> harness.engine().counters().snapshotsTaken().get() == expected, () -> { }, 30_000),
+                    () -> "snapshot " + expected + " written");
+            }
+            send(client, traffic, restarted.size(), 1_000, restarted);
         }
         final List<Path> snapshots = snapshotFiles(dataDir);
         assertEquals(3, snapshots.size(), "periodic snapshots, the newest three kept: " + snapshots);
