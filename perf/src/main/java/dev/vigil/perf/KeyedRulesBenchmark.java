@@ -17,12 +17,10 @@ import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.KeyedStateStores;
-import dev.vigil.core.state.RecordCopySink;
 import dev.vigil.core.window.WindowSink;
 import org.agrona.BufferUtil;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.UnsafeApi;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,7 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -148,7 +145,7 @@ public class KeyedRulesBenchmark
     private long eventTimeNs = BenchmarkFrames.BASE_EVENT_TIME_NS;
     private long clientSeq;
     private Path dir;
-    private final OffHeapSink copySink = new OffHeapSink();
+    private final OffHeapRecordCopySink copySink = new OffHeapRecordCopySink();
     private final DataOutputStream discarding = new DataOutputStream(new DiscardingOutput());
 
     /**
@@ -424,51 +421,6 @@ public class KeyedRulesBenchmark
                 benchmark.handler.beginSnapshot(benchmark.discarding, benchmark.copySink);
                 begun = true;
             }
-        }
-    }
-
-    /**
-     * Takes every record into 16 MiB of off-heap memory, round and round, as the snapshot ring takes them on their
-     * way to the file (its header and commit aside); never full.
-     */
-    private static final class OffHeapSink implements RecordCopySink
-    {
-        private static final int BYTES = 16 << 20;
-
-        /** Held so the memory lives as long as its address is used. */
-        private final ByteBuffer memory = BufferUtil.allocateDirectAligned(BYTES + (1 << 20), 64);
-        private final long base = BufferUtil.address(memory);
-        private int position;
-
-        @Override
-        public boolean offer(final int storeId, final int ordinal, final long key, final long address, final int length)
-        {
-            return put(storeId, ordinal, key, address, length);
-        }
-
-        @Override
-        public boolean put(final int storeId, final int ordinal, final long key, final long address, final int length)
-        {
-            UnsafeApi.putLong(base + position, key);
-            UnsafeApi.copyMemory(address, base + position + Long.BYTES, length);
-            position += (Long.BYTES + length + 7) & -8;
-            if (position >= BYTES)
-            {
-                position = 0;
-            }
-            return true;
-        }
-
-        @Override
-        public boolean isAbandoned()
-        {
-            return false;
-        }
-
-        @Override
-        public void abandon()
-        {
-            // nothing held
         }
     }
 

@@ -3,14 +3,10 @@ package dev.vigil.perf;
 import dev.vigil.app.engine.SnapshotBuffer;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.rules.KeyedStateStores;
-import dev.vigil.core.state.RecordCopySink;
-import org.agrona.BufferUtil;
-import org.agrona.UnsafeApi;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -78,7 +74,7 @@ public final class SnapshotPauseProbe
         final DataOutputStream out = new DataOutputStream(counting);
         // What the engine serialises the point's state into.
         final SnapshotBuffer buffer = new SnapshotBuffer(512L << 20);
-        final OffHeapCopy sink = new OffHeapCopy();
+        final OffHeapRecordCopySink sink = new OffHeapRecordCopySink();
         final KeyedStateStores keyed = handler.keyedState();
 
         final long[] pointNs = new long[points];
@@ -138,8 +134,7 @@ public final class SnapshotPauseProbe
             System.out.printf(Locale.ROOT,
                 "copy pass %d: %,d steps of %d KiB at most, %s; all %,d records in %.0f ms (%.2f GB/s)%n",
                 pass, steps, RulesHandler.COPY_STEP_BYTES / 1024, spread(Arrays.copyOf(stepNs, steps)), records,
-                copyNs / 1e6, sink.bytes / (double)copyNs);
-            sink.bytes = 0;
+                copyNs / 1e6, sink.takeBytesTaken() / (double)copyNs);
         }
 
         final long[] wholeNs = new long[3];
@@ -186,52 +181,6 @@ public final class SnapshotPauseProbe
         public void write(final byte[] bytes, final int offset, final int length)
         {
             count += length;
-        }
-    }
-
-    /**
-     * Copies each record into 16 MiB of off-heap memory, round and round, as into the snapshot ring.
-     */
-    private static final class OffHeapCopy implements RecordCopySink
-    {
-        private static final int BYTES = 16 << 20;
-
-        /** Held so the memory lives as long as its address is used. */
-        private final ByteBuffer memory = BufferUtil.allocateDirectAligned(BYTES + (1 << 20), 64);
-        private final long base = BufferUtil.address(memory);
-        private int position;
-        private long bytes;
-
-        @Override
-        public boolean offer(final int storeId, final int ordinal, final long key, final long address, final int length)
-        {
-            return put(storeId, ordinal, key, address, length);
-        }
-
-        @Override
-        public boolean put(final int storeId, final int ordinal, final long key, final long address, final int length)
-        {
-            UnsafeApi.putLong(base + position, key);
-            UnsafeApi.copyMemory(address, base + position + Long.BYTES, length);
-            position += (Long.BYTES + length + 7) & -8;
-            bytes += length + 16;
-            if (position >= BYTES)
-            {
-                position = 0;
-            }
-            return true;
-        }
-
-        @Override
-        public boolean isAbandoned()
-        {
-            return false;
-        }
-
-        @Override
-        public void abandon()
-        {
-            // nothing held
         }
     }
 }
