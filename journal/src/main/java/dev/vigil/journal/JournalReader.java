@@ -286,7 +286,9 @@ public final class JournalReader implements AutoCloseable
         {
             if (!Files.exists(next))
             {
-                if (SegmentFiles.hasSegmentAfter(directory, baseSequence))
+                // The writer's preparer may name it, and roll on past it, between the two looks: a later segment
+                // is named only after this one, so look for this one again before calling it missing.
+                if (SegmentFiles.hasSegmentAfter(directory, baseSequence) && !Files.exists(next))
                 {
                     stop(StopReason.MISSING_SEGMENT, next, 0);
                 }
