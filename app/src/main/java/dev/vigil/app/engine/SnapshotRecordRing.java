@@ -176,9 +176,7 @@ final class SnapshotRecordRing implements RecordCopySink
         {
             return false;
         }
-        buffer.putInt(index + RecordEntryDescriptor.STORE_ID_OFFSET, storeId, RecordEntryDescriptor.BYTE_ORDER);
-        buffer.putInt(index + RecordEntryDescriptor.ORDINAL_OFFSET, ordinal, RecordEntryDescriptor.BYTE_ORDER);
-        buffer.putLong(index + RecordEntryDescriptor.KEY_OFFSET, key, RecordEntryDescriptor.BYTE_ORDER);
+        RecordEntryDescriptor.writeHeader(buffer, index, storeId, ordinal, key);
         record.wrap(address, length);
         buffer.putBytes(index + RecordEntryDescriptor.HEADER_LENGTH, record, 0, length);
         ring.commit(index);

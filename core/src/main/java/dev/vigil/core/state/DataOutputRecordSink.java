@@ -46,9 +46,7 @@ public final class DataOutputRecordSink implements RecordCopySink
             scratch = new byte[entryLength];
             entry.wrap(scratch);
         }
-        entry.putInt(RecordEntryDescriptor.STORE_ID_OFFSET, storeId, RecordEntryDescriptor.BYTE_ORDER);
-        entry.putInt(RecordEntryDescriptor.ORDINAL_OFFSET, ordinal, RecordEntryDescriptor.BYTE_ORDER);
-        entry.putLong(RecordEntryDescriptor.KEY_OFFSET, key, RecordEntryDescriptor.BYTE_ORDER);
+        RecordEntryDescriptor.writeHeader(entry, 0, storeId, ordinal, key);
         record.wrap(address, length);
         record.getBytes(0, scratch, RecordEntryDescriptor.HEADER_LENGTH, length);
         try

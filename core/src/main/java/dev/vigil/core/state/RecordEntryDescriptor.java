@@ -1,5 +1,7 @@
 package dev.vigil.core.state;
 
+import org.agrona.MutableDirectBuffer;
+
 import java.nio.ByteOrder;
 
 /**
@@ -39,5 +41,22 @@ public final class RecordEntryDescriptor
     public static int entryLength(final int recordBytes)
     {
         return HEADER_LENGTH + recordBytes;
+    }
+
+    /**
+     * Write an entry's header; the record's bytes follow it at {@code offset + HEADER_LENGTH}.
+     *
+     * @param buffer  where the entry goes.
+     * @param offset  where in the buffer it starts.
+     * @param storeId the store the record belongs to.
+     * @param ordinal the record's insertion number.
+     * @param key     the record's key.
+     */
+    public static void writeHeader(
+        final MutableDirectBuffer buffer, final int offset, final int storeId, final int ordinal, final long key)
+    {
+        buffer.putInt(offset + STORE_ID_OFFSET, storeId, BYTE_ORDER);
+        buffer.putInt(offset + ORDINAL_OFFSET, ordinal, BYTE_ORDER);
+        buffer.putLong(offset + KEY_OFFSET, key, BYTE_ORDER);
     }
 }
