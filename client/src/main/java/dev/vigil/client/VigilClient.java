@@ -1,5 +1,7 @@
 package dev.vigil.client;
 
+import dev.vigil.codecs.ChallengeDecoder;
+import dev.vigil.codecs.ChallengeResponseEncoder;
 import dev.vigil.codecs.ConnectEncoder;
 import dev.vigil.codecs.ConnectedDecoder;
 import dev.vigil.codecs.DecisionDecoder;
@@ -11,6 +13,7 @@ import dev.vigil.codecs.OrderEncoder;
 import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.RejectDecoder;
+import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.Side;
 import dev.vigil.codecs.TransactionEncoder;
 import io.aeron.Aeron;
@@ -32,13 +35,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A client of a Vigil engine: connects over Aeron, sends transactions and orders, and polls the decisions that
  * answer them. The send and poll paths allocate nothing; use one client per thread.
  * <pre>{@code
- * try (VigilClient client = VigilClient.connect(new VigilClient.Context().clientId(7)))
+ * try (VigilClient client = VigilClient.connect(new VigilClient.Context()
+ *     .clientId(7)
+ *     .credentials(HmacCredentials.ofHex(keyFromTheEnginesCredentialsFile))))
  * {
  *     long seq = client.sendTransaction(eventTimeNs, txnId, account, card, merchant, 12_50, "EUR", "DE",
  *         PaymentChannel.ECOM);
  *     client.poll(decision -> System.out.println(decision.clientSeq() + " " + decision.verdict()), 10);
  * }
  * }</pre>
+ * Replies that are not for this client and session are dropped and counted ({@link #foreignReplies()}).
  * Each send returns the request's client sequence number, which its Decision or Reject carries back; a negative
  * return is Aeron's {@link Publication#offer} code (e.g. back-pressure) and nothing was sent: call again.
  */
@@ -63,9 +69,15 @@ public final class VigilClient implements AutoCloseable
     private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
     private final FragmentHandler replyHandler = new FragmentAssembler(this::onReply);
 
+    private final ChallengeDecoder challengeDecoder = new ChallengeDecoder();
+
     private ReplyListener listener;
     private long lastClientSeq;
     private boolean connected;
+    private int engineSessionId;
+    private long foreignReplies;
+    private String handshakeFailure;
+    private int pendingChallengeResponse;
 
     private VigilClient(final Context context)
     {
@@ -201,19 +213,43 @@ public final class VigilClient implements AutoCloseable
         final long quantity)
     {
         final long clientSeq = lastClientSeq + 1;
-        orderEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .clientId(context.clientId)
-            .clientSeq(clientSeq)
-            .eventTimeNs(eventTimeNs)
-            .clientSendTimeNs(clock.nanoTime())
-            .orderId(orderId)
-            .accountId(accountId)
-            .instrumentId(instrumentId)
-            .price(price)
-            .quantity(quantity)
-            .side(side)
-            .orderType(orderType);
-        return offer(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + orderEncoder.encodedLength());
+        final long result =
+            offerOrder(clientSeq, eventTimeNs, orderId, accountId, instrumentId, side, orderType, price, quantity);
+        if (result > 0)
+        {
+            lastClientSeq = clientSeq;
+        }
+        return result;
+    }
+
+    /**
+     * Send an order again with the client sequence it was first sent with, e.g. after a timeout with no reply. The
+     * engine answers a retry of a decided request with the original decision and does not evaluate it again; it
+     * refuses a sequence older than it remembers with {@code STALE_SEQUENCE}. The fields must be the original's.
+     *
+     * @param clientSeq    sequence of the original send.
+     * @param eventTimeNs  as originally sent.
+     * @param orderId      as originally sent.
+     * @param accountId    as originally sent.
+     * @param instrumentId as originally sent.
+     * @param side         as originally sent.
+     * @param orderType    as originally sent.
+     * @param price        as originally sent.
+     * @param quantity     as originally sent.
+     * @return clientSeq, or a negative {@link Publication#offer} code.
+     */
+    public long resendOrder(
+        final long clientSeq,
+        final long eventTimeNs,
+        final long orderId,
+        final long accountId,
+        final long instrumentId,
+        final Side side,
+        final OrderType orderType,
+        final long price,
+        final long quantity)
+    {
+        return offerOrder(clientSeq, eventTimeNs, orderId, accountId, instrumentId, side, orderType, price, quantity);
     }
 
     /**
@@ -260,6 +296,18 @@ public final class VigilClient implements AutoCloseable
     public long clientId()
     {
         return context.clientId;
+    }
+
+    /**
+     * Replies dropped because they were not this client's: another client id, or not from the engine's reply
+     * publication that confirmed this client's session. A peer that names this client's reply channel in its own
+     * Connect can make the engine send there; none of that reaches the listener.
+     *
+     * @return replies dropped since connect.
+     */
+    public long foreignReplies()
+    {
+        return foreignReplies;
     }
 
     /**
@@ -325,6 +373,34 @@ public final class VigilClient implements AutoCloseable
         return result > 0 ? clientSeq : result;
     }
 
+    private long offerOrder(
+        final long clientSeq,
+        final long eventTimeNs,
+        final long orderId,
+        final long accountId,
+        final long instrumentId,
+        final Side side,
+        final OrderType orderType,
+        final long price,
+        final long quantity)
+    {
+        orderEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .clientId(context.clientId)
+            .clientSeq(clientSeq)
+            .eventTimeNs(eventTimeNs)
+            .clientSendTimeNs(clock.nanoTime())
+            .orderId(orderId)
+            .accountId(accountId)
+            .instrumentId(instrumentId)
+            .price(price)
+            .quantity(quantity)
+            .side(side)
+            .orderType(orderType);
+        final long result =
+            publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + orderEncoder.encodedLength());
+        return result > 0 ? clientSeq : result;
+    }
+
     private long offer(final long clientSeq, final int length)
     {
         final long result = publication.offer(sendBuffer, 0, length);
@@ -354,26 +430,44 @@ public final class VigilClient implements AutoCloseable
             idle.idle();
         }
 
+        final byte[] credentials = context.credentials.encodedCredentials();
         final ConnectEncoder connect = new ConnectEncoder();
         connect.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .clientId(context.clientId)
             .responseStreamId(context.responseStreamId)
-            .responseChannel(resolvedResponseChannel);
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength();
-        while (publication.offer(sendBuffer, 0, length) < 0)
-        {
-            checkDeadline(deadlineNs, "could not send Connect to " + context.ingressChannel);
-            idle.idle();
-        }
+            .responseChannel(resolvedResponseChannel)
+            .putCredentials(credentials, 0, credentials.length);
+        offerHandshake(MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength(), deadlineNs, "Connect");
 
-        final FragmentHandler handshakeHandler = this::onHandshakeReply;
+        final FragmentHandler handshakeHandler = new FragmentAssembler(this::onHandshakeReply);
         while (!connected)
         {
             if (subscription.poll(handshakeHandler, 1) == 0)
             {
-                checkDeadline(deadlineNs, "engine did not confirm the session of client " + context.clientId);
+                checkDeadline(deadlineNs, "engine did not confirm the session of client " + context.clientId +
+                    " (its vigil_connects_refused_total counters say why)");
                 idle.idle();
             }
+            if (handshakeFailure != null)
+            {
+                throw new VigilClientException(handshakeFailure);
+            }
+            if (pendingChallengeResponse > 0)
+            {
+                final int length = pendingChallengeResponse;
+                pendingChallengeResponse = 0;
+                offerHandshake(length, deadlineNs, "ChallengeResponse");
+            }
+        }
+    }
+
+    private void offerHandshake(final int length, final long deadlineNs, final String what)
+    {
+        final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        while (publication.offer(sendBuffer, 0, length) < 0)
+        {
+            checkDeadline(deadlineNs, "could not send " + what + " to " + context.ingressChannel);
+            idle.idle();
         }
     }
 
@@ -388,16 +482,57 @@ public final class VigilClient implements AutoCloseable
     private void onHandshakeReply(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         headerDecoder.wrap(buffer, offset);
-        if (headerDecoder.templateId() == ConnectedDecoder.TEMPLATE_ID)
+        switch (headerDecoder.templateId())
         {
-            connectedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            connected = connectedDecoder.clientId() == context.clientId;
+            case ChallengeDecoder.TEMPLATE_ID:
+                challengeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (challengeDecoder.clientId() == context.clientId)
+                {
+                    final byte[] challenge = new byte[challengeDecoder.challengeLength()];
+                    challengeDecoder.getChallenge(challenge, 0, challenge.length);
+                    final byte[] response = context.credentials.onChallenge(context.clientId, challenge);
+                    final ChallengeResponseEncoder encoder = new ChallengeResponseEncoder()
+                        .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                        .clientId(context.clientId)
+                        .putResponse(response, 0, response.length);
+                    pendingChallengeResponse = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+                }
+                break;
+            case ConnectedDecoder.TEMPLATE_ID:
+                connectedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (connectedDecoder.clientId() == context.clientId)
+                {
+                    // Replies from now on come only from this publication of the engine's.
+                    engineSessionId = header.sessionId();
+                    connected = true;
+                }
+                break;
+            case RejectDecoder.TEMPLATE_ID:
+                rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (rejectDecoder.clientId() == context.clientId &&
+                    rejectDecoder.reason() == RejectReason.AUTHENTICATION_FAILED)
+                {
+                    handshakeFailure = "engine refused to authenticate client " + context.clientId +
+                        ": check its key against the engine's credentials file";
+                }
+                break;
+            default:
+                break;
         }
     }
 
     private void onReply(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         headerDecoder.wrap(buffer, offset);
+        if (header.sessionId() != engineSessionId ||
+            length < MessageHeaderDecoder.ENCODED_LENGTH + Long.BYTES ||
+            buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH, DecisionDecoder.BYTE_ORDER) !=
+            context.clientId)
+        {
+            // Decision and Reject both start with the client id.
+            foreignReplies++;
+            return;
+        }
         switch (headerDecoder.templateId())
         {
             case DecisionDecoder.TEMPLATE_ID:
@@ -436,6 +571,7 @@ public final class VigilClient implements AutoCloseable
         private long connectTimeoutNs = 5_000_000_000L;
         private long firstClientSeq = 1;
         private NanoClock clock = SystemNanoClock.INSTANCE;
+        private CredentialsSupplier credentials = CredentialsSupplier.NONE;
 
         /**
          * @param aeron an Aeron client to share; the client then does not close it.
@@ -536,6 +672,17 @@ public final class VigilClient implements AutoCloseable
         public Context connectTimeoutNs(final long connectTimeoutNs)
         {
             this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        /**
+         * @param credentials how this client proves its id to an engine that authenticates clients, e.g.
+         *                    {@link HmacCredentials#ofHex} with the key the engine's credentials file holds for it.
+         * @return this.
+         */
+        public Context credentials(final CredentialsSupplier credentials)
+        {
+            this.credentials = credentials;
             return this;
         }
 

@@ -86,9 +86,11 @@ public final class InboundFrameValidator
         {
             return RejectReason.FRAME_TOO_SHORT;
         }
-        if (templateId == ConnectDecoder.TEMPLATE_ID)
+        final int varDataFields = varDataFields(templateId);
+        if (varDataFields > 0)
         {
-            return validateVarData(buffer, offset + HEADER_LENGTH + blockLength, bodyLength - blockLength);
+            return validateVarData(
+                buffer, offset + HEADER_LENGTH + blockLength, bodyLength - blockLength, varDataFields);
         }
 
         return null;
@@ -136,7 +138,7 @@ public final class InboundFrameValidator
         {
             return RejectReason.FRAME_TOO_SHORT;
         }
-        return validateVarData(buffer, offset + HEADER_LENGTH + blockLength, bodyLength - blockLength);
+        return validateVarData(buffer, offset + HEADER_LENGTH + blockLength, bodyLength - blockLength, 1);
     }
 
     /**
@@ -200,10 +202,39 @@ public final class InboundFrameValidator
                 return HeartbeatDecoder.BLOCK_LENGTH;
             case ConnectDecoder.TEMPLATE_ID:
                 return ConnectDecoder.BLOCK_LENGTH;
+            case ChallengeResponseDecoder.TEMPLATE_ID:
+                return ChallengeResponseDecoder.BLOCK_LENGTH;
             case DisconnectDecoder.TEMPLATE_ID:
                 return DisconnectDecoder.BLOCK_LENGTH;
             default:
                 return -1;
+        }
+    }
+
+    /**
+     * Whether a template opens or authenticates a session rather than being an event of an open session.
+     *
+     * @param templateId from the header.
+     * @return true for Connect and ChallengeResponse.
+     */
+    public static boolean isSessionOpeningTemplate(final int templateId)
+    {
+        return templateId == ConnectDecoder.TEMPLATE_ID || templateId == ChallengeResponseDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Variable-length fields after the block, in schema order; each must lie inside the frame.
+     */
+    private static int varDataFields(final int templateId)
+    {
+        switch (templateId)
+        {
+            case ConnectDecoder.TEMPLATE_ID:
+                return 2;
+            case ChallengeResponseDecoder.TEMPLATE_ID:
+                return 1;
+            default:
+                return 0;
         }
     }
 
@@ -215,6 +246,7 @@ public final class InboundFrameValidator
         switch (templateId)
         {
             case ConnectedDecoder.TEMPLATE_ID:
+            case ChallengeDecoder.TEMPLATE_ID:
             case DecisionDecoder.TEMPLATE_ID:
             case AlertDecoder.TEMPLATE_ID:
             case RejectDecoder.TEMPLATE_ID:
@@ -228,16 +260,25 @@ public final class InboundFrameValidator
         }
     }
 
-    private static RejectReason validateVarData(final DirectBuffer buffer, final int offset, final int remaining)
+    private static RejectReason validateVarData(
+        final DirectBuffer buffer, final int offset, final int remaining, final int fields)
     {
-        if (remaining < VAR_LENGTH_FIELD_LENGTH)
+        int position = offset;
+        int left = remaining;
+        for (int i = 0; i < fields; i++)
         {
-            return RejectReason.FRAME_TOO_SHORT;
-        }
-        final int dataLength = buffer.getShort(offset, ConnectDecoder.BYTE_ORDER) & 0xFFFF;
-        if (dataLength > remaining - VAR_LENGTH_FIELD_LENGTH)
-        {
-            return RejectReason.FRAME_TOO_SHORT;
+            if (left < VAR_LENGTH_FIELD_LENGTH)
+            {
+                return RejectReason.FRAME_TOO_SHORT;
+            }
+            final int dataLength = buffer.getShort(position, ConnectDecoder.BYTE_ORDER) & 0xFFFF;
+            left -= VAR_LENGTH_FIELD_LENGTH;
+            if (dataLength > left)
+            {
+                return RejectReason.FRAME_TOO_SHORT;
+            }
+            position += VAR_LENGTH_FIELD_LENGTH + dataLength;
+            left -= dataLength;
         }
         return null;
     }

@@ -75,7 +75,7 @@ class InboundFrameValidatorTest
     {
         final int length = encodeConnect(0, CHANNEL);
 
-        assertEquals(HEADER + ConnectEncoder.BLOCK_LENGTH + 2 + CHANNEL.length(), length);
+        assertEquals(HEADER + ConnectEncoder.BLOCK_LENGTH + 2 + CHANNEL.length() + 2, length);
         assertNull(validator.validate(buffer, 0, length));
     }
 
@@ -84,7 +84,7 @@ class InboundFrameValidatorTest
     {
         final int length = encodeConnect(0, "");
 
-        assertEquals(HEADER + ConnectEncoder.BLOCK_LENGTH + 2, length);
+        assertEquals(HEADER + ConnectEncoder.BLOCK_LENGTH + 2 + 2, length);
         assertNull(validator.validate(buffer, 0, length));
     }
 
@@ -265,6 +265,52 @@ class InboundFrameValidatorTest
     }
 
     @Test
+    void rejectsConnectWhoseCredentialsRunPastTheFrame()
+    {
+        connect.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .clientId(7)
+            .responseStreamId(1002)
+            .responseChannel(CHANNEL)
+            .putCredentials(new byte[] {1, 2, 3, 4}, 0, 4);
+        final int length = HEADER + connect.encodedLength();
+        assertNull(validator.validate(buffer, 0, length));
+
+        final int credentialsLengthOffset = HEADER + ConnectEncoder.BLOCK_LENGTH + 2 + CHANNEL.length();
+        assertEquals(4, buffer.getShort(credentialsLengthOffset, ConnectEncoder.BYTE_ORDER));
+        buffer.putShort(credentialsLengthOffset, (short)5, ConnectEncoder.BYTE_ORDER);
+        assertEquals(RejectReason.FRAME_TOO_SHORT, validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.FRAME_TOO_SHORT, validator.validate(buffer, 0, length - 5));
+    }
+
+    @Test
+    void acceptsChallengeResponseAndChecksItsData()
+    {
+        final ChallengeResponseEncoder response = new ChallengeResponseEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .clientId(7)
+            .putResponse(new byte[32], 0, 32);
+        final int length = HEADER + response.encodedLength();
+
+        assertEquals(HEADER + ChallengeResponseEncoder.BLOCK_LENGTH + 2 + 32, length);
+        assertNull(validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.FRAME_TOO_SHORT, validator.validate(buffer, 0, length - 1));
+        assertTrue(InboundFrameValidator.isSessionOpeningTemplate(ChallengeResponseEncoder.TEMPLATE_ID));
+        assertTrue(InboundFrameValidator.isSessionOpeningTemplate(ConnectEncoder.TEMPLATE_ID));
+        assertFalse(InboundFrameValidator.isSessionOpeningTemplate(TransactionEncoder.TEMPLATE_ID));
+    }
+
+    @Test
+    void refusesTheEnginesChallengeSentToIngress()
+    {
+        final ChallengeEncoder challenge = new ChallengeEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .clientId(7)
+            .putChallenge(new byte[32], 0, 32);
+
+        assertEquals(RejectReason.NOT_ACCEPTED_HERE, validator.validate(buffer, 0, HEADER + challenge.encodedLength()));
+    }
+
+    @Test
     void rejectsConnectWhoseVarDataIsOneByteShort()
     {
         final int length = encodeConnect(0, "0123456789");
@@ -369,7 +415,8 @@ class InboundFrameValidatorTest
         connect.wrapAndApplyHeader(buffer, offset, headerEncoder)
             .clientId(7)
             .responseStreamId(1002)
-            .responseChannel(channel);
+            .responseChannel(channel)
+            .putCredentials(new byte[0], 0, 0);
         return HEADER + connect.encodedLength();
     }
 }

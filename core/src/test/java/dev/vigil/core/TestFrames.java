@@ -212,7 +212,8 @@ public final class TestFrames
         connectEncoder.wrapAndApplyHeader(dst, offset, headerEncoder)
             .clientId(clientId)
             .responseStreamId(responseStreamId)
-            .responseChannel(responseChannel);
+            .responseChannel(responseChannel)
+            .putCredentials(new byte[0], 0, 0);
         return MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength();
     }
 

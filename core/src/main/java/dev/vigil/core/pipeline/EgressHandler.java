@@ -2,7 +2,6 @@ package dev.vigil.core.pipeline;
 
 import com.lmax.disruptor.EventHandler;
 import dev.vigil.codecs.AlertEncoder;
-import dev.vigil.codecs.ConnectDecoder;
 import dev.vigil.codecs.ConnectedEncoder;
 import dev.vigil.codecs.DecisionEncoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
@@ -41,7 +40,6 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
     private final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(REPLY_BUFFER_LENGTH, 64));
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final ConnectDecoder connectDecoder = new ConnectDecoder();
     private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
     private final DecisionEncoder decisionEncoder = new DecisionEncoder();
     private final AlertEncoder alertEncoder = new AlertEncoder();
@@ -152,11 +150,8 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
 
     private void onConnect(final RingEvent event)
     {
-        connectDecoder.wrapAndApplyHeader(event.frame(), 0, headerDecoder);
-        final long clientId = connectDecoder.clientId();
-        final int responseStreamId = connectDecoder.responseStreamId();
-        final String responseChannel = connectDecoder.responseChannel();
-        if (sink.openSession(event.sessionId(), clientId, responseChannel, responseStreamId))
+        final long clientId = event.clientId();
+        if (sink.openSession(event.sessionId(), clientId))
         {
             connectedEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
                 .clientId(clientId)

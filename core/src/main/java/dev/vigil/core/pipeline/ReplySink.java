@@ -18,16 +18,14 @@ public interface ReplySink
     int BACK_PRESSURED = 3;
 
     /**
-     * Open the reply path for a client. Happens once per Connect, so it may allocate, but it must not wait for the
-     * client's side: a Connect naming a channel nobody listens on would hold up every other client.
+     * Open the reply path of a client whose session ingress has just opened. The engine has built and connected that
+     * path before the session opened; offline runs have nothing to open.
      *
-     * @param sessionId        transport session of the client's requests.
-     * @param clientId         the client's id.
-     * @param responseChannel  where the client listens.
-     * @param responseStreamId stream id on that channel.
+     * @param sessionId transport session of the client's requests.
+     * @param clientId  the client's id.
      * @return true when the session is open and replies can flow.
      */
-    boolean openSession(int sessionId, long clientId, String responseChannel, int responseStreamId);
+    boolean openSession(int sessionId, long clientId);
 
     /**
      * Release the reply path of a client.

@@ -21,6 +21,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Front of the pipeline, independent of any transport: validates each inbound frame, checks it against the sender's
  * session, assigns accepted events their engine sequence, and copies the frame into the next ring slot.
  * <p>
+ * Sessions are opened by the caller, through {@link #openSession}, once it has decided who the sender is (the engine
+ * authenticates it and builds its reply path first). A {@code Connect} or {@code ChallengeResponse} frame given to
+ * {@link #onFrame} opens nothing: it is refused as not accepted here, so no path around that decision exists.
+ * <p>
  * Every frame takes exactly one slot, refused ones included, so that egress can answer them in order. Callers must
  * not offer more frames than {@link #remainingCapacity()} allows: that is how back-pressure reaches the transport
  * (stop polling) instead of frames being dropped. Single-threaded: owned by the ingress thread.
@@ -114,6 +118,10 @@ public final class RingIngress
         final long clientSeq = InboundFrameValidator.isEventTemplate(templateId) ?
             InboundFrameValidator.clientSeq(buffer, offset, length) : 0;
 
+        if (reason == null && InboundFrameValidator.isSessionOpeningTemplate(templateId))
+        {
+            reason = RejectReason.NOT_ACCEPTED_HERE;
+        }
         if (reason == null)
         {
             kind = kindOf(templateId);
@@ -124,21 +132,8 @@ public final class RingIngress
             }
         }
 
-        // Accepted events get the next engine sequence; a Connect carries the last one so the client learns where
-        // the engine is; everything else carries 0, meaning none.
-        final long engineSeq;
-        if (reason == null && kind == FrameKind.EVENT)
-        {
-            engineSeq = ++lastEngineSeq;
-        }
-        else if (reason == null && kind == FrameKind.CONNECT)
-        {
-            engineSeq = lastEngineSeq;
-        }
-        else
-        {
-            engineSeq = 0;
-        }
+        // Accepted events get the next engine sequence; everything else carries 0, meaning none.
+        final long engineSeq = reason == null && kind == FrameKind.EVENT ? ++lastEngineSeq : 0;
 
         final long sequence = ring.next();
         try
@@ -156,6 +151,60 @@ public final class RingIngress
         {
             ring.publish(sequence);
         }
+    }
+
+    /**
+     * Open a session for a client whose identity and reply path the caller has settled: its events are accepted from
+     * now on. A client id lives on one session at a time, so a client that connects again on a new session takes
+     * over from its old one, whose transport may take a while to time out. Egress learns of it in input order, with
+     * the engine sequence of the last accepted event, which the client's {@code Connected} carries. Takes one ring
+     * slot.
+     *
+     * @param sessionId transport session the client's frames arrive on.
+     * @param clientId  the client's id, not 0.
+     */
+    public void openSession(final int sessionId, final long clientId)
+    {
+        final long previousSession = sessionByClientId.put(clientId, sessionId);
+        if (previousSession != NO_SESSION && previousSession != sessionId)
+        {
+            clientIdBySession.remove(previousSession);
+        }
+        final long previousClient = clientIdBySession.put(sessionId, clientId);
+        if (previousClient != NO_CLIENT && previousClient != clientId)
+        {
+            sessionByClientId.remove(previousClient);
+        }
+        final long sequence = ring.next();
+        try
+        {
+            final RingEvent event = ring.get(sequence);
+            event.resetForFrame(FrameKind.CONNECT, emptyFrame, 0, 0, sessionId, lastEngineSeq, clock.nanoTime());
+            event.identify(ConnectDecoder.TEMPLATE_ID, clientId, 0);
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+    }
+
+    /**
+     * @param clientId a client's id.
+     * @return the transport session the client is connected on, or {@link Integer#MIN_VALUE} when it is not.
+     */
+    public int sessionOf(final long clientId)
+    {
+        final long sessionId = sessionByClientId.get(clientId);
+        return sessionId == NO_SESSION ? Integer.MIN_VALUE : (int)sessionId;
+    }
+
+    /**
+     * @param sessionId a transport session.
+     * @return the id of the client connected on it, or 0 when none is.
+     */
+    public long clientOf(final int sessionId)
+    {
+        return clientIdBySession.get(sessionId);
     }
 
     /**
@@ -244,25 +293,6 @@ public final class RingIngress
         final long knownClientId = clientIdBySession.get(sessionId);
         switch (kind)
         {
-            case CONNECT:
-                if (clientId == NO_CLIENT)
-                {
-                    return RejectReason.INVALID_FIELD;
-                }
-                if (knownClientId != NO_CLIENT && knownClientId != clientId)
-                {
-                    return RejectReason.CLIENT_ID_MISMATCH;
-                }
-                // A client id lives on one session at a time: a reconnecting client takes over from its old session,
-                // whose publication may take a while to time out. Egress closes the old reply path on this Connect.
-                final long previousSession = sessionByClientId.put(clientId, sessionId);
-                if (previousSession != NO_SESSION && previousSession != sessionId)
-                {
-                    clientIdBySession.remove(previousSession);
-                }
-                clientIdBySession.put(sessionId, clientId);
-                return null;
-
             case DISCONNECT:
             case EVENT:
                 if (knownClientId == NO_CLIENT)
@@ -329,14 +359,6 @@ public final class RingIngress
 
     private static FrameKind kindOf(final int templateId)
     {
-        switch (templateId)
-        {
-            case ConnectDecoder.TEMPLATE_ID:
-                return FrameKind.CONNECT;
-            case DisconnectDecoder.TEMPLATE_ID:
-                return FrameKind.DISCONNECT;
-            default:
-                return FrameKind.EVENT;
-        }
+        return templateId == DisconnectDecoder.TEMPLATE_ID ? FrameKind.DISCONNECT : FrameKind.EVENT;
     }
 }

@@ -58,8 +58,6 @@ class EnginePipelineTest
     private static final long OTHER_CLIENT_ID = 43;
     private static final long ACCOUNT = 900;
     private static final long OTHER_ACCOUNT = 901;
-    private static final int RESPONSE_STREAM_ID = 7;
-    private static final String RESPONSE_CHANNEL = "aeron:udp?endpoint=localhost:40124";
     private static final int AMOUNT_RULE_ID = 0;
     private static final int VELOCITY_RULE_ID = 1;
     private static final int ORDER_RATE_RULE_ID = 2;
@@ -87,10 +85,24 @@ class EnginePipelineTest
     }
 
     @Test
+    void connectFrameOfferedToIngressOpensNothing() throws Exception
+    {
+        offer(frames.connect(CLIENT_ID, 7, "aeron:udp?endpoint=localhost:40124"));
+        offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 500));
+        runAll();
+
+        assertEquals(0, ingress.sessionCount());
+        assertEquals(List.of(), sink.sessionEvents);
+        assertEquals(1, counters.rejects(RejectReason.NOT_ACCEPTED_HERE).get());
+        assertEquals(1, counters.rejects(RejectReason.NOT_CONNECTED).get());
+        assertEquals(List.of(), journal.engineSeqs);
+    }
+
+    @Test
     void connectThenTransactionsGetConnectedThenOneDecisionEach() throws Exception
     {
         clock.update(1_000);
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 500));
         offer(frames.transaction(CLIENT_ID, 2, 2 * SEC, ACCOUNT, 20_000));
         offer(frames.transaction(CLIENT_ID, 3, 3 * SEC, ACCOUNT, 700));
@@ -102,8 +114,7 @@ class EnginePipelineTest
         clock.update(4_000);
         assertEquals(4, egressAgent.doWork());
 
-        assertEquals(
-            List.of("open session=1001 client=42 channel=" + RESPONSE_CHANNEL + " stream=7"), sink.sessionEvents);
+        assertEquals(List.of("open session=1001 client=42"), sink.sessionEvents);
         final List<DirectBuffer> replies = sink.replies(SESSION);
         assertEquals(4, replies.size());
         assertEquals(CLIENT_ID, connected(replies.get(0)).clientId());
@@ -140,7 +151,7 @@ class EnginePipelineTest
         assertEquals(List.of(TXN_LENGTH, TXN_LENGTH, TXN_LENGTH), journal.lengths);
         assertEquals(1, journal.batches);
 
-        assertEquals(4, counters.framesReceived().get());
+        assertEquals(3, counters.framesReceived().get());
         assertEquals(3, counters.eventsEvaluated().get());
         assertEquals(2, counters.decisions(Verdict.APPROVE).get());
         assertEquals(0, counters.decisions(Verdict.REVIEW).get());
@@ -156,7 +167,7 @@ class EnginePipelineTest
     @Test
     void velocityIsPerAccountAndCombinesWithAmountRule() throws Exception
     {
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 100));
         offer(frames.transaction(CLIENT_ID, 2, SEC + 500 * MS, OTHER_ACCOUNT, 100));
         offer(frames.transaction(CLIENT_ID, 3, 2 * SEC, ACCOUNT, 100));
@@ -199,7 +210,7 @@ class EnginePipelineTest
     @Test
     void ordersAndHeartbeatsFlowThroughWithOrderRateRule() throws Exception
     {
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         offer(frames.order(CLIENT_ID, 1, 10 * MS, ACCOUNT, 100, 5, Side.BUY, OrderType.LIMIT));
         offer(frames.heartbeat(CLIENT_ID, 2, 15 * MS));
         offer(frames.order(CLIENT_ID, 3, 20 * MS, ACCOUNT, 100, 5, Side.BUY, OrderType.LIMIT));
@@ -243,7 +254,7 @@ class EnginePipelineTest
     @Test
     void egressWaitsUntilBothJournalAndRulesHavePassedASequence() throws Exception
     {
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 20_000));
 
         assertEquals(2, rulesAgent.doWork());
@@ -275,7 +286,7 @@ class EnginePipelineTest
     void rejectsAreCountedByReasonAndAnsweredWhenTheSessionIsKnown() throws Exception
     {
         offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 100));
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         offer(frames.transaction(OTHER_CLIENT_ID, 2, SEC, ACCOUNT, 100));
         offer(frames.transaction(CLIENT_ID, 3, SEC, ACCOUNT, -1));
         offer(frames.transaction(CLIENT_ID, 4, SEC, ACCOUNT, 100, "eur", TestFrames.COUNTRY));
@@ -321,7 +332,7 @@ class EnginePipelineTest
         assertEquals(1, counters.rejects(RejectReason.FRAME_TOO_SHORT).get());
         assertEquals(0, counters.rejects(RejectReason.FRAME_TOO_LARGE).get());
         assertEquals(6, counters.totalRejects());
-        assertEquals(8, counters.framesReceived().get());
+        assertEquals(7, counters.framesReceived().get());
         assertEquals(1, counters.eventsEvaluated().get());
         assertEquals(0, counters.repliesNotDelivered().get());
         assertEquals(List.of(1L), journal.engineSeqs);
@@ -331,7 +342,7 @@ class EnginePipelineTest
     @Test
     void rejectsFrameLargerThanASlotWithoutCopyingIt() throws Exception
     {
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 100);
         offer(MAX_FRAME_LENGTH + 1);
         runAll();
@@ -352,8 +363,8 @@ class EnginePipelineTest
     @Test
     void secondClientOnItsOwnSessionGetsItsOwnReplies() throws Exception
     {
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL), SESSION);
-        offer(frames.connect(OTHER_CLIENT_ID, RESPONSE_STREAM_ID + 1, RESPONSE_CHANNEL), OTHER_SESSION);
+        ingress.openSession(SESSION, CLIENT_ID);
+        ingress.openSession(OTHER_SESSION, OTHER_CLIENT_ID);
         offer(frames.transaction(OTHER_CLIENT_ID, 1, SEC, OTHER_ACCOUNT, 100), OTHER_SESSION);
         offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 100), SESSION);
         offer(frames.transaction(CLIENT_ID, 2, SEC, ACCOUNT, 100), OTHER_SESSION);
@@ -375,7 +386,7 @@ class EnginePipelineTest
     {
         assertEquals(RING_SIZE, ingress.remainingCapacity());
 
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         for (int seq = 1; seq <= 4; seq++)
         {
             offer(frames.transaction(CLIENT_ID, seq, seq * SEC, ACCOUNT + seq, 100));
@@ -408,7 +419,7 @@ class EnginePipelineTest
     @Test
     void sessionClosedByTransportClosesTheReplySession() throws Exception
     {
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         runAll();
         assertEquals(1, ingress.sessionCount());
 
@@ -418,7 +429,7 @@ class EnginePipelineTest
         assertEquals(3, runAll());
 
         assertEquals(List.of(
-            "open session=1001 client=42 channel=" + RESPONSE_CHANNEL + " stream=7",
+            "open session=1001 client=42",
             "close session=1001"), sink.sessionEvents);
         assertEquals(List.of(), journal.engineSeqs);
 
@@ -437,7 +448,7 @@ class EnginePipelineTest
     @Test
     void disconnectFromClientClosesTheReplySessionOnce() throws Exception
     {
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 100));
         offer(frames.disconnect(CLIENT_ID));
         assertEquals(0, ingress.sessionCount());
@@ -447,7 +458,7 @@ class EnginePipelineTest
         runAll();
 
         assertEquals(List.of(
-            "open session=1001 client=42 channel=" + RESPONSE_CHANNEL + " stream=7",
+            "open session=1001 client=42",
             "close session=1001"), sink.sessionEvents);
         assertEquals(2, sink.replies(SESSION).size());
         assertDecision(sink.replies(SESSION).get(1), 1, 1, Verdict.APPROVE, 0);
@@ -458,7 +469,7 @@ class EnginePipelineTest
     void failedSessionOpenCountsUndeliveredReplies() throws Exception
     {
         sink.acceptOpen = false;
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 100));
         runAll();
 
@@ -472,7 +483,7 @@ class EnginePipelineTest
     void engineSequenceContinuesFromTheLastOneGiven() throws Exception
     {
         build(100);
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 100));
         offer(frames.transaction(CLIENT_ID, 2, 2 * SEC, ACCOUNT, 100));
         runAll();
@@ -496,7 +507,7 @@ class EnginePipelineTest
         build(0, new RulesHandler(new RuleEvaluator(new RuleSet(List.of()), Verdict.REVIEW), new DecisionDedup(1024),
             counters, clock, windows, windowCounters), windowResults);
 
-        offer(frames.connect(CLIENT_ID, RESPONSE_STREAM_ID, RESPONSE_CHANNEL));
+        ingress.openSession(SESSION, CLIENT_ID);
         offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 100));
         offer(frames.transaction(CLIENT_ID, 2, 9 * SEC, ACCOUNT, 50));
         offer(frames.heartbeat(CLIENT_ID, 3, 10 * SEC));
@@ -697,11 +708,9 @@ class EnginePipelineTest
         private int noSessionCount;
 
         @Override
-        public boolean openSession(
-            final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
+        public boolean openSession(final int sessionId, final long clientId)
         {
-            sessionEvents.add("open session=" + sessionId + " client=" + clientId + " channel=" + responseChannel +
-                " stream=" + responseStreamId);
+            sessionEvents.add("open session=" + sessionId + " client=" + clientId);
             if (acceptOpen)
             {
                 openSessions.add(sessionId);

@@ -185,9 +185,7 @@ class RulesPathAllocationTest
 
     private void connect() throws Exception
     {
-        final TestFrames frames = new TestFrames();
-        final int length = frames.connect(CLIENT_ID, 11, "aeron:ipc");
-        ingress.onFrame(frames.buffer(), 0, length, SESSION);
+        ingress.openSession(SESSION, CLIENT_ID);
         journalAgent.doWork();
         rulesAgent.doWork();
         egressAgent.doWork();
@@ -276,8 +274,7 @@ class RulesPathAllocationTest
         private long windowResults;
 
         @Override
-        public boolean openSession(
-            final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
+        public boolean openSession(final int sessionId, final long clientId)
         {
             return sessionId == SESSION;
         }

@@ -214,7 +214,7 @@ class WindowOutputBackPressureTest
          */
         void sendScenario()
         {
-            offer(frames.connect(CLIENT_ID, 7, "aeron:udp?endpoint=localhost:40124"));
+            ingress.openSession(SESSION, CLIENT_ID);
             long clientSeq = 1;
             for (int key = 0; key < KEYS; key++)
             {
@@ -310,8 +310,7 @@ class WindowOutputBackPressureTest
         }
 
         @Override
-        public boolean openSession(
-            final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
+        public boolean openSession(final int sessionId, final long clientId)
         {
             return true;
         }

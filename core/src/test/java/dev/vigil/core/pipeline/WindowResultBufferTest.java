@@ -29,8 +29,7 @@ class WindowResultBufferTest
     private final ReplySink sink = new ReplySink()
     {
         @Override
-        public boolean openSession(
-            final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
+        public boolean openSession(final int sessionId, final long clientId)
         {
             return true;
         }
