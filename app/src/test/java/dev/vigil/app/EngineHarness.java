@@ -98,6 +98,11 @@ public final class EngineHarness implements AutoCloseable
         return "aeron:udp?endpoint=localhost:" + ingressPort;
     }
 
+    public int ingressPort()
+    {
+        return ingressPort;
+    }
+
     public String alertSubscriptionChannel()
     {
         return "aeron:udp?endpoint=localhost:0|control=localhost:" + alertsPort + "|control-mode=dynamic";

@@ -122,6 +122,8 @@ class MalformedInputTest
             assertTrue(EngineHarness.await(
                 () -> publication.isConnected() && replies.tryResolveChannelEndpointPort() != null, () -> { }, 5_000));
             connect(publication, replies.tryResolveChannelEndpointPort());
+            // Events count from Connected on: before it the session is not open.
+            assertTrue(awaitReplies(replies, 1), () -> "replies: " + this.replies);
 
             final int length = encodeTransaction(1, 100);
             final UnsafeBuffer big = new UnsafeBuffer(new byte[4000]);
@@ -173,7 +175,8 @@ class MalformedInputTest
         final ConnectEncoder connect = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
             .clientId(CLIENT_ID)
             .responseStreamId(RESPONSE_STREAM_ID)
-            .responseChannel(responseChannel);
+            .responseChannel(responseChannel)
+            .putCredentials(new byte[0], 0, 0);
         offer(publication, MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength());
     }
 

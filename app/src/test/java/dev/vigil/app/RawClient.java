@@ -1,5 +1,8 @@
 package dev.vigil.app;
 
+import dev.vigil.client.CredentialsSupplier;
+import dev.vigil.codecs.ChallengeDecoder;
+import dev.vigil.codecs.ChallengeResponseEncoder;
 import dev.vigil.codecs.ConnectEncoder;
 import dev.vigil.codecs.ConnectedDecoder;
 import dev.vigil.codecs.DecisionDecoder;
@@ -52,6 +55,7 @@ final class RawClient implements AutoCloseable
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final FragmentHandler replyHandler = new FragmentAssembler(this::onReply);
     private final List<Reply> replies = new ArrayList<>();
+    private byte[] lastChallenge;
     private long backPressuredOffers;
 
     /**
@@ -109,12 +113,71 @@ final class RawClient implements AutoCloseable
      */
     void sendConnect(final long clientId)
     {
+        sendConnect(clientId, replySubscription.tryResolveChannelEndpointPort(), responseStreamId);
+    }
+
+    /**
+     * Send Connect naming any reply channel and stream, e.g. one that is not this client's.
+     *
+     * @param clientId         the client's id.
+     * @param responseChannel  the channel to name.
+     * @param responseStreamId the stream to name.
+     */
+    void sendConnect(final long clientId, final String responseChannel, final int responseStreamId)
+    {
         final ConnectEncoder connect = new ConnectEncoder()
             .wrapAndApplyHeader(connectBuffer, 0, new MessageHeaderEncoder())
             .clientId(clientId)
             .responseStreamId(responseStreamId)
-            .responseChannel(replySubscription.tryResolveChannelEndpointPort());
+            .responseChannel(responseChannel)
+            .putCredentials(new byte[0], 0, 0);
         send(connectBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength());
+    }
+
+    /**
+     * Answer a challenge.
+     *
+     * @param clientId the id to answer for.
+     * @param response the answer.
+     */
+    void sendChallengeResponse(final long clientId, final byte[] response)
+    {
+        final ChallengeResponseEncoder encoder = new ChallengeResponseEncoder()
+            .wrapAndApplyHeader(connectBuffer, 0, new MessageHeaderEncoder())
+            .clientId(clientId)
+            .putResponse(response, 0, response.length);
+        send(connectBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    /**
+     * Send Connect, answer the engine's challenge with these credentials, and wait for the outcome.
+     *
+     * @param clientId    the client's id.
+     * @param credentials what answers the challenge.
+     * @return the last reply: connected, or a reject.
+     */
+    Reply connect(final long clientId, final CredentialsSupplier credentials)
+    {
+        final int before = replies.size();
+        sendConnect(clientId);
+        if (!awaitReplies(before + 1, 10_000) || !"challenge".equals(replies.get(before).kind))
+        {
+            throw new AssertionError("engine did not challenge client " + clientId + "; replies " + replies);
+        }
+        sendChallengeResponse(clientId, credentials.onChallenge(clientId, lastChallenge));
+        if (!awaitReplies(before + 2, 10_000))
+        {
+            throw new AssertionError("engine did not answer the challenge response of " + clientId);
+        }
+        return replies.get(before + 1);
+    }
+
+    /**
+     * @return the nonce of the last Challenge received.
+     */
+    byte[] lastChallenge()
+    {
+        return lastChallenge;
     }
 
     /**
@@ -246,6 +309,15 @@ final class RawClient implements AutoCloseable
                 final ConnectedDecoder connected =
                     new ConnectedDecoder().wrapAndApplyHeader(buffer, offset, headerDecoder);
                 replies.add(new Reply("connected", "", connected.engineSeq(), "", 0));
+                break;
+            }
+            case ChallengeDecoder.TEMPLATE_ID:
+            {
+                final ChallengeDecoder challenge =
+                    new ChallengeDecoder().wrapAndApplyHeader(buffer, offset, headerDecoder);
+                lastChallenge = new byte[challenge.challengeLength()];
+                challenge.getChallenge(lastChallenge, 0, lastChallenge.length);
+                replies.add(new Reply("challenge", "", challenge.clientId(), "", 0));
                 break;
             }
             case RejectDecoder.TEMPLATE_ID:

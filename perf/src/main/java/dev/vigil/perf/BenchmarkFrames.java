@@ -118,7 +118,8 @@ final class BenchmarkFrames
         connectEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
             .clientId(clientId)
             .responseStreamId(responseStreamId)
-            .responseChannel(responseChannel);
+            .responseChannel(responseChannel)
+            .putCredentials(new byte[0], 0, 0);
         return MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength();
     }
 }

@@ -15,8 +15,7 @@ final class DiscardingReplySink implements ReplySink
     private long alerts;
 
     @Override
-    public boolean openSession(
-        final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
+    public boolean openSession(final int sessionId, final long clientId)
     {
         sessionsOpened++;
         return true;

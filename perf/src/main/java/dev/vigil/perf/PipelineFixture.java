@@ -101,15 +101,13 @@ final class PipelineFixture
     }
 
     /**
-     * Open the client's session: a Connect through ingress and every stage, run on the calling thread.
+     * Open the client's session through ingress and every stage, run on the calling thread.
      *
      * @throws Exception when a stage fails.
      */
     void connect() throws Exception
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FRAME_STRIDE * 2, 64));
-        final int length = new BenchmarkFrames().connect(buffer, 0, CLIENT_ID, 1002, "aeron:udp?endpoint=localhost:0");
-        ingress.onFrame(buffer, 0, length, SESSION_ID);
+        ingress.openSession(SESSION_ID, CLIENT_ID);
         runStagesOnce();
         if (sink.sessionsOpened() != 1 || !isDrained())
         {

@@ -9,14 +9,11 @@ import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
 import dev.vigil.app.rules.RulesFile;
-import dev.vigil.codecs.ConnectEncoder;
 import dev.vigil.codecs.HeartbeatDecoder;
-import dev.vigil.codecs.MessageHeaderEncoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.pipeline.RingIngress;
 import dev.vigil.core.pipeline.RulesHandler;
-import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.window.WindowSpec;
 import org.agrona.concurrent.SystemNanoClock;
@@ -136,17 +133,10 @@ public final class CsvReplay
 
     private void connect()
     {
-        final ConnectEncoder connect = new ConnectEncoder();
-        connect.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder())
-            .clientId(clientId)
-            .responseStreamId(0)
-            .responseChannel("");
-        final RingEvent event = take(MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength());
-        if (event.kind() != FrameKind.CONNECT)
-        {
-            throw new IllegalStateException("the engine refused to connect client " + clientId + ": " +
-                event.rejectReason());
-        }
+        // Offline the replay is its own and only client: nothing to authenticate, no reply path to build.
+        ingress.openSession(SESSION_ID, clientId);
+        final long sequence = ring.getCursor();
+        rules.onEvent(ring.get(sequence), sequence, true);
     }
 
     private void offer(final int lineNumber, final int length)

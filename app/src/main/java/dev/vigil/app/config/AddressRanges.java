@@ -101,19 +101,41 @@ public final class AddressRanges
      */
     public boolean containsSource(final String sourceIdentity)
     {
+        final byte[] address = sourceAddress(sourceIdentity);
+        return address != null && contains(address);
+    }
+
+    /**
+     * The address part of a source as Aeron names an image's source, without asking DNS.
+     *
+     * @param sourceIdentity e.g. {@code 127.0.0.1:40555}, {@code [::1]:40555} or {@code aeron:ipc}.
+     * @return the address in its byte form, or null when the source is not a literal address (e.g. IPC).
+     */
+    public static byte[] sourceAddress(final String sourceIdentity)
+    {
         final int portColon = sourceIdentity.lastIndexOf(':');
         if (portColon <= 0)
         {
-            return false;
+            return null;
         }
-        String host = sourceIdentity.substring(0, portColon);
-        if (host.startsWith("[") && host.endsWith("]"))
+        return literal(sourceIdentity.substring(0, portColon));
+    }
+
+    /**
+     * A literal IP address, without asking DNS: dotted-quad IPv4, or IPv6 with or without brackets and scope.
+     *
+     * @param host text that may be a literal address.
+     * @return the address in its byte form, or null when the text is not a literal address (e.g. a host name).
+     */
+    public static byte[] literal(final String host)
+    {
+        String text = host;
+        if (text.startsWith("[") && text.endsWith("]"))
         {
-            host = host.substring(1, host.length() - 1);
+            text = text.substring(1, text.length() - 1);
         }
-        final int scope = host.indexOf('%');
-        final byte[] address = parseLiteral(scope < 0 ? host : host.substring(0, scope));
-        return address != null && contains(address);
+        final int scope = text.indexOf('%');
+        return parseLiteral(scope < 0 ? text : text.substring(0, scope));
     }
 
     @Override

@@ -27,7 +27,9 @@ public final class Setting
         /** Comma-separated IP addresses and CIDR blocks, or nothing. */
         ADDRESS_LIST,
         /** Comma-separated CPU ids and ranges, or nothing. */
-        CPU_LIST
+        CPU_LIST,
+        /** A file path, or nothing. */
+        OPTIONAL_PATH
     }
 
     private final String name;
@@ -96,6 +98,11 @@ public final class Setting
         return new Setting(name, Type.CHOICE, defaultValue, description, 0, 0, Arrays.asList(choices));
     }
 
+    static Setting optionalPath(final String name, final String description)
+    {
+        return new Setting(name, Type.OPTIONAL_PATH, "", description, 0, 0, List.of());
+    }
+
     static Setting addressList(final String name, final String description)
     {
         return new Setting(name, Type.ADDRESS_LIST, "", description, 0, 0, List.of());
@@ -143,6 +150,8 @@ public final class Setting
                     "or nothing";
             case CPU_LIST:
                 return "comma-separated CPU ids and ranges like 2,3,4-8, or nothing";
+            case OPTIONAL_PATH:
+                return "a file path, or nothing";
             default:
                 return "any text";
         }
@@ -201,6 +210,8 @@ public final class Setting
                     return parseAddressList(value, source);
                 case CPU_LIST:
                     CpuList.parse(trimmed);
+                    return trimmed;
+                case OPTIONAL_PATH:
                     return trimmed;
                 default:
                     if (trimmed.isEmpty())

@@ -55,6 +55,43 @@ public final class Settings
         "source addresses clients may publish from (comma-separated IPs or CIDR blocks); frames from any other " +
         "source are dropped and counted, never decided; empty allows every source"));
 
+    /** Credentials file; configured, every client must authenticate. */
+    public static final Setting AUTH_CREDENTIALS_FILE = add(Setting.optionalPath(
+        "auth.credentials.file",
+        "file of '<client-id> <hex-key>' lines, readable by its owner only; when set, every client must prove its " +
+        "id by answering an HMAC-SHA256 challenge with its key; empty: clients are not authenticated"));
+
+    /** Hosts replies may go to besides a client's own. */
+    public static final Setting REPLY_ALLOWED_HOSTS = add(Setting.addressList(
+        "reply.allowed.hosts",
+        "addresses (IPs or CIDR blocks) a client may name for its replies other than the one its Connect came " +
+        "from; empty: replies go only to the client's own host"));
+
+    /** Largest term length of a reply channel. */
+    public static final Setting REPLY_TERM_LENGTH_MAX = add(Setting.powerOfTwo(
+        "reply.term.length.max", 16 * 1024 * 1024, 64 * 1024, 1 << 30,
+        "largest term-length a client may ask for on its reply channel, in bytes"));
+
+    /** Bound on sessions. */
+    public static final Setting SESSIONS_MAX = add(Setting.integer(
+        "sessions.max", 1024, 1, 1 << 20, "most client sessions open or connecting at once"));
+
+    /** Bound on handshakes under way. */
+    public static final Setting SESSIONS_PENDING_MAX = add(Setting.integer(
+        "sessions.pending.max", 256, 1, 1 << 16,
+        "most Connects being handled at once (reply channel connecting, challenge outstanding)"));
+
+    /** Bound on handshakes under way from one host. */
+    public static final Setting SESSIONS_PENDING_PER_SOURCE = add(Setting.integer(
+        "sessions.pending.per.source", 16, 1, 1 << 16,
+        "most Connects being handled at once from one source address"));
+
+    /** How long a handshake may take. */
+    public static final Setting SESSION_HANDSHAKE_TIMEOUT = add(Setting.duration(
+        "session.handshake.timeout", "5s", "1ms", "60s",
+        "how long a Connect may take to become a session: its reply channel connected and, with authentication, " +
+        "its challenge answered; after it the attempt is dropped and counted"));
+
     /** Channel alerts are published on. */
     public static final Setting ALERTS_CHANNEL = add(Setting.string(
         "alerts.channel", "aeron:udp?control=localhost:40124|control-mode=dynamic",
@@ -99,12 +136,6 @@ public final class Settings
     public static final Setting EGRESS_RETRY_TIMEOUT = add(Setting.duration(
         "egress.retry.timeout", "10ms", "0ns", "10s",
         "how long egress retries a back-pressured reply before counting it undelivered"));
-
-    /** How long to wait for a new client's reply channel to connect. */
-    public static final Setting EGRESS_CONNECT_TIMEOUT = add(Setting.duration(
-        "egress.connect.timeout", "2s", "1ms", "60s",
-        "how long a connecting client's reply channel may take to connect; its replies are held meanwhile, and " +
-        "dropped and counted undelivered after it"));
 
     /** Whether accepted input is journaled. */
     public static final Setting JOURNAL_ENABLED = add(Setting.bool(

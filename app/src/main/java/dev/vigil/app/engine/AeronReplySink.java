@@ -1,5 +1,6 @@
 package dev.vigil.app.engine;
 
+import dev.vigil.app.session.OpenedReplyPath;
 import dev.vigil.core.pipeline.ReplySink;
 import io.aeron.Aeron;
 import io.aeron.AeronCounters;
@@ -7,7 +8,6 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.LangUtil;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
@@ -17,17 +17,14 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;
 
-import java.util.Iterator;
+import java.util.Queue;
 
 /**
- * Replies over Aeron: one exclusive publication per connected client, on the channel the client named in its
- * Connect, keyed by the transport session its requests arrive on, so a client only ever receives its own replies.
+ * Replies over Aeron: one exclusive publication per connected client, keyed by the transport session its requests
+ * arrive on, so a client only ever receives its own replies. The session gate builds each publication within the
+ * reply-channel policy and hands it over connected, just before the session opens.
  * Alerts go to one publication that any number of subscribers may join; when it is back-pressured, window results
  * wait in egress's buffer (and the engine's input with them) until it takes them, while rule alerts are offered once.
- * <p>
- * Opening a session never waits for the client's reply channel to connect: until it does, its replies (the
- * Connected first) are held in order, up to a bound, and sent when it connects; if it has not connected within
- * {@code egress.connect.timeout} they are dropped and counted undelivered, and the session closed.
  * <p>
  * A back-pressured reply is retried for a bounded time, during which the engine stops taking input; that is how a
  * slow client's back-pressure reaches the ring rather than replies being silently dropped. Waits keep the
@@ -46,11 +43,10 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     private final Publication alertPublication;
     private final NanoClock clock;
     private final long retryTimeoutNs;
-    private final long connectTimeoutNs;
     private final Int2ObjectHashMap<ExclusivePublication> publicationBySession = new Int2ObjectHashMap<>();
     private final Long2LongHashMap sessionByClientId = new Long2LongHashMap(UNKNOWN_SESSION);
     private final IntHashSet stalledSessions = new IntHashSet();
-    private final Int2ObjectHashMap<PendingSession> pendingBySession = new Int2ObjectHashMap<>();
+    private final Queue<OpenedReplyPath> openedPaths;
     private final Agent transportDuty;
     private final AtomicCounter backPressured;
     private final AtomicCounter repliesNotDelivered;
@@ -61,7 +57,7 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         final Publication alertPublication,
         final NanoClock clock,
         final long retryTimeoutNs,
-        final long connectTimeoutNs,
+        final Queue<OpenedReplyPath> openedPaths,
         final Agent transportDuty,
         final AtomicCounter backPressured,
         final AtomicCounter repliesNotDelivered)
@@ -73,12 +69,11 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         this.alertPublication = alertPublication;
         this.clock = clock;
         this.retryTimeoutNs = retryTimeoutNs;
-        this.connectTimeoutNs = connectTimeoutNs;
+        this.openedPaths = openedPaths;
     }
 
     @Override
-    public boolean openSession(
-        final int sessionId, final long clientId, final String responseChannel, final int responseStreamId)
+    public boolean openSession(final int sessionId, final long clientId)
     {
         closeSession(sessionId);
         final long previousSession = sessionByClientId.get(clientId);
@@ -88,25 +83,18 @@ final class AeronReplySink implements ReplySink, AutoCloseable
             closeSession((int)previousSession);
         }
 
-        final ExclusivePublication publication;
-        try
+        // Paths come in the order their sessions went into the ring, so this session's is at the head.
+        OpenedReplyPath opened;
+        while ((opened = openedPaths.poll()) != null && opened.sessionId() != sessionId)
         {
-            publication = aeron.addExclusivePublication(responseChannel, responseStreamId);
+            CloseHelper.quietClose(opened.publication());
         }
-        catch (final RuntimeException ex)
+        if (opened == null)
         {
-            // A bad channel from a client must not take the engine down; the client gets no Connected reply.
             return false;
         }
-
-        publicationBySession.put(sessionId, publication);
+        publicationBySession.put(sessionId, opened.publication());
         sessionByClientId.put(clientId, sessionId);
-        if (!publication.isConnected())
-        {
-            // Never wait here: a Connect naming a channel nobody listens on would stall every client.
-            pendingBySession.put(
-                sessionId, new PendingSession(sessionId, publication, clock.nanoTime() + connectTimeoutNs));
-        }
         return true;
     }
 
@@ -115,11 +103,6 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     {
         final ExclusivePublication publication = publicationBySession.remove(sessionId);
         stalledSessions.remove(sessionId);
-        final PendingSession pending = pendingBySession.remove(sessionId);
-        if (pending != null)
-        {
-            repliesNotDelivered.getAndAdd(pending.heldReplies);
-        }
         if (publication != null)
         {
             publication.close();
@@ -134,14 +117,6 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         if (publication == null)
         {
             return NO_SESSION;
-        }
-        if (!pendingBySession.isEmpty())
-        {
-            final PendingSession pending = pendingBySession.get(sessionId);
-            if (pending != null && !flushIfConnected(pending))
-            {
-                return pending.hold(buffer, offset, length) ? SENT : FAILED;
-            }
         }
         if (stalledSessions.contains(sessionId))
         {
@@ -158,36 +133,6 @@ final class AeronReplySink implements ReplySink, AutoCloseable
             stalledSessions.add(sessionId);
         }
         return result;
-    }
-
-    @Override
-    public int doDutyCycle()
-    {
-        if (pendingBySession.isEmpty())
-        {
-            return 0;
-        }
-        int workCount = 0;
-        final long nowNs = clock.nanoTime();
-        final Iterator<PendingSession> pendingSessions = pendingBySession.values().iterator();
-        while (pendingSessions.hasNext())
-        {
-            final PendingSession pending = pendingSessions.next();
-            if (pending.publication.isConnected())
-            {
-                pendingSessions.remove();
-                flush(pending);
-                workCount++;
-            }
-            else if (nowNs > pending.deadlineNs)
-            {
-                pendingSessions.remove();
-                repliesNotDelivered.getAndAdd(pending.heldReplies);
-                closeSession(pending.sessionId);
-                workCount++;
-            }
-        }
-        return workCount;
     }
 
     /**
@@ -240,33 +185,13 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     {
         publicationBySession.values().forEach(CloseHelper::quietClose);
         publicationBySession.clear();
-    }
-
-
-    private boolean flushIfConnected(final PendingSession pending)
-    {
-        if (!pending.publication.isConnected())
+        OpenedReplyPath opened;
+        while ((opened = openedPaths.poll()) != null)
         {
-            return false;
-        }
-        pendingBySession.remove(pending.sessionId);
-        flush(pending);
-        return true;
-    }
-
-    private void flush(final PendingSession pending)
-    {
-        final ExpandableArrayBuffer held = pending.held;
-        for (int offset = 0; offset < pending.heldLength; )
-        {
-            final int length = held.getInt(offset);
-            if (offer(pending.publication, held, offset + Integer.BYTES, length) != SENT)
-            {
-                repliesNotDelivered.incrementOrdered();
-            }
-            offset += Integer.BYTES + length;
+            CloseHelper.quietClose(opened.publication());
         }
     }
+
 
     private int offer(final Publication publication, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -329,39 +254,4 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         return position[0];
     }
 
-    /**
-     * A session whose reply channel has not connected yet: its replies are held, in order and up to a bound, until
-     * it connects or its time is up.
-     */
-    private static final class PendingSession
-    {
-        private static final int MAX_HELD_BYTES = 64 * 1024;
-
-        private final int sessionId;
-        private final ExclusivePublication publication;
-        private final long deadlineNs;
-        private final ExpandableArrayBuffer held = new ExpandableArrayBuffer(256);
-        private int heldLength;
-        private int heldReplies;
-
-        PendingSession(final int sessionId, final ExclusivePublication publication, final long deadlineNs)
-        {
-            this.sessionId = sessionId;
-            this.publication = publication;
-            this.deadlineNs = deadlineNs;
-        }
-
-        boolean hold(final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (heldLength + Integer.BYTES + length > MAX_HELD_BYTES)
-            {
-                return false;
-            }
-            held.putInt(heldLength, length);
-            held.putBytes(heldLength + Integer.BYTES, buffer, offset, length);
-            heldLength += Integer.BYTES + length;
-            heldReplies++;
-            return true;
-        }
-    }
 }

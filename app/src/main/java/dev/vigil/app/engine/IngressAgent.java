@@ -1,5 +1,6 @@
 package dev.vigil.app.engine;
 
+import dev.vigil.app.session.SessionGate;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.RulesUpdateDecoder;
 import dev.vigil.codecs.SnapshotRequestDecoder;
@@ -18,13 +19,14 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * Takes frames from the ingress subscription into the ring. Polls no more fragments than the ring has free slots,
- * so a full ring leaves data in Aeron's log buffers and flow control pushes back on the publishers: nothing
- * accepted is dropped. Fragmented messages are reassembled before they reach the ring, never buffering more than
- * a frame's maximum length per session; with an allow-list of source addresses, fragments from other sources are
- * dropped before reassembly. Also puts snapshot points into the input: periodically, and when an admin command on
- * the local admin channel asks for one; and rules updates from the admin channel, which are journaled and applied
- * in input order like any event.
+ * Takes frames from the ingress subscription into the ring; {@code Connect}s and {@code ChallengeResponse}s go to
+ * the session gate instead, which opens sessions in the ring once their clients are settled. Polls no more fragments
+ * than the ring has free slots, so a full ring leaves data in Aeron's log buffers and flow control pushes back on the
+ * publishers: nothing accepted is dropped. Fragmented messages are reassembled before they reach the ring, never
+ * buffering more than a frame's maximum length per session; with an allow-list of source addresses, fragments from
+ * other sources are dropped before reassembly. Also puts snapshot points into the input: periodically, and when an
+ * admin command on the local admin channel asks for one; and rules updates from the admin channel, which are
+ * journaled and applied in input order like any event.
  */
 final class IngressAgent implements Agent
 {
@@ -34,6 +36,7 @@ final class IngressAgent implements Agent
     private final FragmentHandler fragmentHandler;
     private final BoundedFragmentAssembler assembler;
     private final SourceAllowList allowList;
+    private final SessionGate sessions;
     private final OneToOneConcurrentArrayQueue<Image> closedImages;
     private final long snapshotIntervalEvents;
     private final Subscription adminSubscription;
@@ -54,8 +57,10 @@ final class IngressAgent implements Agent
         final OneToOneConcurrentArrayQueue<Image> closedImages,
         final long snapshotIntervalEvents,
         final Subscription adminSubscription,
-        final SourceAllowList allowList)
+        final SourceAllowList allowList,
+        final SessionGate sessions)
     {
+        this.sessions = sessions;
         this.snapshotIntervalEvents = snapshotIntervalEvents;
         this.adminSubscription = adminSubscription;
         this.adminHandler = new FragmentAssembler(this::onAdminFragment);
@@ -105,6 +110,7 @@ final class IngressAgent implements Agent
         {
             final Image image = closedImages.poll();
             ringIngress.onSessionClosed(image.sessionId());
+            sessions.onSessionClosed(image.sessionId());
             assembler.freeSession(image.sessionId());
             if (allowList != null)
             {
@@ -128,6 +134,8 @@ final class IngressAgent implements Agent
             workCount++;
         }
 
+        // Handshakes move on here; one that opens a session takes a ring slot, so before the poll's limit is set.
+        workCount += sessions.doWork();
         final int limit = Math.min(fragmentLimit, ringIngress.remainingCapacity());
         if (limit > 0)
         {
@@ -188,6 +196,9 @@ final class IngressAgent implements Agent
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        ringIngress.onFrame(buffer, offset, length, header.sessionId());
+        if (!sessions.onFrame(buffer, offset, length, header))
+        {
+            ringIngress.onFrame(buffer, offset, length, header.sessionId());
+        }
     }
 }

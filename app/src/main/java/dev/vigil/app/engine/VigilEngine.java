@@ -8,6 +8,9 @@ import dev.vigil.app.metrics.MetricsServer;
 import dev.vigil.app.metrics.RoundTripHistogram;
 import dev.vigil.app.rules.RuleDefinition;
 import dev.vigil.app.rules.RulesFile;
+import dev.vigil.app.session.Authenticator;
+import dev.vigil.app.session.OpenedReplyPath;
+import dev.vigil.app.session.SessionGate;
 import dev.vigil.core.pipeline.EgressHandler;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
@@ -81,6 +84,7 @@ public final class VigilEngine implements AutoCloseable
     private final EngineErrors errors;
     private final EnginePipeline pipeline;
     private final IngressAgent ingressAgent;
+    private final SessionGate sessionGate;
     private final RoundTripHistogram roundTrip = new RoundTripHistogram();
     private final MetricsServer metricsServer;
     private final Path dataDir;
@@ -101,6 +105,8 @@ public final class VigilEngine implements AutoCloseable
         // The rules file before anything starts: a bad one stops the start with every error in it.
         final RulesFile rulesFile = RuleSetFactory.rulesFile(config);
         RuleSetFactory.checkKeyedState(config, rulesFile);
+        // So is a credentials file that cannot be used: an engine meant to authenticate must not start open.
+        final Authenticator authenticator = EngineSessions.authenticator(config);
         // First the journal: it fails fast on damage, before anything listens on the network.
         journal = EngineJournal.open(config);
         dataDir = Path.of(config.get(Settings.DATA_DIR));
@@ -220,12 +226,14 @@ public final class VigilEngine implements AutoCloseable
         final Publication alertPublication =
             aeron.addPublication(config.get(Settings.ALERTS_CHANNEL), config.getInt(Settings.ALERTS_STREAM_ID));
 
+        final OneToOneConcurrentArrayQueue<OpenedReplyPath> openedPaths =
+            new OneToOneConcurrentArrayQueue<>(EngineSessions.HANDOFF_CAPACITY);
         replySink = new AeronReplySink(
             aeron,
             alertPublication,
             clock,
             config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
-            config.getDurationNs(Settings.EGRESS_CONNECT_TIMEOUT),
+            openedPaths,
             transportDuty,
             counters.egressBackPressured(),
             counters.repliesNotDelivered());
@@ -247,6 +255,7 @@ public final class VigilEngine implements AutoCloseable
             rules.lookAhead(pipeline.ring(), lookahead);
         }
         ringIngress = new RingIngress(pipeline.ring(), clock, counters, journal.lastSequence());
+        sessionGate = EngineSessions.gate(config, aeron, ringIngress, authenticator, clock, counters, openedPaths);
         ingressAgent = new IngressAgent(
             subscription,
             ringIngress,
@@ -255,7 +264,8 @@ public final class VigilEngine implements AutoCloseable
             closedImages,
             journal.enabled() ? config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS) : 0,
             aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
-            sourceAllowList(config, counters));
+            sourceAllowList(config, counters),
+            sessionGate);
 
         // The rules in force must be in the journal: a fresh journal starts with them, and a start with other rules
         // than the recovered ones journals an update to them before any input.
@@ -416,6 +426,7 @@ public final class VigilEngine implements AutoCloseable
         // instead. However long the snapshot takes, the driver and the client conductor stay serviced, so the client
         // closes cleanly after it.
         final RecoveryTransportKeeper keeper = keepTransportServiced(errors);
+        sessionGate.close();
         if (journal.enabled() && config.getBoolean(Settings.SNAPSHOT_ON_SHUTDOWN) &&
             rules.lastEngineSeq() > 0 && rules.lastEngineSeq() <= journal.lastSequence() &&
             !rules.windows().isFiring())

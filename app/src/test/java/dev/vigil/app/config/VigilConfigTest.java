@@ -59,7 +59,7 @@ class VigilConfigTest
         assertTrue(unknown.getMessage().startsWith("--set: unknown setting 'ring.sise'; known settings: profile,"));
 
         final ConfigException badDuration = assertThrows(
-            ConfigException.class, () -> VigilConfig.builder().override("egress.connect.timeout=5 parsecs"));
+            ConfigException.class, () -> VigilConfig.builder().override("session.handshake.timeout=5 parsecs"));
         assertTrue(badDuration.getMessage().contains("allowed: a duration in [1ms, 1m]"), badDuration.getMessage());
 
         final ConfigException badChoice =

@@ -1,0 +1,165 @@
+package dev.vigil.app.session;
+
+import io.aeron.ExclusivePublication;
+
+/**
+ * One Connect on its way to becoming a session: its reply publication being added, then connecting, then the
+ * authenticator's decision. Owned by the session gate on the ingress thread.
+ */
+final class PendingSession implements SessionProxy
+{
+    enum State
+    {
+        /** The reply publication is being added by the media driver. */
+        ADDING,
+        /** Added; waiting for the client's reply subscription to connect. */
+        CONNECTING,
+        /** Connected; waiting for the authenticator to decide or challenge. */
+        AUTHENTICATING,
+        /** Challenged; waiting for the answer and the authenticator's decision. */
+        CHALLENGED,
+        /** Proven: opens as soon as the ring has room. */
+        AUTHENTICATED,
+        /** Not proven: answered and dropped. */
+        REJECTED
+    }
+
+    private final SessionGate gate;
+    private final int sessionId;
+    private final long clientId;
+    private final String sourceIdentity;
+    private final String sourceHost;
+    private final long deadlineNs;
+    private final long registrationId;
+    private ExclusivePublication publication;
+    private State state = State.ADDING;
+    private int lastTemplateId;
+
+    PendingSession(
+        final SessionGate gate,
+        final int sessionId,
+        final long clientId,
+        final String sourceIdentity,
+        final String sourceHost,
+        final long deadlineNs,
+        final long registrationId,
+        final int templateId)
+    {
+        this.gate = gate;
+        this.sessionId = sessionId;
+        this.clientId = clientId;
+        this.sourceIdentity = sourceIdentity;
+        this.sourceHost = sourceHost;
+        this.deadlineNs = deadlineNs;
+        this.registrationId = registrationId;
+        this.lastTemplateId = templateId;
+    }
+
+    @Override
+    public int sessionId()
+    {
+        return sessionId;
+    }
+
+    @Override
+    public long clientId()
+    {
+        return clientId;
+    }
+
+    @Override
+    public String sourceIdentity()
+    {
+        return sourceIdentity;
+    }
+
+    @Override
+    public boolean challenge(final byte[] challenge)
+    {
+        if (state != State.AUTHENTICATING && state != State.CHALLENGED)
+        {
+            return false;
+        }
+        if (!gate.sendChallenge(this, challenge))
+        {
+            return false;
+        }
+        state = State.CHALLENGED;
+        return true;
+    }
+
+    @Override
+    public void authenticate()
+    {
+        if (state == State.AUTHENTICATING || state == State.CHALLENGED)
+        {
+            state = State.AUTHENTICATED;
+        }
+    }
+
+    @Override
+    public void reject()
+    {
+        if (state == State.AUTHENTICATING || state == State.CHALLENGED)
+        {
+            state = State.REJECTED;
+        }
+    }
+
+    String sourceHost()
+    {
+        return sourceHost;
+    }
+
+    long deadlineNs()
+    {
+        return deadlineNs;
+    }
+
+    long registrationId()
+    {
+        return registrationId;
+    }
+
+    ExclusivePublication publication()
+    {
+        return publication;
+    }
+
+    void added(final ExclusivePublication publication)
+    {
+        this.publication = publication;
+        state = State.CONNECTING;
+    }
+
+    void connected()
+    {
+        state = State.AUTHENTICATING;
+    }
+
+    State state()
+    {
+        return state;
+    }
+
+    /**
+     * @param templateId the template the client sent last, which a rejection names.
+     */
+    void received(final int templateId)
+    {
+        lastTemplateId = templateId;
+    }
+
+    int lastTemplateId()
+    {
+        return lastTemplateId;
+    }
+
+    /**
+     * The client answered for another id than it connected as: it fails, whatever the authenticator would say.
+     */
+    void fail()
+    {
+        state = State.REJECTED;
+    }
+}

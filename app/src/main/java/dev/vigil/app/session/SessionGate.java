@@ -1,0 +1,503 @@
+package dev.vigil.app.session;
+
+import dev.vigil.codecs.ChallengeEncoder;
+import dev.vigil.codecs.ChallengeResponseDecoder;
+import dev.vigil.codecs.ConnectDecoder;
+import dev.vigil.codecs.InboundFrameValidator;
+import dev.vigil.codecs.MessageHeaderDecoder;
+import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.codecs.RejectEncoder;
+import dev.vigil.codecs.RejectReason;
+import dev.vigil.core.pipeline.RingIngress;
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.exceptions.RegistrationException;
+import io.aeron.logbuffer.Header;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Object2IntHashMap;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Iterator;
+import java.util.Queue;
+
+/**
+ * Turns {@code Connect}s into sessions, on the ingress thread, without ever waiting: checks the bounds on sessions,
+ * builds the reply channel from the {@link ReplyChannelPolicy}, adds its publication asynchronously, waits (across
+ * duty cycles) for it to connect, has the {@link Authenticator} decide (with a challenge if it wants one), and only
+ * then opens the session in {@link RingIngress} and hands the connected publication to egress. Until then the
+ * client's events are refused as not connected, and an existing session of the same client id is not touched.
+ * <p>
+ * A Connect that breaks a bound, names a channel the policy refuses, or does not finish within
+ * {@code session.handshake.timeout} is counted by reason; only a failed authentication is answered, on the reply
+ * channel the engine built and saw connect.
+ */
+public final class SessionGate implements AutoCloseable
+{
+    /** Bounds on what connecting clients may hold. */
+    public record Limits(int maxSessions, int maxPending, int maxPendingPerSource, long handshakeTimeoutNs)
+    {
+    }
+
+    private static final int SEND_BUFFER_LENGTH = 1024;
+    private static final String IPC_SOURCE = "aeron:ipc";
+
+    private final Aeron aeron;
+    private final RingIngress ringIngress;
+    private final ReplyChannelPolicy policy;
+    private final Authenticator authenticator;
+    private final boolean authenticates;
+    private final Limits limits;
+    private final NanoClock clock;
+    private final SessionCounters counters;
+    private final Queue<OpenedReplyPath> openedPaths;
+    private final InboundFrameValidator validator;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ConnectDecoder connect = new ConnectDecoder();
+    private final ChallengeResponseDecoder challengeResponse = new ChallengeResponseDecoder();
+    private final ChallengeEncoder challenge = new ChallengeEncoder();
+    private final RejectEncoder reject = new RejectEncoder();
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[SEND_BUFFER_LENGTH]);
+    private final Int2ObjectHashMap<PendingSession> pendingBySession = new Int2ObjectHashMap<>();
+    private final Object2IntHashMap<String> pendingBySource = new Object2IntHashMap<>(0);
+    private final Int2ObjectHashMap<String> sourceHostByOpenSession = new Int2ObjectHashMap<>();
+    private int lastOpenSessions;
+
+    /**
+     * @param aeron          adds the reply publications.
+     * @param ringIngress    where sessions open.
+     * @param policy         what reply channels are allowed.
+     * @param authenticator  decides who a client is.
+     * @param authenticates  false when the authenticator accepts everyone: then a client id connected from one host
+     *                       may not be taken over from another.
+     * @param limits         bounds on sessions and handshakes.
+     * @param clock          for handshake deadlines.
+     * @param counters       where refusals and sessions are counted.
+     * @param openedPaths    where connected reply publications go to egress; bounded, single consumer.
+     * @param maxFrameLength longest inbound frame.
+     */
+    public SessionGate(
+        final Aeron aeron,
+        final RingIngress ringIngress,
+        final ReplyChannelPolicy policy,
+        final Authenticator authenticator,
+        final boolean authenticates,
+        final Limits limits,
+        final NanoClock clock,
+        final SessionCounters counters,
+        final Queue<OpenedReplyPath> openedPaths,
+        final int maxFrameLength)
+    {
+        this.aeron = aeron;
+        this.ringIngress = ringIngress;
+        this.policy = policy;
+        this.authenticator = authenticator;
+        this.authenticates = authenticates;
+        this.limits = limits;
+        this.clock = clock;
+        this.counters = counters;
+        this.openedPaths = openedPaths;
+        this.validator = new InboundFrameValidator(maxFrameLength);
+    }
+
+    /**
+     * Take a frame if it is a well-formed {@code Connect} or {@code ChallengeResponse}.
+     *
+     * @param buffer holding the frame.
+     * @param offset of the frame.
+     * @param length of the frame.
+     * @param header of its last fragment; its context is the image it came from.
+     * @return true when taken; false for any other frame, which the caller gives to {@link RingIngress}.
+     */
+    public boolean onFrame(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (!isSessionOpening(buffer, offset, length))
+        {
+            return false;
+        }
+        return onFrame(buffer, offset, length, header.sessionId(), ((Image)header.context()).sourceIdentity());
+    }
+
+    /**
+     * Take a frame if it is a well-formed {@code Connect} or {@code ChallengeResponse}.
+     *
+     * @param buffer         holding the frame.
+     * @param offset         of the frame.
+     * @param length         of the frame.
+     * @param sessionId      transport session it arrived on.
+     * @param sourceIdentity where it came from, as Aeron names an image's source, e.g. {@code 127.0.0.1:40555}.
+     * @return true when taken; false for any other frame, which the caller gives to {@link RingIngress}.
+     */
+    public boolean onFrame(
+        final DirectBuffer buffer, final int offset, final int length, final int sessionId, final String sourceIdentity)
+    {
+        if (!isSessionOpening(buffer, offset, length) || validator.validate(buffer, offset, length) != null)
+        {
+            // Events, and malformed frames of any template, are refused and counted by ingress as ever.
+            return false;
+        }
+        counters.framesReceived().incrementOrdered();
+        if (header.templateId() == ConnectDecoder.TEMPLATE_ID)
+        {
+            connect.wrapAndApplyHeader(buffer, offset, header);
+            onConnect(sessionId, sourceIdentity);
+        }
+        else
+        {
+            challengeResponse.wrapAndApplyHeader(buffer, offset, this.header);
+            onChallengeResponse(sessionId);
+        }
+        return true;
+    }
+
+    private boolean isSessionOpening(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        header.wrap(buffer, offset);
+        return InboundFrameValidator.isSessionOpeningTemplate(header.templateId());
+    }
+
+    /**
+     * Move every handshake under way on: publications added, connected, authenticated, opened, or expired.
+     *
+     * @return work done.
+     */
+    public int doWork()
+    {
+        final int openSessions = ringIngress.sessionCount();
+        if (openSessions != lastOpenSessions)
+        {
+            // Disconnects and closed images end sessions too.
+            lastOpenSessions = openSessions;
+            counters.open().setOrdered(openSessions);
+        }
+        if (pendingBySession.isEmpty())
+        {
+            return 0;
+        }
+        int workCount = 0;
+        final long nowNs = clock.nanoTime();
+        final Iterator<PendingSession> iterator = pendingBySession.values().iterator();
+        while (iterator.hasNext())
+        {
+            final PendingSession pending = iterator.next();
+            final PendingSession.State before = pending.state();
+            if (advance(pending, nowNs))
+            {
+                iterator.remove();
+                release(pending);
+                workCount++;
+            }
+            else if (pending.state() != before)
+            {
+                workCount++;
+            }
+            else if (nowNs - pending.deadlineNs() > 0 && before != PendingSession.State.AUTHENTICATED)
+            {
+                iterator.remove();
+                closeReplyPath(pending);
+                release(pending);
+                refuse(ConnectRefusal.HANDSHAKE_TIMEOUT);
+                workCount++;
+            }
+        }
+        counters.pending().setOrdered(pendingBySession.size());
+        return workCount;
+    }
+
+    /**
+     * The transport lost a sender: drop its handshake, if one is under way, and forget where it came from.
+     *
+     * @param sessionId the transport session that closed.
+     */
+    public void onSessionClosed(final int sessionId)
+    {
+        sourceHostByOpenSession.remove(sessionId);
+        final PendingSession pending = pendingBySession.remove(sessionId);
+        if (pending != null)
+        {
+            closeReplyPath(pending);
+            release(pending);
+            counters.pending().setOrdered(pendingBySession.size());
+        }
+    }
+
+    /**
+     * @return handshakes under way.
+     */
+    public int pendingCount()
+    {
+        return pendingBySession.size();
+    }
+
+    /**
+     * Drop every handshake under way, for a stop.
+     */
+    @Override
+    public void close()
+    {
+        for (final PendingSession pending : pendingBySession.values())
+        {
+            closeReplyPath(pending);
+            authenticator.onSessionEnded(pending.sessionId());
+        }
+        pendingBySession.clear();
+        pendingBySource.clear();
+    }
+
+    boolean sendChallenge(final PendingSession pending, final byte[] bytes)
+    {
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + challenge
+            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .clientId(pending.clientId())
+            .putChallenge(bytes, 0, bytes.length)
+            .encodedLength();
+        return pending.publication().offer(sendBuffer, 0, length) > 0;
+    }
+
+    private void onConnect(final int sessionId, final String sourceIdentity)
+    {
+        final long clientId = connect.clientId();
+        final int responseStreamId = connect.responseStreamId();
+        final String responseChannel = connect.responseChannel();
+        final byte[] credentials = new byte[connect.credentialsLength()];
+        connect.getCredentials(credentials, 0, credentials.length);
+
+        final String sourceHost = sourceHost(sourceIdentity);
+        final ConnectRefusal refusal = check(sessionId, clientId, sourceHost);
+        if (refusal != null)
+        {
+            refuse(refusal);
+            return;
+        }
+        final ReplyChannelPolicy.Result replyChannel =
+            policy.replyChannel(responseChannel, responseStreamId, sourceIdentity);
+        if (!replyChannel.isAllowed())
+        {
+            refuse(replyChannel.refusal());
+            return;
+        }
+
+        final long registrationId = aeron.asyncAddExclusivePublication(replyChannel.channel(), responseStreamId);
+        final PendingSession pending = new PendingSession(this, sessionId, clientId, sourceIdentity, sourceHost,
+            clock.nanoTime() + limits.handshakeTimeoutNs(), registrationId, ConnectDecoder.TEMPLATE_ID);
+        pendingBySession.put(sessionId, pending);
+        pendingBySource.put(sourceHost, pendingBySource.getValue(sourceHost) + 1);
+        counters.pending().setOrdered(pendingBySession.size());
+        authenticator.onConnectRequest(sessionId, clientId, credentials, clock.nanoTime());
+    }
+
+    private ConnectRefusal check(final int sessionId, final long clientId, final String sourceHost)
+    {
+        if (clientId == 0)
+        {
+            return ConnectRefusal.INVALID_CLIENT_ID;
+        }
+        if (pendingBySession.containsKey(sessionId))
+        {
+            return ConnectRefusal.HANDSHAKE_IN_PROGRESS;
+        }
+        final long openClientId = ringIngress.clientOf(sessionId);
+        if (openClientId != 0 && openClientId != clientId)
+        {
+            return ConnectRefusal.CLIENT_ID_MISMATCH;
+        }
+        if (isHeldFromAnotherHost(sessionId, clientId, sourceHost))
+        {
+            return ConnectRefusal.CLIENT_ID_IN_USE;
+        }
+        if (pendingBySession.size() >= limits.maxPending())
+        {
+            return ConnectRefusal.TOO_MANY_PENDING;
+        }
+        if (pendingBySource.getValue(sourceHost) >= limits.maxPendingPerSource())
+        {
+            return ConnectRefusal.TOO_MANY_PENDING_FROM_SOURCE;
+        }
+        if (openClientId == 0 && ringIngress.sessionCount() + pendingBySession.size() >= limits.maxSessions())
+        {
+            return ConnectRefusal.TOO_MANY_SESSIONS;
+        }
+        return null;
+    }
+
+    /**
+     * Without authentication nothing proves a client id, so one connected from a host stays with that host until
+     * its session ends: a reconnect from the same host takes it over, a Connect from elsewhere does not.
+     */
+    private boolean isHeldFromAnotherHost(final int sessionId, final long clientId, final String sourceHost)
+    {
+        if (authenticates)
+        {
+            return false;
+        }
+        final int heldOn = ringIngress.sessionOf(clientId);
+        if (heldOn == Integer.MIN_VALUE || heldOn == sessionId)
+        {
+            return false;
+        }
+        final String heldFrom = sourceHostByOpenSession.get(heldOn);
+        return heldFrom != null && !heldFrom.equals(sourceHost);
+    }
+
+    private void onChallengeResponse(final int sessionId)
+    {
+        final PendingSession pending = pendingBySession.get(sessionId);
+        if (pending == null || pending.state() != PendingSession.State.CHALLENGED)
+        {
+            refuse(ConnectRefusal.UNEXPECTED_CHALLENGE_RESPONSE);
+            return;
+        }
+        pending.received(ChallengeResponseDecoder.TEMPLATE_ID);
+        final long clientId = challengeResponse.clientId();
+        if (clientId != pending.clientId())
+        {
+            pending.fail();
+            return;
+        }
+        final byte[] response = new byte[challengeResponse.responseLength()];
+        challengeResponse.getResponse(response, 0, response.length);
+        authenticator.onChallengeResponse(sessionId, clientId, response, clock.nanoTime());
+    }
+
+    /**
+     * @return true when the handshake is over, opened or refused, and the pending session goes.
+     */
+    private boolean advance(final PendingSession pending, final long nowNs)
+    {
+        switch (pending.state())
+        {
+            case ADDING:
+                return poll(pending);
+            case CONNECTING:
+                if (pending.publication().isConnected())
+                {
+                    pending.connected();
+                }
+                return false;
+            case AUTHENTICATING:
+                authenticator.onConnectedSession(pending, nowNs);
+                return false;
+            case CHALLENGED:
+                authenticator.onChallengedSession(pending, nowNs);
+                return false;
+            case AUTHENTICATED:
+                return open(pending);
+            case REJECTED:
+                sendRejection(pending);
+                closeReplyPath(pending);
+                refuse(ConnectRefusal.AUTHENTICATION_FAILED);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private boolean poll(final PendingSession pending)
+    {
+        final ExclusivePublication publication;
+        try
+        {
+            publication = aeron.getExclusivePublication(pending.registrationId());
+        }
+        catch (final RegistrationException ex)
+        {
+            // The driver would not add it: counted, and nothing is left to close.
+            refuse(ConnectRefusal.REPLY_CHANNEL_FAILED);
+            return true;
+        }
+        if (publication != null)
+        {
+            pending.added(publication);
+        }
+        return false;
+    }
+
+    private boolean open(final PendingSession pending)
+    {
+        final int sessionId = pending.sessionId();
+        if (isHeldFromAnotherHost(sessionId, pending.clientId(), pending.sourceHost()))
+        {
+            // Another host connected this id while this handshake was under way.
+            closeReplyPath(pending);
+            refuse(ConnectRefusal.CLIENT_ID_IN_USE);
+            return true;
+        }
+        if (ringIngress.remainingCapacity() == 0 ||
+            !openedPaths.offer(new OpenedReplyPath(sessionId, pending.clientId(), pending.publication())))
+        {
+            // Egress has not caught up: open on a later duty cycle.
+            return false;
+        }
+        ringIngress.openSession(sessionId, pending.clientId());
+        sourceHostByOpenSession.put(sessionId, pending.sourceHost());
+        counters.opened().incrementOrdered();
+        return true;
+    }
+
+    private void sendRejection(final PendingSession pending)
+    {
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + reject
+            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .clientId(pending.clientId())
+            .clientSeq(0)
+            .engineSeq(0)
+            .reason(RejectReason.AUTHENTICATION_FAILED)
+            .receivedTemplateId(pending.lastTemplateId())
+            .receivedSchemaId(MessageHeaderDecoder.SCHEMA_ID)
+            .receivedVersion(MessageHeaderDecoder.SCHEMA_VERSION)
+            .receivedLength(0)
+            .encodedLength();
+        // Once: the client may have gone, and closing the publication lingers long enough to send it.
+        pending.publication().offer(sendBuffer, 0, length);
+    }
+
+    private void closeReplyPath(final PendingSession pending)
+    {
+        if (pending.publication() != null)
+        {
+            CloseHelper.quietClose(pending.publication());
+        }
+        else
+        {
+            aeron.asyncRemovePublication(pending.registrationId());
+        }
+    }
+
+    private void release(final PendingSession pending)
+    {
+        final String sourceHost = pending.sourceHost();
+        final int fromSource = pendingBySource.getValue(sourceHost) - 1;
+        if (fromSource <= 0)
+        {
+            pendingBySource.removeKey(sourceHost);
+        }
+        else
+        {
+            pendingBySource.put(sourceHost, fromSource);
+        }
+        authenticator.onSessionEnded(pending.sessionId());
+    }
+
+    private void refuse(final ConnectRefusal refusal)
+    {
+        counters.refused(refusal).incrementOrdered();
+    }
+
+    private static String sourceHost(final String sourceIdentity)
+    {
+        if (sourceIdentity.startsWith(IPC_SOURCE))
+        {
+            return IPC_SOURCE;
+        }
+        final int portColon = sourceIdentity.lastIndexOf(':');
+        return portColon > 0 ? sourceIdentity.substring(0, portColon) : sourceIdentity;
+    }
+}
