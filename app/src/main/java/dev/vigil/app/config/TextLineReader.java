@@ -140,30 +140,35 @@ public final class TextLineReader implements AutoCloseable
             {
                 return length == 0 ? null : decode(length);
             }
-            final byte b = readBuffer[readPosition++];
             if (afterCarriageReturn)
             {
                 afterCarriageReturn = false;
-                if (b == '\n')
+                if (readBuffer[readPosition] == '\n')
                 {
+                    readPosition++;
                     continue;
                 }
             }
-            if (b == '\n')
+            int end = readPosition;
+            while (end < readLimit && readBuffer[end] != '\n' && readBuffer[end] != '\r')
             {
-                return decode(length);
+                end++;
             }
-            if (b == '\r')
-            {
-                afterCarriageReturn = true;
-                return decode(length);
-            }
-            if (length == maxLineBytes)
+            final int count = end - readPosition;
+            if (count > maxLineBytes - length)
             {
                 throw new ConfigException(source + ":" + (lineNumber + 1) + ": line longer than " + maxLineBytes +
                     " bytes; allowed: lines of at most " + maxLineBytes + " bytes");
             }
-            lineBytes[length++] = b;
+            System.arraycopy(readBuffer, readPosition, lineBytes, length, count);
+            length += count;
+            readPosition = end;
+            if (end < readLimit)
+            {
+                afterCarriageReturn = readBuffer[end] == '\r';
+                readPosition++;
+                return decode(length);
+            }
         }
     }
 
@@ -215,6 +220,11 @@ public final class TextLineReader implements AutoCloseable
     private String decode(final int length)
     {
         lineNumber++;
+        if (isAscii(length))
+        {
+            // ASCII is UTF-8 as it is: the common case, without the decoder.
+            return new String(lineBytes, 0, length, StandardCharsets.US_ASCII);
+        }
         final ByteBuffer bytes = ByteBuffer.wrap(lineBytes, 0, length);
         lineChars.clear();
         decoder.reset();
@@ -230,6 +240,18 @@ public final class TextLineReader implements AutoCloseable
         }
         lineChars.flip();
         return lineChars.toString();
+    }
+
+    private boolean isAscii(final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (lineBytes[i] < 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ConfigException notUtf8(final String source, final int line, final byte b, final int offsetInLine)
