@@ -1,30 +1,25 @@
 package dev.vigil.app.audit;
 
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.TextLineReader;
 import org.agrona.MutableDirectBuffer;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * An events CSV file read in file order: the header line names the columns (see {@link CsvEventReader}), then each
- * non-blank line is one event, known by its line number.
+ * non-blank line is one event, known by its line number. Lines are read by {@link TextLineReader}: strict UTF-8, at
+ * most {@link TextLineReader#MAX_LINE_BYTES} bytes each.
  */
 public final class CsvEventFile implements AutoCloseable
 {
-    private final Path path;
-    private final BufferedReader reader;
+    private final TextLineReader reader;
     private final CsvEventReader events;
-    private int lineNumber = 1;
     private String line;
 
-    private CsvEventFile(final Path path, final BufferedReader reader, final CsvEventReader events)
+    private CsvEventFile(final TextLineReader reader, final CsvEventReader events)
     {
-        this.path = path;
         this.reader = reader;
         this.events = events;
     }
@@ -34,19 +29,12 @@ public final class CsvEventFile implements AutoCloseable
      *
      * @param path the file.
      * @return the file, before its first event.
-     * @throws ConfigException when the file is empty or its header names unknown columns or lacks required ones.
+     * @throws ConfigException when the file cannot be read or is empty, its header names unknown columns or lacks
+     *                         required ones, or its first line is too long or not UTF-8.
      */
     public static CsvEventFile open(final Path path)
     {
-        final BufferedReader reader;
-        try
-        {
-            reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(path + ": cannot read", ex);
-        }
+        final TextLineReader reader = TextLineReader.open(path, "the events CSV file");
         boolean opened = false;
         try
         {
@@ -55,13 +43,9 @@ public final class CsvEventFile implements AutoCloseable
             {
                 throw new ConfigException(path + ": empty file; the first line must name the columns");
             }
-            final CsvEventFile file = new CsvEventFile(path, reader, new CsvEventReader(path.toString(), headerLine));
+            final CsvEventFile file = new CsvEventFile(reader, new CsvEventReader(path.toString(), headerLine));
             opened = true;
             return file;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(path + ": cannot read", ex);
         }
         finally
         {
@@ -72,13 +56,13 @@ public final class CsvEventFile implements AutoCloseable
         }
     }
 
-    private static void closeQuietly(final BufferedReader reader)
+    private static void closeQuietly(final TextLineReader reader)
     {
         try
         {
             reader.close();
         }
-        catch (final IOException ex)
+        catch (final UncheckedIOException ex)
         {
             // Already failing: the first failure is the one reported.
         }
@@ -88,25 +72,18 @@ public final class CsvEventFile implements AutoCloseable
      * Move to the next event line, passing over blank lines.
      *
      * @return false at the end of the file.
+     * @throws ConfigException naming file and line when a line is too long or not UTF-8.
      */
     public boolean next()
     {
-        try
+        while ((line = reader.readLine()) != null)
         {
-            while ((line = reader.readLine()) != null)
+            if (!line.isBlank())
             {
-                lineNumber++;
-                if (!line.isBlank())
-                {
-                    return true;
-                }
+                return true;
             }
-            return false;
         }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(path + ": cannot read after line " + lineNumber, ex);
-        }
+        return false;
     }
 
     /**
@@ -114,7 +91,7 @@ public final class CsvEventFile implements AutoCloseable
      */
     public int lineNumber()
     {
-        return lineNumber;
+        return reader.lineNumber();
     }
 
     /**
@@ -128,7 +105,7 @@ public final class CsvEventFile implements AutoCloseable
      */
     public int encode(final long clientId, final long clientSeq, final MutableDirectBuffer buffer)
     {
-        return events.encode(lineNumber, line, clientId, clientSeq, buffer);
+        return events.encode(reader.lineNumber(), line, clientId, clientSeq, buffer);
     }
 
     /**
@@ -142,13 +119,6 @@ public final class CsvEventFile implements AutoCloseable
     @Override
     public void close()
     {
-        try
-        {
-            reader.close();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(path + ": cannot close", ex);
-        }
+        reader.close();
     }
 }

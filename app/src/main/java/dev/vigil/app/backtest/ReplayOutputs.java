@@ -1,6 +1,7 @@
 package dev.vigil.app.backtest;
 
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.PathChecks;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,14 +65,7 @@ public final class ReplayOutputs implements AutoCloseable
      */
     public static ReplayOutputs create(final Path dir, final boolean overwrite)
     {
-        try
-        {
-            Files.createDirectories(dir);
-        }
-        catch (final IOException ex)
-        {
-            throw new ConfigException("--out " + dir + ": cannot create the directory: " + ex);
-        }
+        PathChecks.writableDirectory("--out " + dir, dir);
         if (!overwrite)
         {
             final List<String> earlier = FILES.stream().filter(name -> Files.exists(dir.resolve(name))).toList();

@@ -2,6 +2,7 @@ package dev.vigil.app.cli;
 
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Durations;
+import dev.vigil.app.config.StartChecks;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.demo.DemoTraffic;
@@ -89,9 +90,9 @@ final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final long durationNs = parseDuration("--duration", duration);
-        final long warmupNs = parseDuration("--warmup", warmup);
-        final long eventStepNs = parseDuration("--event-step", eventStep);
+        final long durationNs = OptionValues.durationNs("--duration", duration);
+        final long warmupNs = OptionValues.durationNs("--warmup", warmup);
+        final long eventStepNs = OptionValues.durationNs("--event-step", eventStep);
         if (rate < 1 || rate > 10_000_000)
         {
             throw new ConfigException("--rate " + rate + ": allowed: 1 to 10000000 messages per second");
@@ -112,6 +113,7 @@ final class DemoCommand implements Callable<Integer>
             .with("alerts.channel", "aeron:udp?control=localhost:" + alertsPort + "|control-mode=dynamic");
         try
         {
+            StartChecks.check(config);
             return runDemo(config, alertsPort, durationNs, warmupNs, eventStepNs, keepData);
         }
         finally
@@ -198,18 +200,6 @@ final class DemoCommand implements Callable<Integer>
                 throw new IllegalStateException("alert stream did not connect within 5s");
             }
             Thread.yield();
-        }
-    }
-
-    private static long parseDuration(final String option, final String value)
-    {
-        try
-        {
-            return Durations.parseNs(value);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ConfigException(option + " " + ex.getMessage());
         }
     }
 

@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -77,11 +76,8 @@ final class JournalDumpCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final Path journalDir = dataDir.resolve("journal");
-        if (!Files.isDirectory(journalDir))
-        {
-            throw new ConfigException("--data-dir " + dataDir + ": no journal at " + journalDir);
-        }
+        final Path journalDir = OptionValues.existingJournal("--data-dir", dataDir);
+        OptionValues.notNegative("--limit", limit);
         final long fromTimeNs = fromTime == null ? Long.MIN_VALUE : parseTime("--from-time", fromTime);
         final long toTimeNs = toTime == null ? Long.MAX_VALUE : parseTime("--to-time", toTime);
 

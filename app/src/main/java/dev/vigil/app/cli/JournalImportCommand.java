@@ -2,6 +2,7 @@ package dev.vigil.app.cli;
 
 import dev.vigil.app.audit.CsvEventFile;
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.PathChecks;
 import dev.vigil.journal.Durability;
 import dev.vigil.journal.JournalContext;
 import dev.vigil.journal.JournalWriter;
@@ -41,7 +42,13 @@ final class JournalImportCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        PathChecks.readableFile("--csv " + csv, csv);
+        PathChecks.writableDirectory("--data-dir " + dataDir, dataDir);
         final Path journalDir = dataDir.resolve("journal");
+        if (Files.exists(journalDir) && !Files.isDirectory(journalDir))
+        {
+            throw new ConfigException("--data-dir " + dataDir + ": " + journalDir + " is a file, not a directory");
+        }
         final boolean created = !Files.exists(journalDir);
         try
         {

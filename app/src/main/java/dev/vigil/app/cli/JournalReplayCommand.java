@@ -3,6 +3,7 @@ package dev.vigil.app.cli;
 import com.lmax.disruptor.EventHandler;
 import dev.vigil.app.audit.DecisionCounts;
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.PathChecks;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +50,7 @@ final class JournalReplayCommand implements Callable<Integer>
     public Integer call()
     {
         final VigilConfig config = options.toConfig();
-        final Path journalDir = Path.of(config.get(Settings.DATA_DIR), "journal");
-        if (!Files.isDirectory(journalDir))
-        {
-            throw new ConfigException("--data-dir " + config.get(Settings.DATA_DIR) + ": no journal at " + journalDir);
-        }
+        final Path journalDir = OptionValues.existingJournal("--data-dir", Path.of(config.get(Settings.DATA_DIR)));
 
         final RulesHandler rules = RuleSetFactory.offlineRulesHandler(config);
         // Without --rules the journal's own rules updates apply, as they did live; with it, those rules throughout.
@@ -96,7 +92,7 @@ final class JournalReplayCommand implements Callable<Integer>
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("--out " + file + ": cannot write", ex);
+            throw new ConfigException("--out " + file + ": cannot write: " + PathChecks.reason(ex, file));
         }
     }
 

@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,12 +32,7 @@ final class JournalVerifyCommand implements Callable<Integer>
     public Integer call()
     {
         final PrintStream out = System.out;
-        final Path journalDir = dataDir.resolve("journal");
-        if (!Files.isDirectory(journalDir))
-        {
-            System.err.println("vigil journal verify: no journal at " + journalDir);
-            return VigilMain.EXIT_USAGE;
-        }
+        final Path journalDir = OptionValues.existingJournal("--data-dir", dataDir);
         try
         {
             final RecoveryReport report = JournalRecovery.verify(journalDir, false);

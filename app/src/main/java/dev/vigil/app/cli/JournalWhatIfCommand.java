@@ -21,7 +21,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,11 +83,7 @@ final class JournalWhatIfCommand implements Callable<Integer>
         newOverrides.forEach(newBuilder::override);
         final VigilConfig proposed = newBuilder.build();
 
-        final Path journalDir = Path.of(current.get(Settings.DATA_DIR), "journal");
-        if (!Files.isDirectory(journalDir))
-        {
-            throw new ConfigException("--data-dir " + current.get(Settings.DATA_DIR) + ": no journal at " + journalDir);
-        }
+        final Path journalDir = OptionValues.existingJournal("--data-dir", Path.of(current.get(Settings.DATA_DIR)));
 
         final RulesHandler currentRules = RuleSetFactory.offlineRulesHandler(current);
         final RulesHandler proposedRules = RuleSetFactory.offlineRulesHandler(proposed);

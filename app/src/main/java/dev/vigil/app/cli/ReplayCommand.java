@@ -3,7 +3,7 @@ package dev.vigil.app.cli;
 import dev.vigil.app.backtest.CsvReplay;
 import dev.vigil.app.backtest.ReplayOutputs;
 import dev.vigil.app.backtest.ReplayReport;
-import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.PathChecks;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
 import dev.vigil.app.rules.RulesFile;
@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -56,10 +55,7 @@ final class ReplayCommand implements Callable<Integer>
     public Integer call()
     {
         final VigilConfig config = options.toConfig();
-        if (!Files.isRegularFile(input))
-        {
-            throw new ConfigException("--input " + input + ": no such file");
-        }
+        PathChecks.readableFile("--input " + input, input);
         final RulesFile rulesFile = RuleSetFactory.rulesFile(config);
         final ReplayOutputs outputs = ReplayOutputs.create(out, force);
         try

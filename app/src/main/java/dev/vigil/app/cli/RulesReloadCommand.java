@@ -1,6 +1,5 @@
 package dev.vigil.app.cli;
 
-import dev.vigil.app.config.Durations;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RulesUpdateFrames;
@@ -49,6 +48,7 @@ final class RulesReloadCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         final VigilConfig config = options.toConfig();
+        final long timeoutNs = OptionValues.durationNs("--timeout", timeout);
         final PrintStream out = System.out;
         final RulesFile rulesFile = RulesValidation.validate(file, "rules reload", out);
         if (rulesFile == null)
@@ -63,7 +63,6 @@ final class RulesReloadCommand implements Callable<Integer>
             return VigilMain.EXIT_PROBLEM;
         }
 
-        final long timeoutNs = Durations.parseNs(timeout);
         final long deadlineNs = System.nanoTime() + timeoutNs;
         try (Aeron aeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(aeronDir)

@@ -1,9 +1,11 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.config.StartChecks;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RecoveryProgress;
 import dev.vigil.app.engine.VigilEngine;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,11 +51,14 @@ final class RunCommand implements Callable<Integer>
         {
             config = config.with(Settings.METRICS_PORT.name(), metricsPort.toString());
         }
+        StartChecks.check(config);
         final PrintStream out = System.out;
         final StopSignals signals = StopSignals.install();
+        final EngineErrorPrinter errorPrinter = new EngineErrorPrinter();
         // A recovery longer than a couple of seconds prints a line every two seconds.
-        final VigilEngine engine = VigilEngine.launch(config, Throwable::printStackTrace, RecoveryProgress.printingTo(
+        final VigilEngine engine = VigilEngine.launch(config, errorPrinter, RecoveryProgress.printingTo(
             out, SystemNanoClock.INSTANCE, PROGRESS_INTERVAL_NS, LARGE_SNAPSHOT_BYTES));
+        errorPrinter.started = true;
         try
         {
             out.println("vigil: engine running, profile " + config.get(Settings.PROFILE));
@@ -79,5 +84,27 @@ final class RunCommand implements Callable<Integer>
         }
         out.println("vigil: stopped; " + engine.stopReport() + "; " + engine.snapshotReport());
         return VigilMain.EXIT_OK;
+    }
+
+    /**
+     * Prints what the engine's threads report, each error also kept in the engine's error log: in full once the
+     * engine runs; while it starts in one line, as a start that fails says why itself (a port in use, say).
+     */
+    private static final class EngineErrorPrinter implements ErrorHandler
+    {
+        private volatile boolean started;
+
+        @Override
+        public void onError(final Throwable throwable)
+        {
+            if (started)
+            {
+                throwable.printStackTrace();
+            }
+            else
+            {
+                System.err.println("vigil run: while starting: " + throwable);
+            }
+        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.vigil.app.cli;
 
-import dev.vigil.app.config.Durations;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.codecs.MessageHeaderEncoder;
@@ -43,7 +42,7 @@ final class SnapshotCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         final VigilConfig config = options.toConfig();
-        final long timeoutNs = Durations.parseNs(timeout);
+        final long timeoutNs = OptionValues.durationNs("--timeout", timeout);
         final Path dataDir = Path.of(config.get(Settings.DATA_DIR));
         final SnapshotStore store = new SnapshotStore(dataDir.resolve("snapshots"), Integer.MAX_VALUE);
         final PrintStream out = System.out;

@@ -1,7 +1,6 @@
 package dev.vigil.app.cli;
 
 import dev.vigil.app.config.ConfigException;
-import dev.vigil.app.config.Durations;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.engine.EngineErrors;
 import dev.vigil.app.engine.EngineInfo;
@@ -68,7 +67,12 @@ final class StatCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         final Path dataDir = Path.of(options.toConfig().get(Settings.DATA_DIR));
-        final long intervalMs = Math.max(1, intervalNs() / 1_000_000);
+        final long intervalMs = Math.max(1, OptionValues.durationNs("--interval", interval) / 1_000_000);
+        OptionValues.notNegative("--count", count);
+        if (Files.exists(dataDir) && !Files.isDirectory(dataDir))
+        {
+            throw new ConfigException("data.dir=" + dataDir + ": is a file, not a directory");
+        }
         final Optional<EngineInfo> found = EngineInfo.read(dataDir);
         if (found.isEmpty())
         {
@@ -123,18 +127,6 @@ final class StatCommand implements Callable<Integer>
         finally
         {
             IoUtil.unmap(cnc);
-        }
-    }
-
-    private long intervalNs()
-    {
-        try
-        {
-            return Durations.parseNs(interval);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ConfigException("--interval " + ex.getMessage());
         }
     }
 

@@ -1,11 +1,15 @@
 package dev.vigil.app.cli;
 
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.PathChecks;
 import dev.vigil.journal.JournalCorruptionException;
+import io.aeron.exceptions.RegistrationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 
 /**
  * The {@code vigil} command line. Exit status: 0 success, 1 a problem found, 2 bad usage or configuration.
@@ -58,28 +62,52 @@ public final class VigilMain implements Runnable
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: vigil --help)");
     }
 
+    /**
+     * The one place a command's exception becomes an exit status and a message. Expected errors (configuration,
+     * usage, unreadable or unwritable files, a damaged journal) print one message naming what and where, and no stack
+     * trace; only an unexpected exception, a fault of the program, prints its stack trace.
+     */
     private static int onException(
         final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
     {
         final PrintWriter err = commandLine.getErr();
+        final String command = commandLine.getCommandSpec().qualifiedName();
+        final int exitCode;
         if (ex instanceof ConfigException)
         {
-            err.println("vigil " + commandLine.getCommandName() + ": " + ex.getMessage());
-            err.flush();
-            return EXIT_USAGE;
+            err.println(command + ": " + ex.getMessage());
+            exitCode = EXIT_USAGE;
         }
-        if (ex instanceof JournalCorruptionException)
+        else if (ex instanceof JournalCorruptionException)
         {
-            err.println("vigil " + commandLine.getCommandName() + ": " + ex.getMessage());
+            err.println(command + ": " + ex.getMessage());
             err.println("  the journal is damaged before its end; to cut it there and start (the cut part is kept " +
                 "as *.corrupt): vigil run --truncate-at-corruption");
-            err.flush();
-            return EXIT_PROBLEM;
+            exitCode = EXIT_PROBLEM;
         }
-        err.println("vigil " + commandLine.getCommandName() + ": failed: " + ex);
-        ex.printStackTrace(err);
+        else if (ex instanceof RegistrationException)
+        {
+            // The media driver refused a channel of the configuration: a port in use, an address not on this host.
+            err.println(command + ": the media driver refused a channel: " + ex.getMessage());
+            exitCode = EXIT_USAGE;
+        }
+        else if (ex instanceof UncheckedIOException)
+        {
+            // Reading or writing a file failed mid-way (disk full, I/O error): the message names the file.
+            final IOException cause = ((UncheckedIOException)ex).getCause();
+            final String reason = PathChecks.reason(cause, null);
+            final boolean bare = ex.getMessage() == null || ex.getMessage().equals(cause.toString());
+            err.println(command + ": failed: " + (bare ? reason : ex.getMessage() + " (" + reason + ")"));
+            exitCode = EXIT_PROBLEM;
+        }
+        else
+        {
+            err.println(command + ": failed: " + ex);
+            ex.printStackTrace(err);
+            exitCode = EXIT_PROBLEM;
+        }
         err.flush();
-        return EXIT_PROBLEM;
+        return exitCode;
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.vigil.app.config;
 
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +32,11 @@ public final class Setting
         /** Comma-separated CPU ids and ranges, or nothing. */
         CPU_LIST,
         /** A file path, or nothing. */
-        OPTIONAL_PATH
+        OPTIONAL_PATH,
+        /** An Aeron channel, udp or ipc, that the engine subscribes to: a udp one names an endpoint. */
+        SUBSCRIPTION_CHANNEL,
+        /** An Aeron channel, udp or ipc, that the engine publishes on: a udp one names an endpoint or control. */
+        PUBLICATION_CHANNEL
     }
 
     private final String name;
@@ -61,6 +68,16 @@ public final class Setting
     static Setting cpuList(final String name, final String description)
     {
         return new Setting(name, Type.CPU_LIST, "", description, 0, 0, List.of());
+    }
+
+    static Setting subscriptionChannel(final String name, final String defaultValue, final String description)
+    {
+        return new Setting(name, Type.SUBSCRIPTION_CHANNEL, defaultValue, description, 0, 0, List.of());
+    }
+
+    static Setting publicationChannel(final String name, final String defaultValue, final String description)
+    {
+        return new Setting(name, Type.PUBLICATION_CHANNEL, defaultValue, description, 0, 0, List.of());
     }
 
     static Setting string(final String name, final String defaultValue, final String description)
@@ -152,6 +169,11 @@ public final class Setting
                 return "comma-separated CPU ids and ranges like 2,3,4-8, or nothing";
             case OPTIONAL_PATH:
                 return "a file path, or nothing";
+            case SUBSCRIPTION_CHANNEL:
+                return "an Aeron channel: aeron:udp with an endpoint, or aeron:ipc; e.g. " + defaultValue;
+            case PUBLICATION_CHANNEL:
+                return "an Aeron channel: aeron:udp with an endpoint or a control address, or aeron:ipc; e.g. " +
+                    defaultValue;
             default:
                 return "any text";
         }
@@ -213,6 +235,9 @@ public final class Setting
                     return trimmed;
                 case OPTIONAL_PATH:
                     return trimmed;
+                case SUBSCRIPTION_CHANNEL:
+                case PUBLICATION_CHANNEL:
+                    return checkChannel(trimmed, source);
                 default:
                     if (trimmed.isEmpty())
                     {
@@ -225,6 +250,71 @@ public final class Setting
         {
             throw invalid(value, source);
         }
+    }
+
+    /**
+     * What Aeron would refuse only when the engine adds the subscription or publication, found here instead: not an
+     * Aeron URI, a media other than udp or ipc, a udp channel without the address it needs, an address that is not
+     * host:port. Host names are not looked up.
+     */
+    private String checkChannel(final String channel, final String source)
+    {
+        final ChannelUri uri;
+        try
+        {
+            uri = ChannelUri.parse(channel);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw invalidChannel(channel, source, "not an Aeron channel (" + ex.getMessage() + ")");
+        }
+        if (!uri.prefix().isEmpty())
+        {
+            throw invalidChannel(channel, source, "prefix '" + uri.prefix() + ":' is not allowed");
+        }
+        if (CommonContext.IPC_MEDIA.equals(uri.media()))
+        {
+            return channel;
+        }
+        if (!CommonContext.UDP_MEDIA.equals(uri.media()))
+        {
+            throw invalidChannel(channel, source, "media '" + uri.media() + "' is neither udp nor ipc");
+        }
+        final String endpoint = uri.get(CommonContext.ENDPOINT_PARAM_NAME);
+        final String control = uri.get(CommonContext.MDC_CONTROL_PARAM_NAME);
+        if (type == Type.SUBSCRIPTION_CHANNEL && endpoint == null)
+        {
+            throw invalidChannel(channel, source, "a udp channel the engine listens on needs an endpoint");
+        }
+        if (endpoint == null && control == null)
+        {
+            throw invalidChannel(channel, source, "a udp channel needs an endpoint or a control address");
+        }
+        checkAddress(channel, source, "endpoint", endpoint);
+        checkAddress(channel, source, "control", control);
+        return channel;
+    }
+
+    private void checkAddress(final String channel, final String source, final String key, final String address)
+    {
+        if (address == null)
+        {
+            return;
+        }
+        final int colon = address.lastIndexOf(':');
+        final String port = colon < 0 ? "" : address.substring(colon + 1);
+        if (colon <= 0 || port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit) ||
+            Integer.parseInt(port) > 65535)
+        {
+            throw invalidChannel(channel, source,
+                key + " '" + address + "' is not host:port with a port in [0, 65535]");
+        }
+    }
+
+    private ConfigException invalidChannel(final String channel, final String source, final String problem)
+    {
+        return new ConfigException(source + ": " + name + "=" + channel + ": " + problem + "; expected e.g. " +
+            defaultValue);
     }
 
     private String parseAddressList(final String value, final String source)

@@ -38,7 +38,7 @@ public final class Settings
         "scheduled for seconds, shorter notices dead clients sooner"));
 
     /** Channel the engine receives events on. */
-    public static final Setting INGRESS_CHANNEL = add(Setting.string(
+    public static final Setting INGRESS_CHANNEL = add(Setting.subscriptionChannel(
         "ingress.channel", "aeron:udp?endpoint=localhost:40123", "Aeron channel clients send to (loopback default)"));
 
     /** Stream of the ingress channel. */
@@ -93,7 +93,7 @@ public final class Settings
         "its challenge answered; after it the attempt is dropped and counted"));
 
     /** Channel alerts are published on. */
-    public static final Setting ALERTS_CHANNEL = add(Setting.string(
+    public static final Setting ALERTS_CHANNEL = add(Setting.publicationChannel(
         "alerts.channel", "aeron:udp?control=localhost:40124|control-mode=dynamic",
         "Aeron channel alerts are published on; subscribers join its control address"));
 
@@ -102,7 +102,7 @@ public final class Settings
         "alerts.stream.id", 1003, 1, Integer.MAX_VALUE, "stream id on the alerts channel"));
 
     /** Local admin channel. */
-    public static final Setting ADMIN_CHANNEL = add(Setting.string(
+    public static final Setting ADMIN_CHANNEL = add(Setting.subscriptionChannel(
         "admin.channel", "aeron:ipc", "channel of admin commands (vigil snapshot, vigil rules reload); IPC: only " +
         "this host's processes using the engine's media driver can send them"));
 

@@ -1,12 +1,9 @@
 package dev.vigil.app.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -125,34 +122,38 @@ public final class VigilConfig
          *
          * @param file a file of {@code key = value} lines.
          * @return this.
-         * @throws ConfigException when the file is unreadable or a line is wrong, naming file and line.
+         * @throws ConfigException when the file is unreadable, a line is wrong, or a setting is set twice, naming
+         *                         file and line.
          */
         public Builder file(final Path file)
         {
-            final List<String> lines;
-            try
+            final Map<String, Integer> lineOfSetting = new HashMap<>();
+            try (TextLineReader reader = TextLineReader.open(file, "configuration file"))
             {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            }
-            catch (final IOException ex)
-            {
-                throw new ConfigException(file + ": cannot read configuration file: " + ex.getMessage());
-            }
-
-            for (int i = 0; i < lines.size(); i++)
-            {
-                final String line = lines.get(i).trim();
-                final String source = file + ":" + (i + 1);
-                if (line.isEmpty() || line.startsWith("#"))
+                String rawLine;
+                while ((rawLine = reader.readLine()) != null)
                 {
-                    continue;
+                    final String line = rawLine.trim();
+                    final int lineNumber = reader.lineNumber();
+                    final String source = file + ":" + lineNumber;
+                    if (line.isEmpty() || line.startsWith("#"))
+                    {
+                        continue;
+                    }
+                    final int equals = line.indexOf('=');
+                    if (equals <= 0)
+                    {
+                        throw new ConfigException(source + ": expected 'setting = value', found '" + line + "'");
+                    }
+                    final String name = line.substring(0, equals).trim();
+                    final Integer earlierLine = lineOfSetting.putIfAbsent(name, lineNumber);
+                    if (earlierLine != null)
+                    {
+                        throw new ConfigException(source + ": setting '" + name + "' is set twice in " + file +
+                            ", at lines " + earlierLine + " and " + lineNumber + "; allowed: once per file");
+                    }
+                    set(name, line.substring(equals + 1).trim(), source);
                 }
-                final int equals = line.indexOf('=');
-                if (equals <= 0)
-                {
-                    throw new ConfigException(source + ": expected 'setting = value', found '" + line + "'");
-                }
-                set(line.substring(0, equals).trim(), line.substring(equals + 1).trim(), source);
             }
             return this;
         }

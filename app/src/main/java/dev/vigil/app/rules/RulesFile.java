@@ -1,5 +1,9 @@
 package dev.vigil.app.rules;
 
+import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.PathChecks;
+import dev.vigil.app.config.TextLineReader;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,6 +57,7 @@ public final class RulesFile
      * @param file the file.
      * @return the rules file.
      * @throws UncheckedIOException when the file cannot be read.
+     * @throws ConfigException      naming file, line and byte column when the file is not UTF-8 text.
      * @throws RulesFileException   with every error, when the file does not describe valid rules.
      */
     public static RulesFile read(final Path file)
@@ -64,6 +69,7 @@ public final class RulesFile
      * @param file a rules file, or the default path.
      * @return its text.
      * @throws UncheckedIOException when the file cannot be read.
+     * @throws ConfigException      naming file, line and byte column when the file is not UTF-8 text.
      */
     public static String readText(final Path file)
     {
@@ -79,11 +85,15 @@ public final class RulesFile
                     }
                 }
             }
-            return Files.readString(file, StandardCharsets.UTF_8);
+            if (Files.isDirectory(file))
+            {
+                throw new IOException("is a directory, not a file");
+            }
+            return TextLineReader.decode(file.toString(), Files.readAllBytes(file));
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException(file + ": cannot read the rules file: " + ex.getMessage(), ex);
+            throw new UncheckedIOException(file + ": cannot read the rules file: " + PathChecks.reason(ex, file), ex);
         }
     }
 

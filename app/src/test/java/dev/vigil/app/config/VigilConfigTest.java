@@ -73,6 +73,50 @@ class VigilConfigTest
     }
 
     @Test
+    void aSettingSetTwiceInOneFileIsAnErrorNamingBothLines() throws IOException
+    {
+        final Path file = write("ring.size = 1024\n# again, further down\nrules.max.keys = 5000\n  ring.size=2048\n");
+        final ConfigException twice = assertThrows(ConfigException.class, () -> VigilConfig.builder().file(file));
+        assertEquals(file + ":4: setting 'ring.size' is set twice in " + file + ", at lines 1 and 4; allowed: " +
+            "once per file", twice.getMessage());
+
+        // Once in the file and again on the command line is an override, as before.
+        final Path once = write("ring.size = 1024\n");
+        assertEquals(2048, VigilConfig.builder().file(once).override("ring.size=2048").build()
+            .getInt(Settings.RING_SIZE));
+    }
+
+    @Test
+    void aeronChannelsAreCheckedWhenSetNamingSettingValueAndAnExample()
+    {
+        final ConfigException garbage = assertThrows(ConfigException.class,
+            () -> VigilConfig.builder().override("ingress.channel=garbage"));
+        assertEquals("--set: ingress.channel=garbage: not an Aeron channel (Aeron URIs must start with 'aeron:', " +
+            "found: garbage); expected e.g. aeron:udp?endpoint=localhost:40123", garbage.getMessage());
+
+        assertChannelError("ingress.channel=aeron:tcp?endpoint=localhost:1", "media 'tcp' is neither udp nor ipc");
+        assertChannelError("ingress.channel=aeron:udp?endpoint", "not an Aeron channel");
+        assertChannelError("ingress.channel=aeron:udp?control=localhost:40000",
+            "a udp channel the engine listens on needs an endpoint");
+        assertChannelError("ingress.channel=aeron:udp?endpoint=localhost:99999",
+            "endpoint 'localhost:99999' is not host:port with a port in [0, 65535]");
+        assertChannelError("ingress.channel=aeron:udp?endpoint=localhost", "endpoint 'localhost' is not host:port");
+        assertChannelError("ingress.channel=aeron-spy:aeron:udp?endpoint=localhost:1", "prefix 'aeron-spy:'");
+        assertChannelError("alerts.channel=aeron:udp", "a udp channel needs an endpoint or a control address");
+        assertChannelError("alerts.channel=aeron:udp?control=:40124", "control ':40124' is not host:port");
+        assertChannelError("admin.channel=aeron:ipcx", "not an Aeron channel");
+
+        final VigilConfig fine = VigilConfig.builder()
+            .override("ingress.channel=aeron:udp?endpoint=[::1]:40123|term-length=64k")
+            .override("alerts.channel=aeron:udp?endpoint=10.0.0.7:40124")
+            .override("admin.channel=aeron:ipc?term-length=64k")
+            .build();
+        assertEquals("aeron:udp?endpoint=[::1]:40123|term-length=64k", fine.get(Settings.INGRESS_CHANNEL));
+        assertEquals("aeron:ipc", VigilConfig.builder().override("ingress.channel=aeron:ipc").build()
+            .get(Settings.INGRESS_CHANNEL));
+    }
+
+    @Test
     void durationsParseAndFormatWithUnits()
     {
         assertEquals(1_500_000L, Durations.parseNs("1500us"));
@@ -82,6 +126,17 @@ class VigilConfigTest
         assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("10"));
         assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("ms"));
         assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("3 days"));
+    }
+
+    private static void assertChannelError(final String assignment, final String problem)
+    {
+        final ConfigException ex =
+            assertThrows(ConfigException.class, () -> VigilConfig.builder().override(assignment), assignment);
+        final String setting = assignment.substring(0, assignment.indexOf('='));
+        assertTrue(ex.getMessage().startsWith("--set: " + assignment + ": "), ex.getMessage());
+        assertTrue(ex.getMessage().contains(problem), ex.getMessage());
+        assertTrue(ex.getMessage().endsWith("; expected e.g. " + Settings.byName(setting).defaultValue()),
+            ex.getMessage());
     }
 
     private Path write(final String content) throws IOException
