@@ -242,6 +242,34 @@ class EndToEndTest
         }
     }
 
+    @Test
+    void aResentOrderGetsItsOriginalDecision()
+    {
+        try (EngineHarness harness = EngineHarness.start(dataDir);
+            VigilClient client = harness.connect(21))
+        {
+            final List<String> answers = new ArrayList<>();
+            final ReplyListener listener = decision -> answers.add(
+                decision.clientSeq() + "/" + decision.verdict() + "/" + decision.engineSeq());
+            long seq;
+            while ((seq = client.sendOrder(BASE_TIME_NS, 1, 77, 5, Side.BUY, OrderType.LIMIT, 100, 10)) < 0)
+            {
+                Thread.yield();
+            }
+            assertTrue(EngineHarness.await(() -> answers.size() == 1, () -> client.poll(listener, 10), 10_000));
+            while (client.resendOrder(seq, BASE_TIME_NS, 1, 77, 5, Side.BUY, OrderType.LIMIT, 100, 10) < 0)
+            {
+                Thread.yield();
+            }
+            assertTrue(EngineHarness.await(() -> answers.size() == 2, () -> client.poll(listener, 10), 10_000));
+
+            assertEquals(answers.get(0), answers.get(1));
+            assertEquals(seq, client.lastClientSeq(), "a resend does not take a new sequence");
+            assertEquals(1, harness.engine().counters().eventsEvaluated().get());
+            assertEquals(1, harness.engine().counters().duplicates().get());
+        }
+    }
+
     static long sendUntilAccepted(
         final VigilClient client, final long eventTimeNs, final long txnId, final long accountId, final long amount)
     {

@@ -13,7 +13,10 @@ import dev.vigil.core.TestFrames;
 import dev.vigil.core.pipeline.CounterMetric;
 import dev.vigil.core.pipeline.EngineCounters;
 import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
 import io.aeron.driver.status.PublisherLimit;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,6 +194,7 @@ class SessionSecurityTest
                 Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName())))
         {
             final int port = EngineHarness.freeUdpPort();
+            final int publicationsBefore = publications(observer);
             final String[][] cases = {
                 {"aeron:udp?endpoint=localhost:" + port + "|term-length=1g", "REPLY_CHANNEL_NOT_ALLOWED"},
                 {"aeron:udp?endpoint=localhost:" + port + "|mtu=70000", "REPLY_CHANNEL_NOT_ALLOWED"},
@@ -202,7 +206,7 @@ class SessionSecurityTest
                 {"aeron:ipc", "REPLY_CHANNEL_RESERVED"},
                 {"this is not a channel", "BAD_REPLY_CHANNEL"},
                 {"aeron:udp?endpoint=localhost:0", "BAD_REPLY_CHANNEL"},
-                {"aeron:udp?control=localhost:" + port, "BAD_REPLY_CHANNEL"},
+                {"aeron:udp?control=localhost:" + port, "REPLY_CHANNEL_NOT_ALLOWED"},
             };
             for (final String[] hostileCase : cases)
             {
@@ -225,14 +229,63 @@ class SessionSecurityTest
             }
             assertEquals(expected, actual);
             assertEquals(List.of(), hostile.replies());
-            // Nothing was added for them: the engine's driver holds no publication but its alerts'.
-            assertEquals(1, publications(observer));
+            // Nothing was added for them: the driver holds the same publications as before.
+            assertEquals(publicationsBefore, publications(observer));
 
             // The same peer, naming its own channel, is served.
             hostile.connect(12);
             hostile.send(frames.buffer(), 0, frames.transaction(12, 1, 1_000_000L, 5, 1_000));
             assertTrue(hostile.awaitReplies(2, 10_000), () -> "replies: " + hostile.replies());
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+        }
+    }
+
+    @Test
+    void aClientIsServedWhileHundredsOfBogusHandshakesArePending()
+    {
+        final int bogus = 200;
+        final List<ExclusivePublication> storm = new ArrayList<>();
+        try (EngineHarness harness = EngineHarness.start(dataDir, "sessions.pending.per.source=300",
+            "sessions.pending.max=300", "session.handshake.timeout=60s");
+            Aeron stormer =
+                Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName())))
+        {
+            for (int i = 0; i < bogus; i++)
+            {
+                storm.add(stormer.addExclusivePublication(harness.ingressChannel() + "|term-length=64k", 1001));
+            }
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+            for (int i = 0; i < bogus; i++)
+            {
+                final ExclusivePublication publication = storm.get(i);
+                final int length = frames.connect(
+                    1000 + i, 1002, "aeron:udp?endpoint=localhost:" + EngineHarness.freeUdpPort());
+                buffer.putBytes(0, frames.buffer(), 0, length);
+                assertTrue(EngineHarness.await(() -> publication.offer(buffer, 0, length) > 0, () -> { }, 10_000));
+            }
+            assertTrue(EngineHarness.await(() -> pending(harness) == bogus, () -> { }, 20_000),
+                () -> "pending " + pending(harness));
+
+            try (VigilClient client = harness.connect(VICTIM))
+            {
+                for (long seq = 1; seq <= 20; seq++)
+                {
+                    sendAndAwait(client, seq);
+                }
+            }
+            assertEquals(bogus, pending(harness));
+            assertEquals(1, sessionsOpened(harness));
+
+            // Their senders gone, their handshakes go with them, long before their timeout.
+            CloseHelper.quietCloseAll(storm);
+            assertTrue(EngineHarness.await(() -> pending(harness) == 0, () -> { }, 30_000),
+                () -> "pending " + pending(harness));
+            assertEquals(0, refused(harness, ConnectRefusal.HANDSHAKE_TIMEOUT));
+            assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
+        }
+        finally
+        {
+            CloseHelper.quietCloseAll(storm);
         }
     }
 
@@ -289,6 +342,11 @@ class SessionSecurityTest
     static long refused(final EngineHarness harness, final ConnectRefusal refusal)
     {
         return metric(harness, "vigil_connects_refused_total", refusal.label());
+    }
+
+    static long pending(final EngineHarness harness)
+    {
+        return metric(harness, "vigil_sessions_pending", null);
     }
 
     static long sessionsOpened(final EngineHarness harness)

@@ -3,6 +3,8 @@ package dev.vigil.perf;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.VigilEngine;
+import dev.vigil.app.session.ClientKeys;
+import dev.vigil.client.HmacCredentials;
 import dev.vigil.client.ReplyListener;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.DecisionDecoder;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 
@@ -60,8 +63,17 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
         this.stages = stages;
         final String ingressChannel = "aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort();
         dataDir = tempDataDir();
+        // Clients authenticate, as a user's would: each with its own key.
+        final Path credentials = dataDir.resolve("credentials");
+        final SecureRandom random = new SecureRandom();
+        final String[] keys = new String[clientCount];
+        for (int i = 0; i < clientCount; i++)
+        {
+            keys[i] = ClientKeys.add(credentials, i + 1, random);
+        }
         // Journal on, at its default durability: what a user runs.
         final VigilConfig.Builder builder = VigilConfig.builder()
+            .set(Settings.AUTH_CREDENTIALS_FILE.name(), credentials.toString(), "perf")
             .set(Settings.AERON_DIR.name(), aeronDir, "perf")
             .set(Settings.DATA_DIR.name(), dataDir.toString(), "perf")
             .set(Settings.INGRESS_CHANNEL.name(), ingressChannel, "perf")
@@ -81,7 +93,8 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
                     .aeron(aeron)
                     .ingressChannel(ingressChannel)
                     .ingressStreamId(config.getInt(Settings.INGRESS_STREAM_ID))
-                    .clientId(i + 1));
+                    .clientId(i + 1)
+                    .credentials(HmacCredentials.ofHex(keys[i])));
                 baseClientSeqs[i] = clients[i].lastClientSeq();
             }
         }
@@ -127,6 +140,30 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
         final StageBreakdown stages)
     {
         return new VigilTarget(aeronDir, run, errorHandler, settings, clientCount, mix, stages);
+    }
+
+    /**
+     * @return the engine under test.
+     */
+    VigilEngine engine()
+    {
+        return engine;
+    }
+
+    /**
+     * @return the Aeron client the target's clients share, on the engine's driver.
+     */
+    Aeron aeron()
+    {
+        return aeron;
+    }
+
+    /**
+     * @return the engine's ingress channel.
+     */
+    String ingressChannel()
+    {
+        return engine.config().get(Settings.INGRESS_CHANNEL);
     }
 
     @Override

@@ -12,6 +12,8 @@ import dev.vigil.app.engine.VigilEngine;
 import dev.vigil.client.AlertListener;
 import dev.vigil.client.AlertSubscriber;
 import dev.vigil.client.ReplyListener;
+import dev.vigil.app.session.ClientKeys;
+import dev.vigil.client.HmacCredentials;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.AlertDecoder;
 import dev.vigil.codecs.BooleanType;
@@ -38,6 +40,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -58,6 +61,7 @@ import java.util.concurrent.Callable;
 final class DemoCommand implements Callable<Integer>
 {
     private static final long CLIENT_ID = 1;
+    private static final String DEMO_CREDENTIALS = "demo-credentials";
     private static final long DRAIN_TIMEOUT_NS = 10_000_000_000L;
 
     @Mixin
@@ -110,11 +114,17 @@ final class DemoCommand implements Callable<Integer>
             .with("aeron.dir", userConfig.get(Settings.AERON_DIR) + "-demo-" + ProcessHandle.current().pid())
             .with("data.dir", dataDir.toString())
             .with("ingress.channel", "aeron:udp?endpoint=localhost:" + freeLoopbackUdpPort())
-            .with("alerts.channel", "aeron:udp?control=localhost:" + alertsPort + "|control-mode=dynamic");
+            .with("alerts.channel", "aeron:udp?control=localhost:" + alertsPort + "|control-mode=dynamic")
+            // The demo client authenticates as a real one would: with its own key, in a credentials file of its own.
+            .with("auth.credentials.file", dataDir.resolve(DEMO_CREDENTIALS).toString());
         try
         {
             StartChecks.check(config);
-            return runDemo(config, alertsPort, durationNs, warmupNs, eventStepNs, keepData);
+            final Path credentials = dataDir.resolve(DEMO_CREDENTIALS);
+            // The demo's own file: a fresh key for every run.
+            IoUtil.deleteIfExists(credentials.toFile());
+            final String clientKey = ClientKeys.add(credentials, CLIENT_ID, new SecureRandom());
+            return runDemo(config, alertsPort, durationNs, warmupNs, eventStepNs, keepData, clientKey);
         }
         finally
         {
@@ -131,7 +141,8 @@ final class DemoCommand implements Callable<Integer>
         final long durationNs,
         final long warmupNs,
         final long eventStepNs,
-        final boolean keepData)
+        final boolean keepData,
+        final String clientKey)
     {
 
         final PrintStream out = System.out;
@@ -146,7 +157,8 @@ final class DemoCommand implements Callable<Integer>
                 .aeron(aeron)
                 .ingressChannel(config.get(Settings.INGRESS_CHANNEL))
                 .ingressStreamId(config.getInt(Settings.INGRESS_STREAM_ID))
-                .clientId(CLIENT_ID));
+                .clientId(CLIENT_ID)
+                .credentials(HmacCredentials.ofHex(clientKey)));
             AlertSubscriber alerts = new AlertSubscriber(aeron,
                 "aeron:udp?endpoint=localhost:0|control=localhost:" + alertsPort + "|control-mode=dynamic",
                 config.getInt(Settings.ALERTS_STREAM_ID)))

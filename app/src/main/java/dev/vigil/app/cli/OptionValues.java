@@ -46,6 +46,28 @@ final class OptionValues
     }
 
     /**
+     * @param option the option, e.g. {@code --client-id}.
+     * @param value  as given.
+     * @return the client id, an unsigned 64-bit number other than 0.
+     */
+    static long clientId(final String option, final String value)
+    {
+        try
+        {
+            final long id = Long.parseUnsignedLong(value.trim());
+            if (id != 0)
+            {
+                return id;
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // Reported below with what is allowed.
+        }
+        throw new ConfigException(option + " " + value + ": allowed: a whole number from 1 to 18446744073709551615");
+    }
+
+    /**
      * @param option  the option or setting that named the data directory, e.g. {@code --data-dir}.
      * @param dataDir the data directory.
      * @return its journal directory.
