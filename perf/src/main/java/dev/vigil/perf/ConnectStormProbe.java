@@ -3,9 +3,13 @@ package dev.vigil.perf;
 import dev.vigil.codecs.ConnectEncoder;
 import dev.vigil.codecs.MessageHeaderEncoder;
 import dev.vigil.core.pipeline.CounterMetric;
+import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -16,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A valid client's round trips while a storm of bogus Connects is pending, against the same client with none, each
  * on an engine of its own in one process, run one after the other. Each bogus Connect comes on a publication of its
- * own and names a reply port nobody listens on, so its handshake stays pending for the whole run (the handshake
- * timeout is raised, and the bounds on pending handshakes with it). Run:
+ * own, from a media driver of the storm's own (as an attacker's would be: not the engine's), and names a reply port
+ * nobody listens on, so its handshake stays pending for the whole run (the handshake timeout is raised, and the
+ * bounds on pending handshakes with it). Run:
  * <pre>
  * java $(vigil's JVM flags) -cp perf/target/vigil-benchmarks.jar dev.vigil.perf.ConnectStormProbe \
  *     [bogus Connects, default 500] [rate msg/s, default 10000] [seconds, default 10]
@@ -74,11 +79,20 @@ public final class ConnectStormProbe
         final OpenLoopRun run = new OpenLoopRun(name, rate, warmupNs, durationNs);
         final VigilTarget target = VigilTarget.launch(aeronDir, run, Throwable::printStackTrace, settings);
         final List<ExclusivePublication> publications = new ArrayList<>();
+        MediaDriver stormDriver = null;
+        Aeron stormAeron = null;
         try
         {
             if (bogus > 0)
             {
-                storm(target, bogus, publications);
+                // Sleeps between duty cycles: the storm's sender must not take a core from the engine.
+                stormDriver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
+                    .termBufferSparseFile(true)
+                    .dirDeleteOnShutdown(true));
+                stormAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(stormDriver.aeronDirectoryName()));
+                storm(target, stormAeron, bogus, publications);
             }
             run.execute(target);
             System.out.printf(Locale.ROOT, "%s: %s; sessions pending at the end %d%n",
@@ -88,20 +102,24 @@ public final class ConnectStormProbe
         finally
         {
             CloseHelper.quietCloseAll(publications);
+            CloseHelper.quietCloseAll(stormAeron, stormDriver);
             target.close();
             IoUtil.delete(new java.io.File(aeronDir), true);
         }
     }
 
-    private static void storm(final VigilTarget target, final int bogus, final List<ExclusivePublication> publications)
+    private static void storm(
+        final VigilTarget target, final Aeron aeron, final int bogus, final List<ExclusivePublication> publications)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final MessageHeaderEncoder header = new MessageHeaderEncoder();
         final ConnectEncoder connect = new ConnectEncoder();
         final String channel = target.ingressChannel() + "|term-length=64k";
+        // Refused at once (the engine's own ingress port): only the storm's publications remain, no handshakes.
+        final boolean refusedAtOnce = Boolean.getBoolean("storm.refused");
         for (int i = 0; i < bogus; i++)
         {
-            publications.add(target.aeron().addExclusivePublication(channel, 1001));
+            publications.add(aeron.addExclusivePublication(channel, 1001));
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (int i = 0; i < bogus; i++)
@@ -110,7 +128,8 @@ public final class ConnectStormProbe
             final int length = MessageHeaderEncoder.ENCODED_LENGTH + connect.wrapAndApplyHeader(buffer, 0, header)
                 .clientId(BOGUS_CLIENT_BASE + i)
                 .responseStreamId(1002)
-                .responseChannel("aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort())
+                .responseChannel(refusedAtOnce ? channel.substring(0, channel.indexOf('|')) :
+                    "aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort())
                 .putCredentials(new byte[0], 0, 0)
                 .encodedLength();
             while (publication.offer(buffer, 0, length) < 0)
@@ -122,7 +141,7 @@ public final class ConnectStormProbe
                 Thread.yield();
             }
         }
-        while (metric(target, "vigil_sessions_pending") < bogus)
+        while (!refusedAtOnce && metric(target, "vigil_sessions_pending") < bogus)
         {
             if (System.nanoTime() > deadlineNs)
             {

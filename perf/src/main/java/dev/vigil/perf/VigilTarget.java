@@ -151,14 +151,6 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
     }
 
     /**
-     * @return the Aeron client the target's clients share, on the engine's driver.
-     */
-    Aeron aeron()
-    {
-        return aeron;
-    }
-
-    /**
      * @return the engine's ingress channel.
      */
     String ingressChannel()

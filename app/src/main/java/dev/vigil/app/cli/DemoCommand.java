@@ -163,6 +163,8 @@ final class DemoCommand implements Callable<Integer>
                 "aeron:udp?endpoint=localhost:0|control=localhost:" + alertsPort + "|control-mode=dynamic",
                 config.getInt(Settings.ALERTS_STREAM_ID)))
         {
+            out.printf(Locale.ROOT, "  client %d authenticated: HMAC-SHA256 challenge, its key in %s%n",
+                CLIENT_ID, config.get(Settings.AUTH_CREDENTIALS_FILE));
             awaitAlertStream(alerts);
             final DemoTraffic traffic = new DemoTraffic(seed, accounts, eventStepNs);
             run.send(client, alerts, traffic, 1_000_000_000L / rate, warmupNs, durationNs);

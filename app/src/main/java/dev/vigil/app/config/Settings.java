@@ -78,7 +78,7 @@ public final class Settings
 
     /** Bound on handshakes under way. */
     public static final Setting SESSIONS_PENDING_MAX = add(Setting.integer(
-        "sessions.pending.max", 256, 1, 1 << 16,
+        "sessions.pending.max", 64, 1, 1 << 16,
         "most Connects being handled at once (reply channel connecting, challenge outstanding)"));
 
     /** Bound on handshakes under way from one host. */
