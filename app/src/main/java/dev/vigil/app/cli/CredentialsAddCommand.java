@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
     name = "add",
     mixinStandardHelpOptions = true,
     description = {
-        "Make a new random 256-bit key for a client, append it to the credentials file (created readable by its",
-        "owner only) and print it, for the client's HmacCredentials. The engine reads the file at start.",
+        "Add a new random key for a client to the credentials file.",
+        "The 256-bit key is appended to FILE (created readable by its owner only) and printed, for the client's",
+        "HmacCredentials. The engine reads the file at start.",
         "Exit 0 added, 2 bad usage, an unusable file, or a client that already has a key."})
 final class CredentialsAddCommand implements Callable<Integer>
 {
