@@ -37,8 +37,19 @@ import java.util.Queue;
  */
 public final class SessionGate implements AutoCloseable
 {
-    /** Bounds on what connecting clients may hold. */
-    public record Limits(int maxSessions, int maxPending, int maxPendingPerSource, long handshakeTimeoutNs)
+    /**
+     * Bounds on what connecting clients may hold, and how often handshakes under way are looked at.
+     *
+     * @param maxSessions         sessions open or connecting.
+     * @param maxPending          handshakes under way.
+     * @param maxPendingPerSource handshakes under way from one source address.
+     * @param handshakeTimeoutNs  how long a handshake may take.
+     * @param scanIntervalNs      least time between two looks at the handshakes under way: a handshake needs no
+     *                            microseconds, and hundreds of them looked at on every duty cycle would cost the
+     *                            clients that are connected.
+     */
+    public record Limits(
+        int maxSessions, int maxPending, int maxPendingPerSource, long handshakeTimeoutNs, long scanIntervalNs)
     {
     }
 
@@ -66,6 +77,7 @@ public final class SessionGate implements AutoCloseable
     private final Object2IntHashMap<String> pendingBySource = new Object2IntHashMap<>(0);
     private final Int2ObjectHashMap<String> sourceHostByOpenSession = new Int2ObjectHashMap<>();
     private int lastOpenSessions;
+    private long lastScanNs = Long.MIN_VALUE / 2;
 
     /**
      * @param aeron          adds the reply publications.
@@ -182,8 +194,13 @@ public final class SessionGate implements AutoCloseable
         {
             return 0;
         }
-        int workCount = 0;
         final long nowNs = clock.nanoTime();
+        if (nowNs - lastScanNs < limits.scanIntervalNs())
+        {
+            return 0;
+        }
+        lastScanNs = nowNs;
+        int workCount = 0;
         final Iterator<PendingSession> iterator = pendingBySession.values().iterator();
         while (iterator.hasNext())
         {
