@@ -51,6 +51,10 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     private final AtomicCounter backPressured;
     private final AtomicCounter repliesNotDelivered;
     private boolean alertsBackPressured;
+    /** Written by the stopping thread only. */
+    private volatile long flushCheckRequested;
+    /** Written by egress only. */
+    private volatile long flushCheckPassed;
 
     AeronReplySink(
         final Aeron aeron,
@@ -162,11 +166,44 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     }
 
     /**
-     * For a clean stop, once egress is idle: has the media driver sent everything offered to each connected client?
+     * For a clean stop, from the stopping thread: ask egress to check, on its own thread, whether the media driver has
+     * sent everything offered to each connected client. Ask once ingress has stopped and the ring has drained, so the
+     * check egress makes for this request sees every reply.
      *
-     * @return true when every connected reply publication's sender position has reached its position.
+     * @return the request, to pass to {@link #hasFlushed(long)}.
      */
-    boolean isFlushed()
+    long requestFlushCheck()
+    {
+        final long request = flushCheckRequested + 1;
+        flushCheckRequested = request;
+        return request;
+    }
+
+    /**
+     * @param request as {@link #requestFlushCheck()} returned it.
+     * @return true once egress has found every connected reply publication sent, for that request or a later one.
+     */
+    boolean hasFlushed(final long request)
+    {
+        return flushCheckPassed >= request;
+    }
+
+    /**
+     * The reply publications are egress's alone: a check another thread asked for is made here.
+     */
+    @Override
+    public int doDutyCycle()
+    {
+        final long request = flushCheckRequested;
+        if (request > flushCheckPassed && isFlushed())
+        {
+            flushCheckPassed = request;
+            return 1;
+        }
+        return 0;
+    }
+
+    private boolean isFlushed()
     {
         final CountersReader counters = aeron.countersReader();
         for (final ExclusivePublication publication : publicationBySession.values())

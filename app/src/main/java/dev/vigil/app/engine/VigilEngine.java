@@ -472,8 +472,14 @@ public final class VigilEngine implements AutoCloseable
     {
         ingressAgent.stopIntake();
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        while (!(ingressAgent.isIntakeStopped() && pipeline.isDrained() && replySink.isFlushed()))
+        long flushCheck = 0;
+        while (flushCheck == 0 || !replySink.hasFlushed(flushCheck))
         {
+            if (flushCheck == 0 && ingressAgent.isIntakeStopped() && pipeline.isDrained())
+            {
+                // Nothing more will be offered: egress checks the publications it owns, on its own thread.
+                flushCheck = replySink.requestFlushCheck();
+            }
             if (System.nanoTime() > deadlineNs)
             {
                 return false;
