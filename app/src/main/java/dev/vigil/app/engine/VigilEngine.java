@@ -107,100 +107,54 @@ public final class VigilEngine implements AutoCloseable
         RuleSetFactory.checkKeyedState(config, rulesFile);
         // So is a credentials file that cannot be used: an engine meant to authenticate must not start open.
         final Authenticator authenticator = EngineSessions.authenticator(config);
-        // First the journal: it fails fast on damage, before anything listens on the network.
-        journal = EngineJournal.open(config);
-        dataDir = Path.of(config.get(Settings.DATA_DIR));
+        // Whatever a failed start has opened is released here, newest first.
+        final OpenedResources opened = new OpenedResources();
         try
         {
-            Files.createDirectories(dataDir);
-        }
-        catch (final IOException ex)
-        {
-            CloseHelper.quietClose(journal.input());
-            throw new UncheckedIOException("data.dir=" + dataDir + ": cannot create it", ex);
-        }
-        errors = EngineErrors.open(dataDir, callerErrorHandler);
-        final ErrorHandler errorHandler = errors;
-        final EngineProfile profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
-        final String aeronDir = config.get(Settings.AERON_DIR);
-        final String idle = config.get(Settings.IDLE_STRATEGY);
-        final boolean embeddedDriver = config.getBoolean(Settings.DRIVER_EMBEDDED);
-        final long aeronTimeoutNs = config.getDurationNs(Settings.AERON_TIMEOUT);
-        final ThreadAffinity affinity;
-        try
-        {
-            affinity = ThreadAffinity.parse(config.get(Settings.CPU_AFFINITY));
+            // First the journal: it fails fast on damage, before anything listens on the network.
+            journal = EngineJournal.open(config);
+            opened.add(journal.input());
+            dataDir = Path.of(config.get(Settings.DATA_DIR));
+            createDataDir(dataDir);
+            errors = opened.add(EngineErrors.open(dataDir, callerErrorHandler));
+            final ErrorHandler errorHandler = errors;
+            final EngineProfile profile =
+                EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
+            final String aeronDir = config.get(Settings.AERON_DIR);
+            final String idle = config.get(Settings.IDLE_STRATEGY);
+            final boolean embeddedDriver = config.getBoolean(Settings.DRIVER_EMBEDDED);
+            final long aeronTimeoutNs = config.getDurationNs(Settings.AERON_TIMEOUT);
+            final ThreadAffinity affinity = ThreadAffinity.parse(config.get(Settings.CPU_AFFINITY));
             affinity.checkCovers(threadRoles(profile, embeddedDriver));
-            driver = embeddedDriver ?
-                launchDriver(profile, idle, aeronDir, aeronTimeoutNs, affinity, errorHandler) : null;
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietClose(journal.input());
-            throw ex;
-        }
-        final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
-        try
-        {
-            final Aeron.Context aeronContext = new Aeron.Context()
-                .aeronDirectoryName(aeronDir)
-                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(aeronTimeoutNs))
-                .errorHandler(errorHandler);
+            driver = opened.add(embeddedDriver ?
+                launchDriver(profile, idle, aeronDir, aeronTimeoutNs, affinity, errorHandler) : null);
+            final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
+            aeron = opened.add(connectAeron(aeronDir, aeronTimeoutNs, driverInvoker, errorHandler));
+
+            final List<Agent> transportAgents = new ArrayList<>();
             if (driverInvoker != null)
             {
-                // Driver on the engine thread: the client conductor runs there too, and drives the driver whenever
-                // it waits for an answer from it.
-                aeronContext.driverAgentInvoker(driverInvoker).useConductorAgentInvoker(true);
+                transportAgents.add(new InvokerAgent(driverInvoker, "aeron-driver"));
+                transportAgents.add(new InvokerAgent(aeron.conductorAgentInvoker(), "aeron-client-conductor"));
             }
-            aeron = Aeron.connect(aeronContext);
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(driver, journal.input());
-            throw new ConfigException(
-                "aeron.dir=" + aeronDir + ": no media driver reachable there (" + ex.getMessage() + ")");
-        }
+            transportDuty = transportAgents.isEmpty() ? NO_DUTY : new CompositeAgent(transportAgents);
 
-        final List<Agent> transportAgents = new ArrayList<>();
-        if (driverInvoker != null)
-        {
-            transportAgents.add(new InvokerAgent(driverInvoker, "aeron-driver"));
-            transportAgents.add(new InvokerAgent(aeron.conductorAgentInvoker(), "aeron-client-conductor"));
-        }
-        transportDuty = transportAgents.isEmpty() ? NO_DUTY : new CompositeAgent(transportAgents);
-
-        // Recovery may take longer than Aeron's timeouts: until the engine's own threads start, another services the
-        // driver and the client conductor that would otherwise wait on this one.
-        final RecoveryTransportKeeper keeper = keepTransportServiced(errorHandler);
-        final NanoClock clock = SystemNanoClock.INSTANCE;
-        try
-        {
-            counters = new EngineCounters(keeper == null ? aeron::addCounter : keeper.counterFactory(aeron));
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(keeper, aeron, driver, journal.input());
-            throw ex;
-        }
-        errors.countInto(counters.errors());
-        final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
-        final WindowCounters windowCounters = new WindowCounters(counters);
-        final WindowResultBuffer windowResults =
-            new WindowResultBuffer(config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
-        try
-        {
+            // Recovery may take longer than Aeron's timeouts: until the engine's own threads start, another services
+            // the driver and the client conductor that would otherwise wait on this one.
+            final RecoveryTransportKeeper keeper = opened.add(keepTransportServiced(errorHandler));
+            final NanoClock clock = SystemNanoClock.INSTANCE;
+            counters = opened.add(
+                new EngineCounters(keeper == null ? aeron::addCounter : keeper.counterFactory(aeron)));
+            errors.countInto(counters.errors());
+            final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
+            final WindowCounters windowCounters = new WindowCounters(counters);
+            final WindowResultBuffer windowResults = new WindowResultBuffer(
+                config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
             rules = RuleSetFactory.rulesHandler(config, rulesFile, counters, windowCounters, clock, WindowSink.NONE,
                 RuleSetFactory.engineStateStores(config));
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(keeper, counters, aeron, driver, journal.input());
-            throw ex;
-        }
-        rules.errorHandler(errorHandler);
-        snapshots = new EngineSnapshots(config, counters, errorHandler);
-        try
-        {
+            opened.add(rules.keyedState());
+            rules.errorHandler(errorHandler);
+            snapshots = opened.add(new EngineSnapshots(config, counters, errorHandler));
             journal.replayInto(rules, snapshots, maxFrameLength, recoveryProgress);
             // What replayed inputs emitted was published before the restart; only new inputs' results go out.
             rules.windows().sink(windowResults);
@@ -208,112 +162,103 @@ public final class VigilEngine implements AutoCloseable
             {
                 rules.snapshotTaker(snapshots);
             }
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(keeper, rules.keyedState(), counters, aeron, driver, journal.input());
-            throw ex;
-        }
-        // Recovered: from here this thread's Aeron calls run the invokers themselves, then the engine's threads do.
-        CloseHelper.close(keeper);
+            // Recovered: from here this thread's Aeron calls run the invokers themselves, then the engine's threads do.
+            opened.closeNow(keeper);
 
-        final OneToOneConcurrentArrayQueue<Image> closedImages = new OneToOneConcurrentArrayQueue<>(1024);
-        final Subscription subscription = aeron.addSubscription(
-            config.get(Settings.INGRESS_CHANNEL),
-            config.getInt(Settings.INGRESS_STREAM_ID),
-            null,
-            closedImages::offer);
-        final Publication alertPublication =
-            aeron.addPublication(config.get(Settings.ALERTS_CHANNEL), config.getInt(Settings.ALERTS_STREAM_ID));
+            final OneToOneConcurrentArrayQueue<Image> closedImages = new OneToOneConcurrentArrayQueue<>(1024);
+            final Subscription subscription = aeron.addSubscription(
+                config.get(Settings.INGRESS_CHANNEL),
+                config.getInt(Settings.INGRESS_STREAM_ID),
+                null,
+                closedImages::offer);
+            final Publication alertPublication =
+                aeron.addPublication(config.get(Settings.ALERTS_CHANNEL), config.getInt(Settings.ALERTS_STREAM_ID));
 
-        final OneToOneConcurrentArrayQueue<OpenedReplyPath> openedPaths =
-            new OneToOneConcurrentArrayQueue<>(EngineSessions.HANDOFF_CAPACITY);
-        replySink = new AeronReplySink(
-            aeron,
-            alertPublication,
-            clock,
-            config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
-            openedPaths,
-            transportDuty,
-            counters.egressBackPressured(),
-            counters.repliesNotDelivered());
+            final OneToOneConcurrentArrayQueue<OpenedReplyPath> openedPaths =
+                new OneToOneConcurrentArrayQueue<>(EngineSessions.HANDOFF_CAPACITY);
+            replySink = opened.add(new AeronReplySink(
+                aeron,
+                alertPublication,
+                clock,
+                config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
+                openedPaths,
+                transportDuty,
+                counters.egressBackPressured(),
+                counters.repliesNotDelivered()));
 
-        final EgressHandler egress = new EgressHandler(replySink, counters, clock, windowResults);
-        egress.roundTripRecorder(roundTrip);
-        pipeline = new EnginePipeline(
-            config.getInt(Settings.RING_SIZE),
-            maxFrameLength,
-            new JournalHandler(journal.input(), clock, counters),
-            rules,
-            egress,
-            rules::doDutyCycle,
-            egress::doDutyCycle);
+            final EgressHandler egress = new EgressHandler(replySink, counters, clock, windowResults);
+            egress.roundTripRecorder(roundTrip);
+            pipeline = new EnginePipeline(
+                config.getInt(Settings.RING_SIZE),
+                maxFrameLength,
+                new JournalHandler(journal.input(), clock, counters),
+                rules,
+                egress,
+                rules::doDutyCycle,
+                egress::doDutyCycle);
 
-        final int lookahead = config.getInt(Settings.RULES_LOOKAHEAD);
-        if (lookahead > 0 && rules.keyedState() != null)
-        {
-            rules.lookAhead(pipeline.ring(), lookahead);
-        }
-        ringIngress = new RingIngress(pipeline.ring(), clock, counters, journal.lastSequence());
-        sessionGate = EngineSessions.gate(config, aeron, ringIngress, authenticator, clock, counters, openedPaths);
-        ingressAgent = new IngressAgent(
-            subscription,
-            ringIngress,
-            config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
-            maxFrameLength,
-            closedImages,
-            journal.enabled() ? config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS) : 0,
-            aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
-            sourceAllowList(config, counters),
-            sessionGate);
-
-        // The rules in force must be in the journal: a fresh journal starts with them, and a start with other rules
-        // than the recovered ones journals an update to them before any input.
-        final boolean rulesChanged = !rules.rulesText().equals(rulesFile.text());
-        if (journal.enabled() && (journal.lastSequence() == 0 || rulesChanged))
-        {
-            ingressAgent.publishFirst(
-                RulesUpdateFrames.encode(rulesFile.text(), journal.lastSequence() + 1, maxFrameLength));
-        }
-        final long enabledRules = rulesFile.rules().stream().filter(RuleDefinition::enabled).count();
-        rulesReport = (journal.lastSequence() > 0 && rulesChanged ?
-            "  rules changed: journaled an update to those of " : journal.lastSequence() > 0 ?
-            "  rules as recovered, the same as " : "  rules from ") + rulesFile.source() + ": " + enabledRules +
-            " rule(s) in force";
-
-        final List<Agent> stages = List.of(
-            ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
-        if (profile == EngineProfile.SHARED)
-        {
-            final List<Agent> all = new ArrayList<>(transportAgents);
-            all.addAll(stages);
-            runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, new CompositeAgent(all)));
-        }
-        else
-        {
-            for (final Agent stage : stages)
+            final int lookahead = config.getInt(Settings.RULES_LOOKAHEAD);
+            if (lookahead > 0 && rules.keyedState() != null)
             {
-                runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, stage));
+                rules.lookAhead(pipeline.ring(), lookahead);
             }
+            ringIngress = new RingIngress(pipeline.ring(), clock, counters, journal.lastSequence());
+            sessionGate = opened.add(
+                EngineSessions.gate(config, aeron, ringIngress, authenticator, clock, counters, openedPaths));
+            ingressAgent = new IngressAgent(
+                subscription,
+                ringIngress,
+                config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
+                maxFrameLength,
+                closedImages,
+                journal.enabled() ? config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS) : 0,
+                aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
+                sourceAllowList(config, counters),
+                sessionGate);
+
+            // The rules in force must be in the journal: a fresh journal starts with them, and a start with other
+            // rules than the recovered ones journals an update to them before any input.
+            final boolean rulesChanged = !rules.rulesText().equals(rulesFile.text());
+            if (journal.enabled() && (journal.lastSequence() == 0 || rulesChanged))
+            {
+                ingressAgent.publishFirst(
+                    RulesUpdateFrames.encode(rulesFile.text(), journal.lastSequence() + 1, maxFrameLength));
+            }
+            rulesReport = rulesReport(rulesFile, rulesChanged);
+
+            final List<Agent> stages = List.of(
+                ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
+            if (profile == EngineProfile.SHARED)
+            {
+                final List<Agent> all = new ArrayList<>(transportAgents);
+                all.addAll(stages);
+                runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, new CompositeAgent(all)));
+            }
+            else
+            {
+                for (final Agent stage : stages)
+                {
+                    runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, stage));
+                }
+            }
+            final int metricsPort = config.getInt(Settings.METRICS_PORT);
+            metricsServer = opened.add(
+                metricsPort == 0 ? null : MetricsServer.start(metricsPort, counters.metrics(), roundTrip));
+            // The driver's threads, when it has its own, come first in cpu.affinity.
+            final int firstStageCpu =
+                profile == EngineProfile.DEDICATED && embeddedDriver ? DEDICATED_DRIVER_THREADS : 0;
+            for (int i = 0; i < runners.size(); i++)
+            {
+                AgentRunner.startOnThread(runners.get(i), affinity.threadFactory(firstStageCpu + i, errorHandler));
+            }
+            info = EngineInfo.ofThisProcess(aeronDir, metricsPort);
+            info.write(dataDir);
         }
-        final int metricsPort = config.getInt(Settings.METRICS_PORT);
-        try
+        catch (final RuntimeException | Error ex)
         {
-            metricsServer = metricsPort == 0 ? null : MetricsServer.start(metricsPort, counters.metrics(), roundTrip);
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(rules.keyedState(), replySink, counters, aeron, driver, journal.input(), errors);
+            closeStarted(opened, ex);
             throw ex;
         }
-        // The driver's threads, when it has its own, come first in cpu.affinity.
-        final int firstStageCpu = profile == EngineProfile.DEDICATED && embeddedDriver ? DEDICATED_DRIVER_THREADS : 0;
-        for (int i = 0; i < runners.size(); i++)
-        {
-            AgentRunner.startOnThread(runners.get(i), affinity.threadFactory(firstStageCpu + i, errorHandler));
-        }
-        info = EngineInfo.ofThisProcess(aeronDir, metricsPort);
-        info.write(dataDir);
     }
 
     /**
@@ -495,6 +440,64 @@ public final class VigilEngine implements AutoCloseable
             }
         }
         return true;
+    }
+
+    /**
+     * A start that failed after threads started stops them first; then everything else opened goes, newest first.
+     */
+    private void closeStarted(final OpenedResources opened, final Throwable failure)
+    {
+        for (final AgentRunner runner : runners)
+        {
+            CloseHelper.quietClose(runner);
+        }
+        opened.closeAll(failure);
+    }
+
+    private static void createDataDir(final Path dataDir)
+    {
+        try
+        {
+            Files.createDirectories(dataDir);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("data.dir=" + dataDir + ": cannot create it", ex);
+        }
+    }
+
+    private static Aeron connectAeron(
+        final String aeronDir, final long aeronTimeoutNs, final AgentInvoker driverInvoker,
+        final ErrorHandler errorHandler)
+    {
+        final Aeron.Context aeronContext = new Aeron.Context()
+            .aeronDirectoryName(aeronDir)
+            .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(aeronTimeoutNs))
+            .errorHandler(errorHandler);
+        if (driverInvoker != null)
+        {
+            // Driver on the engine thread: the client conductor runs there too, and drives the driver whenever it
+            // waits for an answer from it.
+            aeronContext.driverAgentInvoker(driverInvoker).useConductorAgentInvoker(true);
+        }
+        try
+        {
+            return Aeron.connect(aeronContext);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ConfigException(
+                "aeron.dir=" + aeronDir + ": no media driver reachable there (" + ex.getMessage() + ")");
+        }
+    }
+
+    private String rulesReport(final RulesFile rulesFile, final boolean rulesChanged)
+    {
+        final long enabledRules = rulesFile.rules().stream().filter(RuleDefinition::enabled).count();
+        return (journal.lastSequence() > 0 && rulesChanged ?
+            "  rules changed: journaled an update to those of " : journal.lastSequence() > 0 ?
+            "  rules as recovered, the same as " : "  rules from ") + rulesFile.source() + ": " + enabledRules +
+            " rule(s) in force";
     }
 
     /**
