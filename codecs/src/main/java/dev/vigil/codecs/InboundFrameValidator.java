@@ -49,51 +49,18 @@ public final class InboundFrameValidator
      */
     public RejectReason validate(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < HEADER_LENGTH)
+        final RejectReason headerReason = checkHeader(buffer, offset, length);
+        if (headerReason != null)
         {
-            return RejectReason.FRAME_TOO_SHORT;
+            return headerReason;
         }
-        if (length > maxFrameLength)
-        {
-            return RejectReason.FRAME_TOO_LARGE;
-        }
-
-        header.wrap(buffer, offset);
-        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
-        {
-            return RejectReason.UNKNOWN_SCHEMA;
-        }
-        final int version = header.version();
-        if (version < 1 || version > MessageHeaderDecoder.SCHEMA_VERSION)
-        {
-            return RejectReason.UNSUPPORTED_VERSION;
-        }
-
         final int templateId = header.templateId();
         final int minBlockLength = minBlockLength(templateId);
         if (minBlockLength < 0)
         {
             return isOutboundTemplate(templateId) ? RejectReason.NOT_ACCEPTED_HERE : RejectReason.UNKNOWN_TEMPLATE;
         }
-
-        final int blockLength = header.blockLength();
-        if (blockLength < minBlockLength)
-        {
-            return RejectReason.BAD_BLOCK_LENGTH;
-        }
-        final int bodyLength = length - HEADER_LENGTH;
-        if (blockLength > bodyLength)
-        {
-            return RejectReason.FRAME_TOO_SHORT;
-        }
-        final int varDataFields = varDataFields(templateId);
-        if (varDataFields > 0)
-        {
-            return validateVarData(
-                buffer, offset + HEADER_LENGTH + blockLength, bodyLength - blockLength, varDataFields);
-        }
-
-        return null;
+        return checkBody(buffer, offset, length, minBlockLength, varDataFields(templateId));
     }
 
     /**
@@ -106,6 +73,23 @@ public final class InboundFrameValidator
      * @return null when the frame may be decoded, otherwise the reason to refuse it.
      */
     public RejectReason validateRulesUpdate(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final RejectReason headerReason = checkHeader(buffer, offset, length);
+        if (headerReason != null)
+        {
+            return headerReason;
+        }
+        if (header.templateId() != RulesUpdateDecoder.TEMPLATE_ID)
+        {
+            return RejectReason.UNKNOWN_TEMPLATE;
+        }
+        return checkBody(buffer, offset, length, RulesUpdateDecoder.BLOCK_LENGTH, 1);
+    }
+
+    /**
+     * Length within bounds and a header of this schema at a supported version; leaves {@link #header} wrapped.
+     */
+    private RejectReason checkHeader(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length < HEADER_LENGTH)
         {
@@ -120,16 +104,23 @@ public final class InboundFrameValidator
         {
             return RejectReason.UNKNOWN_SCHEMA;
         }
-        if (header.version() < 1 || header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
+        final int version = header.version();
+        if (version < 1 || version > MessageHeaderDecoder.SCHEMA_VERSION)
         {
             return RejectReason.UNSUPPORTED_VERSION;
         }
-        if (header.templateId() != RulesUpdateDecoder.TEMPLATE_ID)
-        {
-            return RejectReason.UNKNOWN_TEMPLATE;
-        }
+        return null;
+    }
+
+    /**
+     * The declared block neither short for the template nor beyond the frame, and each variable-length field inside
+     * what follows it.
+     */
+    private RejectReason checkBody(
+        final DirectBuffer buffer, final int offset, final int length, final int minBlockLength, final int varFields)
+    {
         final int blockLength = header.blockLength();
-        if (blockLength < RulesUpdateDecoder.BLOCK_LENGTH)
+        if (blockLength < minBlockLength)
         {
             return RejectReason.BAD_BLOCK_LENGTH;
         }
@@ -138,7 +129,8 @@ public final class InboundFrameValidator
         {
             return RejectReason.FRAME_TOO_SHORT;
         }
-        return validateVarData(buffer, offset + HEADER_LENGTH + blockLength, bodyLength - blockLength, 1);
+        return varFields == 0 ? null :
+            validateVarData(buffer, offset + HEADER_LENGTH + blockLength, bodyLength - blockLength, varFields);
     }
 
     /**

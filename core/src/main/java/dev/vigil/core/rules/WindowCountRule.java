@@ -5,11 +5,10 @@ import dev.vigil.core.window.SlidingWindowRecord;
 
 /**
  * Base of rules that fire when a key has more than a number of events — or a total of some weight, such as an
- * amount, above a limit — within an event-time sliding window (see
- * {@link dev.vigil.core.window.KeyedSlidingCounter} for the window's exact bounds). Subclasses say which messages
- * count and what the key
- * is; the counting, the limit, the hit and the snapshot state are here. An event too late for any window the
- * counter remembers passes. A key's panes are this rule's slice of the key's record ({@link SlidingWindowRecord}).
+ * amount, above a limit — within an event-time sliding window (see {@link SlidingWindowRecord} for the window's
+ * exact bounds). Subclasses say which messages count and what the key is; the counting, the limit, the hit and the
+ * snapshot state are here. An event too late for any window the counter remembers passes. A key's panes are this
+ * rule's slice of the key's record ({@link SlidingWindowRecord}).
  */
 public abstract class WindowCountRule extends KeyedStateRule
 {

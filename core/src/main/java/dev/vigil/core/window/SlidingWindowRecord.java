@@ -4,10 +4,16 @@ import dev.vigil.core.state.RecordWords;
 
 /**
  * The logic and record layout of one key's event-time sliding count (or sum of a weight such as an amount), kept in
- * a record of keyed state at a native address; {@link KeyedSlidingCounter} explains the window's bounds.
+ * a record of keyed state at a native address.
  * <p>
- * Time is cut into panes of {@code slideNs}, aligned to epoch 0. The record keeps one count per pane of a window in
- * a ring plus a running count of its newest window. Layout, in words:
+ * Time is cut into panes of {@code slideNs}, aligned to epoch 0. The window of an event is the {@code windowSizeNs}
+ * long, half-open interval {@code [end - windowSizeNs, end)} whose last pane holds the event, with
+ * {@code end = (floor(t / slideNs) + 1) * slideNs}. Events may arrive out of order: an event lands in its own pane
+ * as long as that pane is still inside the newest window seen for its key, and its answer is its window's total over
+ * the panes that newest window covers (the ring keeps one window of panes, so panes before it are gone).
+ * <p>
+ * The record keeps one count per pane of a window in a ring plus a running count of its newest window. Layout, in
+ * words:
  * {@code [newest pane, newest window count, base pane, live bitmap (one bit per ring entry), (pane number, pane count)
  * x panes]}, pane numbers biased so that a new record's zeros read as "no pane".
  * <p>

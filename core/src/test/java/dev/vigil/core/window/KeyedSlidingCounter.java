@@ -8,8 +8,9 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Counts events — or sums a weight such as an amount — per key over an event-time sliding window built from panes,
- * each key's panes in a record of its own (see {@link SlidingWindowRecord} for the layout and the O(1) update).
+ * Test fixture: counts events — or sums a weight such as an amount — per key over an event-time sliding window built
+ * from panes, each key's panes in a record of its own, so that tests can check {@link SlidingWindowRecord} against a
+ * model key by key (see it for the layout, the bounds and the O(1) update).
  * <p>
  * Time is cut into panes of {@code slideNs}, aligned to epoch 0. The window of an event is the {@code windowSizeNs}
  * long, half-open interval {@code [end - windowSizeNs, end)} whose last pane holds the event, with
@@ -19,7 +20,7 @@ import java.io.IOException;
  * event is outside anything this counter still remembers: it counts nowhere and {@link #add} answers {@link #LATE},
  * the same for every such event whatever the pane ring holds.
  */
-public final class KeyedSlidingCounter
+final class KeyedSlidingCounter
 {
     /** Returned by {@link #add(long, long)} when the key is new and the state is full. */
     public static final long STATE_FULL = -1;
@@ -35,7 +36,7 @@ public final class KeyedSlidingCounter
      * @param windowSizeNs window length; a whole multiple of slideNs.
      * @param slideNs      pane length, the granularity at which the window slides.
      */
-    public KeyedSlidingCounter(final int maxKeys, final long windowSizeNs, final long slideNs)
+    KeyedSlidingCounter(final int maxKeys, final long windowSizeNs, final long slideNs)
     {
         this.window = new SlidingWindowRecord(windowSizeNs, slideNs);
         this.records = new NativeRecordStore(maxKeys, window.stateBytes());
