@@ -122,7 +122,7 @@ final class WindowsSectionParser
         }
         catch (final IllegalArgumentException ex)
         {
-            parser.error(node, where, ex.getMessage().replaceFirst("^window '[^']*': ", ""), "see the README");
+            parser.error(node, where, ex.getMessage().replaceFirst("^window '[^']*': ", ""), "see docs/event-time-and-windows.md");
             return null;
         }
         return window;
