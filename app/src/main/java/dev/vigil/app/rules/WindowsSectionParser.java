@@ -122,7 +122,8 @@ final class WindowsSectionParser
         }
         catch (final IllegalArgumentException ex)
         {
-            parser.error(node, where, ex.getMessage().replaceFirst("^window '[^']*': ", ""), "see docs/event-time-and-windows.md");
+            parser.error(node, where, ex.getMessage().replaceFirst("^window '[^']*': ", ""),
+                "see docs/event-time-and-windows.md");
             return null;
         }
         return window;
