@@ -1,6 +1,8 @@
 package dev.vigil.app;
 
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.VigilEngine;
 import dev.vigil.client.VigilClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +29,18 @@ class EngineStartFailureTest
 {
     @TempDir
     Path dataDir;
+
+    @Test
+    void aContextWithoutItsRequiredPartsIsRefusedBeforeAnythingOpens()
+    {
+        final ConfigException noConfig =
+            assertThrows(ConfigException.class, () -> VigilEngine.launch(new VigilEngine.Context()));
+        assertTrue(noConfig.getMessage().contains("needs a configuration"), noConfig.getMessage());
+        final ConfigException noErrorHandler = assertThrows(ConfigException.class, () -> VigilEngine.launch(
+            new VigilEngine.Context().config(VigilConfig.builder().override("data.dir=" + dataDir).build())));
+        assertTrue(noErrorHandler.getMessage().contains("error handler"), noErrorHandler.getMessage());
+        assertFalse(Files.exists(dataDir.resolve("journal")), "a refused context opened the journal");
+    }
 
     @Test
     void aStartWhoseIngressCannotBindReleasesEverythingItOpened() throws IOException

@@ -73,6 +73,7 @@ public final class VigilEngine implements AutoCloseable
     };
 
     private final VigilConfig config;
+    private final Context ctx;
     private final MediaDriver driver;
     private final Aeron aeron;
     private final EngineCounters counters;
@@ -98,10 +99,10 @@ public final class VigilEngine implements AutoCloseable
     /** The embedded driver's and client conductor's duty cycle when they run as invokers; {@link #NO_DUTY} else. */
     private final Agent transportDuty;
 
-    private VigilEngine(
-        final VigilConfig config, final ErrorHandler callerErrorHandler, final RecoveryProgress recoveryProgress)
+    private VigilEngine(final Context ctx)
     {
-        this.config = config;
+        this.config = ctx.config();
+        this.ctx = ctx;
         // The rules file before anything starts: a bad one stops the start with every error in it.
         final RulesFile rulesFile = RuleSetFactory.rulesFile(config);
         RuleSetFactory.checkKeyedState(config, rulesFile);
@@ -114,18 +115,16 @@ public final class VigilEngine implements AutoCloseable
             // First the journal: it fails fast on damage, before anything listens on the network.
             journal = EngineJournal.open(config);
             opened.add(journal.input());
-            dataDir = Path.of(config.get(Settings.DATA_DIR));
+            dataDir = ctx.dataDir();
             createDataDir(dataDir);
-            errors = opened.add(EngineErrors.open(dataDir, callerErrorHandler));
+            errors = opened.add(EngineErrors.open(dataDir, ctx.errorHandler()));
             final ErrorHandler errorHandler = errors;
-            final EngineProfile profile =
-                EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
-            final String aeronDir = config.get(Settings.AERON_DIR);
-            final String idle = config.get(Settings.IDLE_STRATEGY);
-            final boolean embeddedDriver = config.getBoolean(Settings.DRIVER_EMBEDDED);
-            final long aeronTimeoutNs = config.getDurationNs(Settings.AERON_TIMEOUT);
-            final ThreadAffinity affinity = ThreadAffinity.parse(config.get(Settings.CPU_AFFINITY));
-            affinity.checkCovers(threadRoles(profile, embeddedDriver));
+            final EngineProfile profile = ctx.profile();
+            final String aeronDir = ctx.aeronDirectoryName();
+            final String idle = ctx.idleStrategy();
+            final boolean embeddedDriver = ctx.embeddedDriver();
+            final long aeronTimeoutNs = ctx.aeronTimeoutNs();
+            final ThreadAffinity affinity = ctx.affinity();
             driver = opened.add(embeddedDriver ?
                 launchDriver(profile, idle, aeronDir, aeronTimeoutNs, affinity, errorHandler) : null);
             final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
@@ -142,11 +141,11 @@ public final class VigilEngine implements AutoCloseable
             // Recovery may take longer than Aeron's timeouts: until the engine's own threads start, another services
             // the driver and the client conductor that would otherwise wait on this one.
             final RecoveryTransportKeeper keeper = opened.add(keepTransportServiced(errorHandler));
-            final NanoClock clock = SystemNanoClock.INSTANCE;
+            final NanoClock clock = ctx.clock();
             counters = opened.add(
                 new EngineCounters(keeper == null ? aeron::addCounter : keeper.counterFactory(aeron)));
             errors.countInto(counters.errors());
-            final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
+            final int maxFrameLength = ctx.maxFrameLength();
             final WindowCounters windowCounters = new WindowCounters(counters);
             final WindowResultBuffer windowResults = new WindowResultBuffer(
                 config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
@@ -155,7 +154,7 @@ public final class VigilEngine implements AutoCloseable
             opened.add(rules.keyedState());
             rules.errorHandler(errorHandler);
             snapshots = opened.add(new EngineSnapshots(config, counters, errorHandler));
-            journal.replayInto(rules, snapshots, maxFrameLength, recoveryProgress);
+            journal.replayInto(rules, snapshots, maxFrameLength, ctx.recoveryProgress());
             // What replayed inputs emitted was published before the restart; only new inputs' results go out.
             rules.windows().sink(windowResults);
             if (journal.enabled())
@@ -189,7 +188,7 @@ public final class VigilEngine implements AutoCloseable
             final EgressHandler egress = new EgressHandler(replySink, counters, clock, windowResults);
             egress.roundTripRecorder(roundTrip);
             pipeline = new EnginePipeline(
-                config.getInt(Settings.RING_SIZE),
+                ctx.ringSize(),
                 maxFrameLength,
                 new JournalHandler(journal.input(), clock, counters),
                 rules,
@@ -211,7 +210,7 @@ public final class VigilEngine implements AutoCloseable
                 config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
                 maxFrameLength,
                 closedImages,
-                journal.enabled() ? config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS) : 0,
+                journal.enabled() ? ctx.snapshotIntervalEvents() : 0,
                 aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
                 sourceAllowList(config, counters),
                 sessionGate);
@@ -241,7 +240,7 @@ public final class VigilEngine implements AutoCloseable
                     runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, stage));
                 }
             }
-            final int metricsPort = config.getInt(Settings.METRICS_PORT);
+            final int metricsPort = ctx.metricsPort();
             metricsServer = opened.add(
                 metricsPort == 0 ? null : MetricsServer.start(metricsPort, counters.metrics(), roundTrip));
             // The driver's threads, when it has its own, come first in cpu.affinity.
@@ -271,7 +270,7 @@ public final class VigilEngine implements AutoCloseable
      */
     public static VigilEngine launch(final VigilConfig config, final ErrorHandler errorHandler)
     {
-        return launch(config, errorHandler, RecoveryProgress.NONE);
+        return launch(new Context().config(config).errorHandler(errorHandler));
     }
 
     /**
@@ -286,7 +285,19 @@ public final class VigilEngine implements AutoCloseable
     public static VigilEngine launch(
         final VigilConfig config, final ErrorHandler errorHandler, final RecoveryProgress recoveryProgress)
     {
-        return new VigilEngine(config, errorHandler, recoveryProgress);
+        return launch(new Context().config(config).errorHandler(errorHandler).recoveryProgress(recoveryProgress));
+    }
+
+    /**
+     * Start an engine from a context, which is concluded first.
+     *
+     * @param context what to start and how.
+     * @return the running engine.
+     * @throws ConfigException when the context cannot be honoured.
+     */
+    public static VigilEngine launch(final Context context)
+    {
+        return new VigilEngine(context.conclude());
     }
 
     /**
@@ -360,7 +371,7 @@ public final class VigilEngine implements AutoCloseable
             return;
         }
         closed = true;
-        final boolean drained = drain(config.getDurationNs(Settings.SHUTDOWN_TIMEOUT));
+        final boolean drained = drain(ctx.shutdownTimeoutNs());
         CloseHelper.quietClose(metricsServer);
         for (final AgentRunner runner : runners)
         {
@@ -562,6 +573,201 @@ public final class VigilEngine implements AutoCloseable
         {
             throw new ConfigException("aeron.dir=" + aeronDir + ": a media driver is already active there " +
                 "(another Vigil engine?); stop it, set driver.embedded=false to use it, or choose another aeron.dir");
+        }
+    }
+
+    /**
+     * What an engine starts with, in the manner of Aeron's {@code MediaDriver.Context}: set what differs from the
+     * defaults, then {@link #conclude()} (which {@link #launch(Context)} calls) validates everything at once and works
+     * out the values derived from the configuration, so the engine reads its settings in one place.
+     */
+    public static final class Context
+    {
+        private VigilConfig config;
+        private ErrorHandler errorHandler;
+        private RecoveryProgress recoveryProgress = RecoveryProgress.NONE;
+        private NanoClock clock = SystemNanoClock.INSTANCE;
+        private boolean concluded;
+        private EngineProfile profile;
+        private ThreadAffinity affinity;
+        private Path dataDir;
+        private String aeronDirectoryName;
+        private String idleStrategy;
+        private boolean embeddedDriver;
+        private long aeronTimeoutNs;
+        private int maxFrameLength;
+        private int ringSize;
+        private long snapshotIntervalEvents;
+        private int metricsPort;
+        private long shutdownTimeoutNs;
+
+        /**
+         * Validate and derive; idempotent.
+         *
+         * @return this.
+         * @throws ConfigException naming what is missing or cannot be honoured.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                return this;
+            }
+            if (config == null)
+            {
+                throw new ConfigException("an engine needs a configuration");
+            }
+            if (errorHandler == null)
+            {
+                throw new ConfigException("an engine needs an error handler for its threads' errors");
+            }
+            profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
+            embeddedDriver = config.getBoolean(Settings.DRIVER_EMBEDDED);
+            affinity = ThreadAffinity.parse(config.get(Settings.CPU_AFFINITY));
+            affinity.checkCovers(threadRoles(profile, embeddedDriver));
+            dataDir = Path.of(config.get(Settings.DATA_DIR));
+            aeronDirectoryName = config.get(Settings.AERON_DIR);
+            idleStrategy = config.get(Settings.IDLE_STRATEGY);
+            aeronTimeoutNs = config.getDurationNs(Settings.AERON_TIMEOUT);
+            maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
+            ringSize = config.getInt(Settings.RING_SIZE);
+            snapshotIntervalEvents = config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS);
+            metricsPort = config.getInt(Settings.METRICS_PORT);
+            shutdownTimeoutNs = config.getDurationNs(Settings.SHUTDOWN_TIMEOUT);
+            concluded = true;
+            return this;
+        }
+
+        /**
+         * @param config the settings; required.
+         * @return this.
+         */
+        public Context config(final VigilConfig config)
+        {
+            this.config = config;
+            return this;
+        }
+
+        /**
+         * @return the settings.
+         */
+        public VigilConfig config()
+        {
+            return config;
+        }
+
+        /**
+         * @param errorHandler receives exceptions from the engine's threads, which keep running; required.
+         * @return this.
+         */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        /**
+         * @return receives exceptions from the engine's threads.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * @param recoveryProgress told, on the starting thread, about snapshot loading and journal replay.
+         * @return this.
+         */
+        public Context recoveryProgress(final RecoveryProgress recoveryProgress)
+        {
+            this.recoveryProgress = recoveryProgress;
+            return this;
+        }
+
+        /**
+         * @return told about snapshot loading and journal replay.
+         */
+        public RecoveryProgress recoveryProgress()
+        {
+            return recoveryProgress;
+        }
+
+        /**
+         * @param clock stamps receive and stage times (latency only: rules read event time from the messages).
+         * @return this.
+         */
+        public Context clock(final NanoClock clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * @return stamps receive and stage times.
+         */
+        public NanoClock clock()
+        {
+            return clock;
+        }
+
+        EngineProfile profile()
+        {
+            return profile;
+        }
+
+        ThreadAffinity affinity()
+        {
+            return affinity;
+        }
+
+        Path dataDir()
+        {
+            return dataDir;
+        }
+
+        String aeronDirectoryName()
+        {
+            return aeronDirectoryName;
+        }
+
+        String idleStrategy()
+        {
+            return idleStrategy;
+        }
+
+        boolean embeddedDriver()
+        {
+            return embeddedDriver;
+        }
+
+        long aeronTimeoutNs()
+        {
+            return aeronTimeoutNs;
+        }
+
+        int maxFrameLength()
+        {
+            return maxFrameLength;
+        }
+
+        int ringSize()
+        {
+            return ringSize;
+        }
+
+        long snapshotIntervalEvents()
+        {
+            return snapshotIntervalEvents;
+        }
+
+        int metricsPort()
+        {
+            return metricsPort;
+        }
+
+        long shutdownTimeoutNs()
+        {
+            return shutdownTimeoutNs;
         }
     }
 }
