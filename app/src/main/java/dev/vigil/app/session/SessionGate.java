@@ -1,13 +1,9 @@
 package dev.vigil.app.session;
 
-import dev.vigil.codecs.ChallengeEncoder;
 import dev.vigil.codecs.ChallengeResponseDecoder;
 import dev.vigil.codecs.ConnectDecoder;
 import dev.vigil.codecs.InboundFrameValidator;
 import dev.vigil.codecs.MessageHeaderDecoder;
-import dev.vigil.codecs.MessageHeaderEncoder;
-import dev.vigil.codecs.RejectEncoder;
-import dev.vigil.codecs.RejectReason;
 import dev.vigil.core.pipeline.RingIngress;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
@@ -17,9 +13,7 @@ import io.aeron.logbuffer.Header;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.collections.Object2IntHashMap;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Iterator;
 import java.util.Queue;
@@ -53,7 +47,6 @@ public final class SessionGate implements AutoCloseable
     {
     }
 
-    private static final int SEND_BUFFER_LENGTH = 1024;
     private static final String IPC_SOURCE = "aeron:ipc";
 
     private final Aeron aeron;
@@ -67,14 +60,11 @@ public final class SessionGate implements AutoCloseable
     private final Queue<OpenedReplyPath> openedPaths;
     private final InboundFrameValidator validator;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ConnectDecoder connect = new ConnectDecoder();
     private final ChallengeResponseDecoder challengeResponse = new ChallengeResponseDecoder();
-    private final ChallengeEncoder challenge = new ChallengeEncoder();
-    private final RejectEncoder reject = new RejectEncoder();
-    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[SEND_BUFFER_LENGTH]);
+    private final HandshakeReplies replies = new HandshakeReplies();
     private final Int2ObjectHashMap<PendingSession> pendingBySession = new Int2ObjectHashMap<>();
-    private final Object2IntHashMap<String> pendingBySource = new Object2IntHashMap<>(0);
+    private final PendingBySource pendingBySource = new PendingBySource();
     private final Int2ObjectHashMap<String> sourceHostByOpenSession = new Int2ObjectHashMap<>();
     private int lastOpenSessions;
     private long lastScanNs = Long.MIN_VALUE / 2;
@@ -271,12 +261,7 @@ public final class SessionGate implements AutoCloseable
 
     boolean sendChallenge(final PendingSession pending, final byte[] bytes)
     {
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + challenge
-            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .clientId(pending.clientId())
-            .putChallenge(bytes, 0, bytes.length)
-            .encodedLength();
-        return pending.publication().offer(sendBuffer, 0, length) > 0;
+        return replies.challenge(pending.publication(), pending.clientId(), bytes);
     }
 
     private void onConnect(final int sessionId, final String sourceIdentity)
@@ -306,7 +291,7 @@ public final class SessionGate implements AutoCloseable
         final PendingSession pending = new PendingSession(this, sessionId, clientId, sourceIdentity, sourceHost,
             clock.nanoTime() + limits.handshakeTimeoutNs(), registrationId, ConnectDecoder.TEMPLATE_ID);
         pendingBySession.put(sessionId, pending);
-        pendingBySource.put(sourceHost, pendingBySource.getValue(sourceHost) + 1);
+        pendingBySource.add(sourceHost);
         counters.pending().setOrdered(pendingBySession.size());
         authenticator.onConnectRequest(sessionId, clientId, credentials, clock.nanoTime());
     }
@@ -334,7 +319,7 @@ public final class SessionGate implements AutoCloseable
         {
             return ConnectRefusal.TOO_MANY_PENDING;
         }
-        if (pendingBySource.getValue(sourceHost) >= limits.maxPendingPerSource())
+        if (pendingBySource.count(sourceHost) >= limits.maxPendingPerSource())
         {
             return ConnectRefusal.TOO_MANY_PENDING_FROM_SOURCE;
         }
@@ -408,7 +393,7 @@ public final class SessionGate implements AutoCloseable
             case AUTHENTICATED:
                 return open(pending);
             case REJECTED:
-                sendRejection(pending);
+                replies.authenticationFailed(pending.publication(), pending.clientId(), pending.lastTemplateId());
                 closeReplyPath(pending);
                 refuse(ConnectRefusal.AUTHENTICATION_FAILED);
                 return true;
@@ -459,23 +444,6 @@ public final class SessionGate implements AutoCloseable
         return true;
     }
 
-    private void sendRejection(final PendingSession pending)
-    {
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + reject
-            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .clientId(pending.clientId())
-            .clientSeq(0)
-            .engineSeq(0)
-            .reason(RejectReason.AUTHENTICATION_FAILED)
-            .receivedTemplateId(pending.lastTemplateId())
-            .receivedSchemaId(MessageHeaderDecoder.SCHEMA_ID)
-            .receivedVersion(MessageHeaderDecoder.SCHEMA_VERSION)
-            .receivedLength(0)
-            .encodedLength();
-        // Once: the client may have gone, and closing the publication lingers long enough to send it.
-        pending.publication().offer(sendBuffer, 0, length);
-    }
-
     private void closeReplyPath(final PendingSession pending)
     {
         if (pending.publication() != null)
@@ -490,16 +458,7 @@ public final class SessionGate implements AutoCloseable
 
     private void release(final PendingSession pending)
     {
-        final String sourceHost = pending.sourceHost();
-        final int fromSource = pendingBySource.getValue(sourceHost) - 1;
-        if (fromSource <= 0)
-        {
-            pendingBySource.removeKey(sourceHost);
-        }
-        else
-        {
-            pendingBySource.put(sourceHost, fromSource);
-        }
+        pendingBySource.remove(pending.sourceHost());
         authenticator.onSessionEnded(pending.sessionId());
     }
 
