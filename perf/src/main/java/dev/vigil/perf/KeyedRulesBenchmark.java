@@ -3,6 +3,7 @@ package dev.vigil.perf;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.app.engine.RulesStageContext;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import dev.vigil.codecs.MessageHeaderEncoder;
@@ -13,15 +14,12 @@ import dev.vigil.codecs.TransactionEncoder;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.pipeline.StateLookahead;
-import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.KeyedStateStores;
-import dev.vigil.core.window.WindowSink;
 import org.agrona.BufferUtil;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -165,8 +163,7 @@ public class KeyedRulesBenchmark
         final KeyedStateStores.StoreOpener opener = "memory".equals(store) ?
             KeyedStateStores.inMemory() : RuleSetFactory.engineStateStores(config);
         final EngineCounters counters = LocalCounters.newEngineCounters();
-        handler = RuleSetFactory.rulesHandler(config, RuleSetFactory.rulesFile(config), counters,
-            new WindowCounters(counters), SystemNanoClock.INSTANCE, WindowSink.NONE, opener);
+        handler = new RulesStageContext(config).counters(counters).stores(opener).newHandler();
         handler.keyedState().prefetching(prefetch);
 
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);

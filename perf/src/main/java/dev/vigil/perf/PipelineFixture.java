@@ -2,7 +2,7 @@ package dev.vigil.perf;
 
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.app.engine.RulesStageContext;
 import dev.vigil.core.pipeline.EgressHandler;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
@@ -82,7 +82,7 @@ final class PipelineFixture
             ringSize,
             config.getInt(Settings.FRAME_MAX_LENGTH),
             new JournalHandler(journal, clock),
-            RuleSetFactory.rulesHandler(config, counters, clock),
+            new RulesStageContext(config).counters(counters).clock(clock).newHandler(),
             new EgressHandler(sink, counters, clock));
         ingress = new RingIngress(pipeline.ring(), clock, counters, 0);
         journalAgent = pipeline.journalAgent();

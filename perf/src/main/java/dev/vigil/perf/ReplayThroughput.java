@@ -3,7 +3,7 @@ package dev.vigil.perf;
 import dev.vigil.app.config.Durations;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.app.engine.RulesStageContext;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
 import dev.vigil.journal.Durability;
@@ -13,7 +13,6 @@ import dev.vigil.journal.JournalWriter;
 import dev.vigil.journal.SnapshotStore;
 import org.agrona.BufferUtil;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -171,8 +170,9 @@ public final class ReplayThroughput
 
     private static RulesHandler newRulesStage()
     {
-        return RuleSetFactory.rulesHandler(
-            VigilConfig.defaults(), LocalCounters.newEngineCounters(), SystemNanoClock.INSTANCE);
+        return new RulesStageContext(VigilConfig.defaults())
+            .counters(LocalCounters.newEngineCounters())
+            .newHandler();
     }
 
     private static JournalReplay.ReplayResult replay(

@@ -9,6 +9,7 @@ import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
 import dev.vigil.app.rules.RulesFile;
+import dev.vigil.app.engine.RulesStageContext;
 import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
@@ -76,7 +77,7 @@ public final class CsvReplay
         this.clientId = clientId;
         this.skipBadLines = skipBadLines;
         this.windowRows = new WindowRows(outputs.windows(), outputs.late(), this::windowSpecs);
-        this.rules = RuleSetFactory.offlineRulesHandler(config, rulesFile, windowRows);
+        this.rules = new RulesStageContext(config).rulesFile(rulesFile).windowSink(windowRows).newHandler();
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
         this.ring = RingBuffer.createSingleProducer(() -> new RingEvent(maxFrameLength), 1);
         this.ingress = new RingIngress(ring, SystemNanoClock.INSTANCE, RuleSetFactory.offlineCounters(), 0);

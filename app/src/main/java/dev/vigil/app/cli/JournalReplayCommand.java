@@ -6,7 +6,7 @@ import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.PathChecks;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.app.engine.RulesStageContext;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
@@ -52,7 +52,7 @@ final class JournalReplayCommand implements Callable<Integer>
         final VigilConfig config = options.toConfig();
         final Path journalDir = OptionValues.existingJournal("--data-dir", Path.of(config.get(Settings.DATA_DIR)));
 
-        final RulesHandler rules = RuleSetFactory.offlineRulesHandler(config);
+        final RulesHandler rules = new RulesStageContext(config).newHandler();
         // Without --rules the journal's own rules updates apply, as they did live; with it, those rules throughout.
         rules.followRulesUpdates(!EngineOptions.RULES_OPTION.equals(config.sourceOf(Settings.RULES_FILE)));
 

@@ -5,7 +5,7 @@ import dev.vigil.app.audit.JournalRecordView;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.app.engine.RulesStageContext;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
@@ -85,8 +85,8 @@ final class JournalWhatIfCommand implements Callable<Integer>
 
         final Path journalDir = OptionValues.existingJournal("--data-dir", Path.of(current.get(Settings.DATA_DIR)));
 
-        final RulesHandler currentRules = RuleSetFactory.offlineRulesHandler(current);
-        final RulesHandler proposedRules = RuleSetFactory.offlineRulesHandler(proposed);
+        final RulesHandler currentRules = new RulesStageContext(current).newHandler();
+        final RulesHandler proposedRules = new RulesStageContext(proposed).newHandler();
         // The rules now follow the journal's rules updates, as the engine did; new rules from a file decide alone.
         proposedRules.followRulesUpdates(newRulesFile == null);
         final Comparison comparison =

@@ -20,7 +20,6 @@ import dev.vigil.core.window.WindowSink;
 
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
@@ -91,57 +90,6 @@ public final class RuleSetFactory
     }
 
     /**
-     * The rules stage the configuration describes, with the rules of its rules file and no window output.
-     *
-     * @param config   the configuration.
-     * @param counters where the stage counts.
-     * @param clock    stamps stage times for latency breakdowns.
-     * @return a new rules stage handler with fresh state.
-     */
-    public static RulesHandler rulesHandler(
-        final VigilConfig config, final EngineCounters counters, final NanoClock clock)
-    {
-        return rulesHandler(config, rulesFile(config), counters, clock, WindowSink.NONE);
-    }
-
-    /**
-     * The rules stage: the given rules and windowed aggregations, the event-time settings ({@code time.*}), the
-     * state-full fallback verdict, the retry window. Its window counters are added to {@code counters}.
-     *
-     * @param config     the configuration.
-     * @param rulesFile  the rules to start with.
-     * @param counters   where the stage counts.
-     * @param clock      stamps stage times for latency breakdowns.
-     * @param windowSink where window results and late events go.
-     * @return a new rules stage handler with fresh state.
-     */
-    public static RulesHandler rulesHandler(
-        final VigilConfig config, final RulesFile rulesFile, final EngineCounters counters, final NanoClock clock,
-        final WindowSink windowSink)
-    {
-        return rulesHandler(config, rulesFile, counters, new WindowCounters(counters), clock, windowSink);
-    }
-
-    /**
-     * The rules stage, counting window results and late events in counters the caller made.
-     *
-     * @param config         the configuration.
-     * @param rulesFile      the rules to start with.
-     * @param counters       where the stage counts.
-     * @param windowCounters where the windows count.
-     * @param clock          stamps stage times for latency breakdowns.
-     * @param windowSink     where window results and late events go.
-     * @return a new rules stage handler with fresh state, its keyed state in process memory.
-     */
-    public static RulesHandler rulesHandler(
-        final VigilConfig config, final RulesFile rulesFile, final EngineCounters counters,
-        final WindowCounters windowCounters, final NanoClock clock, final WindowSink windowSink)
-    {
-        return rulesHandler(
-            config, rulesFile, counters, windowCounters, clock, windowSink, KeyedStateStores.inMemory());
-    }
-
-    /**
      * @param config the configuration.
      * @return where the engine keeps its keyed state: Chronicle Map files in data.dir/state, or process memory.
      */
@@ -154,7 +102,7 @@ public final class RuleSetFactory
 
     /**
      * The rules stage with its keyed state in the record stores an opener gives (close them with
-     * {@code handler.keyedState().close()}).
+     * {@code handler.keyedState().close()}); callers make one through a {@link RulesStageContext}.
      *
      * @param config         the configuration.
      * @param rulesFile      the rules to start with.
@@ -166,7 +114,7 @@ public final class RuleSetFactory
      * @return a new rules stage handler with fresh state.
      * @throws ConfigException when the rules need larger records than configured, or a store cannot be opened.
      */
-    public static RulesHandler rulesHandler(
+    static RulesHandler rulesHandler(
         final VigilConfig config, final RulesFile rulesFile, final EngineCounters counters,
         final WindowCounters windowCounters, final NanoClock clock, final WindowSink windowSink,
         final KeyedStateStores.StoreOpener stores)
@@ -239,44 +187,6 @@ public final class RuleSetFactory
             config.getDurationNs(Settings.TIME_OUT_OF_ORDERNESS),
             idleTimeoutNs == 0 ? Long.MAX_VALUE : idleTimeoutNs,
             config.getInt(Settings.TIME_MAX_SOURCES));
-    }
-
-    /**
-     * A rules stage for offline runs (replay, what-if, benchmarks): its counters live in private memory rather than
-     * in a media driver's counters file.
-     *
-     * @param config the configuration.
-     * @return a new rules stage handler with fresh state.
-     */
-    public static RulesHandler offlineRulesHandler(final VigilConfig config)
-    {
-        return offlineRulesHandler(config, rulesFile(config));
-    }
-
-    /**
-     * A rules stage for offline runs with the given rules, discarding window output.
-     *
-     * @param config    the configuration.
-     * @param rulesFile the rules to start with.
-     * @return a new rules stage handler with fresh state.
-     */
-    public static RulesHandler offlineRulesHandler(final VigilConfig config, final RulesFile rulesFile)
-    {
-        return offlineRulesHandler(config, rulesFile, WindowSink.NONE);
-    }
-
-    /**
-     * A rules stage for offline runs with the given rules, its window results and late events going to a sink.
-     *
-     * @param config     the configuration.
-     * @param rulesFile  the rules to start with.
-     * @param windowSink where window results and late events go.
-     * @return a new rules stage handler with fresh state.
-     */
-    public static RulesHandler offlineRulesHandler(
-        final VigilConfig config, final RulesFile rulesFile, final WindowSink windowSink)
-    {
-        return rulesHandler(config, rulesFile, offlineCounters(), SystemNanoClock.INSTANCE, windowSink);
     }
 
     /**

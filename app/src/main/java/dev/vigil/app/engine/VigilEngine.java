@@ -19,7 +19,6 @@ import dev.vigil.core.pipeline.RingIngress;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.pipeline.WindowResultBuffer;
-import dev.vigil.core.window.WindowSink;
 import io.aeron.Aeron;
 import io.aeron.Image;
 import io.aeron.Publication;
@@ -149,8 +148,13 @@ public final class VigilEngine implements AutoCloseable
             final WindowCounters windowCounters = new WindowCounters(counters);
             final WindowResultBuffer windowResults = new WindowResultBuffer(
                 config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
-            rules = RuleSetFactory.rulesHandler(config, rulesFile, counters, windowCounters, clock, WindowSink.NONE,
-                RuleSetFactory.engineStateStores(config));
+            rules = new RulesStageContext(config)
+                .rulesFile(rulesFile)
+                .counters(counters)
+                .windowCounters(windowCounters)
+                .clock(clock)
+                .stores(RuleSetFactory.engineStateStores(config))
+                .newHandler();
             opened.add(rules.keyedState());
             rules.errorHandler(errorHandler);
             snapshots = opened.add(new EngineSnapshots(config, counters, errorHandler));

@@ -4,16 +4,13 @@ import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
-import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.codecs.MessageHeaderEncoder;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.TransactionEncoder;
-import dev.vigil.core.window.WindowSink;
 import org.agrona.BufferUtil;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -210,7 +207,7 @@ class EngineSnapshotsTest
     /** The default rules after a few hundred payments of many accounts, with windows open. */
     private static RulesHandler rulesWithState()
     {
-        final RulesHandler rules = RuleSetFactory.offlineRulesHandler(VigilConfig.defaults());
+        final RulesHandler rules = new RulesStageContext(VigilConfig.defaults()).newHandler();
         feed(rules, 1, 500, 97);
         return rules;
     }
@@ -242,9 +239,10 @@ class EngineSnapshotsTest
             .with(Settings.RULES_MAX_KEYS.name(), "8192")
             .with(Settings.SNAPSHOT_COPY_BUFFER_BYTES.name(), "65536");
         final EngineCounters counters = RuleSetFactory.offlineCounters();
-        final RulesHandler rules = RuleSetFactory.rulesHandler(config, RuleSetFactory.rulesFile(config), counters,
-            new WindowCounters(counters), SystemNanoClock.INSTANCE, WindowSink.NONE,
-            RuleSetFactory.engineStateStores(config));
+        final RulesHandler rules = new RulesStageContext(config)
+            .counters(counters)
+            .stores(RuleSetFactory.engineStateStores(config))
+            .newHandler();
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
         try
         {
@@ -279,7 +277,7 @@ class EngineSnapshotsTest
             assertEquals(0, counters.snapshotsFailed().get());
             assertTrue(eventsDuringCopy > 0, "events ran while the records were copied");
 
-            final RulesHandler loaded = RuleSetFactory.offlineRulesHandler(config);
+            final RulesHandler loaded = new RulesStageContext(config).newHandler();
             final EngineSnapshots reader = new EngineSnapshots(config, RuleSetFactory.offlineCounters(), errors::add);
             assertNull(reader.store().load(file, reader.fingerprint(), loaded::readState));
             reader.close();
