@@ -9,6 +9,7 @@ import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.journal.JournalReader;
 import dev.vigil.journal.SnapshotStore;
 import org.agrona.IoUtil;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client resend everything it has no decision for, as a gateway would. In the end every request has exactly one
  * decision, and the decisions equal those of an engine that was never killed.
  */
+@Tag("slow") // four engine JVMs started in turn, three of them killed mid-stream
 @Timeout(180)
 class CrashRecoveryTest
 {

@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -69,6 +71,42 @@ public final class EngineHarness implements AutoCloseable
     public static EngineHarness start(final Path dataDir, final String... overrides)
     {
         return new EngineHarness(dataDir, RecoveryProgress.NONE, overrides);
+    }
+
+    /**
+     * Start an engine whose embedded media driver also takes Aeron driver properties the engine has no setting for,
+     * e.g. {@code aeron.image.liveness.timeout}, so a test of what follows an Aeron timeout need not wait out
+     * Aeron's default. The driver reads them as its context is made, during the start: they are set for the start
+     * only and restored after (tests do not run in parallel).
+     *
+     * @param dataDir          the engine's data directory.
+     * @param driverProperties Aeron system properties, name to value.
+     * @param overrides        {@code setting=value} overrides.
+     * @return a running engine.
+     */
+    public static EngineHarness startWithDriverProperties(
+        final Path dataDir, final Map<String, String> driverProperties, final String... overrides)
+    {
+        final Map<String, String> previous = new HashMap<>();
+        driverProperties.forEach((name, value) -> previous.put(name, System.setProperty(name, value)));
+        try
+        {
+            return new EngineHarness(dataDir, RecoveryProgress.NONE, overrides);
+        }
+        finally
+        {
+            previous.forEach((name, value) ->
+            {
+                if (value == null)
+                {
+                    System.clearProperty(name);
+                }
+                else
+                {
+                    System.setProperty(name, value);
+                }
+            });
+        }
     }
 
     /**

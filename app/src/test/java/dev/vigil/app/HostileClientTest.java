@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +34,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(180)
 class HostileClientTest
 {
+    /**
+     * For the tests of freeing a gone client: with Aeron's defaults (10 s image liveness, 5 s linger, timeouts
+     * checked every second) they would wait out ~16 s. Short ones cannot time out a healthy client: the engine's
+     * one thread runs its driver's sender, receiver and conductor, so a host that stalls it stalls them together.
+     */
+    private static final Map<String, String> SHORT_DRIVER_TIMEOUTS = Map.of(
+        "aeron.image.liveness.timeout", "2s",
+        "aeron.publication.linger.timeout", "500ms",
+        "aeron.timer.interval", "100ms");
+
     @TempDir
     Path dataDir;
 
@@ -50,7 +61,7 @@ class HostileClientTest
     @Test
     void clientThatVanishesWithoutDisconnectIsFreedAndOthersAreUnaffected()
     {
-        try (EngineHarness harness = EngineHarness.start(dataDir);
+        try (EngineHarness harness = EngineHarness.startWithDriverProperties(dataDir, SHORT_DRIVER_TIMEOUTS);
             VigilClient other = harness.connect(8);
             RawClient vanishing = new RawClient(harness.engine().aeronDirectoryName(), harness.ingressChannel(),
                 "aeron:udp?endpoint=localhost:0", 1002))
@@ -94,7 +105,7 @@ class HostileClientTest
             .termBufferSparseFile(true)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true);
-        try (EngineHarness harness = EngineHarness.start(dataDir);
+        try (EngineHarness harness = EngineHarness.startWithDriverProperties(dataDir, SHORT_DRIVER_TIMEOUTS);
             VigilClient other = harness.connect(8);
             Aeron observer =
                 Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName()));
@@ -122,8 +133,8 @@ class HostileClientTest
                 {
                     sendAndAwaitDecision(other, seq);
                 }
-                // Aeron times the silent image out (image liveness, 10 s by default); the engine then frees the
-                // session and closes its reply publication, whose counters go after its linger (5 s).
+                // Aeron times the silent image out (image liveness, 2 s here); the engine then frees the session and
+                // closes its reply publication, whose counters go after its linger (500 ms here).
                 assertTrue(EngineHarness.await(() -> replyPublicationsTo(observer, replyEndpoint) == 0,
                     () -> other.poll(listener, 10), 60_000), "the engine kept the dead client's reply publication");
                 for (int seq = 21; seq <= 40; seq++)

@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +82,7 @@ class BenchCommandTest
     }
 
     @Test
+    @Tag("slow") // real benchmark runs (Aeron echo, ring, engine), each with its warm-up
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aShortRunLeavesReadableFiles() throws IOException
     {
@@ -119,6 +121,7 @@ class BenchCommandTest
     }
 
     @Test
+    @Tag("slow") // real benchmark runs, one per rate step
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aSweepStepsTheRateAndSaysWhyItStopped()
     {

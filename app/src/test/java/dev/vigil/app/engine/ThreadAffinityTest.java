@@ -50,8 +50,14 @@ class ThreadAffinityTest
     void listsAndRangesParseInOrderAndBadOnesNameTheSetting()
     {
         final ThreadAffinity affinity = ThreadAffinity.parse("3, 5-7,1");
+        assertTrue(affinity.enabled());
         affinity.checkCovers(List.of("a", "b", "c", "d", "e"));
+        // The CPUs as the threads get them, in the order listed, ranges expanded in place.
+        final ConfigException tooFew = assertThrows(ConfigException.class, () -> affinity.checkCovers(List.of("a")));
+        assertTrue(tooFew.getMessage().startsWith("setting 'cpu.affinity' lists 5 CPU(s) [3, 5, 6, 7, 1] but"),
+            tooFew.getMessage());
         assertFalse(ThreadAffinity.parse(" ").enabled());
+        ThreadAffinity.parse(" ").checkCovers(List.of("a"));
 
         final ConfigException bad = assertThrows(ConfigException.class, () -> ThreadAffinity.parse("2,x-3"));
         assertEquals("setting 'cpu.affinity' has value '2,x-3': 'x-3' is not a CPU id or range; allowed: CPU ids " +

@@ -22,6 +22,7 @@ import org.agrona.BufferUtil;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * snapshot's records are being copied (copies before writes, copy steps between batches). Events go through a ring
  * with the stage looking ahead over them, as in the engine.
  */
+@Tag("slow") // a million keys in Chronicle Map files, a million events measured
 @Timeout(300)
 class KeyedStateAllocationTest
 {

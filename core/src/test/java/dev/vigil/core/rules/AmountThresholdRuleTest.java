@@ -18,20 +18,34 @@ class AmountThresholdRuleTest
         new AmountThresholdRule(3, "amount-over-10000", RuleAction.DECLINE, MAX_AMOUNT);
 
     @Test
-    void passesAtTheLimit()
+    void passesAtTheLimitWhereARuleWithALowerOneFires()
     {
         frames.transaction(CLIENT_ID, 1, EVENT_TIME_NS, ACCOUNT, MAX_AMOUNT);
+        final AmountThresholdRule lower =
+            new AmountThresholdRule(4, "amount-over-9999", RuleAction.DECLINE, MAX_AMOUNT - 1);
 
+        assertEquals(RuleResult.FIRED, lower.onTransaction(frames.decodeTransaction(), hit));
         assertEquals(RuleResult.PASSED, rule.onTransaction(frames.decodeTransaction(), hit));
-        assertHit(0, 0, 0, 0, 0);
+        // A pass leaves the shared hit as the last rule to fire filled it.
+        assertHit(ACCOUNT, MAX_AMOUNT, MAX_AMOUNT - 1, EVENT_TIME_NS, EVENT_TIME_NS + 1);
     }
 
     @Test
-    void passesBelowTheLimit()
+    void passesBelowTheLimitAndFiresAboveIt()
     {
-        frames.transaction(CLIENT_ID, 1, EVENT_TIME_NS, ACCOUNT, 0);
+        for (final long amount : new long[]{0, 1, MAX_AMOUNT / 2, MAX_AMOUNT - 1})
+        {
+            frames.transaction(CLIENT_ID, 1, EVENT_TIME_NS, ACCOUNT, amount);
+            assertEquals(RuleResult.PASSED, rule.onTransaction(frames.decodeTransaction(), hit), "amount " + amount);
+        }
+        assertHit(0, 0, 0, 0, 0);
 
-        assertEquals(RuleResult.PASSED, rule.onTransaction(frames.decodeTransaction(), hit));
+        for (final long amount : new long[]{MAX_AMOUNT + 1, 2 * MAX_AMOUNT, Long.MAX_VALUE})
+        {
+            frames.transaction(CLIENT_ID, 1, EVENT_TIME_NS, ACCOUNT, amount);
+            assertEquals(RuleResult.FIRED, rule.onTransaction(frames.decodeTransaction(), hit), "amount " + amount);
+            assertHit(ACCOUNT, amount, MAX_AMOUNT, EVENT_TIME_NS, EVENT_TIME_NS + 1);
+        }
     }
 
     @Test
