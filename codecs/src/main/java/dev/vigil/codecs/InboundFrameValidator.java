@@ -60,7 +60,25 @@ public final class InboundFrameValidator
         {
             return isOutboundTemplate(templateId) ? RejectReason.NOT_ACCEPTED_HERE : RejectReason.UNKNOWN_TEMPLATE;
         }
-        return checkBody(buffer, offset, length, minBlockLength, varDataFields(templateId));
+        // The body's checks written out, not through checkBody: every inbound frame passes here, and the call cost
+        // a transaction 1 ns more (CodecBenchmark.validateTransaction, 3.3 -> 4.3 ns).
+        final int blockLength = header.blockLength();
+        if (blockLength < minBlockLength)
+        {
+            return RejectReason.BAD_BLOCK_LENGTH;
+        }
+        final int bodyLength = length - HEADER_LENGTH;
+        if (blockLength > bodyLength)
+        {
+            return RejectReason.FRAME_TOO_SHORT;
+        }
+        final int varDataFields = varDataFields(templateId);
+        if (varDataFields > 0)
+        {
+            return validateVarData(
+                buffer, offset + HEADER_LENGTH + blockLength, bodyLength - blockLength, varDataFields);
+        }
+        return null;
     }
 
     /**
@@ -114,7 +132,7 @@ public final class InboundFrameValidator
 
     /**
      * The declared block neither short for the template nor beyond the frame, and each variable-length field inside
-     * what follows it.
+     * what follows it; for the admin path ({@link #validate} checks the same inline).
      */
     private RejectReason checkBody(
         final DirectBuffer buffer, final int offset, final int length, final int minBlockLength, final int varFields)
