@@ -187,7 +187,8 @@ class SessionSecurityTest
     @Test
     void hostileReplyChannelsAreRefusedByReasonAndCreateNothing()
     {
-        try (EngineHarness harness = EngineHarness.start(dataDir);
+        // Twelve Connects from one sender: more than the default ten a second.
+        try (EngineHarness harness = EngineHarness.start(dataDir, "sessions.connects.per.second=100");
             RawClient hostile = new RawClient(harness.engine().aeronDirectoryName(), harness.ingressChannel(),
                 "aeron:udp?endpoint=localhost:0", 1002);
             Aeron observer =

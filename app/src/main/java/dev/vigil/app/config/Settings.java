@@ -86,6 +86,12 @@ public final class Settings
         "sessions.pending.per.source", 16, 1, 1 << 16,
         "most Connects being handled at once from one source address"));
 
+    /** Bound on the rate of session-opening frames from one sender. */
+    public static final Setting SESSIONS_CONNECTS_PER_SECOND = add(Setting.integer(
+        "sessions.connects.per.second", 10, 1, 1_000_000,
+        "most Connects and ChallengeResponses one sender (transport session) may send per second; more are " +
+        "refused and counted before they are parsed"));
+
     /** How long a handshake may take. */
     public static final Setting SESSION_HANDSHAKE_TIMEOUT = add(Setting.duration(
         "session.handshake.timeout", "5s", "1ms", "60s",

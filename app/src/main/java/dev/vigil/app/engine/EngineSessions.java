@@ -65,6 +65,7 @@ final class EngineSessions
             config.getInt(Settings.SESSIONS_PENDING_MAX),
             config.getInt(Settings.SESSIONS_PENDING_PER_SOURCE),
             config.getDurationNs(Settings.SESSION_HANDSHAKE_TIMEOUT),
+            config.getInt(Settings.SESSIONS_CONNECTS_PER_SECOND),
             HANDSHAKE_SCAN_INTERVAL_NS);
         return new SessionGate(
             aeron,

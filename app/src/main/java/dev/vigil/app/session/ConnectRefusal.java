@@ -23,6 +23,8 @@ public enum ConnectRefusal
     TOO_MANY_PENDING,
     /** The Connect's source host has {@code sessions.pending.per.source} handshakes under way. */
     TOO_MANY_PENDING_FROM_SOURCE,
+    /** The transport session sent more Connects and ChallengeResponses than {@code sessions.connects.per.second}. */
+    TOO_MANY_CONNECTS,
     /** The session already has a handshake under way. */
     HANDSHAKE_IN_PROGRESS,
     /** The session is open for another client id. */

@@ -38,12 +38,18 @@ public final class SessionGate implements AutoCloseable
      * @param maxPending          handshakes under way.
      * @param maxPendingPerSource handshakes under way from one source address.
      * @param handshakeTimeoutNs  how long a handshake may take.
+     * @param connectsPerSecond   Connects and ChallengeResponses one transport session may send per second.
      * @param scanIntervalNs      least time between two looks at the handshakes under way: a handshake needs no
      *                            microseconds, and hundreds of them looked at on every duty cycle would cost the
      *                            clients that are connected.
      */
     public record Limits(
-        int maxSessions, int maxPending, int maxPendingPerSource, long handshakeTimeoutNs, long scanIntervalNs)
+        int maxSessions,
+        int maxPending,
+        int maxPendingPerSource,
+        long handshakeTimeoutNs,
+        int connectsPerSecond,
+        long scanIntervalNs)
     {
     }
 
@@ -65,6 +71,7 @@ public final class SessionGate implements AutoCloseable
     private final HandshakeReplies replies = new HandshakeReplies();
     private final Int2ObjectHashMap<PendingSession> pendingBySession = new Int2ObjectHashMap<>();
     private final PendingBySource pendingBySource = new PendingBySource();
+    private final ConnectRateLimit connectRate;
     private final Int2ObjectHashMap<String> sourceHostByOpenSession = new Int2ObjectHashMap<>();
     private int lastOpenSessions;
     private long lastScanNs = Long.MIN_VALUE / 2;
@@ -104,6 +111,7 @@ public final class SessionGate implements AutoCloseable
         this.counters = counters;
         this.openedPaths = openedPaths;
         this.validator = new InboundFrameValidator(maxFrameLength);
+        this.connectRate = new ConnectRateLimit(limits.connectsPerSecond());
     }
 
     /**
@@ -143,6 +151,11 @@ public final class SessionGate implements AutoCloseable
             return false;
         }
         counters.framesReceived().incrementOrdered();
+        if (!connectRate.tryAcquire(sessionId, clock.nanoTime()))
+        {
+            refuse(ConnectRefusal.TOO_MANY_CONNECTS);
+            return true;
+        }
         if (header.templateId() == ConnectDecoder.TEMPLATE_ID)
         {
             connect.wrapAndApplyHeader(buffer, offset, header);
@@ -227,6 +240,7 @@ public final class SessionGate implements AutoCloseable
     public void onSessionClosed(final int sessionId)
     {
         sourceHostByOpenSession.remove(sessionId);
+        connectRate.forget(sessionId);
         final PendingSession pending = pendingBySession.remove(sessionId);
         if (pending != null)
         {

@@ -58,6 +58,7 @@ class SessionGateTest
     private static final String LOCAL = "127.0.0.1:50001";
     private static final String REMOTE = "10.1.2.3:50001";
     private static final long TIMEOUT_NS = 1_000_000_000L;
+    private static final int CONNECTS_PER_SECOND = 10;
     private static final int STREAM = 2002;
     private static final String KEY = "000102030405060708090a0b0c0d0e0f";
 
@@ -152,6 +153,26 @@ class SessionGateTest
         assertTrue(connect(gate, 6, 6, replyChannel, LOCAL));
         assertTrue(driveUntil(gate, () -> ingress.sessionCount() == 1));
         closeOpenedPaths();
+    }
+
+    @Test
+    void aSenderFloodingConnectsIsRefusedBeforeTheyAreParsed()
+    {
+        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, false, limits(8, 8, 8));
+        for (int i = 0; i < 25; i++)
+        {
+            // A channel that would be refused if parsed: only the first ten get that far.
+            assertTrue(connect(gate, 1, 7, "not a channel", LOCAL));
+        }
+        assertEquals(10, refused(ConnectRefusal.BAD_REPLY_CHANNEL));
+        assertEquals(15, refused(ConnectRefusal.TOO_MANY_CONNECTS));
+        // Another sender has its own allowance, and the flooding one gets a new one a second later.
+        assertTrue(connect(gate, 2, 8, "not a channel", LOCAL));
+        assertEquals(11, refused(ConnectRefusal.BAD_REPLY_CHANNEL));
+        clock.advance(1_000_000_000L);
+        assertTrue(connect(gate, 1, 7, "not a channel", LOCAL));
+        assertEquals(12, refused(ConnectRefusal.BAD_REPLY_CHANNEL));
+        assertEquals(15, refused(ConnectRefusal.TOO_MANY_CONNECTS));
     }
 
     @Test
@@ -295,7 +316,7 @@ class SessionGateTest
     private static SessionGate.Limits limits(final int sessions, final int pending, final int perSource)
     {
         // Looked at on every call: the test's clock only moves when the test moves it.
-        return new SessionGate.Limits(sessions, pending, perSource, TIMEOUT_NS, 0);
+        return new SessionGate.Limits(sessions, pending, perSource, TIMEOUT_NS, CONNECTS_PER_SECOND, 0);
     }
 
     private boolean connect(
