@@ -96,9 +96,9 @@ public final class EnginePipeline
         ring.addGatingSequences(egressPoller.getSequence());
         egressSequence = egressPoller.getSequence();
 
-        journalAgent = new StageAgent("vigil-journal", journalPoller, journal, journal::doDutyCycle);
-        rulesAgent = new StageAgent("vigil-rules", rulesPoller, rules, rulesDutyCycle);
-        egressAgent = new StageAgent("vigil-egress", egressPoller, egress, egressDutyCycle);
+        journalAgent = StageAgent.journal(journalPoller, journal, journal::doDutyCycle);
+        rulesAgent = StageAgent.rules(rulesPoller, rules, rulesDutyCycle);
+        egressAgent = StageAgent.egress(egressPoller, egress, egressDutyCycle);
     }
 
     /**

@@ -16,12 +16,14 @@ import java.util.function.IntSupplier;
  * A handler that is an {@link InputHold} can stop the poll after an input and hold the next one in the ring until
  * it has finished what that input left to do: each duty cycle resumes it first, and polls only while it does not
  * hold.
+ * <p>
+ * Each stage is a subclass of its own, so the call to its handler is a call site of its own: shared by the three
+ * stages, one call site would see three handler types and the JIT could inline none of them.
  */
-final class StageAgent implements Agent, EventPoller.Handler<RingEvent>
+abstract class StageAgent implements Agent, EventPoller.Handler<RingEvent>
 {
     private final String roleName;
     private final EventPoller<RingEvent> poller;
-    private final EventHandler<RingEvent> handler;
     private final IntSupplier dutyCycle;
     private final InputHold hold;
     private int workCount;
@@ -35,10 +37,50 @@ final class StageAgent implements Agent, EventPoller.Handler<RingEvent>
     {
         this.roleName = roleName;
         this.poller = poller;
-        this.handler = handler;
         this.dutyCycle = dutyCycle;
         this.hold = handler instanceof InputHold ? (InputHold)handler : null;
     }
+
+    /**
+     * @param poller    the journal stage's poller.
+     * @param handler   the journal stage.
+     * @param dutyCycle its background work.
+     * @return the journal stage's agent.
+     */
+    static StageAgent journal(
+        final EventPoller<RingEvent> poller, final JournalHandler handler, final IntSupplier dutyCycle)
+    {
+        return new JournalStage(poller, handler, dutyCycle);
+    }
+
+    /**
+     * @param poller    the rules stage's poller.
+     * @param handler   the rules stage.
+     * @param dutyCycle its background work.
+     * @return the rules stage's agent.
+     */
+    static StageAgent rules(
+        final EventPoller<RingEvent> poller, final EventHandler<RingEvent> handler, final IntSupplier dutyCycle)
+    {
+        return new RulesStage(poller, handler, dutyCycle);
+    }
+
+    /**
+     * @param poller    the egress stage's poller.
+     * @param handler   the egress stage.
+     * @param dutyCycle its background work.
+     * @return the egress stage's agent.
+     */
+    static StageAgent egress(
+        final EventPoller<RingEvent> poller, final EventHandler<RingEvent> handler, final IntSupplier dutyCycle)
+    {
+        return new EgressStage(poller, handler, dutyCycle);
+    }
+
+    /**
+     * Hand one slot to the stage's handler.
+     */
+    abstract void handle(RingEvent event, long sequence, boolean endOfBatch) throws Exception;
 
     @Override
     public int doWork() throws Exception
@@ -57,9 +99,9 @@ final class StageAgent implements Agent, EventPoller.Handler<RingEvent>
     }
 
     @Override
-    public boolean onEvent(final RingEvent event, final long sequence, final boolean endOfBatch) throws Exception
+    public final boolean onEvent(final RingEvent event, final long sequence, final boolean endOfBatch) throws Exception
     {
-        handler.onEvent(event, sequence, endOfBatch);
+        handle(event, sequence, endOfBatch);
         workCount++;
         return hold == null || !isHeld();
     }
@@ -87,5 +129,58 @@ final class StageAgent implements Agent, EventPoller.Handler<RingEvent>
     public String roleName()
     {
         return roleName;
+    }
+
+    private static final class JournalStage extends StageAgent
+    {
+        private final JournalHandler handler;
+
+        JournalStage(final EventPoller<RingEvent> poller, final JournalHandler handler, final IntSupplier dutyCycle)
+        {
+            super("vigil-journal", poller, handler, dutyCycle);
+            this.handler = handler;
+        }
+
+        @Override
+        void handle(final RingEvent event, final long sequence, final boolean endOfBatch) throws Exception
+        {
+            handler.onEvent(event, sequence, endOfBatch);
+        }
+    }
+
+    private static final class RulesStage extends StageAgent
+    {
+        private final EventHandler<RingEvent> handler;
+
+        RulesStage(
+            final EventPoller<RingEvent> poller, final EventHandler<RingEvent> handler, final IntSupplier dutyCycle)
+        {
+            super("vigil-rules", poller, handler, dutyCycle);
+            this.handler = handler;
+        }
+
+        @Override
+        void handle(final RingEvent event, final long sequence, final boolean endOfBatch) throws Exception
+        {
+            handler.onEvent(event, sequence, endOfBatch);
+        }
+    }
+
+    private static final class EgressStage extends StageAgent
+    {
+        private final EventHandler<RingEvent> handler;
+
+        EgressStage(
+            final EventPoller<RingEvent> poller, final EventHandler<RingEvent> handler, final IntSupplier dutyCycle)
+        {
+            super("vigil-egress", poller, handler, dutyCycle);
+            this.handler = handler;
+        }
+
+        @Override
+        void handle(final RingEvent event, final long sequence, final boolean endOfBatch) throws Exception
+        {
+            handler.onEvent(event, sequence, endOfBatch);
+        }
     }
 }
