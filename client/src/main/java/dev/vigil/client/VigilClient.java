@@ -147,13 +147,8 @@ public final class VigilClient implements AutoCloseable
         final PaymentChannel channel)
     {
         final long clientSeq = lastClientSeq + 1;
-        final long result = offerTransaction(
-            clientSeq, eventTimeNs, txnId, accountId, cardId, merchantId, amountMinor, currency, country, channel);
-        if (result > 0)
-        {
-            lastClientSeq = clientSeq;
-        }
-        return result;
+        return advanceOnSend(clientSeq, offerTransaction(
+            clientSeq, eventTimeNs, txnId, accountId, cardId, merchantId, amountMinor, currency, country, channel));
     }
 
     /**
@@ -213,13 +208,8 @@ public final class VigilClient implements AutoCloseable
         final long quantity)
     {
         final long clientSeq = lastClientSeq + 1;
-        final long result =
-            offerOrder(clientSeq, eventTimeNs, orderId, accountId, instrumentId, side, orderType, price, quantity);
-        if (result > 0)
-        {
-            lastClientSeq = clientSeq;
-        }
-        return result;
+        return advanceOnSend(clientSeq,
+            offerOrder(clientSeq, eventTimeNs, orderId, accountId, instrumentId, side, orderType, price, quantity));
     }
 
     /**
@@ -266,7 +256,8 @@ public final class VigilClient implements AutoCloseable
             .clientSeq(clientSeq)
             .eventTimeNs(eventTimeNs)
             .clientSendTimeNs(clock.nanoTime());
-        return offer(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
+        return advanceOnSend(
+            clientSeq, offerFrame(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()));
     }
 
     /**
@@ -368,9 +359,7 @@ public final class VigilClient implements AutoCloseable
             .currency(currency)
             .country(country)
             .channel(channel);
-        final long result = publication.offer(
-            sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + transactionEncoder.encodedLength());
-        return result > 0 ? clientSeq : result;
+        return offerFrame(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + transactionEncoder.encodedLength());
     }
 
     private long offerOrder(
@@ -396,18 +385,26 @@ public final class VigilClient implements AutoCloseable
             .quantity(quantity)
             .side(side)
             .orderType(orderType);
-        final long result =
-            publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + orderEncoder.encodedLength());
+        return offerFrame(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + orderEncoder.encodedLength());
+    }
+
+    /**
+     * @return clientSeq once the frame in the send buffer is offered, or the negative {@link Publication#offer} code.
+     */
+    private long offerFrame(final long clientSeq, final int length)
+    {
+        final long result = publication.offer(sendBuffer, 0, length);
         return result > 0 ? clientSeq : result;
     }
 
-    private long offer(final long clientSeq, final int length)
+    /**
+     * A new request took the next sequence only if it went out; a failed send leaves it for the next try.
+     */
+    private long advanceOnSend(final long clientSeq, final long result)
     {
-        final long result = publication.offer(sendBuffer, 0, length);
         if (result > 0)
         {
             lastClientSeq = clientSeq;
-            return clientSeq;
         }
         return result;
     }

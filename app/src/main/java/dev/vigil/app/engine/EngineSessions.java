@@ -72,7 +72,6 @@ final class EngineSessions
             ringIngress,
             ReplyChannelPolicy.of(config),
             authenticator,
-            authenticator != AllowAllAuthenticator.INSTANCE,
             limits,
             clock,
             new SessionCounters(counters),

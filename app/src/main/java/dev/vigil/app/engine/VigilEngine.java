@@ -71,7 +71,6 @@ public final class VigilEngine implements AutoCloseable
         }
     };
 
-    private final VigilConfig config;
     private final Context ctx;
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -100,8 +99,8 @@ public final class VigilEngine implements AutoCloseable
 
     private VigilEngine(final Context ctx)
     {
-        this.config = ctx.config();
         this.ctx = ctx;
+        final VigilConfig config = ctx.config();
         // The rules file before anything starts: a bad one stops the start with every error in it.
         final RulesFile rulesFile = RuleSetFactory.rulesFile(config);
         RuleSetFactory.checkKeyedState(config, rulesFile);
@@ -309,7 +308,7 @@ public final class VigilEngine implements AutoCloseable
      */
     public VigilConfig config()
     {
-        return config;
+        return ctx.config();
     }
 
     /**
@@ -387,7 +386,7 @@ public final class VigilEngine implements AutoCloseable
         // closes cleanly after it.
         final RecoveryTransportKeeper keeper = keepTransportServiced(errors);
         sessionGate.close();
-        if (journal.enabled() && config.getBoolean(Settings.SNAPSHOT_ON_SHUTDOWN) &&
+        if (journal.enabled() && ctx.config().getBoolean(Settings.SNAPSHOT_ON_SHUTDOWN) &&
             rules.lastEngineSeq() > 0 && rules.lastEngineSeq() <= journal.lastSequence() &&
             !rules.windows().isFiring())
         {

@@ -1,18 +1,18 @@
 package dev.vigil.app.session;
 
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.PathChecks;
+import dev.vigil.app.config.TextLineReader;
 import dev.vigil.client.HmacCredentials;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,8 +22,6 @@ import java.util.Set;
  */
 public final class CredentialsFile
 {
-    private static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
-
     private final Path path;
     private final Long2ObjectHashMap<byte[]> keyByClientId;
 
@@ -42,63 +40,50 @@ public final class CredentialsFile
     public static CredentialsFile load(final String setting, final Path path)
     {
         final String where = setting + "=" + path;
-        if (!Files.isRegularFile(path))
-        {
-            throw new ConfigException(where + ": " + (Files.exists(path) ? "not a regular file" : "no such file"));
-        }
+        PathChecks.readableFile(where, path);
         checkNotReadableByOthers(where, path);
-        final List<String> lines;
-        try
-        {
-            if (Files.size(path) > MAX_FILE_BYTES)
-            {
-                throw new ConfigException(where + ": larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB");
-            }
-            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        }
-        catch (final CharacterCodingException ex)
-        {
-            throw new ConfigException(where + ": not UTF-8 text");
-        }
-        catch (final IOException ex)
-        {
-            throw new ConfigException(where + ": cannot read it (" + ex.getMessage() + ")");
-        }
-
         final Long2ObjectHashMap<byte[]> keys = new Long2ObjectHashMap<>();
         final Long2LongHashMap lineByClientId = new Long2LongHashMap(0);
-        for (int i = 0; i < lines.size(); i++)
+        try (TextLineReader reader = TextLineReader.open(path, "credentials file"))
         {
-            final int lineNumber = i + 1;
-            final String line = lines.get(i).trim();
-            if (line.isEmpty() || line.startsWith("#"))
+            String rawLine;
+            while ((rawLine = reader.readLine()) != null)
             {
-                continue;
+                final int lineNumber = reader.lineNumber();
+                final String line = rawLine.trim();
+                if (line.isEmpty() || line.startsWith("#"))
+                {
+                    continue;
+                }
+                final String[] fields = line.split("\\s+");
+                if (fields.length != 2)
+                {
+                    throw new ConfigException(path + ":" + lineNumber + ": expected '<client-id> <hex-key>', found " +
+                        fields.length + " field(s)");
+                }
+                final long clientId = parseClientId(path, lineNumber, fields[0]);
+                final byte[] key;
+                try
+                {
+                    key = HmacCredentials.parseHexKey(fields[1]);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new ConfigException(path + ":" + lineNumber + ": the key of client " + clientId + ": " +
+                        ex.getMessage());
+                }
+                final long earlier = lineByClientId.put(clientId, lineNumber);
+                if (earlier != 0)
+                {
+                    throw new ConfigException(path + ":" + lineNumber + ": client " + clientId +
+                        " already has a key on line " + earlier);
+                }
+                keys.put(clientId, key);
             }
-            final String[] fields = line.split("\\s+");
-            if (fields.length != 2)
-            {
-                throw new ConfigException(path + ":" + lineNumber + ": expected '<client-id> <hex-key>', found " +
-                    fields.length + " field(s)");
-            }
-            final long clientId = parseClientId(path, lineNumber, fields[0]);
-            final byte[] key;
-            try
-            {
-                key = HmacCredentials.parseHexKey(fields[1]);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new ConfigException(path + ":" + lineNumber + ": the key of client " + clientId + ": " +
-                    ex.getMessage());
-            }
-            final long earlier = lineByClientId.put(clientId, lineNumber);
-            if (earlier != 0)
-            {
-                throw new ConfigException(path + ":" + lineNumber + ": client " + clientId +
-                    " already has a key on line " + earlier);
-            }
-            keys.put(clientId, key);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw new ConfigException(where + ": cannot read it (" + PathChecks.reason(ex.getCause(), path) + ")");
         }
         return new CredentialsFile(path, keys);
     }

@@ -24,7 +24,7 @@ final class PendingSession implements SessionProxy
         REJECTED
     }
 
-    private final SessionGate gate;
+    private final HandshakeReplies replies;
     private final int sessionId;
     private final long clientId;
     private final String sourceIdentity;
@@ -36,7 +36,7 @@ final class PendingSession implements SessionProxy
     private int lastTemplateId;
 
     PendingSession(
-        final SessionGate gate,
+        final HandshakeReplies replies,
         final int sessionId,
         final long clientId,
         final String sourceIdentity,
@@ -45,7 +45,7 @@ final class PendingSession implements SessionProxy
         final long registrationId,
         final int templateId)
     {
-        this.gate = gate;
+        this.replies = replies;
         this.sessionId = sessionId;
         this.clientId = clientId;
         this.sourceIdentity = sourceIdentity;
@@ -80,7 +80,7 @@ final class PendingSession implements SessionProxy
         {
             return false;
         }
-        if (!gate.sendChallenge(this, challenge))
+        if (!replies.challenge(publication, clientId, challenge))
         {
             return false;
         }

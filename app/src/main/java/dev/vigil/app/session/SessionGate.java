@@ -80,9 +80,8 @@ public final class SessionGate implements AutoCloseable
      * @param aeron          adds the reply publications.
      * @param ringIngress    where sessions open.
      * @param policy         what reply channels are allowed.
-     * @param authenticator  decides who a client is.
-     * @param authenticates  false when the authenticator accepts everyone: then a client id connected from one host
-     *                       may not be taken over from another.
+     * @param authenticator  decides who a client is; with {@link AllowAllAuthenticator} nothing proves a client id,
+     *                       so one connected from a host may not be taken over from another.
      * @param limits         bounds on sessions and handshakes.
      * @param clock          for handshake deadlines.
      * @param counters       where refusals and sessions are counted.
@@ -94,7 +93,6 @@ public final class SessionGate implements AutoCloseable
         final RingIngress ringIngress,
         final ReplyChannelPolicy policy,
         final Authenticator authenticator,
-        final boolean authenticates,
         final Limits limits,
         final NanoClock clock,
         final SessionCounters counters,
@@ -105,7 +103,7 @@ public final class SessionGate implements AutoCloseable
         this.ringIngress = ringIngress;
         this.policy = policy;
         this.authenticator = authenticator;
-        this.authenticates = authenticates;
+        this.authenticates = authenticator != AllowAllAuthenticator.INSTANCE;
         this.limits = limits;
         this.clock = clock;
         this.counters = counters;
@@ -125,11 +123,8 @@ public final class SessionGate implements AutoCloseable
      */
     public boolean onFrame(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (!isSessionOpening(buffer, offset, length))
-        {
-            return false;
-        }
-        return onFrame(buffer, offset, length, header.sessionId(), ((Image)header.context()).sourceIdentity());
+        return isSessionOpening(buffer, offset, length) &&
+            take(buffer, offset, length, header.sessionId(), ((Image)header.context()).sourceIdentity());
     }
 
     /**
@@ -145,7 +140,16 @@ public final class SessionGate implements AutoCloseable
     public boolean onFrame(
         final DirectBuffer buffer, final int offset, final int length, final int sessionId, final String sourceIdentity)
     {
-        if (!isSessionOpening(buffer, offset, length) || validator.validate(buffer, offset, length) != null)
+        return isSessionOpening(buffer, offset, length) && take(buffer, offset, length, sessionId, sourceIdentity);
+    }
+
+    /**
+     * A session-opening frame, its header wrapped: handled unless malformed.
+     */
+    private boolean take(
+        final DirectBuffer buffer, final int offset, final int length, final int sessionId, final String sourceIdentity)
+    {
+        if (validator.validate(buffer, offset, length) != null)
         {
             // Events, and malformed frames of any template, are refused and counted by ingress as ever.
             return false;
@@ -273,11 +277,6 @@ public final class SessionGate implements AutoCloseable
         pendingBySource.clear();
     }
 
-    boolean sendChallenge(final PendingSession pending, final byte[] bytes)
-    {
-        return replies.challenge(pending.publication(), pending.clientId(), bytes);
-    }
-
     private void onConnect(final int sessionId, final String sourceIdentity)
     {
         final long clientId = connect.clientId();
@@ -302,7 +301,7 @@ public final class SessionGate implements AutoCloseable
         }
 
         final long registrationId = aeron.asyncAddExclusivePublication(replyChannel.channel(), responseStreamId);
-        final PendingSession pending = new PendingSession(this, sessionId, clientId, sourceIdentity, sourceHost,
+        final PendingSession pending = new PendingSession(replies, sessionId, clientId, sourceIdentity, sourceHost,
             clock.nanoTime() + limits.handshakeTimeoutNs(), registrationId, ConnectDecoder.TEMPLATE_ID);
         pendingBySession.put(sessionId, pending);
         pendingBySource.add(sourceHost);

@@ -105,7 +105,7 @@ class SessionGateTest
     @Test
     void aConnectOpensOnceItsReplyChannelConnectsAndEgressGetsThePublication()
     {
-        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, false, limits(8, 8, 8));
+        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, limits(8, 8, 8));
         assertTrue(connect(gate, 1, 7, replyChannel, LOCAL));
         assertEquals(1, gate.pendingCount());
         assertEquals(0, ingress.sessionCount());
@@ -129,7 +129,7 @@ class SessionGateTest
     @Test
     void boundsOnSessionsAndHandshakesAreCountedByReason()
     {
-        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, false, limits(3, 2, 1));
+        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, limits(3, 2, 1));
         assertTrue(connect(gate, 1, 1, replyChannelNobodyListensOn(), LOCAL));
         assertTrue(connect(gate, 2, 2, replyChannelNobodyListensOn(), LOCAL));
         assertTrue(connect(gate, 3, 3, replyChannelNobodyListensOn(), "10.9.9.9:1"));
@@ -158,7 +158,7 @@ class SessionGateTest
     @Test
     void aSenderFloodingConnectsIsRefusedBeforeTheyAreParsed()
     {
-        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, false, limits(8, 8, 8));
+        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, limits(8, 8, 8));
         for (int i = 0; i < 25; i++)
         {
             // A channel that would be refused if parsed: only the first ten get that far.
@@ -178,7 +178,7 @@ class SessionGateTest
     @Test
     void noMoreSessionsThanTheBoundOpenOrConnect()
     {
-        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, false, limits(1, 8, 8));
+        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, limits(1, 8, 8));
         assertTrue(connect(gate, 1, 7, replyChannel, LOCAL));
         assertTrue(driveUntil(gate, () -> ingress.sessionCount() == 1));
 
@@ -193,7 +193,7 @@ class SessionGateTest
     @Test
     void withoutAuthenticationAClientIdIsNotTakenOverFromAnotherHost()
     {
-        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, false, limits(8, 8, 8));
+        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, limits(8, 8, 8));
         assertTrue(connect(gate, 1, 7, replyChannel, LOCAL));
         assertTrue(driveUntil(gate, () -> ingress.sessionCount() == 1));
 
@@ -222,7 +222,7 @@ class SessionGateTest
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             final HmacAuthenticator authenticator =
                 new HmacAuthenticator(CredentialsFile.load("auth.credentials.file", file), new SecureRandom());
-            final SessionGate gate = gate(authenticator, true, limits(8, 8, 8));
+            final SessionGate gate = gate(authenticator, limits(8, 8, 8));
             final List<String> received = new ArrayList<>();
             final byte[][] nonce = new byte[1][];
 
@@ -304,13 +304,11 @@ class SessionGateTest
         assertEquals(refusal, result.refusal(), () -> channel + ": " + result.detail());
     }
 
-    private SessionGate gate(
-        final Authenticator authenticator, final boolean authenticates, final SessionGate.Limits limits)
+    private SessionGate gate(final Authenticator authenticator, final SessionGate.Limits limits)
     {
         final ReplyChannelPolicy policy = new ReplyChannelPolicy(
             AddressRanges.parse(""), 1 << 24, Set.of(), Set.of(), List.of());
-        return new SessionGate(aeron, ingress, policy, authenticator, authenticates, limits, clock, counters,
-            openedPaths, 512);
+        return new SessionGate(aeron, ingress, policy, authenticator, limits, clock, counters, openedPaths, 512);
     }
 
     private static SessionGate.Limits limits(final int sessions, final int pending, final int perSource)
