@@ -73,7 +73,8 @@ class EventTimeWindowsPropertyTest
     void aSnapshotAnywhereChangesNothing(@ForAll("scenarios") final Scenario scenario) throws IOException
     {
         final RecordingWindowSink straightOut = new RecordingWindowSink();
-        run(newEngine(scenario, straightOut), scenario.ops(), 0, scenario.ops().size());
+        final EventTimeWindows straight = newEngine(scenario, straightOut);
+        run(straight, scenario.ops(), 0, scenario.ops().size());
 
         final RecordingWindowSink restoredOut = new RecordingWindowSink();
         final EventTimeWindows first = newEngine(scenario, restoredOut);
@@ -91,6 +92,15 @@ class EventTimeWindowsPropertyTest
 
         run(second, scenario.ops(), scenario.snapshotAt(), scenario.ops().size());
         assertEquals(straightOut.lines, restoredOut.lines);
+        // The restored windows go on as the ones that never stopped, down to the bytes of their next snapshot.
+        assertEquals(stateText(straight), stateText(second));
+    }
+
+    private static String stateText(final EventTimeWindows engine) throws IOException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        engine.writeState(new DataOutputStream(bytes));
+        return new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private static EventTimeWindows newEngine(final Scenario scenario, final WindowSink sink)
