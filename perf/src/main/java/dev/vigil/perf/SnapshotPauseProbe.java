@@ -80,9 +80,10 @@ public final class SnapshotPauseProbe
         final long[] pointNs = new long[points];
         final long[] windowsNs = new long[points];
         final long[] layoutNs = new long[points];
+        final long[] firstPointNs = new long[5];
         long pointBytes = 0;
         long records = 0;
-        for (int i = -5; i < points; i++)
+        for (int i = -firstPointNs.length; i < points; i++)
         {
             handler.abandonSnapshot();
             buffer.reset();
@@ -106,7 +107,17 @@ public final class SnapshotPauseProbe
                 windowsNs[i] = layoutStartNs - windowsStartNs;
                 layoutNs[i] = layoutEndNs - layoutStartNs;
             }
+            else
+            {
+                firstPointNs[i + firstPointNs.length] = endNs - startNs;
+            }
         }
+        final StringBuilder first = new StringBuilder();
+        for (final long ns : firstPointNs)
+        {
+            first.append(first.length() == 0 ? "" : ", ").append(micros(ns));
+        }
+        System.out.printf(Locale.ROOT, "the process's first points (not in the figures below): %s%n", first);
         System.out.printf(Locale.ROOT, "point: %s (%,d bytes beside %,d keyed records)%n",
             spread(pointNs), pointBytes, records);
         final long[] restNs = new long[points];
