@@ -11,9 +11,7 @@ import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
-import dev.vigil.core.rules.KeyedStateRule;
 import dev.vigil.core.rules.KeyedStateStores;
-import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.RuleSetLoader;
@@ -23,13 +21,10 @@ import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.SourceWatermarks;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,6 +51,10 @@ import java.util.List;
  * still being copied or written is deferred: the stage asks for a snapshot again once that one is done, at whatever
  * input it has reached then, so several such points make one snapshot. A rules update that zeroes new slices of the
  * records gives up a copy in progress, and the stage asks for a snapshot again after it.
+ * <p>
+ * The stage's parts beside the per-event work have classes of their own: {@link RulesInForce} (the rules, their
+ * text and their switch on an update), {@link RulesStageState} (the snapshot state's layout, written and read) and
+ * {@link RulesStageCounters} (what the stage counts).
  */
 public final class RulesHandler implements EventHandler<RingEvent>, InputHold
 {
@@ -64,23 +63,15 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
 
     private final RuleEvaluator evaluator;
     private final DecisionDedup dedup;
-    private final EngineCounters counters;
     private final NanoClock clock;
     private final BatchClock rulesDone;
     private final EventTimeWindows windows;
-    private final WindowCounters windowCounters;
+    private final RulesStageCounters counters;
+    private final RulesInForce rules;
+    private final RulesStageState state;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
-    /** Rules whose state entries are counted on their own, each batch; the others are keyed in shared stores. */
-    private Rule[] ownStateRules;
-    private Rule[] sharedStateRules = new Rule[0];
-    private long publishedSharedKeys = -1;
-    private final RulesUpdateDecoder rulesUpdate = new RulesUpdateDecoder();
-    private final RulesUpdateAssembler rulesUpdateAssembler = new RulesUpdateAssembler();
-    private RuleSetLoader ruleSetLoader;
-    private String rulesText = "";
-    private boolean followRulesUpdates = true;
     private SnapshotTaker snapshotTaker = SnapshotTaker.NONE;
     private KeyedStateStores keyedState;
     private StateLookahead lookahead;
@@ -141,12 +132,12 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     {
         this.evaluator = evaluator;
         this.dedup = dedup;
-        this.counters = counters;
         this.clock = clock;
         this.rulesDone = new BatchClock(clock, RingEvent::rulesDone);
         this.windows = windows;
-        this.windowCounters = windowCounters;
-        this.ownStateRules = evaluator.ruleSet().rules().toArray(new Rule[0]);
+        this.counters = new RulesStageCounters(counters, windowCounters);
+        this.rules = new RulesInForce(evaluator, windows, this.counters);
+        this.state = new RulesStageState(rules, dedup, windows);
         counters.addRules(evaluator.ruleSet().rules());
     }
 
@@ -182,8 +173,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      */
     public void rulesSource(final RuleSetLoader loader, final String rulesText)
     {
-        this.ruleSetLoader = loader;
-        this.rulesText = rulesText;
+        rules.source(loader, rulesText);
     }
 
     /**
@@ -200,7 +190,8 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
             throw new IllegalStateException("keyed state is set before looking ahead, which reads it");
         }
         this.keyedState = stores;
-        partitionRules(evaluator.ruleSet());
+        rules.keyedState(stores);
+        state.keyedState(stores);
     }
 
     /**
@@ -236,7 +227,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      */
     public void followRulesUpdates(final boolean follow)
     {
-        this.followRulesUpdates = follow;
+        rules.followRulesUpdates(follow);
     }
 
     /**
@@ -244,7 +235,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      */
     public String rulesText()
     {
-        return rulesText;
+        return rules.text();
     }
 
     /**
@@ -296,28 +287,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      */
     public long beginSnapshot(final DataOutput out, final RecordCopySink records) throws IOException
     {
-        if (isSnapshotInProgress())
-        {
-            throw new IllegalStateException("a snapshot is in progress");
-        }
-        out.writeLong(lastEngineSeq);
-        final byte[] text = rulesText.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(text.length);
-        out.write(text);
-        out.writeBoolean(keyedState != null);
-        if (keyedState != null)
-        {
-            // Before the rules: reading it binds the rebuilt rules to their slices, after which they read nothing.
-            keyedState.writeLayout(out, evaluator.ruleSet());
-        }
-        for (final Rule rule : evaluator.ruleSet().rules())
-        {
-            out.writeInt(rule.id());
-            rule.writeState(out);
-        }
-        dedup.writeTo(out);
-        windows.writeState(out);
-        return keyedState == null ? 0 : keyedState.beginCopy(records);
+        return state.begin(lastEngineSeq, out, records);
     }
 
     /**
@@ -325,7 +295,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      */
     public boolean isSnapshotInProgress()
     {
-        return keyedState != null && keyedState.isCopying();
+        return state.isCopying();
     }
 
     /**
@@ -333,10 +303,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      */
     public void finishSnapshot()
     {
-        if (keyedState != null)
-        {
-            keyedState.finishCopy();
-        }
+        state.finishCopy();
     }
 
     /**
@@ -344,10 +311,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      */
     public void abandonSnapshot()
     {
-        if (keyedState != null)
-        {
-            keyedState.abandonCopy();
-        }
+        state.abandonCopy();
     }
 
     /**
@@ -359,15 +323,11 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      */
     public int doDutyCycle()
     {
-        if (keyedState != null && keyedState.isCopying())
+        if (state.isCopying())
         {
             final long startNs = clock.nanoTime();
-            final int copied = keyedState.copyStep(COPY_STEP_BYTES);
-            final long micros = (clock.nanoTime() - startNs) / 1000;
-            if (micros > counters.snapshotPauseMicros().get())
-            {
-                counters.snapshotPauseMicros().setOrdered(micros);
-            }
+            final int copied = state.copyStep(COPY_STEP_BYTES);
+            counters.snapshotStop((clock.nanoTime() - startNs) / 1000);
             return copied;
         }
         // Not while the last input's windows are still firing: the state would lie between two inputs.
@@ -388,53 +348,8 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      */
     public void readState(final DataInput in) throws IOException
     {
-        final long writtenEngineSeq = in.readLong();
-        final int textLength = in.readInt();
-        if (textLength < 0 || textLength > RulesUpdateAssembler.MAX_TEXT_BYTES)
-        {
-            throw new IOException("rules text of " + textLength + " bytes");
-        }
-        final byte[] text = new byte[textLength];
-        in.readFully(text);
-        final String writtenRulesText = new String(text, StandardCharsets.UTF_8);
-        if (ruleSetLoader != null && !writtenRulesText.isEmpty() && followRulesUpdates)
-        {
-            try
-            {
-                switchTo(ruleSetLoader.load(writtenRulesText, null));
-                rulesText = writtenRulesText;
-            }
-            catch (final RuntimeException ex)
-            {
-                throw new IOException("the rules it records cannot be built: " + ex.getMessage(), ex);
-            }
-        }
-        final boolean keyed = in.readBoolean();
-        if (keyed)
-        {
-            if (keyedState == null)
-            {
-                throw new IOException("the state holds shared keyed state, which this stage does not keep");
-            }
-            keyedState.readLayout(in, evaluator.ruleSet());
-        }
-        for (final Rule rule : evaluator.ruleSet().rules())
-        {
-            final int id = in.readInt();
-            if (id != rule.id())
-            {
-                throw new IOException("state of rule " + id + " where rule " + rule.id() + " was expected");
-            }
-            rule.readState(in);
-        }
-        dedup.readFrom(in);
-        windows.readState(in);
-        if (keyed)
-        {
-            keyedState.readRecords(in);
-        }
-        lastEngineSeq = writtenEngineSeq;
-        publishedSharedKeys = -1;
+        lastEngineSeq = state.read(in);
+        counters.stateReplaced();
     }
 
     @Override
@@ -450,7 +365,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         if (endOfBatch || hold)
         {
             rulesDone.endOfBatch();
-            publishStateEntries();
+            counters.batchEnded();
         }
     }
 
@@ -470,16 +385,13 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         final long resultsBefore = windows.resultsEmitted();
         final boolean ready = windows.readyForInput();
         final long nowNs = clock.nanoTime();
-        if (windowCounters != null)
-        {
-            windowCounters.outputHeldNs().getAndAddOrdered(nowNs - heldCountedUpToNs);
-        }
+        counters.held(nowNs - heldCountedUpToNs);
         heldCountedUpToNs = nowNs;
         held = !ready;
         final int emitted = (int)(windows.resultsEmitted() - resultsBefore);
         if (emitted > 0)
         {
-            countWindows();
+            counters.windows(windows);
         }
         return emitted;
     }
@@ -497,10 +409,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     {
         held = true;
         heldCountedUpToNs = clock.nanoTime();
-        if (windowCounters != null)
-        {
-            windowCounters.outputHolds().incrementOrdered();
-        }
+        counters.holdStarted();
     }
 
     private boolean loadAhead(final long sequence)
@@ -535,7 +444,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         {
             windows.onHeartbeat(event.engineSeq(), event.clientId(),
                 event.frame().getLong(EventLayout.EVENT_TIME_OFFSET, HeartbeatDecoder.BYTE_ORDER));
-            countWindows();
+            counters.windows(windows);
             return;
         }
         if (templateId != TransactionDecoder.TEMPLATE_ID && templateId != OrderDecoder.TEMPLATE_ID)
@@ -552,7 +461,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         {
             event.repeatDecision(dedup.foundVerdict(), dedup.foundFiredRules(), dedup.foundEngineSeq());
             rulesDone.done(event);
-            counters.duplicates().incrementOrdered();
+            counters.retryAnswered();
             return;
         }
         if (seen == DecisionDedup.STALE)
@@ -581,28 +490,14 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
             evaluator.evaluate(order, event.alerts());
             windows.onOrder(event.engineSeq(), order);
         }
-        countWindows();
+        counters.windows(windows);
 
         dedup.record(
             event.clientId(), event.clientSeq(), event.engineSeq(), evaluator.verdict(), evaluator.firedRules());
         event.decide(evaluator.verdict(), evaluator.firedRules());
         rulesDone.done(event);
-        counters.eventsEvaluated().incrementOrdered();
-        counters.decisions(evaluator.verdict()).incrementOrdered();
-        final int alertCount = Long.bitCount(evaluator.firedRules());
-        if (alertCount > 0)
-        {
-            counters.alertsRaised().getAndAddOrdered(alertCount);
-            countAlertsByRule(evaluator.firedRules());
-        }
-        if (evaluator.stateFullCount() > 0)
-        {
-            counters.stateFull().getAndAddOrdered(evaluator.stateFullCount());
-        }
-        if (evaluator.errorCount() > 0)
-        {
-            counters.ruleErrors().getAndAddOrdered(evaluator.errorCount());
-        }
+        counters.decided(
+            evaluator.verdict(), evaluator.firedRules(), evaluator.stateFullCount(), evaluator.errorCount());
     }
 
     private void onSnapshotPoint()
@@ -610,140 +505,17 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         if (snapshotPending || isSnapshotInProgress() || !snapshotTaker.takeSnapshot(lastEngineSeq, this))
         {
             snapshotPending = true;
-            counters.snapshotsDeferred().incrementOrdered();
+            counters.snapshotDeferred();
         }
-    }
-
-    private void countWindows()
-    {
-        if (windowCounters != null)
-        {
-            windowCounters.lateEvents().setOrdered(windows.lateEvents());
-            windowCounters.results().setOrdered(windows.resultsEmitted());
-            windowCounters.stateFull().setOrdered(windows.stateFullEvents());
-            windowCounters.watermark().setOrdered(windows.watermark());
-        }
-    }
-
-    private void countAlertsByRule(final long firedRules)
-    {
-        long remaining = firedRules;
-        while (remaining != 0)
-        {
-            final AtomicCounter counter = counters.alerts(Long.numberOfTrailingZeros(remaining));
-            if (counter != null)
-            {
-                counter.incrementOrdered();
-            }
-            remaining &= remaining - 1;
-        }
-    }
-
-    /**
-     * The state-entry gauges, at the end of each batch. Rules in the shared stores report their store's keys, which
-     * change only when a key is added: they are read only when the stores' total has moved, which spares a lone event
-     * a pass over every rule.
-     */
-    private void publishStateEntries()
-    {
-        publishStateEntries(ownStateRules);
-        if (keyedState != null)
-        {
-            final long sharedKeys = keyedState.keysHeld();
-            if (sharedKeys != publishedSharedKeys)
-            {
-                publishedSharedKeys = sharedKeys;
-                publishStateEntries(sharedStateRules);
-            }
-        }
-    }
-
-    private void publishStateEntries(final Rule[] rules)
-    {
-        for (final Rule rule : rules)
-        {
-            final AtomicCounter counter = counters.stateEntries(rule.id());
-            final int entries = rule.stateEntries();
-            if (counter != null && counter.get() != entries)
-            {
-                counter.setOrdered(entries);
-            }
-        }
-    }
-
-    private void partitionRules(final RuleSet ruleSet)
-    {
-        final List<Rule> own = new ArrayList<>();
-        final List<Rule> shared = new ArrayList<>();
-        for (final Rule rule : ruleSet.rules())
-        {
-            (keyedState != null && rule instanceof KeyedStateRule ? shared : own).add(rule);
-        }
-        ownStateRules = own.toArray(new Rule[0]);
-        sharedStateRules = shared.toArray(new Rule[0]);
-        publishedSharedKeys = -1;
     }
 
     private void onRulesUpdate(final RingEvent event)
     {
-        if (!followRulesUpdates)
+        final boolean copying = isSnapshotInProgress();
+        if (rules.onRulesUpdate(event.frame()) == RulesInForce.APPLIED && copying && !isSnapshotInProgress())
         {
-            return;
-        }
-        rulesUpdate.wrapAndApplyHeader(event.frame(), 0, header);
-        final int result = rulesUpdateAssembler.onChunk(rulesUpdate);
-        if (result == RulesUpdateAssembler.INCOMPLETE)
-        {
-            counters.rulesUpdatesRefusedIncomplete().incrementOrdered();
-        }
-        else if (result == RulesUpdateAssembler.COMPLETE)
-        {
-            final String text = rulesUpdateAssembler.text();
-            final RuleSet ruleSet = buildRules(text);
-            final boolean copying = isSnapshotInProgress();
-            if (ruleSet == null || (keyedState != null && !keyedState.bind(ruleSet, evaluator.ruleSet())))
-            {
-                counters.rulesUpdatesRefusedInvalid().incrementOrdered();
-            }
-            else
-            {
-                switchTo(ruleSet);
-                rulesText = text;
-                counters.rulesUpdatesApplied().incrementOrdered();
-                if (copying && !isSnapshotInProgress())
-                {
-                    // The update gave up the snapshot being copied: take one of the state after it.
-                    snapshotPending = true;
-                }
-            }
-        }
-    }
-
-    /**
-     * Rules added by an update have no per-rule counters: those are created while the engine is built, before its
-     * metrics are served.
-     */
-    private void switchTo(final RuleSet ruleSet)
-    {
-        evaluator.ruleSet(ruleSet);
-        partitionRules(ruleSet);
-        windows.reconfigure(ruleSet.windows());
-    }
-
-    private RuleSet buildRules(final String text)
-    {
-        if (ruleSetLoader == null)
-        {
-            return null;
-        }
-        try
-        {
-            return ruleSetLoader.load(text, evaluator.ruleSet());
-        }
-        catch (final RuntimeException | LinkageError ex)
-        {
-            // Bad rules, or a custom rule class that failed to load: refused and counted, the engine runs on.
-            return null;
+            // The update gave up the snapshot being copied: take one of the state after it.
+            snapshotPending = true;
         }
     }
 }
