@@ -1,8 +1,8 @@
-package dev.vigil.app.rules;
+package dev.vigil.core.rules.config;
 
-import dev.vigil.app.config.Durations;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleAction;
+import dev.vigil.core.time.Durations;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
