@@ -1,11 +1,11 @@
 package dev.vigil.app;
 
+import dev.vigil.app.config.RulesFiles;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RecoveryProgress;
 import dev.vigil.app.engine.RulesUpdateFrames;
 import dev.vigil.app.engine.VigilEngine;
-import dev.vigil.app.rules.RulesFile;
 import dev.vigil.client.VigilClient;
 
 import java.io.IOException;
@@ -28,7 +28,7 @@ public final class EngineHarness implements AutoCloseable
 {
     /** Records the default rules take at the head of a fresh engine's journal, before the first event. */
     public static final int DEFAULT_RULES_RECORDS = RulesUpdateFrames.encode(
-        RulesFile.readText(Path.of(RulesFile.DEFAULT_PATH)), 0, Integer.parseInt(
+        RulesFiles.readText(Path.of(RulesFiles.DEFAULT_PATH)), 0, Integer.parseInt(
         Settings.FRAME_MAX_LENGTH.defaultValue())).size();
 
     /**

@@ -1,11 +1,11 @@
 package dev.vigil.perf;
 
 import dev.vigil.app.config.ConfigException;
-import dev.vigil.app.config.Durations;
 import dev.vigil.app.config.VigilConfig;
-import picocli.CommandLine;
+import dev.vigil.core.time.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,11 +1,11 @@
 package dev.vigil.perf;
 
-import dev.vigil.app.config.Durations;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RulesStageContext;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
+import dev.vigil.core.time.Durations;
 import dev.vigil.journal.Durability;
 import dev.vigil.journal.JournalContext;
 import dev.vigil.journal.JournalReader;

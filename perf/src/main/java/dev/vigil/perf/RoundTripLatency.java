@@ -1,6 +1,6 @@
 package dev.vigil.perf;
 
-import dev.vigil.app.config.Durations;
+import dev.vigil.core.time.Durations;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.vigil.app.cli;
 
 import dev.vigil.app.config.ConfigException;
-import dev.vigil.app.config.Durations;
+import dev.vigil.core.time.Durations;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

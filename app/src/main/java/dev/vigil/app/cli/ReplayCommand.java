@@ -6,7 +6,7 @@ import dev.vigil.app.backtest.ReplayReport;
 import dev.vigil.app.config.PathChecks;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
-import dev.vigil.app.rules.RulesFile;
+import dev.vigil.core.rules.config.RulesFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

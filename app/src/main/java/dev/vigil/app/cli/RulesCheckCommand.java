@@ -1,6 +1,6 @@
 package dev.vigil.app.cli;
 
-import dev.vigil.app.rules.RulesFile;
+import dev.vigil.core.rules.config.RulesFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,11 +1,12 @@
 package dev.vigil.app.cli;
 
 import dev.vigil.app.config.ConfigException;
-import dev.vigil.app.rules.RuleDefinition;
-import dev.vigil.app.rules.WindowDefinition;
-import dev.vigil.app.rules.RuleSetBuilder;
-import dev.vigil.app.rules.RulesFile;
-import dev.vigil.app.rules.RulesFileException;
+import dev.vigil.app.config.RulesFiles;
+import dev.vigil.core.rules.config.RuleDefinition;
+import dev.vigil.core.rules.config.RuleSetBuilder;
+import dev.vigil.core.rules.config.RulesFile;
+import dev.vigil.core.rules.config.RulesFileException;
+import dev.vigil.core.rules.config.WindowDefinition;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -33,7 +34,7 @@ final class RulesValidation
     {
         try
         {
-            final RulesFile rulesFile = RulesFile.read(file);
+            final RulesFile rulesFile = RulesFiles.read(file);
             // One key each is enough to run every rule's constructor checks without allocating real state.
             new RuleSetBuilder(1).build(rulesFile, null);
             return rulesFile;

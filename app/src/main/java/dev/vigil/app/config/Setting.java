@@ -1,5 +1,7 @@
 package dev.vigil.app.config;
 
+import dev.vigil.core.time.Durations;
+
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 

@@ -1,5 +1,7 @@
 package dev.vigil.app.config;
 
+import dev.vigil.core.time.Durations;
+
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;

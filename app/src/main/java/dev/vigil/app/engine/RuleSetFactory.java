@@ -1,11 +1,9 @@
 package dev.vigil.app.engine;
 
 import dev.vigil.app.config.ConfigException;
+import dev.vigil.app.config.RulesFiles;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.app.rules.RuleSetBuilder;
-import dev.vigil.app.rules.RulesFile;
-import dev.vigil.app.rules.RulesFileException;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.pipeline.EngineCounters;
@@ -14,6 +12,9 @@ import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
+import dev.vigil.core.rules.config.RuleSetBuilder;
+import dev.vigil.core.rules.config.RulesFile;
+import dev.vigil.core.rules.config.RulesFileException;
 import dev.vigil.core.window.EventTimeWindows;
 import dev.vigil.core.window.SourceWatermarks;
 import dev.vigil.core.window.WindowSink;
@@ -68,7 +69,7 @@ public final class RuleSetFactory
     {
         try
         {
-            return RulesFile.read(file);
+            return RulesFiles.read(file);
         }
         catch (final UncheckedIOException ex)
         {

@@ -1,7 +1,7 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.config.RulesFiles;
 import dev.vigil.app.engine.RulesUpdateFrames;
-import dev.vigil.app.rules.RulesFile;
 import dev.vigil.journal.JournalDescriptor;
 import dev.vigil.journal.JournalReader;
 import dev.vigil.journal.SnapshotStore;
@@ -104,7 +104,7 @@ class JournalCommandTest extends CommandLineTest
 
     private static String defaultRulesText()
     {
-        return RulesFile.readText(Path.of(RulesFile.DEFAULT_PATH));
+        return RulesFiles.readText(Path.of(RulesFiles.DEFAULT_PATH));
     }
 
     private static long startOfRecord(final Path journalDir, final long engineSeq)

@@ -116,18 +116,6 @@ class VigilConfigTest
             .get(Settings.INGRESS_CHANNEL));
     }
 
-    @Test
-    void durationsParseAndFormatWithUnits()
-    {
-        assertEquals(1_500_000L, Durations.parseNs("1500us"));
-        assertEquals(120_000_000_000L, Durations.parseNs("2m"));
-        assertEquals("1500us", Durations.format(1_500_000L));
-        assertEquals("2m", Durations.format(120_000_000_000L));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("10"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("ms"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("3 days"));
-    }
-
     private static void assertChannelError(final String assignment, final String problem)
     {
         final ConfigException ex =

@@ -1,4 +1,4 @@
-package dev.vigil.app.config;
+package dev.vigil.core.time;
 
 import java.util.concurrent.TimeUnit;
 

@@ -1,6 +1,6 @@
-package dev.vigil.app.rules;
+package dev.vigil.core.rules.config;
 
-import dev.vigil.app.config.Durations;
+import dev.vigil.core.time.Durations;
 
 /**
  * One parameter a rule type takes: its name in the rules file, what kind of value, and the range allowed.

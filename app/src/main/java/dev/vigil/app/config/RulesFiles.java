@@ -1,8 +1,7 @@
-package dev.vigil.app.rules;
+package dev.vigil.app.config;
 
-import dev.vigil.app.config.ConfigException;
-import dev.vigil.app.config.PathChecks;
-import dev.vigil.app.config.TextLineReader;
+import dev.vigil.core.rules.config.RulesFile;
+import dev.vigil.core.rules.config.RulesFileException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,44 +9,20 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
- * A parsed and validated rules file: its text (what is journaled and snapshotted), the rules and the windowed
- * aggregations it defines.
+ * Reads rules files from disk and hands their text to {@link RulesFile#parse(String, String)}, which the engine
+ * owns.
  */
-public final class RulesFile
+public final class RulesFiles
 {
     /** The rules file a start uses when none is configured: config/rules.yaml. */
     public static final String DEFAULT_PATH = "config/rules.yaml";
 
     private static final String BUNDLED_DEFAULT = "rules.yaml";
 
-    private final String source;
-    private final String text;
-    private final List<RuleDefinition> rules;
-    private final List<WindowDefinition> windows;
-
-    private RulesFile(
-        final String source, final String text, final List<RuleDefinition> rules, final List<WindowDefinition> windows)
+    private RulesFiles()
     {
-        this.source = source;
-        this.text = text;
-        this.rules = List.copyOf(rules);
-        this.windows = List.copyOf(windows);
-    }
-
-    /**
-     * @param source where the text came from, for error messages, e.g. the file name.
-     * @param text   the rules file's text.
-     * @return the rules file.
-     * @throws RulesFileException with every error, when the text does not describe valid rules.
-     */
-    public static RulesFile parse(final String source, final String text)
-    {
-        final RulesFileParser parser = new RulesFileParser(source);
-        final List<RuleDefinition> rules = parser.parse(text);
-        return new RulesFile(source, text, rules, parser.windows());
     }
 
     /**
@@ -62,7 +37,7 @@ public final class RulesFile
      */
     public static RulesFile read(final Path file)
     {
-        return parse(file.toString(), readText(file));
+        return RulesFile.parse(file.toString(), readText(file));
     }
 
     /**
@@ -77,7 +52,7 @@ public final class RulesFile
         {
             if (!Files.exists(file) && file.equals(Path.of(DEFAULT_PATH)))
             {
-                try (InputStream in = RulesFile.class.getResourceAsStream(BUNDLED_DEFAULT))
+                try (InputStream in = RulesFiles.class.getResourceAsStream(BUNDLED_DEFAULT))
                 {
                     if (in != null)
                     {
@@ -95,37 +70,5 @@ public final class RulesFile
         {
             throw new UncheckedIOException(file + ": cannot read the rules file: " + PathChecks.reason(ex, file), ex);
         }
-    }
-
-    /**
-     * @return where the rules came from.
-     */
-    public String source()
-    {
-        return source;
-    }
-
-    /**
-     * @return the file's text, exactly.
-     */
-    public String text()
-    {
-        return text;
-    }
-
-    /**
-     * @return every rule defined, enabled or not, in file order.
-     */
-    public List<RuleDefinition> rules()
-    {
-        return rules;
-    }
-
-    /**
-     * @return every windowed aggregation defined, enabled or not, in file order.
-     */
-    public List<WindowDefinition> windows()
-    {
-        return windows;
     }
 }

@@ -1,6 +1,6 @@
-package dev.vigil.app.rules;
+package dev.vigil.core.rules.config;
 
-import dev.vigil.app.config.Durations;
+import dev.vigil.core.time.Durations;
 import dev.vigil.core.window.WindowInput;
 import dev.vigil.core.window.WindowKind;
 import dev.vigil.core.window.WindowSpec;

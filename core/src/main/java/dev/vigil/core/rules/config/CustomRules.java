@@ -1,4 +1,4 @@
-package dev.vigil.app.rules;
+package dev.vigil.core.rules.config;
 
 import dev.vigil.core.rules.CustomRuleContext;
 import dev.vigil.core.rules.OrderRule;

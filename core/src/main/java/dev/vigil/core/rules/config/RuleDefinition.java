@@ -1,7 +1,7 @@
-package dev.vigil.app.rules;
+package dev.vigil.core.rules.config;
 
-import dev.vigil.app.config.Durations;
 import dev.vigil.core.rules.RuleAction;
+import dev.vigil.core.time.Durations;
 
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.vigil.app.rules;
+package dev.vigil.core.rules.config;
 
 import dev.vigil.core.TestFrames;
 import dev.vigil.core.rules.Rule;
@@ -10,7 +10,6 @@ import dev.vigil.core.window.WindowInput;
 import dev.vigil.core.window.WindowSpec;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,30 +24,6 @@ class RulesFileTest
 
     private final TestFrames frames = new TestFrames();
     private final RuleHit hit = new RuleHit();
-
-    @Test
-    void theDefaultRulesFileHoldsTheRulesTheSettingsUsedToDefine()
-    {
-        // config/rules.yaml, bundled: the rules 0-8 with the parameters the rules.* settings had as defaults.
-        final RulesFile rules = RulesFile.read(Path.of(RulesFile.DEFAULT_PATH));
-        assertEquals(List.of(
-            "amount-threshold (amount-threshold) key account max-amount 1000000 -> decline",
-            "account-velocity (velocity) key account window 1m slide 1s max-count 10 -> review",
-            "order-rate (order-rate) key account window 1s slide 100ms max-count 20 -> decline",
-            "amount-sum (amount-sum) key account window 1h slide 1m max-amount 5000000 -> review",
-            "impossible-travel (impossible-travel) key card within 1h -> review",
-            "card-testing (card-testing) key card small-max 200 large-min 100000 within 10m -> decline",
-            "notional (notional) key account-instrument window 1m slide 1s max-notional 100000000 -> decline",
-            "amount-spike (spike) key account factor 10 alpha-percent 10 min-history 5 -> review",
-            "price-band (price-band) key instrument basis-points 500 -> decline",
-            "distinct-merchants (distinct-merchants) key account window 10m max-merchants 8 -> review"),
-            rules.rules().stream().map(RuleDefinition::describe).toList());
-        for (int id = 0; id < rules.rules().size(); id++)
-        {
-            assertEquals(id, rules.rules().get(id).id());
-        }
-        assertEquals(10, new RuleSetBuilder(16).build(rules, null).rules().size());
-    }
 
     @Test
     void severalRulesOfOneTypeWithDifferentParametersAndKeysWork()
@@ -226,29 +201,8 @@ class RulesFileTest
     }
 
     @Test
-    void aCustomRuleLoadsFromTheRulesFileAndFires()
+    void aCustomRuleClassThatIsNotARuleIsAnErrorAtItsLine()
     {
-        final RuleSet ruleSet = build(HEADER + roundAmount("100000"));
-        final TransactionRule rule = (TransactionRule)ruleSet.ruleById(20);
-        assertEquals("round-amount", rule.name());
-
-        frames.transaction(1, 1, 0, 7, 500_000);
-        assertEquals(RuleResult.FIRED, rule.onTransaction(frames.decodeTransaction(), hit));
-        frames.transaction(1, 2, 0, 7, 500_001);
-        assertEquals(RuleResult.PASSED, rule.onTransaction(frames.decodeTransaction(), hit));
-        frames.transaction(1, 3, 0, 7, 100_000);
-        assertEquals(RuleResult.PASSED, rule.onTransaction(frames.decodeTransaction(), hit), "below min-amount");
-    }
-
-    @Test
-    void aCustomRuleThatRefusesItsParametersIsAnErrorAtItsLine()
-    {
-        final RulesFile file = RulesFile.parse("r.yaml", HEADER + roundAmount("often"));
-        final RulesFileException ex =
-            assertThrows(RulesFileException.class, () -> new RuleSetBuilder(16).build(file, null));
-        assertEquals(List.of("r.yaml:2: rule 'round-amount' class dev.vigil.app.rules.custom.RoundAmountRule " +
-            "refused its parameters: parameter 'unit' = 'often' is not an integer"), ex.errors());
-
         final RulesFileException notARule = assertThrows(RulesFileException.class, () -> RulesFile.parse("r.yaml",
             HEADER + "  - {id: 1, name: x, type: custom, class: java.lang.String, action: review}\n"));
         assertTrue(notARule.getMessage().contains("field 'class': class java.lang.String implements neither"),
@@ -284,15 +238,5 @@ class RulesFileTest
             "    window: {size: 60s, slide: 1s}\n" +
             "    parameters: {max-count: " + maxCount + "}\n" +
             "    action: review\n";
-    }
-
-    private static String roundAmount(final String unit)
-    {
-        return "  - id: 20\n" +
-            "    name: round-amount\n" +
-            "    type: custom\n" +
-            "    class: dev.vigil.app.rules.custom.RoundAmountRule\n" +
-            "    parameters: {unit: " + unit + ", min-amount: 500000}\n" +
-            "    action: alert_only\n";
     }
 }
