@@ -54,7 +54,7 @@ public final class AmountSpikeRule extends KeyedStateRule implements Transaction
     @Override
     public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
     {
-        final long account = txn.accountId();
+        final long account = keyOf(txn);
         final long state = stateOf(account);
         if (state == RecordStore.FULL)
         {

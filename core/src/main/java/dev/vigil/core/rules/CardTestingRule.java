@@ -56,7 +56,7 @@ public final class CardTestingRule extends KeyedStateRule implements Transaction
         {
             return RuleResult.PASSED;
         }
-        final long card = txn.cardId();
+        final long card = keyOf(txn);
         final long state = stateOf(card);
         if (state == RecordStore.FULL)
         {

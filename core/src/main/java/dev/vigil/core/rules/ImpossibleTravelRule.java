@@ -41,7 +41,7 @@ public final class ImpossibleTravelRule extends KeyedStateRule implements Transa
     @Override
     public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
     {
-        final long card = txn.cardId();
+        final long card = keyOf(txn);
         final long state = stateOf(card);
         if (state == RecordStore.FULL)
         {

@@ -1,5 +1,7 @@
 package dev.vigil.core.rules;
 
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.state.NativeRecordStore;
 import dev.vigil.core.state.RecordStore;
 
@@ -52,6 +54,24 @@ public abstract class KeyedStateRule extends NamedRule
             throw new IllegalArgumentException("maxKeys=" + maxKeys + " and stateBytes=" + stateBytes +
                 " must be at least 1");
         }
+    }
+
+    /**
+     * @param txn a transaction.
+     * @return the key its state is kept by for this rule ({@link StateKey#of(TransactionDecoder)}).
+     */
+    protected final long keyOf(final TransactionDecoder txn)
+    {
+        return stateKey.of(txn);
+    }
+
+    /**
+     * @param order an order.
+     * @return the key its state is kept by for this rule ({@link StateKey#of(OrderDecoder)}).
+     */
+    protected final long keyOf(final OrderDecoder order)
+    {
+        return stateKey.of(order);
     }
 
     /**

@@ -349,8 +349,8 @@ public final class KeyedStateStores implements AutoCloseable
     {
         if (prefetch)
         {
-            prefetched += touch(StateKey.ACCOUNT, txn.accountId()) + touch(StateKey.CARD, txn.cardId()) +
-                touch(StateKey.MERCHANT, txn.merchantId());
+            prefetched += touch(StateKey.ACCOUNT, StateKey.ACCOUNT.of(txn)) +
+                touch(StateKey.CARD, StateKey.CARD.of(txn)) + touch(StateKey.MERCHANT, StateKey.MERCHANT.of(txn));
         }
     }
 
@@ -363,10 +363,9 @@ public final class KeyedStateStores implements AutoCloseable
     {
         if (prefetch)
         {
-            final long account = order.accountId();
-            final long instrument = order.instrumentId();
-            prefetched += touch(StateKey.ACCOUNT_ORDERS, account) + touch(StateKey.INSTRUMENT, instrument) +
-                touch(StateKey.ACCOUNT_INSTRUMENT, NotionalRule.key(account, instrument));
+            prefetched += touch(StateKey.ACCOUNT_ORDERS, StateKey.ACCOUNT_ORDERS.of(order)) +
+                touch(StateKey.INSTRUMENT, StateKey.INSTRUMENT.of(order)) +
+                touch(StateKey.ACCOUNT_INSTRUMENT, StateKey.ACCOUNT_INSTRUMENT.of(order));
         }
     }
 
@@ -378,9 +377,9 @@ public final class KeyedStateStores implements AutoCloseable
      */
     public void queue(final TransactionDecoder txn)
     {
-        queue(StateKey.ACCOUNT, txn.accountId());
-        queue(StateKey.CARD, txn.cardId());
-        queue(StateKey.MERCHANT, txn.merchantId());
+        queue(StateKey.ACCOUNT, StateKey.ACCOUNT.of(txn));
+        queue(StateKey.CARD, StateKey.CARD.of(txn));
+        queue(StateKey.MERCHANT, StateKey.MERCHANT.of(txn));
     }
 
     /**
@@ -390,11 +389,9 @@ public final class KeyedStateStores implements AutoCloseable
      */
     public void queue(final OrderDecoder order)
     {
-        final long account = order.accountId();
-        final long instrument = order.instrumentId();
-        queue(StateKey.ACCOUNT_ORDERS, account);
-        queue(StateKey.INSTRUMENT, instrument);
-        queue(StateKey.ACCOUNT_INSTRUMENT, NotionalRule.key(account, instrument));
+        queue(StateKey.ACCOUNT_ORDERS, StateKey.ACCOUNT_ORDERS.of(order));
+        queue(StateKey.INSTRUMENT, StateKey.INSTRUMENT.of(order));
+        queue(StateKey.ACCOUNT_INSTRUMENT, StateKey.ACCOUNT_INSTRUMENT.of(order));
     }
 
     private void queue(final StateKey stateKey, final long key)

@@ -34,16 +34,7 @@ public final class NotionalRule extends WindowCountRule implements OrderRule
     public int onOrder(final OrderDecoder order, final RuleHit hit)
     {
         final long notional = saturatingMultiply(order.price(), order.quantity());
-        return measure(key(order.accountId(), order.instrumentId()), order.eventTimeNs(), notional, hit);
-    }
-
-    /**
-     * The key of an account and instrument pair: both ids mixed into one long. Distinct pairs may in principle
-     * share a key, which would only add their notionals together, never lose one.
-     */
-    static long key(final long accountId, final long instrumentId)
-    {
-        return accountId * 0x9E3779B97F4A7C15L + instrumentId;
+        return measure(keyOf(order), order.eventTimeNs(), notional, hit);
     }
 
     private static long saturatingMultiply(final long a, final long b)

@@ -8,9 +8,16 @@ import dev.vigil.codecs.OrderDecoder;
 public enum OrderKey
 {
     /** The trading account. */
-    ACCOUNT,
+    ACCOUNT(StateKey.ACCOUNT_ORDERS),
     /** The instrument traded. */
-    INSTRUMENT;
+    INSTRUMENT(StateKey.INSTRUMENT);
+
+    private final StateKey stateKey;
+
+    OrderKey(final StateKey stateKey)
+    {
+        this.stateKey = stateKey;
+    }
 
     /**
      * @param order an order.
@@ -18,7 +25,7 @@ public enum OrderKey
      */
     public long of(final OrderDecoder order)
     {
-        return this == INSTRUMENT ? order.instrumentId() : order.accountId();
+        return stateKey.of(order);
     }
 
     /**
@@ -26,6 +33,6 @@ public enum OrderKey
      */
     public StateKey stateKey()
     {
-        return this == INSTRUMENT ? StateKey.INSTRUMENT : StateKey.ACCOUNT_ORDERS;
+        return stateKey;
     }
 }

@@ -38,7 +38,7 @@ public final class PriceBandRule extends KeyedStateRule implements OrderRule
         {
             return RuleResult.PASSED;
         }
-        final long instrument = order.instrumentId();
+        final long instrument = keyOf(order);
         final long state = stateOf(instrument);
         if (state == RecordStore.FULL)
         {

@@ -1,5 +1,7 @@
 package dev.vigil.core.rules;
 
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.TransactionDecoder;
 import java.util.Locale;
 
 /**
@@ -24,6 +26,64 @@ public enum StateKey
     INSTRUMENT,
     /** An account and instrument pair. */
     ACCOUNT_INSTRUMENT;
+
+    /**
+     * The one place a key's value is taken from an event: the rules, the prefetch and the lookahead all read it
+     * here, so they cannot disagree on which record an event's state is in.
+     *
+     * @param txn a transaction.
+     * @return the value of this key in it.
+     * @throws IllegalArgumentException for a key of orders.
+     */
+    public long of(final TransactionDecoder txn)
+    {
+        switch (this)
+        {
+            case ACCOUNT:
+                return txn.accountId();
+            case CARD:
+                return txn.cardId();
+            case MERCHANT:
+                return txn.merchantId();
+            default:
+                throw new IllegalArgumentException(this + " is not a key of transactions");
+        }
+    }
+
+    /**
+     * As {@link #of(TransactionDecoder)}, for orders.
+     *
+     * @param order an order.
+     * @return the value of this key in it.
+     * @throws IllegalArgumentException for a key of transactions.
+     */
+    public long of(final OrderDecoder order)
+    {
+        switch (this)
+        {
+            case ACCOUNT_ORDERS:
+                return order.accountId();
+            case INSTRUMENT:
+                return order.instrumentId();
+            case ACCOUNT_INSTRUMENT:
+                return accountInstrument(order.accountId(), order.instrumentId());
+            default:
+                throw new IllegalArgumentException(this + " is not a key of orders");
+        }
+    }
+
+    /**
+     * The key of an account and instrument pair: both ids mixed into one long. Distinct pairs may in principle
+     * share a key, which would only add their notionals together, never lose one.
+     *
+     * @param accountId    the trading account.
+     * @param instrumentId the instrument.
+     * @return the pair's key.
+     */
+    public static long accountInstrument(final long accountId, final long instrumentId)
+    {
+        return accountId * 0x9E3779B97F4A7C15L + instrumentId;
+    }
 
     /**
      * @return a lower-case name for files and reports, e.g. {@code account-instrument}.

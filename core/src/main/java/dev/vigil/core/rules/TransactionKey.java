@@ -8,11 +8,18 @@ import dev.vigil.codecs.TransactionDecoder;
 public enum TransactionKey
 {
     /** The paying account. */
-    ACCOUNT,
+    ACCOUNT(StateKey.ACCOUNT),
     /** The card used. */
-    CARD,
+    CARD(StateKey.CARD),
     /** The merchant paid. */
-    MERCHANT;
+    MERCHANT(StateKey.MERCHANT);
+
+    private final StateKey stateKey;
+
+    TransactionKey(final StateKey stateKey)
+    {
+        this.stateKey = stateKey;
+    }
 
     /**
      * @param txn a transaction.
@@ -20,15 +27,7 @@ public enum TransactionKey
      */
     public long of(final TransactionDecoder txn)
     {
-        switch (this)
-        {
-            case CARD:
-                return txn.cardId();
-            case MERCHANT:
-                return txn.merchantId();
-            default:
-                return txn.accountId();
-        }
+        return stateKey.of(txn);
     }
 
     /**
@@ -36,14 +35,6 @@ public enum TransactionKey
      */
     public StateKey stateKey()
     {
-        switch (this)
-        {
-            case CARD:
-                return StateKey.CARD;
-            case MERCHANT:
-                return StateKey.MERCHANT;
-            default:
-                return StateKey.ACCOUNT;
-        }
+        return stateKey;
     }
 }

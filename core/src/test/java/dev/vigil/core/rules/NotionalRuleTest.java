@@ -25,7 +25,7 @@ class NotionalRuleTest
         assertEquals(RuleResult.FIRED, order(7, 3 * SEC, 10, 1));
         assertEquals(100_010, hit.observed());
         assertEquals(100_000, hit.threshold());
-        assertEquals(NotionalRule.key(7, TestFrames.INSTRUMENT_ID), hit.key());
+        assertEquals(StateKey.accountInstrument(7, TestFrames.INSTRUMENT_ID), hit.key());
 
         assertEquals(RuleResult.PASSED, order(8, 3 * SEC, 100, 900), "another account");
         assertEquals(RuleResult.PASSED, order(7, 12 * SEC, 100, 900), "the earlier orders left the window");
@@ -38,7 +38,7 @@ class NotionalRuleTest
         assertEquals(RuleResult.PASSED, rule.onOrder(frames.decodeOrder(), hit));
         assertEquals(RuleResult.FIRED, order(9, SEC, Long.MAX_VALUE / 2, 4));
         assertEquals(Long.MAX_VALUE, hit.observed());
-        assertNotEquals(NotionalRule.key(1, 2), NotionalRule.key(2, 1), "pairs, not sets, of ids");
+        assertNotEquals(StateKey.accountInstrument(1, 2), StateKey.accountInstrument(2, 1), "pairs, not sets, of ids");
     }
 
     private int order(final long account, final long timeNs, final long price, final long quantity)
