@@ -164,7 +164,7 @@ public class KeyedRulesBenchmark
             KeyedStateStores.inMemory() : RuleSetFactory.engineStateStores(config);
         final EngineCounters counters = LocalCounters.newEngineCounters();
         handler = new RulesStageContext(config).counters(counters).stores(opener).newHandler();
-        handler.keyedState().prefetching(prefetch);
+        handler.keyedState().prefetcher().enabled(prefetch);
 
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
         // Nothing gates the producer: the stage is called in the benchmark's thread, right after publishing.
@@ -306,7 +306,7 @@ public class KeyedRulesBenchmark
             // A run of one is left to the stage's own probe, which is not run here: step over it.
             sequence = Math.max(sequence + 1, stateLoadsOnly.loadFrom(sequence));
         }
-        return handler.keyedState().prefetched();
+        return handler.keyedState().prefetcher().loaded();
     }
 
     /**

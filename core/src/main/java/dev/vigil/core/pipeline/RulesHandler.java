@@ -15,6 +15,7 @@ import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.RuleSetLoader;
+import dev.vigil.core.rules.StatePrefetcher;
 import dev.vigil.core.state.DataOutputRecordSink;
 import dev.vigil.core.state.RecordCopySink;
 import dev.vigil.core.window.EventTimeWindows;
@@ -74,6 +75,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     private final OrderDecoder order = new OrderDecoder();
     private SnapshotTaker snapshotTaker = SnapshotTaker.NONE;
     private KeyedStateStores keyedState;
+    private StatePrefetcher prefetcher;
     private StateLookahead lookahead;
     private long loadedUpTo;
     private long lastEngineSeq;
@@ -190,6 +192,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
             throw new IllegalStateException("keyed state is set before looking ahead, which reads it");
         }
         this.keyedState = stores;
+        this.prefetcher = stores.prefetcher();
         rules.keyedState(stores);
         state.keyedState(stores);
     }
@@ -475,7 +478,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
             transaction.wrapAndApplyHeader(event.frame(), 0, header);
             if (keyedState != null && !stateLoaded)
             {
-                keyedState.prefetch(transaction);
+                prefetcher.prefetch(transaction);
             }
             evaluator.evaluate(transaction, event.alerts());
             windows.onTransaction(event.engineSeq(), transaction);
@@ -485,7 +488,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
             order.wrapAndApplyHeader(event.frame(), 0, header);
             if (keyedState != null && !stateLoaded)
             {
-                keyedState.prefetch(order);
+                prefetcher.prefetch(order);
             }
             evaluator.evaluate(order, event.alerts());
             windows.onOrder(event.engineSeq(), order);

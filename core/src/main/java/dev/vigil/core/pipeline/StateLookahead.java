@@ -7,6 +7,7 @@ import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.KeyedStateStores;
+import dev.vigil.core.rules.StatePrefetcher;
 import dev.vigil.core.window.EventTimeWindows;
 
 /**
@@ -27,7 +28,7 @@ public final class StateLookahead
 {
     private final RingBuffer<RingEvent> ring;
     private final int depth;
-    private final KeyedStateStores stores;
+    private final StatePrefetcher prefetcher;
     private final EventTimeWindows windows;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
@@ -47,14 +48,14 @@ public final class StateLookahead
         final KeyedStateStores stores,
         final EventTimeWindows windows)
     {
-        if (depth < 1 || depth > KeyedStateStores.MAX_QUEUED_EVENTS)
+        if (depth < 1 || depth > StatePrefetcher.MAX_QUEUED_EVENTS)
         {
             throw new IllegalArgumentException("lookahead depth " + depth + " must be in [1, " +
-                KeyedStateStores.MAX_QUEUED_EVENTS + "]");
+                StatePrefetcher.MAX_QUEUED_EVENTS + "]");
         }
         this.ring = ring;
         this.depth = depth;
-        this.stores = stores;
+        this.prefetcher = stores.prefetcher();
         this.windows = windows;
     }
 
@@ -82,21 +83,21 @@ public final class StateLookahead
                 if (templateId == TransactionDecoder.TEMPLATE_ID)
                 {
                     transaction.wrapAndApplyHeader(event.frame(), 0, header);
-                    stores.queue(transaction);
+                    prefetcher.queue(transaction);
                     windows.queue(transaction);
                 }
                 else if (templateId == OrderDecoder.TEMPLATE_ID)
                 {
                     order.wrapAndApplyHeader(event.frame(), 0, header);
-                    stores.queue(order);
+                    prefetcher.queue(order);
                     windows.queue(order);
                 }
             }
         }
         // Index entries, window keys, then records: each pass a tight loop whose misses overlap.
-        stores.loadQueuedIndexEntries();
+        prefetcher.loadQueuedIndexEntries();
         loaded += windows.loadQueued();
-        stores.loadQueuedRecords();
+        prefetcher.loadQueuedRecords();
         return last + 1;
     }
 }

@@ -1,12 +1,9 @@
 package dev.vigil.core.rules;
 
-import dev.vigil.codecs.OrderDecoder;
-import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.state.ChronicleRecordStore;
 import dev.vigil.core.state.NativeRecordStore;
 import dev.vigil.core.state.RecordCopySink;
 import dev.vigil.core.state.RecordStore;
-import dev.vigil.core.state.RecordWords;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -18,7 +15,6 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The shared keyed state of a rule set: one {@link RecordStore} per {@link StateKey} that some rule uses, each
@@ -34,28 +30,18 @@ import java.util.TreeSet;
  * {@link #beginCopy} begins a copy-on-write of their records, which goes on while the rules run; {@link #readLayout}
  * rebinds the rules to the recorded layout and {@link #readRecords} puts the records back at their ordinals. Owned by
  * the rules thread.
+ * <p>
+ * Where slices lie is worked out by {@link SliceLayout}; loading records ahead of the rules is the
+ * {@link StatePrefetcher}'s job.
  */
 public final class KeyedStateStores implements AutoCloseable
 {
-    /** Most events whose keys can be queued for {@link #loadQueuedRecords} at a time. */
-    public static final int MAX_QUEUED_EVENTS = 1024;
-
-    private static final int CACHE_LINE = 64;
-
     private final StoreOpener opener;
     private final int maxKeys;
     private final int maxRecordBytes;
     private final Map<StateKey, RecordStore> stores = new EnumMap<>(StateKey.class);
     private final RecordStore[] storesByKey = new RecordStore[StateKey.values().length];
-    /** Per state key, the record offsets {@link #prefetch} loads: where each slice's first 64 bytes start and end. */
-    private final int[][] sliceLinesByKey = new int[StateKey.values().length][0];
-    private boolean prefetch = true;
-    private long prefetched;
-    /** Keys of the events queued behind the current one, for {@link #loadQueuedRecords}: up to three per event. */
-    private final long[] queuedKeys = new long[MAX_QUEUED_EVENTS * 3];
-    private final int[] queuedOrdinals = new int[queuedKeys.length];
-    private final long[] queuedAddresses = new long[queuedKeys.length];
-    private int queued;
+    private final StatePrefetcher prefetcher = new StatePrefetcher(storesByKey);
     /** The sink of the copy in progress, null when none. */
     private RecordCopySink copySink;
     /** Per state key, the records a restore expects; -1 for a store the snapshot does not hold. */
@@ -118,17 +104,15 @@ public final class KeyedStateStores implements AutoCloseable
         this.maxKeys = maxKeys;
         this.maxRecordBytes = maxRecordBytes;
         // Every size checked before any file is opened.
-        final Map<StateKey, Integer> recordBytes = recordSizes(rules, maxRecordBytes);
+        final Map<StateKey, Integer> recordBytes = SliceLayout.recordSizes(rules, maxRecordBytes);
         for (final Map.Entry<StateKey, Integer> entry : recordBytes.entrySet())
         {
             stores.put(entry.getKey(), openStore(entry.getKey(), entry.getValue()));
         }
         refreshStoresByKey();
-        for (final KeyedStateRule rule : keyedRules(rules))
+        for (final KeyedStateRule rule : SliceLayout.keyedRules(rules))
         {
-            // A fresh layout: the rules' slices one after the other in id order.
-            final int offset = endOfSlices(rules, rule.stateKey(), rule);
-            rule.bindState(stores.get(rule.stateKey()), offset);
+            rule.bindState(stores.get(rule.stateKey()), SliceLayout.freshOffset(rules, rule));
         }
         refreshSliceLines(rules);
     }
@@ -154,68 +138,7 @@ public final class KeyedStateStores implements AutoCloseable
      */
     public static Map<StateKey, Integer> recordSizes(final RuleSet rules, final int maxRecordBytes)
     {
-        final Map<StateKey, Integer> recordBytes = new EnumMap<>(StateKey.class);
-        for (final Map.Entry<StateKey, Integer> entry : bytesNeeded(rules).entrySet())
-        {
-            recordBytes.put(entry.getKey(), recordBytesFor(entry.getKey(), entry.getValue(), maxRecordBytes));
-        }
-        return recordBytes;
-    }
-
-    private static int recordBytesFor(final StateKey stateKey, final int bytes, final int maxRecordBytes)
-    {
-        if (bytes > maxRecordBytes)
-        {
-            throw new IllegalArgumentException("the " + stateKey.displayName() + " rules need " + bytes +
-                " bytes of state per key, more than rules.state.max.record.bytes=" + maxRecordBytes +
-                ": raise it, or use fewer panes (a coarser slide) or fewer rules of that key");
-        }
-        return Math.min(maxRecordBytes, (bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
-    }
-
-    private static Map<StateKey, Integer> bytesNeeded(final RuleSet rules)
-    {
-        final Map<StateKey, Integer> needed = new EnumMap<>(StateKey.class);
-        for (final KeyedStateRule rule : keyedRules(rules))
-        {
-            needed.merge(rule.stateKey(), sliceBytes(rule), Integer::sum);
-        }
-        return needed;
-    }
-
-    private static int sliceBytes(final KeyedStateRule rule)
-    {
-        return (rule.stateBytes() + Long.BYTES - 1) & -Long.BYTES;
-    }
-
-    private static int endOfSlices(final RuleSet rules, final StateKey stateKey, final KeyedStateRule before)
-    {
-        int end = 0;
-        for (final KeyedStateRule rule : keyedRules(rules))
-        {
-            if (rule == before)
-            {
-                break;
-            }
-            if (rule.stateKey() == stateKey)
-            {
-                end += sliceBytes(rule);
-            }
-        }
-        return end;
-    }
-
-    private static List<KeyedStateRule> keyedRules(final RuleSet rules)
-    {
-        final List<KeyedStateRule> keyed = new ArrayList<>();
-        for (final Rule rule : rules.rules())
-        {
-            if (rule instanceof KeyedStateRule)
-            {
-                keyed.add((KeyedStateRule)rule);
-            }
-        }
-        return keyed;
+        return SliceLayout.recordSizes(rules, maxRecordBytes);
     }
 
     /**
@@ -231,13 +154,13 @@ public final class KeyedStateStores implements AutoCloseable
     {
         final List<KeyedStateRule> fresh = new ArrayList<>();
         final Map<StateKey, List<int[]>> taken = new EnumMap<>(StateKey.class);
-        for (final KeyedStateRule rule : keyedRules(next))
+        for (final KeyedStateRule rule : SliceLayout.keyedRules(next))
         {
             final RecordStore store = stores.get(rule.stateKey());
             if (previous.ruleById(rule.id()) == rule && rule.stateStore() == store)
             {
                 taken.computeIfAbsent(rule.stateKey(), k -> new ArrayList<>())
-                    .add(new int[]{rule.stateOffset(), rule.stateOffset() + sliceBytes(rule)});
+                    .add(new int[]{rule.stateOffset(), rule.stateOffset() + SliceLayout.sliceBytes(rule)});
             }
             else
             {
@@ -255,12 +178,12 @@ public final class KeyedStateStores implements AutoCloseable
                 return false;
             }
             final List<int[]> ranges = taken.computeIfAbsent(rule.stateKey(), k -> new ArrayList<>());
-            offsets[i] = firstFit(ranges, sliceBytes(rule), store.recordBytes());
+            offsets[i] = SliceLayout.firstFit(ranges, SliceLayout.sliceBytes(rule), store.recordBytes());
             if (offsets[i] < 0)
             {
                 return false;
             }
-            ranges.add(new int[]{offsets[i], offsets[i] + sliceBytes(rule)});
+            ranges.add(new int[]{offsets[i], offsets[i] + SliceLayout.sliceBytes(rule)});
         }
 
         if (!fresh.isEmpty())
@@ -280,43 +203,11 @@ public final class KeyedStateStores implements AutoCloseable
         return true;
     }
 
-    private static int firstFit(final List<int[]> taken, final int bytes, final int recordBytes)
-    {
-        int candidate = 0;
-        boolean moved = true;
-        while (moved)
-        {
-            moved = false;
-            for (final int[] range : taken)
-            {
-                if (candidate < range[1] && candidate + bytes > range[0])
-                {
-                    candidate = range[1];
-                    moved = true;
-                }
-            }
-        }
-        return candidate + bytes <= recordBytes ? candidate : -1;
-    }
-
     private void refreshSliceLines(final RuleSet rules)
     {
         for (final StateKey stateKey : StateKey.values())
         {
-            final RecordStore store = stores.get(stateKey);
-            final TreeSet<Integer> lines = new TreeSet<>();
-            for (final KeyedStateRule rule : keyedRules(rules))
-            {
-                if (rule.stateStore() == store)
-                {
-                    // A slice's first and last word of its first 64 bytes: records are only 8-byte aligned, so
-                    // those bytes, where each rule keeps what it reads first, may span two cache lines.
-                    lines.add(rule.stateOffset());
-                    final int headWords = (Math.min(rule.stateBytes(), CACHE_LINE) + Long.BYTES - 1) / Long.BYTES;
-                    lines.add(rule.stateOffset() + (headWords - 1) * Long.BYTES);
-                }
-            }
-            sliceLinesByKey[stateKey.ordinal()] = lines.stream().mapToInt(Integer::intValue).toArray();
+            prefetcher.sliceHeadLines(stateKey, SliceLayout.sliceHeadLines(rules, stores.get(stateKey)));
         }
     }
 
@@ -326,149 +217,6 @@ public final class KeyedStateStores implements AutoCloseable
         {
             storesByKey[stateKey.ordinal()] = stores.get(stateKey);
         }
-    }
-
-    /**
-     * @param enabled whether {@link #prefetch(TransactionDecoder)} and {@link #prefetch(OrderDecoder)} do anything
-     *                (on by default; off to measure what they save).
-     */
-    public void prefetching(final boolean enabled)
-    {
-        this.prefetch = enabled;
-    }
-
-    /**
-     * Before the rules of a transaction run: probe the index of each of its keys and load the first word of each
-     * rule's slice of its record, back to back. With many keys each is a cache miss; issued together the misses
-     * overlap (the loads do not depend on each other), where the rules, asking one key after the other, would wait
-     * for them in turn. Adds no key.
-     *
-     * @param txn the transaction.
-     */
-    public void prefetch(final TransactionDecoder txn)
-    {
-        if (prefetch)
-        {
-            prefetched += touch(StateKey.ACCOUNT, StateKey.ACCOUNT.of(txn)) +
-                touch(StateKey.CARD, StateKey.CARD.of(txn)) + touch(StateKey.MERCHANT, StateKey.MERCHANT.of(txn));
-        }
-    }
-
-    /**
-     * As {@link #prefetch(TransactionDecoder)}, for an order's account, instrument and account-instrument pair.
-     *
-     * @param order the order.
-     */
-    public void prefetch(final OrderDecoder order)
-    {
-        if (prefetch)
-        {
-            prefetched += touch(StateKey.ACCOUNT_ORDERS, StateKey.ACCOUNT_ORDERS.of(order)) +
-                touch(StateKey.INSTRUMENT, StateKey.INSTRUMENT.of(order)) +
-                touch(StateKey.ACCOUNT_INSTRUMENT, StateKey.ACCOUNT_INSTRUMENT.of(order));
-        }
-    }
-
-    /**
-     * Queue the keys of a transaction behind the current input, for {@link #loadQueuedIndexEntries} then
-     * {@link #loadQueuedRecords}. Changes nothing.
-     *
-     * @param txn a transaction queued in the ring.
-     */
-    public void queue(final TransactionDecoder txn)
-    {
-        queue(StateKey.ACCOUNT, StateKey.ACCOUNT.of(txn));
-        queue(StateKey.CARD, StateKey.CARD.of(txn));
-        queue(StateKey.MERCHANT, StateKey.MERCHANT.of(txn));
-    }
-
-    /**
-     * As {@link #queue(TransactionDecoder)}, for an order's account, instrument and account-instrument pair.
-     *
-     * @param order an order queued in the ring.
-     */
-    public void queue(final OrderDecoder order)
-    {
-        queue(StateKey.ACCOUNT_ORDERS, StateKey.ACCOUNT_ORDERS.of(order));
-        queue(StateKey.INSTRUMENT, StateKey.INSTRUMENT.of(order));
-        queue(StateKey.ACCOUNT_INSTRUMENT, StateKey.ACCOUNT_INSTRUMENT.of(order));
-    }
-
-    private void queue(final StateKey stateKey, final long key)
-    {
-        if (storesByKey[stateKey.ordinal()] != null && queued < queuedKeys.length)
-        {
-            queuedOrdinals[queued] = stateKey.ordinal();
-            queuedKeys[queued++] = key;
-        }
-    }
-
-    /**
-     * Load the index entry of every queued key, in a loop that does nothing else: a loop that small keeps the loads
-     * of many keys in flight at once, so the cache misses of several events overlap (a loop that also decoded events
-     * would fill the processor's window with one event's work). Then {@link #loadQueuedRecords}. Changes nothing.
-     */
-    public void loadQueuedIndexEntries()
-    {
-        if (prefetch)
-        {
-            long sum = 0;
-            for (int i = 0; i < queued; i++)
-            {
-                sum += storesByKey[queuedOrdinals[i]].loadIndexEntry(queuedKeys[i]);
-            }
-            prefetched += sum;
-        }
-    }
-
-    /**
-     * Load the records of every queued key as {@link #prefetch} does, in the same kind of tight loops, and empty the
-     * queue. Adds no key and changes nothing.
-     */
-    public void loadQueuedRecords()
-    {
-        if (prefetch)
-        {
-            for (int i = 0; i < queued; i++)
-            {
-                queuedAddresses[i] = storesByKey[queuedOrdinals[i]].findRecord(queuedKeys[i]);
-            }
-            long sum = 0;
-            for (int i = 0; i < queued; i++)
-            {
-                sum += loadSliceHeads(queuedOrdinals[i], queuedAddresses[i]);
-            }
-            prefetched += sum;
-        }
-        queued = 0;
-    }
-
-    private long touch(final StateKey stateKey, final long key)
-    {
-        final RecordStore store = storesByKey[stateKey.ordinal()];
-        if (store == null)
-        {
-            return 0;
-        }
-        return loadSliceHeads(stateKey.ordinal(), store.findRecord(key));
-    }
-
-    /**
-     * Load the first 64 bytes of each rule's slice of a record. The words are summed into a field by the callers so
-     * that the loads are kept; nothing reads the sum.
-     */
-    private long loadSliceHeads(final int stateKeyOrdinal, final long record)
-    {
-        if (record == RecordStore.FULL)
-        {
-            return 0;
-        }
-        long sum = 0;
-        for (final int line : sliceLinesByKey[stateKeyOrdinal])
-        {
-            sum += RecordWords.get(record + line, 0);
-        }
-        return sum;
     }
 
     /**
@@ -488,11 +236,11 @@ public final class KeyedStateStores implements AutoCloseable
     }
 
     /**
-     * @return a sum of the words {@link #prefetch} loaded; meaningless, kept so the loads are not optimised away.
+     * @return what loads the stores' records ahead of the rules.
      */
-    public long prefetched()
+    public StatePrefetcher prefetcher()
     {
-        return prefetched;
+        return prefetcher;
     }
 
     /**
@@ -521,7 +269,7 @@ public final class KeyedStateStores implements AutoCloseable
             out.writeInt(entry.getKey().ordinal());
             out.writeInt(store.recordBytes());
             final List<KeyedStateRule> bound = new ArrayList<>();
-            for (final KeyedStateRule rule : keyedRules(rules))
+            for (final KeyedStateRule rule : SliceLayout.keyedRules(rules))
             {
                 if (rule.stateStore() == store)
                 {
@@ -717,7 +465,7 @@ public final class KeyedStateStores implements AutoCloseable
             store.beginRestore();
             restoreCounts[ordinal] = records;
         }
-        for (final KeyedStateRule rule : keyedRules(rules))
+        for (final KeyedStateRule rule : SliceLayout.keyedRules(rules))
         {
             if (restoreCounts[rule.stateKey().ordinal()] < 0 || stores.get(rule.stateKey()) != rule.stateStore())
             {
