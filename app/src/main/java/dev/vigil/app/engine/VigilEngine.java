@@ -116,150 +116,195 @@ public final class VigilEngine implements AutoCloseable
             dataDir = ctx.dataDir();
             createDataDir(dataDir);
             errors = opened.add(EngineErrors.open(dataDir, ctx.errorHandler()));
-            final ErrorHandler errorHandler = errors;
-            final EngineProfile profile = ctx.profile();
-            final String aeronDir = ctx.aeronDirectoryName();
-            final String idle = ctx.idleStrategy();
-            final boolean embeddedDriver = ctx.embeddedDriver();
-            final long aeronTimeoutNs = ctx.aeronTimeoutNs();
-            final ThreadAffinity affinity = ctx.affinity();
-            driver = opened.add(embeddedDriver ?
-                launchDriver(profile, idle, aeronDir, aeronTimeoutNs, affinity, errorHandler) : null);
+            driver = opened.add(ctx.embeddedDriver() ? launchDriver(ctx, errors) : null);
             final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
-            aeron = opened.add(connectAeron(aeronDir, aeronTimeoutNs, driverInvoker, errorHandler));
-
-            final List<Agent> transportAgents = new ArrayList<>();
-            if (driverInvoker != null)
-            {
-                transportAgents.add(new InvokerAgent(driverInvoker, "aeron-driver"));
-                transportAgents.add(new InvokerAgent(aeron.conductorAgentInvoker(), "aeron-client-conductor"));
-            }
+            aeron = opened.add(connectAeron(ctx.aeronDirectoryName(), ctx.aeronTimeoutNs(), driverInvoker, errors));
+            final List<Agent> transportAgents = transportAgents(driverInvoker, aeron);
             transportDuty = transportAgents.isEmpty() ? NO_DUTY : new CompositeAgent(transportAgents);
 
             // Recovery may take longer than Aeron's timeouts: until the engine's own threads start, another services
             // the driver and the client conductor that would otherwise wait on this one.
-            final RecoveryTransportKeeper keeper = opened.add(keepTransportServiced(errorHandler));
-            final NanoClock clock = ctx.clock();
+            final RecoveryTransportKeeper keeper = opened.add(keepTransportServiced(errors));
             counters = opened.add(
                 new EngineCounters(keeper == null ? aeron::addCounter : keeper.counterFactory(aeron)));
             errors.countInto(counters.errors());
-            final int maxFrameLength = ctx.maxFrameLength();
             final WindowCounters windowCounters = new WindowCounters(counters);
             final WindowResultBuffer windowResults = new WindowResultBuffer(
                 config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
-            rules = new RulesStageContext(config)
-                .rulesFile(rulesFile)
-                .counters(counters)
-                .windowCounters(windowCounters)
-                .clock(clock)
-                .stores(RuleSetFactory.engineStateStores(config))
-                .newHandler();
+            rules = newRulesStage(rulesFile, windowCounters);
             opened.add(rules.keyedState());
-            rules.errorHandler(errorHandler);
-            snapshots = opened.add(new EngineSnapshots(config, counters, errorHandler));
-            journal.replayInto(rules, snapshots, maxFrameLength, ctx.recoveryProgress());
-            // What replayed inputs emitted was published before the restart; only new inputs' results go out.
-            rules.windows().sink(windowResults);
-            if (journal.enabled())
-            {
-                rules.snapshotTaker(snapshots);
-            }
+            snapshots = opened.add(new EngineSnapshots(config, counters, errors));
+            recover(windowResults);
             // Recovered: from here this thread's Aeron calls run the invokers themselves, then the engine's threads do.
             opened.closeNow(keeper);
 
-            final OneToOneConcurrentArrayQueue<Image> closedImages = new OneToOneConcurrentArrayQueue<>(1024);
-            final Subscription subscription = aeron.addSubscription(
-                config.get(Settings.INGRESS_CHANNEL),
-                config.getInt(Settings.INGRESS_STREAM_ID),
-                null,
-                closedImages::offer);
-            final Publication alertPublication =
-                aeron.addPublication(config.get(Settings.ALERTS_CHANNEL), config.getInt(Settings.ALERTS_STREAM_ID));
-
             final OneToOneConcurrentArrayQueue<OpenedReplyPath> openedPaths =
                 new OneToOneConcurrentArrayQueue<>(EngineSessions.HANDOFF_CAPACITY);
-            replySink = opened.add(new AeronReplySink(
-                aeron,
-                alertPublication,
-                clock,
-                config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
-                openedPaths,
-                transportDuty,
-                counters.egressBackPressured(),
-                counters.repliesNotDelivered()));
-
-            final EgressHandler egress = new EgressHandler(replySink, counters, clock, windowResults);
-            egress.roundTripRecorder(roundTrip);
-            pipeline = new EnginePipeline(
-                ctx.ringSize(),
-                maxFrameLength,
-                new JournalHandler(journal.input(), clock, counters),
-                rules,
-                egress,
-                rules::doDutyCycle,
-                egress::doDutyCycle);
-
-            final int lookahead = config.getInt(Settings.RULES_LOOKAHEAD);
-            if (lookahead > 0 && rules.keyedState() != null)
-            {
-                rules.lookAhead(pipeline.ring(), lookahead);
-            }
-            ringIngress = new RingIngress(pipeline.ring(), clock, counters, journal.lastSequence());
+            replySink = opened.add(newReplySink(openedPaths));
+            pipeline = newPipeline(windowResults);
+            ringIngress = new RingIngress(pipeline.ring(), ctx.clock(), counters, journal.lastSequence());
             sessionGate = opened.add(
-                EngineSessions.gate(config, aeron, ringIngress, authenticator, clock, counters, openedPaths));
-            ingressAgent = new IngressAgent(
-                subscription,
-                ringIngress,
-                config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
-                maxFrameLength,
-                closedImages,
-                journal.enabled() ? ctx.snapshotIntervalEvents() : 0,
-                aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
-                sourceAllowList(config, counters),
-                sessionGate);
+                EngineSessions.gate(config, aeron, ringIngress, authenticator, ctx.clock(), counters, openedPaths));
+            ingressAgent = newIngressAgent();
+            rulesReport = journalRulesInForce(rulesFile);
 
-            // The rules in force must be in the journal: a fresh journal starts with them, and a start with other
-            // rules than the recovered ones journals an update to them before any input.
-            final boolean rulesChanged = !rules.rulesText().equals(rulesFile.text());
-            if (journal.enabled() && (journal.lastSequence() == 0 || rulesChanged))
-            {
-                ingressAgent.publishFirst(
-                    RulesUpdateFrames.encode(rulesFile.text(), journal.lastSequence() + 1, maxFrameLength));
-            }
-            rulesReport = rulesReport(rulesFile, rulesChanged);
-
-            final List<Agent> stages = List.of(
-                ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
-            if (profile == EngineProfile.SHARED)
-            {
-                final List<Agent> all = new ArrayList<>(transportAgents);
-                all.addAll(stages);
-                runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, new CompositeAgent(all)));
-            }
-            else
-            {
-                for (final Agent stage : stages)
-                {
-                    runners.add(new AgentRunner(profile.idleStrategy(idle), errorHandler, null, stage));
-                }
-            }
-            final int metricsPort = ctx.metricsPort();
+            runners.addAll(newRunners(transportAgents));
             metricsServer = opened.add(
-                metricsPort == 0 ? null : MetricsServer.start(metricsPort, counters.metrics(), roundTrip));
-            // The driver's threads, when it has its own, come first in cpu.affinity.
-            final int firstStageCpu =
-                profile == EngineProfile.DEDICATED && embeddedDriver ? DEDICATED_DRIVER_THREADS : 0;
-            for (int i = 0; i < runners.size(); i++)
-            {
-                AgentRunner.startOnThread(runners.get(i), affinity.threadFactory(firstStageCpu + i, errorHandler));
-            }
-            info = EngineInfo.ofThisProcess(aeronDir, metricsPort);
+                ctx.metricsPort() == 0 ? null : MetricsServer.start(ctx.metricsPort(), counters.metrics(), roundTrip));
+            startRunners();
+            info = EngineInfo.ofThisProcess(ctx.aeronDirectoryName(), ctx.metricsPort());
             info.write(dataDir);
         }
         catch (final RuntimeException | Error ex)
         {
             closeStarted(opened, ex);
             throw ex;
+        }
+    }
+
+    private static List<Agent> transportAgents(final AgentInvoker driverInvoker, final Aeron aeron)
+    {
+        if (driverInvoker == null)
+        {
+            return List.of();
+        }
+        return List.of(
+            new InvokerAgent(driverInvoker, "aeron-driver"),
+            new InvokerAgent(aeron.conductorAgentInvoker(), "aeron-client-conductor"));
+    }
+
+    private RulesHandler newRulesStage(final RulesFile rulesFile, final WindowCounters windowCounters)
+    {
+        final RulesHandler handler = new RulesStageContext(ctx.config())
+            .rulesFile(rulesFile)
+            .counters(counters)
+            .windowCounters(windowCounters)
+            .clock(ctx.clock())
+            .stores(RuleSetFactory.engineStateStores(ctx.config()))
+            .newHandler();
+        handler.errorHandler(errors);
+        return handler;
+    }
+
+    /**
+     * The rules stage's state from the last snapshot and the journal after it; then window results go to egress.
+     */
+    private void recover(final WindowResultBuffer windowResults)
+    {
+        journal.replayInto(rules, snapshots, ctx.maxFrameLength(), ctx.recoveryProgress());
+        // What replayed inputs emitted was published before the restart; only new inputs' results go out.
+        rules.windows().sink(windowResults);
+        if (journal.enabled())
+        {
+            rules.snapshotTaker(snapshots);
+        }
+    }
+
+    private AeronReplySink newReplySink(final OneToOneConcurrentArrayQueue<OpenedReplyPath> openedPaths)
+    {
+        final VigilConfig config = ctx.config();
+        final Publication alertPublication =
+            aeron.addPublication(config.get(Settings.ALERTS_CHANNEL), config.getInt(Settings.ALERTS_STREAM_ID));
+        return new AeronReplySink(
+            aeron,
+            alertPublication,
+            ctx.clock(),
+            config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
+            openedPaths,
+            transportDuty,
+            counters.egressBackPressured(),
+            counters.repliesNotDelivered());
+    }
+
+    private EnginePipeline newPipeline(final WindowResultBuffer windowResults)
+    {
+        final NanoClock clock = ctx.clock();
+        final EgressHandler egress = new EgressHandler(replySink, counters, clock, windowResults);
+        egress.roundTripRecorder(roundTrip);
+        final EnginePipeline built = new EnginePipeline(
+            ctx.ringSize(),
+            ctx.maxFrameLength(),
+            new JournalHandler(journal.input(), clock, counters),
+            rules,
+            egress,
+            rules::doDutyCycle,
+            egress::doDutyCycle);
+        final int lookahead = ctx.config().getInt(Settings.RULES_LOOKAHEAD);
+        if (lookahead > 0 && rules.keyedState() != null)
+        {
+            rules.lookAhead(built.ring(), lookahead);
+        }
+        return built;
+    }
+
+    private IngressAgent newIngressAgent()
+    {
+        final VigilConfig config = ctx.config();
+        final OneToOneConcurrentArrayQueue<Image> closedImages = new OneToOneConcurrentArrayQueue<>(1024);
+        final Subscription subscription = aeron.addSubscription(
+            config.get(Settings.INGRESS_CHANNEL),
+            config.getInt(Settings.INGRESS_STREAM_ID),
+            null,
+            closedImages::offer);
+        return new IngressAgent(
+            subscription,
+            ringIngress,
+            config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
+            ctx.maxFrameLength(),
+            closedImages,
+            journal.enabled() ? ctx.snapshotIntervalEvents() : 0,
+            aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
+            sourceAllowList(config, counters),
+            sessionGate);
+    }
+
+    /**
+     * The rules in force must be in the journal: a fresh journal starts with them, and a start with other rules than
+     * the recovered ones journals an update to them before any input.
+     *
+     * @return the start-up report's line on the rules.
+     */
+    private String journalRulesInForce(final RulesFile rulesFile)
+    {
+        final boolean rulesChanged = !rules.rulesText().equals(rulesFile.text());
+        if (journal.enabled() && (journal.lastSequence() == 0 || rulesChanged))
+        {
+            ingressAgent.publishFirst(
+                RulesUpdateFrames.encode(rulesFile.text(), journal.lastSequence() + 1, ctx.maxFrameLength()));
+        }
+        return rulesReport(rulesFile, rulesChanged);
+    }
+
+    private List<AgentRunner> newRunners(final List<Agent> transportAgents)
+    {
+        final EngineProfile profile = ctx.profile();
+        final List<Agent> stages = List.of(
+            ingressAgent, pipeline.journalAgent(), pipeline.rulesAgent(), pipeline.egressAgent());
+        final List<AgentRunner> built = new ArrayList<>();
+        if (profile == EngineProfile.SHARED)
+        {
+            final List<Agent> all = new ArrayList<>(transportAgents);
+            all.addAll(stages);
+            built.add(new AgentRunner(profile.idleStrategy(ctx.idleStrategy()), errors, null, new CompositeAgent(all)));
+        }
+        else
+        {
+            for (final Agent stage : stages)
+            {
+                built.add(new AgentRunner(profile.idleStrategy(ctx.idleStrategy()), errors, null, stage));
+            }
+        }
+        return built;
+    }
+
+    private void startRunners()
+    {
+        // The driver's threads, when it has its own, come first in cpu.affinity.
+        final int firstStageCpu =
+            ctx.profile() == EngineProfile.DEDICATED && ctx.embeddedDriver() ? DEDICATED_DRIVER_THREADS : 0;
+        for (int i = 0; i < runners.size(); i++)
+        {
+            AgentRunner.startOnThread(runners.get(i), ctx.affinity().threadFactory(firstStageCpu + i, errors));
         }
     }
 
@@ -548,10 +593,12 @@ public final class VigilEngine implements AutoCloseable
         return roles;
     }
 
-    private static MediaDriver launchDriver(
-        final EngineProfile profile, final String idle, final String aeronDir, final long aeronTimeoutNs,
-        final ThreadAffinity affinity, final ErrorHandler errorHandler)
+    private static MediaDriver launchDriver(final Context ctx, final ErrorHandler errorHandler)
     {
+        final String aeronDir = ctx.aeronDirectoryName();
+        final long aeronTimeoutNs = ctx.aeronTimeoutNs();
+        final EngineProfile profile = ctx.profile();
+        final ThreadAffinity affinity = ctx.affinity();
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
             .clientLivenessTimeoutNs(aeronTimeoutNs)
@@ -561,7 +608,7 @@ public final class VigilEngine implements AutoCloseable
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)
             .errorHandler(errorHandler);
-        profile.configureDriver(context, idle);
+        profile.configureDriver(context, ctx.idleStrategy());
         if (profile == EngineProfile.DEDICATED)
         {
             context.conductorThreadFactory(affinity.threadFactory(0, errorHandler))
