@@ -10,11 +10,13 @@ import dev.vigil.app.session.Authenticator;
 import dev.vigil.app.session.OpenedReplyPath;
 import dev.vigil.app.session.SessionGate;
 import dev.vigil.core.pipeline.EgressHandler;
+import dev.vigil.core.pipeline.EngineCounter;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
 import dev.vigil.core.pipeline.JournalHandler;
 import dev.vigil.core.pipeline.RingIngress;
 import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.pipeline.WindowCounter;
 import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.pipeline.WindowResultBuffer;
 import dev.vigil.core.rules.config.RuleDefinition;
@@ -142,11 +144,11 @@ public final class VigilEngine implements AutoCloseable
             final NanoClock clock = ctx.clock();
             counters = opened.add(
                 new EngineCounters(keeper == null ? aeron::addCounter : keeper.counterFactory(aeron)));
-            errors.countInto(counters.errors());
+            errors.countInto(counters.get(EngineCounter.ERRORS));
             final int maxFrameLength = ctx.maxFrameLength();
             final WindowCounters windowCounters = new WindowCounters(counters);
             final WindowResultBuffer windowResults = new WindowResultBuffer(
-                config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
+                config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.get(WindowCounter.RESULTS_DROPPED));
             rules = new RulesStageContext(config)
                 .rulesFile(rulesFile)
                 .counters(counters)
@@ -185,8 +187,8 @@ public final class VigilEngine implements AutoCloseable
                 config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
                 openedPaths,
                 transportDuty,
-                counters.egressBackPressured(),
-                counters.repliesNotDelivered()));
+                counters.get(EngineCounter.EGRESS_BACK_PRESSURED),
+                counters.get(EngineCounter.REPLIES_NOT_DELIVERED)));
 
             final EgressHandler egress = new EgressHandler(replySink, counters, clock, windowResults);
             egress.roundTripRecorder(roundTrip);
@@ -527,7 +529,8 @@ public final class VigilEngine implements AutoCloseable
     private static SourceAllowList sourceAllowList(final VigilConfig config, final EngineCounters counters)
     {
         final AddressRanges ranges = AddressRanges.parse(config.get(Settings.INGRESS_ALLOWED_SOURCES));
-        return ranges.isEmpty() ? null : new SourceAllowList(ranges, counters.framesFromDisallowedSources());
+        return ranges.isEmpty() ? null :
+            new SourceAllowList(ranges, counters.get(EngineCounter.FRAMES_FROM_DISALLOWED_SOURCES));
     }
 
     /**

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.vigil.core.pipeline.EngineCounter.JOURNAL_BYTES;
+import static dev.vigil.core.pipeline.EngineCounter.RING_HIGH_WATER_MARK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,8 +68,8 @@ class StatAndMetricsTest extends CommandLineTest
             assertStatLine(stat, "alerts rule amount-threshold", counters.alerts(0).get());
             assertStatLine(stat, "errors", 0);
             assertTrue(counters.alerts(0).get() > 0, "the large amounts fire amount-threshold");
-            assertTrue(counters.ringHighWaterMark().get() > 0, stat);
-            assertTrue(counters.journalBytes().get() > 0, stat);
+            assertTrue(counters.get(RING_HIGH_WATER_MARK).get() > 0, stat);
+            assertTrue(counters.get(JOURNAL_BYTES).get() > 0, stat);
             assertTrue(counters.stateEntries(1).get() > 0, "account-velocity holds the accounts seen");
 
             final Map<String, String> metrics = scrape(port);
