@@ -19,6 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.vigil.core.pipeline.EngineCounter.ALERTS_RAISED;
+import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.pipeline.EngineCounter.FRAMES_RECEIVED;
+import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,13 +124,13 @@ class BackPressureTest
             assertEquals(expectedDeclines, alertsReceived[0]);
 
             final EngineCounters counters = harness.engine().counters();
-            assertEquals(MESSAGES + 1, counters.framesReceived().get());
-            assertEquals(MESSAGES, counters.eventsEvaluated().get());
+            assertEquals(MESSAGES + 1, counters.get(FRAMES_RECEIVED).get());
+            assertEquals(MESSAGES, counters.get(EVENTS_EVALUATED).get());
             assertEquals(MESSAGES - expectedDeclines, counters.decisions(Verdict.APPROVE).get());
             assertEquals(expectedDeclines, counters.decisions(Verdict.DECLINE).get());
-            assertEquals(expectedDeclines, counters.alertsRaised().get());
+            assertEquals(expectedDeclines, counters.get(ALERTS_RAISED).get());
             assertEquals(0, counters.totalRejects());
-            assertEquals(0, counters.repliesNotDelivered().get());
+            assertEquals(0, counters.get(REPLIES_NOT_DELIVERED).get());
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
         }
     }
@@ -152,7 +156,7 @@ class BackPressureTest
 
             // Its reply channel fills up, the engine retries a reply for its budget and gives up on it.
             final EngineCounters counters = harness.engine().counters();
-            assertTrue(EngineHarness.await(() -> counters.repliesNotDelivered().get() > 0, () -> { }, 20_000));
+            assertTrue(EngineHarness.await(() -> counters.get(REPLIES_NOT_DELIVERED).get() > 0, () -> { }, 20_000));
 
             final List<Long> decided = new ArrayList<>();
             final ReplyListener listener = new ReplyListener()
@@ -175,11 +179,11 @@ class BackPressureTest
 
             // Every reply to the stalled client was either delivered, once it reads again, or counted undelivered.
             assertTrue(EngineHarness.await(
-                () -> stalled.replies().size() - 1 + counters.repliesNotDelivered().get() >= stalledRequests,
+                () -> stalled.replies().size() - 1 + counters.get(REPLIES_NOT_DELIVERED).get() >= stalledRequests,
                 stalled::poll, 10_000));
             final int delivered = stalled.replies().size() - 1;
             assertTrue(delivered > 0 && delivered < stalledRequests, () -> "delivered " + delivered);
-            assertEquals(stalledRequests, delivered + counters.repliesNotDelivered().get());
+            assertEquals(stalledRequests, delivered + counters.get(REPLIES_NOT_DELIVERED).get());
             assertEquals(stalledRequests + 100, counters.decisions(Verdict.APPROVE).get());
 
             // Reading again, the client gets its replies: a retried request is answered with its original decision.

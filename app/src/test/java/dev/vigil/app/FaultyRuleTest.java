@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.vigil.app.EndToEndTest.sendUntilAccepted;
+import static dev.vigil.core.pipeline.EngineCounter.RULE_ERRORS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +63,7 @@ class FaultyRuleTest
             assertEquals(List.of(Verdict.APPROVE + "/0", Verdict.REVIEW + "/0", Verdict.DECLINE + "/1",
                 Verdict.REVIEW + "/0", Verdict.APPROVE + "/0"), seqs.stream().map(decisions::get).toList(),
                 "the faulty rule's events get the fallback verdict; the threshold rule still judges every event");
-            assertEquals(2, harness.engine().counters().ruleErrors().get());
+            assertEquals(2, harness.engine().counters().get(RULE_ERRORS).get());
             assertEquals(2, harness.errors().size(), () -> "errors passed on: " + harness.errors());
             assertTrue(harness.errors().peek().getMessage().contains("rule 5 'faulty' threw"),
                 () -> harness.errors().peek().toString());

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,7 +90,7 @@ class HostileClientTest
                 sendAndAwaitDecision(other, seq);
             }
             assertEquals(150, decided.size());
-            assertEquals(0, harness.engine().counters().repliesNotDelivered().get());
+            assertEquals(0, harness.engine().counters().get(REPLIES_NOT_DELIVERED).get());
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
         }
     }

@@ -28,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
+import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_TAKEN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,7 +154,7 @@ class RecoveryTest
                 send(client, traffic, restarted.size(), 300 * snapshot + 50, restarted);
                 final long expected = snapshot;
                 assertTrue(EngineHarness.await(
-                    () -> harness.engine().counters().snapshotsTaken().get() == expected, () -> { }, 30_000),
+                    () -> harness.engine().counters().get(SNAPSHOTS_TAKEN).get() == expected, () -> { }, 30_000),
                     () -> "snapshot " + expected + " written");
             }
             send(client, traffic, restarted.size(), 1_000, restarted);
@@ -349,7 +351,7 @@ class RecoveryTest
             }
             assertTrue(EngineHarness.await(() -> after.containsKey(7L), () -> client.poll(listener, 10), 10_000));
             assertEquals(before.get(7L), after.get(7L));
-            assertEquals(0, harness.engine().counters().eventsEvaluated().get() - 50,
+            assertEquals(0, harness.engine().counters().get(EVENTS_EVALUATED).get() - 50,
                 "the retry was not evaluated: only the 50 replayed inputs were");
         }
     }

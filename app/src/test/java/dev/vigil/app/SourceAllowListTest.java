@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.vigil.core.pipeline.EngineCounter.FRAMES_FROM_DISALLOWED_SOURCES;
+import static dev.vigil.core.pipeline.EngineCounter.FRAMES_RECEIVED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,15 +52,15 @@ class SourceAllowListTest
             client.send(frames.buffer(), 0, length + 5000);
 
             final EngineCounters counters = harness.engine().counters();
-            assertTrue(EngineHarness.await(() -> counters.framesFromDisallowedSources().get() >= 22, client::poll,
-                10_000), () -> "dropped: " + counters.framesFromDisallowedSources().get());
+            assertTrue(EngineHarness.await(() -> counters.get(FRAMES_FROM_DISALLOWED_SOURCES).get() >= 22, client::poll,
+                10_000), () -> "dropped: " + counters.get(FRAMES_FROM_DISALLOWED_SOURCES).get());
 
             // What follows from the same source is dropped as well, so the ones before it were all seen.
             client.send(frames.buffer(), 0, frames.heartbeat(CLIENT_ID, 22, 22_000_000L));
-            assertTrue(EngineHarness.await(() -> counters.framesFromDisallowedSources().get() >= 23, client::poll,
+            assertTrue(EngineHarness.await(() -> counters.get(FRAMES_FROM_DISALLOWED_SOURCES).get() >= 23, client::poll,
                 10_000));
-            assertEquals(23, counters.framesFromDisallowedSources().get());
-            assertEquals(0, counters.framesReceived().get());
+            assertEquals(23, counters.get(FRAMES_FROM_DISALLOWED_SOURCES).get());
+            assertEquals(0, counters.get(FRAMES_RECEIVED).get());
             assertEquals(0, counters.totalRejects());
             for (final Verdict verdict : new Verdict[]{Verdict.APPROVE, Verdict.REVIEW, Verdict.DECLINE})
             {
@@ -96,7 +98,7 @@ class SourceAllowListTest
             }
             assertTrue(EngineHarness.await(() -> decided.size() >= 10, () -> client.poll(listener, 10), 10_000));
             assertEquals(10, decided.size());
-            assertEquals(0, harness.engine().counters().framesFromDisallowedSources().get());
+            assertEquals(0, harness.engine().counters().get(FRAMES_FROM_DISALLOWED_SOURCES).get());
         }
     }
 }

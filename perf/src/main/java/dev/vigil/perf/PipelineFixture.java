@@ -23,6 +23,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
+
 /**
  * The engine's pipeline as {@code VigilEngine} builds it for the default configuration (ring size, frame length,
  * rules, system clock; the journal on or off) but with a {@link DiscardingReplySink} instead of Aeron, fed from a
@@ -190,14 +193,14 @@ final class PipelineFixture
     {
         final long events = ingress.lastEngineSeq();
         final long rejects = counters.totalRejects();
-        final long evaluated = counters.eventsEvaluated().get();
+        final long evaluated = counters.get(EVENTS_EVALUATED).get();
         final long decisions = sink.replies() - sink.sessionsOpened();
         if (events != nextClientSeq - 1 || rejects != 0 || evaluated != events || decisions != events ||
-            counters.repliesNotDelivered().get() != 0)
+            counters.get(REPLIES_NOT_DELIVERED).get() != 0)
         {
             throw new IllegalStateException(String.format(Locale.ROOT,
                 "published %d, accepted %d, rejected %d, evaluated %d, decided %d, not delivered %d",
-                nextClientSeq - 1, events, rejects, evaluated, decisions, counters.repliesNotDelivered().get()));
+                nextClientSeq - 1, events, rejects, evaluated, decisions, counters.get(REPLIES_NOT_DELIVERED).get()));
         }
         if (events > poolMask && sink.alerts() == 0)
         {

@@ -26,6 +26,14 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 
+import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.pipeline.EngineCounter.FRAMES_RECEIVED;
+import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_DEFERRED;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_FAILED;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOT_COPY_WAITS;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOT_DURATION_MILLIS;
+
 /**
  * A real engine, {@code VigilEngine.launch} with the default configuration (shared profile, embedded driver) on a
  * private Aeron directory and free loopback ports, and {@link VigilClient}s of it in this process sharing one Aeron
@@ -217,15 +225,15 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
         return String.format(Locale.ROOT,
             "engine: %,d frames received, %,d evaluated, %,d rejected, %,d replies not delivered; " +
             "%s; snapshots %,d deferred, %,d failed, %,d copy waits, the last took %,d ms to its file",
-            counters.framesReceived().get(),
-            counters.eventsEvaluated().get(),
+            counters.get(FRAMES_RECEIVED).get(),
+            counters.get(EVENTS_EVALUATED).get(),
             counters.totalRejects(),
-            counters.repliesNotDelivered().get(),
+            counters.get(REPLIES_NOT_DELIVERED).get(),
             engine.snapshotReport(),
-            counters.snapshotsDeferred().get(),
-            counters.snapshotsFailed().get(),
-            counters.snapshotCopyWaits().get(),
-            counters.snapshotDurationMillis().get());
+            counters.get(SNAPSHOTS_DEFERRED).get(),
+            counters.get(SNAPSHOTS_FAILED).get(),
+            counters.get(SNAPSHOT_COPY_WAITS).get(),
+            counters.get(SNAPSHOT_DURATION_MILLIS).get());
     }
 
     @Override

@@ -21,6 +21,7 @@ import dev.vigil.codecs.LateEventDecoder;
 import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.codecs.WindowResultDecoder;
+import dev.vigil.core.pipeline.EngineCounter;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.time.Durations;
@@ -399,9 +400,9 @@ final class DemoCommand implements Callable<Integer>
                 }
             }
             out.printf(Locale.ROOT, "  engine    %,d frames received, %,d evaluated, %,d replies not delivered%n",
-                engine.counters().framesReceived().get(),
-                engine.counters().eventsEvaluated().get(),
-                engine.counters().repliesNotDelivered().get());
+                engine.counters().get(EngineCounter.FRAMES_RECEIVED).get(),
+                engine.counters().get(EngineCounter.EVENTS_EVALUATED).get(),
+                engine.counters().get(EngineCounter.REPLIES_NOT_DELIVERED).get());
             out.println("  state     " + engine.snapshotReport());
             LatencyReport.print(out, "Round trip, client send -> decision received", roundTripNs);
             if (engineError != null)

@@ -3,6 +3,7 @@ package dev.vigil.app.cli;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RulesUpdateFrames;
+import dev.vigil.core.pipeline.EngineCounter;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.rules.config.RulesFile;
 import io.aeron.Aeron;
@@ -116,11 +117,11 @@ final class RulesReloadCommand implements Callable<Integer>
         RulesUpdateSender(final Aeron aeron, final Publication publication)
         {
             this.publication = publication;
-            this.applied = counter(aeron, EngineCounters.RULES_UPDATES_APPLIED_LABEL);
+            this.applied = counter(aeron, EngineCounter.RULES_UPDATES_APPLIED);
             this.refused = new ReadableCounter[]{
-                counter(aeron, EngineCounters.RULES_UPDATES_REFUSED_INVALID_LABEL),
-                counter(aeron, EngineCounters.RULES_UPDATES_REFUSED_INCOMPLETE_LABEL),
-                counter(aeron, EngineCounters.RULES_UPDATES_REFUSED_MALFORMED_LABEL)};
+                counter(aeron, EngineCounter.RULES_UPDATES_REFUSED_INVALID),
+                counter(aeron, EngineCounter.RULES_UPDATES_REFUSED_INCOMPLETE),
+                counter(aeron, EngineCounter.RULES_UPDATES_REFUSED_MALFORMED)};
         }
 
         boolean hasEngineCounters()
@@ -175,8 +176,9 @@ final class RulesReloadCommand implements Callable<Integer>
             return total;
         }
 
-        private static ReadableCounter counter(final Aeron aeron, final String label)
+        private static ReadableCounter counter(final Aeron aeron, final EngineCounter descriptor)
         {
+            final String label = EngineCounters.LABEL_PREFIX + descriptor.label();
             final int[] found = {-1};
             aeron.countersReader().forEach((counterId, typeId, keyBuffer, counterLabel) ->
             {

@@ -147,7 +147,8 @@ final class StatCommand implements Callable<Integer>
         {
             if (typeId == EngineCounters.VIGIL_COUNTER_TYPE_ID)
             {
-                final String name = label.startsWith("vigil ") ? label.substring("vigil ".length()) : label;
+                final String name = label.startsWith(EngineCounters.LABEL_PREFIX) ?
+                    label.substring(EngineCounters.LABEL_PREFIX.length()) : label;
                 sample.put(name, counters.getCounterValue(counterId));
             }
         });

@@ -3,6 +3,7 @@ package dev.vigil.app.engine;
 import dev.vigil.app.config.Setting;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.core.pipeline.EngineCounter;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.journal.SnapshotStore;
@@ -68,12 +69,12 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
 
     EngineSnapshots(final VigilConfig config, final EngineCounters counters, final ErrorHandler errorHandler)
     {
-        this.takenCounter = counters.snapshotsTaken();
-        this.streamedCounter = counters.snapshotsStreamed();
-        this.failedCounter = counters.snapshotsFailed();
-        this.pauseMicrosGauge = counters.snapshotPauseMicros();
-        this.bytesGauge = counters.snapshotBytes();
-        this.durationMillisGauge = counters.snapshotDurationMillis();
+        this.takenCounter = counters.get(EngineCounter.SNAPSHOTS_TAKEN);
+        this.streamedCounter = counters.get(EngineCounter.SNAPSHOTS_STREAMED);
+        this.failedCounter = counters.get(EngineCounter.SNAPSHOTS_FAILED);
+        this.pauseMicrosGauge = counters.get(EngineCounter.SNAPSHOT_PAUSE_MICROS);
+        this.bytesGauge = counters.get(EngineCounter.SNAPSHOT_BYTES);
+        this.durationMillisGauge = counters.get(EngineCounter.SNAPSHOT_DURATION_MILLIS);
         this.errorHandler = errorHandler;
         this.store = new SnapshotStore(
             Path.of(config.get(Settings.DATA_DIR), "snapshots"), config.getInt(Settings.SNAPSHOT_KEEP));
@@ -85,7 +86,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
             config.getLong(Settings.SNAPSHOT_COPY_BUFFER_BYTES),
             config.getInt(Settings.RULES_STATE_MAX_RECORD_BYTES),
             config.getDurationNs(Settings.SNAPSHOT_COPY_WAIT_TIMEOUT),
-            counters.snapshotCopyWaits(),
+            counters.get(EngineCounter.SNAPSHOT_COPY_WAITS),
             pauseMicrosGauge);
     }
 

@@ -10,11 +10,13 @@ import dev.vigil.app.session.Authenticator;
 import dev.vigil.app.session.OpenedReplyPath;
 import dev.vigil.app.session.SessionGate;
 import dev.vigil.core.pipeline.EgressHandler;
+import dev.vigil.core.pipeline.EngineCounter;
 import dev.vigil.core.pipeline.EngineCounters;
 import dev.vigil.core.pipeline.EnginePipeline;
 import dev.vigil.core.pipeline.JournalHandler;
 import dev.vigil.core.pipeline.RingIngress;
 import dev.vigil.core.pipeline.RulesHandler;
+import dev.vigil.core.pipeline.WindowCounter;
 import dev.vigil.core.pipeline.WindowCounters;
 import dev.vigil.core.pipeline.WindowResultBuffer;
 import dev.vigil.core.rules.config.RuleDefinition;
@@ -127,10 +129,10 @@ public final class VigilEngine implements AutoCloseable
             final RecoveryTransportKeeper keeper = opened.add(keepTransportServiced(errors));
             counters = opened.add(
                 new EngineCounters(keeper == null ? aeron::addCounter : keeper.counterFactory(aeron)));
-            errors.countInto(counters.errors());
+            errors.countInto(counters.get(EngineCounter.ERRORS));
             final WindowCounters windowCounters = new WindowCounters(counters);
             final WindowResultBuffer windowResults = new WindowResultBuffer(
-                config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.resultsDropped());
+                config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.get(WindowCounter.RESULTS_DROPPED));
             rules = newRulesStage(rulesFile, windowCounters);
             opened.add(rules.keyedState());
             snapshots = opened.add(new EngineSnapshots(config, counters, errors));
@@ -212,8 +214,8 @@ public final class VigilEngine implements AutoCloseable
             config.getDurationNs(Settings.EGRESS_RETRY_TIMEOUT),
             openedPaths,
             transportDuty,
-            counters.egressBackPressured(),
-            counters.repliesNotDelivered());
+            counters.get(EngineCounter.EGRESS_BACK_PRESSURED),
+            counters.get(EngineCounter.REPLIES_NOT_DELIVERED));
     }
 
     private EnginePipeline newPipeline(final WindowResultBuffer windowResults)
@@ -572,7 +574,8 @@ public final class VigilEngine implements AutoCloseable
     private static SourceAllowList sourceAllowList(final VigilConfig config, final EngineCounters counters)
     {
         final AddressRanges ranges = AddressRanges.parse(config.get(Settings.INGRESS_ALLOWED_SOURCES));
-        return ranges.isEmpty() ? null : new SourceAllowList(ranges, counters.framesFromDisallowedSources());
+        return ranges.isEmpty() ? null :
+            new SourceAllowList(ranges, counters.get(EngineCounter.FRAMES_FROM_DISALLOWED_SOURCES));
     }
 
     /**

@@ -1,18 +1,17 @@
 package dev.vigil.app.session;
 
+import dev.vigil.core.pipeline.EngineCounter;
 import dev.vigil.core.pipeline.EngineCounters;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * The session gate's counters, in the engine's counters file and metrics: Connects refused by reason, sessions
- * opened, and how many are open and connecting now. Written by the ingress thread only.
+ * The session gate's counters, in the engine's counters file and metrics: Connects refused by reason, then one per
+ * {@link SessionCounter}. Written by the ingress thread only.
  */
 public final class SessionCounters
 {
     private final AtomicCounter[] refusedByReason = new AtomicCounter[ConnectRefusal.values().length];
-    private final AtomicCounter opened;
-    private final AtomicCounter open;
-    private final AtomicCounter pending;
+    private final AtomicCounter[] byDescriptor;
     private final AtomicCounter framesReceived;
 
     /**
@@ -22,18 +21,10 @@ public final class SessionCounters
     {
         for (final ConnectRefusal refusal : ConnectRefusal.values())
         {
-            refusedByReason[refusal.ordinal()] = counters.addExported(
-                "connects refused " + refusal.label(), "vigil_connects_refused_total",
-                "Connects that did not become a session, by reason", false, "reason", refusal.label());
+            refusedByReason[refusal.ordinal()] = counters.addExported(SessionCounter.CONNECTS_REFUSED, refusal.label());
         }
-        opened = counters.addExported("sessions opened", "vigil_sessions_opened_total",
-            "client sessions opened: reply channel connected and, with authentication, the client proven", false,
-            null, null);
-        open = counters.addExported("sessions open", "vigil_sessions_open",
-            "client sessions open now", true, null, null);
-        framesReceived = counters.framesReceived();
-        pending = counters.addExported("sessions pending", "vigil_sessions_pending",
-            "Connects being handled now: reply channel connecting or challenge outstanding", true, null, null);
+        byDescriptor = counters.addExported(SessionCounter.values());
+        framesReceived = counters.get(EngineCounter.FRAMES_RECEIVED);
     }
 
     /**
@@ -46,19 +37,12 @@ public final class SessionCounters
     }
 
     /**
-     * @return sessions opened since start.
+     * @param descriptor one of the session gate's counters.
+     * @return that counter.
      */
-    public AtomicCounter opened()
+    public AtomicCounter get(final SessionCounter descriptor)
     {
-        return opened;
-    }
-
-    /**
-     * @return gauge: sessions open now.
-     */
-    public AtomicCounter open()
-    {
-        return open;
+        return byDescriptor[descriptor.ordinal()];
     }
 
     /**
@@ -67,13 +51,5 @@ public final class SessionCounters
     public AtomicCounter framesReceived()
     {
         return framesReceived;
-    }
-
-    /**
-     * @return gauge: handshakes under way now.
-     */
-    public AtomicCounter pending()
-    {
-        return pending;
     }
 }

@@ -14,6 +14,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.Iterator;
 import java.util.Queue;
@@ -63,6 +64,10 @@ public final class SessionGate implements AutoCloseable
     private final Limits limits;
     private final NanoClock clock;
     private final SessionCounters counters;
+    private final AtomicCounter framesReceived;
+    private final AtomicCounter sessionsOpened;
+    private final AtomicCounter sessionsOpen;
+    private final AtomicCounter sessionsPending;
     private final Queue<OpenedReplyPath> openedPaths;
     private final InboundFrameValidator validator;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -107,6 +112,10 @@ public final class SessionGate implements AutoCloseable
         this.limits = limits;
         this.clock = clock;
         this.counters = counters;
+        this.framesReceived = counters.framesReceived();
+        this.sessionsOpened = counters.get(SessionCounter.SESSIONS_OPENED);
+        this.sessionsOpen = counters.get(SessionCounter.SESSIONS_OPEN);
+        this.sessionsPending = counters.get(SessionCounter.SESSIONS_PENDING);
         this.openedPaths = openedPaths;
         this.validator = new InboundFrameValidator(maxFrameLength);
         this.connectRate = new ConnectRateLimit(limits.connectsPerSecond());
@@ -154,7 +163,7 @@ public final class SessionGate implements AutoCloseable
             // Events, and malformed frames of any template, are refused and counted by ingress as ever.
             return false;
         }
-        counters.framesReceived().incrementOrdered();
+        framesReceived.incrementOrdered();
         if (!connectRate.tryAcquire(sessionId, clock.nanoTime()))
         {
             refuse(ConnectRefusal.TOO_MANY_CONNECTS);
@@ -195,7 +204,7 @@ public final class SessionGate implements AutoCloseable
         {
             // Disconnects and closed images end sessions too.
             lastOpenSessions = openSessions;
-            counters.open().setOrdered(openSessions);
+            sessionsOpen.setOrdered(openSessions);
         }
         if (pendingBySession.isEmpty())
         {
@@ -232,7 +241,7 @@ public final class SessionGate implements AutoCloseable
                 workCount++;
             }
         }
-        counters.pending().setOrdered(pendingBySession.size());
+        sessionsPending.setOrdered(pendingBySession.size());
         return workCount;
     }
 
@@ -250,7 +259,7 @@ public final class SessionGate implements AutoCloseable
         {
             closeReplyPath(pending);
             release(pending);
-            counters.pending().setOrdered(pendingBySession.size());
+            sessionsPending.setOrdered(pendingBySession.size());
         }
     }
 
@@ -305,7 +314,7 @@ public final class SessionGate implements AutoCloseable
             clock.nanoTime() + limits.handshakeTimeoutNs(), registrationId, ConnectDecoder.TEMPLATE_ID);
         pendingBySession.put(sessionId, pending);
         pendingBySource.add(sourceHost);
-        counters.pending().setOrdered(pendingBySession.size());
+        sessionsPending.setOrdered(pendingBySession.size());
         authenticator.onConnectRequest(sessionId, clientId, credentials, clock.nanoTime());
     }
 
@@ -453,7 +462,7 @@ public final class SessionGate implements AutoCloseable
         }
         ringIngress.openSession(sessionId, pending.clientId());
         sourceHostByOpenSession.put(sessionId, pending.sourceHost());
-        counters.opened().incrementOrdered();
+        sessionsOpened.incrementOrdered();
         return true;
     }
 

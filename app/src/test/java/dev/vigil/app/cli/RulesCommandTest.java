@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static dev.vigil.core.pipeline.EngineCounter.RULES_UPDATES_APPLIED;
+import static dev.vigil.core.pipeline.EngineCounter.RULES_UPDATES_REFUSED_INVALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,9 +114,9 @@ class RulesCommandTest extends CommandLineTest
 
             // A bad file sent anyway is refused by the engine, counted, and changes nothing.
             final EngineCounters counters = harness.engine().counters();
-            assertEquals(1, counters.rulesUpdatesApplied().get() - 1, "the start's rules, then the reload");
+            assertEquals(1, counters.get(RULES_UPDATES_APPLIED).get() - 1, "the start's rules, then the reload");
             assertEquals(RulesReloadCommand.RulesUpdateSender.REFUSED, sendAnyway(harness, broken));
-            assertEquals(1, counters.rulesUpdatesRefusedInvalid().get());
+            assertEquals(1, counters.get(RULES_UPDATES_REFUSED_INVALID).get());
             send(client, 21, 25, live);
             assertTrue(harness.errors().isEmpty(), harness.errors().toString());
         }

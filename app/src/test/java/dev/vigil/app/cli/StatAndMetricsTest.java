@@ -2,10 +2,16 @@ package dev.vigil.app.cli;
 
 import dev.vigil.app.EngineHarness;
 import dev.vigil.app.engine.EngineInfo;
+import dev.vigil.app.session.ConnectRefusal;
+import dev.vigil.app.session.SessionCounter;
 import dev.vigil.client.ReplyListener;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.core.pipeline.CounterDescriptor;
+import dev.vigil.core.pipeline.CounterMetric;
+import dev.vigil.core.pipeline.EngineCounter;
 import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.pipeline.WindowCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,14 +26,18 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.vigil.core.pipeline.EngineCounter.JOURNAL_BYTES;
+import static dev.vigil.core.pipeline.EngineCounter.RING_HIGH_WATER_MARK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +51,7 @@ class StatAndMetricsTest extends CommandLineTest
 {
     private static final int MESSAGES = 200;
     private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+(?:\\{[^}]*\\})?) (\\S+)$", Pattern.MULTILINE);
+    private static final Pattern STAT_ROW = Pattern.compile("^  (\\S.*?) +-?[0-9,]+$", Pattern.MULTILINE);
 
     @TempDir
     Path dataDir;
@@ -66,11 +77,12 @@ class StatAndMetricsTest extends CommandLineTest
             assertStatLine(stat, "alerts rule amount-threshold", counters.alerts(0).get());
             assertStatLine(stat, "errors", 0);
             assertTrue(counters.alerts(0).get() > 0, "the large amounts fire amount-threshold");
-            assertTrue(counters.ringHighWaterMark().get() > 0, stat);
-            assertTrue(counters.journalBytes().get() > 0, stat);
+            assertTrue(counters.get(RING_HIGH_WATER_MARK).get() > 0, stat);
+            assertTrue(counters.get(JOURNAL_BYTES).get() > 0, stat);
             assertTrue(counters.stateEntries(1).get() > 0, "account-velocity holds the accounts seen");
 
-            final Map<String, String> metrics = scrape(port);
+            final String exposition = scrape(port);
+            final Map<String, String> metrics = samples(exposition);
             assertEquals(Long.toString(MESSAGES), metrics.get("vigil_events_evaluated_total"));
             assertEquals(Long.toString(counters.decisions(dev.vigil.codecs.Verdict.DECLINE).get()),
                 metrics.get("vigil_decisions_total{verdict=\"decline\"}"));
@@ -84,6 +96,7 @@ class StatAndMetricsTest extends CommandLineTest
             assertTrue(p50 > 0 && p50 <= max && max < 60, p50 + " " + max);
             assertTrue(Double.parseDouble(metrics.get("vigil_round_trip_seconds_sum")) > 0);
             assertDashboardUsesOnlyServedMetrics(metrics);
+            assertEveryCounterInStatAndMetrics(stat, exposition, counters);
         }
         assertFalse(Files.exists(dataDir.resolve(EngineInfo.FILE_NAME)), "a clean stop removes engine.info");
         assertEquals(1, VigilMain.execute("stat", "--once", "--data-dir", dataDir.toString()));
@@ -166,17 +179,64 @@ class StatAndMetricsTest extends CommandLineTest
         assertTrue(count > 10, "the dashboard's queries were found");
     }
 
-    private static Map<String, String> scrape(final int port) throws IOException
+    /**
+     * Every counter the engine made is a row of {@code vigil stat}, in the order of the metrics, and a sample of its
+     * family in the exposition under the family's type; and every descriptor is among them.
+     */
+    private static void assertEveryCounterInStatAndMetrics(
+        final String stat, final String exposition, final EngineCounters counters)
+    {
+        final List<String> labels = new ArrayList<>();
+        for (final CounterMetric metric : counters.metrics())
+        {
+            labels.add(metric.label());
+            final String type = "# TYPE " + metric.family() + ' ' + (metric.gauge() ? "gauge" : "counter");
+            assertTrue(exposition.contains('\n' + type + '\n'), type + " missing in\n" + exposition);
+            final String sample = metric.family() +
+                (metric.labelName() == null ? "" : '{' + metric.labelName() + "=\"" + metric.labelValue() + "\"}");
+            assertTrue(Pattern.compile("^" + Pattern.quote(sample) + " -?[0-9]+$", Pattern.MULTILINE)
+                .matcher(exposition).find(), sample + " missing in\n" + exposition);
+        }
+        assertEquals(labels, statRows(stat), "vigil stat shows the exported counters, in their order");
+
+        final List<CounterDescriptor> descriptors = new ArrayList<>(List.of(EngineCounter.values()));
+        descriptors.addAll(List.of(WindowCounter.values()));
+        descriptors.addAll(List.of(SessionCounter.values()));
+        for (final CounterDescriptor descriptor : descriptors)
+        {
+            assertTrue(labels.contains(descriptor.label()), descriptor.label());
+        }
+        for (final ConnectRefusal refusal : ConnectRefusal.values())
+        {
+            assertTrue(labels.contains(SessionCounter.CONNECTS_REFUSED.memberLabel(refusal.label())), refusal.label());
+        }
+    }
+
+    private static List<String> statRows(final String stat)
+    {
+        final List<String> rows = new ArrayList<>();
+        final Matcher row = STAT_ROW.matcher(stat.substring(stat.indexOf("  counter ")));
+        while (row.find())
+        {
+            rows.add(row.group(1));
+        }
+        return rows;
+    }
+
+    private static String scrape(final int port) throws IOException
     {
         final HttpURLConnection connection =
             (HttpURLConnection)new URL("http://127.0.0.1:" + port + "/metrics").openConnection();
         assertEquals(200, connection.getResponseCode());
         assertTrue(connection.getContentType().startsWith("text/plain; version=0.0.4"));
-        final String body;
         try (InputStream in = connection.getInputStream())
         {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    private static Map<String, String> samples(final String body)
+    {
         final Map<String, String> samples = new HashMap<>();
         String family = null;
         for (final String line : body.split("\n"))

@@ -28,6 +28,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_FAILED;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_STREAMED;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_TAKEN;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOT_BYTES;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOT_COPY_WAITS;
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOT_PAUSE_MICROS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -188,18 +194,18 @@ class EngineSnapshotsTest
         {
             assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
             pauseNs = snapshots.lastDurationNs();
-            assertEquals(pauseNs / 1000, counters.snapshotPauseMicros().get());
+            assertEquals(pauseNs / 1000, counters.get(SNAPSHOT_PAUSE_MICROS).get());
             snapshots.finishInProgress(rules);
         }
         assertEquals(List.of(), errors);
-        assertEquals(1, counters.snapshotsTaken().get());
-        assertEquals(streamed ? 1 : 0, counters.snapshotsStreamed().get());
-        assertTrue(pauseNs / 1000 <= counters.snapshotPauseMicros().get());
+        assertEquals(1, counters.get(SNAPSHOTS_TAKEN).get());
+        assertEquals(streamed ? 1 : 0, counters.get(SNAPSHOTS_STREAMED).get());
+        assertTrue(pauseNs / 1000 <= counters.get(SNAPSHOT_PAUSE_MICROS).get());
         try (var files = Files.list(dataDir.resolve("snapshots")))
         {
             final List<Path> snapshots = files.toList();
             assertEquals(1, snapshots.size(), snapshots.toString());
-            assertEquals(Files.size(snapshots.get(0)), counters.snapshotBytes().get());
+            assertEquals(Files.size(snapshots.get(0)), counters.get(SNAPSHOT_BYTES).get());
             return snapshots.get(0);
         }
     }
@@ -254,11 +260,11 @@ class EngineSnapshotsTest
             {
                 assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
                 assertTrue(rules.isSnapshotInProgress());
-                assertTrue(snapshots.lastDurationNs() / 1000 <= counters.snapshotPauseMicros().get());
+                assertTrue(snapshots.lastDurationNs() / 1000 <= counters.get(SNAPSHOT_PAUSE_MICROS).get());
                 // The rules go on over the same keys while the copy runs in their duty cycles.
                 int seq = 3_000;
                 final long deadlineNs = System.nanoTime() + 60_000_000_000L;
-                while (counters.snapshotsTaken().get() == 0 && System.nanoTime() < deadlineNs)
+                while (counters.get(SNAPSHOTS_TAKEN).get() == 0 && System.nanoTime() < deadlineNs)
                 {
                     if (rules.isSnapshotInProgress())
                     {
@@ -269,12 +275,12 @@ class EngineSnapshotsTest
                     rules.doDutyCycle();
                     Thread.yield();
                 }
-                assertEquals(1, counters.snapshotsTaken().get(), "written in time");
+                assertEquals(1, counters.get(SNAPSHOTS_TAKEN).get(), "written in time");
                 file = snapshots.store().newestFirst().get(0);
-                assertEquals(Files.size(file), counters.snapshotBytes().get());
+                assertEquals(Files.size(file), counters.get(SNAPSHOT_BYTES).get());
             }
             assertEquals(List.of(), errors);
-            assertEquals(0, counters.snapshotsFailed().get());
+            assertEquals(0, counters.get(SNAPSHOTS_FAILED).get());
             assertTrue(eventsDuringCopy > 0, "events ran while the records were copied");
 
             final RulesHandler loaded = new RulesStageContext(config).newHandler();
@@ -303,8 +309,8 @@ class EngineSnapshotsTest
             assertTrue(rules.isSnapshotInProgress());
             rules.abandonSnapshot();
             snapshots.finishInProgress(rules);
-            assertEquals(0, counters.snapshotsTaken().get());
-            assertEquals(0, counters.snapshotsFailed().get());
+            assertEquals(0, counters.get(SNAPSHOTS_TAKEN).get());
+            assertEquals(0, counters.get(SNAPSHOTS_FAILED).get());
             assertEquals(List.of(), files(dir.resolve("snapshots")));
 
             // Then one that cannot be written: counted, reported, and the stage stops copying.
@@ -313,14 +319,14 @@ class EngineSnapshotsTest
             Files.writeString(dir.resolve("snapshots"), "not a directory");
             assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
             final long deadlineNs = System.nanoTime() + 30_000_000_000L;
-            while ((rules.isSnapshotInProgress() || counters.snapshotsFailed().get() == 0) &&
+            while ((rules.isSnapshotInProgress() || counters.get(SNAPSHOTS_FAILED).get() == 0) &&
                 System.nanoTime() < deadlineNs)
             {
                 rules.doDutyCycle();
                 Thread.yield();
             }
             assertFalse(rules.isSnapshotInProgress());
-            assertEquals(1, counters.snapshotsFailed().get());
+            assertEquals(1, counters.get(SNAPSHOTS_FAILED).get());
             assertEquals(1, errors.size(), errors.toString());
 
             // The next point works again.
@@ -328,7 +334,7 @@ class EngineSnapshotsTest
             feed(rules, 511, 520, 97);
             assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
             snapshots.finishInProgress(rules);
-            assertEquals(1, counters.snapshotsTaken().get());
+            assertEquals(1, counters.get(SNAPSHOTS_TAKEN).get());
             assertEquals(1, files(dir.resolve("snapshots")).size());
         }
     }
@@ -352,7 +358,7 @@ class EngineSnapshotsTest
     {
         final EngineCounters counters = RuleSetFactory.offlineCounters();
         final SnapshotRecordRing ring = new SnapshotRecordRing(
-            64 << 10, 1024, 1_000_000L, counters.snapshotCopyWaits(), counters.snapshotPauseMicros());
+            64 << 10, 1024, 1_000_000L, counters.get(SNAPSHOT_COPY_WAITS), counters.get(SNAPSHOT_PAUSE_MICROS));
         final UnsafeBuffer record = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1024, 64));
         // The background copy leaves a quarter of the ring to copies before writes, which then wait for room.
         int offered = 0;
@@ -367,7 +373,7 @@ class EngineSnapshotsTest
         }
         assertTrue(offered > 0 && put > 0, offered + " offered, " + put + " put");
         assertTrue(ring.isAbandoned(), "no writer drained the full ring within the timeout");
-        assertEquals(1, counters.snapshotCopyWaits().get());
+        assertEquals(1, counters.get(SNAPSHOT_COPY_WAITS).get());
         assertFalse(ring.offer(1, 0, 0, record.addressOffset(), 1024));
 
         final ByteArrayOutputStream file = new ByteArrayOutputStream();

@@ -122,7 +122,7 @@ class SessionGateTest
         final RingEvent open = nextRingEvent();
         assertEquals(FrameKind.CONNECT, open.kind());
         assertEquals(7, open.clientId());
-        assertEquals(1, counters.opened().get());
+        assertEquals(1, counters.get(SessionCounter.SESSIONS_OPENED).get());
         opened.publication().close();
     }
 
@@ -149,7 +149,7 @@ class SessionGateTest
         gate.doWork();
         assertEquals(2, refused(ConnectRefusal.HANDSHAKE_TIMEOUT));
         assertEquals(0, gate.pendingCount());
-        assertEquals(0, counters.pending().get());
+        assertEquals(0, counters.get(SessionCounter.SESSIONS_PENDING).get());
         assertTrue(connect(gate, 6, 6, replyChannel, LOCAL));
         assertTrue(driveUntil(gate, () -> ingress.sessionCount() == 1));
         closeOpenedPaths();

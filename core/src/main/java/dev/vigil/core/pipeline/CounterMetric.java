@@ -4,31 +4,30 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * How one engine counter is exported: the metric family it belongs to, whether it only grows (a counter) or goes up
- * and down (a gauge), and the one label that tells it apart from the family's other members, if any.
+ * and down (a gauge), and the one label that tells it apart from the family's other members, if any. Made from the
+ * same description as the counter's label in the counters file, which {@code vigil stat} shows.
  */
 public final class CounterMetric
 {
-    private final String family;
-    private final String help;
-    private final boolean gauge;
-    private final String labelName;
+    private final String label;
+    private final CounterFamily family;
     private final String labelValue;
     private final AtomicCounter counter;
 
-    CounterMetric(
-        final String family,
-        final String help,
-        final boolean gauge,
-        final String labelName,
-        final String labelValue,
-        final AtomicCounter counter)
+    CounterMetric(final String label, final CounterFamily family, final String labelValue, final AtomicCounter counter)
     {
+        this.label = label;
         this.family = family;
-        this.help = help;
-        this.gauge = gauge;
-        this.labelName = labelName;
         this.labelValue = labelValue;
         this.counter = counter;
+    }
+
+    /**
+     * @return the counter's label after the {@code vigil } prefix, the row {@code vigil stat} shows it in.
+     */
+    public String label()
+    {
+        return label;
     }
 
     /**
@@ -36,7 +35,7 @@ public final class CounterMetric
      */
     public String family()
     {
-        return family;
+        return family.name();
     }
 
     /**
@@ -44,7 +43,7 @@ public final class CounterMetric
      */
     public String help()
     {
-        return help;
+        return family.help();
     }
 
     /**
@@ -52,7 +51,7 @@ public final class CounterMetric
      */
     public boolean gauge()
     {
-        return gauge;
+        return family.gauge();
     }
 
     /**
@@ -60,7 +59,7 @@ public final class CounterMetric
      */
     public String labelName()
     {
-        return labelName;
+        return family.labelName();
     }
 
     /**

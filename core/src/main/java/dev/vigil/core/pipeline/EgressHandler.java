@@ -15,6 +15,7 @@ import dev.vigil.core.ring.RuleAlerts;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Egress stage: runs only after both the journal and the rules stages have passed a sequence, then answers the
@@ -33,6 +34,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
 
     private final ReplySink sink;
     private final EngineCounters counters;
+    private final AtomicCounter repliesNotDelivered;
     private final NanoClock clock;
     private final WindowResultBuffer windowResults;
     private RoundTripRecorder roundTrip = RoundTripRecorder.NONE;
@@ -68,6 +70,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
     {
         this.sink = sink;
         this.counters = counters;
+        this.repliesNotDelivered = counters.get(EngineCounter.REPLIES_NOT_DELIVERED);
         this.clock = clock;
         this.windowResults = windowResults;
     }
@@ -160,7 +163,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
         }
         else
         {
-            counters.repliesNotDelivered().incrementOrdered();
+            repliesNotDelivered.incrementOrdered();
         }
     }
 
@@ -202,7 +205,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
             if (sink.publishAlert(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + alertEncoder.encodedLength()) !=
                 ReplySink.SENT)
             {
-                counters.repliesNotDelivered().incrementOrdered();
+                repliesNotDelivered.incrementOrdered();
             }
         }
     }
@@ -233,7 +236,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
             event.sessionId(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + rejectEncoder.encodedLength());
         if (result == ReplySink.FAILED)
         {
-            counters.repliesNotDelivered().incrementOrdered();
+            repliesNotDelivered.incrementOrdered();
         }
     }
 
@@ -241,7 +244,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
     {
         if (sink.send(sessionId, buffer, 0, length) != ReplySink.SENT)
         {
-            counters.repliesNotDelivered().incrementOrdered();
+            repliesNotDelivered.incrementOrdered();
         }
     }
 

@@ -5,6 +5,7 @@ import com.lmax.disruptor.Sequence;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Journal stage: writes every accepted event to the input journal, write-ahead of its decision. Connects,
@@ -18,7 +19,9 @@ public final class JournalHandler implements EventHandler<RingEvent>
 {
     private final InputJournal journal;
     private final BatchClock journalDone;
-    private final EngineCounters counters;
+    private final AtomicCounter journalBytes;
+    private final AtomicCounter journalFsyncs;
+    private final AtomicCounter journalLag;
     private final Sequence durableSequence = new Sequence();
     private long lastSequenceSeen = -1;
 
@@ -40,7 +43,9 @@ public final class JournalHandler implements EventHandler<RingEvent>
     {
         this.journal = journal;
         this.journalDone = new BatchClock(clock, RingEvent::journalDone);
-        this.counters = counters;
+        this.journalBytes = counters == null ? null : counters.get(EngineCounter.JOURNAL_BYTES);
+        this.journalFsyncs = counters == null ? null : counters.get(EngineCounter.JOURNAL_FSYNCS);
+        this.journalLag = counters == null ? null : counters.get(EngineCounter.JOURNAL_LAG);
     }
 
     @Override
@@ -97,11 +102,11 @@ public final class JournalHandler implements EventHandler<RingEvent>
 
     private void publishCounters()
     {
-        if (counters != null)
+        if (journalBytes != null)
         {
-            counters.journalBytes().setOrdered(journal.bytesWritten());
-            counters.journalFsyncs().setOrdered(journal.fsyncCount());
-            counters.journalLag().setOrdered(journal.pendingRecords());
+            journalBytes.setOrdered(journal.bytesWritten());
+            journalFsyncs.setOrdered(journal.fsyncCount());
+            journalLag.setOrdered(journal.pendingRecords());
         }
     }
 }

@@ -16,6 +16,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Front of the pipeline, independent of any transport: validates each inbound frame, checks it against the sender's
@@ -37,7 +38,10 @@ public final class RingIngress
     private final RingBuffer<RingEvent> ring;
     private final InboundFrameValidator validator;
     private final NanoClock clock;
-    private final EngineCounters counters;
+    private final AtomicCounter framesReceived;
+    private final AtomicCounter ringOccupancy;
+    private final AtomicCounter ringHighWaterMark;
+    private final AtomicCounter rulesUpdatesRefusedMalformed;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
@@ -62,7 +66,10 @@ public final class RingIngress
     {
         this.ring = ring;
         this.clock = clock;
-        this.counters = counters;
+        this.framesReceived = counters.get(EngineCounter.FRAMES_RECEIVED);
+        this.ringOccupancy = counters.get(EngineCounter.RING_OCCUPANCY);
+        this.ringHighWaterMark = counters.get(EngineCounter.RING_HIGH_WATER_MARK);
+        this.rulesUpdatesRefusedMalformed = counters.get(EngineCounter.RULES_UPDATES_REFUSED_MALFORMED);
         this.lastEngineSeq = lastEngineSeq;
         this.validator = new InboundFrameValidator(ring.get(0).maxFrameLength());
     }
@@ -84,11 +91,11 @@ public final class RingIngress
         if (occupancy != lastOccupancy)
         {
             lastOccupancy = occupancy;
-            counters.ringOccupancy().setOrdered(occupancy);
+            ringOccupancy.setOrdered(occupancy);
             if (occupancy > highWaterMark)
             {
                 highWaterMark = occupancy;
-                counters.ringHighWaterMark().setOrdered(occupancy);
+                ringHighWaterMark.setOrdered(occupancy);
             }
         }
     }
@@ -103,7 +110,7 @@ public final class RingIngress
      */
     public void onFrame(final DirectBuffer buffer, final int offset, final int length, final int sessionId)
     {
-        counters.framesReceived().incrementOrdered();
+        framesReceived.incrementOrdered();
         final long receiveTimeNs = clock.nanoTime();
 
         RejectReason reason = validator.validate(buffer, offset, length);
@@ -221,7 +228,7 @@ public final class RingIngress
     {
         if (validator.validateRulesUpdate(buffer, offset, length) != null)
         {
-            counters.rulesUpdatesRefusedMalformed().incrementOrdered();
+            rulesUpdatesRefusedMalformed.incrementOrdered();
             return false;
         }
         final long engineSeq = ++lastEngineSeq;

@@ -88,7 +88,7 @@ final class RulesInForce
         final int result = rulesUpdateAssembler.onChunk(rulesUpdate);
         if (result == RulesUpdateAssembler.INCOMPLETE)
         {
-            counters.engineCounters().rulesUpdatesRefusedIncomplete().incrementOrdered();
+            counters.engineCounters().get(EngineCounter.RULES_UPDATES_REFUSED_INCOMPLETE).incrementOrdered();
             return UNCHANGED;
         }
         if (result != RulesUpdateAssembler.COMPLETE)
@@ -99,11 +99,11 @@ final class RulesInForce
         final RuleSet ruleSet = build(text);
         if (ruleSet == null || (keyedState != null && !keyedState.bind(ruleSet, evaluator.ruleSet())))
         {
-            counters.engineCounters().rulesUpdatesRefusedInvalid().incrementOrdered();
+            counters.engineCounters().get(EngineCounter.RULES_UPDATES_REFUSED_INVALID).incrementOrdered();
             return UNCHANGED;
         }
         switchTo(ruleSet, text);
-        counters.engineCounters().rulesUpdatesApplied().incrementOrdered();
+        counters.engineCounters().get(EngineCounter.RULES_UPDATES_APPLIED).incrementOrdered();
         return APPLIED;
     }
 

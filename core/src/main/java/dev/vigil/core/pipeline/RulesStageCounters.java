@@ -14,11 +14,25 @@ import java.util.List;
 /**
  * What the rules stage counts: decisions and alerts per event, the window gauges, the state-entry gauges at the end
  * of each batch, and how long window output held the input. Written on the rules thread only, with ordered stores.
+ * The counters written per event are fields here, taken once from their owners.
  */
 final class RulesStageCounters
 {
     private final EngineCounters counters;
-    private final WindowCounters windowCounters;
+    private final AtomicCounter eventsEvaluated;
+    private final AtomicCounter alertsRaised;
+    private final AtomicCounter ruleStateFull;
+    private final AtomicCounter ruleErrors;
+    private final AtomicCounter retriesAnswered;
+    private final AtomicCounter snapshotsDeferred;
+    private final AtomicCounter snapshotPauseMicros;
+    private final boolean windowsCounted;
+    private final AtomicCounter windowLateEvents;
+    private final AtomicCounter windowResults;
+    private final AtomicCounter windowStateFull;
+    private final AtomicCounter watermark;
+    private final AtomicCounter windowOutputHolds;
+    private final AtomicCounter windowOutputHeldNs;
     /** Rules whose state entries are counted on their own, each batch; the others are keyed in shared stores. */
     private Rule[] ownStateRules = new Rule[0];
     private Rule[] sharedStateRules = new Rule[0];
@@ -32,7 +46,20 @@ final class RulesStageCounters
     RulesStageCounters(final EngineCounters counters, final WindowCounters windowCounters)
     {
         this.counters = counters;
-        this.windowCounters = windowCounters;
+        eventsEvaluated = counters.get(EngineCounter.EVENTS_EVALUATED);
+        alertsRaised = counters.get(EngineCounter.ALERTS_RAISED);
+        ruleStateFull = counters.get(EngineCounter.RULE_STATE_FULL);
+        ruleErrors = counters.get(EngineCounter.RULE_ERRORS);
+        retriesAnswered = counters.get(EngineCounter.RETRIES_ANSWERED);
+        snapshotsDeferred = counters.get(EngineCounter.SNAPSHOTS_DEFERRED);
+        snapshotPauseMicros = counters.get(EngineCounter.SNAPSHOT_PAUSE_MICROS);
+        windowsCounted = windowCounters != null;
+        windowLateEvents = windowsCounted ? windowCounters.get(WindowCounter.LATE_EVENTS) : null;
+        windowResults = windowsCounted ? windowCounters.get(WindowCounter.RESULTS) : null;
+        windowStateFull = windowsCounted ? windowCounters.get(WindowCounter.STATE_FULL) : null;
+        watermark = windowsCounted ? windowCounters.get(WindowCounter.WATERMARK) : null;
+        windowOutputHolds = windowsCounted ? windowCounters.get(WindowCounter.OUTPUT_HOLDS) : null;
+        windowOutputHeldNs = windowsCounted ? windowCounters.get(WindowCounter.OUTPUT_HELD_NS) : null;
     }
 
     EngineCounters engineCounters()
@@ -70,31 +97,31 @@ final class RulesStageCounters
 
     void decided(final Verdict verdict, final long firedRules, final int stateFullCount, final int errorCount)
     {
-        counters.eventsEvaluated().incrementOrdered();
+        eventsEvaluated.incrementOrdered();
         counters.decisions(verdict).incrementOrdered();
         if (firedRules != 0)
         {
-            counters.alertsRaised().getAndAddOrdered(Long.bitCount(firedRules));
+            alertsRaised.getAndAddOrdered(Long.bitCount(firedRules));
             countAlertsByRule(firedRules);
         }
         if (stateFullCount > 0)
         {
-            counters.stateFull().getAndAddOrdered(stateFullCount);
+            ruleStateFull.getAndAddOrdered(stateFullCount);
         }
         if (errorCount > 0)
         {
-            counters.ruleErrors().getAndAddOrdered(errorCount);
+            ruleErrors.getAndAddOrdered(errorCount);
         }
     }
 
     void retryAnswered()
     {
-        counters.duplicates().incrementOrdered();
+        retriesAnswered.incrementOrdered();
     }
 
     void snapshotDeferred()
     {
-        counters.snapshotsDeferred().incrementOrdered();
+        snapshotsDeferred.incrementOrdered();
     }
 
     /**
@@ -102,36 +129,36 @@ final class RulesStageCounters
      */
     void snapshotStop(final long micros)
     {
-        if (micros > counters.snapshotPauseMicros().get())
+        if (micros > snapshotPauseMicros.get())
         {
-            counters.snapshotPauseMicros().setOrdered(micros);
+            snapshotPauseMicros.setOrdered(micros);
         }
     }
 
     void windows(final EventTimeWindows windows)
     {
-        if (windowCounters != null)
+        if (windowsCounted)
         {
-            windowCounters.lateEvents().setOrdered(windows.lateEvents());
-            windowCounters.results().setOrdered(windows.resultsEmitted());
-            windowCounters.stateFull().setOrdered(windows.stateFullEvents());
-            windowCounters.watermark().setOrdered(windows.watermark());
+            windowLateEvents.setOrdered(windows.lateEvents());
+            windowResults.setOrdered(windows.resultsEmitted());
+            windowStateFull.setOrdered(windows.stateFullEvents());
+            watermark.setOrdered(windows.watermark());
         }
     }
 
     void holdStarted()
     {
-        if (windowCounters != null)
+        if (windowsCounted)
         {
-            windowCounters.outputHolds().incrementOrdered();
+            windowOutputHolds.incrementOrdered();
         }
     }
 
     void held(final long nanos)
     {
-        if (windowCounters != null)
+        if (windowsCounted)
         {
-            windowCounters.outputHeldNs().getAndAddOrdered(nanos);
+            windowOutputHeldNs.getAndAddOrdered(nanos);
         }
     }
 

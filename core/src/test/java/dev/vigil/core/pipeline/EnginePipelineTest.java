@@ -43,6 +43,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.vigil.core.pipeline.EngineCounter.ALERTS_RAISED;
+import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.pipeline.EngineCounter.FRAMES_RECEIVED;
+import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
+import static dev.vigil.core.pipeline.EngineCounter.RULE_STATE_FULL;
+import static dev.vigil.core.pipeline.WindowCounter.LATE_EVENTS;
+import static dev.vigil.core.pipeline.WindowCounter.RESULTS;
+import static dev.vigil.core.pipeline.WindowCounter.RESULTS_DROPPED;
+import static dev.vigil.core.pipeline.WindowCounter.WATERMARK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @Timeout(10)
@@ -151,14 +160,14 @@ class EnginePipelineTest
         assertEquals(List.of(TXN_LENGTH, TXN_LENGTH, TXN_LENGTH), journal.lengths);
         assertEquals(1, journal.batches);
 
-        assertEquals(3, counters.framesReceived().get());
-        assertEquals(3, counters.eventsEvaluated().get());
+        assertEquals(3, counters.get(FRAMES_RECEIVED).get());
+        assertEquals(3, counters.get(EVENTS_EVALUATED).get());
         assertEquals(2, counters.decisions(Verdict.APPROVE).get());
         assertEquals(0, counters.decisions(Verdict.REVIEW).get());
         assertEquals(1, counters.decisions(Verdict.DECLINE).get());
-        assertEquals(1, counters.alertsRaised().get());
-        assertEquals(0, counters.stateFull().get());
-        assertEquals(0, counters.repliesNotDelivered().get());
+        assertEquals(1, counters.get(ALERTS_RAISED).get());
+        assertEquals(0, counters.get(RULE_STATE_FULL).get());
+        assertEquals(0, counters.get(REPLIES_NOT_DELIVERED).get());
         assertEquals(0, counters.totalRejects());
         assertEquals(3, ingress.lastEngineSeq());
         assertEquals(1, ingress.sessionCount());
@@ -202,7 +211,7 @@ class EnginePipelineTest
         assertEquals(5 * SEC, velocityAlert.windowEndNs());
         assertEquals(4 * SEC, velocityAlert.eventTimeNs());
 
-        assertEquals(2, counters.alertsRaised().get());
+        assertEquals(2, counters.get(ALERTS_RAISED).get());
         assertEquals(6, counters.decisions(Verdict.APPROVE).get());
         assertEquals(1, counters.decisions(Verdict.DECLINE).get());
     }
@@ -244,7 +253,7 @@ class EnginePipelineTest
         assertEquals(List.of(11, 12, 11, 11, 11), journal.templateIds);
         assertEquals(List.of(1L, 2L, 3L, 6L, 7L), journal.clientSeqs);
 
-        assertEquals(4, counters.eventsEvaluated().get());
+        assertEquals(4, counters.get(EVENTS_EVALUATED).get());
         assertEquals(3, counters.decisions(Verdict.APPROVE).get());
         assertEquals(1, counters.decisions(Verdict.REVIEW).get());
         assertEquals(2, counters.rejects(RejectReason.INVALID_FIELD).get());
@@ -332,9 +341,9 @@ class EnginePipelineTest
         assertEquals(1, counters.rejects(RejectReason.FRAME_TOO_SHORT).get());
         assertEquals(0, counters.rejects(RejectReason.FRAME_TOO_LARGE).get());
         assertEquals(6, counters.totalRejects());
-        assertEquals(7, counters.framesReceived().get());
-        assertEquals(1, counters.eventsEvaluated().get());
-        assertEquals(0, counters.repliesNotDelivered().get());
+        assertEquals(7, counters.get(FRAMES_RECEIVED).get());
+        assertEquals(1, counters.get(EVENTS_EVALUATED).get());
+        assertEquals(0, counters.get(REPLIES_NOT_DELIVERED).get());
         assertEquals(List.of(1L), journal.engineSeqs);
         assertEquals(List.of(5L), journal.clientSeqs);
     }
@@ -474,8 +483,8 @@ class EnginePipelineTest
         runAll();
 
         assertEquals(0, sink.replyCount());
-        assertEquals(2, counters.repliesNotDelivered().get());
-        assertEquals(1, counters.eventsEvaluated().get());
+        assertEquals(2, counters.get(REPLIES_NOT_DELIVERED).get());
+        assertEquals(1, counters.get(EVENTS_EVALUATED).get());
         assertEquals(List.of(1L), journal.engineSeqs);
     }
 
@@ -499,7 +508,7 @@ class EnginePipelineTest
     {
         final WindowCounters windowCounters =
             new WindowCounters(counters);
-        final WindowResultBuffer windowResults = new WindowResultBuffer(4096, windowCounters.resultsDropped());
+        final WindowResultBuffer windowResults = new WindowResultBuffer(4096, windowCounters.get(RESULTS_DROPPED));
         final EventTimeWindows windows = new EventTimeWindows(List.of(WindowSpec.tumbling(9, "sum-10s",
             WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT, WindowInput.Value.AMOUNT, 10 * SEC, 0, SEC, 64, 64)),
             new SourceWatermarks(0, Long.MAX_VALUE, 8));
@@ -532,10 +541,10 @@ class EnginePipelineTest
         assertEquals(30 * SEC - 1, late.watermarkNs());
         assertEquals(LateReason.BEYOND_ALLOWED_LATENESS, late.reason());
 
-        assertEquals(1, windowCounters.lateEvents().get());
-        assertEquals(2, windowCounters.results().get());
-        assertEquals(30 * SEC - 1, windowCounters.watermark().get());
-        assertEquals(0, windowCounters.resultsDropped().get());
+        assertEquals(1, windowCounters.get(LATE_EVENTS).get());
+        assertEquals(2, windowCounters.get(RESULTS).get());
+        assertEquals(30 * SEC - 1, windowCounters.get(WATERMARK).get());
+        assertEquals(0, windowCounters.get(RESULTS_DROPPED).get());
     }
 
     private static void assertWindowResult(

@@ -34,6 +34,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
+import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.pipeline.EngineCounter.RULE_STATE_FULL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,8 +116,8 @@ class KeyedStateAllocationTest
             }
             final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
-            assertEquals(0, counters.stateFull().get());
-            assertEquals(2L * (KEYS + 200_000 + MEASURED_EVENTS), counters.eventsEvaluated().get());
+            assertEquals(0, counters.get(RULE_STATE_FULL).get());
+            assertEquals(2L * (KEYS + 200_000 + MEASURED_EVENTS), counters.get(EVENTS_EVALUATED).get());
             assertTrue(allocated < MAX_ALLOCATED_BYTES,
                 "allocated " + allocated + " bytes over " + 2 * MEASURED_EVENTS + " events (" +
                 ((double)allocated / (2 * MEASURED_EVENTS)) + " B/event)");

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import static dev.vigil.core.pipeline.EngineCounter.RULE_STATE_FULL;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,7 +105,7 @@ class KeyedStateSnapshotTest
 
         assertEquals(50, stage.keyedState().store(StateKey.ACCOUNT).size());
         assertEquals(50, stage.keyedState().store(StateKey.CARD).size());
-        assertTrue(counters.stateFull().get() > 0, "full state is counted");
+        assertTrue(counters.get(RULE_STATE_FULL).get() > 0, "full state is counted");
         int overCapacity = 0;
         for (final String decision : decisions)
         {

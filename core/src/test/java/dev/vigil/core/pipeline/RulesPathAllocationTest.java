@@ -36,6 +36,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.util.List;
 
+import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
+import static dev.vigil.core.pipeline.WindowCounter.OUTPUT_HOLDS;
+import static dev.vigil.core.pipeline.WindowCounter.RESULTS;
+import static dev.vigil.core.pipeline.WindowCounter.RESULTS_DROPPED;
+import static dev.vigil.core.pipeline.WindowCounter.STATE_FULL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,13 +119,13 @@ class RulesPathAllocationTest
         assertTrue(sink.reviews > 0, "the pool must produce reviews");
         assertTrue(sink.declines > 0, "the pool must produce declines");
         assertTrue(sink.windowResults > 100_000, "every kind of window must fire: " + sink.windowResults);
-        assertEquals(sink.windowResults, windowCounters.results().get());
-        assertEquals(0, windowCounters.stateFull().get());
-        assertEquals(0, windowCounters.resultsDropped().get());
-        assertEquals(windowBufferBytes < 1 << 20, windowCounters.outputHolds().get() > 0);
-        assertEquals(total, counters.eventsEvaluated().get());
+        assertEquals(sink.windowResults, windowCounters.get(RESULTS).get());
+        assertEquals(0, windowCounters.get(STATE_FULL).get());
+        assertEquals(0, windowCounters.get(RESULTS_DROPPED).get());
+        assertEquals(windowBufferBytes < 1 << 20, windowCounters.get(OUTPUT_HOLDS).get() > 0);
+        assertEquals(total, counters.get(EVENTS_EVALUATED).get());
         assertEquals(0, counters.totalRejects());
-        assertEquals(0, counters.repliesNotDelivered().get());
+        assertEquals(0, counters.get(REPLIES_NOT_DELIVERED).get());
         assertEquals(RING_SIZE, ingress.remainingCapacity());
 
         assertTrue(
@@ -137,7 +143,7 @@ class RulesPathAllocationTest
             new AmountThresholdRule(2, "amount-alert", RuleAction.ALERT_ONLY, 4_000),
             new OrderRateRule(3, "order-rate", RuleAction.REVIEW, 1, sec, 100_000_000L, 4_096)));
         final WindowResultBuffer windowResults =
-            new WindowResultBuffer(windowBufferBytes, windowCounters.resultsDropped());
+            new WindowResultBuffer(windowBufferBytes, windowCounters.get(RESULTS_DROPPED));
         final EventTimeWindows windows = new EventTimeWindows(List.of(
             WindowSpec.tumbling(0, "sum-1s", WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT,
                 WindowInput.Value.AMOUNT, sec, 0, sec, 4_096, 65_536),

@@ -32,6 +32,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.vigil.core.pipeline.EngineCounter.RULES_UPDATES_APPLIED;
+import static dev.vigil.core.pipeline.EngineCounter.RULES_UPDATES_REFUSED_INCOMPLETE;
+import static dev.vigil.core.pipeline.EngineCounter.RULES_UPDATES_REFUSED_INVALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -81,7 +84,7 @@ class RulesUpdateTest
         final Rule velocity = stage.ruleSet().ruleById(1);
 
         update(stage, 1, "velocity 2,amount 50");
-        assertEquals(1, counters.rulesUpdatesApplied().get());
+        assertEquals(1, counters.get(RULES_UPDATES_APPLIED).get());
         assertSame(velocity, stage.ruleSet().ruleById(1), "unchanged: the same rule, its windows kept");
         assertEquals(Verdict.REVIEW, pay(stage, 10), "the third transaction in the kept window");
         assertEquals(Verdict.DECLINE, pay(stage, 100), "the new amount rule");
@@ -96,20 +99,20 @@ class RulesUpdateTest
     {
         final RulesHandler stage = newStage("velocity 2");
         update(stage, 1, "velocity lots");
-        assertEquals(1, counters.rulesUpdatesRefusedInvalid().get());
+        assertEquals(1, counters.get(RULES_UPDATES_REFUSED_INVALID).get());
 
         // Chunk 1 of 2 of update 2, then a chunk of another update: update 2 never completes.
         chunk(stage, 2, 0, 2, "velocity ");
         chunk(stage, 3, 1, 3, "9");
         chunk(stage, 3, 2, 3, "9");
-        assertEquals(1, counters.rulesUpdatesRefusedIncomplete().get(), "counted once per update");
-        assertEquals(0, counters.rulesUpdatesApplied().get());
+        assertEquals(1, counters.get(RULES_UPDATES_REFUSED_INCOMPLETE).get(), "counted once per update");
+        assertEquals(0, counters.get(RULES_UPDATES_APPLIED).get());
         assertEquals("velocity 2", stage.rulesText());
 
         // A chunked update that completes applies.
         chunk(stage, 4, 0, 2, "velocity ");
         chunk(stage, 4, 1, 2, "1");
-        assertEquals(1, counters.rulesUpdatesApplied().get());
+        assertEquals(1, counters.get(RULES_UPDATES_APPLIED).get());
         assertEquals(Verdict.APPROVE, pay(stage, 100));
         assertEquals(Verdict.REVIEW, pay(stage, 100));
     }
@@ -165,7 +168,7 @@ class RulesUpdateTest
 
             // A changed velocity rule gets a fresh slice, zeroed in every record: the copy is given up.
             update(stage, 2, "velocity 5");
-            assertEquals(2, counters.rulesUpdatesApplied().get());
+            assertEquals(2, counters.get(RULES_UPDATES_APPLIED).get());
             assertFalse(stage.isSnapshotInProgress());
             assertTrue(((StalledSink)sinks.get(0)).abandoned);
             assertEquals(List.of(2L), taken);

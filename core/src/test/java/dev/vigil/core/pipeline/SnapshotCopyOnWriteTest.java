@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_DEFERRED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -153,7 +154,7 @@ class SnapshotCopyOnWriteTest
         run(stage, 301, 400);
         point(stage, 400);
         assertEquals(List.of(200L), taken, "no snapshot begins while one is copied");
-        assertEquals(2, counters.snapshotsDeferred().get());
+        assertEquals(2, counters.get(SNAPSHOTS_DEFERRED).get());
 
         int cycles = 0;
         while (stage.isSnapshotInProgress())

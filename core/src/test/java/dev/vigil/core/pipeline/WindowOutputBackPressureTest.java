@@ -31,6 +31,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import static dev.vigil.core.pipeline.WindowCounter.OUTPUT_HOLDS;
+import static dev.vigil.core.pipeline.WindowCounter.RESULTS;
+import static dev.vigil.core.pipeline.WindowCounter.RESULTS_DROPPED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,11 +75,11 @@ class WindowOutputBackPressureTest
         assertEquals(reference.timeline, small.timeline);
         assertArrayEquals(reference.snapshotWindows, small.snapshotWindows);
         assertEquals(reference.snapshotSeq, small.snapshotSeq);
-        assertEquals(0, small.windowCounters.resultsDropped().get());
-        assertEquals(0, reference.windowCounters.resultsDropped().get());
-        assertEquals(0, reference.windowCounters.outputHolds().get(), "the large buffer never fills");
-        assertTrue(small.windowCounters.outputHolds().get() > 0, "the small buffer held the rules stage");
-        assertEquals(reference.windowCounters.results().get(), small.windowCounters.results().get());
+        assertEquals(0, small.windowCounters.get(RESULTS_DROPPED).get());
+        assertEquals(0, reference.windowCounters.get(RESULTS_DROPPED).get());
+        assertEquals(0, reference.windowCounters.get(OUTPUT_HOLDS).get(), "the large buffer never fills");
+        assertTrue(small.windowCounters.get(OUTPUT_HOLDS).get() > 0, "the small buffer held the rules stage");
+        assertEquals(reference.windowCounters.get(RESULTS).get(), small.windowCounters.get(RESULTS).get());
     }
 
     @Test
@@ -109,7 +112,7 @@ class WindowOutputBackPressureTest
 
         assertEquals(reference.timeline, backPressured.timeline);
         assertTrue(backPressured.sink.refused > 100, () -> "alerts refused: " + backPressured.sink.refused);
-        assertEquals(0, backPressured.windowCounters.resultsDropped().get());
+        assertEquals(0, backPressured.windowCounters.get(RESULTS_DROPPED).get());
     }
 
     @Test
@@ -140,7 +143,7 @@ class WindowOutputBackPressureTest
         }
         assertEquals(reference.timeline, dedicated.timeline);
         assertArrayEquals(reference.snapshotWindows, dedicated.snapshotWindows);
-        assertEquals(0, dedicated.windowCounters.resultsDropped().get());
+        assertEquals(0, dedicated.windowCounters.get(RESULTS_DROPPED).get());
     }
 
     /** One pipeline with windows, its egress output as lines in the order it left. */
@@ -168,7 +171,7 @@ class WindowOutputBackPressureTest
 
         Run(final int bufferBytes, final boolean backPressure)
         {
-            windowResults = new WindowResultBuffer(bufferBytes, windowCounters.resultsDropped());
+            windowResults = new WindowResultBuffer(bufferBytes, windowCounters.get(RESULTS_DROPPED));
             roomWhenEmpty = windowResults.room();
             sink = new TimelineSink(backPressure);
             timeline = sink.lines;

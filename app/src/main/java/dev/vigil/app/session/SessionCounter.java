@@ -1,0 +1,53 @@
+package dev.vigil.app.session;
+
+import dev.vigil.core.pipeline.CounterDescriptor;
+import dev.vigil.core.pipeline.CounterFamily;
+
+import static dev.vigil.core.pipeline.CounterFamily.counter;
+import static dev.vigil.core.pipeline.CounterFamily.gauge;
+
+/**
+ * The session gate's counters, created by {@link SessionCounters} among the engine's after the Connects refused by
+ * reason ({@link #CONNECTS_REFUSED}, one member per {@link ConnectRefusal}): each constant is one counter, its stable
+ * label and the family it is exported in with its help line.
+ */
+public enum SessionCounter implements CounterDescriptor
+{
+    SESSIONS_OPENED("sessions opened", counter("vigil_sessions_opened_total",
+        "client sessions opened: reply channel connected and, with authentication, the client proven")),
+    SESSIONS_OPEN("sessions open", gauge("vigil_sessions_open",
+        "client sessions open now")),
+    SESSIONS_PENDING("sessions pending", gauge("vigil_sessions_pending",
+        "Connects being handled now: reply channel connecting or challenge outstanding"));
+
+    /** Connects refused by reason: one member per {@link ConnectRefusal}, labelled by {@link ConnectRefusal#label}. */
+    public static final CounterFamily CONNECTS_REFUSED = counter("vigil_connects_refused_total",
+        "Connects that did not become a session, by reason", "reason", "connects refused");
+
+    private final String label;
+    private final CounterFamily family;
+
+    SessionCounter(final String label, final CounterFamily family)
+    {
+        this.label = label;
+        this.family = family;
+    }
+
+    @Override
+    public String label()
+    {
+        return label;
+    }
+
+    @Override
+    public CounterFamily family()
+    {
+        return family;
+    }
+
+    @Override
+    public String labelValue()
+    {
+        return null;
+    }
+}
