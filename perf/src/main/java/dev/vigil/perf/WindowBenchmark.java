@@ -97,7 +97,7 @@ public class WindowBenchmark
     {
         sink = new BlackholeSink(blackhole);
         final long sizeNs = SLIDE_NS * panesPerWindow;
-        panes = new KeyedWindows(WindowSpec.sliding(0, "bench", WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT,
+        panes = KeyedWindows.of(WindowSpec.sliding(0, "bench", WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT,
             WindowInput.Value.AMOUNT, sizeNs, SLIDE_NS, 0, 0, KEYS, KEYS * (panesPerWindow + 2)));
         naive = new NaiveSlidingWindows(sizeNs, SLIDE_NS, KEYS);
         usePanes = !"naive".equals(implementation);
@@ -105,7 +105,7 @@ public class WindowBenchmark
         if ("panesBesideSessions".equals(implementation))
         {
             // A gap shorter than a key's events are apart: every event is a session that fires and is purged.
-            final KeyedWindows sessions = new KeyedWindows(WindowSpec.session(1, "bench-sessions",
+            final KeyedWindows sessions = KeyedWindows.of(WindowSpec.session(1, "bench-sessions",
                 WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT, WindowInput.Value.AMOUNT, KEYS / 2, 0, KEYS,
                 KEYS * 4));
             // Alternate, so that both kinds are in the call sites' profiles before the JIT compiles them.
