@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * Workload: {@value #KEYS} keys in turn, event time advancing 1 ns per event, slide = {@value #EVENTS_PER_PANE}
  * events per key per pane, the watermark one behind each event (in order, no lateness); every window fires, and its
  * result goes to a blackhole. Each operation is one event, including the windows it fires.
+ * <p>
+ * {@code panesBesideSessions} measures the same pane windows after session windows took events through the same call
+ * sites, as in an engine that defines both kinds: the JIT then sees both kinds there, not one.
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
  *     -jar perf/target/vigil-benchmarks.jar WindowBenchmark -prof gc
@@ -44,13 +47,17 @@ public class WindowBenchmark
     static final int KEYS = 64;
     static final int EVENTS_PER_PANE = 100;
     private static final long SLIDE_NS = (long)KEYS * EVENTS_PER_PANE;
+    private static final long MIXED_WARMUP_EVENTS = 100_000;
 
     /** Window size as a multiple of the slide. */
     @Param({"1", "10", "100", "1000"})
     int panesPerWindow;
 
-    /** panes: the engine's windows; naive: one accumulator per window. */
-    @Param({"panes", "naive"})
+    /**
+     * panes: the engine's windows; panesBesideSessions: the same, after session windows used the call sites; naive:
+     * one accumulator per window.
+     */
+    @Param({"panes", "panesBesideSessions", "naive"})
     String implementation;
 
     private KeyedWindows panes;
@@ -90,27 +97,45 @@ public class WindowBenchmark
     {
         sink = new BlackholeSink(blackhole);
         final long sizeNs = SLIDE_NS * panesPerWindow;
-        panes = new KeyedWindows(WindowSpec.sliding(0, "bench", WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT,
+        panes = KeyedWindows.of(WindowSpec.sliding(0, "bench", WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT,
             WindowInput.Value.AMOUNT, sizeNs, SLIDE_NS, 0, 0, KEYS, KEYS * (panesPerWindow + 2)));
         naive = new NaiveSlidingWindows(sizeNs, SLIDE_NS, KEYS);
-        usePanes = "panes".equals(implementation);
+        usePanes = !"naive".equals(implementation);
         eventTimeNs = 0;
+        if ("panesBesideSessions".equals(implementation))
+        {
+            // A gap shorter than a key's events are apart: every event is a session that fires and is purged.
+            final KeyedWindows sessions = KeyedWindows.of(WindowSpec.session(1, "bench-sessions",
+                WindowInput.TRANSACTIONS, WindowInput.Key.ACCOUNT, WindowInput.Value.AMOUNT, KEYS / 2, 0, KEYS,
+                KEYS * 4));
+            // Alternate, so that both kinds are in the call sites' profiles before the JIT compiles them.
+            for (long t = 0; t < MIXED_WARMUP_EVENTS; t++)
+            {
+                feed(sessions, t);
+                feed(panes, eventTimeNs++);
+            }
+        }
     }
 
     @Benchmark
     public void event()
     {
         final long t = eventTimeNs++;
-        final long key = t % KEYS;
-        final long value = (t * 7_919) & 1023;
         if (usePanes)
         {
-            panes.onEvent(t, key, t, value, t - 1, sink);
-            panes.advance(t, t - 1, sink);
+            feed(panes, t);
         }
         else
         {
-            naive.onEvent(key, t, value, t - 1, sink);
+            naive.onEvent(t % KEYS, t, (t * 7_919) & 1023, t - 1, sink);
         }
+    }
+
+    private void feed(final KeyedWindows windows, final long t)
+    {
+        final long key = t % KEYS;
+        final long value = (t * 7_919) & 1023;
+        windows.onEvent(t, key, t, value, t - 1, sink);
+        windows.advance(t, t - 1, sink);
     }
 }

@@ -85,7 +85,7 @@ public final class EventTimeWindows
             }
             seen[spec.id()] = true;
             final int kept = previousSpecs.indexOf(spec);
-            windows[i] = kept >= 0 ? previous[kept] : new KeyedWindows(spec);
+            windows[i] = kept >= 0 ? previous[kept] : KeyedWindows.of(spec);
             if (spec.input() == WindowInput.TRANSACTIONS)
             {
                 txn.add(windows[i]);

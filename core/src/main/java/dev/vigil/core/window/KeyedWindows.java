@@ -1,31 +1,28 @@
 package dev.vigil.core.window;
 
-import org.agrona.collections.Long2LongHashMap;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Arrays;
+
+import static dev.vigil.core.window.KeySlots.NO_SLOT;
+import static dev.vigil.core.window.WindowPool.NO_WINDOW;
 
 /**
  * The state and firing of one windowed aggregation over every key, in event time (DESIGN §5, Flink's model).
  * <p>
- * Tumbling and sliding windows share panes: time is cut into slide-long panes aligned to epoch 0 plus the offset, an
- * event updates exactly one pane of its key, and a window is the {@code size / slide} panes before its end. So an
- * event costs the same whatever the ratio of size to slide; only emitting a window reads its panes. Session windows
- * are kept per key as a sorted list of disjoint sessions, merged as events bridge them.
+ * Each key with state is scheduled in {@link KeySlots} at the event time at which it next needs work — its next
+ * window to fire or its oldest window to purge — so that when the watermark advances windows fire in order of their
+ * end, ties broken by key, whatever the order keys arrived in. A window fires when the watermark reaches
+ * {@code end - 1}; it is purged when the watermark reaches {@code end - 1 + allowed lateness}. An event whose windows
+ * have all been purged goes to the late output; one that lands in a window that already fired makes that window fire
+ * again at once, marked as an update.
  * <p>
- * Each key with state has one entry in a min-heap ordered by the event time at which it next needs work — its next
- * window to fire or its oldest window to purge — then by key value, so that when the watermark advances windows
- * fire in order of their end, ties broken by key, whatever the order keys arrived in. A window fires when the
- * watermark reaches {@code end - 1}; it is purged when the watermark reaches {@code end - 1 + allowed lateness}.
- * An event whose windows have all been purged goes to the late output; one that lands in a window that already fired
- * makes that window fire again at once, marked as an update.
- * <p>
- * Keys, panes and sessions live in pre-allocated primitive arrays sized from the spec (free lists, no allocation once
- * constructed). When they are full the event is not aggregated and is counted. Single-threaded.
+ * This class holds what the kinds share: the keys and their firing order, the {@link WindowPool}, the counters and
+ * the snapshot; {@link PaneWindows} (tumbling and sliding) and {@link SessionWindows} say what an event does and what
+ * a key does when it is due. Keys and windows live in pre-allocated primitive arrays sized from the spec (free lists,
+ * no allocation once constructed). When they are full the event is not aggregated and is counted. Single-threaded.
  */
-public final class KeyedWindows
+public abstract class KeyedWindows
 {
     /** The event was aggregated. */
     public static final int ACCEPTED = 0;
@@ -34,117 +31,46 @@ public final class KeyedWindows
     /** The keys or windows are at capacity: the event was not aggregated. */
     public static final int STATE_FULL = 2;
 
-    private static final int NONE = -1;
-    private static final long NO_FIRE = Long.MAX_VALUE;
-    private static final long NO_RUN = Long.MIN_VALUE;
-    private static final byte FIRED = 1;
-    private static final byte SUPERSEDES = 2;
+    /** A due time that never comes. */
+    static final long NO_FIRE = Long.MAX_VALUE;
+    /** The first word of a snapshot of pane windows. */
+    static final int PANE_STATE = 0;
+    /** The first word of a snapshot of session windows. */
+    static final int SESSION_STATE = 1;
 
-    private final int windowId;
-    private final boolean sessions;
-    private final long sizeNs;
-    private final long slideNs;
-    private final long offsetNs;
-    private final long latenessNs;
-    private final long panesPerWindow;
+    final int windowId;
+    final long sizeNs;
+    final long slideNs;
+    final long offsetNs;
+    final long latenessNs;
+    final KeySlots keys;
+    final WindowPool windows;
 
-    private final Long2LongHashMap slotByKey;
-    private final long[] keyValue;
-    private final long[] keyDue;
-    private final long[] keyFiredUpTo;
-    private final int[] keyHead;
-    private final int[] keyTail;
-    private final int[] keyHeapIndex;
-    private final int[] keyUnfired;
-    private final int[] nextFreeKey;
+    long lateEvents;
+    long stateFullEvents;
+    long resultsEmitted;
 
-    // Per key, the aggregate of the sliding window fired last, kept so that the next one costs O(1): add the pane
-    // that enters, subtract the one that leaves. runFirst is the first pane at or after the window's first pane,
-    // runNext the first pane after its last; panes in between are in the aggregate.
-    private final long[] runEnd;
-    private final long[] runCount;
-    private final long[] runSum;
-    private final long[] runMin;
-    private final long[] runMax;
-    private final int[] runPanesAtMin;
-    private final int[] runPanesAtMax;
-    private final int[] runFirst;
-    private final int[] runNext;
-    private final boolean[] runRescan;
-    private int freeKeys;
-    private int keyCount;
+    private final int stateKind;
 
-    // A window is a pane (start = pane number) or a session (start, end).
-    private final long[] windowStart;
-    private final long[] windowEnd;
-    private final long[] windowCount;
-    private final long[] windowSum;
-    private final long[] windowMin;
-    private final long[] windowMax;
-    private final byte[] windowFlags;
-    private final int[] windowNext;
-    private final int[] windowPrev;
-    private int freeWindows;
-    private int windowsInUse;
-
-    private final int[] heap;
-    private int heapSize;
-
-    private long lateEvents;
-    private long stateFullEvents;
-    private long resultsEmitted;
-
-    private long aggCount;
-    private long aggSum;
-    private long aggMin;
-    private long aggMax;
-
-    /**
-     * @param spec what to aggregate and how.
-     */
-    public KeyedWindows(final WindowSpec spec)
+    KeyedWindows(final WindowSpec spec, final int stateKind)
     {
         this.windowId = spec.id();
-        this.sessions = spec.kind() == WindowKind.SESSION;
         this.sizeNs = spec.sizeNs();
         this.slideNs = spec.slideNs();
         this.offsetNs = spec.offsetNs();
         this.latenessNs = spec.allowedLatenessNs();
-        this.panesPerWindow = spec.sizeNs() / spec.slideNs();
+        this.stateKind = stateKind;
+        this.keys = new KeySlots(spec.maxKeys());
+        this.windows = new WindowPool(spec.maxKeys(), spec.maxWindows());
+    }
 
-        final int maxKeys = spec.maxKeys();
-        this.slotByKey = new Long2LongHashMap(maxKeys * 2, 0.6f, NONE);
-        this.keyValue = new long[maxKeys];
-        this.keyDue = new long[maxKeys];
-        this.keyFiredUpTo = new long[maxKeys];
-        this.keyHead = new int[maxKeys];
-        this.keyTail = new int[maxKeys];
-        this.keyHeapIndex = new int[maxKeys];
-        this.keyUnfired = new int[maxKeys];
-        this.nextFreeKey = new int[maxKeys];
-        this.heap = new int[maxKeys];
-        this.runEnd = new long[maxKeys];
-        this.runCount = new long[maxKeys];
-        this.runSum = new long[maxKeys];
-        this.runMin = new long[maxKeys];
-        this.runMax = new long[maxKeys];
-        this.runPanesAtMin = new int[maxKeys];
-        this.runPanesAtMax = new int[maxKeys];
-        this.runFirst = new int[maxKeys];
-        this.runNext = new int[maxKeys];
-        this.runRescan = new boolean[maxKeys];
-
-        final int maxWindows = spec.maxWindows();
-        this.windowStart = new long[maxWindows];
-        this.windowEnd = new long[maxWindows];
-        this.windowCount = new long[maxWindows];
-        this.windowSum = new long[maxWindows];
-        this.windowMin = new long[maxWindows];
-        this.windowMax = new long[maxWindows];
-        this.windowFlags = new byte[maxWindows];
-        this.windowNext = new int[maxWindows];
-        this.windowPrev = new int[maxWindows];
-        clear();
+    /**
+     * @param spec what to aggregate and how.
+     * @return the windows of that spec's kind, empty.
+     */
+    public static KeyedWindows of(final WindowSpec spec)
+    {
+        return spec.kind() == WindowKind.SESSION ? new SessionWindows(spec) : new PaneWindows(spec);
     }
 
     /**
@@ -158,14 +84,59 @@ public final class KeyedWindows
      * @param sink        where immediate updates and late events go.
      * @return {@link #ACCEPTED}, {@link #LATE} or {@link #STATE_FULL}.
      */
-    public int onEvent(
-        final long engineSeq, final long key, final long eventTimeNs, final long value, final long watermark,
-        final WindowSink sink)
-    {
-        return sessions ?
-            onSessionEvent(engineSeq, key, eventTimeNs, value, watermark, sink) :
-            onPaneEvent(engineSeq, key, eventTimeNs, value, watermark, sink);
-    }
+    public abstract int onEvent(
+        long engineSeq, long key, long eventTimeNs, long value, long watermark, WindowSink sink);
+
+    /**
+     * @return the most results and late events one event can make this aggregation emit before the watermark
+     * moves: a late event re-fires every fired window that holds it, or is reported late.
+     */
+    public abstract int maxResultsPerEvent();
+
+    /**
+     * Fire what the key is due for and purge what the watermark has passed: emits at most one result.
+     *
+     * @param engineSeq the input that moved the watermark.
+     * @param slot      a key due by the watermark.
+     * @param watermark the new watermark.
+     * @param sink      where results go.
+     */
+    abstract void step(long engineSeq, int slot, long watermark, WindowSink sink);
+
+    /**
+     * @param slot a key with windows.
+     * @return the event time at which it next needs work, or {@link #NO_FIRE}.
+     */
+    abstract long due(int slot);
+
+    /**
+     * Set up a key's own state as its slot is taken.
+     *
+     * @param slot the new key's slot.
+     */
+    abstract void onKeyAdded(int slot);
+
+    /**
+     * Load the key's entry in the key table and, when the key is held, its first words; changes nothing.
+     *
+     * @param key a key an event will bring.
+     * @return a sum of the words loaded, only so that the loads are kept.
+     */
+    abstract long prefetch(long key);
+
+    /**
+     * @param slot a key's slot.
+     * @return the snapshot's word for the windows of the key that have fired by time.
+     */
+    abstract long firedUpTo(int slot);
+
+    /**
+     * A key's windows are back from a snapshot: rebuild what is derived from them.
+     *
+     * @param slot       the key's slot, its windows linked.
+     * @param firedUpTo  the word {@link #firedUpTo} gave.
+     */
+    abstract void onKeyRestored(int slot, long firedUpTo);
 
     /**
      * Fire and purge every window the new watermark has reached, in order of window end then key.
@@ -174,7 +145,7 @@ public final class KeyedWindows
      * @param watermark the new watermark.
      * @param sink      where results go.
      */
-    public void advance(final long engineSeq, final long watermark, final WindowSink sink)
+    public final void advance(final long engineSeq, final long watermark, final WindowSink sink)
     {
         advance(engineSeq, watermark, sink, Long.MAX_VALUE);
     }
@@ -191,13 +162,13 @@ public final class KeyedWindows
      * @param maxResults most results to emit now.
      * @return true when every window the watermark reached has fired and been purged.
      */
-    public boolean advance(final long engineSeq, final long watermark, final WindowSink sink, final long maxResults)
+    public final boolean advance(
+        final long engineSeq, final long watermark, final WindowSink sink, final long maxResults)
     {
         final long limit = maxResults >= Long.MAX_VALUE - resultsEmitted ? Long.MAX_VALUE : resultsEmitted + maxResults;
-        while (heapSize > 0)
+        for (int slot = keys.first(); slot != NO_SLOT; slot = keys.first())
         {
-            final int slot = heap[0];
-            if (keyDue[slot] > watermark)
+            if (keys.due(slot) > watermark)
             {
                 break;
             }
@@ -205,556 +176,52 @@ public final class KeyedWindows
             {
                 return false;
             }
-            if (sessions)
-            {
-                stepSessions(engineSeq, slot, watermark, sink);
-            }
-            else
-            {
-                stepPanes(engineSeq, slot, watermark, sink);
-            }
+            step(engineSeq, slot, watermark, sink);
             reschedule(slot);
         }
         return true;
     }
 
     /**
-     * @return the most results and late events one event can make this aggregation emit before the watermark
-     * moves: a late event re-fires every fired window of its pane, or is reported late.
+     * @param key a key's value.
+     * @return its slot, taken now when it had none, or {@link KeySlots#NO_SLOT} when the keys are full.
      */
-    public int maxResultsPerEvent()
+    final int acquireKey(final long key)
     {
-        return sessions ? 1 : (int)panesPerWindow;
-    }
-
-    private int onPaneEvent(
-        final long engineSeq, final long key, final long eventTimeNs, final long value, final long watermark,
-        final WindowSink sink)
-    {
-        final long pane = Math.floorDiv(eventTimeNs - offsetNs, slideNs);
-        if (watermark != SourceWatermarks.NO_WATERMARK && lastEndOf(pane) - 1 + latenessNs <= watermark)
+        final int existing = keys.slotOf(key);
+        if (existing != NO_SLOT)
         {
-            lateEvents++;
-            sink.onLateEvent(engineSeq, windowId, key, eventTimeNs, watermark);
-            return LATE;
+            return existing;
         }
-
-        final int slot = acquireKey(key);
-        if (slot == NONE)
+        final int slot = keys.add(key);
+        if (slot != NO_SLOT)
         {
-            stateFullEvents++;
-            return STATE_FULL;
+            windows.clearList(slot);
+            onKeyAdded(slot);
         }
-        boolean dueMayChange = keyHeapIndex[slot] == NONE;
-        if (watermark != SourceWatermarks.NO_WATERMARK)
-        {
-            // Windows of this key ending by the watermark have fired already, or had nothing to fire.
-            final long firedEnd = Math.floorDiv(watermark + 1 - offsetNs, slideNs) * slideNs + offsetNs;
-            if (firedEnd > keyFiredUpTo[slot])
-            {
-                keyFiredUpTo[slot] = firedEnd;
-                skipFiredPanes(slot);
-                dueMayChange = true;
-            }
-        }
-
-        final int panesBefore = windowsInUse;
-        final int window = paneOf(slot, pane);
-        if (window == NONE)
-        {
-            releaseKeyIfEmpty(slot);
-            stateFullEvents++;
-            return STATE_FULL;
-        }
-        addValue(window, value);
-        runOnPaneChanged(slot, window);
-
-        // Windows holding this pane that fired already fire again now, with the late event in them.
-        long end = (pane + 1) * slideNs + offsetNs;
-        for (long i = 0; i < panesPerWindow && end <= keyFiredUpTo[slot]; i++, end += slideNs)
-        {
-            if (end - 1 + latenessNs > watermark)
-            {
-                emitPaneWindow(engineSeq, slot, window, end, sink);
-            }
-        }
-        // Another event in an existing pane changes neither the next window to fire nor the next purge.
-        if (dueMayChange || windowsInUse != panesBefore)
-        {
-            reschedule(slot);
-        }
-        return ACCEPTED;
-    }
-
-    private int paneOf(final int slot, final long pane)
-    {
-        int after = keyTail[slot];
-        while (after != NONE && windowStart[after] > pane)
-        {
-            after = windowPrev[after];
-        }
-        if (after != NONE && windowStart[after] == pane)
-        {
-            return after;
-        }
-        final int window = allocateWindow();
-        if (window != NONE)
-        {
-            windowStart[window] = pane;
-            windowEnd[window] = pane;
-            linkAfter(slot, after, window);
-            final int unfired = keyUnfired[slot];
-            if (lastEndOf(pane) > keyFiredUpTo[slot] && (unfired == NONE || pane < windowStart[unfired]))
-            {
-                keyUnfired[slot] = window;
-            }
-        }
-        return window;
-    }
-
-    private void stepPanes(final long engineSeq, final int slot, final long watermark, final WindowSink sink)
-    {
-        // Fire only when that is why the key is due: a purge due earlier must not pull its next window ahead of
-        // other keys' windows that end sooner.
-        final long end = nextPaneWindowEnd(slot);
-        if (end != NO_FIRE && end - 1 <= keyDue[slot])
-        {
-            emitRun(engineSeq, slot, end, sink);
-            keyFiredUpTo[slot] = end;
-            skipFiredPanes(slot);
-        }
-        int window = keyHead[slot];
-        while (window != NONE)
-        {
-            final long lastEnd = lastEndOf(windowStart[window]);
-            if (lastEnd > keyFiredUpTo[slot] || lastEnd - 1 + latenessNs > watermark)
-            {
-                break;
-            }
-            final int next = windowNext[window];
-            runOnPaneRemoved(slot, window);
-            unlink(slot, window);
-            window = next;
-        }
-    }
-
-    private long paneDue(final int slot)
-    {
-        final long end = nextPaneWindowEnd(slot);
-        long due = end == NO_FIRE ? NO_FIRE : end - 1;
-        final int head = keyHead[slot];
-        if (head != NONE)
-        {
-            final long lastEnd = lastEndOf(windowStart[head]);
-            if (lastEnd <= keyFiredUpTo[slot])
-            {
-                due = Math.min(due, lastEnd - 1 + latenessNs);
-            }
-        }
-        return due;
+        return slot;
     }
 
     /**
-     * The end of the first window after those already fired that holds a pane of this key: O(1), from the key's first
-     * pane that still has a window to fire, however many fired panes allowed lateness keeps before it.
+     * After its windows changed, put the key where its next work falls in the firing order, or let it go when it has
+     * no windows left.
      */
-    private long nextPaneWindowEnd(final int slot)
+    final void reschedule(final int slot)
     {
-        final int window = keyUnfired[slot];
-        if (window == NONE)
+        if (windows.head(slot) == NO_WINDOW)
         {
-            return NO_FIRE;
-        }
-        final long firedUpTo = keyFiredUpTo[slot];
-        final long firstEnd = (windowStart[window] + 1) * slideNs + offsetNs;
-        return firstEnd > firedUpTo ? firstEnd : firedUpTo + slideNs;
-    }
-
-    private void skipFiredPanes(final int slot)
-    {
-        int window = keyUnfired[slot];
-        while (window != NONE && lastEndOf(windowStart[window]) <= keyFiredUpTo[slot])
-        {
-            window = windowNext[window];
-        }
-        keyUnfired[slot] = window;
-    }
-
-    /** Emits, again, a fired window that a late event changed; {@code within} is a pane of that window. */
-    private void emitPaneWindow(
-        final long engineSeq, final int slot, final int within, final long end, final WindowSink sink)
-    {
-        final long lastPane = Math.floorDiv(end - offsetNs, slideNs) - 1;
-        final long firstPane = lastPane - panesPerWindow + 1;
-        int window = within;
-        while (windowPrev[window] != NONE && windowStart[windowPrev[window]] >= firstPane)
-        {
-            window = windowPrev[window];
-        }
-        resetAggregate();
-        for (; window != NONE && windowStart[window] <= lastPane; window = windowNext[window])
-        {
-            combine(window);
-        }
-        resultsEmitted++;
-        // The late event is in the window: it was an update when the window held anything before it.
-        sink.onWindowResult(engineSeq, windowId, keyValue[slot], end - sizeNs, end, aggCount, aggSum, aggMin,
-            aggMax, aggCount > 1);
-    }
-
-    private void emitRun(final long engineSeq, final int slot, final long end, final WindowSink sink)
-    {
-        if (runEnd[slot] != NO_RUN && end == runEnd[slot] + slideNs)
-        {
-            slideRun(slot);
-        }
-        else if (runEnd[slot] != end)
-        {
-            startRun(slot, end);
-        }
-        if (runRescan[slot])
-        {
-            rescanRun(slot);
-        }
-        if (runCount[slot] > 0)
-        {
-            resultsEmitted++;
-            sink.onWindowResult(engineSeq, windowId, keyValue[slot], end - sizeNs, end, runCount[slot], runSum[slot],
-                runMin[slot], runMax[slot], false);
-        }
-    }
-
-    private long runLastPane(final int slot)
-    {
-        return Math.floorDiv(runEnd[slot] - offsetNs, slideNs) - 1;
-    }
-
-    private void startRun(final int slot, final long end)
-    {
-        runEnd[slot] = end;
-        final long firstPane = runLastPane(slot) - panesPerWindow + 1;
-        int window = keyHead[slot];
-        while (window != NONE && windowStart[window] < firstPane)
-        {
-            window = windowNext[window];
-        }
-        runFirst[slot] = window;
-        runRescan[slot] = true;
-    }
-
-    /** Moves the run one slide on: the pane that leaves is subtracted (unless a purge did already), one enters. */
-    private void slideRun(final int slot)
-    {
-        final long leavingPane = runLastPane(slot) - panesPerWindow + 1;
-        final int first = runFirst[slot];
-        if (first != NONE && first != runNext[slot] && windowStart[first] == leavingPane)
-        {
-            subtractFromRun(slot, first);
-            runFirst[slot] = windowNext[first];
-        }
-        runEnd[slot] += slideNs;
-        final int next = runNext[slot];
-        if (next != NONE && windowStart[next] == runLastPane(slot))
-        {
-            addToRun(slot, next);
-            runNext[slot] = windowNext[next];
-        }
-    }
-
-    private void addToRun(final int slot, final int window)
-    {
-        runCount[slot] += windowCount[window];
-        runSum[slot] = saturatingAdd(runSum[slot], windowSum[window]);
-        final long min = windowMin[window];
-        if (min < runMin[slot])
-        {
-            runMin[slot] = min;
-            runPanesAtMin[slot] = 1;
-        }
-        else if (min == runMin[slot])
-        {
-            runPanesAtMin[slot]++;
-        }
-        final long max = windowMax[window];
-        if (max > runMax[slot])
-        {
-            runMax[slot] = max;
-            runPanesAtMax[slot] = 1;
-        }
-        else if (max == runMax[slot])
-        {
-            runPanesAtMax[slot]++;
-        }
-    }
-
-    private void subtractFromRun(final int slot, final int window)
-    {
-        final long sum = runSum[slot];
-        final long paneSum = windowSum[window];
-        runCount[slot] -= windowCount[window];
-        runSum[slot] = sum - paneSum;
-        final boolean inexact = sum == Long.MAX_VALUE || sum == Long.MIN_VALUE ||
-            paneSum == Long.MAX_VALUE || paneSum == Long.MIN_VALUE || ((sum ^ paneSum) & (sum ^ runSum[slot])) < 0;
-        final boolean lastAtMin = windowMin[window] == runMin[slot] && --runPanesAtMin[slot] == 0;
-        final boolean lastAtMax = windowMax[window] == runMax[slot] && --runPanesAtMax[slot] == 0;
-        // The extreme left with its last pane, or a saturated or overflowing sum cannot be un-added: read the panes.
-        if (lastAtMin || lastAtMax || inexact)
-        {
-            runRescan[slot] = true;
-        }
-    }
-
-    private void rescanRun(final int slot)
-    {
-        final long lastPane = runLastPane(slot);
-        runCount[slot] = 0;
-        runSum[slot] = 0;
-        runMin[slot] = Long.MAX_VALUE;
-        runMax[slot] = Long.MIN_VALUE;
-        runPanesAtMin[slot] = 0;
-        runPanesAtMax[slot] = 0;
-        int window = runFirst[slot];
-        while (window != NONE && windowStart[window] <= lastPane)
-        {
-            addToRun(slot, window);
-            window = windowNext[window];
-        }
-        runNext[slot] = window;
-        runRescan[slot] = false;
-    }
-
-    /** A pane of this key was created or took an event. */
-    private void runOnPaneChanged(final int slot, final int window)
-    {
-        if (runEnd[slot] == NO_RUN)
-        {
+            keys.release(slot);
             return;
         }
-        final long pane = windowStart[window];
-        final long lastPane = runLastPane(slot);
-        if (pane > lastPane)
-        {
-            if (runNext[slot] == NONE || pane < windowStart[runNext[slot]])
-            {
-                runNext[slot] = window;
-            }
-            if (runFirst[slot] == NONE || pane < windowStart[runFirst[slot]])
-            {
-                runFirst[slot] = window;
-            }
-        }
-        else if (pane > lastPane - panesPerWindow)
-        {
-            runEnd[slot] = NO_RUN;
-        }
+        keys.schedule(slot, due(slot));
     }
 
-    /** A pane of this key is about to be purged. */
-    private void runOnPaneRemoved(final int slot, final int window)
+    final void releaseKeyIfEmpty(final int slot)
     {
-        if (runEnd[slot] == NO_RUN)
+        if (windows.head(slot) == NO_WINDOW)
         {
-            return;
+            keys.release(slot);
         }
-        final long pane = windowStart[window];
-        final long lastPane = runLastPane(slot);
-        if (window == runFirst[slot] && pane == lastPane - panesPerWindow + 1)
-        {
-            // The pane leaving at the next slide leaves now.
-            subtractFromRun(slot, window);
-            runFirst[slot] = windowNext[window];
-        }
-        else if (pane > lastPane - panesPerWindow && pane <= lastPane)
-        {
-            runEnd[slot] = NO_RUN;
-        }
-        else
-        {
-            if (window == runNext[slot])
-            {
-                runNext[slot] = windowNext[window];
-            }
-            if (window == runFirst[slot])
-            {
-                runFirst[slot] = windowNext[window];
-            }
-        }
-    }
-
-    private long lastEndOf(final long pane)
-    {
-        return (pane + panesPerWindow) * slideNs + offsetNs;
-    }
-
-    private int onSessionEvent(
-        final long engineSeq, final long key, final long eventTimeNs, final long value, final long watermark,
-        final WindowSink sink)
-    {
-        final long newStart = eventTimeNs;
-        final long newEnd = eventTimeNs + sizeNs;
-        int slot = (int)slotByKey.get(key);
-
-        // Sessions are disjoint and sorted, so those the new one overlaps or touches are adjacent.
-        int before = slot == NONE ? NONE : keyTail[slot];
-        while (before != NONE && windowStart[before] > newEnd)
-        {
-            before = windowPrev[before];
-        }
-        int first = NONE;
-        int last = NONE;
-        long mergedStart = newStart;
-        long mergedEnd = newEnd;
-        while (before != NONE && windowEnd[before] >= newStart)
-        {
-            last = last == NONE ? before : last;
-            first = before;
-            mergedStart = Math.min(mergedStart, windowStart[before]);
-            mergedEnd = Math.max(mergedEnd, windowEnd[before]);
-            before = windowPrev[before];
-        }
-
-        if (watermark != SourceWatermarks.NO_WATERMARK && mergedEnd - 1 + latenessNs <= watermark)
-        {
-            lateEvents++;
-            sink.onLateEvent(engineSeq, windowId, key, eventTimeNs, watermark);
-            return LATE;
-        }
-
-        final int session;
-        byte flags = 0;
-        if (first == NONE)
-        {
-            slot = acquireKey(key);
-            session = slot == NONE ? NONE : allocateWindow();
-            if (session == NONE)
-            {
-                if (slot != NONE)
-                {
-                    releaseKeyIfEmpty(slot);
-                }
-                stateFullEvents++;
-                return STATE_FULL;
-            }
-            linkAfter(slot, before, session);
-        }
-        else
-        {
-            session = first;
-            flags = windowFlags[first];
-            while (last != first)
-            {
-                final int absorbed = last;
-                last = windowPrev[last];
-                flags |= windowFlags[absorbed];
-                combineInto(session, absorbed);
-                unlink(slot, absorbed);
-            }
-        }
-        windowStart[session] = mergedStart;
-        windowEnd[session] = mergedEnd;
-        addValue(session, value);
-
-        final boolean emittedBefore = (flags & (FIRED | SUPERSEDES)) != 0;
-        if (watermark != SourceWatermarks.NO_WATERMARK && mergedEnd - 1 <= watermark)
-        {
-            emitSession(engineSeq, slot, session, emittedBefore, sink);
-            windowFlags[session] = FIRED;
-        }
-        else
-        {
-            windowFlags[session] = emittedBefore ? SUPERSEDES : 0;
-        }
-        reschedule(slot);
-        return ACCEPTED;
-    }
-
-    /**
-     * Sessions of a key that have fired end before those that have not (the watermark passed their ends), so the
-     * fired ones are a prefix of the list, purged from its head, and the unfired ones a short suffix.
-     */
-    private int firstUnfiredSession(final int slot)
-    {
-        int first = NONE;
-        for (int session = keyTail[slot]; session != NONE && (windowFlags[session] & FIRED) == 0;
-            session = windowPrev[session])
-        {
-            first = session;
-        }
-        return first;
-    }
-
-    private void stepSessions(final long engineSeq, final int slot, final long watermark, final WindowSink sink)
-    {
-        final int unfired = firstUnfiredSession(slot);
-        if (unfired != NONE && windowEnd[unfired] - 1 <= keyDue[slot])
-        {
-            emitSession(engineSeq, slot, unfired, (windowFlags[unfired] & SUPERSEDES) != 0, sink);
-            windowFlags[unfired] = FIRED;
-        }
-        int session = keyHead[slot];
-        while (session != NONE && (windowFlags[session] & FIRED) != 0 &&
-            windowEnd[session] - 1 + latenessNs <= watermark)
-        {
-            final int next = windowNext[session];
-            unlink(slot, session);
-            session = next;
-        }
-    }
-
-    private long sessionDue(final int slot)
-    {
-        long due = NO_FIRE;
-        final int head = keyHead[slot];
-        if ((windowFlags[head] & FIRED) != 0)
-        {
-            due = windowEnd[head] - 1 + latenessNs;
-        }
-        final int unfired = firstUnfiredSession(slot);
-        if (unfired != NONE)
-        {
-            due = Math.min(due, windowEnd[unfired] - 1);
-        }
-        return due;
-    }
-
-    private void emitSession(
-        final long engineSeq, final int slot, final int session, final boolean update, final WindowSink sink)
-    {
-        resultsEmitted++;
-        sink.onWindowResult(engineSeq, windowId, keyValue[slot], windowStart[session], windowEnd[session],
-            windowCount[session], windowSum[session], windowMin[session], windowMax[session], update);
-    }
-
-    private void addValue(final int window, final long value)
-    {
-        windowCount[window]++;
-        windowSum[window] = saturatingAdd(windowSum[window], value);
-        windowMin[window] = Math.min(windowMin[window], value);
-        windowMax[window] = Math.max(windowMax[window], value);
-    }
-
-    private void combineInto(final int target, final int source)
-    {
-        windowCount[target] += windowCount[source];
-        windowSum[target] = saturatingAdd(windowSum[target], windowSum[source]);
-        windowMin[target] = Math.min(windowMin[target], windowMin[source]);
-        windowMax[target] = Math.max(windowMax[target], windowMax[source]);
-    }
-
-    private void resetAggregate()
-    {
-        aggCount = 0;
-        aggSum = 0;
-        aggMin = Long.MAX_VALUE;
-        aggMax = Long.MIN_VALUE;
-    }
-
-    private void combine(final int window)
-    {
-        aggCount += windowCount[window];
-        aggSum = saturatingAdd(aggSum, windowSum[window]);
-        aggMin = Math.min(aggMin, windowMin[window]);
-        aggMax = Math.max(aggMax, windowMax[window]);
     }
 
     static long saturatingAdd(final long a, final long b)
@@ -768,246 +235,26 @@ public final class KeyedWindows
         return sum;
     }
 
-    private void reschedule(final int slot)
-    {
-        if (keyHead[slot] == NONE)
-        {
-            releaseKey(slot);
-            return;
-        }
-        keyDue[slot] = sessions ? sessionDue(slot) : paneDue(slot);
-        if (keyHeapIndex[slot] == NONE)
-        {
-            keyHeapIndex[slot] = heapSize;
-            heap[heapSize++] = slot;
-            siftUp(keyHeapIndex[slot]);
-        }
-        else
-        {
-            siftDown(siftUp(keyHeapIndex[slot]));
-        }
-    }
-
-    /**
-     * Load the key's entry in the key table and, when the key is held, its first words; changes nothing.
-     *
-     * @param key a key an event will bring.
-     * @return a sum of the words loaded, only so that the loads are kept.
-     */
-    long prefetch(final long key)
-    {
-        final int slot = (int)slotByKey.get(key);
-        return slot == NONE ? 0 : keyHead[slot] + runEnd[slot];
-    }
-
-    private int acquireKey(final long key)
-    {
-        final int existing = (int)slotByKey.get(key);
-        if (existing != NONE || freeKeys == NONE)
-        {
-            return existing;
-        }
-        final int slot = freeKeys;
-        freeKeys = nextFreeKey[slot];
-        keyValue[slot] = key;
-        keyHead[slot] = NONE;
-        keyTail[slot] = NONE;
-        keyHeapIndex[slot] = NONE;
-        keyFiredUpTo[slot] = Long.MIN_VALUE;
-        keyUnfired[slot] = NONE;
-        runEnd[slot] = NO_RUN;
-        slotByKey.put(key, slot);
-        keyCount++;
-        return slot;
-    }
-
-    private void releaseKeyIfEmpty(final int slot)
-    {
-        if (keyHead[slot] == NONE)
-        {
-            releaseKey(slot);
-        }
-    }
-
-    private void releaseKey(final int slot)
-    {
-        final int index = keyHeapIndex[slot];
-        if (index != NONE)
-        {
-            final int moved = heap[--heapSize];
-            keyHeapIndex[slot] = NONE;
-            if (index < heapSize)
-            {
-                heap[index] = moved;
-                keyHeapIndex[moved] = index;
-                siftDown(siftUp(index));
-            }
-        }
-        slotByKey.remove(keyValue[slot]);
-        nextFreeKey[slot] = freeKeys;
-        freeKeys = slot;
-        keyCount--;
-    }
-
-    private int allocateWindow()
-    {
-        final int window = freeWindows;
-        if (window != NONE)
-        {
-            freeWindows = windowNext[window];
-            windowCount[window] = 0;
-            windowSum[window] = 0;
-            windowMin[window] = Long.MAX_VALUE;
-            windowMax[window] = Long.MIN_VALUE;
-            windowFlags[window] = 0;
-            windowsInUse++;
-        }
-        return window;
-    }
-
-    private void linkAfter(final int slot, final int after, final int window)
-    {
-        final int next = after == NONE ? keyHead[slot] : windowNext[after];
-        windowPrev[window] = after;
-        windowNext[window] = next;
-        if (after == NONE)
-        {
-            keyHead[slot] = window;
-        }
-        else
-        {
-            windowNext[after] = window;
-        }
-        if (next == NONE)
-        {
-            keyTail[slot] = window;
-        }
-        else
-        {
-            windowPrev[next] = window;
-        }
-    }
-
-    private void unlink(final int slot, final int window)
-    {
-        final int prev = windowPrev[window];
-        final int next = windowNext[window];
-        if (keyUnfired[slot] == window)
-        {
-            keyUnfired[slot] = next;
-        }
-        if (prev == NONE)
-        {
-            keyHead[slot] = next;
-        }
-        else
-        {
-            windowNext[prev] = next;
-        }
-        if (next == NONE)
-        {
-            keyTail[slot] = prev;
-        }
-        else
-        {
-            windowPrev[next] = prev;
-        }
-        windowNext[window] = freeWindows;
-        freeWindows = window;
-        windowsInUse--;
-    }
-
-    private boolean before(final int a, final int b)
-    {
-        return keyDue[a] < keyDue[b] || (keyDue[a] == keyDue[b] && keyValue[a] < keyValue[b]);
-    }
-
-    private int siftUp(final int start)
-    {
-        int index = start;
-        final int slot = heap[index];
-        while (index > 0)
-        {
-            final int parent = (index - 1) >>> 1;
-            if (!before(slot, heap[parent]))
-            {
-                break;
-            }
-            heap[index] = heap[parent];
-            keyHeapIndex[heap[index]] = index;
-            index = parent;
-        }
-        heap[index] = slot;
-        keyHeapIndex[slot] = index;
-        return index;
-    }
-
-    private void siftDown(final int start)
-    {
-        int index = start;
-        final int slot = heap[index];
-        while (true)
-        {
-            int child = 2 * index + 1;
-            if (child >= heapSize)
-            {
-                break;
-            }
-            if (child + 1 < heapSize && before(heap[child + 1], heap[child]))
-            {
-                child++;
-            }
-            if (!before(heap[child], slot))
-            {
-                break;
-            }
-            heap[index] = heap[child];
-            keyHeapIndex[heap[index]] = index;
-            index = child;
-        }
-        heap[index] = slot;
-        keyHeapIndex[slot] = index;
-    }
-
-    private void clear()
-    {
-        slotByKey.clear();
-        for (int i = 0; i < nextFreeKey.length; i++)
-        {
-            nextFreeKey[i] = i + 1 < nextFreeKey.length ? i + 1 : NONE;
-        }
-        freeKeys = 0;
-        keyCount = 0;
-        Arrays.fill(keyHeapIndex, NONE);
-        for (int i = 0; i < windowNext.length; i++)
-        {
-            windowNext[i] = i + 1 < windowNext.length ? i + 1 : NONE;
-        }
-        freeWindows = 0;
-        windowsInUse = 0;
-        heapSize = 0;
-    }
-
     /**
      * @return keys with open windows.
      */
-    public int keyCount()
+    public final int keyCount()
     {
-        return keyCount;
+        return keys.count();
     }
 
     /**
      * @return panes or sessions held.
      */
-    public int windowsInUse()
+    public final int windowsInUse()
     {
-        return windowsInUse;
+        return windows.inUse();
     }
 
     /**
      * @return events sent to the late output so far.
      */
-    public long lateEvents()
+    public final long lateEvents()
     {
         return lateEvents;
     }
@@ -1015,7 +262,7 @@ public final class KeyedWindows
     /**
      * @return events not aggregated because the state was full.
      */
-    public long stateFullEvents()
+    public final long stateFullEvents()
     {
         return stateFullEvents;
     }
@@ -1023,7 +270,7 @@ public final class KeyedWindows
     /**
      * @return window results emitted so far, updates included.
      */
-    public long resultsEmitted()
+    public final long resultsEmitted()
     {
         return resultsEmitted;
     }
@@ -1038,16 +285,17 @@ public final class KeyedWindows
      * @param out where to write.
      * @throws IOException when writing fails.
      */
-    public void writeTo(final DataOutput out) throws IOException
+    public final void writeTo(final DataOutput out) throws IOException
     {
-        out.writeInt(sessions ? 1 : 0);
+        out.writeInt(stateKind);
         out.writeLong(sizeNs);
         out.writeLong(slideNs);
         out.writeLong(offsetNs);
-        out.writeInt(heapSize);
-        for (int i = 0; i < heapSize; i++)
+        final int scheduled = keys.scheduled();
+        out.writeInt(scheduled);
+        for (int i = 0; i < scheduled; i++)
         {
-            writeKey(out, heap[i]);
+            writeKey(out, keys.scheduledAt(i));
         }
     }
 
@@ -1057,23 +305,23 @@ public final class KeyedWindows
      */
     private void writeKey(final DataOutput out, final int slot) throws IOException
     {
-        out.writeLong(keyValue[slot]);
-        out.writeLong(keyFiredUpTo[slot]);
-        int windows = 0;
-        for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+        out.writeLong(keys.key(slot));
+        out.writeLong(firedUpTo(slot));
+        int count = 0;
+        for (int window = windows.head(slot); window != NO_WINDOW; window = windows.next(window))
         {
-            windows++;
+            count++;
         }
-        out.writeInt(windows);
-        for (int window = keyHead[slot]; window != NONE; window = windowNext[window])
+        out.writeInt(count);
+        for (int window = windows.head(slot); window != NO_WINDOW; window = windows.next(window))
         {
-            out.writeLong(windowStart[window]);
-            out.writeLong(windowEnd[window]);
-            out.writeLong(windowCount[window]);
-            out.writeLong(windowSum[window]);
-            out.writeLong(windowMin[window]);
-            out.writeLong(windowMax[window]);
-            out.writeByte(windowFlags[window]);
+            out.writeLong(windows.start(window));
+            out.writeLong(windows.end(window));
+            out.writeLong(windows.count(window));
+            out.writeLong(windows.sum(window));
+            out.writeLong(windows.min(window));
+            out.writeLong(windows.max(window));
+            out.writeByte(windows.flags(window));
         }
     }
 
@@ -1083,49 +331,41 @@ public final class KeyedWindows
      * @param in where to read.
      * @throws IOException when reading fails or the state does not fit.
      */
-    public void readFrom(final DataInput in) throws IOException
+    public final void readFrom(final DataInput in) throws IOException
     {
-        clear();
-        final boolean writtenSessions = in.readInt() == 1;
+        keys.clear();
+        windows.clear();
+        final int writtenKind = in.readInt();
         final long writtenSize = in.readLong();
         final long writtenSlide = in.readLong();
         final long writtenOffset = in.readLong();
-        if (writtenSessions != sessions || writtenSize != sizeNs || writtenSlide != slideNs ||
-            writtenOffset != offsetNs)
+        if ((writtenKind == SESSION_STATE) != (stateKind == SESSION_STATE) || writtenSize != sizeNs ||
+            writtenSlide != slideNs || writtenOffset != offsetNs)
         {
             throw new IOException("window " + windowId + ": state of windows of another shape");
         }
-        final int keys = in.readInt();
-        if (keys < 0 || keys > keyValue.length)
+        final int count = in.readInt();
+        if (count < 0 || count > keys.capacity())
         {
-            throw new IOException("window " + windowId + ": " + keys + " keys do not fit " + keyValue.length);
+            throw new IOException("window " + windowId + ": " + count + " keys do not fit " + keys.capacity());
         }
-        for (int k = 0; k < keys; k++)
+        for (int k = 0; k < count; k++)
         {
             final int slot = acquireKey(in.readLong());
-            keyFiredUpTo[slot] = in.readLong();
-            final int windows = in.readInt();
-            for (int w = 0; w < windows; w++)
+            final long firedUpTo = in.readLong();
+            final int windowCount = in.readInt();
+            for (int w = 0; w < windowCount; w++)
             {
-                final int window = allocateWindow();
-                if (window == NONE || windows < 0)
+                final int window = windows.allocate();
+                if (window == NO_WINDOW || windowCount < 0)
                 {
                     throw new IOException("window " + windowId + ": state holds more windows than fit");
                 }
-                windowStart[window] = in.readLong();
-                windowEnd[window] = in.readLong();
-                windowCount[window] = in.readLong();
-                windowSum[window] = in.readLong();
-                windowMin[window] = in.readLong();
-                windowMax[window] = in.readLong();
-                windowFlags[window] = in.readByte();
-                linkAfter(slot, keyTail[slot], window);
+                windows.restore(window, in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readByte());
+                windows.linkAfter(slot, windows.tail(slot), window);
             }
-            if (!sessions)
-            {
-                keyUnfired[slot] = keyHead[slot];
-                skipFiredPanes(slot);
-            }
+            onKeyRestored(slot, firedUpTo);
             reschedule(slot);
         }
     }
