@@ -10,8 +10,10 @@ import dev.vigil.codecs.Side;
 import dev.vigil.codecs.TransactionEncoder;
 import org.agrona.MutableDirectBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +29,12 @@ import java.util.Map;
  * {@code side} (buy, sell), {@code price} (ticks), {@code quantity} and optionally {@code order_type} (limit,
  * market; default limit). Cells a type does not use may be empty. Errors name the file, the line, the column, the
  * value and what is allowed.
+ * <p>
+ * A line given as bytes is read where it lies, without a {@code String} or any other allocation, when each cell it
+ * needs is in the usual spelling: whole numbers as ASCII digits (at most 18), times as epoch nanoseconds or as
+ * {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} (years 1678 to 2261), names in ASCII letters. Any other line (another
+ * spelling that is still allowed, such as {@code +5} or a time with an offset, or a bad cell) is read as text, which
+ * accepts exactly the same lines with the same values and names what is wrong.
  */
 public final class CsvEventReader
 {
@@ -35,8 +43,51 @@ public final class CsvEventReader
         "event_time", "type", "account", "card", "merchant", "amount", "currency", "country", "channel",
         "instrument", "side", "order_type", "price", "quantity");
 
+    private static final int EVENT_TIME = 0;
+    private static final int TYPE = 1;
+    private static final int ACCOUNT = 2;
+    private static final int CARD = 3;
+    private static final int MERCHANT = 4;
+    private static final int AMOUNT = 5;
+    private static final int CURRENCY = 6;
+    private static final int COUNTRY = 7;
+    private static final int CHANNEL = 8;
+    private static final int INSTRUMENT = 9;
+    private static final int SIDE = 10;
+    private static final int ORDER_TYPE = 11;
+    private static final int PRICE = 12;
+    private static final int QUANTITY = 13;
+
+    /** What the quick reads return for a cell they do not take. */
+    private static final long NO_VALUE = Long.MIN_VALUE;
+    private static final int NO_CHOICE = -1;
+    private static final int MAX_DIGITS = 19;
+    private static final int FIRST_YEAR = 1678;
+    private static final int LAST_YEAR = 2261;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final long SECONDS_PER_DAY = 86_400L;
+
+    private static final byte[][] TYPE_NAMES = ascii("transaction", "order", "heartbeat");
+    private static final int TRANSACTION = 0;
+    private static final int ORDER = 1;
+    private static final byte[][] CHANNEL_NAMES = ascii("pos", "ecom", "atm", "moto", "other");
+    private static final PaymentChannel[] CHANNELS = {
+        PaymentChannel.POS, PaymentChannel.ECOM, PaymentChannel.ATM, PaymentChannel.MOTO, PaymentChannel.OTHER};
+    private static final int DEFAULT_CHANNEL = 1;
+    private static final byte[][] SIDE_NAMES = ascii("buy", "sell");
+    private static final Side[] SIDES = {Side.BUY, Side.SELL};
+    private static final byte[][] ORDER_TYPE_NAMES = ascii("limit", "market");
+    private static final OrderType[] ORDER_TYPES = {OrderType.LIMIT, OrderType.MARKET};
+    private static final int DEFAULT_ORDER_TYPE = 0;
+
     private final String source;
     private final Map<String, Integer> columnIndex = new HashMap<>();
+    /** Cell of each of {@link #COLUMNS} in a line, -1 for a column the header does not name. */
+    private final int[] columnCell = new int[COLUMNS.size()];
+    /** Where each cell of the line being read starts and ends, trimmed; empty for a cell the line lacks. */
+    private final int[] cellStart;
+    private final int[] cellEnd;
+    private byte[] line;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final TransactionEncoder transaction = new TransactionEncoder();
     private final OrderEncoder order = new OrderEncoder();
@@ -61,6 +112,10 @@ public final class CsvEventReader
             }
             columnIndex.put(name, i);
         }
+        Arrays.fill(columnCell, -1);
+        columnIndex.forEach((name, cell) -> columnCell[COLUMNS.indexOf(name)] = cell);
+        cellStart = new int[names.length];
+        cellEnd = new int[names.length];
         for (final String required : List.of("event_time", "type"))
         {
             if (!columnIndex.containsKey(required))
@@ -68,6 +123,38 @@ public final class CsvEventReader
                 throw new ConfigException(source + ":1: missing column '" + required + "'");
             }
         }
+    }
+
+    /**
+     * Encode one data line, given as UTF-8 bytes, as a frame: without allocating when its cells are in the usual
+     * spelling (see above), and otherwise as {@link #encode(int, String, long, long, MutableDirectBuffer)} does.
+     *
+     * @param lineNumber 1-based line number in the file, for errors.
+     * @param line       the line's bytes, UTF-8, in its first {@code length} bytes; not kept.
+     * @param length     how many bytes the line has.
+     * @param clientId   client id to put in the frame.
+     * @param clientSeq  client sequence to put in the frame.
+     * @param buffer     where to encode.
+     * @return the frame length.
+     * @throws ConfigException naming file, line, column, value and what is allowed.
+     */
+    public int encode(
+        final int lineNumber,
+        final byte[] line,
+        final int length,
+        final long clientId,
+        final long clientSeq,
+        final MutableDirectBuffer buffer)
+    {
+        this.line = line;
+        split(length);
+        final int frameLength = encodeQuickly(clientId, clientSeq, buffer);
+        this.line = null;
+        if (frameLength > 0)
+        {
+            return frameLength;
+        }
+        return encode(lineNumber, new String(line, 0, length, StandardCharsets.UTF_8), clientId, clientSeq, buffer);
     }
 
     /**
@@ -144,6 +231,323 @@ public final class CsvEventReader
     public long eventTimeNs()
     {
         return eventTimeNs;
+    }
+
+    /**
+     * Find the line's cells, as {@code String.split(",", -1)} and {@code trim()} would, as far as the header goes.
+     */
+    private void split(final int length)
+    {
+        final byte[] bytes = line;
+        final int cells = cellStart.length;
+        int cell = 0;
+        int start = 0;
+        for (int i = 0; i <= length && cell < cells; i++)
+        {
+            if (i == length || bytes[i] == ',')
+            {
+                int first = start;
+                int end = i;
+                while (first < end && (bytes[first] & 0xFF) <= ' ')
+                {
+                    first++;
+                }
+                while (end > first && (bytes[end - 1] & 0xFF) <= ' ')
+                {
+                    end--;
+                }
+                cellStart[cell] = first;
+                cellEnd[cell] = end;
+                cell++;
+                start = i + 1;
+            }
+        }
+        for (; cell < cells; cell++)
+        {
+            cellStart[cell] = 0;
+            cellEnd[cell] = 0;
+        }
+    }
+
+    /**
+     * @return the frame length, or 0 when a cell needs the text's way.
+     */
+    private int encodeQuickly(final long clientId, final long clientSeq, final MutableDirectBuffer buffer)
+    {
+        long timeNs = digits(EVENT_TIME);
+        if (timeNs == NO_VALUE)
+        {
+            timeNs = isoInstant(EVENT_TIME);
+        }
+        final int type = choice(TYPE, TYPE_NAMES, NO_CHOICE);
+        if (timeNs == NO_VALUE || type == NO_CHOICE)
+        {
+            return 0;
+        }
+        eventTimeNs = timeNs;
+        if (type == TRANSACTION)
+        {
+            return encodeTransaction(clientId, clientSeq, buffer);
+        }
+        if (type == ORDER)
+        {
+            return encodeOrder(clientId, clientSeq, buffer);
+        }
+        heartbeat.wrapAndApplyHeader(buffer, 0, header)
+            .clientId(clientId)
+            .clientSeq(clientSeq)
+            .eventTimeNs(eventTimeNs)
+            .clientSendTimeNs(eventTimeNs);
+        return MessageHeaderEncoder.ENCODED_LENGTH + heartbeat.encodedLength();
+    }
+
+    private int encodeTransaction(final long clientId, final long clientSeq, final MutableDirectBuffer buffer)
+    {
+        final long account = digits(ACCOUNT);
+        final long card = digits(CARD);
+        final long merchant = digits(MERCHANT);
+        final long amount = digits(AMOUNT);
+        final int channel = choice(CHANNEL, CHANNEL_NAMES, DEFAULT_CHANNEL);
+        if (account == NO_VALUE || card == NO_VALUE || merchant == NO_VALUE || amount == NO_VALUE ||
+            channel == NO_CHOICE || !isCode(CURRENCY, 3) || !isCode(COUNTRY, 2))
+        {
+            return 0;
+        }
+        final int currency = cellStart[columnCell[CURRENCY]];
+        final int country = cellStart[columnCell[COUNTRY]];
+        transaction.wrapAndApplyHeader(buffer, 0, header)
+            .clientId(clientId)
+            .clientSeq(clientSeq)
+            .eventTimeNs(eventTimeNs)
+            .clientSendTimeNs(eventTimeNs)
+            .txnId(clientSeq)
+            .accountId(account)
+            .cardId(card)
+            .merchantId(merchant)
+            .amountMinor(amount)
+            .putCurrency(line[currency], line[currency + 1], line[currency + 2])
+            .putCountry(line[country], line[country + 1])
+            .channel(CHANNELS[channel]);
+        return MessageHeaderEncoder.ENCODED_LENGTH + transaction.encodedLength();
+    }
+
+    private int encodeOrder(final long clientId, final long clientSeq, final MutableDirectBuffer buffer)
+    {
+        final long account = digits(ACCOUNT);
+        final long instrument = digits(INSTRUMENT);
+        final long price = digits(PRICE);
+        final long quantity = digits(QUANTITY);
+        final int side = choice(SIDE, SIDE_NAMES, NO_CHOICE);
+        final int orderType = choice(ORDER_TYPE, ORDER_TYPE_NAMES, DEFAULT_ORDER_TYPE);
+        if (account == NO_VALUE || instrument == NO_VALUE || price == NO_VALUE || quantity == NO_VALUE ||
+            side == NO_CHOICE || orderType == NO_CHOICE)
+        {
+            return 0;
+        }
+        order.wrapAndApplyHeader(buffer, 0, header)
+            .clientId(clientId)
+            .clientSeq(clientSeq)
+            .eventTimeNs(eventTimeNs)
+            .clientSendTimeNs(eventTimeNs)
+            .orderId(clientSeq)
+            .accountId(account)
+            .instrumentId(instrument)
+            .price(price)
+            .quantity(quantity)
+            .side(SIDES[side])
+            .orderType(ORDER_TYPES[orderType]);
+        return MessageHeaderEncoder.ENCODED_LENGTH + order.encodedLength();
+    }
+
+    /**
+     * @return the column's cell as a number of 1 to 19 ASCII digits, at most {@link Long#MAX_VALUE}, or
+     * {@link #NO_VALUE}.
+     */
+    private long digits(final int column)
+    {
+        final int cell = columnCell[column];
+        if (cell < 0)
+        {
+            return NO_VALUE;
+        }
+        final int start = cellStart[cell];
+        final int end = cellEnd[cell];
+        if (end == start || end - start > MAX_DIGITS)
+        {
+            return NO_VALUE;
+        }
+        final byte[] bytes = line;
+        long value = 0;
+        for (int i = start; i < end; i++)
+        {
+            final int digit = bytes[i] - '0';
+            if (digit < 0 || digit > 9 || (i - start == MAX_DIGITS - 1 && value > (Long.MAX_VALUE - digit) / 10))
+            {
+                return NO_VALUE;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
+    /**
+     * @return the column's cell as {@code yyyy-MM-ddTHH:mm:ss[.fraction of 1 to 9 digits]Z}, a valid date and time of
+     * the years 1678 to 2261, in nanoseconds since the epoch; or {@link #NO_VALUE}.
+     */
+    private long isoInstant(final int column)
+    {
+        final int cell = columnCell[column];
+        if (cell < 0)
+        {
+            return NO_VALUE;
+        }
+        final byte[] bytes = line;
+        final int start = cellStart[cell];
+        final int length = cellEnd[cell] - start;
+        if (length < 20 || length == 21 || length > 30 || bytes[start + 4] != '-' || bytes[start + 7] != '-' ||
+            bytes[start + 10] != 'T' || bytes[start + 13] != ':' || bytes[start + 16] != ':' ||
+            bytes[start + length - 1] != 'Z' || (length > 20 && bytes[start + 19] != '.'))
+        {
+            return NO_VALUE;
+        }
+        final int century = twoDigits(start);
+        final int yearOfCentury = twoDigits(start + 2);
+        final int year = century * 100 + yearOfCentury;
+        final int month = twoDigits(start + 5);
+        final int day = twoDigits(start + 8);
+        final int hour = twoDigits(start + 11);
+        final int minute = twoDigits(start + 14);
+        final int second = twoDigits(start + 17);
+        if (century < 0 || yearOfCentury < 0 || year < FIRST_YEAR || year > LAST_YEAR || month < 1 || month > 12 ||
+            day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+            second < 0 || second > 59)
+        {
+            return NO_VALUE;
+        }
+        long nanos = 0;
+        if (length > 20)
+        {
+            final int fractionEnd = start + length - 1;
+            for (int i = start + 20; i < fractionEnd; i++)
+            {
+                final int digit = bytes[i] - '0';
+                if (digit < 0 || digit > 9)
+                {
+                    return NO_VALUE;
+                }
+                nanos = nanos * 10 + digit;
+            }
+            for (int i = fractionEnd - (start + 20); i < 9; i++)
+            {
+                nanos *= 10;
+            }
+        }
+        final long seconds = epochDay(year, month, day) * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second;
+        return seconds * NANOS_PER_SECOND + nanos;
+    }
+
+    /**
+     * @return the two ASCII digits at {@code index} as a number, or -1 when they are not digits.
+     */
+    private int twoDigits(final int index)
+    {
+        final int tens = line[index] - '0';
+        final int ones = line[index + 1] - '0';
+        if (tens < 0 || tens > 9 || ones < 0 || ones > 9)
+        {
+            return -1;
+        }
+        return tens * 10 + ones;
+    }
+
+    private static int daysInMonth(final int year, final int month)
+    {
+        if (month == 2)
+        {
+            return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+        }
+        return (month == 4 || month == 6 || month == 9 || month == 11) ? 30 : 31;
+    }
+
+    /**
+     * Days since 1970-01-01 of a date of the proleptic Gregorian calendar, year 1 or later.
+     */
+    static long epochDay(final int year, final int month, final int day)
+    {
+        // Years counted from March, so that the leap day is the last day of a year.
+        final int marchYear = month <= 2 ? year - 1 : year;
+        final int era = marchYear / 400;
+        final int yearOfEra = marchYear - era * 400;
+        final int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        final int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468L;
+    }
+
+    /**
+     * @return whether the column's cell is {@code letters} upper-case ASCII letters.
+     */
+    private boolean isCode(final int column, final int letters)
+    {
+        final int cell = columnCell[column];
+        if (cell < 0 || cellEnd[cell] - cellStart[cell] != letters)
+        {
+            return false;
+        }
+        for (int i = cellStart[cell], end = cellEnd[cell]; i < end; i++)
+        {
+            if (line[i] < 'A' || line[i] > 'Z')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return the index of the name the column's cell is, in any case of ASCII letters; {@code defaultChoice} for an
+     * empty cell or a column the header lacks; {@link #NO_CHOICE} for anything else.
+     */
+    private int choice(final int column, final byte[][] names, final int defaultChoice)
+    {
+        final int cell = columnCell[column];
+        if (cell < 0 || cellEnd[cell] == cellStart[cell])
+        {
+            return defaultChoice;
+        }
+        final int start = cellStart[cell];
+        final int length = cellEnd[cell] - start;
+        for (int n = 0; n < names.length; n++)
+        {
+            final byte[] name = names[n];
+            if (name.length == length && equalsIgnoringCase(name, start))
+            {
+                return n;
+            }
+        }
+        return NO_CHOICE;
+    }
+
+    private boolean equalsIgnoringCase(final byte[] lowerCaseName, final int start)
+    {
+        for (int i = 0; i < lowerCaseName.length; i++)
+        {
+            final int b = line[start + i];
+            if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != lowerCaseName[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[][] ascii(final String... names)
+    {
+        final byte[][] bytes = new byte[names.length][];
+        for (int i = 0; i < names.length; i++)
+        {
+            bytes[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        return bytes;
     }
 
     private long time(final String[] cells, final int lineNumber)

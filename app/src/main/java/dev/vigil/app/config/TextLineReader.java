@@ -34,6 +34,7 @@ public final class TextLineReader implements AutoCloseable
     private final int maxLineBytes;
     private final byte[] readBuffer = new byte[READ_BUFFER_BYTES];
     private final byte[] lineBytes;
+    private final ByteBuffer lineByteBuffer;
     private final CharBuffer lineChars;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
@@ -42,6 +43,7 @@ public final class TextLineReader implements AutoCloseable
     private int readLimit;
     private int lineNumber;
     private boolean afterCarriageReturn;
+    private boolean lineAscii;
 
     /**
      * @param source       the file's name, for error messages.
@@ -58,6 +60,7 @@ public final class TextLineReader implements AutoCloseable
         this.in = in;
         this.maxLineBytes = maxLineBytes;
         this.lineBytes = new byte[maxLineBytes];
+        this.lineByteBuffer = ByteBuffer.wrap(lineBytes);
         // UTF-8 never decodes to more chars than it has bytes.
         this.lineChars = CharBuffer.allocate(maxLineBytes);
     }
@@ -133,12 +136,36 @@ public final class TextLineReader implements AutoCloseable
      */
     public String readLine()
     {
+        final int length = readLineBytes();
+        if (length < 0)
+        {
+            return null;
+        }
+        if (lineAscii)
+        {
+            return new String(lineBytes, 0, length, StandardCharsets.US_ASCII);
+        }
+        lineChars.flip();
+        return lineChars.toString();
+    }
+
+    /**
+     * Read the next line as bytes, checked to be UTF-8, into {@link #lineBytes()}: as {@link #readLine()}, without
+     * making a {@code String} of it or allocating anything for an ASCII line.
+     *
+     * @return how many bytes of {@link #lineBytes()} the line has, its end not counted, or -1 at the end of the file.
+     * @throws ConfigException naming file and line when the line is longer than the bound or is not UTF-8, and file,
+     *                         line and byte column for the latter.
+     * @throws UncheckedIOException when reading fails.
+     */
+    public int readLineBytes()
+    {
         int length = 0;
         while (true)
         {
             if (readPosition == readLimit && !fill())
             {
-                return length == 0 ? null : decode(length);
+                return length == 0 ? -1 : check(length);
             }
             if (afterCarriageReturn)
             {
@@ -167,9 +194,25 @@ public final class TextLineReader implements AutoCloseable
             {
                 afterCarriageReturn = readBuffer[end] == '\r';
                 readPosition++;
-                return decode(length);
+                return check(length);
             }
         }
+    }
+
+    /**
+     * @return the line last read by {@link #readLineBytes()}, in its first bytes; overwritten by the next read.
+     */
+    public byte[] lineBytes()
+    {
+        return lineBytes;
+    }
+
+    /**
+     * @return whether the line last read is ASCII only, so that each of its bytes is one character.
+     */
+    public boolean lineAscii()
+    {
+        return lineAscii;
     }
 
     /**
@@ -217,29 +260,29 @@ public final class TextLineReader implements AutoCloseable
         }
     }
 
-    private String decode(final int length)
+    private int check(final int length)
     {
         lineNumber++;
-        if (isAscii(length))
+        lineAscii = isAscii(length);
+        if (lineAscii)
         {
             // ASCII is UTF-8 as it is: the common case, without the decoder.
-            return new String(lineBytes, 0, length, StandardCharsets.US_ASCII);
+            return length;
         }
-        final ByteBuffer bytes = ByteBuffer.wrap(lineBytes, 0, length);
+        lineByteBuffer.limit(length).position(0);
         lineChars.clear();
         decoder.reset();
-        CoderResult result = decoder.decode(bytes, lineChars, true);
+        CoderResult result = decoder.decode(lineByteBuffer, lineChars, true);
         if (!result.isError())
         {
             result = decoder.flush(lineChars);
         }
         if (result.isError())
         {
-            final int offset = bytes.position();
+            final int offset = lineByteBuffer.position();
             throw notUtf8(source, lineNumber, lineBytes[offset], offset);
         }
-        lineChars.flip();
-        return lineChars.toString();
+        return length;
     }
 
     private boolean isAscii(final int length)
