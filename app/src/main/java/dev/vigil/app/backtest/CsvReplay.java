@@ -20,11 +20,9 @@ import dev.vigil.core.window.WindowSpec;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.LongConsumer;
 
 /**
@@ -47,7 +45,7 @@ public final class CsvReplay
     private final DecisionCounts counts = new DecisionCounts();
     private final DecisionRows decisionRows;
     private final WindowRows windowRows;
-    private final PrintWriter rejectedCsv;
+    private final CsvWriter rejectedCsv;
     private final List<String> firstRejected = new ArrayList<>();
     private String source;
     private long rejected;
@@ -195,6 +193,6 @@ public final class CsvReplay
         {
             firstRejected.add(message);
         }
-        rejectedCsv.printf(Locale.ROOT, "%d,%s,%s%n", lineNumber, reason, ReplayOutputs.cell(message));
+        rejectedCsv.add(lineNumber).add(reason).add(message).endRow();
     }
 }
