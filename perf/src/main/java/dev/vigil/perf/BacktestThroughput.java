@@ -6,6 +6,7 @@ import org.agrona.IoUtil;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,10 @@ import java.util.SplittableRandom;
  *   vigil journal import --csv events.csv
  * </pre>
  * Each command runs in this JVM, as {@code VigilMain.execute}, writing every output file; its time is the whole
- * command's, from the call to the return (outputs opened, flushed and closed included). Each runs {@code --rounds}
- * times in turn; the first round pays for the JIT. The file is the same for the same {@code --lines},
+ * command's, from the call to the return (outputs opened, flushed and closed included), reported as lines per second
+ * of wall time and per second of the CPU time of the thread that ran it (on a shared host the first counts time
+ * given to other processes), with the bytes that thread allocated per line, set-up included. Each runs
+ * {@code --rounds} times in turn; the first round pays for the JIT. The file is the same for the same {@code --lines},
  * {@code --accounts} and {@code --seed}. Run (the JVM flags of the {@code vigil} launcher):
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
@@ -117,42 +120,95 @@ public final class BacktestThroughput
         final int rounds)
     {
         final String[] names = {"replay, one velocity rule", "replay, default rules", "journal import"};
-        final double[][] rates = new double[names.length][rounds];
+        final Measurement[][] runs = new Measurement[names.length][rounds];
         for (int round = 0; round < rounds; round++)
         {
-            rates[0][round] = lines * 1e9 / timed("replay", "--input", csv.toString(), "--out",
+            runs[0][round] = measure(lines, "replay", "--input", csv.toString(), "--out",
                 dir.resolve("out-velocity").toString(), "--force", "--rules", velocityRules.toString());
-            rates[1][round] = lines * 1e9 / timed("replay", "--input", csv.toString(), "--out",
+            runs[1][round] = measure(lines, "replay", "--input", csv.toString(), "--out",
                 dir.resolve("out-default").toString(), "--force");
             final Path importDir = dir.resolve("import");
             IoUtil.delete(importDir.toFile(), true);
-            rates[2][round] = lines * 1e9 / timed("journal", "import", "--csv", csv.toString(), "--data-dir",
+            runs[2][round] = measure(lines, "journal", "import", "--csv", csv.toString(), "--data-dir",
                 importDir.toString());
-            System.out.printf(Locale.ROOT, "round %d: %s %,.0f lines/s, %s %,.0f lines/s, %s %,.0f lines/s%n",
-                round + 1, names[0], rates[0][round], names[1], rates[1][round], names[2], rates[2][round]);
+            for (int i = 0; i < names.length; i++)
+            {
+                System.out.printf(Locale.ROOT, "round %d: %-26s %s%n", round + 1, names[i], runs[i][round]);
+            }
         }
-        System.out.printf(Locale.ROOT, "%nlines/s over %d round(s) of %,d lines (first round: JIT warm-up)%n",
+        System.out.printf(Locale.ROOT, "%nover %d round(s) of %,d lines (the first round pays for the JIT)%n",
             rounds, lines);
-        System.out.printf(Locale.ROOT, "%-28s %14s %14s %14s%n", "command", "first", "median", "best");
+        System.out.printf(Locale.ROOT, "%-26s %13s %13s %13s %17s %9s%n",
+            "lines/s", "first", "median", "best", "best per CPU-s", "B/line");
         for (int i = 0; i < names.length; i++)
         {
-            final double[] sorted = rates[i].clone();
-            Arrays.sort(sorted);
-            System.out.printf(Locale.ROOT, "%-28s %,14.0f %,14.0f %,14.0f%n",
-                names[i], rates[i][0], sorted[sorted.length / 2], sorted[sorted.length - 1]);
+            final double[] wall = new double[rounds];
+            double bestCpu = 0;
+            double fewestBytes = Double.MAX_VALUE;
+            for (int round = 0; round < rounds; round++)
+            {
+                wall[round] = runs[i][round].linesPerSecond();
+                bestCpu = Math.max(bestCpu, runs[i][round].linesPerCpuSecond());
+                fewestBytes = Math.min(fewestBytes, runs[i][round].bytesPerLine());
+            }
+            final double first = wall[0];
+            Arrays.sort(wall);
+            System.out.printf(Locale.ROOT, "%-26s %,13.0f %,13.0f %,13.0f %,17.0f %9.1f%n",
+                names[i], first, wall[rounds / 2], wall[rounds - 1], bestCpu, fewestBytes);
         }
+        System.out.println("(per CPU-s: lines over the CPU time of the thread that ran the command, which leaves out" +
+            " time the host gave to others; B/line: bytes it allocated, set-up included, over the lines)");
     }
 
-    private static long timed(final String... args)
+    private static Measurement measure(final long lines, final String... args)
     {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long startBytes = threads.getCurrentThreadAllocatedBytes();
+        final long startCpuNs = threads.getCurrentThreadCpuTime();
         final long startNs = System.nanoTime();
         final int status = VigilMain.execute(args);
-        final long durationNs = System.nanoTime() - startNs;
+        final long wallNs = System.nanoTime() - startNs;
+        final long cpuNs = threads.getCurrentThreadCpuTime() - startCpuNs;
+        final long bytes = threads.getCurrentThreadAllocatedBytes() - startBytes;
         if (status != VigilMain.EXIT_OK)
         {
             throw new IllegalStateException("vigil " + String.join(" ", args) + " exited with " + status);
         }
-        return durationNs;
+        return new Measurement(lines, wallNs, cpuNs, bytes);
+    }
+
+    /**
+     * One command's run.
+     *
+     * @param lines  lines of the file.
+     * @param wallNs from the call to the return.
+     * @param cpuNs  CPU time of the thread that ran it.
+     * @param bytes  bytes that thread allocated.
+     */
+    private record Measurement(long lines, long wallNs, long cpuNs, long bytes)
+    {
+        double linesPerSecond()
+        {
+            return lines * 1e9 / wallNs;
+        }
+
+        double linesPerCpuSecond()
+        {
+            return lines * 1e9 / cpuNs;
+        }
+
+        double bytesPerLine()
+        {
+            return (double)bytes / lines;
+        }
+
+        @Override
+        public String toString()
+        {
+            return String.format(Locale.ROOT, "%,11.0f lines/s, %,11.0f per CPU-s, %7.1f B/line (%.2f s)",
+                linesPerSecond(), linesPerCpuSecond(), bytesPerLine(), wallNs / 1e9);
+        }
     }
 
     /**
