@@ -10,6 +10,9 @@ import dev.vigil.codecs.Side;
 import dev.vigil.codecs.TransactionEncoder;
 import org.agrona.MutableDirectBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -30,11 +33,11 @@ import java.util.Map;
  * market; default limit). Cells a type does not use may be empty. Errors name the file, the line, the column, the
  * value and what is allowed.
  * <p>
- * A line given as bytes is read where it lies, without a {@code String} or any other allocation, when each cell it
- * needs is in the usual spelling: whole numbers as ASCII digits (at most 18), times as epoch nanoseconds or as
- * {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} (years 1678 to 2261), names in ASCII letters. Any other line (another
- * spelling that is still allowed, such as {@code +5} or a time with an offset, or a bad cell) is read as text, which
- * accepts exactly the same lines with the same values and names what is wrong.
+ * A line given as bytes is read where it lies, in one pass, without a {@code String} or any other allocation, when
+ * each cell it needs is in the usual spelling, without spaces around it: whole numbers as ASCII digits, times as
+ * epoch nanoseconds or as {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} (years 1678 to 2261), names in ASCII letters. Any
+ * other line (another spelling that is still allowed, such as {@code +5}, {@code " 5"} or a time with an offset, or
+ * a bad cell) is read as text, which accepts exactly the same lines with the same values and names what is wrong.
  */
 public final class CsvEventReader
 {
@@ -66,6 +69,17 @@ public final class CsvEventReader
     private static final int LAST_YEAR = 2261;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long SECONDS_PER_DAY = 86_400L;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW_BITS = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long COMMAS = LOW_BITS * ',';
+    private static final long CASE_BITS = LOW_BITS * 0x20;
+    private static final long DIGIT_ZEROS = LOW_BITS * '0';
+    private static final long HIGH_NIBBLES = 0xF0F0_F0F0_F0F0_F0F0L;
+    private static final long LOW_NIBBLES = 0x0F0F_0F0F_0F0F_0F0FL;
+    private static final long DIGIT_HIGH_NIBBLES = 0x3030_3030_3030_3030L;
+    private static final long SIXES = LOW_BITS * 6;
+    private static final long SIXTEENS = LOW_BITS * 16;
 
     private static final byte[][] TYPE_NAMES = ascii("transaction", "order", "heartbeat");
     private static final int TRANSACTION = 0;
@@ -82,11 +96,13 @@ public final class CsvEventReader
 
     private final String source;
     private final Map<String, Integer> columnIndex = new HashMap<>();
-    /** Cell of each of {@link #COLUMNS} in a line, -1 for a column the header does not name. */
-    private final int[] columnCell = new int[COLUMNS.size()];
-    /** Where each cell of the line being read starts and ends, trimmed; empty for a cell the line lacks. */
-    private final int[] cellStart;
-    private final int[] cellEnd;
+    /** Which of {@link #COLUMNS} each cell of a line is, by cell; -1 for one that a later cell of its name hides. */
+    private final int[] cellColumn;
+    /** The number in each column's cell of the line being read, or {@link #NO_VALUE}; by column. */
+    private final long[] number = new long[COLUMNS.size()];
+    /** Where each column's cell starts and ends in the line being read, by column; empty for a cell it lacks. */
+    private final int[] textStart = new int[COLUMNS.size()];
+    private final int[] textEnd = new int[COLUMNS.size()];
     private byte[] line;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final TransactionEncoder transaction = new TransactionEncoder();
@@ -112,10 +128,10 @@ public final class CsvEventReader
             }
             columnIndex.put(name, i);
         }
-        Arrays.fill(columnCell, -1);
-        columnIndex.forEach((name, cell) -> columnCell[COLUMNS.indexOf(name)] = cell);
-        cellStart = new int[names.length];
-        cellEnd = new int[names.length];
+        cellColumn = new int[names.length];
+        Arrays.fill(cellColumn, -1);
+        columnIndex.forEach((name, cell) -> cellColumn[cell] = COLUMNS.indexOf(name));
+        Arrays.fill(number, NO_VALUE);
         for (final String required : List.of("event_time", "type"))
         {
             if (!columnIndex.containsKey(required))
@@ -147,7 +163,7 @@ public final class CsvEventReader
         final MutableDirectBuffer buffer)
     {
         this.line = line;
-        split(length);
+        read(length);
         final int frameLength = encodeQuickly(clientId, clientSeq, buffer);
         this.line = null;
         if (frameLength > 0)
@@ -234,39 +250,199 @@ public final class CsvEventReader
     }
 
     /**
-     * Find the line's cells, as {@code String.split(",", -1)} and {@code trim()} would, as far as the header goes.
+     * Read each cell of the line the header names, as far as the quick way takes it: numbers and times into
+     * {@link #number}, where the others start and end into {@link #textStart} and {@link #textEnd}. Cells are
+     * separated as {@code String.split(",", -1)} separates them; a cell the line lacks is empty.
      */
-    private void split(final int length)
+    private void read(final int length)
+    {
+        int start = 0;
+        for (int cell = 0; cell < cellColumn.length; cell++)
+        {
+            final int column = cellColumn[cell];
+            if (start > length)
+            {
+                if (column >= 0)
+                {
+                    number[column] = NO_VALUE;
+                    textStart[column] = 0;
+                    textEnd[column] = 0;
+                }
+                continue;
+            }
+            final int end;
+            if (column < 0)
+            {
+                end = endOfCell(start, length);
+            }
+            else if (column == EVENT_TIME)
+            {
+                end = start + 4 < length && line[start + 4] == '-' ?
+                    readInstant(column, start, length) : readNumber(column, start, length);
+            }
+            else if (isNumber(column))
+            {
+                end = readNumber(column, start, length);
+            }
+            else
+            {
+                end = endOfCell(start, length);
+                textStart[column] = start;
+                textEnd[column] = end;
+            }
+            start = end + 1;
+        }
+    }
+
+    private static boolean isNumber(final int column)
+    {
+        return column == ACCOUNT || column == CARD || column == MERCHANT || column == AMOUNT ||
+            column == INSTRUMENT || column == PRICE || column == QUANTITY;
+    }
+
+    private int endOfCell(final int from, final int length)
     {
         final byte[] bytes = line;
-        final int cells = cellStart.length;
-        int cell = 0;
-        int start = 0;
-        for (int i = 0; i <= length && cell < cells; i++)
+        int i = from;
+        // Eight bytes at a time while the array has them: the lowest flagged byte is exactly the first comma.
+        for (; i < length && i <= bytes.length - Long.BYTES; i += Long.BYTES)
         {
-            if (i == length || bytes[i] == ',')
+            final long commas = (long)LONGS.get(bytes, i) ^ COMMAS;
+            final long flags = (commas - LOW_BITS) & ~commas & HIGH_BITS;
+            if (flags != 0)
             {
-                int first = start;
-                int end = i;
-                while (first < end && (bytes[first] & 0xFF) <= ' ')
-                {
-                    first++;
-                }
-                while (end > first && (bytes[end - 1] & 0xFF) <= ' ')
-                {
-                    end--;
-                }
-                cellStart[cell] = first;
-                cellEnd[cell] = end;
-                cell++;
-                start = i + 1;
+                return Math.min(i + (Long.numberOfTrailingZeros(flags) >>> 3), length);
             }
         }
-        for (; cell < cells; cell++)
+        while (i < length && bytes[i] != ',')
         {
-            cellStart[cell] = 0;
-            cellEnd[cell] = 0;
+            i++;
         }
+        return Math.min(i, length);
+    }
+
+    /**
+     * Read a cell of 1 to 19 ASCII digits, at most {@link Long#MAX_VALUE}, into {@link #number}, or
+     * {@link #NO_VALUE} for any other cell.
+     *
+     * @return where the cell ends.
+     */
+    private int readNumber(final int column, final int start, final int length)
+    {
+        final byte[] bytes = line;
+        if (start <= bytes.length - Long.BYTES)
+        {
+            // Up to seven digits from one word, without a branch per digit.
+            final long word = (long)LONGS.get(bytes, start);
+            final long notDigits = ((word & HIGH_NIBBLES) ^ DIGIT_HIGH_NIBBLES) |
+                (((word & LOW_NIBBLES) + SIXES) & SIXTEENS);
+            final long flags = (((notDigits & ~HIGH_BITS) + ~HIGH_BITS) | notDigits) & HIGH_BITS;
+            final int digits = Math.min(Long.numberOfTrailingZeros(flags) >>> 3, length - start);
+            final int end = start + digits;
+            if (digits > 0 && digits < Long.BYTES && (end == length || bytes[end] == ','))
+            {
+                number[column] = digitsOf(word, digits);
+                return end;
+            }
+        }
+        long value = 0;
+        int i = start;
+        for (; i < length; i++)
+        {
+            final int digit = bytes[i] - '0';
+            if (digit < 0 || digit > 9)
+            {
+                break;
+            }
+            if (i - start == MAX_DIGITS - 1 && value > (Long.MAX_VALUE - digit) / 10)
+            {
+                number[column] = NO_VALUE;
+                return endOfCell(i, length);
+            }
+            value = value * 10 + digit;
+        }
+        if (i == start || i - start > MAX_DIGITS || (i < length && bytes[i] != ','))
+        {
+            number[column] = NO_VALUE;
+            return endOfCell(i, length);
+        }
+        number[column] = value;
+        return i;
+    }
+
+    /**
+     * @param word   eight bytes of a line, the first of them in its low byte.
+     * @param digits how many of its first bytes are ASCII digits, 1 to 7.
+     * @return the number they write.
+     */
+    static long digitsOf(final long word, final int digits)
+    {
+        // Digits to the top, zeros for leading digits below; then digit pairs, fours and the eight combined.
+        long value = (word - DIGIT_ZEROS) << ((Long.BYTES - digits) * Byte.SIZE);
+        value = value * 10 + (value >>> 8);
+        return ((value & 0x0000_00FF_0000_00FFL) * 0x000F_4240_0000_0064L +
+            ((value >>> 16) & 0x0000_00FF_0000_00FFL) * 0x0000_2710_0000_0001L) >>> 32;
+    }
+
+    /**
+     * Read a cell {@code yyyy-MM-ddTHH:mm:ss[.fraction of 1 to 9 digits]Z}, a valid date and time of the years 1678
+     * to 2261, into {@link #number} in nanoseconds since the epoch, or {@link #NO_VALUE} for any other cell.
+     *
+     * @return where the cell ends.
+     */
+    private int readInstant(final int column, final int start, final int length)
+    {
+        final byte[] bytes = line;
+        number[column] = NO_VALUE;
+        if (length - start < 20 || bytes[start + 7] != '-' || bytes[start + 10] != 'T' || bytes[start + 13] != ':' ||
+            bytes[start + 16] != ':')
+        {
+            return endOfCell(start, length);
+        }
+        final int century = twoDigits(start);
+        final int yearOfCentury = twoDigits(start + 2);
+        final int year = century * 100 + yearOfCentury;
+        final int month = twoDigits(start + 5);
+        final int day = twoDigits(start + 8);
+        final int hour = twoDigits(start + 11);
+        final int minute = twoDigits(start + 14);
+        final int second = twoDigits(start + 17);
+        if (century < 0 || yearOfCentury < 0 || year < FIRST_YEAR || year > LAST_YEAR || month < 1 || month > 12 ||
+            day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+            second < 0 || second > 59)
+        {
+            return endOfCell(start, length);
+        }
+        int i = start + 19;
+        long nanos = 0;
+        if (bytes[i] == '.')
+        {
+            final int fractionStart = ++i;
+            for (; i < length && i - fractionStart < 9; i++)
+            {
+                final int digit = bytes[i] - '0';
+                if (digit < 0 || digit > 9)
+                {
+                    break;
+                }
+                nanos = nanos * 10 + digit;
+            }
+            if (i == fractionStart)
+            {
+                return endOfCell(i, length);
+            }
+            for (int digits = i - fractionStart; digits < 9; digits++)
+            {
+                nanos *= 10;
+            }
+        }
+        if (i >= length || bytes[i] != 'Z' || (i + 1 < length && bytes[i + 1] != ','))
+        {
+            return endOfCell(i, length);
+        }
+        final long seconds = epochDay(year, month, day) * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second;
+        number[column] = seconds * NANOS_PER_SECOND + nanos;
+        return i + 1;
     }
 
     /**
@@ -274,11 +450,7 @@ public final class CsvEventReader
      */
     private int encodeQuickly(final long clientId, final long clientSeq, final MutableDirectBuffer buffer)
     {
-        long timeNs = digits(EVENT_TIME);
-        if (timeNs == NO_VALUE)
-        {
-            timeNs = isoInstant(EVENT_TIME);
-        }
+        final long timeNs = number[EVENT_TIME];
         final int type = choice(TYPE, TYPE_NAMES, NO_CHOICE);
         if (timeNs == NO_VALUE || type == NO_CHOICE)
         {
@@ -303,18 +475,18 @@ public final class CsvEventReader
 
     private int encodeTransaction(final long clientId, final long clientSeq, final MutableDirectBuffer buffer)
     {
-        final long account = digits(ACCOUNT);
-        final long card = digits(CARD);
-        final long merchant = digits(MERCHANT);
-        final long amount = digits(AMOUNT);
+        final long account = number[ACCOUNT];
+        final long card = number[CARD];
+        final long merchant = number[MERCHANT];
+        final long amount = number[AMOUNT];
         final int channel = choice(CHANNEL, CHANNEL_NAMES, DEFAULT_CHANNEL);
         if (account == NO_VALUE || card == NO_VALUE || merchant == NO_VALUE || amount == NO_VALUE ||
             channel == NO_CHOICE || !isCode(CURRENCY, 3) || !isCode(COUNTRY, 2))
         {
             return 0;
         }
-        final int currency = cellStart[columnCell[CURRENCY]];
-        final int country = cellStart[columnCell[COUNTRY]];
+        final int currency = textStart[CURRENCY];
+        final int country = textStart[COUNTRY];
         transaction.wrapAndApplyHeader(buffer, 0, header)
             .clientId(clientId)
             .clientSeq(clientSeq)
@@ -333,10 +505,10 @@ public final class CsvEventReader
 
     private int encodeOrder(final long clientId, final long clientSeq, final MutableDirectBuffer buffer)
     {
-        final long account = digits(ACCOUNT);
-        final long instrument = digits(INSTRUMENT);
-        final long price = digits(PRICE);
-        final long quantity = digits(QUANTITY);
+        final long account = number[ACCOUNT];
+        final long instrument = number[INSTRUMENT];
+        final long price = number[PRICE];
+        final long quantity = number[QUANTITY];
         final int side = choice(SIDE, SIDE_NAMES, NO_CHOICE);
         final int orderType = choice(ORDER_TYPE, ORDER_TYPE_NAMES, DEFAULT_ORDER_TYPE);
         if (account == NO_VALUE || instrument == NO_VALUE || price == NO_VALUE || quantity == NO_VALUE ||
@@ -357,93 +529,6 @@ public final class CsvEventReader
             .side(SIDES[side])
             .orderType(ORDER_TYPES[orderType]);
         return MessageHeaderEncoder.ENCODED_LENGTH + order.encodedLength();
-    }
-
-    /**
-     * @return the column's cell as a number of 1 to 19 ASCII digits, at most {@link Long#MAX_VALUE}, or
-     * {@link #NO_VALUE}.
-     */
-    private long digits(final int column)
-    {
-        final int cell = columnCell[column];
-        if (cell < 0)
-        {
-            return NO_VALUE;
-        }
-        final int start = cellStart[cell];
-        final int end = cellEnd[cell];
-        if (end == start || end - start > MAX_DIGITS)
-        {
-            return NO_VALUE;
-        }
-        final byte[] bytes = line;
-        long value = 0;
-        for (int i = start; i < end; i++)
-        {
-            final int digit = bytes[i] - '0';
-            if (digit < 0 || digit > 9 || (i - start == MAX_DIGITS - 1 && value > (Long.MAX_VALUE - digit) / 10))
-            {
-                return NO_VALUE;
-            }
-            value = value * 10 + digit;
-        }
-        return value;
-    }
-
-    /**
-     * @return the column's cell as {@code yyyy-MM-ddTHH:mm:ss[.fraction of 1 to 9 digits]Z}, a valid date and time of
-     * the years 1678 to 2261, in nanoseconds since the epoch; or {@link #NO_VALUE}.
-     */
-    private long isoInstant(final int column)
-    {
-        final int cell = columnCell[column];
-        if (cell < 0)
-        {
-            return NO_VALUE;
-        }
-        final byte[] bytes = line;
-        final int start = cellStart[cell];
-        final int length = cellEnd[cell] - start;
-        if (length < 20 || length == 21 || length > 30 || bytes[start + 4] != '-' || bytes[start + 7] != '-' ||
-            bytes[start + 10] != 'T' || bytes[start + 13] != ':' || bytes[start + 16] != ':' ||
-            bytes[start + length - 1] != 'Z' || (length > 20 && bytes[start + 19] != '.'))
-        {
-            return NO_VALUE;
-        }
-        final int century = twoDigits(start);
-        final int yearOfCentury = twoDigits(start + 2);
-        final int year = century * 100 + yearOfCentury;
-        final int month = twoDigits(start + 5);
-        final int day = twoDigits(start + 8);
-        final int hour = twoDigits(start + 11);
-        final int minute = twoDigits(start + 14);
-        final int second = twoDigits(start + 17);
-        if (century < 0 || yearOfCentury < 0 || year < FIRST_YEAR || year > LAST_YEAR || month < 1 || month > 12 ||
-            day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
-            second < 0 || second > 59)
-        {
-            return NO_VALUE;
-        }
-        long nanos = 0;
-        if (length > 20)
-        {
-            final int fractionEnd = start + length - 1;
-            for (int i = start + 20; i < fractionEnd; i++)
-            {
-                final int digit = bytes[i] - '0';
-                if (digit < 0 || digit > 9)
-                {
-                    return NO_VALUE;
-                }
-                nanos = nanos * 10 + digit;
-            }
-            for (int i = fractionEnd - (start + 20); i < 9; i++)
-            {
-                nanos *= 10;
-            }
-        }
-        final long seconds = epochDay(year, month, day) * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second;
-        return seconds * NANOS_PER_SECOND + nanos;
     }
 
     /**
@@ -488,12 +573,13 @@ public final class CsvEventReader
      */
     private boolean isCode(final int column, final int letters)
     {
-        final int cell = columnCell[column];
-        if (cell < 0 || cellEnd[cell] - cellStart[cell] != letters)
+        final int start = textStart[column];
+        final int end = textEnd[column];
+        if (end - start != letters)
         {
             return false;
         }
-        for (int i = cellStart[cell], end = cellEnd[cell]; i < end; i++)
+        for (int i = start; i < end; i++)
         {
             if (line[i] < 'A' || line[i] > 'Z')
             {
@@ -509,17 +595,15 @@ public final class CsvEventReader
      */
     private int choice(final int column, final byte[][] names, final int defaultChoice)
     {
-        final int cell = columnCell[column];
-        if (cell < 0 || cellEnd[cell] == cellStart[cell])
+        final int start = textStart[column];
+        final int length = textEnd[column] - start;
+        if (length == 0)
         {
             return defaultChoice;
         }
-        final int start = cellStart[cell];
-        final int length = cellEnd[cell] - start;
         for (int n = 0; n < names.length; n++)
         {
-            final byte[] name = names[n];
-            if (name.length == length && equalsIgnoringCase(name, start))
+            if (names[n].length == length && equalsIgnoringCase(names[n], start))
             {
                 return n;
             }
@@ -527,12 +611,24 @@ public final class CsvEventReader
         return NO_CHOICE;
     }
 
+    /**
+     * @param lowerCaseName a name of lower-case ASCII letters only: for those, a byte with bit 5 set is the letter in
+     *                      either case and nothing else.
+     */
     private boolean equalsIgnoringCase(final byte[] lowerCaseName, final int start)
     {
-        for (int i = 0; i < lowerCaseName.length; i++)
+        final byte[] bytes = line;
+        int i = 0;
+        for (; i <= lowerCaseName.length - Long.BYTES && start + i <= bytes.length - Long.BYTES; i += Long.BYTES)
         {
-            final int b = line[start + i];
-            if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != lowerCaseName[i])
+            if (((long)LONGS.get(bytes, start + i) | CASE_BITS) != (long)LONGS.get(lowerCaseName, i))
+            {
+                return false;
+            }
+        }
+        for (; i < lowerCaseName.length; i++)
+        {
+            if ((bytes[start + i] | 0x20) != lowerCaseName[i])
             {
                 return false;
             }

@@ -3,7 +3,10 @@ package dev.vigil.app.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
@@ -28,6 +31,11 @@ public final class TextLineReader implements AutoCloseable
     public static final int MAX_LINE_BYTES = 64 * 1024;
 
     private static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW_BITS = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long NEW_LINES = LOW_BITS * '\n';
+    private static final long CARRIAGE_RETURNS = LOW_BITS * '\r';
 
     private final String source;
     private final InputStream in;
@@ -44,6 +52,7 @@ public final class TextLineReader implements AutoCloseable
     private int lineNumber;
     private boolean afterCarriageReturn;
     private boolean lineAscii;
+    private boolean lineNonAscii;
 
     /**
      * @param source       the file's name, for error messages.
@@ -161,6 +170,7 @@ public final class TextLineReader implements AutoCloseable
     public int readLineBytes()
     {
         int length = 0;
+        lineNonAscii = false;
         while (true)
         {
             if (readPosition == readLimit && !fill())
@@ -176,11 +186,7 @@ public final class TextLineReader implements AutoCloseable
                     continue;
                 }
             }
-            int end = readPosition;
-            while (end < readLimit && readBuffer[end] != '\n' && readBuffer[end] != '\r')
-            {
-                end++;
-            }
+            final int end = lineEnd(readPosition, readLimit);
             final int count = end - readPosition;
             if (count > maxLineBytes - length)
             {
@@ -260,10 +266,44 @@ public final class TextLineReader implements AutoCloseable
         }
     }
 
+    /**
+     * @return where the line goes on to from {@code from} ends in the read buffer: at a {@code \n} or {@code \r}, or
+     * at {@code limit}; notes in {@link #lineNonAscii} a byte that is not ASCII on the way.
+     */
+    private int lineEnd(final int from, final int limit)
+    {
+        final byte[] bytes = readBuffer;
+        int i = from;
+        // Eight bytes at a time: the lowest flagged byte of a word is exactly its first line end or non-ASCII byte.
+        for (; i <= limit - Long.BYTES; i += Long.BYTES)
+        {
+            final long word = (long)LONGS.get(bytes, i);
+            final long newLines = word ^ NEW_LINES;
+            final long returns = word ^ CARRIAGE_RETURNS;
+            final long flags =
+                ((newLines - LOW_BITS) & ~newLines | (returns - LOW_BITS) & ~returns | word) & HIGH_BITS;
+            if (flags != 0)
+            {
+                i += Long.numberOfTrailingZeros(flags) >>> 3;
+                break;
+            }
+        }
+        for (; i < limit; i++)
+        {
+            final byte b = bytes[i];
+            if (b == '\n' || b == '\r')
+            {
+                return i;
+            }
+            lineNonAscii |= b < 0;
+        }
+        return limit;
+    }
+
     private int check(final int length)
     {
         lineNumber++;
-        lineAscii = isAscii(length);
+        lineAscii = !lineNonAscii;
         if (lineAscii)
         {
             // ASCII is UTF-8 as it is: the common case, without the decoder.
@@ -283,18 +323,6 @@ public final class TextLineReader implements AutoCloseable
             throw notUtf8(source, lineNumber, lineBytes[offset], offset);
         }
         return length;
-    }
-
-    private boolean isAscii(final int length)
-    {
-        for (int i = 0; i < length; i++)
-        {
-            if (lineBytes[i] < 0)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static ConfigException notUtf8(final String source, final int line, final byte b, final int offsetInLine)
