@@ -26,11 +26,18 @@ final class CsvWriter implements AutoCloseable
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ZERO_MEAN = "0.00".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LONG_MIN_VALUE = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+    private static final long[] POWERS_OF_TEN = powersOfTen();
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long SECONDS_PER_DAY = 86_400L;
+    /** {@code yyyy-MM-ddTHH:mm:ss}: the part of a time cell before the fraction of a second. */
+    private static final int SECOND_BYTES = 19;
 
     private final OutputStream out;
     private final byte[] buffer = new byte[BUFFER_BYTES];
+    /** The second a time cell last had, and its first {@link #SECOND_BYTES} bytes: times come close together. */
+    private final byte[] lastSecondText = new byte[SECOND_BYTES];
+    private long lastSecond = Long.MIN_VALUE;
     private int position;
     private boolean rowEmpty = true;
     private boolean failed;
@@ -198,6 +205,17 @@ final class CsvWriter implements AutoCloseable
         finish();
     }
 
+    private static long[] powersOfTen()
+    {
+        final long[] powers = new long[19];
+        powers[0] = 1;
+        for (int i = 1; i < powers.length; i++)
+        {
+            powers[i] = powers[i - 1] * 10;
+        }
+        return powers;
+    }
+
     static String format(final long sum, final long count)
     {
         return String.format(Locale.ROOT, "%.2f", count == 0 ? 0.0 : (double)sum / count);
@@ -233,64 +251,58 @@ final class CsvWriter implements AutoCloseable
 
     private void putLong(final long value)
     {
-        // Digits of the value made negative, so that Long.MIN_VALUE needs no case of its own.
-        long negative = value;
         if (value < 0)
         {
+            if (value == Long.MIN_VALUE)
+            {
+                put(LONG_MIN_VALUE);
+                return;
+            }
             buffer[position++] = '-';
         }
-        else
+        long rest = Math.abs(value);
+        final int digits = digits(rest);
+        int index = position + digits;
+        position = index;
+        while (rest >= 100)
         {
-            negative = -value;
+            final int twoDigits = (int)(rest % 100);
+            rest /= 100;
+            buffer[--index] = (byte)('0' + twoDigits % 10);
+            buffer[--index] = (byte)('0' + twoDigits / 10);
         }
+        buffer[--index] = (byte)('0' + rest % 10);
+        if (rest >= 10)
+        {
+            buffer[--index] = (byte)('0' + rest / 10);
+        }
+    }
+
+    /**
+     * @return how many decimal digits a number that is not negative has.
+     */
+    private static int digits(final long value)
+    {
         int digits = 1;
-        for (long rest = negative / 10; rest != 0; rest /= 10)
+        while (digits < POWERS_OF_TEN.length && value >= POWERS_OF_TEN[digits])
         {
             digits++;
         }
-        int index = position + digits;
-        position = index;
-        do
-        {
-            final long next = negative / 10;
-            buffer[--index] = (byte)('0' + (next * 10 - negative));
-            negative = next;
-        }
-        while (negative != 0);
+        return digits;
     }
 
     private void putTime(final long epochNs)
     {
         final long epochSecond = Math.floorDiv(epochNs, NANOS_PER_SECOND);
-        final int nano = (int)Math.floorMod(epochNs, NANOS_PER_SECOND);
-        final long epochDay = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
-        final int secondOfDay = (int)Math.floorMod(epochSecond, SECONDS_PER_DAY);
-
-        // The civil date of a day count, March-based so that the leap day ends the year (H. Hinnant's algorithm).
-        final long shifted = epochDay + 719_468L;
-        final long era = Math.floorDiv(shifted, 146_097L);
-        final int dayOfEra = (int)(shifted - era * 146_097L);
-        final int yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        final int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        final int monthFromMarch = (5 * dayOfYear + 2) / 153;
-        final int day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
-        final int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
-        // A long of nanoseconds spans the years 1677 to 2262: always four digits, never a sign.
-        final int year = (int)(era * 400 + yearOfEra) + (month <= 2 ? 1 : 0);
-
+        final int nano = (int)(epochNs - epochSecond * NANOS_PER_SECOND);
+        if (epochSecond != lastSecond)
+        {
+            formatSecond(epochSecond);
+            lastSecond = epochSecond;
+        }
         final byte[] bytes = buffer;
-        int p = position;
-        p = putDigits(bytes, p, year, 4);
-        bytes[p++] = '-';
-        p = putDigits(bytes, p, month, 2);
-        bytes[p++] = '-';
-        p = putDigits(bytes, p, day, 2);
-        bytes[p++] = 'T';
-        p = putDigits(bytes, p, secondOfDay / 3600, 2);
-        bytes[p++] = ':';
-        p = putDigits(bytes, p, secondOfDay / 60 % 60, 2);
-        bytes[p++] = ':';
-        p = putDigits(bytes, p, secondOfDay % 60, 2);
+        System.arraycopy(lastSecondText, 0, bytes, position, SECOND_BYTES);
+        int p = position + SECOND_BYTES;
         if (nano != 0)
         {
             bytes[p++] = '.';
@@ -309,6 +321,40 @@ final class CsvWriter implements AutoCloseable
         }
         bytes[p++] = 'Z';
         position = p;
+    }
+
+    /**
+     * Write {@code yyyy-MM-ddTHH:mm:ss} of a second since the epoch into {@link #lastSecondText}.
+     */
+    private void formatSecond(final long epochSecond)
+    {
+        final long epochDay = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
+        final int secondOfDay = (int)(epochSecond - epochDay * SECONDS_PER_DAY);
+
+        // The civil date of a day count, March-based so that the leap day ends the year (H. Hinnant's algorithm).
+        final long shifted = epochDay + 719_468L;
+        final long era = Math.floorDiv(shifted, 146_097L);
+        final int dayOfEra = (int)(shifted - era * 146_097L);
+        final int yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        final int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        final int monthFromMarch = (5 * dayOfYear + 2) / 153;
+        final int day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
+        final int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+        // A long of nanoseconds spans the years 1677 to 2262: always four digits, never a sign.
+        final int year = (int)(era * 400 + yearOfEra) + (month <= 2 ? 1 : 0);
+
+        final byte[] bytes = lastSecondText;
+        int p = putDigits(bytes, 0, year, 4);
+        bytes[p++] = '-';
+        p = putDigits(bytes, p, month, 2);
+        bytes[p++] = '-';
+        p = putDigits(bytes, p, day, 2);
+        bytes[p++] = 'T';
+        p = putDigits(bytes, p, secondOfDay / 3600, 2);
+        bytes[p++] = ':';
+        p = putDigits(bytes, p, secondOfDay / 60 % 60, 2);
+        bytes[p++] = ':';
+        putDigits(bytes, p, secondOfDay % 60, 2);
     }
 
     private static int putDigits(final byte[] bytes, final int index, final int value, final int digits)
