@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * One output CSV file, its rows built cell by cell straight into a byte buffer that goes to the file when full: no
- * {@code String} or other allocation per row or cell, but for text cells ({@link #add(String)}) and for a mean that
- * only {@code String.format} can be trusted to print as it does.
+ * {@code String} or other allocation per row or cell, but for text cells ({@link #add(String)}) and for the rare mean
+ * that only {@code String.format} can be trusted to print as it does.
  * <p>
  * As a {@link java.io.PrintWriter} does, it keeps the first failure to write rather than throwing it at the row that
  * met it: {@link #close()} reports whether any write failed.
@@ -22,6 +22,8 @@ final class CsvWriter implements AutoCloseable
     private static final int MAX_TIME_BYTES = 30;
     /** Sums up to which a mean to two places is exact from integer arithmetic: see {@link #mean(long, long)}. */
     private static final long EXACT_MEAN_SUM_LIMIT = 1_000_000_000_000L;
+    /** Hundredths of a mean up to which this writes exact halves itself: see {@link #mean(long, long)}. */
+    private static final long EXACT_HALVES_LIMIT = 2_500_000L;
     private static final byte[] LINE_END = System.lineSeparator().getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
@@ -116,12 +118,14 @@ final class CsvWriter implements AutoCloseable
      * The mean {@code sum / count} to two places, as {@code String.format(Locale.ROOT, "%.2f", mean)} writes it,
      * {@code 0.00} when {@code count} is 0.
      * <p>
-     * {@code %.2f} rounds half up the shortest decimal digits of the double {@code (double)sum / count}. When
-     * {@code |sum| < 10^12} the double and those digits are within 2<sup>-51</sup>{@code |sum| / count <
-     * 1 / (2000 count)} of the exact quotient, while a quotient that is not exactly halfway between two hundredths is
-     * at least {@code 1 / (200 count)} from halfway: so both round the same way, and the exact quotient, rounded
-     * half up from integer arithmetic, is what {@code %.2f} prints. Exact halves and larger sums ask
-     * {@code String.format} itself.
+     * {@code %.2f} rounds half up the decimal digits that {@code Double.toString} finds for the double
+     * {@code (double)sum / count}. When {@code |sum| < 10^12} those digits are within 2<sup>-51</sup>{@code |sum| /
+     * count < 1 / (2000 count)} of the exact quotient, while a quotient that is not exactly halfway between two
+     * hundredths is at least {@code 1 / (200 count)} from halfway: so both round the same way, and the exact quotient,
+     * rounded from integer arithmetic, is what {@code %.2f} prints. An exact half is a decimal of three places whose
+     * double the digits give back as itself, which rounds half up too: checked for every half below 25,000.00 (the
+     * double depends on the quotient only), which is as far as this writes halves itself. Other halves, larger sums
+     * and negative counts ask {@code String.format}, which allocates.
      *
      * @param sum   the sum.
      * @param count how many.
@@ -140,11 +144,11 @@ final class CsvWriter implements AutoCloseable
         final long hundredths = Math.abs(sum) * 100;
         final long whole = hundredths / count;
         final long twiceRemainder = (hundredths % count) * 2;
-        if (twiceRemainder == count)
+        if (twiceRemainder == count && whole >= EXACT_HALVES_LIMIT)
         {
             return add(format(sum, count));
         }
-        final long rounded = twiceRemainder > count ? whole + 1 : whole;
+        final long rounded = twiceRemainder >= count ? whole + 1 : whole;
         separate(MAX_NUMBER_BYTES + 2);
         if (sum < 0)
         {
