@@ -1,5 +1,6 @@
 package dev.vigil.app.backtest;
 
+import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import dev.vigil.app.audit.CsvEventFile;
 import dev.vigil.app.audit.CsvEventReader;
@@ -85,7 +86,9 @@ public final class CsvReplay
         this.windowRows = new WindowRows(outputs.windows(), outputs.late(), this::windowSpecs);
         this.rules = new RulesStageContext(config).rulesFile(rulesFile).windowSink(windowRows).newHandler();
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
-        this.ring = RingBuffer.createSingleProducer(() -> new RingEvent(maxFrameLength), BATCH);
+        // Nothing ever waits on this ring: a wait strategy that signals nobody, not a lock per publish.
+        this.ring = RingBuffer.createSingleProducer(
+            () -> new RingEvent(maxFrameLength), BATCH, new BusySpinWaitStrategy());
         this.ingress = new RingIngress(ring, SystemNanoClock.INSTANCE, RuleSetFactory.offlineCounters(), 0);
         final int lookahead = Math.min(config.getInt(Settings.RULES_LOOKAHEAD), BATCH);
         if (lookahead > 0 && rules.keyedState() != null)

@@ -30,10 +30,22 @@ final class CsvWriter implements AutoCloseable
     private static final byte[] ZERO_MEAN = "0.00".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LONG_MIN_VALUE = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
     private static final long[] POWERS_OF_TEN = powersOfTen();
+    /** The tens and the ones digit of each number from 0 to 99. */
+    private static final byte[] TENS = new byte[100];
+    private static final byte[] ONES = new byte[100];
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long SECONDS_PER_DAY = 86_400L;
     /** {@code yyyy-MM-ddTHH:mm:ss}: the part of a time cell before the fraction of a second. */
     private static final int SECOND_BYTES = 19;
+
+    static
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            TENS[i] = (byte)('0' + i / 10);
+            ONES[i] = (byte)('0' + i % 10);
+        }
+    }
 
     private final OutputStream out;
     private final byte[] buffer = new byte[BUFFER_BYTES];
@@ -264,21 +276,34 @@ final class CsvWriter implements AutoCloseable
             }
             buffer[position++] = '-';
         }
-        long rest = Math.abs(value);
-        final int digits = digits(rest);
-        int index = position + digits;
-        position = index;
-        while (rest >= 100)
+        final long magnitude = Math.abs(value);
+        final int digits = digits(magnitude);
+        final int end = position + digits;
+        position = end;
+        int index = end;
+        long rest = magnitude;
+        while (rest > Integer.MAX_VALUE)
         {
-            final int twoDigits = (int)(rest % 100);
-            rest /= 100;
-            buffer[--index] = (byte)('0' + twoDigits % 10);
-            buffer[--index] = (byte)('0' + twoDigits / 10);
+            final long next = rest / 100;
+            final int twoDigits = (int)(rest - next * 100);
+            rest = next;
+            buffer[--index] = ONES[twoDigits];
+            buffer[--index] = TENS[twoDigits];
         }
-        buffer[--index] = (byte)('0' + rest % 10);
-        if (rest >= 10)
+        // The rest in int arithmetic, which divides faster.
+        int small = (int)rest;
+        while (small >= 100)
         {
-            buffer[--index] = (byte)('0' + rest / 10);
+            final int next = small / 100;
+            final int twoDigits = small - next * 100;
+            small = next;
+            buffer[--index] = ONES[twoDigits];
+            buffer[--index] = TENS[twoDigits];
+        }
+        buffer[--index] = ONES[small];
+        if (small >= 10)
+        {
+            buffer[--index] = TENS[small];
         }
     }
 
@@ -364,10 +389,18 @@ final class CsvWriter implements AutoCloseable
     private static int putDigits(final byte[] bytes, final int index, final int value, final int digits)
     {
         int rest = value;
-        for (int i = index + digits - 1; i >= index; i--)
+        int i = index + digits;
+        while (i - index >= 2)
         {
-            bytes[i] = (byte)('0' + rest % 10);
-            rest /= 10;
+            final int next = rest / 100;
+            final int twoDigits = rest - next * 100;
+            rest = next;
+            bytes[--i] = ONES[twoDigits];
+            bytes[--i] = TENS[twoDigits];
+        }
+        if (i > index)
+        {
+            bytes[--i] = ONES[rest % 10];
         }
         return index + digits;
     }
