@@ -69,6 +69,9 @@ public final class CsvEventReader
     private static final int LAST_YEAR = 2261;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long SECONDS_PER_DAY = 86_400L;
+    /** What a fraction of a second of n digits is multiplied by to be nanoseconds, by n. */
+    private static final long[] FRACTION_SCALE =
+        {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LOW_BITS = 0x0101_0101_0101_0101L;
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
@@ -103,6 +106,8 @@ public final class CsvEventReader
     /** Where each column's cell starts and ends in the line being read, by column; empty for a cell it lacks. */
     private final int[] textStart = new int[COLUMNS.size()];
     private final int[] textEnd = new int[COLUMNS.size()];
+    /** Where each comma of the line being read is, as far as the header's cells go. */
+    private final int[] commaAt;
     private byte[] line;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final TransactionEncoder transaction = new TransactionEncoder();
@@ -129,6 +134,7 @@ public final class CsvEventReader
             columnIndex.put(name, i);
         }
         cellColumn = new int[names.length];
+        commaAt = new int[names.length];
         Arrays.fill(cellColumn, -1);
         columnIndex.forEach((name, cell) -> cellColumn[cell] = COLUMNS.indexOf(name));
         Arrays.fill(number, NO_VALUE);
@@ -253,45 +259,87 @@ public final class CsvEventReader
      * Read each cell of the line the header names, as far as the quick way takes it: numbers and times into
      * {@link #number}, where the others start and end into {@link #textStart} and {@link #textEnd}. Cells are
      * separated as {@code String.split(",", -1)} separates them; a cell the line lacks is empty.
+     * <p>
+     * The commas come first, eight bytes at a time, so that where each cell is does not wait for the cells before it
+     * to be read.
      */
     private void read(final int length)
     {
+        final int cells = cellColumn.length;
+        final int commas = findCommas(length, cells);
         int start = 0;
-        for (int cell = 0; cell < cellColumn.length; cell++)
+        for (int cell = 0; cell < cells; cell++)
         {
             final int column = cellColumn[cell];
-            if (start > length)
+            final int end = cell < commas ? commaAt[cell] : length;
+            if (column >= 0)
             {
-                if (column >= 0)
+                if (cell > commas)
                 {
                     number[column] = NO_VALUE;
                     textStart[column] = 0;
                     textEnd[column] = 0;
                 }
-                continue;
-            }
-            final int end;
-            if (column < 0)
-            {
-                end = endOfCell(start, length);
-            }
-            else if (column == EVENT_TIME)
-            {
-                end = start + 4 < length && line[start + 4] == '-' ?
-                    readInstant(column, start, length) : readNumber(column, start, length);
-            }
-            else if (isNumber(column))
-            {
-                end = readNumber(column, start, length);
-            }
-            else
-            {
-                end = endOfCell(start, length);
-                textStart[column] = start;
-                textEnd[column] = end;
+                else if (column == EVENT_TIME)
+                {
+                    number[column] = end - start >= 20 && line[start + 4] == '-' ?
+                        instant(start, end) : digits(start, end);
+                }
+                else if (isNumber(column))
+                {
+                    number[column] = digits(start, end);
+                }
+                else
+                {
+                    textStart[column] = start;
+                    textEnd[column] = end;
+                }
             }
             start = end + 1;
         }
+    }
+
+    /**
+     * @return how many commas the line has, up to {@code most}, their places in {@link #commaAt}.
+     */
+    private int findCommas(final int length, final int most)
+    {
+        final byte[] bytes = line;
+        final int[] commas = commaAt;
+        int count = 0;
+        int i = 0;
+        for (; i < length && i <= bytes.length - Long.BYTES; i += Long.BYTES)
+        {
+            final long commaBytes = (long)LONGS.get(bytes, i) ^ COMMAS;
+            // The high bit of each byte that is zero, that is a comma, exactly: no carry crosses a byte.
+            long flags = ~(((commaBytes & ~HIGH_BITS) + ~HIGH_BITS) | commaBytes | ~HIGH_BITS);
+            while (flags != 0)
+            {
+                final int at = i + (Long.numberOfTrailingZeros(flags) >>> 3);
+                if (at >= length)
+                {
+                    return count;
+                }
+                commas[count++] = at;
+                if (count == most)
+                {
+                    return count;
+                }
+                flags &= flags - 1;
+            }
+        }
+        for (; i < length; i++)
+        {
+            if (bytes[i] == ',')
+            {
+                commas[count++] = i;
+                if (count == most)
+                {
+                    return count;
+                }
+            }
+        }
+        return count;
     }
 
     private static boolean isNumber(final int column)
@@ -300,79 +348,43 @@ public final class CsvEventReader
             column == INSTRUMENT || column == PRICE || column == QUANTITY;
     }
 
-    private int endOfCell(final int from, final int length)
-    {
-        final byte[] bytes = line;
-        int i = from;
-        // Eight bytes at a time while the array has them: the lowest flagged byte is exactly the first comma.
-        for (; i < length && i <= bytes.length - Long.BYTES; i += Long.BYTES)
-        {
-            final long commas = (long)LONGS.get(bytes, i) ^ COMMAS;
-            final long flags = (commas - LOW_BITS) & ~commas & HIGH_BITS;
-            if (flags != 0)
-            {
-                return Math.min(i + (Long.numberOfTrailingZeros(flags) >>> 3), length);
-            }
-        }
-        while (i < length && bytes[i] != ',')
-        {
-            i++;
-        }
-        return Math.min(i, length);
-    }
-
     /**
-     * Read a cell of 1 to 19 ASCII digits, at most {@link Long#MAX_VALUE}, into {@link #number}, or
-     * {@link #NO_VALUE} for any other cell.
-     *
-     * @return where the cell ends.
+     * @return the cell from {@code start} to {@code end} as 1 to 19 ASCII digits, at most {@link Long#MAX_VALUE}; or
+     * {@link #NO_VALUE}.
      */
-    private int readNumber(final int column, final int start, final int length)
+    private long digits(final int start, final int end)
     {
         final byte[] bytes = line;
-        if (start <= bytes.length - Long.BYTES)
+        final int count = end - start;
+        if (count <= Long.BYTES && count > 0 && start <= bytes.length - Long.BYTES)
         {
-            // Up to seven digits from one word, without a branch per digit.
+            // Up to eight digits from one word, without a branch per digit.
             final long word = (long)LONGS.get(bytes, start);
             final long notDigits = ((word & HIGH_NIBBLES) ^ DIGIT_HIGH_NIBBLES) |
                 (((word & LOW_NIBBLES) + SIXES) & SIXTEENS);
             final long flags = (((notDigits & ~HIGH_BITS) + ~HIGH_BITS) | notDigits) & HIGH_BITS;
-            final int digits = Math.min(Long.numberOfTrailingZeros(flags) >>> 3, length - start);
-            final int end = start + digits;
-            if (digits > 0 && digits < Long.BYTES && (end == length || bytes[end] == ','))
-            {
-                number[column] = digitsOf(word, digits);
-                return end;
-            }
+            return Long.numberOfTrailingZeros(flags) >>> 3 >= count ? digitsOf(word, count) : NO_VALUE;
+        }
+        if (count <= 0 || count > MAX_DIGITS)
+        {
+            return NO_VALUE;
         }
         long value = 0;
-        int i = start;
-        for (; i < length; i++)
+        for (int i = start; i < end; i++)
         {
             final int digit = bytes[i] - '0';
-            if (digit < 0 || digit > 9)
+            if (digit < 0 || digit > 9 || (i - start == MAX_DIGITS - 1 && value > (Long.MAX_VALUE - digit) / 10))
             {
-                break;
-            }
-            if (i - start == MAX_DIGITS - 1 && value > (Long.MAX_VALUE - digit) / 10)
-            {
-                number[column] = NO_VALUE;
-                return endOfCell(i, length);
+                return NO_VALUE;
             }
             value = value * 10 + digit;
         }
-        if (i == start || i - start > MAX_DIGITS || (i < length && bytes[i] != ','))
-        {
-            number[column] = NO_VALUE;
-            return endOfCell(i, length);
-        }
-        number[column] = value;
-        return i;
+        return value;
     }
 
     /**
      * @param word   eight bytes of a line, the first of them in its low byte.
-     * @param digits how many of its first bytes are ASCII digits, 1 to 7.
+     * @param digits how many of its first bytes are ASCII digits, 1 to 8.
      * @return the number they write.
      */
     static long digitsOf(final long word, final int digits)
@@ -385,19 +397,19 @@ public final class CsvEventReader
     }
 
     /**
-     * Read a cell {@code yyyy-MM-ddTHH:mm:ss[.fraction of 1 to 9 digits]Z}, a valid date and time of the years 1678
-     * to 2261, into {@link #number} in nanoseconds since the epoch, or {@link #NO_VALUE} for any other cell.
-     *
-     * @return where the cell ends.
+     * @return the cell from {@code start} to {@code end}, at least 20 bytes, as
+     * {@code yyyy-MM-ddTHH:mm:ss[.fraction of 1 to 9 digits]Z}, a valid date and time of the years 1678 to 2261, in
+     * nanoseconds since the epoch; or {@link #NO_VALUE}.
      */
-    private int readInstant(final int column, final int start, final int length)
+    private long instant(final int start, final int end)
     {
         final byte[] bytes = line;
-        number[column] = NO_VALUE;
-        if (length - start < 20 || bytes[start + 7] != '-' || bytes[start + 10] != 'T' || bytes[start + 13] != ':' ||
-            bytes[start + 16] != ':')
+        final int fractionDigits = end - start - 21;
+        if (bytes[start + 7] != '-' || bytes[start + 10] != 'T' || bytes[start + 13] != ':' ||
+            bytes[start + 16] != ':' || bytes[end - 1] != 'Z' || fractionDigits == 0 || fractionDigits > 9 ||
+            (fractionDigits > 0 && bytes[start + 19] != '.'))
         {
-            return endOfCell(start, length);
+            return NO_VALUE;
         }
         final int century = twoDigits(start);
         final int yearOfCentury = twoDigits(start + 2);
@@ -411,38 +423,20 @@ public final class CsvEventReader
             day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
             second < 0 || second > 59)
         {
-            return endOfCell(start, length);
+            return NO_VALUE;
         }
-        int i = start + 19;
         long nanos = 0;
-        if (bytes[i] == '.')
+        if (fractionDigits > 0)
         {
-            final int fractionStart = ++i;
-            for (; i < length && i - fractionStart < 9; i++)
+            final long fraction = digits(start + 20, end - 1);
+            if (fraction == NO_VALUE)
             {
-                final int digit = bytes[i] - '0';
-                if (digit < 0 || digit > 9)
-                {
-                    break;
-                }
-                nanos = nanos * 10 + digit;
+                return NO_VALUE;
             }
-            if (i == fractionStart)
-            {
-                return endOfCell(i, length);
-            }
-            for (int digits = i - fractionStart; digits < 9; digits++)
-            {
-                nanos *= 10;
-            }
-        }
-        if (i >= length || bytes[i] != 'Z' || (i + 1 < length && bytes[i + 1] != ','))
-        {
-            return endOfCell(i, length);
+            nanos = fraction * FRACTION_SCALE[fractionDigits];
         }
         final long seconds = epochDay(year, month, day) * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second;
-        number[column] = seconds * NANOS_PER_SECOND + nanos;
-        return i + 1;
+        return seconds * NANOS_PER_SECOND + nanos;
     }
 
     /**

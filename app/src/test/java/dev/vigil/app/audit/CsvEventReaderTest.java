@@ -162,7 +162,7 @@ class CsvEventReaderTest
         final SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < 100_000; i++)
         {
-            final int digits = 1 + random.nextInt(7);
+            final int digits = 1 + random.nextInt(8);
             final long value = random.nextLong((long)Math.pow(10, digits));
             final String text = String.format(Locale.ROOT, "%0" + digits + "d", value) + ",x,yz,ab";
             final long word = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII))
