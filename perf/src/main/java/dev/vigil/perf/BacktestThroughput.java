@@ -1,7 +1,9 @@
 package dev.vigil.perf;
 
+import dev.vigil.app.audit.CsvEventFile;
 import dev.vigil.app.cli.VigilMain;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.SplittableRandom;
  *   vigil replay --input events.csv --rules velocity.yaml   (one velocity rule: more than 10 in 60 s, 1 s slide)
  *   vigil replay --input events.csv                         (the default rules and windows)
  *   vigil journal import --csv events.csv
+ *   CsvEventFile: each line read and encoded as its frame, nothing more     (the CSV part of all three)
  * </pre>
  * Each command runs in this JVM, as {@code VigilMain.execute}, writing every output file; its time is the whole
  * command's, from the call to the return (outputs opened, flushed and closed included), reported as lines per second
@@ -119,7 +122,8 @@ public final class BacktestThroughput
     private static void run(final Path dir, final Path csv, final Path velocityRules, final long lines,
         final int rounds)
     {
-        final String[] names = {"replay, one velocity rule", "replay, default rules", "journal import"};
+        final String[] names =
+            {"replay, one velocity rule", "replay, default rules", "journal import", "read + encode only"};
         final Measurement[][] runs = new Measurement[names.length][rounds];
         for (int round = 0; round < rounds; round++)
         {
@@ -131,6 +135,7 @@ public final class BacktestThroughput
             IoUtil.delete(importDir.toFile(), true);
             runs[2][round] = measure(lines, "journal", "import", "--csv", csv.toString(), "--data-dir",
                 importDir.toString());
+            runs[3][round] = measureReading(csv, lines);
             for (int i = 0; i < names.length; i++)
             {
                 System.out.printf(Locale.ROOT, "round %d: %-26s %s%n", round + 1, names[i], runs[i][round]);
@@ -158,6 +163,37 @@ public final class BacktestThroughput
         }
         System.out.println("(per CPU-s: lines over the CPU time of the thread that ran the command, which leaves out" +
             " time the host gave to others; B/line: bytes it allocated, set-up included, over the lines)");
+    }
+
+    /**
+     * The CSV part of every command alone: each line read and encoded as its frame, which then goes nowhere.
+     */
+    private static Measurement measureReading(final Path csv, final long lines)
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final long startBytes = threads.getCurrentThreadAllocatedBytes();
+        final long startCpuNs = threads.getCurrentThreadCpuTime();
+        final long startNs = System.nanoTime();
+        long read = 0;
+        long check = 0;
+        try (CsvEventFile events = CsvEventFile.open(csv))
+        {
+            while (events.next())
+            {
+                read++;
+                check += events.encode(1, read, frame) + events.eventTimeNs();
+            }
+        }
+        final long wallNs = System.nanoTime() - startNs;
+        final long cpuNs = threads.getCurrentThreadCpuTime() - startCpuNs;
+        final long bytes = threads.getCurrentThreadAllocatedBytes() - startBytes;
+        if (read != lines || check == 0)
+        {
+            throw new IllegalStateException("read " + read + " of " + lines + " lines");
+        }
+        return new Measurement(lines, wallNs, cpuNs, bytes);
     }
 
     private static Measurement measure(final long lines, final String... args)
