@@ -33,7 +33,7 @@ import java.util.Map;
  * market; default limit). Cells a type does not use may be empty. Errors name the file, the line, the column, the
  * value and what is allowed.
  * <p>
- * A line given as bytes is read where it lies, in one pass, without a {@code String} or any other allocation, when
+ * A line given as bytes is read where it lies, without a {@code String} or any other allocation, when
  * each cell it needs is in the usual spelling, without spaces around it: whole numbers as ASCII digits, times as
  * epoch nanoseconds or as {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} (years 1678 to 2261), names in ASCII letters. Any
  * other line (another spelling that is still allowed, such as {@code +5}, {@code " 5"} or a time with an offset, or

@@ -11,9 +11,9 @@ import java.util.Locale;
  * that only {@code String.format} can be trusted to print as it does.
  * <p>
  * As a {@link java.io.PrintWriter} does, it keeps the first failure to write rather than throwing it at the row that
- * met it: {@link #close()} reports whether any write failed.
+ * met it: {@link #finish()} reports whether any write failed.
  */
-final class CsvWriter implements AutoCloseable
+final class CsvWriter
 {
     private static final int BUFFER_BYTES = 64 * 1024;
     /** Most bytes of a number cell: 19 digits and a sign. */
@@ -57,7 +57,7 @@ final class CsvWriter implements AutoCloseable
     private boolean failed;
 
     /**
-     * @param out where the bytes go; closed by {@link #close()}.
+     * @param out where the bytes go; closed by {@link #finish()}.
      */
     CsvWriter(final OutputStream out)
     {
@@ -215,12 +215,6 @@ final class CsvWriter implements AutoCloseable
         return !failed;
     }
 
-    @Override
-    public void close()
-    {
-        finish();
-    }
-
     private static long[] powersOfTen()
     {
         final long[] powers = new long[19];
@@ -232,7 +226,7 @@ final class CsvWriter implements AutoCloseable
         return powers;
     }
 
-    static String format(final long sum, final long count)
+    private static String format(final long sum, final long count)
     {
         return String.format(Locale.ROOT, "%.2f", count == 0 ? 0.0 : (double)sum / count);
     }
