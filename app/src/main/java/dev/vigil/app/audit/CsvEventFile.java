@@ -5,6 +5,7 @@ import dev.vigil.app.config.TextLineReader;
 import org.agrona.MutableDirectBuffer;
 
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -16,12 +17,14 @@ public final class CsvEventFile implements AutoCloseable
 {
     private final TextLineReader reader;
     private final CsvEventReader events;
-    private String line;
+    private final byte[] line;
+    private int lineLength;
 
     private CsvEventFile(final TextLineReader reader, final CsvEventReader events)
     {
         this.reader = reader;
         this.events = events;
+        this.line = reader.lineBytes();
     }
 
     /**
@@ -76,9 +79,9 @@ public final class CsvEventFile implements AutoCloseable
      */
     public boolean next()
     {
-        while ((line = reader.readLine()) != null)
+        while ((lineLength = reader.readLineBytes()) >= 0)
         {
-            if (!line.isBlank())
+            if (!isBlank())
             {
                 return true;
             }
@@ -105,7 +108,7 @@ public final class CsvEventFile implements AutoCloseable
      */
     public int encode(final long clientId, final long clientSeq, final MutableDirectBuffer buffer)
     {
-        return events.encode(reader.lineNumber(), line, clientId, clientSeq, buffer);
+        return events.encode(reader.lineNumber(), line, lineLength, clientId, clientSeq, buffer);
     }
 
     /**
@@ -114,6 +117,25 @@ public final class CsvEventFile implements AutoCloseable
     public long eventTimeNs()
     {
         return events.eventTimeNs();
+    }
+
+    /**
+     * As {@link String#isBlank()}: nothing but white space.
+     */
+    private boolean isBlank()
+    {
+        boolean onlyAsciiSpace = true;
+        for (int i = 0; i < lineLength; i++)
+        {
+            final int b = line[i];
+            if (b >= 0 && !Character.isWhitespace(b))
+            {
+                return false;
+            }
+            onlyAsciiSpace &= b >= 0;
+        }
+        // Other characters than ASCII may be white space too; rare enough to ask the line as text.
+        return onlyAsciiSpace || new String(line, 0, lineLength, StandardCharsets.UTF_8).isBlank();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.vigil.app.backtest;
 
+import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import dev.vigil.app.audit.CsvEventFile;
 import dev.vigil.app.audit.CsvEventReader;
@@ -20,23 +21,25 @@ import dev.vigil.core.window.WindowSpec;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.LongConsumer;
 
 /**
  * A backtest: runs the lines of an events CSV file, in file order, through the engine's own input checks
  * ({@link RingIngress}) and rules stage ({@link RulesHandler}, windows included) as one connected client would have
- * sent them, minus the network, and writes what the engine decided and emitted. One thread, one ring slot.
+ * sent them, minus the network, and writes what the engine decided and emitted. One thread: lines are read into the
+ * ring a batch at a time, then the rules stage takes the batch as it takes a queue of events in the engine, loading
+ * the keyed state of {@code rules.lookahead} events ahead; decisions and outputs are those of one event at a time.
  */
 public final class CsvReplay
 {
     private static final int SESSION_ID = 1;
     private static final int FRAME_CAPACITY = 256;
     private static final int PROGRESS_EVERY = 4096;
+    /** Lines read into the ring before the rules stage takes them: the ring's size. */
+    private static final int BATCH = 256;
 
     private final RulesHandler rules;
     private final RingBuffer<RingEvent> ring;
@@ -44,12 +47,16 @@ public final class CsvReplay
     private final long clientId;
     private final boolean skipBadLines;
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME_CAPACITY]);
+    /** The CSV line of each slot of the batch, by slot. */
+    private final int[] lineOfSlot = new int[BATCH];
     private final DecisionCounts counts = new DecisionCounts();
     private final DecisionRows decisionRows;
     private final WindowRows windowRows;
-    private final PrintWriter rejectedCsv;
+    private final CsvWriter rejectedCsv;
     private final List<String> firstRejected = new ArrayList<>();
     private String source;
+    /** The last sequence the rules stage has taken. */
+    private long taken;
     private long rejected;
     private long transactions;
     private long orders;
@@ -79,8 +86,15 @@ public final class CsvReplay
         this.windowRows = new WindowRows(outputs.windows(), outputs.late(), this::windowSpecs);
         this.rules = new RulesStageContext(config).rulesFile(rulesFile).windowSink(windowRows).newHandler();
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
-        this.ring = RingBuffer.createSingleProducer(() -> new RingEvent(maxFrameLength), 1);
+        // Nothing ever waits on this ring: a wait strategy that signals nobody, not a lock per publish.
+        this.ring = RingBuffer.createSingleProducer(
+            () -> new RingEvent(maxFrameLength), BATCH, new BusySpinWaitStrategy());
         this.ingress = new RingIngress(ring, SystemNanoClock.INSTANCE, RuleSetFactory.offlineCounters(), 0);
+        final int lookahead = Math.min(config.getInt(Settings.RULES_LOOKAHEAD), BATCH);
+        if (lookahead > 0 && rules.keyedState() != null)
+        {
+            rules.lookAhead(ring, lookahead);
+        }
         this.decisionRows = new DecisionRows(outputs.decisions(), outputs.alerts(), rules::ruleSet);
         this.rejectedCsv = outputs.rejected();
     }
@@ -120,12 +134,21 @@ public final class CsvReplay
                     {
                         throw ex;
                     }
+                    // The lines before it first, so that every output keeps file order.
+                    drain();
                     reject(events.lineNumber(), "BAD_LINE", ex.getMessage());
                     continue;
                 }
                 clientSeq++;
-                offer(events.lineNumber(), length);
+                ingress.onFrame(frame, 0, length, SESSION_ID);
+                final long sequence = ring.getCursor();
+                lineOfSlot[(int)sequence & (BATCH - 1)] = events.lineNumber();
+                if (sequence - taken == BATCH)
+                {
+                    drain();
+                }
             }
+            drain();
         }
         return new ReplayReport(source, lines, transactions, orders, heartbeats, rejected, List.copyOf(firstRejected),
             counts, rules.ruleSet(), windowRows.results(), windowRows.updates(), windowRows.lateEvents(),
@@ -138,12 +161,29 @@ public final class CsvReplay
         ingress.openSession(SESSION_ID, clientId);
         final long sequence = ring.getCursor();
         rules.onEvent(ring.get(sequence), sequence, true);
+        taken = sequence;
     }
 
-    private void offer(final int lineNumber, final int length)
+    /**
+     * Every slot read into the ring and not taken yet, through the rules stage as the engine's rules thread takes a
+     * run of queued events, each then written out.
+     */
+    private void drain()
     {
-        windowRows.line(lineNumber);
-        final RingEvent event = take(length);
+        final long last = ring.getCursor();
+        for (long sequence = taken + 1; sequence <= last; sequence++)
+        {
+            final int lineNumber = lineOfSlot[(int)sequence & (BATCH - 1)];
+            windowRows.line(lineNumber);
+            final RingEvent event = ring.get(sequence);
+            rules.onEvent(event, sequence, sequence == last);
+            writeOutcome(lineNumber, event);
+        }
+        taken = last;
+    }
+
+    private void writeOutcome(final int lineNumber, final RingEvent event)
+    {
         if (counts.count(event))
         {
             decisionRows.write(lineNumber, event);
@@ -170,19 +210,6 @@ public final class CsvReplay
         }
     }
 
-    /**
-     * One frame through ingress into the ring's only slot, then through the rules stage, as the engine's threads
-     * would take it.
-     */
-    private RingEvent take(final int length)
-    {
-        ingress.onFrame(frame, 0, length, SESSION_ID);
-        final long sequence = ring.getCursor();
-        final RingEvent event = ring.get(sequence);
-        rules.onEvent(event, sequence, true);
-        return event;
-    }
-
     private List<WindowSpec> windowSpecs()
     {
         return rules.ruleSet().windows();
@@ -195,6 +222,6 @@ public final class CsvReplay
         {
             firstRejected.add(message);
         }
-        rejectedCsv.printf(Locale.ROOT, "%d,%s,%s%n", lineNumber, reason, ReplayOutputs.cell(message));
+        rejectedCsv.add(lineNumber).add(reason).add(message).endRow();
     }
 }

@@ -3,35 +3,47 @@ package dev.vigil.app.backtest;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.codecs.Verdict;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.ring.RuleAlerts;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleSet;
 
-import java.io.PrintWriter;
-import java.util.StringJoiner;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
  * Writes a decided slot as one line of decisions.csv and one line of alerts.csv per alert, with the fields of the
- * live {@code Alert} message.
+ * live {@code Alert} message. The rules' names are encoded once per rule set, so that a row allocates nothing.
  */
 final class DecisionRows
 {
-    private final PrintWriter decisions;
-    private final PrintWriter alerts;
+    private static final byte[] TRANSACTION = ascii("transaction");
+    private static final byte[] ORDER = ascii("order");
+    private static final byte[][] VERDICTS = verdictNames();
+    private static final byte[] QUOTE = ascii("\"");
+    private static final byte[] SEMICOLON = ascii(";");
+
+    private final CsvWriter decisions;
+    private final CsvWriter alerts;
     private final Supplier<RuleSet> ruleSet;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TransactionDecoder transaction = new TransactionDecoder();
     private final OrderDecoder order = new OrderDecoder();
-    private final CsvRow row = new CsvRow();
+    /** Each rule's name as a cell of its own: quoted where it needs to be. */
+    private final byte[][] nameCells = new byte[Rule.MAX_RULE_ID + 1][];
+    /** Each rule's name as part of a quoted cell: quotes doubled, not quoted. */
+    private final byte[][] quotedNames = new byte[Rule.MAX_RULE_ID + 1][];
+    /** The rules whose names must be quoted, as a bitmap of rule ids. */
+    private long needQuotes;
+    private RuleSet namesOf;
 
     /**
      * @param decisions where decisions go.
      * @param alerts    where alerts go.
      * @param ruleSet   the rules in force, for their names.
      */
-    DecisionRows(final PrintWriter decisions, final PrintWriter alerts, final Supplier<RuleSet> ruleSet)
+    DecisionRows(final CsvWriter decisions, final CsvWriter alerts, final Supplier<RuleSet> ruleSet)
     {
         this.decisions = decisions;
         this.alerts = alerts;
@@ -44,46 +56,98 @@ final class DecisionRows
      */
     void write(final int line, final RingEvent event)
     {
+        final RuleSet rules = ruleSet.get();
+        if (rules != namesOf)
+        {
+            nameRules(rules);
+        }
         final long eventTimeNs;
-        row.add(line).add(event.engineSeq());
+        decisions.add(line).add(event.engineSeq());
         if (event.templateId() == TransactionDecoder.TEMPLATE_ID)
         {
             transaction.wrapAndApplyHeader(event.frame(), 0, header);
             eventTimeNs = transaction.eventTimeNs();
-            row.time(eventTimeNs).add("transaction").add(transaction.accountId()).add(transaction.cardId())
+            decisions.time(eventTimeNs).add(TRANSACTION).add(transaction.accountId()).add(transaction.cardId())
                 .add(transaction.merchantId()).none();
         }
         else
         {
             order.wrapAndApplyHeader(event.frame(), 0, header);
             eventTimeNs = order.eventTimeNs();
-            row.time(eventTimeNs).add("order").add(order.accountId()).none().none().add(order.instrumentId());
+            decisions.time(eventTimeNs).add(ORDER).add(order.accountId()).none().none().add(order.instrumentId());
         }
-        row.add(event.verdict()).add(firedRules(event.firedRules())).writeTo(decisions);
+        decisions.add(VERDICTS[event.verdict().ordinal()]);
+        firedRules(event.firedRules());
+        decisions.endRow();
 
         final RuleAlerts raised = event.alerts();
         for (int i = 0; i < raised.size(); i++)
         {
-            row.add(line).add(event.engineSeq()).add(event.clientId()).add(event.clientSeq())
-                .add(raised.ruleId(i)).add(ruleName(raised.ruleId(i))).add(raised.action(i)).add(raised.key(i))
+            final int ruleId = raised.ruleId(i);
+            alerts.add(line).add(event.engineSeq()).add(event.clientId()).add(event.clientSeq())
+                .add(ruleId).add(nameCells[ruleId]).add(VERDICTS[raised.action(i).ordinal()]).add(raised.key(i))
                 .add(raised.observed(i)).add(raised.threshold(i)).time(raised.windowStartNs(i))
-                .time(raised.windowEndNs(i)).time(eventTimeNs).writeTo(alerts);
+                .time(raised.windowEndNs(i)).time(eventTimeNs).endRow();
         }
     }
 
-    private String firedRules(final long firedRules)
+    /**
+     * The names of the fired rules, {@code ;}-separated, as one cell: quoted as a whole when any of them needs it.
+     */
+    private void firedRules(final long firedRules)
     {
-        final StringJoiner names = new StringJoiner(";");
+        final boolean quoted = (firedRules & needQuotes) != 0;
+        final byte[][] names = quoted ? quotedNames : nameCells;
+        decisions.none();
+        if (quoted)
+        {
+            decisions.append(QUOTE);
+        }
         for (long bits = firedRules; bits != 0; bits &= bits - 1)
         {
-            names.add(ruleName(Long.numberOfTrailingZeros(bits)));
+            decisions.append(names[Long.numberOfTrailingZeros(bits)]);
+            if ((bits & (bits - 1)) != 0)
+            {
+                decisions.append(SEMICOLON);
+            }
         }
-        return names.toString();
+        if (quoted)
+        {
+            decisions.append(QUOTE);
+        }
     }
 
-    private String ruleName(final int ruleId)
+    private void nameRules(final RuleSet rules)
     {
-        final Rule rule = ruleSet.get().ruleById(ruleId);
-        return rule == null ? "rule-" + ruleId : rule.name();
+        needQuotes = 0;
+        for (int id = 0; id <= Rule.MAX_RULE_ID; id++)
+        {
+            final Rule rule = rules.ruleById(id);
+            final String name = rule == null ? "rule-" + id : rule.name();
+            final String cell = ReplayOutputs.cell(name);
+            nameCells[id] = cell.getBytes(StandardCharsets.UTF_8);
+            quotedNames[id] = name.replace("\"", "\"\"").getBytes(StandardCharsets.UTF_8);
+            if (!cell.equals(name))
+            {
+                needQuotes |= 1L << id;
+            }
+        }
+        namesOf = rules;
+    }
+
+    private static byte[][] verdictNames()
+    {
+        final Verdict[] verdicts = Verdict.values();
+        final byte[][] names = new byte[verdicts.length][];
+        for (final Verdict verdict : verdicts)
+        {
+            names[verdict.ordinal()] = ascii(verdict.name());
+        }
+        return names;
+    }
+
+    private static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

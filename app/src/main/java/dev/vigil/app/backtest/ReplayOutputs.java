@@ -4,12 +4,10 @@ import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.PathChecks;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,12 +33,12 @@ public final class ReplayOutputs implements AutoCloseable
     public static final List<String> FILES = List.of(DECISIONS, ALERTS, WINDOWS, LATE, REJECTED, SUMMARY);
 
     private final Path dir;
-    private final List<PrintWriter> open = new ArrayList<>();
-    private final PrintWriter decisions;
-    private final PrintWriter alerts;
-    private final PrintWriter windows;
-    private final PrintWriter late;
-    private final PrintWriter rejected;
+    private final List<CsvWriter> open = new ArrayList<>();
+    private final CsvWriter decisions;
+    private final CsvWriter alerts;
+    private final CsvWriter windows;
+    private final CsvWriter late;
+    private final CsvWriter rejected;
 
     private ReplayOutputs(final Path dir)
     {
@@ -81,7 +79,7 @@ public final class ReplayOutputs implements AutoCloseable
     /**
      * @return where decisions go.
      */
-    public PrintWriter decisions()
+    CsvWriter decisions()
     {
         return decisions;
     }
@@ -89,7 +87,7 @@ public final class ReplayOutputs implements AutoCloseable
     /**
      * @return where alerts go.
      */
-    public PrintWriter alerts()
+    CsvWriter alerts()
     {
         return alerts;
     }
@@ -97,7 +95,7 @@ public final class ReplayOutputs implements AutoCloseable
     /**
      * @return where window results go.
      */
-    public PrintWriter windows()
+    CsvWriter windows()
     {
         return windows;
     }
@@ -105,7 +103,7 @@ public final class ReplayOutputs implements AutoCloseable
     /**
      * @return where late events go.
      */
-    public PrintWriter late()
+    CsvWriter late()
     {
         return late;
     }
@@ -113,7 +111,7 @@ public final class ReplayOutputs implements AutoCloseable
     /**
      * @return where lines not decided go.
      */
-    public PrintWriter rejected()
+    CsvWriter rejected()
     {
         return rejected;
     }
@@ -141,7 +139,7 @@ public final class ReplayOutputs implements AutoCloseable
      */
     public void discard()
     {
-        open.forEach(PrintWriter::close);
+        open.forEach(CsvWriter::finish);
         open.clear();
         for (final String name : FILES)
         {
@@ -159,10 +157,9 @@ public final class ReplayOutputs implements AutoCloseable
     @Override
     public void close()
     {
-        for (final PrintWriter writer : open)
+        for (final CsvWriter writer : open)
         {
-            writer.close();
-            if (writer.checkError())
+            if (!writer.finish())
             {
                 throw new UncheckedIOException(new IOException(dir + ": writing an output file failed"));
             }
@@ -183,23 +180,14 @@ public final class ReplayOutputs implements AutoCloseable
         return '"' + value.replace("\"", "\"\"") + '"';
     }
 
-    /**
-     * @param epochNs a time in nanoseconds since the epoch.
-     * @return it as an ISO-8601 instant.
-     */
-    public static String time(final long epochNs)
-    {
-        return Instant.ofEpochSecond(0, epochNs).toString();
-    }
-
-    private PrintWriter open(final String name, final String header)
+    private CsvWriter open(final String name, final String header)
     {
         final Path file = dir.resolve(name);
         try
         {
-            final PrintWriter writer = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+            final CsvWriter writer = new CsvWriter(Files.newOutputStream(file));
             open.add(writer);
-            writer.println(header);
+            writer.add(header.getBytes(StandardCharsets.US_ASCII)).endRow();
             return writer;
         }
         catch (final IOException ex)

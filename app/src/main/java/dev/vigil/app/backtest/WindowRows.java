@@ -4,22 +4,27 @@ import dev.vigil.codecs.LateReason;
 import dev.vigil.core.window.WindowSink;
 import dev.vigil.core.window.WindowSpec;
 
-import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
  * The window sink of a backtest: writes each window result to windows.csv and each late event to late.csv, with
  * the fields of the live {@code WindowResult} and {@code LateEvent} messages and the CSV line of the input whose
- * arrival emitted it, and counts them.
+ * arrival emitted it, and counts them. The windows' names are encoded once per list of windows, so that a row
+ * allocates nothing.
  */
 final class WindowRows implements WindowSink
 {
-    private final PrintWriter results;
-    private final PrintWriter late;
+    private static final byte[] BEYOND_ALLOWED_LATENESS =
+        LateReason.BEYOND_ALLOWED_LATENESS.name().getBytes(StandardCharsets.US_ASCII);
+
+    private final CsvWriter results;
+    private final CsvWriter late;
     private final Supplier<List<WindowSpec>> specs;
-    private final CsvRow row = new CsvRow();
+    /** Each window's name as a cell, by window id. */
+    private byte[][] nameCells = new byte[0][];
+    private List<WindowSpec> namesOf;
     private int line;
     private long resultCount;
     private long updateCount;
@@ -30,7 +35,7 @@ final class WindowRows implements WindowSink
      * @param late    where late events go.
      * @param specs   the aggregations in force, for their names.
      */
-    WindowRows(final PrintWriter results, final PrintWriter late, final Supplier<List<WindowSpec>> specs)
+    WindowRows(final CsvWriter results, final CsvWriter late, final Supplier<List<WindowSpec>> specs)
     {
         this.results = results;
         this.late = late;
@@ -55,9 +60,8 @@ final class WindowRows implements WindowSink
         {
             updateCount++;
         }
-        row.add(line).add(engineSeq).add(windowId).add(name(windowId)).add(key).time(startNs).time(endNs).add(count)
-            .add(sum).add(min).add(max).add(String.format(Locale.ROOT, "%.2f", count == 0 ? 0.0 : (double)sum / count))
-            .add(Boolean.toString(update)).writeTo(results);
+        results.add(line).add(engineSeq).add(windowId).add(name(windowId)).add(key).time(startNs).time(endNs)
+            .add(count).add(sum).add(min).add(max).mean(sum, count).add(update).endRow();
     }
 
     @Override
@@ -65,8 +69,8 @@ final class WindowRows implements WindowSink
         final long engineSeq, final int windowId, final long key, final long eventTimeNs, final long watermarkNs)
     {
         lateCount++;
-        row.add(line).add(engineSeq).add(windowId).add(name(windowId)).add(key).time(eventTimeNs).time(watermarkNs)
-            .add(LateReason.BEYOND_ALLOWED_LATENESS).writeTo(late);
+        late.add(line).add(engineSeq).add(windowId).add(name(windowId)).add(key).time(eventTimeNs).time(watermarkNs)
+            .add(BEYOND_ALLOWED_LATENESS).endRow();
     }
 
     /**
@@ -93,15 +97,41 @@ final class WindowRows implements WindowSink
         return lateCount;
     }
 
-    private String name(final int windowId)
+    private byte[] name(final int windowId)
     {
-        for (final WindowSpec spec : specs.get())
+        final List<WindowSpec> windows = specs.get();
+        if (windows != namesOf)
         {
-            if (spec.id() == windowId)
+            nameWindows(windows);
+        }
+        if (windowId >= 0 && windowId < nameCells.length && nameCells[windowId] != null)
+        {
+            return nameCells[windowId];
+        }
+        return cell("window-" + windowId);
+    }
+
+    private void nameWindows(final List<WindowSpec> windows)
+    {
+        int maxId = -1;
+        for (final WindowSpec spec : windows)
+        {
+            maxId = Math.max(maxId, spec.id());
+        }
+        nameCells = new byte[maxId + 1][];
+        for (final WindowSpec spec : windows)
+        {
+            // The first of a repeated id, as a search in list order finds.
+            if (spec.id() >= 0 && nameCells[spec.id()] == null)
             {
-                return spec.name();
+                nameCells[spec.id()] = cell(spec.name());
             }
         }
-        return "window-" + windowId;
+        namesOf = windows;
+    }
+
+    private static byte[] cell(final String name)
+    {
+        return ReplayOutputs.cell(name).getBytes(StandardCharsets.UTF_8);
     }
 }

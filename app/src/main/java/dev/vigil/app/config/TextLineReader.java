@@ -3,7 +3,10 @@ package dev.vigil.app.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
@@ -28,12 +31,18 @@ public final class TextLineReader implements AutoCloseable
     public static final int MAX_LINE_BYTES = 64 * 1024;
 
     private static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW_BITS = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long NEW_LINES = LOW_BITS * '\n';
+    private static final long CARRIAGE_RETURNS = LOW_BITS * '\r';
 
     private final String source;
     private final InputStream in;
     private final int maxLineBytes;
     private final byte[] readBuffer = new byte[READ_BUFFER_BYTES];
     private final byte[] lineBytes;
+    private final ByteBuffer lineByteBuffer;
     private final CharBuffer lineChars;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
@@ -42,6 +51,8 @@ public final class TextLineReader implements AutoCloseable
     private int readLimit;
     private int lineNumber;
     private boolean afterCarriageReturn;
+    private boolean lineAscii;
+    private boolean lineNonAscii;
 
     /**
      * @param source       the file's name, for error messages.
@@ -58,6 +69,7 @@ public final class TextLineReader implements AutoCloseable
         this.in = in;
         this.maxLineBytes = maxLineBytes;
         this.lineBytes = new byte[maxLineBytes];
+        this.lineByteBuffer = ByteBuffer.wrap(lineBytes);
         // UTF-8 never decodes to more chars than it has bytes.
         this.lineChars = CharBuffer.allocate(maxLineBytes);
     }
@@ -133,12 +145,37 @@ public final class TextLineReader implements AutoCloseable
      */
     public String readLine()
     {
+        final int length = readLineBytes();
+        if (length < 0)
+        {
+            return null;
+        }
+        if (lineAscii)
+        {
+            return new String(lineBytes, 0, length, StandardCharsets.US_ASCII);
+        }
+        lineChars.flip();
+        return lineChars.toString();
+    }
+
+    /**
+     * Read the next line as bytes, checked to be UTF-8, into {@link #lineBytes()}: as {@link #readLine()}, without
+     * making a {@code String} of it or allocating anything for an ASCII line.
+     *
+     * @return how many bytes of {@link #lineBytes()} the line has, its end not counted, or -1 at the end of the file.
+     * @throws ConfigException naming file and line when the line is longer than the bound or is not UTF-8, and file,
+     *                         line and byte column for the latter.
+     * @throws UncheckedIOException when reading fails.
+     */
+    public int readLineBytes()
+    {
         int length = 0;
+        lineNonAscii = false;
         while (true)
         {
             if (readPosition == readLimit && !fill())
             {
-                return length == 0 ? null : decode(length);
+                return length == 0 ? -1 : check(length);
             }
             if (afterCarriageReturn)
             {
@@ -149,11 +186,7 @@ public final class TextLineReader implements AutoCloseable
                     continue;
                 }
             }
-            int end = readPosition;
-            while (end < readLimit && readBuffer[end] != '\n' && readBuffer[end] != '\r')
-            {
-                end++;
-            }
+            final int end = lineEnd(readPosition, readLimit);
             final int count = end - readPosition;
             if (count > maxLineBytes - length)
             {
@@ -167,9 +200,25 @@ public final class TextLineReader implements AutoCloseable
             {
                 afterCarriageReturn = readBuffer[end] == '\r';
                 readPosition++;
-                return decode(length);
+                return check(length);
             }
         }
+    }
+
+    /**
+     * @return the line last read by {@link #readLineBytes()}, in its first bytes; overwritten by the next read.
+     */
+    public byte[] lineBytes()
+    {
+        return lineBytes;
+    }
+
+    /**
+     * @return whether the line last read is ASCII only, so that each of its bytes is one character.
+     */
+    public boolean lineAscii()
+    {
+        return lineAscii;
     }
 
     /**
@@ -217,41 +266,63 @@ public final class TextLineReader implements AutoCloseable
         }
     }
 
-    private String decode(final int length)
+    /**
+     * @return where the line goes on to from {@code from} ends in the read buffer: at a {@code \n} or {@code \r}, or
+     * at {@code limit}; notes in {@link #lineNonAscii} a byte that is not ASCII on the way.
+     */
+    private int lineEnd(final int from, final int limit)
+    {
+        final byte[] bytes = readBuffer;
+        int i = from;
+        // Eight bytes at a time: the lowest flagged byte of a word is exactly its first line end or non-ASCII byte.
+        for (; i <= limit - Long.BYTES; i += Long.BYTES)
+        {
+            final long word = (long)LONGS.get(bytes, i);
+            final long newLines = word ^ NEW_LINES;
+            final long returns = word ^ CARRIAGE_RETURNS;
+            final long flags =
+                ((newLines - LOW_BITS) & ~newLines | (returns - LOW_BITS) & ~returns | word) & HIGH_BITS;
+            if (flags != 0)
+            {
+                i += Long.numberOfTrailingZeros(flags) >>> 3;
+                break;
+            }
+        }
+        for (; i < limit; i++)
+        {
+            final byte b = bytes[i];
+            if (b == '\n' || b == '\r')
+            {
+                return i;
+            }
+            lineNonAscii |= b < 0;
+        }
+        return limit;
+    }
+
+    private int check(final int length)
     {
         lineNumber++;
-        if (isAscii(length))
+        lineAscii = !lineNonAscii;
+        if (lineAscii)
         {
             // ASCII is UTF-8 as it is: the common case, without the decoder.
-            return new String(lineBytes, 0, length, StandardCharsets.US_ASCII);
+            return length;
         }
-        final ByteBuffer bytes = ByteBuffer.wrap(lineBytes, 0, length);
+        lineByteBuffer.limit(length).position(0);
         lineChars.clear();
         decoder.reset();
-        CoderResult result = decoder.decode(bytes, lineChars, true);
+        CoderResult result = decoder.decode(lineByteBuffer, lineChars, true);
         if (!result.isError())
         {
             result = decoder.flush(lineChars);
         }
         if (result.isError())
         {
-            final int offset = bytes.position();
+            final int offset = lineByteBuffer.position();
             throw notUtf8(source, lineNumber, lineBytes[offset], offset);
         }
-        lineChars.flip();
-        return lineChars.toString();
-    }
-
-    private boolean isAscii(final int length)
-    {
-        for (int i = 0; i < length; i++)
-        {
-            if (lineBytes[i] < 0)
-            {
-                return false;
-            }
-        }
-        return true;
+        return length;
     }
 
     private static ConfigException notUtf8(final String source, final int line, final byte b, final int offsetInLine)

@@ -225,6 +225,51 @@ class ReplayCommandTest extends CommandLineTest
         assertTrue(output().contains("decisions 2: approve 2"), output());
     }
 
+    /**
+     * Lines go to the rules stage in batches, which looks ahead over their keyed state: the outputs are those of one
+     * line at a time all the same, and lines refused by the engine and lines skipped as unreadable are listed in file
+     * order across batches.
+     */
+    @Test
+    void writesTheSameWithOrWithoutLookingAheadAndKeepsFileOrderAcrossBatches() throws IOException
+    {
+        final List<String> lines = generated(2_000);
+        for (int line = 40; line < lines.size(); line += 97)
+        {
+            // Every other such line refused by the engine (quantity 0), the others unreadable.
+            lines.set(line, line % 2 == 0 ? "2026-01-01T00:00:00Z,order,4,,,,,,5,buy,10100,0" :
+                "2026-01-01T00:00:00Z,transaction,1,10,100,-5,EUR,DE,,,,");
+        }
+        lines.add(time(200_000) + ",heartbeat,,,,,,,,,,");
+        final Path csv = write("generated.csv", lines);
+        final Path rules = write("windows.yaml", List.of(
+            "rules:",
+            "  - {id: 1, name: account-velocity, type: velocity, key: account, window: {size: 60s, slide: 1s}, " +
+                "parameters: {max-count: 3}, action: review}",
+            "windows:",
+            "  - {id: 0, name: account-5s, type: tumbling, key: account, size: 5s, allowed-lateness: 1s}"));
+
+        final Path ahead = dir.resolve("ahead");
+        final Path alone = dir.resolve("alone");
+        assertEquals(1, VigilMain.execute("replay", "--input", csv.toString(), "--out", ahead.toString(),
+            "--rules", rules.toString(), "--skip-bad-lines", "--set", "rules.lookahead=16"), errors());
+        assertEquals(1, VigilMain.execute("replay", "--input", csv.toString(), "--out", alone.toString(),
+            "--rules", rules.toString(), "--skip-bad-lines", "--set", "rules.lookahead=0"), errors());
+        for (final String file : List.of("decisions.csv", "alerts.csv", "windows.csv", "late.csv", "rejected.csv"))
+        {
+            assertEquals(Files.readString(alone.resolve(file)), Files.readString(ahead.resolve(file)), file);
+        }
+        assertTrue(Files.readAllLines(ahead.resolve("windows.csv")).size() > 100, "windows fired");
+        assertTrue(Files.readAllLines(ahead.resolve("alerts.csv")).size() > 100, "rules fired");
+
+        final List<String> rejected = Files.readAllLines(ahead.resolve("rejected.csv"));
+        final List<Integer> rejectedLines = rejected.stream().skip(1)
+            .map(line -> Integer.parseInt(line.substring(0, line.indexOf(',')))).toList();
+        assertEquals(rejectedLines.stream().sorted().toList(), rejectedLines, "file order");
+        assertTrue(rejected.stream().filter(line -> line.contains(",BAD_LINE,")).count() > 5, rejected.toString());
+        assertTrue(rejected.stream().filter(line -> line.contains(",INVALID_FIELD,")).count() > 5, rejected.toString());
+    }
+
     @Test
     void refusesToOverwriteAnEarlierRunUnlessForced() throws IOException
     {

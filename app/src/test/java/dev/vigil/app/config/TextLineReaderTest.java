@@ -3,15 +3,18 @@ package dev.vigil.app.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -80,6 +83,76 @@ class TextLineReaderTest
         // A surrogate written as UTF-8 (CESU) is not UTF-8 either.
         assertThrows(ConfigException.class,
             () -> lines(new byte[]{(byte)0xED, (byte)0xA0, (byte)0x80, '\n'}, 64));
+    }
+
+    /**
+     * Lines of every length around the eight bytes the reader looks at together, with each kind of line end and
+     * characters of one to four bytes anywhere, given to it in reads of random sizes: as BufferedReader splits them,
+     * as bytes and as text alike.
+     */
+    @Test
+    void readsLinesAsBytesAsBufferedReaderDoesWhereverTheReadsEnd() throws IOException
+    {
+        final SplittableRandom random = new SplittableRandom(42);
+        final String[] pieces = {"a", "7", ",", " ", "\t", "é", "€", "𝄞", "\u0085", "\u2028"};
+        final String[] ends = {"\n", "\r\n", "\r"};
+        final StringBuilder text = new StringBuilder();
+        for (int line = 0; line < 2_000; line++)
+        {
+            final int length = random.nextInt(40);
+            final boolean ascii = random.nextInt(3) > 0;
+            for (int i = 0; i < length; i++)
+            {
+                text.append(pieces[random.nextInt(ascii ? 5 : pieces.length)]);
+            }
+            text.append(ends[random.nextInt(ends.length)]);
+        }
+        final byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        final List<String> expected = new BufferedReader(new StringReader(text.toString())).lines().toList();
+
+        final List<String> asBytes = new ArrayList<>();
+        try (TextLineReader reader = new TextLineReader("in.csv", new ChoppyStream(bytes, 1, 23), 256))
+        {
+            int length;
+            while ((length = reader.readLineBytes()) >= 0)
+            {
+                final String line = new String(reader.lineBytes(), 0, length, StandardCharsets.UTF_8);
+                assertEquals(line.chars().allMatch(c -> c < 0x80), reader.lineAscii(), line);
+                asBytes.add(line);
+                assertEquals(asBytes.size(), reader.lineNumber());
+            }
+        }
+        assertEquals(expected, asBytes);
+
+        final List<String> asText = new ArrayList<>();
+        try (TextLineReader reader = new TextLineReader("in.csv", new ChoppyStream(bytes, 7, 100), 256))
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                asText.add(line);
+            }
+        }
+        assertEquals(expected, asText);
+    }
+
+    @Test
+    void aLineReadAsBytesIsCheckedAsUtf8WhereverItsBadByteIs()
+    {
+        for (int column = 0; column < 20; column++)
+        {
+            final byte[] line = ("ok\n" + "x".repeat(column) + "?" + "y".repeat(20 - column) + "\n")
+                .getBytes(StandardCharsets.US_ASCII);
+            line[3 + column] = (byte)0xFE;
+            try (TextLineReader reader = new TextLineReader("in.csv", new ByteArrayInputStream(line), 64))
+            {
+                assertEquals(2, reader.readLineBytes());
+                assertTrue(reader.lineAscii());
+                final ConfigException ex = assertThrows(ConfigException.class, reader::readLineBytes);
+                assertEquals("in.csv:2: not UTF-8 text: byte 0xFE at byte column " + (column + 1) +
+                    "; allowed: UTF-8 text", ex.getMessage());
+            }
+        }
     }
 
     @Test
@@ -172,6 +245,44 @@ class TextLineReaderTest
             Arrays.fill(buffer, offset, offset + n, (byte)'a');
             read += n;
             return n;
+        }
+    }
+
+    /**
+     * Gives its bytes in reads of sizes drawn between two bounds, as a pipe or a slow disk may.
+     */
+    private static final class ChoppyStream extends InputStream
+    {
+        private final byte[] bytes;
+        private final int minRead;
+        private final int maxRead;
+        private final SplittableRandom random = new SplittableRandom(7);
+        private int position;
+
+        ChoppyStream(final byte[] bytes, final int minRead, final int maxRead)
+        {
+            this.bytes = bytes;
+            this.minRead = minRead;
+            this.maxRead = maxRead;
+        }
+
+        @Override
+        public int read()
+        {
+            return position < bytes.length ? bytes[position++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(final byte[] into, final int offset, final int length)
+        {
+            if (position == bytes.length)
+            {
+                return -1;
+            }
+            final int count = Math.min(Math.min(length, bytes.length - position), random.nextInt(minRead, maxRead + 1));
+            System.arraycopy(bytes, position, into, offset, count);
+            position += count;
+            return count;
         }
     }
 }
