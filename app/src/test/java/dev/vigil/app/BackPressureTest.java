@@ -8,7 +8,7 @@ import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.core.TestFrames;
-import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.counters.EngineCounters;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import org.junit.jupiter.api.Test;
@@ -19,10 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.vigil.core.pipeline.EngineCounter.ALERTS_RAISED;
-import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
-import static dev.vigil.core.pipeline.EngineCounter.FRAMES_RECEIVED;
-import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
+import static dev.vigil.core.counters.EngineCounter.ALERTS_RAISED;
+import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.counters.EngineCounter.FRAMES_RECEIVED;
+import static dev.vigil.core.counters.EngineCounter.REPLIES_NOT_DELIVERED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

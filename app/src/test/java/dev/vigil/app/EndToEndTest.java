@@ -21,8 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
-import static dev.vigil.core.pipeline.EngineCounter.RETRIES_ANSWERED;
+import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.counters.EngineCounter.RETRIES_ANSWERED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

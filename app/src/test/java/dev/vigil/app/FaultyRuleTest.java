@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.vigil.app.EndToEndTest.sendUntilAccepted;
-import static dev.vigil.core.pipeline.EngineCounter.RULE_ERRORS;
+import static dev.vigil.core.counters.EngineCounter.RULE_ERRORS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
+import static dev.vigil.core.counters.EngineCounter.REPLIES_NOT_DELIVERED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -7,7 +7,7 @@ import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.Verdict;
-import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.counters.EngineCounters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
-import static dev.vigil.core.pipeline.EngineCounter.FRAMES_RECEIVED;
-import static dev.vigil.core.pipeline.EngineCounter.RETRIES_ANSWERED;
+import static dev.vigil.core.counters.EngineCounter.FRAMES_RECEIVED;
+import static dev.vigil.core.counters.EngineCounter.RETRIES_ANSWERED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -11,7 +11,7 @@ import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.TransactionEncoder;
 import dev.vigil.codecs.Verdict;
-import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.counters.EngineCounters;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;

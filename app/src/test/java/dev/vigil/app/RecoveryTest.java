@@ -28,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
-import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
-import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_TAKEN;
+import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_TAKEN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -6,7 +6,7 @@ import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.core.TestFrames;
-import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.counters.EngineCounters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.vigil.core.pipeline.EngineCounter.FRAMES_FROM_DISALLOWED_SOURCES;
-import static dev.vigil.core.pipeline.EngineCounter.FRAMES_RECEIVED;
+import static dev.vigil.core.counters.EngineCounter.FRAMES_FROM_DISALLOWED_SOURCES;
+import static dev.vigil.core.counters.EngineCounter.FRAMES_RECEIVED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

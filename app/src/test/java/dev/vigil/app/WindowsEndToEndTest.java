@@ -11,7 +11,7 @@ import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.Side;
 import dev.vigil.codecs.WindowResultDecoder;
-import dev.vigil.core.pipeline.CounterMetric;
+import dev.vigil.core.counters.CounterMetric;
 import io.aeron.Aeron;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.vigil.perf;
 
 import dev.vigil.codecs.ConnectEncoder;
 import dev.vigil.codecs.MessageHeaderEncoder;
-import dev.vigil.core.pipeline.CounterMetric;
+import dev.vigil.core.counters.CounterMetric;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.driver.MediaDriver;

@@ -1,6 +1,6 @@
 package dev.vigil.perf;
 
-import dev.vigil.core.pipeline.ReplySink;
+import dev.vigil.core.stage.egress.ReplySink;
 import org.agrona.DirectBuffer;
 
 /**

@@ -1,22 +1,22 @@
 package dev.vigil.perf;
 
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.YieldingWaitStrategy;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
 import dev.vigil.app.engine.RulesStageContext;
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import dev.vigil.codecs.MessageHeaderEncoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.OrderEncoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.TransactionEncoder;
-import dev.vigil.core.pipeline.EngineCounters;
-import dev.vigil.core.pipeline.RulesHandler;
-import dev.vigil.core.pipeline.StateLookahead;
+import dev.vigil.core.counters.EngineCounters;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.rules.KeyedStateStores;
+import dev.vigil.core.stage.rules.RulesHandler;
+import dev.vigil.core.stage.rules.StateLookahead;
 import org.agrona.BufferUtil;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;

@@ -3,14 +3,14 @@ package dev.vigil.perf;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RulesStageContext;
-import dev.vigil.core.pipeline.EgressHandler;
-import dev.vigil.core.pipeline.EngineCounters;
-import dev.vigil.core.pipeline.EnginePipeline;
-import dev.vigil.core.pipeline.InputJournal;
-import dev.vigil.core.pipeline.JournalHandler;
-import dev.vigil.core.pipeline.JournalWriterInput;
-import dev.vigil.core.pipeline.NoInputJournal;
-import dev.vigil.core.pipeline.RingIngress;
+import dev.vigil.core.counters.EngineCounters;
+import dev.vigil.core.stage.EnginePipeline;
+import dev.vigil.core.stage.egress.EgressHandler;
+import dev.vigil.core.stage.ingress.RingIngress;
+import dev.vigil.core.stage.journal.InputJournal;
+import dev.vigil.core.stage.journal.JournalHandler;
+import dev.vigil.core.stage.journal.JournalWriterInput;
+import dev.vigil.core.stage.journal.NoInputJournal;
 import dev.vigil.journal.Durability;
 import dev.vigil.journal.JournalContext;
 import dev.vigil.journal.JournalWriter;
@@ -23,8 +23,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
-import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
+import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.counters.EngineCounter.REPLIES_NOT_DELIVERED;
 
 /**
  * The engine's pipeline as {@code VigilEngine} builds it for the default configuration (ring size, frame length,

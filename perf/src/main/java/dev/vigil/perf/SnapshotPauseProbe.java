@@ -1,8 +1,8 @@
 package dev.vigil.perf;
 
 import dev.vigil.app.engine.SnapshotBuffer;
-import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.rules.KeyedStateStores;
+import dev.vigil.core.stage.rules.RulesHandler;
 
 import java.io.DataOutputStream;
 import java.io.IOException;

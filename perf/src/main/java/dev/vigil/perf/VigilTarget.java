@@ -12,7 +12,7 @@ import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.Side;
-import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.counters.EngineCounters;
 import io.aeron.Aeron;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -26,13 +26,13 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 
-import static dev.vigil.core.pipeline.EngineCounter.EVENTS_EVALUATED;
-import static dev.vigil.core.pipeline.EngineCounter.FRAMES_RECEIVED;
-import static dev.vigil.core.pipeline.EngineCounter.REPLIES_NOT_DELIVERED;
-import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_DEFERRED;
-import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOTS_FAILED;
-import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOT_COPY_WAITS;
-import static dev.vigil.core.pipeline.EngineCounter.SNAPSHOT_DURATION_MILLIS;
+import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.counters.EngineCounter.FRAMES_RECEIVED;
+import static dev.vigil.core.counters.EngineCounter.REPLIES_NOT_DELIVERED;
+import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_DEFERRED;
+import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_FAILED;
+import static dev.vigil.core.counters.EngineCounter.SNAPSHOT_COPY_WAITS;
+import static dev.vigil.core.counters.EngineCounter.SNAPSHOT_DURATION_MILLIS;
 
 /**
  * A real engine, {@code VigilEngine.launch} with the default configuration (shared profile, embedded driver) on a

@@ -21,7 +21,7 @@ import dev.vigil.codecs.LateEventDecoder;
 import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.codecs.WindowResultDecoder;
-import dev.vigil.core.pipeline.EngineCounter;
+import dev.vigil.core.counters.EngineCounter;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.time.Durations;

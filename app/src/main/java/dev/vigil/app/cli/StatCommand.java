@@ -4,7 +4,7 @@ import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.engine.EngineErrors;
 import dev.vigil.app.engine.EngineInfo;
-import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.counters.EngineCounters;
 import io.aeron.CncFileDescriptor;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,7 +1,7 @@
 package dev.vigil.app.engine;
 
 import dev.vigil.app.session.OpenedReplyPath;
-import dev.vigil.core.pipeline.ReplySink;
+import dev.vigil.core.stage.egress.ReplySink;
 import io.aeron.Aeron;
 import io.aeron.AeronCounters;
 import io.aeron.ExclusivePublication;

@@ -2,11 +2,11 @@ package dev.vigil.app.engine;
 
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.core.pipeline.InputJournal;
-import dev.vigil.core.pipeline.JournalWriterInput;
-import dev.vigil.core.pipeline.NoInputJournal;
-import dev.vigil.core.pipeline.RulesHandler;
 import dev.vigil.core.recovery.JournalReplay;
+import dev.vigil.core.stage.journal.InputJournal;
+import dev.vigil.core.stage.journal.JournalWriterInput;
+import dev.vigil.core.stage.journal.NoInputJournal;
+import dev.vigil.core.stage.rules.RulesHandler;
 import dev.vigil.journal.Durability;
 import dev.vigil.journal.JournalContext;
 import dev.vigil.journal.JournalDescriptor;

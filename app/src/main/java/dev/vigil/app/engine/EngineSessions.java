@@ -10,8 +10,8 @@ import dev.vigil.app.session.OpenedReplyPath;
 import dev.vigil.app.session.ReplyChannelPolicy;
 import dev.vigil.app.session.SessionCounters;
 import dev.vigil.app.session.SessionGate;
-import dev.vigil.core.pipeline.EngineCounters;
-import dev.vigil.core.pipeline.RingIngress;
+import dev.vigil.core.counters.EngineCounters;
+import dev.vigil.core.stage.ingress.RingIngress;
 import io.aeron.Aeron;
 import org.agrona.concurrent.NanoClock;
 

@@ -4,7 +4,7 @@ import dev.vigil.app.session.SessionGate;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.RulesUpdateDecoder;
 import dev.vigil.codecs.SnapshotRequestDecoder;
-import dev.vigil.core.pipeline.RingIngress;
+import dev.vigil.core.stage.ingress.RingIngress;
 import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;

@@ -1,6 +1,6 @@
 package dev.vigil.app.engine;
 
-import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.counters.EngineCounters;
 import io.aeron.Aeron;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;

@@ -1,11 +1,11 @@
 package dev.vigil.app.engine;
 
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.core.pipeline.EngineCounters;
-import dev.vigil.core.pipeline.RulesHandler;
-import dev.vigil.core.pipeline.WindowCounters;
+import dev.vigil.core.counters.EngineCounters;
+import dev.vigil.core.counters.WindowCounters;
 import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.rules.config.RulesFile;
+import dev.vigil.core.stage.rules.RulesHandler;
 import dev.vigil.core.window.WindowSink;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;

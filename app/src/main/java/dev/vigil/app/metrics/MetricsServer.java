@@ -3,7 +3,7 @@ package dev.vigil.app.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.app.config.ConfigException;
-import dev.vigil.core.pipeline.CounterMetric;
+import dev.vigil.core.counters.CounterMetric;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.vigil.app.metrics;
 
-import dev.vigil.core.pipeline.CounterMetric;
+import dev.vigil.core.counters.CounterMetric;
 import org.HdrHistogram.Histogram;
 
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.vigil.app.metrics;
 
-import dev.vigil.core.pipeline.RoundTripRecorder;
+import dev.vigil.core.stage.egress.RoundTripRecorder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 

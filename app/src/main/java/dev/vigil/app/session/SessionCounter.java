@@ -1,10 +1,10 @@
 package dev.vigil.app.session;
 
-import dev.vigil.core.pipeline.CounterDescriptor;
-import dev.vigil.core.pipeline.CounterFamily;
+import dev.vigil.core.counters.CounterDescriptor;
+import dev.vigil.core.counters.CounterFamily;
 
-import static dev.vigil.core.pipeline.CounterFamily.counter;
-import static dev.vigil.core.pipeline.CounterFamily.gauge;
+import static dev.vigil.core.counters.CounterFamily.counter;
+import static dev.vigil.core.counters.CounterFamily.gauge;
 
 /**
  * The session gate's counters, created by {@link SessionCounters} among the engine's after the Connects refused by

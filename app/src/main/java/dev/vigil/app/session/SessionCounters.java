@@ -1,7 +1,7 @@
 package dev.vigil.app.session;
 
-import dev.vigil.core.pipeline.EngineCounter;
-import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.counters.EngineCounter;
+import dev.vigil.core.counters.EngineCounters;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**

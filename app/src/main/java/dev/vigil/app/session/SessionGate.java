@@ -4,7 +4,7 @@ import dev.vigil.codecs.ChallengeResponseDecoder;
 import dev.vigil.codecs.ConnectDecoder;
 import dev.vigil.codecs.InboundFrameValidator;
 import dev.vigil.codecs.MessageHeaderDecoder;
-import dev.vigil.core.pipeline.RingIngress;
+import dev.vigil.core.stage.ingress.RingIngress;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;

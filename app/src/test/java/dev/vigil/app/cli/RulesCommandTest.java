@@ -6,7 +6,7 @@ import dev.vigil.app.engine.RulesUpdateFrames;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.PaymentChannel;
-import dev.vigil.core.pipeline.EngineCounters;
+import dev.vigil.core.counters.EngineCounters;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import org.junit.jupiter.api.Test;
@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static dev.vigil.core.pipeline.EngineCounter.RULES_UPDATES_APPLIED;
-import static dev.vigil.core.pipeline.EngineCounter.RULES_UPDATES_REFUSED_INVALID;
+import static dev.vigil.core.counters.EngineCounter.RULES_UPDATES_APPLIED;
+import static dev.vigil.core.counters.EngineCounter.RULES_UPDATES_REFUSED_INVALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

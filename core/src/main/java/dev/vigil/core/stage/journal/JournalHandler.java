@@ -1,0 +1,115 @@
+package dev.vigil.core.stage.journal;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
+import dev.vigil.core.counters.EngineCounter;
+import dev.vigil.core.counters.EngineCounters;
+import dev.vigil.core.ring.BatchClock;
+import dev.vigil.core.ring.FrameKind;
+import dev.vigil.core.ring.RingEvent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Journal stage: writes every accepted event to the input journal, write-ahead of its decision. Connects,
+ * disconnects and refused frames are transport matters and are not journaled.
+ * <p>
+ * Egress is gated on {@link #durableSequence()}, not on how far this stage has read: that sequence only moves once
+ * everything up to it is as durable as the journal is configured to make it (at once for page-cache durability,
+ * after the batch's fsync for per-batch durability, at the next periodic fsync for periodic durability).
+ */
+public final class JournalHandler implements EventHandler<RingEvent>
+{
+    private final InputJournal journal;
+    private final BatchClock journalDone;
+    private final AtomicCounter journalBytes;
+    private final AtomicCounter journalFsyncs;
+    private final AtomicCounter journalLag;
+    private final Sequence durableSequence = new Sequence();
+    private long lastSequenceSeen = -1;
+
+    /**
+     * @param journal where accepted frames go.
+     * @param clock   stamps when frames are handed on, at the end of each batch.
+     */
+    public JournalHandler(final InputJournal journal, final NanoClock clock)
+    {
+        this(journal, clock, null);
+    }
+
+    /**
+     * @param journal  where accepted frames go.
+     * @param clock    stamps when frames are handed on, at the end of each batch.
+     * @param counters where journal bytes, fsyncs and lag are published after each batch; null for none.
+     */
+    public JournalHandler(final InputJournal journal, final NanoClock clock, final EngineCounters counters)
+    {
+        this.journal = journal;
+        this.journalDone = new BatchClock(clock, RingEvent::journalDone);
+        this.journalBytes = counters == null ? null : counters.get(EngineCounter.JOURNAL_BYTES);
+        this.journalFsyncs = counters == null ? null : counters.get(EngineCounter.JOURNAL_FSYNCS);
+        this.journalLag = counters == null ? null : counters.get(EngineCounter.JOURNAL_LAG);
+    }
+
+    @Override
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        if (event.kind() == FrameKind.EVENT)
+        {
+            journal.append(event.engineSeq(), event.receiveTimeNs(), event.frame(), 0, event.frameLength());
+        }
+        journalDone.done(event);
+        lastSequenceSeen = sequence;
+        if (endOfBatch)
+        {
+            journal.endOfBatch();
+            // Before egress may see the batch.
+            journalDone.endOfBatch();
+            publishIfDurable();
+            publishCounters();
+        }
+    }
+
+    /**
+     * Work between batches: lets a periodic fsync happen on time even when no input arrives.
+     *
+     * @return work done.
+     */
+    public int doDutyCycle()
+    {
+        final int workCount = journal.doDutyCycle() + publishIfDurable();
+        if (workCount > 0)
+        {
+            publishCounters();
+        }
+        return workCount;
+    }
+
+    /**
+     * @return the ring sequence up to which input is durable: what egress may answer.
+     */
+    public Sequence durableSequence()
+    {
+        return durableSequence;
+    }
+
+    private int publishIfDurable()
+    {
+        if (durableSequence.get() < lastSequenceSeen && journal.isDurable())
+        {
+            durableSequence.set(lastSequenceSeen);
+            return 1;
+        }
+        return 0;
+    }
+
+    private void publishCounters()
+    {
+        if (journalBytes != null)
+        {
+            journalBytes.setOrdered(journal.bytesWritten());
+            journalFsyncs.setOrdered(journal.fsyncCount());
+            journalLag.setOrdered(journal.pendingRecords());
+        }
+    }
+}
