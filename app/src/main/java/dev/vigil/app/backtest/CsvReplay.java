@@ -134,12 +134,12 @@ public final class CsvReplay
     }
 
     /**
-     * @return the threads a replay runs on unless told: 2 where the machine has two cores or more, as the reader and
-     * the rules stage then each have one; else 1, as two would only take turns.
+     * @return the threads a replay runs on unless told: 1. Two did not run faster on the shared two-core host measured
+     * (perf/RESULTS.md, "Backtest on two threads"), and cost more CPU time per line.
      */
     public static int defaultThreads()
     {
-        return Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+        return 1;
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
         "prints the summary. A line that cannot be read stops the run (exit 2) unless --skip-bad-lines. Exit 0:",
         "every line decided; 1: some lines rejected (see rejected.csv); 2: bad usage, configuration or input.",
         "With --threads 2 one thread reads the file while another runs the rules and writes the outputs; the",
-        "outputs are the same as with --threads 1."})
+        "outputs are the same as with --threads 1; it pays only where a second core is free."})
 final class ReplayCommand implements Callable<Integer>
 {
     @Mixin
@@ -56,7 +56,7 @@ final class ReplayCommand implements Callable<Integer>
 
     @Option(names = "--threads", paramLabel = "N",
         description = "1: read and run the rules on one thread; 2: read on one, rules and outputs on another " +
-            "(default: 2 when the machine has 2 or more cores, else 1)")
+            "(default: 1)")
     private Integer threads;
 
     @Override
