@@ -8,6 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,8 +31,10 @@ import java.util.SplittableRandom;
  * </pre>
  * Each command runs in this JVM, as {@code VigilMain.execute}, writing every output file; its time is the whole
  * command's, from the call to the return (outputs opened, flushed and closed included), reported as lines per second
- * of wall time and per second of the CPU time of the thread that ran it (on a shared host the first counts time
- * given to other processes), with the bytes that thread allocated per line, set-up included. Each runs
+ * of wall time, per second of the CPU time of the thread that ran it and per second of the whole process's CPU time
+ * (every thread: a replay's second thread, and the JIT's and the collector's; on a shared host wall time counts time
+ * given to other processes), with the bytes that thread allocated per line, set-up included, and the bytes the heap
+ * grew by per line (every thread; "-" when a collection ran meanwhile). Each runs
  * {@code --rounds} times in turn; the first round pays for the JIT. The file is the same for the same {@code --lines},
  * {@code --accounts} and {@code --seed}. Run (the JVM flags of the {@code vigil} launcher):
  * <pre>
@@ -42,6 +45,7 @@ import java.util.SplittableRandom;
  *     -XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp perf/target/vigil-benchmarks.jar \
  *     dev.vigil.perf.BacktestThroughput [--lines 1000000] [--accounts 10000] [--seed 42] [--rounds 3]
  *     [--dir DIR (default: a temporary directory, deleted afterwards)] [--generate-only]
+ *     [--threads 1|2 (vigil replay's --threads; default: its own default)]
  * </pre>
  * With {@code --dir} the directory is kept: events.csv, the rules file and each command's outputs of the last round
  * (out-velocity, out-default, import/journal), to compare with another build's.
@@ -82,6 +86,7 @@ public final class BacktestThroughput
         int rounds = 3;
         Path dir = null;
         boolean generateOnly = false;
+        String threads = null;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -92,6 +97,7 @@ public final class BacktestThroughput
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--generate-only" -> generateOnly = true;
+                case "--threads" -> threads = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see the Javadoc");
             }
         }
@@ -107,7 +113,7 @@ public final class BacktestThroughput
             if (!generateOnly)
             {
                 final Path velocityRules = Files.writeString(workDir.resolve("velocity.yaml"), VELOCITY_RULES);
-                run(workDir, csv, velocityRules, lines, rounds);
+                run(workDir, csv, velocityRules, lines, rounds, threads);
             }
         }
         finally
@@ -120,17 +126,18 @@ public final class BacktestThroughput
     }
 
     private static void run(final Path dir, final Path csv, final Path velocityRules, final long lines,
-        final int rounds)
+        final int rounds, final String threads)
     {
+        final String[] threadArgs = threads == null ? new String[0] : new String[]{"--threads", threads};
         final String[] names =
             {"replay, one velocity rule", "replay, default rules", "journal import", "read + encode only"};
         final Measurement[][] runs = new Measurement[names.length][rounds];
         for (int round = 0; round < rounds; round++)
         {
-            runs[0][round] = measure(lines, "replay", "--input", csv.toString(), "--out",
-                dir.resolve("out-velocity").toString(), "--force", "--rules", velocityRules.toString());
-            runs[1][round] = measure(lines, "replay", "--input", csv.toString(), "--out",
-                dir.resolve("out-default").toString(), "--force");
+            runs[0][round] = measure(lines, concat(threadArgs, "replay", "--input", csv.toString(), "--out",
+                dir.resolve("out-velocity").toString(), "--force", "--rules", velocityRules.toString()));
+            runs[1][round] = measure(lines, concat(threadArgs, "replay", "--input", csv.toString(), "--out",
+                dir.resolve("out-default").toString(), "--force"));
             final Path importDir = dir.resolve("import");
             IoUtil.delete(importDir.toFile(), true);
             runs[2][round] = measure(lines, "journal", "import", "--csv", csv.toString(), "--data-dir",
@@ -143,26 +150,29 @@ public final class BacktestThroughput
         }
         System.out.printf(Locale.ROOT, "%nover %d round(s) of %,d lines (the first round pays for the JIT)%n",
             rounds, lines);
-        System.out.printf(Locale.ROOT, "%-26s %13s %13s %13s %17s %9s%n",
-            "lines/s", "first", "median", "best", "best per CPU-s", "B/line");
+        System.out.printf(Locale.ROOT, "%-26s %13s %13s %13s %17s %17s %9s%n",
+            "lines/s", "first", "median", "best", "best per CPU-s", "per process CPU-s", "B/line");
         for (int i = 0; i < names.length; i++)
         {
             final double[] wall = new double[rounds];
             double bestCpu = 0;
+            double bestProcessCpu = 0;
             double fewestBytes = Double.MAX_VALUE;
             for (int round = 0; round < rounds; round++)
             {
                 wall[round] = runs[i][round].linesPerSecond();
                 bestCpu = Math.max(bestCpu, runs[i][round].linesPerCpuSecond());
+                bestProcessCpu = Math.max(bestProcessCpu, runs[i][round].linesPerProcessCpuSecond());
                 fewestBytes = Math.min(fewestBytes, runs[i][round].bytesPerLine());
             }
             final double first = wall[0];
             Arrays.sort(wall);
-            System.out.printf(Locale.ROOT, "%-26s %,13.0f %,13.0f %,13.0f %,17.0f %9.1f%n",
-                names[i], first, wall[rounds / 2], wall[rounds - 1], bestCpu, fewestBytes);
+            System.out.printf(Locale.ROOT, "%-26s %,13.0f %,13.0f %,13.0f %,17.0f %,17.0f %9.1f%n",
+                names[i], first, wall[rounds / 2], wall[rounds - 1], bestCpu, bestProcessCpu, fewestBytes);
         }
         System.out.println("(per CPU-s: lines over the CPU time of the thread that ran the command, which leaves out" +
-            " time the host gave to others; B/line: bytes it allocated, set-up included, over the lines)");
+            " time the host gave to others, and a replay's second thread; per process CPU-s: over the CPU time of" +
+            " every thread of the JVM; B/line: bytes the first thread allocated, set-up included, over the lines)");
     }
 
     /**
@@ -173,6 +183,7 @@ public final class BacktestThroughput
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final Usage start = Usage.now();
         final long startBytes = threads.getCurrentThreadAllocatedBytes();
         final long startCpuNs = threads.getCurrentThreadCpuTime();
         final long startNs = System.nanoTime();
@@ -189,17 +200,19 @@ public final class BacktestThroughput
         final long wallNs = System.nanoTime() - startNs;
         final long cpuNs = threads.getCurrentThreadCpuTime() - startCpuNs;
         final long bytes = threads.getCurrentThreadAllocatedBytes() - startBytes;
+        final Usage end = Usage.now();
         if (read != lines || check == 0)
         {
             throw new IllegalStateException("read " + read + " of " + lines + " lines");
         }
-        return new Measurement(lines, wallNs, cpuNs, bytes);
+        return new Measurement(lines, wallNs, cpuNs, bytes, start, end);
     }
 
     private static Measurement measure(final long lines, final String... args)
     {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final Usage start = Usage.now();
         final long startBytes = threads.getCurrentThreadAllocatedBytes();
         final long startCpuNs = threads.getCurrentThreadCpuTime();
         final long startNs = System.nanoTime();
@@ -207,11 +220,43 @@ public final class BacktestThroughput
         final long wallNs = System.nanoTime() - startNs;
         final long cpuNs = threads.getCurrentThreadCpuTime() - startCpuNs;
         final long bytes = threads.getCurrentThreadAllocatedBytes() - startBytes;
+        final Usage end = Usage.now();
         if (status != VigilMain.EXIT_OK)
         {
             throw new IllegalStateException("vigil " + String.join(" ", args) + " exited with " + status);
         }
-        return new Measurement(lines, wallNs, cpuNs, bytes);
+        return new Measurement(lines, wallNs, cpuNs, bytes, start, end);
+    }
+
+    private static String[] concat(final String[] tail, final String... head)
+    {
+        final String[] all = Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    /**
+     * The whole JVM's CPU time, heap in use and collections so far.
+     *
+     * @param processCpuNs CPU time of every thread.
+     * @param heapUsed     bytes of heap in use.
+     * @param collections  collections run.
+     */
+    private record Usage(long processCpuNs, long heapUsed, long collections)
+    {
+        static Usage now()
+        {
+            long collections = 0;
+            for (final GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans())
+            {
+                collections += collector.getCollectionCount();
+            }
+            return new Usage(
+                ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime(),
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+                collections);
+        }
     }
 
     /**
@@ -221,9 +266,22 @@ public final class BacktestThroughput
      * @param wallNs from the call to the return.
      * @param cpuNs  CPU time of the thread that ran it.
      * @param bytes  bytes that thread allocated.
+     * @param start  the JVM's usage before.
+     * @param end    the JVM's usage after.
      */
-    private record Measurement(long lines, long wallNs, long cpuNs, long bytes)
+    private record Measurement(long lines, long wallNs, long cpuNs, long bytes, Usage start, Usage end)
     {
+        double linesPerProcessCpuSecond()
+        {
+            return lines * 1e9 / (end.processCpuNs() - start.processCpuNs());
+        }
+
+        String heapBytesPerLine()
+        {
+            return end.collections() != start.collections() ? "-" :
+                String.format(Locale.ROOT, "%.1f", (double)(end.heapUsed() - start.heapUsed()) / lines);
+        }
+
         double linesPerSecond()
         {
             return lines * 1e9 / wallNs;
@@ -242,8 +300,9 @@ public final class BacktestThroughput
         @Override
         public String toString()
         {
-            return String.format(Locale.ROOT, "%,11.0f lines/s, %,11.0f per CPU-s, %7.1f B/line (%.2f s)",
-                linesPerSecond(), linesPerCpuSecond(), bytesPerLine(), wallNs / 1e9);
+            return String.format(Locale.ROOT, "%,11.0f lines/s, %,11.0f per CPU-s, %,11.0f per process CPU-s, " +
+                "%7.1f B/line, heap %s B/line (%.2f s)", linesPerSecond(), linesPerCpuSecond(),
+                linesPerProcessCpuSecond(), bytesPerLine(), heapBytesPerLine(), wallNs / 1e9);
         }
     }
 

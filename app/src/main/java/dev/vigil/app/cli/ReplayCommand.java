@@ -3,6 +3,7 @@ package dev.vigil.app.cli;
 import dev.vigil.app.backtest.CsvReplay;
 import dev.vigil.app.backtest.ReplayOutputs;
 import dev.vigil.app.backtest.ReplayReport;
+import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.PathChecks;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RuleSetFactory;
@@ -27,7 +28,9 @@ import java.util.concurrent.Callable;
         "card, merchant, amount, currency, country, channel, instrument, side, order_type, price, quantity.",
         "Writes decisions.csv, alerts.csv, windows.csv, late.csv, rejected.csv and summary.txt into DIR, and",
         "prints the summary. A line that cannot be read stops the run (exit 2) unless --skip-bad-lines. Exit 0:",
-        "every line decided; 1: some lines rejected (see rejected.csv); 2: bad usage, configuration or input."})
+        "every line decided; 1: some lines rejected (see rejected.csv); 2: bad usage, configuration or input.",
+        "With --threads 2 one thread reads the file while another runs the rules and writes the outputs; the",
+        "outputs are the same as with --threads 1; it pays only where a second core is free."})
 final class ReplayCommand implements Callable<Integer>
 {
     @Mixin
@@ -51,16 +54,27 @@ final class ReplayCommand implements Callable<Integer>
         description = "client id the input is sent under (default: ${DEFAULT-VALUE})")
     private long clientId;
 
+    @Option(names = "--threads", paramLabel = "N",
+        description = "1: read and run the rules on one thread; 2: read on one, rules and outputs on another " +
+            "(default: 1)")
+    private Integer threads;
+
     @Override
     public Integer call()
     {
         final VigilConfig config = options.toConfig();
+        final int replayThreads = threads != null ? threads : CsvReplay.defaultThreads();
+        if (replayThreads != 1 && replayThreads != 2)
+        {
+            throw new ConfigException("--threads: " + replayThreads + " is not allowed; use 1 or 2");
+        }
         PathChecks.readableFile("--input " + input, input);
         final RulesFile rulesFile = RuleSetFactory.rulesFile(config);
         final ReplayOutputs outputs = ReplayOutputs.create(out, force);
         try
         {
-            final CsvReplay replay = new CsvReplay(config, rulesFile, clientId, skipBadLines, outputs);
+            final CsvReplay replay = new CsvReplay(config, rulesFile, clientId, skipBadLines, outputs,
+                replayThreads);
             final ProgressLine progress = new ProgressLine("replayed", 0);
             final ReplayReport report = replay.run(input, progress);
             progress.finish();

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -270,6 +271,75 @@ class ReplayCommandTest extends CommandLineTest
         assertTrue(rejected.stream().filter(line -> line.contains(",INVALID_FIELD,")).count() > 5, rejected.toString());
     }
 
+    /**
+     * On two threads (one reading, one running the rules and writing) the outputs are those of one thread, byte for
+     * byte, over several laps of the ring, with lines refused by the engine and lines skipped as unreadable in file
+     * order; a line that cannot be read stops both threads, and no thread is left running.
+     */
+    @Test
+    void writesTheSameOnOneThreadAndOnTwo() throws IOException
+    {
+        final List<String> lines = generated(6_000);
+        for (int line = 40; line < lines.size(); line += 89)
+        {
+            lines.set(line, line % 2 == 0 ? "2026-01-01T00:00:00Z,order,4,,,,,,5,buy,10100,0" :
+                "2026-01-01T00:00:00Z,transaction,1,10,100,-5,EUR,DE,,,,");
+        }
+        // Unreadable lines in a row, and last: written after the events before them, before the next, or at the end.
+        lines.set(3_000, "not,a,line");
+        lines.set(3_001, "2026-01-01T00:00:00Z,transaction,1,10,100,-6,EUR,DE,,,,");
+        lines.add(time(400_000) + ",heartbeat,,,,,,,,,,");
+        lines.add("2026-01-01T00:00:00Z,transaction,1,10,100,-7,EUR,DE,,,,");
+        final Path csv = write("generated.csv", lines);
+        final Path rules = write("windows.yaml", List.of(
+            "rules:",
+            "  - {id: 1, name: account-velocity, type: velocity, key: account, window: {size: 60s, slide: 1s}, " +
+                "parameters: {max-count: 3}, action: review}",
+            "windows:",
+            "  - {id: 0, name: account-5s, type: tumbling, key: account, size: 5s, allowed-lateness: 1s}"));
+
+        final Path one = dir.resolve("one");
+        final Path two = dir.resolve("two");
+        assertEquals(1, VigilMain.execute("replay", "--input", csv.toString(), "--out", one.toString(),
+            "--rules", rules.toString(), "--skip-bad-lines", "--threads", "1"), errors());
+        assertEquals(1, VigilMain.execute("replay", "--input", csv.toString(), "--out", two.toString(),
+            "--rules", rules.toString(), "--skip-bad-lines", "--threads", "2"), errors());
+        assertNoReplayThread();
+        for (final String file : List.of("decisions.csv", "alerts.csv", "windows.csv", "late.csv", "rejected.csv"))
+        {
+            assertArrayEquals(Files.readAllBytes(one.resolve(file)), Files.readAllBytes(two.resolve(file)), file);
+        }
+        final List<String> summaryOne = Files.readAllLines(one.resolve("summary.txt"));
+        final List<String> summaryTwo = Files.readAllLines(two.resolve("summary.txt"));
+        assertEquals(summaryOne.subList(1, summaryOne.size() - 1), summaryTwo.subList(1, summaryTwo.size() - 1),
+            "the summary but for its timing line and the directory written");
+        final List<String> rejected = Files.readAllLines(two.resolve("rejected.csv"));
+        assertTrue(rejected.stream().filter(line -> line.contains(",BAD_LINE,")).count() > 30, rejected.toString());
+        assertTrue(rejected.stream().filter(line -> line.contains(",INVALID_FIELD,")).count() > 30,
+            rejected.toString());
+        assertTrue(rejected.get(rejected.size() - 1).startsWith(lines.size() + ",BAD_LINE,"), "the last line last");
+        final String decisions = Files.readString(two.resolve("decisions.csv"));
+        assertTrue(decisions.contains(",order,"), "orders decided");
+        assertTrue(summaryTwo.get(1).contains(" order(s), ") && !summaryTwo.get(1).contains(" 0 heartbeat(s)"),
+            summaryTwo.get(1));
+        assertTrue(Files.readAllLines(two.resolve("windows.csv")).size() > 100, "windows fired");
+
+        err.reset();
+        assertEquals(2, VigilMain.execute("replay", "--input", csv.toString(), "--out", dir.resolve("stop").toString(),
+            "--rules", rules.toString(), "--threads", "2"));
+        assertTrue(errors().contains("vigil replay: " + csv + ":130: column 'amount' has '-5'"), errors());
+        assertNoReplayThread();
+        try (var files = Files.list(dir.resolve("stop")))
+        {
+            assertEquals(0, files.count(), "a failed run leaves no half outputs");
+        }
+
+        err.reset();
+        assertEquals(2, VigilMain.execute("replay", "--input", csv.toString(), "--out", dir.resolve("three").toString(),
+            "--threads", "3"));
+        assertTrue(errors().contains("--threads: 3 is not allowed; use 1 or 2"), errors());
+    }
+
     @Test
     void refusesToOverwriteAnEarlierRunUnlessForced() throws IOException
     {
@@ -306,7 +376,14 @@ class ReplayCommandTest extends CommandLineTest
     {
         assertEquals(0, VigilMain.execute("replay", "--help"));
         assertTrue(output().contains("Usage: vigil replay") && output().contains("--skip-bad-lines") &&
-            output().contains("--rules=FILE"), output());
+            output().contains("--rules=FILE") && output().contains("--threads=N"), output());
+    }
+
+    private static void assertNoReplayThread()
+    {
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(thread -> thread.getName().equals("vigil-replay-rules") && thread.isAlive()),
+            "the rules thread has ended when the command returns");
     }
 
     private Path write(final String name, final List<String> lines) throws IOException
