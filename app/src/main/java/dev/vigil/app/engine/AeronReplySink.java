@@ -38,6 +38,8 @@ import java.util.Queue;
 final class AeronReplySink implements ReplySink, AutoCloseable
 {
     private static final long UNKNOWN_SESSION = Long.MIN_VALUE;
+    /** Offers again at once after a term rotation; one is enough, a few cover a rotation raced by another publisher. */
+    static final int ADMIN_ACTION_RETRIES = 3;
 
     private final Aeron aeron;
     private final Publication alertPublication;
@@ -146,7 +148,13 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     @Override
     public int publishAlert(final DirectBuffer buffer, final int offset, final int length)
     {
-        final long result = alertPublication.offer(buffer, offset, length);
+        long result = alertPublication.offer(buffer, offset, length);
+        // A term rotation answers ADMIN_ACTION once and is done by the next offer: not back-pressure, and a rule
+        // alert, offered once, would be lost to it.
+        for (int retry = 0; result == Publication.ADMIN_ACTION && retry < ADMIN_ACTION_RETRIES; retry++)
+        {
+            result = alertPublication.offer(buffer, offset, length);
+        }
         if (result > 0)
         {
             alertsBackPressured = false;
