@@ -44,10 +44,4 @@ public enum SessionCounter implements CounterDescriptor
     {
         return family;
     }
-
-    @Override
-    public String labelValue()
-    {
-        return null;
-    }
 }

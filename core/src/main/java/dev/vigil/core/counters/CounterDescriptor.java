@@ -20,7 +20,10 @@ public interface CounterDescriptor
     CounterFamily family();
 
     /**
-     * @return the value of the family's label for this counter, or null when the family has one member.
+     * @return the value of the family's label for this counter, or null (the default) when the family has one member.
      */
-    String labelValue();
+    default String labelValue()
+    {
+        return null;
+    }
 }

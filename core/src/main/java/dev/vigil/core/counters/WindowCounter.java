@@ -44,10 +44,4 @@ public enum WindowCounter implements CounterDescriptor
     {
         return family;
     }
-
-    @Override
-    public String labelValue()
-    {
-        return null;
-    }
 }
