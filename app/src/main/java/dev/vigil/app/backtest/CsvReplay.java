@@ -163,45 +163,34 @@ public final class CsvReplay
 
     private long runOneThread(final Path csv, final LongConsumer progress)
     {
-        long lines = 0;
         try (CsvEventFile events = CsvEventFile.open(csv))
         {
             connect();
-            long clientSeq = 0;
-            while (events.next())
+            final long lines = readLines(events, progress, new LineTarget()
             {
-                if (++lines % PROGRESS_EVERY == 0)
+                @Override
+                public void badLine(final int lineNumber, final String reason)
                 {
-                    progress.accept(lines);
-                }
-                final int length;
-                try
-                {
-                    length = events.encode(clientId, clientSeq + 1, frame);
-                }
-                catch (final ConfigException ex)
-                {
-                    if (!skipBadLines)
-                    {
-                        throw ex;
-                    }
                     // The lines before it first, so that every output keeps file order.
                     drain();
-                    reject(events.lineNumber(), "BAD_LINE", ex.getMessage());
-                    continue;
+                    reject(lineNumber, "BAD_LINE", reason);
                 }
-                clientSeq++;
-                ingress.onFrame(frame, 0, length, SESSION_ID);
-                final long sequence = ring.getCursor();
-                lineOfSlot[(int)sequence & mask] = events.lineNumber();
-                if (sequence - taken == BATCH)
+
+                @Override
+                public void event(final int length, final int lineNumber)
                 {
-                    drain();
+                    ingress.onFrame(frame, 0, length, SESSION_ID);
+                    final long sequence = ring.getCursor();
+                    lineOfSlot[(int)sequence & mask] = lineNumber;
+                    if (sequence - taken == BATCH)
+                    {
+                        drain();
+                    }
                 }
-            }
+            });
             drain();
+            return lines;
         }
-        return lines;
     }
 
     /**
@@ -211,7 +200,7 @@ public final class CsvReplay
     private long runTwoThreads(final Path csv, final LongConsumer progress)
     {
         final RulesThread consumer = rulesThread;
-        long lines = 0;
+        final long lines;
         Thread thread = null;
         try (CsvEventFile events = CsvEventFile.open(csv))
         {
@@ -220,37 +209,27 @@ public final class CsvReplay
             thread = new Thread(consumer, "vigil-replay-rules");
             thread.setDaemon(true);
             thread.start();
-            long clientSeq = 0;
-            while (events.next())
+            lines = readLines(events, progress, new LineTarget()
             {
-                if (++lines % PROGRESS_EVERY == 0)
+                @Override
+                public void badLine(final int lineNumber, final String reason)
                 {
-                    progress.accept(lines);
-                }
-                final int length;
-                try
-                {
-                    length = events.encode(clientId, clientSeq + 1, frame);
-                }
-                catch (final ConfigException ex)
-                {
-                    if (!skipBadLines)
-                    {
-                        throw ex;
-                    }
                     // Written by the rules thread after the events before it, before the next.
-                    consumer.badLines.add(new BadLine(ring.getCursor() + 1, events.lineNumber(), ex.getMessage()));
-                    continue;
+                    consumer.badLines.add(new BadLine(ring.getCursor() + 1, lineNumber, reason));
                 }
-                clientSeq++;
-                if (!ring.hasAvailableCapacity(1))
+
+                @Override
+                public void event(final int length, final int lineNumber)
                 {
-                    awaitCapacity(consumer);
+                    if (!ring.hasAvailableCapacity(1))
+                    {
+                        awaitCapacity(consumer);
+                    }
+                    // The slot's line before the slot is published: ring.next() in onFrame is the cursor's next.
+                    lineOfSlot[(int)(ring.getCursor() + 1) & mask] = lineNumber;
+                    ingress.onFrame(frame, 0, length, SESSION_ID);
                 }
-                // The slot's line before the slot is published: ring.next() in onFrame is the cursor's next.
-                lineOfSlot[(int)(ring.getCursor() + 1) & mask] = events.lineNumber();
-                ingress.onFrame(frame, 0, length, SESSION_ID);
-            }
+            });
             consumer.endSequence = ring.getCursor();
         }
         catch (final RuntimeException | Error ex)
@@ -263,6 +242,61 @@ public final class CsvReplay
         join(thread);
         throwFailure(consumer.failure);
         return lines;
+    }
+
+    /**
+     * Read every line of the file, encode it into {@link #frame} as the next request of the replay's client, and hand
+     * it on; a line that is not a valid event fails the replay, or with {@code --skip-bad-lines} goes to the target as
+     * a bad line and takes no client sequence.
+     *
+     * @return lines read.
+     */
+    private long readLines(final CsvEventFile events, final LongConsumer progress, final LineTarget target)
+    {
+        long lines = 0;
+        long clientSeq = 0;
+        while (events.next())
+        {
+            if (++lines % PROGRESS_EVERY == 0)
+            {
+                progress.accept(lines);
+            }
+            final int length;
+            try
+            {
+                length = events.encode(clientId, clientSeq + 1, frame);
+            }
+            catch (final ConfigException ex)
+            {
+                if (!skipBadLines)
+                {
+                    throw ex;
+                }
+                target.badLine(events.lineNumber(), ex.getMessage());
+                continue;
+            }
+            clientSeq++;
+            target.event(length, events.lineNumber());
+        }
+        return lines;
+    }
+
+    /**
+     * Where {@link #readLines} hands each line: the same reading for one thread and for two.
+     */
+    private interface LineTarget
+    {
+        /**
+         * @param lineNumber the line's number in the file.
+         * @param reason     why it is not a valid event.
+         */
+        void badLine(int lineNumber, String reason);
+
+        /**
+         * @param length     of the event encoded in {@link #frame}.
+         * @param lineNumber the line's number in the file.
+         */
+        void event(int length, int lineNumber);
     }
 
     private static void throwFailure(final Throwable failure)
