@@ -316,7 +316,13 @@ class WindowsEndToEndTest
                 Thread.yield();
             }
             assertTrue(EngineHarness.await(() -> markerSeq != 0, () -> subscriber.poll(this, 10), 10_000),
-                "the marker's alert");
+                () -> "the marker's alert; the engine had evaluated " +
+                metric(harness, "vigil_events_evaluated_total") + " events, raised " +
+                metric(harness, "vigil_alerts_raised_total") + " alerts, left " +
+                metric(harness, "vigil_replies_not_delivered_total") + " undelivered, met back-pressure " +
+                metric(harness, "vigil_egress_back_pressured_total") + " times, held input " +
+                metric(harness, "vigil_window_output_holds_total") + " times; window lines seen " + lines.size() +
+                "; errors " + harness.errors());
             return List.copyOf(lines);
         }
 
