@@ -1,7 +1,10 @@
 package dev.vigil.perf;
 
 import dev.vigil.core.stage.egress.ReplySink;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A reply sink with no transport behind it: every session opens, every reply and alert is taken and dropped, so a
@@ -10,6 +13,8 @@ import org.agrona.DirectBuffer;
  */
 final class DiscardingReplySink implements ReplySink
 {
+    /** Where replies are encoded, as they would be in a publication's term: written, then dropped. */
+    private final UnsafeBuffer claimBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(512, 64));
     private long sessionsOpened;
     private long replies;
     private long alerts;
@@ -27,10 +32,27 @@ final class DiscardingReplySink implements ReplySink
     }
 
     @Override
-    public int send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    public int claim(final int sessionId, final int length)
+    {
+        return SENT;
+    }
+
+    @Override
+    public MutableDirectBuffer claimedBuffer()
+    {
+        return claimBuffer;
+    }
+
+    @Override
+    public int claimedOffset()
+    {
+        return 0;
+    }
+
+    @Override
+    public void commit()
     {
         replies++;
-        return SENT;
     }
 
     @Override

@@ -6,9 +6,11 @@ import io.aeron.Aeron;
 import io.aeron.AeronCounters;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
+import io.aeron.logbuffer.BufferClaim;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.LangUtil;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2LongHashMap;
@@ -26,12 +28,13 @@ import java.util.Queue;
  * Alerts go to one publication that any number of subscribers may join; when it is back-pressured, window results
  * wait in egress's buffer (and the engine's input with them) until it takes them, while rule alerts are offered once.
  * <p>
- * A back-pressured reply is retried for a bounded time, during which the engine stops taking input; that is how a
- * slow client's back-pressure reaches the ring rather than replies being silently dropped. Waits keep the
- * transport's own duty cycle running, which matters when the media driver runs on the engine's thread.
+ * A reply is encoded in place, in room claimed on the client's publication. A back-pressured claim is retried for a
+ * bounded time, during which the engine stops taking input; that is how a slow client's back-pressure reaches the
+ * ring rather than replies being silently dropped. Waits keep the transport's own duty cycle running, which matters
+ * when the media driver runs on the engine's thread.
  * <p>
  * A session whose reply ran out of that time is stalled: its client stopped reading, or is gone and its reply
- * channel not yet timed out. Further replies to it are offered once and not retried, until one goes through again,
+ * channel not yet timed out. Further replies to it are claimed once and not retried, until one goes through again,
  * so a client that stops reading costs the engine one retry budget rather than one per request, and cannot wedge
  * it for other clients. Its replies meanwhile are counted undelivered; a retried request gets its decision again.
  */
@@ -45,6 +48,8 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     private final Publication alertPublication;
     private final NanoClock clock;
     private final long retryTimeoutNs;
+    /** The reply being encoded in place: claimed, then committed, before egress does anything else. */
+    private final BufferClaim replyClaim = new BufferClaim();
     private final Int2ObjectHashMap<ExclusivePublication> publicationBySession = new Int2ObjectHashMap<>();
     private final Long2LongHashMap sessionByClientId = new Long2LongHashMap(UNKNOWN_SESSION);
     private final IntHashSet stalledSessions = new IntHashSet();
@@ -117,7 +122,7 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     }
 
     @Override
-    public int send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    public int claim(final int sessionId, final int length)
     {
         final ExclusivePublication publication = publicationBySession.get(sessionId);
         if (publication == null)
@@ -126,19 +131,37 @@ final class AeronReplySink implements ReplySink, AutoCloseable
         }
         if (stalledSessions.contains(sessionId))
         {
-            if (publication.offer(buffer, offset, length) > 0)
+            if (publication.tryClaim(length, replyClaim) > 0)
             {
                 stalledSessions.remove(sessionId);
                 return SENT;
             }
             return FAILED;
         }
-        final int result = offer(publication, buffer, offset, length);
+        final int result = claimWithRetry(publication, length);
         if (result == FAILED)
         {
             stalledSessions.add(sessionId);
         }
         return result;
+    }
+
+    @Override
+    public MutableDirectBuffer claimedBuffer()
+    {
+        return replyClaim.buffer();
+    }
+
+    @Override
+    public int claimedOffset()
+    {
+        return replyClaim.offset();
+    }
+
+    @Override
+    public void commit()
+    {
+        replyClaim.commit();
     }
 
     /**
@@ -238,12 +261,12 @@ final class AeronReplySink implements ReplySink, AutoCloseable
     }
 
 
-    private int offer(final Publication publication, final DirectBuffer buffer, final int offset, final int length)
+    private int claimWithRetry(final ExclusivePublication publication, final int length)
     {
         long deadlineNs = 0;
         while (true)
         {
-            final long result = publication.offer(buffer, offset, length);
+            final long result = publication.tryClaim(length, replyClaim);
             if (result > 0)
             {
                 return SENT;

@@ -28,7 +28,7 @@ import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.stage.egress.EgressHandler;
-import dev.vigil.core.stage.egress.ReplySink;
+import dev.vigil.core.stage.egress.CopyingReplySink;
 import dev.vigil.core.stage.egress.WindowResultBuffer;
 import dev.vigil.core.stage.ingress.RingIngress;
 import dev.vigil.core.stage.journal.InputJournal;
@@ -717,7 +717,7 @@ class EnginePipelineTest
         }
     }
 
-    private static final class RecordingReplySink implements ReplySink
+    private static final class RecordingReplySink extends CopyingReplySink
     {
         private final Set<Integer> openSessions = new HashSet<>();
         private final List<String> sessionEvents = new ArrayList<>();
@@ -745,15 +745,20 @@ class EnginePipelineTest
         }
 
         @Override
-        public int send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+        protected int canReply(final int sessionId)
         {
             if (!openSessions.contains(sessionId))
             {
                 noSessionCount++;
                 return NO_SESSION;
             }
-            repliesBySession.computeIfAbsent(sessionId, (id) -> new ArrayList<>()).add(copy(buffer, offset, length));
             return SENT;
+        }
+
+        @Override
+        protected void send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            repliesBySession.computeIfAbsent(sessionId, (id) -> new ArrayList<>()).add(copy(buffer, offset, length));
         }
 
         @Override

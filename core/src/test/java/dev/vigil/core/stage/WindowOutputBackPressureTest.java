@@ -13,7 +13,7 @@ import dev.vigil.core.dedup.DecisionDedup;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.stage.egress.EgressHandler;
-import dev.vigil.core.stage.egress.ReplySink;
+import dev.vigil.core.stage.egress.CopyingReplySink;
 import dev.vigil.core.stage.egress.WindowResultBuffer;
 import dev.vigil.core.stage.ingress.RingIngress;
 import dev.vigil.core.stage.journal.JournalHandler;
@@ -305,7 +305,7 @@ class WindowOutputBackPressureTest
     /**
      * What egress sends, as lines in one list; refuses every other alert offer as back-pressured when asked to.
      */
-    private static final class TimelineSink implements ReplySink
+    private static final class TimelineSink extends CopyingReplySink
     {
         final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         private final boolean backPressure;
@@ -334,7 +334,7 @@ class WindowOutputBackPressureTest
         }
 
         @Override
-        public int send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+        protected void send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
         {
             header.wrap(buffer, offset);
             if (header.templateId() == DecisionDecoder.TEMPLATE_ID)
@@ -343,7 +343,6 @@ class WindowOutputBackPressureTest
                 lines.add("decision clientSeq=" + decision.clientSeq() + " engineSeq=" + decision.engineSeq() +
                     " " + decision.verdict());
             }
-            return SENT;
         }
 
         @Override

@@ -24,7 +24,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 /**
  * Egress stage: runs only after both the journal and the rules stages have passed a sequence, then answers the
  * sender (Connected, Decision or Reject) and publishes the event's alerts, then the window results and late events
- * the event emitted. Encodes into one reusable buffer.
+ * the event emitted. A reply is encoded in place, in the room the sink claims on the client's reply path; alerts are
+ * encoded into one reusable buffer and offered.
  * <p>
  * Window results of an input can follow it: when its firing did not fit the buffer, the rules stage passes the
  * input on and emits the rest as the buffer drains, so each duty cycle publishes what inputs already answered have
@@ -34,7 +35,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 public final class EgressHandler implements EventHandler<RingEvent>, InputHold
 {
-    private static final int REPLY_BUFFER_LENGTH = 256;
+    private static final int ALERT_BUFFER_LENGTH = 256;
+    private static final int CONNECTED_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + ConnectedEncoder.BLOCK_LENGTH;
+    private static final int DECISION_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + DecisionEncoder.BLOCK_LENGTH;
+    private static final int REJECT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + RejectEncoder.BLOCK_LENGTH;
 
     private final ReplySink sink;
     private final EngineCounters counters;
@@ -43,7 +47,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
     private final WindowResultBuffer windowResults;
     private RoundTripRecorder roundTrip = RoundTripRecorder.NONE;
     private long answeredEngineSeq;
-    private final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(REPLY_BUFFER_LENGTH, 64));
+    private final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ALERT_BUFFER_LENGTH, 64));
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
@@ -158,23 +162,27 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
     private void onConnect(final RingEvent event)
     {
         final long clientId = event.clientId();
-        if (sink.openSession(event.sessionId(), clientId))
-        {
-            connectedEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-                .clientId(clientId)
-                .engineSeq(event.engineSeq());
-            send(event.sessionId(), MessageHeaderEncoder.ENCODED_LENGTH + connectedEncoder.encodedLength());
-        }
-        else
+        if (!sink.openSession(event.sessionId(), clientId))
         {
             repliesNotDelivered.incrementOrdered();
+        }
+        else if (claim(event.sessionId(), CONNECTED_LENGTH))
+        {
+            connectedEncoder.wrapAndApplyHeader(sink.claimedBuffer(), sink.claimedOffset(), headerEncoder)
+                .clientId(clientId)
+                .engineSeq(event.engineSeq());
+            sink.commit();
         }
     }
 
     private void sendDecision(final RingEvent event)
     {
+        if (!claim(event.sessionId(), DECISION_LENGTH))
+        {
+            return;
+        }
         final long egressTimeNs = clock.nanoTime();
-        decisionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        decisionEncoder.wrapAndApplyHeader(sink.claimedBuffer(), sink.claimedOffset(), headerEncoder)
             .clientId(event.clientId())
             .clientSeq(event.clientSeq())
             .engineSeq(event.decisionEngineSeq())
@@ -185,7 +193,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
             .rulesDoneTimeNs(event.rulesDoneTimeNs())
             .journalDoneTimeNs(event.journalDoneTimeNs())
             .egressTimeNs(egressTimeNs);
-        send(event.sessionId(), MessageHeaderEncoder.ENCODED_LENGTH + decisionEncoder.encodedLength());
+        sink.commit();
         roundTrip.record(event.receiveTimeNs(), egressTimeNs);
     }
 
@@ -227,7 +235,17 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
             receivedSchemaId = headerDecoder.schemaId();
             receivedVersion = headerDecoder.version();
         }
-        rejectEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        final int result = sink.claim(event.sessionId(), REJECT_LENGTH);
+        if (result != ReplySink.SENT)
+        {
+            // A reject to a sender without a session has nowhere to go: not a reply lost.
+            if (result == ReplySink.FAILED)
+            {
+                repliesNotDelivered.incrementOrdered();
+            }
+            return;
+        }
+        rejectEncoder.wrapAndApplyHeader(sink.claimedBuffer(), sink.claimedOffset(), headerEncoder)
             .clientId(event.clientId())
             .clientSeq(event.clientSeq())
             .engineSeq(event.engineSeq())
@@ -236,20 +254,17 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
             .receivedSchemaId(receivedSchemaId)
             .receivedVersion(receivedVersion)
             .receivedLength(event.receivedLength());
-        final int result = sink.send(
-            event.sessionId(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + rejectEncoder.encodedLength());
-        if (result == ReplySink.FAILED)
-        {
-            repliesNotDelivered.incrementOrdered();
-        }
+        sink.commit();
     }
 
-    private void send(final int sessionId, final int length)
+    private boolean claim(final int sessionId, final int length)
     {
-        if (sink.send(sessionId, buffer, 0, length) != ReplySink.SENT)
+        if (sink.claim(sessionId, length) == ReplySink.SENT)
         {
-            repliesNotDelivered.incrementOrdered();
+            return true;
         }
+        repliesNotDelivered.incrementOrdered();
+        return false;
     }
 
     private static long clientSendTimeNs(final RingEvent event)

@@ -1,6 +1,7 @@
 package dev.vigil.core.stage.egress;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * Where egress sends encoded replies: one session per connected client, plus one alert stream. The engine
@@ -35,15 +36,32 @@ public interface ReplySink
     void closeSession(int sessionId);
 
     /**
-     * Send one encoded reply to a client.
+     * Claim room for one reply on a client's reply path, to be encoded in place: on {@link #SENT}, encode the reply
+     * into {@link #claimedBuffer()} from {@link #claimedOffset()}, then {@link #commit()} it, before any other call
+     * to the sink. Claiming first and encoding in place saves the copy an encode-then-offer makes; a back-pressured
+     * path is retried by the claim, before anything is encoded.
      *
      * @param sessionId transport session of the client's requests.
-     * @param buffer    holding the encoded reply.
-     * @param offset    of the reply.
-     * @param length    of the reply.
-     * @return {@link #SENT}, {@link #NO_SESSION} or {@link #FAILED}.
+     * @param length    of the reply, header included.
+     * @return {@link #SENT} when the room is claimed (the reply leaves on commit), {@link #NO_SESSION} or
+     * {@link #FAILED}, when there is nothing to encode or commit.
      */
-    int send(int sessionId, DirectBuffer buffer, int offset, int length);
+    int claim(int sessionId, int length);
+
+    /**
+     * @return the buffer of the last successful {@link #claim}.
+     */
+    MutableDirectBuffer claimedBuffer();
+
+    /**
+     * @return where in {@link #claimedBuffer()} the claimed reply starts.
+     */
+    int claimedOffset();
+
+    /**
+     * Send the reply encoded into the last successful {@link #claim}.
+     */
+    void commit();
 
     /**
      * Background work of the reply path, run by the egress stage on every duty cycle, e.g. finishing sessions whose

@@ -26,7 +26,7 @@ class WindowResultBufferTest
     private final AtomicCounter dropped = countersManager.newCounter("dropped");
     private final List<Long> publishedSeqs = new ArrayList<>();
     private int refuseAlerts;
-    private final ReplySink sink = new ReplySink()
+    private final ReplySink sink = new CopyingReplySink()
     {
         @Override
         public boolean openSession(final int sessionId, final long clientId)
@@ -40,9 +40,8 @@ class WindowResultBufferTest
         }
 
         @Override
-        public int send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+        protected void send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
         {
-            return SENT;
         }
 
         @Override

@@ -24,7 +24,7 @@ import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.stage.EnginePipeline;
 import dev.vigil.core.stage.egress.EgressHandler;
-import dev.vigil.core.stage.egress.ReplySink;
+import dev.vigil.core.stage.egress.CopyingReplySink;
 import dev.vigil.core.stage.egress.WindowResultBuffer;
 import dev.vigil.core.stage.ingress.RingIngress;
 import dev.vigil.core.stage.journal.InputJournal;
@@ -275,7 +275,7 @@ class RulesPathAllocationTest
         }
     }
 
-    private static final class CountingReplySink implements ReplySink
+    private static final class CountingReplySink extends CopyingReplySink
     {
         private static final int TEMPLATE_ID_OFFSET = 2;
         private static final int VERDICT_OFFSET =
@@ -301,7 +301,13 @@ class RulesPathAllocationTest
         }
 
         @Override
-        public int send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+        protected int canReply(final int sessionId)
+        {
+            return sessionId == SESSION ? SENT : NO_SESSION;
+        }
+
+        @Override
+        protected void send(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
         {
             final int templateId = buffer.getShort(offset + TEMPLATE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
             switch (templateId)
@@ -318,7 +324,6 @@ class RulesPathAllocationTest
                 default:
                     break;
             }
-            return SENT;
         }
 
         private void onDecision(final byte verdict)
