@@ -226,7 +226,7 @@ public final class VigilEngine implements AutoCloseable
         final EnginePipeline built = new EnginePipeline(
             ctx.ringSize(),
             ctx.maxFrameLength(),
-            new JournalHandler(journal.input(), clock, counters),
+            new JournalHandler(journal.input(), clock, counters, errors),
             rules,
             egress,
             rules::doDutyCycle,

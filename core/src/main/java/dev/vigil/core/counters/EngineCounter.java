@@ -69,6 +69,8 @@ public enum EngineCounter implements CounterDescriptor
         "fsyncs of journal files since start")),
     JOURNAL_LAG("journal lag records", gauge("vigil_journal_lag_records",
         "records written to the journal but not yet as durable as configured")),
+    JOURNAL_REFUSED("journal appends refused", counter("vigil_journal_appends_refused_total",
+        "inputs the journal refused (closed, disk full): each held in the ring, with all after it, until taken")),
     SNAPSHOTS_TAKEN("snapshots taken", counter("vigil_snapshots_total",
         "snapshots of the engine state written since start")),
     SNAPSHOTS_STREAMED("snapshots streamed", counter("vigil_snapshots_streamed_total",

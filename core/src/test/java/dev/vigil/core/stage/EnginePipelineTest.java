@@ -56,6 +56,7 @@ import java.util.Set;
 import static dev.vigil.core.counters.EngineCounter.ALERTS_RAISED;
 import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
 import static dev.vigil.core.counters.EngineCounter.FRAMES_RECEIVED;
+import static dev.vigil.core.counters.EngineCounter.JOURNAL_REFUSED;
 import static dev.vigil.core.counters.EngineCounter.REPLIES_NOT_DELIVERED;
 import static dev.vigil.core.counters.EngineCounter.RULE_STATE_FULL;
 import static dev.vigil.core.counters.WindowCounter.LATE_EVENTS;
@@ -90,6 +91,7 @@ class EnginePipelineTest
     private final EngineCounters counters = TestCounters.engineCounters();
     private final RecordingJournal journal = new RecordingJournal();
     private final RecordingReplySink sink = new RecordingReplySink();
+    private final List<Throwable> journalErrors = new ArrayList<>();
     private final TestFrames frames = new TestFrames();
 
     private RingIngress ingress;
@@ -181,6 +183,39 @@ class EnginePipelineTest
         assertEquals(0, counters.totalRejects());
         assertEquals(3, ingress.lastEngineSeq());
         assertEquals(1, ingress.sessionCount());
+    }
+
+    @Test
+    void anInputTheJournalRefusesIsHeldWithAllAfterItUntilTheJournalTakesItAndIsReportedOnce() throws Exception
+    {
+        ingress.openSession(SESSION, CLIENT_ID);
+        journal.refuse(2, 3);
+        offer(frames.transaction(CLIENT_ID, 1, SEC, ACCOUNT, 500));
+        offer(frames.transaction(CLIENT_ID, 2, 2 * SEC, ACCOUNT, 20_000));
+        offer(frames.transaction(CLIENT_ID, 3, 3 * SEC, ACCOUNT, 700));
+
+        // The journal takes input 1 and refuses input 2: only input 1 may be answered.
+        runAll();
+        runAll();
+        assertEquals(List.of(1L), journal.engineSeqs);
+        List<DirectBuffer> replies = sink.replies(SESSION);
+        assertEquals(2, replies.size(), "Connected and the decision of input 1 only");
+        assertDecision(replies.get(1), 1, 1, Verdict.APPROVE, 0);
+        assertEquals(1, counters.get(JOURNAL_REFUSED).get());
+        assertEquals(1, journalErrors.size(), "one report for a refused input, not one per attempt");
+        assertEquals("refused engine seq 2", journalErrors.get(0).getMessage());
+
+        // The third offer again is taken; input 3 follows it, and every decision leaves once, in order.
+        runAll();
+        runAll();
+        runAll();
+        assertEquals(List.of(1L, 2L, 3L), journal.engineSeqs);
+        replies = sink.replies(SESSION);
+        assertEquals(4, replies.size());
+        assertDecision(replies.get(2), 2, 2, Verdict.DECLINE, 1L << AMOUNT_RULE_ID);
+        assertDecision(replies.get(3), 3, 3, Verdict.APPROVE, 0);
+        assertEquals(1, counters.get(JOURNAL_REFUSED).get());
+        assertEquals(1, journalErrors.size());
     }
 
     @Test
@@ -591,7 +626,7 @@ class EnginePipelineTest
         final EnginePipeline pipeline = new EnginePipeline(
             RING_SIZE,
             MAX_FRAME_LENGTH,
-            new JournalHandler(journal, clock),
+            new JournalHandler(journal, clock, counters, journalErrors::add),
             rules,
             new EgressHandler(sink, counters, clock, windowResults));
         ingress = new RingIngress(pipeline.ring(), clock, counters, lastEngineSeq);
@@ -689,20 +724,43 @@ class EnginePipelineTest
         private final List<Integer> templateIds = new ArrayList<>();
         private final List<Integer> lengths = new ArrayList<>();
         private int batches;
+        private long refusedEngineSeq;
+        private int refusalsLeft;
+
+        /**
+         * Refuse the append of one input a number of times, as a full disk would, before taking it.
+         */
+        void refuse(final long engineSeq, final int times)
+        {
+            refusedEngineSeq = engineSeq;
+            refusalsLeft = times;
+        }
 
         @Override
-        public void append(
+        public boolean append(
             final long engineSeq,
             final long receiveTimeNs,
             final DirectBuffer buffer,
             final int offset,
             final int length)
         {
+            if (engineSeq == refusedEngineSeq && refusalsLeft > 0)
+            {
+                refusalsLeft--;
+                return false;
+            }
             engineSeqs.add(engineSeq);
             receiveTimesNs.add(receiveTimeNs);
             lengths.add(length);
             templateIds.add(new MessageHeaderDecoder().wrap(buffer, offset).templateId());
             clientSeqs.add(InboundFrameValidator.clientSeq(buffer, offset, length));
+            return true;
+        }
+
+        @Override
+        public RuntimeException refusal()
+        {
+            return new IllegalStateException("refused engine seq " + refusedEngineSeq);
         }
 
         @Override

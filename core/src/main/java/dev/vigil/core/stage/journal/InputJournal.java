@@ -16,8 +16,20 @@ public interface InputJournal extends AutoCloseable
      * @param buffer        holding the frame.
      * @param offset        of the frame.
      * @param length        of the frame.
+     * @return true when appended; false when the journal refused it (closed, disk full, a segment that could not be
+     * made): nothing was appended, and the same frame is offered again until it is taken.
      */
-    void append(long engineSeq, long receiveTimeNs, DirectBuffer buffer, int offset, int length);
+    boolean append(long engineSeq, long receiveTimeNs, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Why the last {@link #append} was refused, for the operator; asked once per refusal, never on the steady path.
+     *
+     * @return the refusal, with whatever cause the journal has.
+     */
+    default RuntimeException refusal()
+    {
+        return new IllegalStateException("the journal refused an append");
+    }
 
     /**
      * Called after the last frame of a batch: the place to make appended frames durable as configured.

@@ -16,9 +16,10 @@ public final class NoInputJournal implements InputJournal
     }
 
     @Override
-    public void append(
+    public boolean append(
         final long engineSeq, final long receiveTimeNs, final DirectBuffer buffer, final int offset, final int length)
     {
+        return true;
     }
 
     @Override

@@ -249,7 +249,7 @@ class RulesPathAllocationTest
         private long outOfOrder;
 
         @Override
-        public void append(
+        public boolean append(
             final long engineSeq,
             final long receiveTimeNs,
             final DirectBuffer buffer,
@@ -262,6 +262,7 @@ class RulesPathAllocationTest
             }
             lastEngineSeq = engineSeq;
             appends++;
+            return true;
         }
 
         @Override
