@@ -1,5 +1,6 @@
 package dev.vigil.core.ring;
 
+import com.lmax.disruptor.EventFactory;
 import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.Verdict;
 import org.agrona.BufferUtil;
@@ -13,6 +14,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Ingress writes the frame and its metadata ({@link #resetForFrame}); the rules stage writes the outcome; the
  * journal stage stamps when the frame was journaled; egress reads everything. Each field has exactly one writing
  * stage, and the ring's sequences order the writes before the reads, so no field needs to be volatile.
+ * <p>
+ * The journal and rules stages work on the same slots at the same time, on threads of their own when cores allow.
+ * So the journal's stamp is not a field of the slot, where it would share a cache line with the outcome the rules
+ * stage writes and each write would take the line from the other core, but an element of an array the slots of a
+ * ring share ({@link #slotsOfRing}), which only the journal stage writes: eight slots' stamps to a line.
  */
 public final class RingEvent
 {
@@ -21,6 +27,8 @@ public final class RingEvent
 
     private final UnsafeBuffer frame;
     private final RuleAlerts alerts = new RuleAlerts(MAX_ALERTS_PER_EVENT);
+    private final long[] journalStamps;
+    private final int slot;
 
     private FrameKind kind = FrameKind.EVENT;
     private int frameLength;
@@ -37,14 +45,37 @@ public final class RingEvent
     private long firedRules;
     private long decisionEngineSeq;
     private long rulesDoneTimeNs;
-    private long journalDoneTimeNs;
 
     /**
+     * A slot of its own, outside a ring's stages, or in a ring with no journal stage.
+     *
      * @param maxFrameLength capacity of the slot's frame buffer.
      */
     public RingEvent(final int maxFrameLength)
     {
-        frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxFrameLength, 64));
+        this(maxFrameLength, new long[1], 0);
+    }
+
+    private RingEvent(final int maxFrameLength, final long[] journalStamps, final int slot)
+    {
+        this.frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxFrameLength, 64));
+        this.journalStamps = journalStamps;
+        this.slot = slot;
+    }
+
+    /**
+     * The slots of one ring, which keep the journal stage's stamps in one array, apart from what the rules stage
+     * writes. The ring asks the factory for its slots in order, once each, as it is made.
+     *
+     * @param maxFrameLength capacity of each slot's frame buffer.
+     * @param ringSize       slots in the ring.
+     * @return the factory to make the ring with.
+     */
+    public static EventFactory<RingEvent> slotsOfRing(final int maxFrameLength, final int ringSize)
+    {
+        final long[] journalStamps = new long[ringSize];
+        final int[] nextSlot = new int[1];
+        return () -> new RingEvent(maxFrameLength, journalStamps, nextSlot[0]++);
     }
 
     /**
@@ -103,7 +134,7 @@ public final class RingEvent
         this.firedRules = 0;
         this.decisionEngineSeq = engineSeq;
         this.rulesDoneTimeNs = 0;
-        this.journalDoneTimeNs = 0;
+        // The journal's stamp is not cleared: the journal stage stamps every slot before egress may read it.
         alerts.clear();
     }
 
@@ -236,7 +267,7 @@ public final class RingEvent
 
     public long journalDoneTimeNs()
     {
-        return journalDoneTimeNs;
+        return journalStamps[slot];
     }
 
     public RuleAlerts alerts()
@@ -283,6 +314,6 @@ public final class RingEvent
      */
     public void journalDone(final long journalDoneTimeNs)
     {
-        this.journalDoneTimeNs = journalDoneTimeNs;
+        journalStamps[slot] = journalDoneTimeNs;
     }
 }

@@ -89,7 +89,7 @@ public final class EnginePipeline
     {
         // Stages poll instead of waiting, so the producer's wait strategy is never used to block a consumer.
         ring = RingBuffer.createSingleProducer(
-            () -> new RingEvent(maxFrameLength), ringSize, new YieldingWaitStrategy());
+            RingEvent.slotsOfRing(maxFrameLength, ringSize), ringSize, new YieldingWaitStrategy());
 
         final EventPoller<RingEvent> journalPoller = ring.newPoller();
         final EventPoller<RingEvent> rulesPoller = ring.newPoller();
