@@ -1,11 +1,6 @@
 package dev.vigil.client;
 
-import dev.vigil.codecs.ChallengeDecoder;
-import dev.vigil.codecs.ChallengeResponseEncoder;
-import dev.vigil.codecs.ConnectEncoder;
-import dev.vigil.codecs.ConnectedDecoder;
 import dev.vigil.codecs.DecisionDecoder;
-import dev.vigil.codecs.DisconnectEncoder;
 import dev.vigil.codecs.HeartbeatEncoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.MessageHeaderEncoder;
@@ -13,27 +8,26 @@ import dev.vigil.codecs.OrderEncoder;
 import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.RejectDecoder;
-import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.Side;
 import dev.vigil.codecs.TransactionEncoder;
 import io.aeron.Aeron;
-import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
-import io.aeron.Subscription;
-import io.aeron.logbuffer.FragmentHandler;
-import io.aeron.logbuffer.Header;
 import org.agrona.BufferUtil;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A client of a Vigil engine: connects over Aeron, sends transactions and orders, and polls the decisions that
  * answer them. The send and poll paths allocate nothing; use one client per thread.
+ * <p>
+ * The engine is one process by default; with {@link Context#clusterIngressEndpoints} it is a cluster of replicated
+ * engines (Aeron Cluster), and the client follows the cluster's leader by itself while it polls. It keeps each
+ * request it sent until the request is answered, and sends again every unanswered one after a new leader is elected
+ * (the cluster answers a request it already decided with that decision), so each request is decided exactly once.
+ * Sends are refused with {@link Publication#BACK_PRESSURED} while that resend is under way or while
+ * {@link Context#maxUnanswered} requests wait for an answer; {@link #poll} moves both on.
  * <pre>{@code
  * try (VigilClient client = VigilClient.connect(new VigilClient.Context()
  *     .clientId(7)
@@ -53,10 +47,9 @@ public final class VigilClient implements AutoCloseable
     private static final int SEND_BUFFER_LENGTH = 256;
 
     private final Context context;
-    private final Aeron aeron;
-    private final boolean ownsAeron;
-    private final ExclusivePublication publication;
-    private final Subscription subscription;
+    private final ClientTransport transport;
+    private final UnansweredRequests unanswered;
+    private final UnansweredRequests.FrameSender resender;
     private final NanoClock clock;
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(SEND_BUFFER_LENGTH, 64));
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -66,37 +59,39 @@ public final class VigilClient implements AutoCloseable
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final DecisionDecoder decisionDecoder = new DecisionDecoder();
     private final RejectDecoder rejectDecoder = new RejectDecoder();
-    private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
-    private final FragmentHandler replyHandler = new FragmentAssembler(this::onReply);
-
-    private final ChallengeDecoder challengeDecoder = new ChallengeDecoder();
 
     private ReplyListener listener;
     private long lastClientSeq;
-    private boolean connected;
-    private int engineSessionId;
     private long foreignReplies;
-    private String handshakeFailure;
-    private int pendingChallengeResponse;
+    private long leaderChanges;
 
     private VigilClient(final Context context)
     {
         this.context = context;
         this.clock = context.clock;
         this.lastClientSeq = context.firstClientSeq - 1;
-        this.ownsAeron = context.aeron == null;
-        this.aeron = ownsAeron ?
-            Aeron.connect(new Aeron.Context().aeronDirectoryName(context.aeronDirectoryName)) : context.aeron;
-        try
+        final ClientTransport.Replies replies = new ClientTransport.Replies()
         {
-            publication = aeron.addExclusivePublication(context.ingressChannel, context.ingressStreamId);
-            subscription = aeron.addSubscription(context.responseChannel, context.responseStreamId);
-        }
-        catch (final RuntimeException ex)
-        {
-            closeAeron();
-            throw ex;
-        }
+            @Override
+            public void onReply(final DirectBuffer buffer, final int offset, final int length)
+            {
+                VigilClient.this.onReply(buffer, offset, length);
+            }
+
+            @Override
+            public void onNewEngine()
+            {
+                leaderChanges++;
+                if (unanswered != null)
+                {
+                    unanswered.resendAll();
+                }
+            }
+        };
+        this.transport = context.clusterIngressEndpoints != null ?
+            ClusterTransport.connect(context, replies) : EngineTransport.connect(context, replies);
+        this.unanswered = transport.failsOver() ? new UnansweredRequests(context.maxUnanswered) : null;
+        this.resender = transport::offer;
     }
 
     /**
@@ -108,17 +103,7 @@ public final class VigilClient implements AutoCloseable
      */
     public static VigilClient connect(final Context context)
     {
-        final VigilClient client = new VigilClient(context);
-        try
-        {
-            client.handshake();
-            return client;
-        }
-        catch (final RuntimeException ex)
-        {
-            client.close();
-            throw ex;
-        }
+        return new VigilClient(context);
     }
 
     /**
@@ -256,8 +241,8 @@ public final class VigilClient implements AutoCloseable
             .clientSeq(clientSeq)
             .eventTimeNs(eventTimeNs)
             .clientSendTimeNs(clock.nanoTime());
-        return advanceOnSend(
-            clientSeq, offerFrame(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()));
+        return advanceOnSend(clientSeq, offerFrame(
+            clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength(), false));
     }
 
     /**
@@ -270,7 +255,12 @@ public final class VigilClient implements AutoCloseable
     public int poll(final ReplyListener listener, final int fragmentLimit)
     {
         this.listener = listener;
-        return subscription.poll(replyHandler, fragmentLimit);
+        final int fragments = transport.poll(fragmentLimit);
+        if (unanswered != null && unanswered.isResending())
+        {
+            unanswered.resend(resender);
+        }
+        return fragments;
     }
 
     /**
@@ -298,7 +288,26 @@ public final class VigilClient implements AutoCloseable
      */
     public long foreignReplies()
     {
-        return foreignReplies;
+        final long notFromTheSession = transport instanceof EngineTransport ?
+            ((EngineTransport)transport).foreignReplies() : 0;
+        return foreignReplies + notFromTheSession;
+    }
+
+    /**
+     * @return requests sent and not yet answered that the client keeps to send again after a leader change; 0 for a
+     * single engine, where a timed-out request is the caller's to resend.
+     */
+    public int unansweredRequests()
+    {
+        return unanswered == null ? 0 : unanswered.count();
+    }
+
+    /**
+     * @return times the cluster's leader changed while this client was connected; 0 for a single engine.
+     */
+    public long leaderChanges()
+    {
+        return leaderChanges;
     }
 
     /**
@@ -306,7 +315,7 @@ public final class VigilClient implements AutoCloseable
      */
     public boolean isConnected()
     {
-        return connected && publication.isConnected();
+        return transport.isConnected();
     }
 
     /**
@@ -315,23 +324,7 @@ public final class VigilClient implements AutoCloseable
     @Override
     public void close()
     {
-        if (connected && publication.isConnected())
-        {
-            final DisconnectEncoder disconnect = new DisconnectEncoder();
-            disconnect.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).clientId(context.clientId);
-            publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + disconnect.encodedLength());
-        }
-        connected = false;
-        if (ownsAeron)
-        {
-            // Closing the client releases its publication and subscription without a round trip to the driver
-            // per resource, which matters when the driver is gone.
-            closeAeron();
-        }
-        else
-        {
-            CloseHelper.quietCloseAll(publication, subscription);
-        }
+        transport.close();
     }
 
     private long offerTransaction(
@@ -359,7 +352,7 @@ public final class VigilClient implements AutoCloseable
             .currency(currency)
             .country(country)
             .channel(channel);
-        return offerFrame(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + transactionEncoder.encodedLength());
+        return offerFrame(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + transactionEncoder.encodedLength(), true);
     }
 
     private long offerOrder(
@@ -385,16 +378,31 @@ public final class VigilClient implements AutoCloseable
             .quantity(quantity)
             .side(side)
             .orderType(orderType);
-        return offerFrame(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + orderEncoder.encodedLength());
+        return offerFrame(clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + orderEncoder.encodedLength(), true);
     }
 
     /**
+     * @param answered whether the engine answers the frame, so that it is kept until then where the transport fails
+     *                 over; a resend of a request already kept is not kept again.
      * @return clientSeq once the frame in the send buffer is offered, or the negative {@link Publication#offer} code.
      */
-    private long offerFrame(final long clientSeq, final int length)
+    private long offerFrame(final long clientSeq, final int length, final boolean answered)
     {
-        final long result = publication.offer(sendBuffer, 0, length);
-        return result > 0 ? clientSeq : result;
+        final boolean keep = unanswered != null && answered && clientSeq > lastClientSeq;
+        if (unanswered != null && (unanswered.isResending() || (keep && unanswered.isFull())))
+        {
+            return Publication.BACK_PRESSURED;
+        }
+        final long result = transport.offer(sendBuffer, 0, length);
+        if (result < 0)
+        {
+            return result;
+        }
+        if (keep)
+        {
+            unanswered.record(clientSeq, sendBuffer, 0, length);
+        }
+        return clientSeq;
     }
 
     /**
@@ -409,120 +417,10 @@ public final class VigilClient implements AutoCloseable
         return result;
     }
 
-    private void handshake()
-    {
-        final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
-        final long deadlineNs = clock.nanoTime() + context.connectTimeoutNs;
-
-        String resolvedResponseChannel;
-        while ((resolvedResponseChannel = subscription.tryResolveChannelEndpointPort()) == null)
-        {
-            checkDeadline(deadlineNs, "response channel " + context.responseChannel + " did not bind");
-            idle.idle();
-        }
-        while (!publication.isConnected())
-        {
-            checkDeadline(deadlineNs, "no engine listening on " + context.ingressChannel + " stream " +
-                context.ingressStreamId);
-            idle.idle();
-        }
-
-        final byte[] credentials = context.credentials.encodedCredentials();
-        final ConnectEncoder connect = new ConnectEncoder();
-        connect.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .clientId(context.clientId)
-            .responseStreamId(context.responseStreamId)
-            .responseChannel(resolvedResponseChannel)
-            .putCredentials(credentials, 0, credentials.length);
-        offerHandshake(MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength(), deadlineNs, "Connect");
-
-        final FragmentHandler handshakeHandler = new FragmentAssembler(this::onHandshakeReply);
-        while (!connected)
-        {
-            if (subscription.poll(handshakeHandler, 1) == 0)
-            {
-                checkDeadline(deadlineNs, "engine did not confirm the session of client " + context.clientId +
-                    " (its vigil_connects_refused_total counters say why)");
-                idle.idle();
-            }
-            if (handshakeFailure != null)
-            {
-                throw new VigilClientException(handshakeFailure);
-            }
-            if (pendingChallengeResponse > 0)
-            {
-                final int length = pendingChallengeResponse;
-                pendingChallengeResponse = 0;
-                offerHandshake(length, deadlineNs, "ChallengeResponse");
-            }
-        }
-    }
-
-    private void offerHandshake(final int length, final long deadlineNs, final String what)
-    {
-        final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
-        while (publication.offer(sendBuffer, 0, length) < 0)
-        {
-            checkDeadline(deadlineNs, "could not send " + what + " to " + context.ingressChannel);
-            idle.idle();
-        }
-    }
-
-    private void checkDeadline(final long deadlineNs, final String what)
-    {
-        if (clock.nanoTime() > deadlineNs)
-        {
-            throw new VigilClientException(what + " within " + context.connectTimeoutNs / 1_000_000 + "ms");
-        }
-    }
-
-    private void onHandshakeReply(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private void onReply(final DirectBuffer buffer, final int offset, final int length)
     {
         headerDecoder.wrap(buffer, offset);
-        switch (headerDecoder.templateId())
-        {
-            case ChallengeDecoder.TEMPLATE_ID:
-                challengeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                if (challengeDecoder.clientId() == context.clientId)
-                {
-                    final byte[] challenge = new byte[challengeDecoder.challengeLength()];
-                    challengeDecoder.getChallenge(challenge, 0, challenge.length);
-                    final byte[] response = context.credentials.onChallenge(context.clientId, challenge);
-                    final ChallengeResponseEncoder encoder = new ChallengeResponseEncoder()
-                        .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-                        .clientId(context.clientId)
-                        .putResponse(response, 0, response.length);
-                    pendingChallengeResponse = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
-                }
-                break;
-            case ConnectedDecoder.TEMPLATE_ID:
-                connectedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                if (connectedDecoder.clientId() == context.clientId)
-                {
-                    // Replies from now on come only from this publication of the engine's.
-                    engineSessionId = header.sessionId();
-                    connected = true;
-                }
-                break;
-            case RejectDecoder.TEMPLATE_ID:
-                rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                if (rejectDecoder.clientId() == context.clientId &&
-                    rejectDecoder.reason() == RejectReason.AUTHENTICATION_FAILED)
-                {
-                    handshakeFailure = "engine refused to authenticate client " + context.clientId +
-                        ": check its key against the engine's credentials file";
-                }
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void onReply(final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
-        headerDecoder.wrap(buffer, offset);
-        if (header.sessionId() != engineSessionId ||
-            length < MessageHeaderDecoder.ENCODED_LENGTH + Long.BYTES ||
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH + Long.BYTES ||
             buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH, DecisionDecoder.BYTE_ORDER) !=
             context.clientId)
         {
@@ -534,22 +432,22 @@ public final class VigilClient implements AutoCloseable
         {
             case DecisionDecoder.TEMPLATE_ID:
                 decisionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (unanswered != null)
+                {
+                    unanswered.answered(decisionDecoder.clientSeq());
+                }
                 listener.onDecision(decisionDecoder);
                 break;
             case RejectDecoder.TEMPLATE_ID:
                 rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (unanswered != null)
+                {
+                    unanswered.answered(rejectDecoder.clientSeq());
+                }
                 listener.onReject(rejectDecoder);
                 break;
             default:
                 break;
-        }
-    }
-
-    private void closeAeron()
-    {
-        if (ownsAeron)
-        {
-            CloseHelper.quietClose(aeron);
         }
     }
 
@@ -569,6 +467,11 @@ public final class VigilClient implements AutoCloseable
         private long firstClientSeq = 1;
         private NanoClock clock = SystemNanoClock.INSTANCE;
         private CredentialsSupplier credentials = CredentialsSupplier.NONE;
+        private String clusterIngressEndpoints;
+        private String clusterIngressChannel = "aeron:udp";
+        private String clusterEgressChannel = "aeron:udp?endpoint=localhost:0";
+        private long clusterKeepAliveIntervalNs = 1_000_000_000L;
+        private int maxUnanswered = 4096;
 
         /**
          * @param aeron an Aeron client to share; the client then does not close it.
@@ -691,6 +594,136 @@ public final class VigilClient implements AutoCloseable
         {
             this.clock = clock;
             return this;
+        }
+
+        /**
+         * Connect to a cluster of engines replicated on Aeron Cluster instead of one engine: the client then follows
+         * the cluster's leader and sends unanswered requests again after a leader change. The single-engine
+         * settings (ingress and response channels, credentials) do not apply to a cluster.
+         *
+         * @param clusterIngressEndpoints the members' ingress endpoints, {@code id=host:port} separated by commas,
+         *                                e.g. {@code 0=localhost:9002,1=localhost:9102,2=localhost:9202}.
+         * @return this.
+         */
+        public Context clusterIngressEndpoints(final String clusterIngressEndpoints)
+        {
+            this.clusterIngressEndpoints = clusterIngressEndpoints;
+            return this;
+        }
+
+        /**
+         * @param clusterIngressChannel the channel requests go to the leader on; its endpoint is the leader's.
+         * @return this.
+         */
+        public Context clusterIngressChannel(final String clusterIngressChannel)
+        {
+            this.clusterIngressChannel = clusterIngressChannel;
+            return this;
+        }
+
+        /**
+         * @param clusterEgressChannel where this client hears the cluster: its replies and leader changes.
+         * @return this.
+         */
+        public Context clusterEgressChannel(final String clusterEgressChannel)
+        {
+            this.clusterEgressChannel = clusterEgressChannel;
+            return this;
+        }
+
+        /**
+         * @param clusterKeepAliveIntervalNs how long a client that sends nothing waits before it tells the cluster it
+         *                                   is alive, well inside the cluster's session timeout.
+         * @return this.
+         */
+        public Context clusterKeepAliveIntervalNs(final long clusterKeepAliveIntervalNs)
+        {
+            this.clusterKeepAliveIntervalNs = clusterKeepAliveIntervalNs;
+            return this;
+        }
+
+        /**
+         * @param maxUnanswered requests a cluster client keeps unanswered at most: sends wait (back-pressure) beyond.
+         * @return this.
+         */
+        public Context maxUnanswered(final int maxUnanswered)
+        {
+            if (maxUnanswered < 1)
+            {
+                throw new IllegalArgumentException("maxUnanswered must be at least 1: " + maxUnanswered);
+            }
+            this.maxUnanswered = maxUnanswered;
+            return this;
+        }
+
+        Aeron aeron()
+        {
+            return aeron;
+        }
+
+        String aeronDirectoryName()
+        {
+            return aeronDirectoryName;
+        }
+
+        String ingressChannel()
+        {
+            return ingressChannel;
+        }
+
+        int ingressStreamId()
+        {
+            return ingressStreamId;
+        }
+
+        String responseChannel()
+        {
+            return responseChannel;
+        }
+
+        int responseStreamId()
+        {
+            return responseStreamId;
+        }
+
+        long clientId()
+        {
+            return clientId;
+        }
+
+        long connectTimeoutNs()
+        {
+            return connectTimeoutNs;
+        }
+
+        CredentialsSupplier credentials()
+        {
+            return credentials;
+        }
+
+        NanoClock clock()
+        {
+            return clock;
+        }
+
+        String clusterIngressEndpoints()
+        {
+            return clusterIngressEndpoints;
+        }
+
+        String clusterIngressChannel()
+        {
+            return clusterIngressChannel;
+        }
+
+        String clusterEgressChannel()
+        {
+            return clusterEgressChannel;
+        }
+
+        long clusterKeepAliveIntervalNs()
+        {
+            return clusterKeepAliveIntervalNs;
         }
     }
 }

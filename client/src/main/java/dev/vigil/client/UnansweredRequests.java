@@ -1,0 +1,168 @@
+package dev.vigil.client;
+
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The requests a client has sent and not yet had answered, kept as their encoded frames so that they can be sent
+ * again, unchanged, after the engine they went to is replaced (a new cluster leader). Client sequences are
+ * consecutive, so the frames sit in a ring indexed by sequence: recording, answering and resending allocate nothing.
+ * <p>
+ * A request is answered by its Decision or Reject. Requests the engine never answers (heartbeats) are not recorded.
+ */
+final class UnansweredRequests
+{
+    /** Room for one frame: a Transaction or an Order with its header, with space to spare. */
+    static final int MAX_FRAME_LENGTH = 128;
+
+    private final int mask;
+    private final long[] sequences;
+    private final int[] lengths;
+    private final boolean[] answered;
+    private final UnsafeBuffer frames;
+    private long oldest = 1;
+    private long newest;
+    private long nextResend = Long.MAX_VALUE;
+
+    /**
+     * @param capacity requests kept at most, rounded up to a power of two.
+     */
+    UnansweredRequests(final int capacity)
+    {
+        final int slots = BitUtil.findNextPositivePowerOfTwo(capacity);
+        this.mask = slots - 1;
+        this.sequences = new long[slots];
+        this.lengths = new int[slots];
+        this.answered = new boolean[slots];
+        this.frames = new UnsafeBuffer(BufferUtil.allocateDirectAligned(slots * MAX_FRAME_LENGTH, 64));
+    }
+
+    /**
+     * @return true when no further request can be recorded until the oldest is answered.
+     */
+    boolean isFull()
+    {
+        return newest - oldest + 1 > mask;
+    }
+
+    /**
+     * @return requests recorded and not answered.
+     */
+    int count()
+    {
+        int count = 0;
+        for (long seq = oldest; seq <= newest; seq++)
+        {
+            if (!answered[slot(seq)])
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Keep the frame of a request just sent; must be called in sequence order, when not {@link #isFull()}.
+     *
+     * @param clientSeq the request's sequence, after every one recorded so far.
+     * @param buffer    holding the frame.
+     * @param offset    of the frame.
+     * @param length    of the frame, at most {@link #MAX_FRAME_LENGTH}.
+     */
+    void record(final long clientSeq, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (newest == 0)
+        {
+            oldest = clientSeq;
+        }
+        final int slot = slot(clientSeq);
+        frames.putBytes(slot * MAX_FRAME_LENGTH, buffer, offset, length);
+        sequences[slot] = clientSeq;
+        lengths[slot] = length;
+        answered[slot] = false;
+        newest = clientSeq;
+    }
+
+    /**
+     * A request was answered: its frame is let go.
+     *
+     * @param clientSeq the sequence the Decision or Reject names; one not recorded, or answered before, is ignored.
+     */
+    void answered(final long clientSeq)
+    {
+        if (clientSeq < oldest || clientSeq > newest)
+        {
+            return;
+        }
+        answered[slot(clientSeq)] = true;
+        while (oldest <= newest && answered[slot(oldest)])
+        {
+            oldest++;
+        }
+    }
+
+    /**
+     * Start sending every unanswered request again, oldest first: the engine they went to is gone and its successor
+     * may not have them.
+     */
+    void resendAll()
+    {
+        nextResend = oldest;
+    }
+
+    /**
+     * @return true while requests wait to be sent again.
+     */
+    boolean isResending()
+    {
+        return nextResend <= newest;
+    }
+
+    /**
+     * Send what waits to be sent again, oldest first, until the sender refuses one; the rest go on the next call.
+     *
+     * @param sender offers one frame.
+     * @return requests sent again.
+     */
+    int resend(final FrameSender sender)
+    {
+        int sent = 0;
+        while (nextResend <= newest)
+        {
+            final int slot = slot(nextResend);
+            if (!answered[slot] && sequences[slot] == nextResend)
+            {
+                if (sender.offer(frames, slot * MAX_FRAME_LENGTH, lengths[slot]) < 0)
+                {
+                    return sent;
+                }
+                sent++;
+            }
+            nextResend++;
+        }
+        nextResend = Long.MAX_VALUE;
+        return sent;
+    }
+
+    private int slot(final long clientSeq)
+    {
+        return (int)clientSeq & mask;
+    }
+
+    /**
+     * Where a frame goes.
+     */
+    @FunctionalInterface
+    interface FrameSender
+    {
+        /**
+         * @param buffer holding the frame.
+         * @param offset of the frame.
+         * @param length of the frame.
+         * @return positive when sent, negative when refused (try again later).
+         */
+        long offer(DirectBuffer buffer, int offset, int length);
+    }
+}
