@@ -24,7 +24,8 @@ import java.util.zip.CRC32C;
  * Carries one snapshot file, in the engine's own snapshot format ({@code dev.vigil.journal.SnapshotStore}), through
  * Aeron Cluster's snapshot publication and back from its image.
  * <pre>
- *   first message:  magic "VCLS" int32 | format version int32 | file length int64 | CRC32C of the file int32
+ *   first message:  magic "VCLS" int32 | format version int32 | engine seq int64 | file length int64 |
+ *                   CRC32C of the file int32
  *   then:           the file's bytes, in messages of at most the publication's max payload
  *   little endian
  * </pre>
@@ -37,12 +38,13 @@ final class ClusterSnapshotStream
     static final int MAGIC = 0x56434C53;
     /** Stream format version. */
     static final int VERSION = 1;
-    static final int HEADER_LENGTH = 4 + 4 + 8 + 4;
+    static final int HEADER_LENGTH = 4 + 4 + 8 + 8 + 4;
 
     private static final int MAGIC_OFFSET = 0;
     private static final int VERSION_OFFSET = 4;
-    private static final int LENGTH_OFFSET = 8;
-    private static final int CRC_OFFSET = 16;
+    private static final int ENGINE_SEQ_OFFSET = 8;
+    private static final int LENGTH_OFFSET = 16;
+    private static final int CRC_OFFSET = 24;
     private static final int FRAGMENT_LIMIT = 16;
 
     private ClusterSnapshotStream()
@@ -53,12 +55,14 @@ final class ClusterSnapshotStream
      * Offer a file to a snapshot publication, waiting out back-pressure with the cluster's idle strategy.
      *
      * @param file        the snapshot file.
+     * @param engineSeq   the engine sequence the snapshot was taken at.
      * @param publication the cluster's snapshot publication.
      * @param idle        how to wait while the publication is back-pressured.
      * @throws UncheckedIOException when the file cannot be read.
      * @throws ClusterException     when the publication is closed or cannot take more.
      */
-    static void offer(final Path file, final ExclusivePublication publication, final IdleStrategy idle)
+    static void offer(
+        final Path file, final long engineSeq, final ExclusivePublication publication, final IdleStrategy idle)
     {
         final int chunkLength = publication.maxPayloadLength();
         final ByteBuffer chunk = BufferUtil.allocateDirectAligned(Math.max(chunkLength, HEADER_LENGTH), 64);
@@ -78,6 +82,7 @@ final class ClusterSnapshotStream
 
             message.putInt(MAGIC_OFFSET, MAGIC, ByteOrder.LITTLE_ENDIAN);
             message.putInt(VERSION_OFFSET, VERSION, ByteOrder.LITTLE_ENDIAN);
+            message.putLong(ENGINE_SEQ_OFFSET, engineSeq, ByteOrder.LITTLE_ENDIAN);
             message.putLong(LENGTH_OFFSET, length, ByteOrder.LITTLE_ENDIAN);
             message.putInt(CRC_OFFSET, (int)crc.getValue(), ByteOrder.LITTLE_ENDIAN);
             offer(publication, message, HEADER_LENGTH, idle);
@@ -105,11 +110,12 @@ final class ClusterSnapshotStream
      * @param file        where to write the file; replaced.
      * @param idle        how to wait while the image has nothing new.
      * @param timeoutNs   longest time to wait for the whole file.
+     * @return the engine sequence the snapshot was taken at.
      * @throws ClusterException     when the stream is not a snapshot of this format, is cut short, does not match its
      *                              checksum, or is not all in within the timeout.
      * @throws UncheckedIOException when the file cannot be written.
      */
-    static void read(final Image image, final Path file, final IdleStrategy idle, final long timeoutNs)
+    static long read(final Image image, final Path file, final IdleStrategy idle, final long timeoutNs)
     {
         try (FileChannel channel = FileChannel.open(file,
             StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
@@ -141,6 +147,7 @@ final class ClusterSnapshotStream
                 throw new ClusterException("snapshot stream does not match its checksum");
             }
             channel.force(false);
+            return reader.engineSeq;
         }
         catch (final IOException ex)
         {
@@ -190,6 +197,7 @@ final class ClusterSnapshotStream
         private final FileChannel channel;
         private final CRC32C crc = new CRC32C();
         private boolean headerRead;
+        private long engineSeq;
         private long expectedLength = -1;
         private int expectedCrc;
         private long received;
@@ -262,6 +270,7 @@ final class ClusterSnapshotStream
                 failure = new ClusterException("cluster snapshot stream version " + version + ", expected " + VERSION);
                 return;
             }
+            engineSeq = buffer.getLong(offset + ENGINE_SEQ_OFFSET, ByteOrder.LITTLE_ENDIAN);
             expectedLength = buffer.getLong(offset + LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
             expectedCrc = buffer.getInt(offset + CRC_OFFSET, ByteOrder.LITTLE_ENDIAN);
             headerRead = true;

@@ -33,6 +33,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -79,7 +80,6 @@ public final class VigilClusteredService implements ClusteredService
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final long fingerprint;
     private Cluster cluster;
-    private TimeUnit timeUnit = TimeUnit.MILLISECONDS;
     private SnapshotStore staging;
     private long engineSeq;
 
@@ -118,7 +118,6 @@ public final class VigilClusteredService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
-        this.timeUnit = cluster.timeUnit();
         rules.errorHandler(cluster.context().countedErrorHandler());
         staging = new SnapshotStore(cluster.context().clusterDir().toPath().resolve(SNAPSHOT_STAGING_DIR), 1);
         staging.deleteTemporaries();
@@ -148,10 +147,11 @@ public final class VigilClusteredService implements ClusteredService
         final int length,
         final Header header)
     {
-        time.nowNs = timeUnit.toNanos(timestamp);
         replies.replyTo(session);
         try
         {
+            // The cluster's time unit is known once the log is joined, not yet at start.
+            time.nowNs = cluster.timeUnit().toNanos(timestamp);
             apply(session == null ? 0 : (int)session.id(), buffer, offset, length);
         }
         catch (final RuntimeException ex)
@@ -221,7 +221,7 @@ public final class VigilClusteredService implements ClusteredService
         final Path file = staging.writeTemporary(engineSeq, fingerprint, rules::writeState);
         try
         {
-            ClusterSnapshotStream.offer(file, snapshotPublication, cluster.idleStrategy());
+            ClusterSnapshotStream.offer(file, engineSeq, snapshotPublication, cluster.idleStrategy());
         }
         finally
         {
@@ -233,15 +233,19 @@ public final class VigilClusteredService implements ClusteredService
 
     private void loadSnapshot(final Image snapshotImage)
     {
-        final Path file = staging.directory().resolve("loading.snap");
+        final Path incoming = staging.directory().resolve("incoming.tmp");
+        Path file = incoming;
         try
         {
             Files.createDirectories(staging.directory());
-            ClusterSnapshotStream.read(snapshotImage, file, cluster.idleStrategy(), SNAPSHOT_LOAD_TIMEOUT_NS);
+            final long seq = ClusterSnapshotStream.read(
+                snapshotImage, incoming, cluster.idleStrategy(), SNAPSHOT_LOAD_TIMEOUT_NS);
+            // The engine's snapshot files are named after their engine sequence, which the load checks.
+            file = Files.move(incoming, staging.fileOf(seq), StandardCopyOption.REPLACE_EXISTING);
             final String unusable = staging.load(file, fingerprint, rules::readState);
             if (unusable != null)
             {
-                throw new ClusterException("cluster snapshot cannot be loaded: " + unusable);
+                throw new ClusterException("cluster snapshot at engine seq " + seq + " cannot be loaded: " + unusable);
             }
         }
         catch (final IOException ex)
@@ -377,6 +381,15 @@ public final class VigilClusteredService implements ClusteredService
     }
 
     private long hashState()
+    {
+        return stateHashOf(rules);
+    }
+
+    /**
+     * @param rules a rules stage, between two inputs.
+     * @return the first 8 bytes of the SHA-256 of its whole state as {@link RulesHandler#writeState} writes it.
+     */
+    static long stateHashOf(final RulesHandler rules)
     {
         try
         {
