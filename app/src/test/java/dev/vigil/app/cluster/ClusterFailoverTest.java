@@ -91,7 +91,17 @@ class ClusterFailoverTest
                     assertEquals(TOTAL, survivor.service().counters().get(EngineCounter.EVENTS_EVALUATED).get(),
                         "each request evaluated exactly once on member " + survivor.memberId());
                 }
-                assertSameState(members);
+                final long survivorsHash = assertSameState(members);
+
+                // A snapshot on the new leader is a snapshot on every member, of the same state.
+                final TestClusterMember newLeader = awaitLeader(members, deadlineAfterSeconds(10));
+                assertTrue(newLeader.requestSnapshot(), "snapshot toggle");
+                for (final TestClusterMember survivor : members)
+                {
+                    await(() -> survivor.service().snapshotsTaken() == 1, deadlineAfterSeconds(20),
+                        "the snapshot on member " + survivor.memberId());
+                    assertEquals(survivorsHash, survivor.service().lastSnapshotHash());
+                }
             }
         }
         finally

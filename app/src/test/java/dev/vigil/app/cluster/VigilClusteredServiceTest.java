@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static dev.vigil.app.cluster.ClusterTestSupport.await;
 import static dev.vigil.app.cluster.ClusterTestSupport.awaitLeader;
@@ -35,6 +36,7 @@ class VigilClusteredServiceTest
 {
     private static final int REQUESTS = 120;
     private static final int RETRIES = 15;
+    private static final int HOSTILE_FRAMES = 400;
 
     private final VigilConfig config = VigilConfig.defaults();
     private final TestFrames frames = new TestFrames();
@@ -120,6 +122,60 @@ class VigilClusteredServiceTest
                 assertEquals(1, counters.rejects(RejectReason.INVALID_FIELD).get());
                 assertEquals(1, counters.rejects(RejectReason.NOT_ACCEPTED_HERE).get());
                 assertEquals(1, member.service().appliedEngineSeq(), "only the good request took an engine seq");
+            }
+        }
+    }
+
+    @Test
+    void hostileFramesNeverStopTheService(@TempDir final Path dir)
+    {
+        final int[] ports = TestClusterMember.freePorts(1);
+        final Random random = new Random(17);
+        final UnsafeBuffer hostile = new UnsafeBuffer(new byte[1024]);
+        try (TestClusterMember member = TestClusterMember.start(0, ports, dir, config, true))
+        {
+            awaitLeader(List.of(member), deadlineAfterSeconds(20));
+            try (TestClusterClient client = TestClusterClient.connect(TestClusterMember.ingressEndpoints(ports)))
+            {
+                for (int i = 0; i < HOSTILE_FRAMES; i++)
+                {
+                    final int length;
+                    if (random.nextBoolean())
+                    {
+                        // A valid request with a few bits flipped anywhere.
+                        length = request(frames, 1 + random.nextInt(50));
+                        hostile.putBytes(0, frames.buffer(), 0, length);
+                        for (int flips = 1 + random.nextInt(4); flips > 0; flips--)
+                        {
+                            final int at = random.nextInt(length);
+                            hostile.putByte(at, (byte)(hostile.getByte(at) ^ (1 << random.nextInt(8))));
+                        }
+                    }
+                    else
+                    {
+                        // Random bytes, some longer than the longest frame accepted.
+                        length = 1 + random.nextInt(hostile.capacity() - 1);
+                        for (int b = 0; b < length; b++)
+                        {
+                            hostile.putByte(b, (byte)random.nextInt(256));
+                        }
+                    }
+                    send(client, hostile, length);
+                    client.poll();
+                }
+                // From a client id and at a sequence no few bit flips of the hostile frames reach.
+                final long good = 1_000_000_007L;
+                send(client, frames.transaction(1_000_003L, good, ClusterTestSupport.START_NS, 1, 100));
+                await(() ->
+                {
+                    client.poll();
+                    return client.isDecided(good);
+                }, deadlineAfterSeconds(20), "the good request's decision");
+
+                final EngineCounters counters = member.service().counters();
+                assertEquals(HOSTILE_FRAMES + 1, counters.get(EngineCounter.FRAMES_RECEIVED).get());
+                assertEquals(0, counters.get(EngineCounter.ERRORS).get());
+                assertTrue(counters.totalRejects() > HOSTILE_FRAMES / 2, "most hostile frames refused");
             }
         }
     }
