@@ -27,6 +27,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,10 +53,10 @@ import java.util.concurrent.TimeUnit;
  * A retried request (same client id and client sequence) gets its original decision and changes no state. Any other
  * template is rejected as not accepted here. Aeron Cluster sends replies from the leader only.
  * <p>
- * Nothing here reads a clock: rules run on the events' own times, and the stage times a Decision carries are the
- * cluster time of the message. A snapshot ({@link #onTakeSnapshot}) is the engine's snapshot file of the rules
- * stage ({@link SnapshotStore}) carried through the snapshot publication ({@link ClusterSnapshotStream}); a member
- * starting from one loads it, then the cluster replays the log after it.
+ * Nothing on a message's path reads a clock: rules run on the events' own times, and the stage times a Decision
+ * carries are the cluster time of the message. A snapshot ({@link #onTakeSnapshot}) is the engine's snapshot file of
+ * the rules stage ({@link SnapshotStore}) carried through the snapshot publication ({@link ClusterSnapshotStream}); a
+ * member starting from one loads it, then the cluster replays the log after it.
  * <p>
  * Not yet here: client identity bound to the cluster session (the frame's client id is trusted), alerts and window
  * results on a stream of their own, rules updates through the log, and counters in the media driver's counters file.
@@ -218,7 +219,15 @@ public final class VigilClusteredService implements ClusteredService
     @Override
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
     {
-        final Path file = staging.writeTemporary(engineSeq, fingerprint, rules::writeState);
+        final MessageDigest digest = sha256();
+        // One pass over the state: the snapshot's body, hashed as it is written.
+        final Path file = staging.writeTemporary(engineSeq, fingerprint, out ->
+        {
+            try (DataOutputStream hashed = new DataOutputStream(new HashingOutput(out, digest)))
+            {
+                rules.writeState(hashed);
+            }
+        });
         try
         {
             ClusterSnapshotStream.offer(file, engineSeq, snapshotPublication, cluster.idleStrategy());
@@ -227,7 +236,7 @@ public final class VigilClusteredService implements ClusteredService
         {
             deleteQuietly(file);
         }
-        lastSnapshotHash = hashState();
+        lastSnapshotHash = first8Bytes(digest);
         snapshotsTaken++;
     }
 
@@ -391,30 +400,40 @@ public final class VigilClusteredService implements ClusteredService
      */
     static long stateHashOf(final RulesHandler rules)
     {
-        try
+        final MessageDigest digest = sha256();
+        try (DataOutputStream out = new DataOutputStream(
+            new DigestOutputStream(OutputStream.nullOutputStream(), digest)))
         {
-            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (DataOutputStream out = new DataOutputStream(
-                new DigestOutputStream(OutputStream.nullOutputStream(), digest)))
-            {
-                rules.writeState(out);
-            }
-            final byte[] sha = digest.digest();
-            long hash = 0;
-            for (int i = 0; i < Long.BYTES; i++)
-            {
-                hash = (hash << 8) | (sha[i] & 0xFF);
-            }
-            return hash;
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+            rules.writeState(out);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot write the state to hash it", ex);
         }
+        return first8Bytes(digest);
+    }
+
+    private static MessageDigest sha256()
+    {
+        try
+        {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+        }
+    }
+
+    private static long first8Bytes(final MessageDigest digest)
+    {
+        final byte[] sha = digest.digest();
+        long hash = 0;
+        for (int i = 0; i < Long.BYTES; i++)
+        {
+            hash = (hash << 8) | (sha[i] & 0xFF);
+        }
+        return hash;
     }
 
     private static void deleteQuietly(final Path file)
@@ -426,6 +445,35 @@ public final class VigilClusteredService implements ClusteredService
         catch (final IOException ignore)
         {
             // A staged file left behind is replaced by the next snapshot and never loaded by name.
+        }
+    }
+
+    /**
+     * Writes through to a snapshot file's output and into a digest; closing it closes neither.
+     */
+    private static final class HashingOutput extends OutputStream
+    {
+        private final DataOutput out;
+        private final MessageDigest digest;
+
+        HashingOutput(final DataOutput out, final MessageDigest digest)
+        {
+            this.out = out;
+            this.digest = digest;
+        }
+
+        @Override
+        public void write(final int b) throws IOException
+        {
+            out.write(b);
+            digest.update((byte)b);
+        }
+
+        @Override
+        public void write(final byte[] bytes, final int offset, final int length) throws IOException
+        {
+            out.write(bytes, offset, length);
+            digest.update(bytes, offset, length);
         }
     }
 
