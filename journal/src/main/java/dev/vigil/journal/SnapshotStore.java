@@ -358,6 +358,15 @@ public final class SnapshotStore
     }
 
     /**
+     * @param engineSeq an engine sequence.
+     * @return where the snapshot at that sequence is, or would be, in this store.
+     */
+    public Path fileOf(final long engineSeq)
+    {
+        return directory.resolve(fileName(engineSeq));
+    }
+
+    /**
      * @return the directory of the snapshots.
      */
     public Path directory()

@@ -190,6 +190,16 @@ public final class RuleSetFactory
     }
 
     /**
+     * @param config the configuration.
+     * @return the fingerprint of the settings that shape the rules stage's state, which every snapshot records and
+     * a load checks: a state is never loaded under other engine-wide rule, time or retry settings.
+     */
+    public static long stateFingerprint(final VigilConfig config)
+    {
+        return EngineSnapshots.fingerprint(config);
+    }
+
+    /**
      * Engine counters for offline runs: in private memory rather than in a media driver's counters file.
      *
      * @return a fresh set of counters.

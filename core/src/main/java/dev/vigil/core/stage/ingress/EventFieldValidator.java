@@ -1,10 +1,14 @@
 package dev.vigil.core.stage.ingress;
 
+import dev.vigil.codecs.HeartbeatDecoder;
+import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.Side;
 import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.core.ring.EventLayout;
+import org.agrona.DirectBuffer;
 
 /**
  * Checks that the fields of a structurally valid event hold values the rules can trust: enum codes the schema
@@ -12,17 +16,48 @@ import dev.vigil.codecs.TransactionDecoder;
  * {@code [0, MAX_EVENT_TIME_NS]}. Reads raw values, so an unknown enum code is a failed check rather than an
  * exception. Since every value windows aggregate is then non-negative, their saturating sums are exact whatever the
  * order of addition.
+ * <p>
+ * Every front that takes events (the engine's ingress, the clustered service) checks them with it, so each accepts
+ * the same events. An instance holds reusable flyweights and belongs to one thread.
  */
-final class EventFieldValidator
+public final class EventFieldValidator
 {
     /**
      * Latest event time accepted, 2^62 ns (the year 2116): with window sizes and lateness bounded, window arithmetic
      * on event times cannot overflow.
      */
-    static final long MAX_EVENT_TIME_NS = 1L << 62;
+    public static final long MAX_EVENT_TIME_NS = 1L << 62;
 
-    private EventFieldValidator()
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final TransactionDecoder transaction = new TransactionDecoder();
+    private final OrderDecoder order = new OrderDecoder();
+
+    /**
+     * Check the fields of an event whose frame already passed the structural checks
+     * ({@code InboundFrameValidator#validate}).
+     *
+     * @param buffer     holding the frame.
+     * @param offset     of the frame.
+     * @param templateId the frame's template.
+     * @return false when a field of a Transaction, Order or Heartbeat holds a value outside its domain; true
+     * otherwise, and for every other template.
+     */
+    public boolean hasValidFields(final DirectBuffer buffer, final int offset, final int templateId)
     {
+        switch (templateId)
+        {
+            case TransactionDecoder.TEMPLATE_ID:
+                transaction.wrapAndApplyHeader(buffer, offset, header);
+                return isValid(transaction);
+            case OrderDecoder.TEMPLATE_ID:
+                order.wrapAndApplyHeader(buffer, offset, header);
+                return isValid(order);
+            case HeartbeatDecoder.TEMPLATE_ID:
+                return isEventTime(
+                    buffer.getLong(offset + EventLayout.EVENT_TIME_OFFSET, HeartbeatDecoder.BYTE_ORDER));
+            default:
+                return true;
+        }
     }
 
     static boolean isValid(final TransactionDecoder txn)

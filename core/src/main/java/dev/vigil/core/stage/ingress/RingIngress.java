@@ -3,16 +3,12 @@ package dev.vigil.core.stage.ingress;
 import com.lmax.disruptor.RingBuffer;
 import dev.vigil.codecs.ConnectDecoder;
 import dev.vigil.codecs.DisconnectDecoder;
-import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.InboundFrameValidator;
 import dev.vigil.codecs.MessageHeaderDecoder;
-import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.RulesUpdateDecoder;
-import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.core.counters.EngineCounter;
 import dev.vigil.core.counters.EngineCounters;
-import dev.vigil.core.ring.EventLayout;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import org.agrona.DirectBuffer;
@@ -46,8 +42,7 @@ public final class RingIngress
     private final AtomicCounter ringHighWaterMark;
     private final AtomicCounter rulesUpdatesRefusedMalformed;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
-    private final TransactionDecoder transaction = new TransactionDecoder();
-    private final OrderDecoder order = new OrderDecoder();
+    private final EventFieldValidator fieldValidator = new EventFieldValidator();
     private final Long2LongHashMap clientIdBySession = new Long2LongHashMap(NO_CLIENT);
     private final Long2LongHashMap sessionByClientId = new Long2LongHashMap(NO_SESSION);
     private final UnsafeBuffer emptyFrame = new UnsafeBuffer(new byte[0]);
@@ -136,7 +131,7 @@ public final class RingIngress
         {
             kind = kindOf(templateId);
             reason = checkSession(kind, sessionId, clientId);
-            if (reason == null && kind == FrameKind.EVENT && !hasValidFields(buffer, offset, templateId))
+            if (reason == null && kind == FrameKind.EVENT && !fieldValidator.hasValidFields(buffer, offset, templateId))
             {
                 reason = RejectReason.INVALID_FIELD;
             }
@@ -332,24 +327,6 @@ public final class RingIngress
             sessionByClientId.remove(clientId);
         }
         return clientId;
-    }
-
-    private boolean hasValidFields(final DirectBuffer buffer, final int offset, final int templateId)
-    {
-        switch (templateId)
-        {
-            case TransactionDecoder.TEMPLATE_ID:
-                transaction.wrapAndApplyHeader(buffer, offset, header);
-                return EventFieldValidator.isValid(transaction);
-            case OrderDecoder.TEMPLATE_ID:
-                order.wrapAndApplyHeader(buffer, offset, header);
-                return EventFieldValidator.isValid(order);
-            case HeartbeatDecoder.TEMPLATE_ID:
-                return EventFieldValidator.isEventTime(
-                    buffer.getLong(offset + EventLayout.EVENT_TIME_OFFSET, HeartbeatDecoder.BYTE_ORDER));
-            default:
-                return true;
-        }
     }
 
     private void publishDisconnect(final int sessionId, final long clientId)
