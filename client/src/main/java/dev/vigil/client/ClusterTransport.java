@@ -2,7 +2,9 @@ package dev.vigil.client;
 
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
+import io.aeron.exceptions.TimeoutException;
 import io.aeron.logbuffer.Header;
+import io.aeron.security.AuthenticationException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 
@@ -27,6 +29,7 @@ final class ClusterTransport implements ClientTransport, EgressListener
         this.keepAliveIntervalNs = context.clusterKeepAliveIntervalNs();
         final AeronCluster.Context clusterContext = new AeronCluster.Context()
             .egressListener(this)
+            .credentialsSupplier(new ClusterCredentials(context.clientId(), context.credentials()))
             .ingressEndpoints(context.clusterIngressEndpoints())
             .ingressChannel(context.clusterIngressChannel())
             .egressChannel(context.clusterEgressChannel())
@@ -52,7 +55,20 @@ final class ClusterTransport implements ClientTransport, EgressListener
      */
     static ClusterTransport connect(final VigilClient.Context context, final Replies replies)
     {
-        return new ClusterTransport(context, replies);
+        try
+        {
+            return new ClusterTransport(context, replies);
+        }
+        catch (final AuthenticationException ex)
+        {
+            throw new VigilClientException("the cluster refused to authenticate client " + context.clientId() +
+                ": check its key against the members' credentials file");
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new VigilClientException("no cluster leader answered at " + context.clusterIngressEndpoints() +
+                " within " + context.connectTimeoutNs() / 1_000_000 + "ms: " + ex.getMessage());
+        }
     }
 
     @Override

@@ -48,6 +48,14 @@ final class UnansweredRequests
     }
 
     /**
+     * @return true when every request recorded has been answered; cheap, unlike {@link #count()}.
+     */
+    boolean isEmpty()
+    {
+        return oldest > newest;
+    }
+
+    /**
      * @return requests recorded and not answered.
      */
     int count()
@@ -88,19 +96,21 @@ final class UnansweredRequests
     /**
      * A request was answered: its frame is let go.
      *
-     * @param clientSeq the sequence the Decision or Reject names; one not recorded, or answered before, is ignored.
+     * @param clientSeq the sequence the Decision or Reject names.
+     * @return true when it was waiting for an answer; false for one not recorded or answered before.
      */
-    void answered(final long clientSeq)
+    boolean answered(final long clientSeq)
     {
-        if (clientSeq < oldest || clientSeq > newest)
+        if (clientSeq < oldest || clientSeq > newest || answered[slot(clientSeq)])
         {
-            return;
+            return false;
         }
         answered[slot(clientSeq)] = true;
         while (oldest <= newest && answered[slot(oldest)])
         {
             oldest++;
         }
+        return true;
     }
 
     /**

@@ -25,7 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The engine is one process by default; with {@link Context#clusterIngressEndpoints} it is a cluster of replicated
  * engines (Aeron Cluster), and the client follows the cluster's leader by itself while it polls. It keeps each
  * request it sent until the request is answered, and sends again every unanswered one after a new leader is elected
- * (the cluster answers a request it already decided with that decision), so each request is decided exactly once.
+ * (the cluster answers a request it already decided with that decision), so each request is decided exactly once,
+ * and the listener hears each answer once.
  * Sends are refused with {@link Publication#BACK_PRESSURED} while that resend is under way or while
  * {@link Context#maxUnanswered} requests wait for an answer; {@link #poll} moves both on.
  * <pre>{@code
@@ -64,6 +65,8 @@ public final class VigilClient implements AutoCloseable
     private long lastClientSeq;
     private long foreignReplies;
     private long leaderChanges;
+    private long lastAnswerNs;
+    private long repeatedAnswers;
 
     private VigilClient(final Context context)
     {
@@ -92,6 +95,7 @@ public final class VigilClient implements AutoCloseable
             ClusterTransport.connect(context, replies) : EngineTransport.connect(context, replies);
         this.unanswered = transport.failsOver() ? new UnansweredRequests(context.maxUnanswered) : null;
         this.resender = transport::offer;
+        this.lastAnswerNs = clock.nanoTime();
     }
 
     /**
@@ -256,9 +260,9 @@ public final class VigilClient implements AutoCloseable
     {
         this.listener = listener;
         final int fragments = transport.poll(fragmentLimit);
-        if (unanswered != null && unanswered.isResending())
+        if (unanswered != null)
         {
-            unanswered.resend(resender);
+            resendWhenDue();
         }
         return fragments;
     }
@@ -300,6 +304,14 @@ public final class VigilClient implements AutoCloseable
     public int unansweredRequests()
     {
         return unanswered == null ? 0 : unanswered.count();
+    }
+
+    /**
+     * @return answers to requests already answered, from a cluster answering a resend, not passed to the listener.
+     */
+    public long repeatedAnswers()
+    {
+        return repeatedAnswers;
     }
 
     /**
@@ -400,6 +412,11 @@ public final class VigilClient implements AutoCloseable
         }
         if (keep)
         {
+            if (unanswered.isEmpty())
+            {
+                // The wait for an answer starts with the first request that has none.
+                lastAnswerNs = clock.nanoTime();
+            }
             unanswered.record(clientSeq, sendBuffer, 0, length);
         }
         return clientSeq;
@@ -417,6 +434,44 @@ public final class VigilClient implements AutoCloseable
         return result;
     }
 
+    /**
+     * After a leader change, and when the cluster has answered nothing for {@link Context#clusterResendTimeoutNs}
+     * while requests wait: an answer sent while a new leader was taking over, or a request accepted by a publication
+     * that never reached the log, leaves a request that only a resend settles.
+     */
+    private void resendWhenDue()
+    {
+        final long nowNs = clock.nanoTime();
+        if (nowNs - lastAnswerNs > context.clusterResendTimeoutNs && !unanswered.isEmpty())
+        {
+            lastAnswerNs = nowNs;
+            unanswered.resendAll();
+        }
+        if (unanswered.isResending())
+        {
+            unanswered.resend(resender);
+        }
+    }
+
+    /**
+     * Where the client resends, a request can be answered more than once (its first answer, and the cluster's answer
+     * to a resend): the listener hears only the first.
+     */
+    private boolean isFirstAnswer(final long clientSeq)
+    {
+        if (unanswered == null)
+        {
+            return true;
+        }
+        lastAnswerNs = clock.nanoTime();
+        if (unanswered.answered(clientSeq))
+        {
+            return true;
+        }
+        repeatedAnswers++;
+        return false;
+    }
+
     private void onReply(final DirectBuffer buffer, final int offset, final int length)
     {
         headerDecoder.wrap(buffer, offset);
@@ -432,19 +487,17 @@ public final class VigilClient implements AutoCloseable
         {
             case DecisionDecoder.TEMPLATE_ID:
                 decisionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                if (unanswered != null)
+                if (isFirstAnswer(decisionDecoder.clientSeq()))
                 {
-                    unanswered.answered(decisionDecoder.clientSeq());
+                    listener.onDecision(decisionDecoder);
                 }
-                listener.onDecision(decisionDecoder);
                 break;
             case RejectDecoder.TEMPLATE_ID:
                 rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                if (unanswered != null)
+                if (isFirstAnswer(rejectDecoder.clientSeq()))
                 {
-                    unanswered.answered(rejectDecoder.clientSeq());
+                    listener.onReject(rejectDecoder);
                 }
-                listener.onReject(rejectDecoder);
                 break;
             default:
                 break;
@@ -471,6 +524,7 @@ public final class VigilClient implements AutoCloseable
         private String clusterIngressChannel = "aeron:udp";
         private String clusterEgressChannel = "aeron:udp?endpoint=localhost:0";
         private long clusterKeepAliveIntervalNs = 1_000_000_000L;
+        private long clusterResendTimeoutNs = 2_000_000_000L;
         private int maxUnanswered = 4096;
 
         /**
@@ -599,7 +653,8 @@ public final class VigilClient implements AutoCloseable
         /**
          * Connect to a cluster of engines replicated on Aeron Cluster instead of one engine: the client then follows
          * the cluster's leader and sends unanswered requests again after a leader change. The single-engine
-         * settings (ingress and response channels, credentials) do not apply to a cluster.
+         * channel settings (ingress and response) do not apply to a cluster; the client id and credentials do: the
+         * cluster binds the client's session to its id, after checking the credentials as an engine would.
          *
          * @param clusterIngressEndpoints the members' ingress endpoints, {@code id=host:port} separated by commas,
          *                                e.g. {@code 0=localhost:9002,1=localhost:9102,2=localhost:9202}.
@@ -639,6 +694,18 @@ public final class VigilClient implements AutoCloseable
         public Context clusterKeepAliveIntervalNs(final long clusterKeepAliveIntervalNs)
         {
             this.clusterKeepAliveIntervalNs = clusterKeepAliveIntervalNs;
+            return this;
+        }
+
+        /**
+         * @param clusterResendTimeoutNs how long a cluster client with requests waiting hears no answer before it
+         *                               sends them all again (besides after every leader change); the cluster
+         *                               answers a request it already decided with that decision.
+         * @return this.
+         */
+        public Context clusterResendTimeoutNs(final long clusterResendTimeoutNs)
+        {
+            this.clusterResendTimeoutNs = clusterResendTimeoutNs;
             return this;
         }
 

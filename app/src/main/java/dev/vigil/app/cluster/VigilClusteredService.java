@@ -58,8 +58,10 @@ import java.util.concurrent.TimeUnit;
  * the rules stage ({@link SnapshotStore}) carried through the snapshot publication ({@link ClusterSnapshotStream}); a
  * member starting from one loads it, then the cluster replays the log after it.
  * <p>
- * Not yet here: client identity bound to the cluster session (the frame's client id is trusted), alerts and window
- * results on a stream of their own, rules updates through the log, and counters in the media driver's counters file.
+ * Each session speaks for the one client id its principal names ({@link ClientBindings}, set by
+ * {@link ClusterAuthenticator} when it connects): a frame that carries another id is rejected as a client id mismatch.
+ * <p>
+ * Not yet here: alerts and window results on a stream of their own, and rules updates through the log.
  */
 public final class VigilClusteredService implements ClusteredService
 {
@@ -80,6 +82,7 @@ public final class VigilClusteredService implements ClusteredService
     private final EventFieldValidator fieldValidator = new EventFieldValidator();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final long fingerprint;
+    private final ClientBindings bindings;
     private Cluster cluster;
     private SnapshotStore staging;
     private long engineSeq;
@@ -113,6 +116,7 @@ public final class VigilClusteredService implements ClusteredService
         this.event = new RingEvent(maxFrameLength);
         this.validator = new InboundFrameValidator(maxFrameLength);
         this.fingerprint = RuleSetFactory.stateFingerprint(config);
+        this.bindings = new ClientBindings(!config.get(Settings.AUTH_CREDENTIALS_FILE).isBlank());
     }
 
     @Override
@@ -125,6 +129,7 @@ public final class VigilClusteredService implements ClusteredService
         if (snapshotImage != null)
         {
             loadSnapshot(snapshotImage);
+            bindings.restore(cluster);
         }
         appliedEngineSeq = engineSeq;
     }
@@ -132,11 +137,13 @@ public final class VigilClusteredService implements ClusteredService
     @Override
     public void onSessionOpen(final ClientSession session, final long timestamp)
     {
+        bindings.onOpen(session, cluster);
     }
 
     @Override
     public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
     {
+        bindings.onClose(session.id());
     }
 
     @Override
@@ -153,7 +160,7 @@ public final class VigilClusteredService implements ClusteredService
         {
             // The cluster's time unit is known once the log is joined, not yet at start.
             time.nowNs = cluster.timeUnit().toNanos(timestamp);
-            apply(session == null ? 0 : (int)session.id(), buffer, offset, length);
+            apply(session, buffer, offset, length);
         }
         catch (final RuntimeException ex)
         {
@@ -168,7 +175,7 @@ public final class VigilClusteredService implements ClusteredService
         appliedEngineSeq = engineSeq;
     }
 
-    private void apply(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    private void apply(final ClientSession session, final DirectBuffer buffer, final int offset, final int length)
     {
         framesReceived.incrementOrdered();
         RejectReason reason = validator.validate(buffer, offset, length);
@@ -185,6 +192,11 @@ public final class VigilClusteredService implements ClusteredService
         {
             reason = RejectReason.NOT_ACCEPTED_HERE;
         }
+        if (reason == null && (session == null || !bindings.speaksFor(session.id(), clientId)))
+        {
+            // Only the session that proved a client id speaks for it.
+            reason = RejectReason.CLIENT_ID_MISMATCH;
+        }
         if (reason == null && !fieldValidator.hasValidFields(buffer, offset, templateId))
         {
             reason = RejectReason.INVALID_FIELD;
@@ -193,6 +205,8 @@ public final class VigilClusteredService implements ClusteredService
         // As the engine's ingress: accepted events get the next engine sequence, anything else 0, meaning none.
         final long seq = reason == null ? ++engineSeq : 0;
         final int copyLength = reason == RejectReason.FRAME_TOO_LARGE ? 0 : length;
+        // The reply sink answers the session being applied; the slot's session id is for the record only.
+        final int sessionId = session == null ? 0 : (int)session.id();
         event.resetForFrame(FrameKind.EVENT, buffer, offset, copyLength, sessionId, seq, time.nowNs);
         event.identify(templateId, clientId, clientSeq);
         if (reason != null)
@@ -317,6 +331,14 @@ public final class VigilClusteredService implements ClusteredService
     public EngineCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * @return sessions closed because another session held or took their client id; any thread, approximately.
+     */
+    public long sessionsClosedForTheirClientId()
+    {
+        return bindings.sessionsClosed();
     }
 
     /**

@@ -2,10 +2,8 @@ package dev.vigil.app.engine;
 
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.app.session.AllowAllAuthenticator;
 import dev.vigil.app.session.Authenticator;
-import dev.vigil.app.session.CredentialsFile;
-import dev.vigil.app.session.HmacAuthenticator;
+import dev.vigil.app.session.ConfiguredAuthenticator;
 import dev.vigil.app.session.OpenedReplyPath;
 import dev.vigil.app.session.ReplyChannelPolicy;
 import dev.vigil.app.session.SessionCounters;
@@ -15,8 +13,6 @@ import dev.vigil.core.stage.ingress.RingIngress;
 import io.aeron.Aeron;
 import org.agrona.concurrent.NanoClock;
 
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Queue;
 
 /**
@@ -41,14 +37,7 @@ final class EngineSessions
      */
     static Authenticator authenticator(final VigilConfig config)
     {
-        final String credentialsFile = config.get(Settings.AUTH_CREDENTIALS_FILE);
-        if (credentialsFile.isBlank())
-        {
-            return AllowAllAuthenticator.INSTANCE;
-        }
-        final CredentialsFile credentials =
-            CredentialsFile.load(Settings.AUTH_CREDENTIALS_FILE.name(), Path.of(credentialsFile.trim()));
-        return new HmacAuthenticator(credentials, new SecureRandom());
+        return ConfiguredAuthenticator.of(config);
     }
 
     static SessionGate gate(

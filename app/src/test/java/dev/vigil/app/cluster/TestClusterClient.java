@@ -11,6 +11,7 @@ import io.aeron.cluster.client.EgressListener;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.Header;
+import io.aeron.security.CredentialsSupplier;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -52,7 +53,7 @@ final class TestClusterClient implements EgressListener, AutoCloseable
     {
     }
 
-    private TestClusterClient(final String ingressEndpoints)
+    private TestClusterClient(final String ingressEndpoints, final long clientId)
     {
         final String aeronDir = "/dev/shm/vigil-cluster-client-" + UUID.randomUUID();
         driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
@@ -68,6 +69,7 @@ final class TestClusterClient implements EgressListener, AutoCloseable
             cluster = AeronCluster.connect(new AeronCluster.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName())
                 .egressListener(this)
+                .credentialsSupplier(new NoSecretCredentials(clientId))
                 .ingressChannel("aeron:udp?term-length=128k")
                 .ingressEndpoints(ingressEndpoints)
                 .egressChannel("aeron:udp?endpoint=localhost:0|term-length=128k")
@@ -82,11 +84,21 @@ final class TestClusterClient implements EgressListener, AutoCloseable
 
     /**
      * @param ingressEndpoints every member's ingress.
-     * @return a client connected to the cluster's leader.
+     * @return a client connected to the cluster's leader as {@link ClusterTestSupport#CLIENT_ID}.
      */
     static TestClusterClient connect(final String ingressEndpoints)
     {
-        return new TestClusterClient(ingressEndpoints);
+        return connect(ingressEndpoints, ClusterTestSupport.CLIENT_ID);
+    }
+
+    /**
+     * @param ingressEndpoints every member's ingress.
+     * @param clientId         the client id the session claims, with no secret: for members without credentials.
+     * @return a client connected to the cluster's leader.
+     */
+    static TestClusterClient connect(final String ingressEndpoints, final long clientId)
+    {
+        return new TestClusterClient(ingressEndpoints, clientId);
     }
 
     /**
@@ -240,5 +252,23 @@ final class TestClusterClient implements EgressListener, AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(cluster, driver);
+    }
+
+    /**
+     * Claims a client id with nothing to prove it, as a cluster without a credentials file accepts.
+     */
+    private record NoSecretCredentials(long clientId) implements CredentialsSupplier
+    {
+        @Override
+        public byte[] encodedCredentials()
+        {
+            return ClusterAuthenticator.principalOf(clientId);
+        }
+
+        @Override
+        public byte[] onChallenge(final byte[] encodedChallenge)
+        {
+            return new byte[0];
+        }
     }
 }

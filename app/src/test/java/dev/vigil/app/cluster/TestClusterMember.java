@@ -186,6 +186,7 @@ final class TestClusterMember implements AutoCloseable
             .leaderHeartbeatIntervalNs(LEADER_HEARTBEAT_INTERVAL_NS)
             .electionTimeoutNs(ELECTION_TIMEOUT_NS)
             .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NS)
+            .authenticatorSupplier(ClusterAuthenticator.supplierFor(config))
             .deleteDirOnStart(cleanStart)
             .errorHandler(ERRORS);
 

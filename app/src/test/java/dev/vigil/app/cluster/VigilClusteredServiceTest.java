@@ -135,7 +135,8 @@ class VigilClusteredServiceTest
         try (TestClusterMember member = TestClusterMember.start(0, ports, dir, config, true))
         {
             awaitLeader(List.of(member), deadlineAfterSeconds(20));
-            try (TestClusterClient client = TestClusterClient.connect(TestClusterMember.ingressEndpoints(ports)))
+            final long good = 1_000_003L;
+            try (TestClusterClient client = TestClusterClient.connect(TestClusterMember.ingressEndpoints(ports), good))
             {
                 for (int i = 0; i < HOSTILE_FRAMES; i++)
                 {
@@ -163,13 +164,13 @@ class VigilClusteredServiceTest
                     send(client, hostile, length);
                     client.poll();
                 }
-                // From a client id and at a sequence no few bit flips of the hostile frames reach.
-                final long good = 1_000_000_007L;
-                send(client, frames.transaction(1_000_003L, good, ClusterTestSupport.START_NS, 1, 100));
+                // From the session's own client id, which no few bit flips of the hostile frames' id reach.
+                final long goodSeq = 1_000_000_007L;
+                send(client, frames.transaction(good, goodSeq, ClusterTestSupport.START_NS, 1, 100));
                 await(() ->
                 {
                     client.poll();
-                    return client.isDecided(good);
+                    return client.isDecided(goodSeq);
                 }, deadlineAfterSeconds(20), "the good request's decision");
 
                 final EngineCounters counters = member.service().counters();
