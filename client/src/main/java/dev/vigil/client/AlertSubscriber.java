@@ -9,11 +9,17 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+
+import java.util.List;
 
 /**
  * Subscribes to the engine's alert stream: alerts, window results and late events. The engine publishes them on a
  * multi-destination channel in dynamic control mode, so any number of subscribers can join and leave.
+ * <p>
+ * A cluster's alerts come from whichever member leads, on that member's alert channel: subscribe to every member's
+ * ({@link #AlertSubscriber(Aeron, List, int)}) and the stream follows the leader.
  */
 public final class AlertSubscriber implements AutoCloseable
 {
@@ -24,7 +30,7 @@ public final class AlertSubscriber implements AutoCloseable
     /** Default alert stream id. */
     public static final int DEFAULT_STREAM_ID = 1003;
 
-    private final Subscription subscription;
+    private final Subscription[] subscriptions;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final AlertDecoder alertDecoder = new AlertDecoder();
     private final WindowResultDecoder windowResultDecoder = new WindowResultDecoder();
@@ -39,7 +45,31 @@ public final class AlertSubscriber implements AutoCloseable
      */
     public AlertSubscriber(final Aeron aeron, final String channel, final int streamId)
     {
-        subscription = aeron.addSubscription(channel, streamId);
+        this(aeron, List.of(channel), streamId);
+    }
+
+    /**
+     * @param aeron    Aeron client to subscribe with.
+     * @param channels one subscription channel per publisher, e.g. per member of a cluster, which publishes while it
+     *                 leads: {@code aeron:udp?endpoint=localhost:0|control=HOST:PORT|control-mode=dynamic} with each
+     *                 member's {@code alerts.channel} control address.
+     * @param streamId alert stream id.
+     */
+    public AlertSubscriber(final Aeron aeron, final List<String> channels, final int streamId)
+    {
+        subscriptions = new Subscription[channels.size()];
+        try
+        {
+            for (int i = 0; i < subscriptions.length; i++)
+            {
+                subscriptions[i] = aeron.addSubscription(channels.get(i), streamId);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(subscriptions);
+            throw ex;
+        }
     }
 
     /**
@@ -50,21 +80,37 @@ public final class AlertSubscriber implements AutoCloseable
     public int poll(final AlertListener listener, final int fragmentLimit)
     {
         this.listener = listener;
-        return subscription.poll(handler, fragmentLimit);
+        int fragments = 0;
+        for (final Subscription subscription : subscriptions)
+        {
+            fragments += subscription.poll(handler, fragmentLimit - fragments);
+            if (fragments >= fragmentLimit)
+            {
+                break;
+            }
+        }
+        return fragments;
     }
 
     /**
-     * @return true once the engine's alert publication has reached this subscriber.
+     * @return true once the engine's alert publication (a cluster leader's) has reached this subscriber.
      */
     public boolean isConnected()
     {
-        return subscription.isConnected();
+        for (final Subscription subscription : subscriptions)
+        {
+            if (subscription.isConnected())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public void close()
     {
-        subscription.close();
+        CloseHelper.quietCloseAll(subscriptions);
     }
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)

@@ -19,7 +19,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * has no room for now is claimed again a few times at once and then given up, counted undelivered. The client asks
  * again with the same client sequence and gets the original decision.
  * <p>
- * Alerts and window results have no stream of their own in the cluster yet: an alert is counted undelivered.
+ * Alerts, window results and late events go on the alert stream the leader publishes ({@link #alertsTo}); a member
+ * that does not lead has nothing to publish them on and takes them as sent, as it takes replies. The log must never
+ * wait on a subscriber, so an alert the stream cannot take after a term rotation's retry is given up and counted
+ * undelivered, window results included: a single engine holds those back, a cluster cannot.
  */
 final class ClusterReplySink implements ReplySink
 {
@@ -29,6 +32,7 @@ final class ClusterReplySink implements ReplySink
     private final AtomicCounter backPressured;
     private final BufferClaim replyClaim = new BufferClaim();
     private ClientSession session;
+    private Publication alerts;
 
     /**
      * @param backPressured counts replies that met back-pressure, sent in the end or not.
@@ -44,6 +48,14 @@ final class ClusterReplySink implements ReplySink
     void replyTo(final ClientSession session)
     {
         this.session = session;
+    }
+
+    /**
+     * @param alerts the alert stream this member publishes on while it leads; null while it does not.
+     */
+    void alertsTo(final Publication alerts)
+    {
+        this.alerts = alerts;
     }
 
     @Override
@@ -109,6 +121,23 @@ final class ClusterReplySink implements ReplySink
     @Override
     public int publishAlert(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (alerts == null)
+        {
+            return SENT;
+        }
+        for (int attempt = 0; attempt < OFFER_ATTEMPTS; attempt++)
+        {
+            final long result = alerts.offer(buffer, offset, length);
+            if (result > 0)
+            {
+                return SENT;
+            }
+            if (result != Publication.ADMIN_ACTION)
+            {
+                // Nobody subscribed, or subscribers behind: the log goes on without them.
+                return FAILED;
+            }
+        }
         return FAILED;
     }
 }

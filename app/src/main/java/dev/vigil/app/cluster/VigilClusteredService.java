@@ -11,18 +11,23 @@ import dev.vigil.core.counters.EngineCounter;
 import dev.vigil.core.counters.EngineCounters;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.counters.WindowCounter;
+import dev.vigil.core.counters.WindowCounters;
 import dev.vigil.core.stage.egress.EgressHandler;
+import dev.vigil.core.stage.egress.WindowResultBuffer;
 import dev.vigil.core.stage.ingress.EventFieldValidator;
 import dev.vigil.core.stage.rules.RulesHandler;
 import dev.vigil.journal.SnapshotStore;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
+import io.aeron.Publication;
 import io.aeron.cluster.client.ClusterException;
 import io.aeron.cluster.codecs.CloseReason;
 import io.aeron.cluster.service.ClientSession;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredService;
 import io.aeron.logbuffer.Header;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -61,7 +66,9 @@ import java.util.concurrent.TimeUnit;
  * Each session speaks for the one client id its principal names ({@link ClientBindings}, set by
  * {@link ClusterAuthenticator} when it connects): a frame that carries another id is rejected as a client id mismatch.
  * <p>
- * Not yet here: alerts and window results on a stream of their own, and rules updates through the log.
+ * Alerts, window results and late events leave on the alert stream ({@code alerts.channel}) of the member that
+ * leads; subscribers listen to every member's ({@code AlertSubscriber}) and hear the leader. Not yet here: rules
+ * updates through the log.
  */
 public final class VigilClusteredService implements ClusteredService
 {
@@ -83,7 +90,10 @@ public final class VigilClusteredService implements ClusteredService
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final long fingerprint;
     private final ClientBindings bindings;
+    private final String alertsChannel;
+    private final int alertsStreamId;
     private Cluster cluster;
+    private Publication alerts;
     private SnapshotStore staging;
     private long engineSeq;
 
@@ -110,8 +120,18 @@ public final class VigilClusteredService implements ClusteredService
         this.framesReceived = counters.get(EngineCounter.FRAMES_RECEIVED);
         this.errors = counters.get(EngineCounter.ERRORS);
         this.replies = new ClusterReplySink(counters.get(EngineCounter.EGRESS_BACK_PRESSURED));
-        this.rules = new RulesStageContext(config).counters(counters).clock(time).newHandler();
-        this.egress = new EgressHandler(replies, counters, time);
+        final WindowCounters windowCounters = new WindowCounters(counters);
+        final WindowResultBuffer windowResults = new WindowResultBuffer(
+            config.getInt(Settings.WINDOWS_OUTPUT_BUFFER), windowCounters.get(WindowCounter.RESULTS_DROPPED));
+        this.rules = new RulesStageContext(config)
+            .counters(counters)
+            .windowCounters(windowCounters)
+            .windowSink(windowResults)
+            .clock(time)
+            .newHandler();
+        this.egress = new EgressHandler(replies, counters, time, windowResults);
+        this.alertsChannel = config.get(Settings.ALERTS_CHANNEL);
+        this.alertsStreamId = config.getInt(Settings.ALERTS_STREAM_ID);
         final int maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
         this.event = new RingEvent(maxFrameLength);
         this.validator = new InboundFrameValidator(maxFrameLength);
@@ -216,13 +236,15 @@ public final class VigilClusteredService implements ClusteredService
         else
         {
             rules.onEvent(event, seq, true);
-            // Window output goes nowhere yet, so nothing holds; were it to, it would be fired here, in log order.
-            while (rules.holdsInput())
-            {
-                rules.resume();
-            }
         }
         egress.onEvent(event, seq, true);
+        // A firing larger than the window output buffer is emitted as egress publishes it, all before the next
+        // message: the alert stream never holds it back here, so this ends.
+        while (rules.holdsInput())
+        {
+            rules.resume();
+            egress.resume();
+        }
     }
 
     @Override
@@ -288,11 +310,25 @@ public final class VigilClusteredService implements ClusteredService
     public void onRoleChange(final Cluster.Role newRole)
     {
         role = newRole;
+        if (newRole == Cluster.Role.LEADER && alerts == null)
+        {
+            alerts = cluster.aeron().addPublication(alertsChannel, alertsStreamId);
+            replies.alertsTo(alerts);
+        }
+        else if (newRole != Cluster.Role.LEADER && alerts != null)
+        {
+            replies.alertsTo(null);
+            CloseHelper.quietClose(alerts);
+            alerts = null;
+        }
     }
 
     @Override
     public void onTerminate(final Cluster cluster)
     {
+        replies.alertsTo(null);
+        CloseHelper.quietClose(alerts);
+        alerts = null;
     }
 
     @Override

@@ -1,16 +1,21 @@
 package dev.vigil.app.cluster;
 
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.client.AlertListener;
+import dev.vigil.client.AlertSubscriber;
 import dev.vigil.client.HmacCredentials;
 import dev.vigil.client.ReplyListener;
 import dev.vigil.client.VigilClient;
 import dev.vigil.client.VigilClientException;
+import dev.vigil.codecs.AlertDecoder;
 import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.RejectReason;
+import dev.vigil.codecs.WindowResultDecoder;
 import dev.vigil.core.TestFrames;
 import dev.vigil.core.counters.EngineCounter;
+import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
@@ -25,9 +30,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static dev.vigil.app.cluster.ClusterTestSupport.await;
 import static dev.vigil.app.cluster.ClusterTestSupport.awaitLeader;
@@ -82,8 +90,13 @@ class ClusterClientTest
         }
         final TestClusterMember leader = awaitLeader(members, deadlineAfterSeconds(20));
         final Answers answers = new Answers();
-        try (VigilClient client = connect(ports, CLIENT_ID, null))
+        final Alerts alerts = new Alerts();
+        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(clientDriver.aeronDirectoryName()));
+            AlertSubscriber alertSubscriber = new AlertSubscriber(
+                aeron, TestClusterMember.alertSubscriberChannels(ports), AlertSubscriber.DEFAULT_STREAM_ID);
+            VigilClient client = connect(ports, CLIENT_ID, null))
         {
+            await(alertSubscriber::isConnected, deadlineAfterSeconds(20), "the leader's alert stream");
             long nextToSend = 1;
             boolean leaderClosed = false;
             final long deadlineNs = deadlineAfterSeconds(60);
@@ -106,17 +119,38 @@ class ClusterClientTest
                     nextToSend++;
                 }
                 client.poll(answers, 16);
+                alertSubscriber.poll(alerts, 16);
             }
             assertTrue(client.leaderChanges() >= 1, "the client heard of the new leader");
+            // Alerts are published once, to whoever listens then: the new leader's stream reaches the subscriber
+            // within a second or so of the election. Requests over the amount limit, each ten minutes of event time
+            // after the last, so that each also closes a window of the default rules' 10-minute merchant turnover,
+            // until an alert and a window result of the new leader's arrive.
+            final long[] overLimit = {TOTAL};
+            await(() ->
+            {
+                if (client.unansweredRequests() == 0)
+                {
+                    overLimit[0]++;
+                    client.sendTransaction(
+                        ClusterTestSupport.START_NS + (overLimit[0] - TOTAL) * TimeUnit.MINUTES.toNanos(10),
+                        overLimit[0], 1, 5, 6, 2_000_000, "EUR", "DE", PaymentChannel.ECOM);
+                }
+                client.poll(answers, 16);
+                alertSubscriber.poll(alerts, 16);
+                return alerts.clientSeqs.stream().anyMatch((seq) -> seq > TOTAL) && alerts.windowResults > 0;
+            }, deadlineAfterSeconds(20), "an alert and a window result from the new leader");
+            assertTrue(alerts.clientSeqs.contains(17L), "the first leader's alerts");
         }
         for (long seq = 1; seq <= TOTAL; seq++)
         {
             assertEquals(1, answers.heard.get(seq), "answers heard for client seq " + seq);
         }
+        final long requests = answers.heard.size();
         for (final TestClusterMember survivor : members)
         {
-            assertEquals(TOTAL, survivor.service().counters().get(EngineCounter.EVENTS_EVALUATED).get(),
-                "each request evaluated once on member " + survivor.memberId());
+            await(() -> survivor.service().counters().get(EngineCounter.EVENTS_EVALUATED).get() == requests,
+                deadlineAfterSeconds(20), "each request evaluated once on member " + survivor.memberId());
         }
     }
 
@@ -203,6 +237,27 @@ class ClusterClientTest
         final long amount = seq % 17 == 0 ? 2_000_000 : 1_000 + (seq * 7_919) % 400_000;
         return client.sendTransaction(ClusterTestSupport.START_NS + seq * ClusterTestSupport.STEP_NS, seq,
             1 + seq % 4, 5, 6, amount, "EUR", "DE", PaymentChannel.ECOM) > 0;
+    }
+
+    /**
+     * What the alert stream carried: the client seqs alerted, and how many window results.
+     */
+    private static final class Alerts implements AlertListener
+    {
+        final Set<Long> clientSeqs = new HashSet<>();
+        int windowResults;
+
+        @Override
+        public void onAlert(final AlertDecoder alert)
+        {
+            clientSeqs.add(alert.clientSeq());
+        }
+
+        @Override
+        public void onWindowResult(final WindowResultDecoder result)
+        {
+            windowResults++;
+        }
     }
 
     /**

@@ -20,6 +20,8 @@ import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestClusterMember implements AutoCloseable
 {
-    static final int PORTS_PER_MEMBER = 5;
+    /** Ingress, consensus, log, catch-up and archive endpoints, then the alert stream's control address. */
+    static final int PORTS_PER_MEMBER = 6;
+    private static final int ENDPOINTS_PER_MEMBER = 5;
     static final long LEADER_HEARTBEAT_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(500);
     static final long LEADER_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long ELECTION_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(300);
@@ -102,7 +106,7 @@ final class TestClusterMember implements AutoCloseable
         {
             final int base = id * PORTS_PER_MEMBER;
             members.append(id);
-            for (int i = 0; i < PORTS_PER_MEMBER; i++)
+            for (int i = 0; i < ENDPOINTS_PER_MEMBER; i++)
             {
                 members.append(",localhost:").append(ports[base + i]);
             }
@@ -128,6 +132,31 @@ final class TestClusterMember implements AutoCloseable
     }
 
     /**
+     * @param ports    from {@link #freePorts}.
+     * @param memberId a member.
+     * @return the channel that member publishes alerts on while it leads.
+     */
+    static String alertsChannel(final int[] ports, final int memberId)
+    {
+        return "aeron:udp?control=localhost:" + ports[memberId * PORTS_PER_MEMBER + 5] + "|control-mode=dynamic";
+    }
+
+    /**
+     * @param ports from {@link #freePorts}.
+     * @return a subscriber's channel to each member's alert stream.
+     */
+    static List<String> alertSubscriberChannels(final int[] ports)
+    {
+        final List<String> channels = new ArrayList<>();
+        for (int id = 0; id < ports.length / PORTS_PER_MEMBER; id++)
+        {
+            channels.add("aeron:udp?endpoint=localhost:0|control=localhost:" + ports[id * PORTS_PER_MEMBER + 5] +
+                "|control-mode=dynamic");
+        }
+        return channels;
+    }
+
+    /**
      * Start a member.
      *
      * @param memberId   the member's id.
@@ -142,7 +171,8 @@ final class TestClusterMember implements AutoCloseable
     {
         final String aeronDir = "/dev/shm/vigil-cluster-test-" + UUID.randomUUID();
         final int archivePort = ports[memberId * PORTS_PER_MEMBER + 4];
-        final VigilClusteredService service = new VigilClusteredService(config);
+        final VigilClusteredService service =
+            new VigilClusteredService(config.with("alerts.channel", alertsChannel(ports, memberId)));
 
         final MediaDriver.Context driverCtx = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
