@@ -140,6 +140,8 @@ class ClusterClientTest
                 alertSubscriber.poll(alerts, 16);
                 return alerts.clientSeqs.stream().anyMatch((seq) -> seq > TOTAL) && alerts.windowResults > 0;
             }, deadlineAfterSeconds(20), "an alert and a window result from the new leader");
+            await(() -> client.poll(answers, 16) >= 0 && client.unansweredRequests() == 0, deadlineAfterSeconds(20),
+                "the answers to the last requests");
             assertTrue(alerts.clientSeqs.contains(17L), "the first leader's alerts");
         }
         for (long seq = 1; seq <= TOTAL; seq++)
