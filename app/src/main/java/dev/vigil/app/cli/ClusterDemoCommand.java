@@ -16,6 +16,7 @@ import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
+import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -57,7 +58,6 @@ import java.util.concurrent.TimeUnit;
         "Exit 0 when nothing was lost or duplicated and every member holds the same state, 1 otherwise."})
 final class ClusterDemoCommand implements Callable<Integer>
 {
-    private static final int MEMBERS = 3;
     private static final long CLIENT_ID = 1;
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
@@ -80,6 +80,13 @@ final class ClusterDemoCommand implements Callable<Integer>
         description = "when, into the sending, the leader is killed (default: ${DEFAULT-VALUE})")
     private String killAfter;
 
+    @Option(names = "--members", paramLabel = "N", defaultValue = "3",
+        description = "members, 1 to 5; a kill needs 3 or more (default: ${DEFAULT-VALUE})")
+    private int memberCount;
+
+    @Option(names = "--no-kill", description = "kill no member: measure the round trip through three members")
+    private boolean noKill;
+
     @Option(names = "--accounts", defaultValue = "1000",
         description = "payment accounts in the stream (default: ${DEFAULT-VALUE})")
     private int accounts;
@@ -95,13 +102,17 @@ final class ClusterDemoCommand implements Callable<Integer>
         {
             throw new ConfigException("--rate " + rate + ": allowed: 1 to 100000 requests per second");
         }
-        if (killAfterNs >= durationNs)
+        if (!noKill && killAfterNs >= durationNs)
         {
             throw new ConfigException("--kill-after " + killAfter + ": allowed: less than --duration " + duration);
         }
         if (accounts < 1)
         {
             throw new ConfigException("--accounts " + accounts + ": allowed: 1 or more");
+        }
+        if (memberCount < 1 || memberCount > 5 || (!noKill && memberCount < 3))
+        {
+            throw new ConfigException("--members " + memberCount + ": allowed: 3 to 5, or 1 to 5 with --no-kill");
         }
         final long total = rate * TimeUnit.NANOSECONDS.toMillis(durationNs) / 1000;
         if (total < 1 || total > 10_000_000)
@@ -113,17 +124,17 @@ final class ClusterDemoCommand implements Callable<Integer>
         final Path baseDir = keepData ? options.dataDir.toAbsolutePath() : Files.createTempDirectory("vigil-cluster-");
         Files.createDirectories(baseDir);
         final String aeronBase = config.get(Settings.AERON_DIR) + "-cluster-demo-" + ProcessHandle.current().pid();
-        final ClusterMembers members = loopbackMembers();
+        final ClusterMembers members = loopbackMembers(memberCount);
         final Path membersFile = baseDir.resolve("members.txt");
         Files.write(membersFile, members.toLines(), StandardCharsets.UTF_8);
 
-        final MemberProcess[] processes = new MemberProcess[MEMBERS];
+        final MemberProcess[] processes = new MemberProcess[memberCount];
         MediaDriver clientDriver = null;
         try
         {
             final long startNs = System.nanoTime();
-            out.println("vigil cluster demo: 3 members on loopback, data in " + baseDir);
-            for (int id = 0; id < MEMBERS; id++)
+            out.println("vigil cluster demo: " + memberCount + " members on loopback, data in " + baseDir);
+            for (int id = 0; id < memberCount; id++)
             {
                 processes[id] = new MemberProcess(id, baseDir, membersFile, aeronBase, options);
                 processes[id].start();
@@ -146,7 +157,7 @@ final class ClusterDemoCommand implements Callable<Integer>
             {
                 out.printf(Locale.ROOT, "  leader is member %d; sending %,d requests at %,d/s, killing the leader " +
                     "after %s%n", leaderId(processes), total, rate, killAfter);
-                load.run(client, processes, durationNs, killAfterNs);
+                load.run(client, processes, durationNs, noKill ? Long.MAX_VALUE : killAfterNs);
             }
             return report(load, processes);
         }
@@ -203,12 +214,12 @@ final class ClusterDemoCommand implements Callable<Integer>
     private int report(final Load load, final MemberProcess[] processes) throws InterruptedException
     {
         final long deadlineNs = System.nanoTime() + CATCH_UP_TIMEOUT_NS;
-        final MemberStatus[] statuses = new MemberStatus[MEMBERS];
+        final MemberStatus[] statuses = new MemberStatus[memberCount];
         boolean caughtUp = false;
         while (!caughtUp && System.nanoTime() - deadlineNs < 0)
         {
             caughtUp = true;
-            for (int id = 0; id < MEMBERS; id++)
+            for (int id = 0; id < memberCount; id++)
             {
                 final Optional<MemberStatus> status = MemberStatus.read(processes[id].aeronDir);
                 statuses[id] = status.orElse(null);
@@ -227,17 +238,28 @@ final class ClusterDemoCommand implements Callable<Integer>
         out.printf(Locale.ROOT, "  requests sent      %,d%n", load.total);
         out.printf(Locale.ROOT, "  decisions          %,d  (approve %,d, review %,d, decline %,d), rejects %,d%n",
             load.decidedCount(), load.verdicts[0], load.verdicts[1], load.verdicts[2], load.rejects);
-        out.printf(Locale.ROOT, "  leader killed      member %d (SIGKILL) after %,d decisions; restarted at once%n",
-            load.killedId, load.decidedAtKill);
-        out.printf(Locale.ROOT, "  failover gap       %,.0f ms (longest time without a decision, from the last " +
-            "one before the kill)%n", load.failoverGapNs / 1e6);
+        if (load.killedId >= 0)
+        {
+            out.printf(Locale.ROOT, "  leader killed      member %d (SIGKILL) after %,d decisions; restarted at " +
+                "once%n", load.killedId, load.decidedAtKill);
+            out.printf(Locale.ROOT, "  failover gap       %,.0f ms (longest time without a decision, from the last " +
+                "one before the kill)%n", load.failoverGapNs / 1e6);
+        }
+        else
+        {
+            out.println("  leader killed      none");
+        }
         out.printf(Locale.ROOT, "  leader changes     %d seen by the client%n", load.leaderChanges);
+        final Histogram rtt = load.roundTrip;
+        out.printf(Locale.ROOT, "  round trip         p50 %,d us, p99 %,d us, p99.9 %,d us, max %,d us (send to " +
+            "decision, first answers only)%n", rtt.getValueAtPercentile(50) / 1000,
+            rtt.getValueAtPercentile(99) / 1000, rtt.getValueAtPercentile(99.9) / 1000, rtt.getMaxValue() / 1000);
         out.printf(Locale.ROOT, "  lost               %,d  (sent, never decided)%n", load.lost());
         out.printf(Locale.ROOT, "  duplicated         %,d  (a client seq decided under two engine seqs)%n",
             load.duplicated);
         out.printf(Locale.ROOT, "  send time          %.1f s, drained %.1f s later%n",
             load.sendNs / 1e9, load.drainNs / 1e9);
-        for (int id = 0; id < MEMBERS; id++)
+        for (int id = 0; id < memberCount; id++)
         {
             final MemberStatus status = statuses[id];
             out.printf(Locale.ROOT, "  member %d%s  %s%n", id, id == load.killedId ? " (restarted)" : "",
@@ -266,9 +288,9 @@ final class ClusterDemoCommand implements Callable<Integer>
         return -1;
     }
 
-    private static ClusterMembers loopbackMembers()
+    private static ClusterMembers loopbackMembers(final int memberCount)
     {
-        final DatagramSocket[] sockets = new DatagramSocket[MEMBERS * ClusterMembers.PORTS_PER_MEMBER];
+        final DatagramSocket[] sockets = new DatagramSocket[memberCount * ClusterMembers.PORTS_PER_MEMBER];
         try
         {
             for (int i = 0; i < sockets.length; i++)
@@ -276,7 +298,7 @@ final class ClusterDemoCommand implements Callable<Integer>
                 sockets[i] = new DatagramSocket(0, InetAddress.getLoopbackAddress());
             }
             final List<ClusterMembers.Member> members = new ArrayList<>();
-            for (int id = 0; id < MEMBERS; id++)
+            for (int id = 0; id < memberCount; id++)
             {
                 final int[] ports = new int[ClusterMembers.PORTS_PER_MEMBER];
                 for (int p = 0; p < ports.length; p++)
@@ -312,6 +334,7 @@ final class ClusterDemoCommand implements Callable<Integer>
         private final int accounts;
         private final long[] engineSeqByClientSeq;
         private final long[] verdicts = new long[3];
+        private final Histogram roundTrip = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         private long decided;
         private long rejects;
         private long duplicated;
@@ -408,6 +431,8 @@ final class ClusterDemoCommand implements Callable<Integer>
             {
                 engineSeqByClientSeq[(int)seq] = engineSeq;
                 decided++;
+                roundTrip.recordValue(Math.min(roundTrip.getHighestTrackableValue(),
+                    Math.max(0, nowNs - decision.clientSendTimeNs())));
                 final Verdict verdict = decision.verdict();
                 if (verdict == Verdict.APPROVE)
                 {
