@@ -1,11 +1,13 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.cluster.MemberCounter;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.engine.EngineErrors;
 import dev.vigil.app.engine.EngineInfo;
 import dev.vigil.core.counters.EngineCounters;
 import io.aeron.CncFileDescriptor;
+import io.aeron.cluster.service.Cluster;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.ErrorLogReader;
@@ -38,8 +40,9 @@ import java.util.concurrent.Callable;
     name = "stat",
     mixinStandardHelpOptions = true,
     description = {
-        "Show the counters of the engine running with this data directory (it names its process and Aeron directory",
-        "in DIR/engine.info): refreshed every --interval with rates per second, or once with --once. Read from the",
+        "Show the counters of the engine or cluster member running with this data directory (it names its process",
+        "and Aeron directory in DIR/engine.info; a member also shows its role and log position): refreshed every",
+        "--interval with rates per second, or once with --once. Read from the",
         "engine's counters file; the engine does no work for it. Exit 0, or 1 when no engine is running there."})
 final class StatCommand implements Callable<Integer>
 {
@@ -108,6 +111,7 @@ final class StatCommand implements Callable<Integer>
                 }
                 final StringBuilder screen = new StringBuilder(clear ? CLEAR_SCREEN : "");
                 header(screen, dataDir, info);
+                clusterMember(screen, sample);
                 table(screen, sample, previous, (nowNs - previousNs) / 1e9);
                 if (showErrors)
                 {
@@ -166,6 +170,25 @@ final class StatCommand implements Callable<Integer>
         }
         screen.append(String.format(Locale.ROOT, "%n  data dir %s, aeron dir %s%s%n", dataDir, info.aeronDir(),
             info.metricsPort() == 0 ? "" : ", metrics http://127.0.0.1:" + info.metricsPort() + "/metrics"));
+    }
+
+    /**
+     * A cluster member's role and log position, from its member counters, in words above the table.
+     */
+    private static void clusterMember(final StringBuilder screen, final Map<String, Long> sample)
+    {
+        final Long role = sample.get(MemberCounter.ROLE.label());
+        if (role == null)
+        {
+            return;
+        }
+        final Cluster.Role named = Cluster.Role.get(role);
+        screen.append(String.format(Locale.ROOT,
+            "  cluster member %d: %s, log position %,d, leadership term %d, applied engine seq %,d%n",
+            sample.getOrDefault(MemberCounter.MEMBER_ID.label(), -1L), named == null ? "role " + role : named,
+            sample.getOrDefault(MemberCounter.COMMIT_POSITION.label(), 0L),
+            sample.getOrDefault(MemberCounter.LEADERSHIP_TERM.label(), 0L),
+            sample.getOrDefault(MemberCounter.APPLIED_ENGINE_SEQ.label(), 0L)));
     }
 
     private static void table(

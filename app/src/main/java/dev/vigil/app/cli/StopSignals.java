@@ -93,6 +93,21 @@ final class StopSignals
     }
 
     /**
+     * Start the clean stop for a reason other than a signal (e.g. the cluster terminated the member); repeats are
+     * ignored, unlike a second signal.
+     *
+     * @param reason what the stop message names.
+     */
+    void stopFor(final String reason)
+    {
+        if (received.getCount() != 0)
+        {
+            name = reason;
+            received.countDown();
+        }
+    }
+
+    /**
      * Block until SIGTERM or SIGINT arrives.
      *
      * @return the signal's name, e.g. {@code SIGTERM}.

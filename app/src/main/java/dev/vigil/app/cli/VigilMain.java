@@ -21,7 +21,7 @@ import java.io.UncheckedIOException;
     description = "Vigil: a microsecond event processor for payment fraud and pre-trade risk.",
     subcommands = {
         RunCommand.class, DemoCommand.class, SnapshotCommand.class, JournalCommand.class, RulesCommand.class,
-        StatCommand.class, ConfigCommand.class, ReplayCommand.class, CredentialsCommand.class,
+        StatCommand.class, ConfigCommand.class, ReplayCommand.class, CredentialsCommand.class, ClusterCommand.class,
         CommandLine.HelpCommand.class})
 public final class VigilMain implements Runnable
 {

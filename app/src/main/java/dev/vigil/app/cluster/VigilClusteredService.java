@@ -116,7 +116,18 @@ public final class VigilClusteredService implements ClusteredService
      */
     public VigilClusteredService(final VigilConfig config)
     {
-        this.counters = RuleSetFactory.offlineCounters();
+        this(config, RuleSetFactory.offlineCounters());
+    }
+
+    /**
+     * @param config   as for {@link #VigilClusteredService(VigilConfig)}.
+     * @param counters where the rules stage and egress count, e.g. in the member's counters file so that tools
+     *                 outside the process read them.
+     * @throws dev.vigil.app.config.ConfigException when the rules are invalid.
+     */
+    public VigilClusteredService(final VigilConfig config, final EngineCounters counters)
+    {
+        this.counters = counters;
         this.framesReceived = counters.get(EngineCounter.FRAMES_RECEIVED);
         this.errors = counters.get(EngineCounter.ERRORS);
         this.replies = new ClusterReplySink(counters.get(EngineCounter.EGRESS_BACK_PRESSURED));

@@ -278,6 +278,61 @@ public final class Settings
         "windows.output.buffer", 1 << 20, 1 << 12, 1 << 28,
         "bytes of window results and late events awaiting egress; a firing beyond it waits in parts, holding input"));
 
+    /** The members file of a cluster. */
+    public static final Setting CLUSTER_MEMBERS_FILE = add(Setting.optionalPath(
+        "cluster.members.file",
+        "file of the cluster's members, one '<id> <host> <base-port>' line each (or '<id> <host> <ingress> " +
+        "<consensus> <log> <catchup> <archive>'), the same file on every member; vigil cluster run --members"));
+
+    /** This process's member id in the cluster. */
+    public static final Setting CLUSTER_MEMBER_ID = add(Setting.integer(
+        "cluster.member.id", -1, -1, 1000,
+        "which member of cluster.members.file this process is (-1: not set; vigil cluster run --member)"));
+
+    /** How long followers wait for the leader's heartbeat before they elect a new one. */
+    public static final Setting CLUSTER_LEADER_HEARTBEAT_TIMEOUT = add(Setting.duration(
+        "cluster.leader.heartbeat.timeout", "500ms", "50ms", "10m",
+        "how long followers hear nothing from the leader before they elect a new one: most of the failover gap; " +
+        "a leader paused longer than this (GC, a starved host) loses its leadership and clients see an election"));
+
+    /** How often the leader sends a heartbeat when it has nothing to replicate. */
+    public static final Setting CLUSTER_LEADER_HEARTBEAT_INTERVAL = add(Setting.duration(
+        "cluster.leader.heartbeat.interval", "100ms", "1ms", "1m",
+        "how often an idle leader tells the followers it is alive; well under cluster.leader.heartbeat.timeout"));
+
+    /** How long an election waits for votes and the new leader. */
+    public static final Setting CLUSTER_ELECTION_TIMEOUT = add(Setting.duration(
+        "cluster.election.timeout", "300ms", "10ms", "10m",
+        "how long a candidate waits for votes, and a member for the new leader, before trying again"));
+
+    /** How long a starting member waits to hear from the others before an election. */
+    public static final Setting CLUSTER_STARTUP_CANVASS_TIMEOUT = add(Setting.duration(
+        "cluster.startup.canvass.timeout", "2s", "10ms", "10m",
+        "how long a starting member canvasses the others for their logs before it may stand for election"));
+
+    /** How long a silent client session lives. */
+    public static final Setting CLUSTER_SESSION_TIMEOUT = add(Setting.duration(
+        "cluster.session.timeout", "10s", "100ms", "1h",
+        "how long the cluster keeps a client session it hears nothing from (clients send keep-alives when idle)"));
+
+    /** Term length of the replicated log. */
+    public static final Setting CLUSTER_LOG_TERM_LENGTH = add(Setting.powerOfTwo(
+        "cluster.log.term.length", 1L << 20, 64L << 10, 1L << 30,
+        "term length of the replicated log's publication in bytes; a third of it is the most the leader sends " +
+        "ahead of the slowest follower"));
+
+    /** Segment size of the archive's recordings. */
+    public static final Setting CLUSTER_ARCHIVE_SEGMENT_SIZE = add(Setting.powerOfTwo(
+        "cluster.archive.segment.size", 16L << 20, 64L << 10, 1L << 30,
+        "bytes per segment file of the archive's log recording (at least cluster.log.term.length): the unit " +
+        "log retention deletes"));
+
+    /** Whether log segments before the previous snapshot are deleted. */
+    public static final Setting CLUSTER_LOG_PURGE = add(Setting.bool(
+        "cluster.log.purge", true,
+        "after each snapshot, delete the log recording's segments wholly before the previous snapshot's log " +
+        "position; false keeps the whole log (it grows ~128 bytes per request on every member)"));
+
     /** Every setting, in declaration order. */
     public static final List<Setting> ALL = Collections.unmodifiableList(REGISTRY);
 

@@ -47,7 +47,7 @@ public final class EngineInfo
      * @param metricsPort the port metrics are served on, 0 for none.
      * @return the info of this process.
      */
-    static EngineInfo ofThisProcess(final String aeronDir, final int metricsPort)
+    public static EngineInfo ofThisProcess(final String aeronDir, final int metricsPort)
     {
         final ProcessHandle self = ProcessHandle.current();
         return new EngineInfo(self.pid(), startMs(self), aeronDir, metricsPort);
@@ -85,7 +85,7 @@ public final class EngineInfo
      *
      * @param dataDir the data directory, which exists.
      */
-    void write(final Path dataDir)
+    public void write(final Path dataDir)
     {
         final Path temporary = dataDir.resolve(FILE_NAME + ".tmp");
         try
@@ -110,7 +110,7 @@ public final class EngineInfo
      *
      * @param dataDir the data directory.
      */
-    void delete(final Path dataDir)
+    public void delete(final Path dataDir)
     {
         final Optional<EngineInfo> current = read(dataDir);
         if (current.isPresent() && current.get().pid == pid)

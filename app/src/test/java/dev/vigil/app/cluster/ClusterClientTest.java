@@ -91,9 +91,10 @@ class ClusterClientTest
         final TestClusterMember leader = awaitLeader(members, deadlineAfterSeconds(20));
         final Answers answers = new Answers();
         final Alerts alerts = new Alerts();
+        final List<String> alertChannels = TestClusterMember.members(ports).alertSubscriberChannels("localhost");
         try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(clientDriver.aeronDirectoryName()));
-            AlertSubscriber alertSubscriber = new AlertSubscriber(
-                aeron, TestClusterMember.alertSubscriberChannels(ports), AlertSubscriber.DEFAULT_STREAM_ID);
+            AlertSubscriber alertSubscriber =
+                new AlertSubscriber(aeron, alertChannels, AlertSubscriber.DEFAULT_STREAM_ID);
             VigilClient client = connect(ports, CLIENT_ID, null))
         {
             await(alertSubscriber::isConnected, deadlineAfterSeconds(20), "the leader's alert stream");

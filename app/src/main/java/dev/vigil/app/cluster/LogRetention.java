@@ -1,0 +1,153 @@
+package dev.vigil.app.cluster;
+
+import io.aeron.Aeron;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.RecordingLog;
+import org.agrona.CloseHelper;
+
+import java.io.File;
+import java.util.List;
+
+/**
+ * Log retention of one member: Aeron Cluster records the replicated log in the member's archive for ever, and a
+ * snapshot does not shorten it. After a snapshot this deletes the log recording's segments that lie wholly before
+ * the previous snapshot's log position, and the recordings of snapshots older than that one, through the member's
+ * own archive ({@link AeronArchive#purgeSegments}, {@link AeronArchive#purgeRecording}).
+ * <p>
+ * Keeping the previous snapshot's log, not only the newest's, lets a member that was away for one snapshot still
+ * catch up from the leader's log. A member away for longer, or a new one, needs a copy of a peer's data directory
+ * taken at a clean stop (see docs/high-availability.md).
+ */
+final class LogRetention implements AutoCloseable
+{
+    private final File clusterDir;
+    private final AeronArchive.Context archiveContext;
+    private final long[] descriptor = new long[4];
+    private AeronArchive archive;
+    private long purgedBytes;
+    private long logStartPosition = Aeron.NULL_VALUE;
+
+    /**
+     * @param clusterDir     the consensus module's directory, with its recording log.
+     * @param aeron          a client of the member's media driver.
+     * @param archiveContext how to reach the member's own archive.
+     */
+    LogRetention(final File clusterDir, final Aeron aeron, final AeronArchive.Context archiveContext)
+    {
+        this.clusterDir = clusterDir;
+        this.archiveContext = archiveContext.aeron(aeron).ownsAeronClient(false);
+    }
+
+    /**
+     * Delete what the snapshots make unneeded.
+     *
+     * @return bytes of log recording deleted by this call.
+     */
+    long apply()
+    {
+        final List<RecordingLog.Entry> entries;
+        final long logRecordingId;
+        try (RecordingLog recordingLog = new RecordingLog(clusterDir, false))
+        {
+            entries = recordingLog.entries();
+            logRecordingId = recordingLog.findLastTermRecordingId();
+        }
+        long newest = Aeron.NULL_VALUE;
+        long previous = Aeron.NULL_VALUE;
+        for (final RecordingLog.Entry entry : entries)
+        {
+            if (isConsensusSnapshot(entry))
+            {
+                if (entry.logPosition > newest)
+                {
+                    previous = newest;
+                    newest = entry.logPosition;
+                }
+                else if (entry.logPosition < newest && entry.logPosition > previous)
+                {
+                    previous = entry.logPosition;
+                }
+            }
+        }
+        if (previous == Aeron.NULL_VALUE || logRecordingId == Aeron.NULL_VALUE)
+        {
+            return 0;
+        }
+        if (archive == null)
+        {
+            archive = AeronArchive.connect(archiveContext.clone());
+        }
+        for (final RecordingLog.Entry entry : entries)
+        {
+            if (entry.type == RecordingLog.ENTRY_TYPE_SNAPSHOT && entry.logPosition < previous &&
+                describe(entry.recordingId))
+            {
+                archive.purgeRecording(entry.recordingId);
+            }
+        }
+        if (!describe(logRecordingId))
+        {
+            return 0;
+        }
+        final long startPosition = descriptor[0];
+        final long base = AeronArchive.segmentFileBasePosition(
+            startPosition, previous, (int)descriptor[2], (int)descriptor[3]);
+        long purged = 0;
+        if (base > startPosition)
+        {
+            archive.purgeSegments(logRecordingId, base);
+            purged = base - startPosition;
+            purgedBytes += purged;
+        }
+        logStartPosition = Math.max(base, startPosition);
+        return purged;
+    }
+
+    private static boolean isConsensusSnapshot(final RecordingLog.Entry entry)
+    {
+        return entry.type == RecordingLog.ENTRY_TYPE_SNAPSHOT && entry.isValid &&
+            entry.serviceId == ConsensusModule.Configuration.SERVICE_ID;
+    }
+
+    /**
+     * @return true when the archive has the recording; its start, stop, term length and segment length are then in
+     * {@link #descriptor}.
+     */
+    private boolean describe(final long recordingId)
+    {
+        final int found = archive.listRecording(recordingId,
+            (controlSessionId, correlationId, id, startTimestamp, stopTimestamp, startPosition, stopPosition,
+            initialTermId, segmentFileLength, termBufferLength, mtuLength, sessionId, streamId, strippedChannel,
+            originalChannel, sourceIdentity) ->
+            {
+                descriptor[0] = startPosition;
+                descriptor[1] = stopPosition;
+                descriptor[2] = termBufferLength;
+                descriptor[3] = segmentFileLength;
+            });
+        return found > 0;
+    }
+
+    /**
+     * @return bytes of log recording deleted since the member started.
+     */
+    long purgedBytes()
+    {
+        return purgedBytes;
+    }
+
+    /**
+     * @return where the log recording starts after the last {@link #apply()}, or {@link Aeron#NULL_VALUE} before one.
+     */
+    long logStartPosition()
+    {
+        return logStartPosition;
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.close(archive);
+    }
+}

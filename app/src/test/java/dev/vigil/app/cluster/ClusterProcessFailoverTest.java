@@ -1,0 +1,381 @@
+package dev.vigil.app.cluster;
+
+import dev.vigil.app.cli.VigilMain;
+import dev.vigil.client.ReplyListener;
+import dev.vigil.client.VigilClient;
+import dev.vigil.codecs.DecisionDecoder;
+import dev.vigil.codecs.PaymentChannel;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static dev.vigil.app.cluster.ClusterTestSupport.await;
+import static dev.vigil.app.cluster.ClusterTestSupport.deadlineAfterSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Three members as separate JVMs ({@code vigil cluster run}) on loopback: the leader killed with SIGKILL under load
+ * and started again at once, every request decided exactly once, the restarted member caught up to the others'
+ * state, log retention deleting segments after snapshots, and a whole-cluster SIGTERM and restart that recovers the
+ * same state from snapshots and log.
+ */
+@Tag("slow") // three member JVMs started twice, one killed
+class ClusterProcessFailoverTest
+{
+    private static final int MEMBERS = 3;
+    private static final int TOTAL = 6_000;
+    private static final int KILL_AFTER = 2_000;
+    private static final int IN_FLIGHT = 256;
+
+    private final long[] engineSeqByClientSeq = new long[TOTAL + 1];
+    private int decided;
+    private int duplicated;
+
+    @Test
+    void leaderKilledUnderLoadDecidesEveryRequestOnceAndEveryMemberEndsInTheSameState(@TempDir final Path dir)
+        throws IOException, InterruptedException
+    {
+        final int[] ports = TestClusterMember.freePorts(MEMBERS);
+        final ClusterMembers members = TestClusterMember.members(ports);
+        final Path membersFile = dir.resolve("members.txt");
+        Files.write(membersFile, members.toLines(), StandardCharsets.UTF_8);
+        final String aeronBase = "/dev/shm/vigil-cluster-proc-" + UUID.randomUUID();
+        final List<MemberProcess> processes = new ArrayList<>();
+        MediaDriver driver = null;
+        try
+        {
+            for (int id = 0; id < MEMBERS; id++)
+            {
+                processes.add(new MemberProcess(id, dir, membersFile, aeronBase));
+            }
+            for (final MemberProcess process : processes)
+            {
+                process.start();
+            }
+            for (final MemberProcess process : processes)
+            {
+                process.awaitStarted();
+            }
+            driver = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(aeronBase + "-client")
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .termBufferSparseFile(true)
+                .publicationTermBufferLength(1 << 20)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+
+            final MemberProcess leader;
+            try (VigilClient client = connect(driver.aeronDirectoryName(), members))
+            {
+                leader = awaitLeader(processes);
+                leader.assertNotKilledYet();
+                send(client, processes, leader);
+                assertTrue(client.leaderChanges() >= 1, "the client followed a new leader");
+            }
+            for (int seq = 1; seq <= TOTAL; seq++)
+            {
+                assertNotEquals(0, engineSeqByClientSeq[seq], "request " + seq + " decided");
+            }
+            assertEquals(TOTAL, decided, "every request decided");
+            assertEquals(0, duplicated, "no request decided twice");
+
+            // The restarted member catches up with the survivors: the same input applied, the same state.
+            final MemberStatus[] caughtUp = awaitSameState(processes);
+            for (final MemberStatus status : caughtUp)
+            {
+                assertTrue(status.snapshots() >= 1 || status.memberId() == leader.id, "snapshots taken: " + status);
+                if (status.memberId() != leader.id)
+                {
+                    assertTrue(status.logPurgedBytes() > 0, "log retention deleted segments: " + status);
+                }
+            }
+
+            // A clean stop of the whole cluster, then a start from snapshots and log: the same state.
+            for (final MemberProcess process : processes)
+            {
+                process.signalStop();
+            }
+            for (final MemberProcess process : processes)
+            {
+                assertEquals(0, process.awaitExit(), "member " + process.id + " stopped cleanly on SIGTERM");
+            }
+            for (final MemberProcess process : processes)
+            {
+                process.start();
+            }
+            for (final MemberProcess process : processes)
+            {
+                process.awaitStarted();
+            }
+            final MemberStatus[] restarted = awaitSameState(processes);
+            assertEquals(caughtUp[0].appliedEngineSeq(), restarted[0].appliedEngineSeq());
+            assertEquals(caughtUp[0].stateHash(), restarted[0].stateHash(), "state after the whole cluster restarted");
+        }
+        finally
+        {
+            for (final MemberProcess process : processes)
+            {
+                process.kill();
+            }
+            CloseHelper.quietClose(driver);
+        }
+    }
+
+    private void send(final VigilClient client, final List<MemberProcess> processes, final MemberProcess leader)
+        throws IOException
+    {
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy();
+        final ReplyListener listener = this::onDecision;
+        final long deadlineNs = deadlineAfterSeconds(60);
+        int sent = 0;
+        boolean killed = false;
+        while (decided < TOTAL)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail("decided " + decided + " of " + TOTAL + ", sent " + sent + ", leader killed " + killed);
+            }
+            int work = 0;
+            while (sent < TOTAL && sent - decided < IN_FLIGHT)
+            {
+                final long seq = sent + 1;
+                if (client.sendTransaction(seq * 1_000_000L, seq, 1 + seq % 500, 1 + seq % 700, 1 + seq % 97,
+                    1_000 + (seq * 7_919) % 400_000, "EUR", "DE", PaymentChannel.ECOM) < 0)
+                {
+                    break;
+                }
+                sent++;
+                work++;
+            }
+            if (!killed && decided >= KILL_AFTER)
+            {
+                killed = true;
+                leader.kill();
+                // Straight back: the archive's and cluster's mark files of the killed process must not stop it.
+                leader.start();
+            }
+            work += client.poll(listener, 256);
+            idle.idle(work);
+        }
+        assertTrue(killed, "the leader was killed under load");
+        assertTrue(processes.contains(leader));
+    }
+
+    private void onDecision(final DecisionDecoder decision)
+    {
+        final int seq = (int)decision.clientSeq();
+        if (engineSeqByClientSeq[seq] == 0)
+        {
+            engineSeqByClientSeq[seq] = decision.engineSeq();
+            decided++;
+        }
+        else if (engineSeqByClientSeq[seq] != decision.engineSeq())
+        {
+            duplicated++;
+        }
+    }
+
+    private static VigilClient connect(final String aeronDir, final ClusterMembers members)
+    {
+        final long deadlineNs = deadlineAfterSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return VigilClient.connect(new VigilClient.Context()
+                    .aeronDirectoryName(aeronDir)
+                    .clientId(ClusterTestSupport.CLIENT_ID)
+                    .clusterIngressEndpoints(members.ingressEndpoints()));
+            }
+            catch (final RuntimeException ex)
+            {
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private static MemberProcess awaitLeader(final List<MemberProcess> processes)
+    {
+        final MemberProcess[] leader = new MemberProcess[1];
+        await(() ->
+        {
+            for (final MemberProcess process : processes)
+            {
+                final Optional<MemberStatus> status = MemberStatus.read(process.aeronDir);
+                if (status.isPresent() && status.get().role() == Cluster.Role.LEADER)
+                {
+                    leader[0] = process;
+                    return true;
+                }
+            }
+            return false;
+        }, deadlineAfterSeconds(30), "a leader");
+        return leader[0];
+    }
+
+    /**
+     * Wait until every member has applied the same input and hashed its state there, and the hashes agree.
+     */
+    private static MemberStatus[] awaitSameState(final List<MemberProcess> processes)
+    {
+        final MemberStatus[] statuses = new MemberStatus[processes.size()];
+        await(() ->
+        {
+            for (int i = 0; i < statuses.length; i++)
+            {
+                final Optional<MemberStatus> status = MemberStatus.read(processes.get(i).aeronDir);
+                if (status.isEmpty() || !status.get().hashIsCurrent() || status.get().appliedEngineSeq() == 0)
+                {
+                    return false;
+                }
+                statuses[i] = status.get();
+            }
+            for (final MemberStatus status : statuses)
+            {
+                if (status.appliedEngineSeq() != statuses[0].appliedEngineSeq() ||
+                    status.stateHash() != statuses[0].stateHash())
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, deadlineAfterSeconds(40), "every member at the same engine seq and state hash");
+        return statuses;
+    }
+
+    /**
+     * One member as {@code vigil cluster run} in a JVM of its own.
+     */
+    private static final class MemberProcess
+    {
+        private final int id;
+        private final Path log;
+        private final String aeronDir;
+        private final List<String> command;
+        private Process process;
+        private int starts;
+
+        MemberProcess(final int id, final Path dir, final Path membersFile, final String aeronBase)
+        {
+            this.id = id;
+            this.log = dir.resolve("member-" + id + ".log");
+            this.aeronDir = aeronBase + "-member-" + id;
+            command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx256m", "-XX:+UseSerialGC",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
+                "-cp", System.getProperty("java.class.path"),
+                VigilMain.class.getName(), "cluster", "run",
+                "--member", Integer.toString(id),
+                "--members", membersFile.toString(),
+                "--data-dir", dir.resolve("member-" + id).toString(),
+                "--set", "aeron.dir=" + aeronBase,
+                "--set", "rules.max.keys=4096",
+                // Small terms and segments, frequent snapshots: retention has segments to delete within the test.
+                "--set", "cluster.log.term.length=65536",
+                "--set", "cluster.archive.segment.size=131072",
+                "--set", "snapshot.interval.events=1500"));
+            if (Runtime.version().feature() >= 24)
+            {
+                command.add(1, "--enable-native-access=ALL-UNNAMED");
+                command.add(2, "--sun-misc-unsafe-memory-access=allow");
+            }
+        }
+
+        void start() throws IOException
+        {
+            starts++;
+            process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(starts == 1 ?
+                    ProcessBuilder.Redirect.to(log.toFile()) : ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        }
+
+        void awaitStarted()
+        {
+            final long deadlineNs = deadlineAfterSeconds(40);
+            final int startsBefore = starts;
+            await(() ->
+            {
+                if (!process.isAlive())
+                {
+                    fail("member " + id + " exited: " + output());
+                }
+                return output().split("Ctrl-C to stop\\.", -1).length - 1 >= startsBefore;
+            }, deadlineNs, "member " + id + " to start");
+        }
+
+        String output()
+        {
+            try
+            {
+                return Files.exists(log) ? Files.readString(log) : "";
+            }
+            catch (final IOException ex)
+            {
+                return ex.toString();
+            }
+        }
+
+        void assertNotKilledYet()
+        {
+            assertEquals(1, starts);
+        }
+
+        void kill()
+        {
+            if (process != null && process.isAlive())
+            {
+                process.destroyForcibly();
+                try
+                {
+                    process.waitFor(20, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        void signalStop()
+        {
+            process.destroy();
+        }
+
+        int awaitExit() throws InterruptedException
+        {
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                fail("member " + id + " did not stop within 30 s of SIGTERM: " + output());
+            }
+            return process.exitValue();
+        }
+    }
+}
