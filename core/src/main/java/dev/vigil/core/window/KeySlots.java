@@ -11,6 +11,10 @@ import java.util.Arrays;
  * live in primitive arrays indexed by slot. A scheduled slot has an entry in a min-heap ordered by the event time at
  * which its key next needs work — its due time — then by key value, so that keys due together fire in key order
  * whatever order they arrived in. Allocation-free once constructed; single-threaded.
+ * <p>
+ * Each heap entry holds its due time and key beside its slot, so that a step of a sift compares two children that lie
+ * next to each other in one array: with thousands of keys, reading them through the slots instead cost a cache miss
+ * per due time and per key, four a level.
  */
 final class KeySlots
 {
@@ -19,10 +23,12 @@ final class KeySlots
 
     private final Long2LongHashMap slotByKey;
     private final long[] keyBySlot;
-    private final long[] due;
     private final int[] heapIndex;
     private final int[] nextFree;
+    /** The slot of each heap entry. */
     private final int[] heap;
+    /** Each heap entry's due time then key, two words an entry. */
+    private final long[] heapOrder;
     private int heapSize;
     private int firstFree;
     private int count;
@@ -34,10 +40,10 @@ final class KeySlots
     {
         slotByKey = new Long2LongHashMap(maxKeys * 2, 0.6f, NO_SLOT);
         keyBySlot = new long[maxKeys];
-        due = new long[maxKeys];
         heapIndex = new int[maxKeys];
         nextFree = new int[maxKeys];
         heap = new int[maxKeys];
+        heapOrder = new long[2 * maxKeys];
         clear();
     }
 
@@ -96,12 +102,11 @@ final class KeySlots
         final int index = heapIndex[slot];
         if (index != NO_SLOT)
         {
-            final int moved = heap[--heapSize];
+            final int last = --heapSize;
             heapIndex[slot] = NO_SLOT;
             if (index < heapSize)
             {
-                heap[index] = moved;
-                heapIndex[moved] = index;
+                move(last, index);
                 siftDown(siftUp(index));
             }
         }
@@ -126,7 +131,7 @@ final class KeySlots
      */
     long due(final int slot)
     {
-        return due[slot];
+        return heapOrder[2 * heapIndex[slot]];
     }
 
     /**
@@ -146,16 +151,20 @@ final class KeySlots
      */
     void schedule(final int slot, final long dueTime)
     {
-        due[slot] = dueTime;
-        if (heapIndex[slot] == NO_SLOT)
+        final int index = heapIndex[slot];
+        if (index == NO_SLOT)
         {
-            heapIndex[slot] = heapSize;
-            heap[heapSize++] = slot;
-            siftUp(heapIndex[slot]);
+            final int added = heapSize++;
+            heap[added] = slot;
+            heapIndex[slot] = added;
+            heapOrder[2 * added] = dueTime;
+            heapOrder[2 * added + 1] = keyBySlot[slot];
+            siftUp(added);
         }
         else
         {
-            siftDown(siftUp(heapIndex[slot]));
+            heapOrder[2 * index] = dueTime;
+            siftDown(siftUp(index));
         }
     }
 
@@ -203,28 +212,51 @@ final class KeySlots
         heapSize = 0;
     }
 
-    private boolean before(final int a, final int b)
+    /**
+     * @return whether the heap entry at {@code index} comes before an entry of that due time and key.
+     */
+    private boolean before(final int index, final long dueTime, final long key)
     {
-        return due[a] < due[b] || (due[a] == due[b] && keyBySlot[a] < keyBySlot[b]);
+        final long indexDue = heapOrder[2 * index];
+        return indexDue < dueTime || (indexDue == dueTime && heapOrder[2 * index + 1] < key);
+    }
+
+    /** Put the heap entry at {@code from} at {@code to}. */
+    private void move(final int from, final int to)
+    {
+        final int slot = heap[from];
+        heap[to] = slot;
+        heapIndex[slot] = to;
+        heapOrder[2 * to] = heapOrder[2 * from];
+        heapOrder[2 * to + 1] = heapOrder[2 * from + 1];
+    }
+
+    private void place(final int index, final int slot, final long dueTime, final long key)
+    {
+        heap[index] = slot;
+        heapIndex[slot] = index;
+        heapOrder[2 * index] = dueTime;
+        heapOrder[2 * index + 1] = key;
     }
 
     private int siftUp(final int start)
     {
         int index = start;
         final int slot = heap[index];
+        final long dueTime = heapOrder[2 * index];
+        final long key = heapOrder[2 * index + 1];
         while (index > 0)
         {
             final int parent = (index - 1) >>> 1;
-            if (!before(slot, heap[parent]))
+            final long parentDue = heapOrder[2 * parent];
+            if (!(dueTime < parentDue || (dueTime == parentDue && key < heapOrder[2 * parent + 1])))
             {
                 break;
             }
-            heap[index] = heap[parent];
-            heapIndex[heap[index]] = index;
+            move(parent, index);
             index = parent;
         }
-        heap[index] = slot;
-        heapIndex[slot] = index;
+        place(index, slot, dueTime, key);
         return index;
     }
 
@@ -232,6 +264,8 @@ final class KeySlots
     {
         int index = start;
         final int slot = heap[index];
+        final long dueTime = heapOrder[2 * index];
+        final long key = heapOrder[2 * index + 1];
         while (true)
         {
             int child = 2 * index + 1;
@@ -239,19 +273,17 @@ final class KeySlots
             {
                 break;
             }
-            if (child + 1 < heapSize && before(heap[child + 1], heap[child]))
+            if (child + 1 < heapSize && before(child + 1, heapOrder[2 * child], heapOrder[2 * child + 1]))
             {
                 child++;
             }
-            if (!before(heap[child], slot))
+            if (!before(child, dueTime, key))
             {
                 break;
             }
-            heap[index] = heap[child];
-            heapIndex[heap[index]] = index;
+            move(child, index);
             index = child;
         }
-        heap[index] = slot;
-        heapIndex[slot] = index;
+        place(index, slot, dueTime, key);
     }
 }
