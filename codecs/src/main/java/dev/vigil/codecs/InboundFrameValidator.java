@@ -264,6 +264,7 @@ public final class InboundFrameValidator
             case LateEventDecoder.TEMPLATE_ID:
             case SnapshotRequestDecoder.TEMPLATE_ID:
             case RulesUpdateDecoder.TEMPLATE_ID:
+            case RulesUpdateResultDecoder.TEMPLATE_ID:
                 return true;
             default:
                 return false;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     name = "cluster",
     mixinStandardHelpOptions = true,
     description = "Run Vigil replicated on Aeron Cluster: one member per host, or a three-member demo on this host.",
-    subcommands = {ClusterRunCommand.class, ClusterDemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ClusterRunCommand.class, ClusterDemoCommand.class, ClusterReloadRulesCommand.class,
+        CommandLine.HelpCommand.class})
 final class ClusterCommand implements Runnable
 {
     @CommandLine.Spec
@@ -19,7 +20,8 @@ final class ClusterCommand implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: run or demo " +
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "a subcommand is required: run, demo or reload-rules " +
             "(try: vigil cluster --help)");
     }
 }

@@ -7,6 +7,8 @@ import dev.vigil.app.engine.RulesStageContext;
 import dev.vigil.codecs.InboundFrameValidator;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.RejectReason;
+import dev.vigil.codecs.RulesUpdateDecoder;
+import dev.vigil.codecs.RulesUpdateOutcome;
 import dev.vigil.core.counters.EngineCounter;
 import dev.vigil.core.counters.EngineCounters;
 import dev.vigil.core.ring.FrameKind;
@@ -67,8 +69,9 @@ import java.util.concurrent.TimeUnit;
  * {@link ClusterAuthenticator} when it connects): a frame that carries another id is rejected as a client id mismatch.
  * <p>
  * Alerts, window results and late events leave on the alert stream ({@code alerts.channel}) of the member that
- * leads; subscribers listen to every member's ({@code AlertSubscriber}) and hear the leader. Not yet here: rules
- * updates through the log.
+ * leads; subscribers listen to every member's ({@code AlertSubscriber}) and hear the leader. A {@code RulesUpdate}
+ * from a session of {@code cluster.admin.client.id} replaces the rules at its place in the log, on every member
+ * ({@link ClusterRulesUpdates}).
  */
 public final class VigilClusteredService implements ClusteredService
 {
@@ -90,6 +93,7 @@ public final class VigilClusteredService implements ClusteredService
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final long fingerprint;
     private final ClientBindings bindings;
+    private final ClusterRulesUpdates rulesUpdates;
     private final String alertsChannel;
     private final int alertsStreamId;
     private Cluster cluster;
@@ -148,6 +152,8 @@ public final class VigilClusteredService implements ClusteredService
         this.validator = new InboundFrameValidator(maxFrameLength);
         this.fingerprint = RuleSetFactory.stateFingerprint(config);
         this.bindings = new ClientBindings(!config.get(Settings.AUTH_CREDENTIALS_FILE).isBlank());
+        this.rulesUpdates = new ClusterRulesUpdates(
+            config.getInt(Settings.CLUSTER_ADMIN_CLIENT_ID), bindings, maxFrameLength, counters);
     }
 
     @Override
@@ -209,6 +215,11 @@ public final class VigilClusteredService implements ClusteredService
     private void apply(final ClientSession session, final DirectBuffer buffer, final int offset, final int length)
     {
         framesReceived.incrementOrdered();
+        if (rulesUpdates.isRulesUpdate(buffer, offset, length))
+        {
+            applyRulesUpdate(session, buffer, offset, length);
+            return;
+        }
         RejectReason reason = validator.validate(buffer, offset, length);
         int templateId = 0;
         if (length >= InboundFrameValidator.HEADER_LENGTH)
@@ -256,6 +267,29 @@ public final class VigilClusteredService implements ClusteredService
             rules.resume();
             egress.resume();
         }
+    }
+
+    /**
+     * A rules update through the log: from an admin session, it goes through the rules stage as the engine's admin
+     * channel sends it, with the next engine sequence; every chunk is answered with its outcome.
+     */
+    private void applyRulesUpdate(
+        final ClientSession session, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int sessionId = session == null ? 0 : (int)session.id();
+        RulesUpdateOutcome outcome = rulesUpdates.admit(session, buffer, offset, length);
+        long seq = 0;
+        if (outcome == null)
+        {
+            seq = ++engineSeq;
+            event.resetForFrame(FrameKind.EVENT, buffer, offset, length, sessionId, seq, time.nowNs);
+            event.identify(RulesUpdateDecoder.TEMPLATE_ID, 0, 0);
+            rulesUpdates.beforeApply();
+            rules.onEvent(event, seq, true);
+            egress.onEvent(event, seq, true);
+            outcome = rulesUpdates.outcome();
+        }
+        rulesUpdates.answer(replies, sessionId, outcome, seq);
     }
 
     @Override

@@ -282,7 +282,8 @@ public final class Settings
     public static final Setting CLUSTER_MEMBERS_FILE = add(Setting.optionalPath(
         "cluster.members.file",
         "file of the cluster's members, one '<id> <host> <base-port>' line each (or '<id> <host> <ingress> " +
-        "<consensus> <log> <catchup> <archive>'), the same file on every member; vigil cluster run --members"));
+        "<consensus> <log> <catchup> <archive> <alerts>'), the same file on every member; " +
+        "vigil cluster run --members"));
 
     /** This process's member id in the cluster. */
     public static final Setting CLUSTER_MEMBER_ID = add(Setting.integer(
@@ -332,6 +333,12 @@ public final class Settings
         "cluster.log.purge", true,
         "after each snapshot, delete the log recording's segments wholly before the previous snapshot's log " +
         "position; false keeps the whole log (it grows ~128 bytes per request on every member)"));
+
+    /** The client id whose cluster sessions may replace the rules. */
+    public static final Setting CLUSTER_ADMIN_CLIENT_ID = add(Setting.integer(
+        "cluster.admin.client.id", 0, 0, Integer.MAX_VALUE,
+        "the client id whose sessions may replace a cluster's rules through its log (vigil cluster reload-rules); " +
+        "0: none may; with auth.credentials.file it must prove the id like any client"));
 
     /** Every setting, in declaration order. */
     public static final List<Setting> ALL = Collections.unmodifiableList(REGISTRY);
