@@ -1,5 +1,6 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.cluster.ClusterClientDriver;
 import dev.vigil.app.cluster.ClusterMembers;
 import dev.vigil.app.cluster.MemberStatus;
 import dev.vigil.app.config.ConfigException;
@@ -14,7 +15,6 @@ import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.Verdict;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
@@ -144,14 +144,7 @@ final class ClusterDemoCommand implements Callable<Integer>
                 process.awaitStarted(System.nanoTime() + START_TIMEOUT_NS);
             }
             out.printf(Locale.ROOT, "  members started in %.1f s%n", (System.nanoTime() - startNs) / 1e9);
-            clientDriver = MediaDriver.launch(new MediaDriver.Context()
-                .aeronDirectoryName(aeronBase + "-client")
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
-                .termBufferSparseFile(true)
-                .publicationTermBufferLength(1 << 20)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true));
+            clientDriver = ClusterClientDriver.launch("demo-client");
             final Load load = new Load(total, accounts);
             try (VigilClient client = connect(clientDriver.aeronDirectoryName(), members))
             {

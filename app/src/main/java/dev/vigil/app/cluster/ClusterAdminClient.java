@@ -8,7 +8,6 @@ import dev.vigil.codecs.RulesUpdateResultDecoder;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.Header;
 import io.aeron.security.CredentialsSupplier;
 import org.agrona.CloseHelper;
@@ -18,7 +17,6 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.List;
-import java.util.UUID;
 
 /**
  * An operator's session with a cluster, as {@code cluster.admin.client.id}: sends a rules file through the log as
@@ -43,12 +41,7 @@ public final class ClusterAdminClient implements AutoCloseable, EgressListener
         final String ingressEndpoints, final String egressChannel, final long clientId, final byte[] key,
         final long timeoutNs)
     {
-        driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
-            .aeronDirectoryName("/dev/shm/vigil-cluster-admin-" + UUID.randomUUID())
-            .threadingMode(ThreadingMode.SHARED)
-            .termBufferSparseFile(true)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+        driver = ClusterClientDriver.launch("admin");
         try
         {
             cluster = AeronCluster.connect(new AeronCluster.Context()

@@ -390,7 +390,8 @@ public final class ClusterMember implements AutoCloseable
             info.write(dataDir);
 
             final LogRetention retention = config.getBoolean(Settings.CLUSTER_LOG_PURGE) ?
-                new LogRetention(dataDir.resolve("cluster").toFile(), aeron, archiveClientCtx.clone()) : null;
+                new LogRetention(dataDir.resolve("cluster").toFile(), aeron, archiveClientCtx.clone(),
+                    config.getInt(Settings.CLUSTER_LOG_RETAINED_SNAPSHOTS)) : null;
             status = new MemberStatusThread(
                 driver.consensusModule().context(),
                 service,

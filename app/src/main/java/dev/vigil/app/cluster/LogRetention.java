@@ -7,21 +7,27 @@ import io.aeron.cluster.RecordingLog;
 import org.agrona.CloseHelper;
 
 import java.io.File;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Log retention of one member: Aeron Cluster records the replicated log in the member's archive for ever, and a
  * snapshot does not shorten it. After a snapshot this deletes the log recording's segments that lie wholly before
- * the previous snapshot's log position, and the recordings of snapshots older than that one, through the member's
- * own archive ({@link AeronArchive#purgeSegments}, {@link AeronArchive#purgeRecording}).
+ * the log position of the oldest of the {@code cluster.log.retained.snapshots} newest snapshots, and the recordings
+ * of snapshots older than that one, through the member's own archive ({@link AeronArchive#purgeSegments},
+ * {@link AeronArchive#purgeRecording}).
  * <p>
- * Keeping the previous snapshot's log, not only the newest's, lets a member that was away for one snapshot still
- * catch up from the leader's log. A member away for longer, or a new one, needs a copy of a peer's data directory
- * taken at a clean stop (see docs/high-availability.md).
+ * A member catches up from the leader's log from where its own ends, so the log kept behind the newest snapshot is
+ * how long a member may be away: fewer snapshot intervals than the snapshots retained, less one. A member away for
+ * longer, or a new one, needs a copy of a peer's data directory taken at a clean stop (see
+ * docs/high-availability.md).
  */
 final class LogRetention implements AutoCloseable
 {
     private final File clusterDir;
+    private final int retainedSnapshots;
     private final AeronArchive.Context archiveContext;
     private final long[] descriptor = new long[4];
     private AeronArchive archive;
@@ -31,11 +37,15 @@ final class LogRetention implements AutoCloseable
     /**
      * @param clusterDir     the consensus module's directory, with its recording log.
      * @param aeron          a client of the member's media driver.
-     * @param archiveContext how to reach the member's own archive.
+     * @param archiveContext    how to reach the member's own archive.
+     * @param retainedSnapshots snapshots whose log is kept, the newest included: the log from the oldest of them on.
      */
-    LogRetention(final File clusterDir, final Aeron aeron, final AeronArchive.Context archiveContext)
+    LogRetention(
+        final File clusterDir, final Aeron aeron, final AeronArchive.Context archiveContext,
+        final int retainedSnapshots)
     {
         this.clusterDir = clusterDir;
+        this.retainedSnapshots = retainedSnapshots;
         this.archiveContext = archiveContext.aeron(aeron).ownsAeronClient(false);
     }
 
@@ -53,24 +63,8 @@ final class LogRetention implements AutoCloseable
             entries = recordingLog.entries();
             logRecordingId = recordingLog.findLastTermRecordingId();
         }
-        long newest = Aeron.NULL_VALUE;
-        long previous = Aeron.NULL_VALUE;
-        for (final RecordingLog.Entry entry : entries)
-        {
-            if (isConsensusSnapshot(entry))
-            {
-                if (entry.logPosition > newest)
-                {
-                    previous = newest;
-                    newest = entry.logPosition;
-                }
-                else if (entry.logPosition < newest && entry.logPosition > previous)
-                {
-                    previous = entry.logPosition;
-                }
-            }
-        }
-        if (previous == Aeron.NULL_VALUE || logRecordingId == Aeron.NULL_VALUE)
+        final long keepFrom = keepFrom(entries);
+        if (keepFrom == Aeron.NULL_VALUE || logRecordingId == Aeron.NULL_VALUE)
         {
             return 0;
         }
@@ -80,7 +74,7 @@ final class LogRetention implements AutoCloseable
         }
         for (final RecordingLog.Entry entry : entries)
         {
-            if (entry.type == RecordingLog.ENTRY_TYPE_SNAPSHOT && entry.logPosition < previous &&
+            if (entry.type == RecordingLog.ENTRY_TYPE_SNAPSHOT && entry.logPosition < keepFrom &&
                 describe(entry.recordingId))
             {
                 archive.purgeRecording(entry.recordingId);
@@ -92,7 +86,7 @@ final class LogRetention implements AutoCloseable
         }
         final long startPosition = descriptor[0];
         final long base = AeronArchive.segmentFileBasePosition(
-            startPosition, previous, (int)descriptor[2], (int)descriptor[3]);
+            startPosition, keepFrom, (int)descriptor[2], (int)descriptor[3]);
         long purged = 0;
         if (base > startPosition)
         {
@@ -102,6 +96,33 @@ final class LogRetention implements AutoCloseable
         }
         logStartPosition = Math.max(base, startPosition);
         return purged;
+    }
+
+    /**
+     * @return the log position of the oldest snapshot kept, {@link #retainedSnapshots} back from the newest: the log
+     * from there on stays; {@link Aeron#NULL_VALUE} while there are fewer snapshots than that.
+     */
+    private long keepFrom(final List<RecordingLog.Entry> entries)
+    {
+        final TreeSet<Long> positions = new TreeSet<>(Comparator.reverseOrder());
+        for (final RecordingLog.Entry entry : entries)
+        {
+            if (isConsensusSnapshot(entry))
+            {
+                positions.add(entry.logPosition);
+            }
+        }
+        if (positions.size() < retainedSnapshots)
+        {
+            return Aeron.NULL_VALUE;
+        }
+        long keepFrom = Aeron.NULL_VALUE;
+        final Iterator<Long> newestFirst = positions.iterator();
+        for (int i = 0; i < retainedSnapshots; i++)
+        {
+            keepFrom = newestFirst.next();
+        }
+        return keepFrom;
     }
 
     private static boolean isConsensusSnapshot(final RecordingLog.Entry entry)

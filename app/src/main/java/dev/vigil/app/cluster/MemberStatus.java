@@ -1,5 +1,6 @@
 package dev.vigil.app.cluster;
 
+import dev.vigil.core.counters.EngineCounter;
 import dev.vigil.core.counters.EngineCounters;
 import io.aeron.CncFileDescriptor;
 import io.aeron.cluster.service.Cluster;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param stateHashEngineSeq the engine sequence the hash was taken at.
  * @param snapshots          snapshots it wrote since it started.
  * @param logPurgedBytes     log recording bytes retention deleted since it started.
+ * @param eventsEvaluated    requests its rules evaluated since it started, retries answered from the retry table
+ *                           not counted: on a member that neither restarted nor loaded a snapshot, each request once.
  */
 public record MemberStatus(
     long memberId,
@@ -33,7 +36,8 @@ public record MemberStatus(
     long stateHash,
     long stateHashEngineSeq,
     long snapshots,
-    long logPurgedBytes)
+    long logPurgedBytes,
+    long eventsEvaluated)
 {
     /**
      * @param aeronDir a member's Aeron directory.
@@ -67,11 +71,17 @@ public record MemberStatus(
                 CncFileDescriptor.createCountersValuesBuffer(cnc, metaData),
                 StandardCharsets.US_ASCII);
             final long[] values = new long[MemberCounter.values().length];
+            final long[] evaluated = new long[1];
             final boolean[] found = new boolean[1];
+            final String evaluatedLabel = EngineCounters.LABEL_PREFIX + EngineCounter.EVENTS_EVALUATED.label();
             counters.forEach((counterId, typeId, keyBuffer, label) ->
             {
                 if (typeId == EngineCounters.VIGIL_COUNTER_TYPE_ID)
                 {
+                    if (label.equals(evaluatedLabel))
+                    {
+                        evaluated[0] = counters.getCounterValue(counterId);
+                    }
                     for (final MemberCounter counter : MemberCounter.values())
                     {
                         if (label.equals(EngineCounters.LABEL_PREFIX + counter.label()))
@@ -94,7 +104,8 @@ public record MemberStatus(
                 values[MemberCounter.STATE_HASH.ordinal()],
                 values[MemberCounter.STATE_HASH_ENGINE_SEQ.ordinal()],
                 values[MemberCounter.SNAPSHOTS.ordinal()],
-                values[MemberCounter.LOG_PURGED_BYTES.ordinal()]));
+                values[MemberCounter.LOG_PURGED_BYTES.ordinal()],
+                evaluated[0]));
         }
         finally
         {

@@ -334,6 +334,12 @@ public final class Settings
         "after each snapshot, delete the log recording's segments wholly before the previous snapshot's log " +
         "position; false keeps the whole log (it grows ~128 bytes per request on every member)"));
 
+    /** How many snapshots' worth of log a member keeps. */
+    public static final Setting CLUSTER_LOG_RETAINED_SNAPSHOTS = add(Setting.integer(
+        "cluster.log.retained.snapshots", 3, 2, 1000,
+        "with cluster.log.purge, the log from the oldest of this many newest snapshots on is kept: a member away " +
+        "for fewer than this many snapshot intervals less one catches up from the leader's log"));
+
     /** The client id whose cluster sessions may replace the rules. */
     public static final Setting CLUSTER_ADMIN_CLIENT_ID = add(Setting.integer(
         "cluster.admin.client.id", 0, 0, Integer.MAX_VALUE,

@@ -17,7 +17,6 @@ import dev.vigil.core.TestFrames;
 import dev.vigil.core.counters.EngineCounter;
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +33,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static dev.vigil.app.cluster.ClusterTestSupport.await;
@@ -63,14 +61,7 @@ class ClusterClientTest
     @BeforeEach
     void startClientDriver()
     {
-        clientDriver = MediaDriver.launchEmbedded(new MediaDriver.Context()
-            .aeronDirectoryName("/dev/shm/vigil-cluster-vigil-client-" + UUID.randomUUID())
-            .threadingMode(ThreadingMode.SHARED)
-            .termBufferSparseFile(true)
-            .publicationTermBufferLength(64 * 1024)
-            .ipcTermBufferLength(64 * 1024)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+        clientDriver = ClusterClientDriver.launch("vigil-client-test");
     }
 
     @AfterEach

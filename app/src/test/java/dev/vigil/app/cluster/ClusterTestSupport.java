@@ -17,6 +17,7 @@ import org.agrona.concurrent.IdleStrategy;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -44,12 +45,20 @@ final class ClusterTestSupport
      */
     static void await(final BooleanSupplier condition, final long deadlineNs, final String what)
     {
+        await(condition, deadlineNs, () -> what);
+    }
+
+    /**
+     * Poll a condition until it holds, failing the test once the deadline passes with what the condition saw last.
+     */
+    static void await(final BooleanSupplier condition, final long deadlineNs, final Supplier<String> what)
+    {
         final IdleStrategy idle = new BackoffIdleStrategy();
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() - deadlineNs > 0)
             {
-                fail("timed out waiting for " + what);
+                fail("timed out waiting for " + what.get());
             }
             idle.idle();
         }
