@@ -33,16 +33,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Three members as separate JVMs ({@code vigil cluster run}) on loopback: the leader killed with SIGKILL under load
- * and started again at once, every request decided exactly once, the restarted member caught up to the others'
- * state, log retention deleting segments after snapshots, and a whole-cluster SIGTERM and restart that recovers the
- * same state from snapshots and log.
+ * and started again at once, then a follower the same way, every request decided exactly once, the restarted members
+ * caught up to the others' state, log retention deleting segments after snapshots, and a whole-cluster SIGTERM and
+ * restart that recovers the same state from snapshots and log.
  */
-@Tag("slow") // three member JVMs started twice, one killed
+@Tag("slow") // three member JVMs started twice, two killed
 class ClusterProcessFailoverTest
 {
     private static final int MEMBERS = 3;
     private static final int TOTAL = 6_000;
-    private static final int KILL_AFTER = 2_000;
+    private static final int KILL_LEADER_AFTER = 2_000;
+    private static final int KILL_FOLLOWER_AFTER = 4_000;
     /**
      * Requests sent while the killed member restarts and catches up, then the load waits until it has: within what
      * log retention keeps (three snapshots of 1,500).
@@ -55,7 +56,7 @@ class ClusterProcessFailoverTest
     private int duplicated;
 
     @Test
-    void leaderKilledUnderLoadDecidesEveryRequestOnceAndEveryMemberEndsInTheSameState(@TempDir final Path dir)
+    void leaderThenFollowerKilledUnderLoadDecideEveryRequestOnceAndMembersEndInTheSameState(@TempDir final Path dir)
         throws IOException, InterruptedException
     {
         final int[] ports = TestClusterMember.freePorts(MEMBERS);
@@ -82,11 +83,12 @@ class ClusterProcessFailoverTest
             driver = ClusterClientDriver.launch("test-client");
 
             final MemberProcess leader;
+            final MemberProcess follower;
             try (VigilClient client = connect(driver.aeronDirectoryName(), members))
             {
                 leader = awaitLeader(processes);
                 leader.assertNotKilledYet();
-                send(client, processes, leader);
+                follower = send(client, processes, leader);
                 assertTrue(client.leaderChanges() >= 1, "the client followed a new leader");
             }
             for (int seq = 1; seq <= TOTAL; seq++)
@@ -96,18 +98,14 @@ class ClusterProcessFailoverTest
             assertEquals(TOTAL, decided, "every request decided");
             assertEquals(0, duplicated, "no request decided twice");
 
-            // The restarted member catches up with the survivors: the same input applied, the same state.
+            // The restarted members (the old leader, then a follower) catch up with the one that ran throughout: the
+            // same input applied, the same state.
             final MemberStatus[] caughtUp = awaitSameState(processes, 0);
-            for (final MemberStatus status : caughtUp)
-            {
-                assertTrue(status.snapshots() >= 1 || status.memberId() == leader.id, "snapshots taken: " + status);
-                if (status.memberId() != leader.id)
-                {
-                    assertTrue(status.logPurgedBytes() > 0, "log retention deleted segments: " + status);
-                    // The client's listener hears each answer once; the members say each request was decided once.
-                    assertEquals(TOTAL, status.eventsEvaluated(), "requests evaluated by a survivor: " + status);
-                }
-            }
+            final MemberStatus throughout = caughtUp[3 - leader.id - follower.id];
+            assertTrue(throughout.snapshots() >= 1, "snapshots taken: " + throughout);
+            assertTrue(throughout.logPurgedBytes() > 0, "log retention deleted segments: " + throughout);
+            // The client's listener hears each answer once; the member says each request was decided once.
+            assertEquals(TOTAL, throughout.eventsEvaluated(), "requests evaluated: " + throughout);
 
             // A clean stop of the whole cluster, then a start from snapshots and log: the same state.
             for (final MemberProcess process : processes)
@@ -141,20 +139,50 @@ class ClusterProcessFailoverTest
         }
     }
 
-    private void send(final VigilClient client, final List<MemberProcess> processes, final MemberProcess leader)
-        throws IOException
+    /**
+     * Send the load, killing the leader, then a follower, each started again at once.
+     *
+     * @return the follower killed: neither the first leader nor the one elected after it.
+     */
+    private MemberProcess send(
+        final VigilClient client, final List<MemberProcess> processes, final MemberProcess leader) throws IOException
     {
         final BackoffIdleStrategy idle = new BackoffIdleStrategy();
         final ReplyListener listener = this::onDecision;
-        final long deadlineNs = deadlineAfterSeconds(60);
+        final long deadlineNs = deadlineAfterSeconds(90);
+        final MemberProcess[] victims = {leader, null};
+        final int[] killAfter = {KILL_LEADER_AFTER, KILL_FOLLOWER_AFTER};
         int sent = 0;
-        boolean killed = false;
-        boolean caughtUp = false;
+        int killed = 0;
+        boolean caughtUp = true;
         while (decided < TOTAL)
         {
             if (System.nanoTime() - deadlineNs > 0)
             {
-                fail("decided " + decided + " of " + TOTAL + ", sent " + sent + ", leader killed " + killed);
+                fail("decided " + decided + " of " + TOTAL + ", sent " + sent + ", members killed " + killed);
+            }
+            if (caughtUp && killed < victims.length && decided >= killAfter[killed])
+            {
+                if (victims[killed] == null)
+                {
+                    victims[killed] = followerOtherThan(processes, leader);
+                }
+                victims[killed].kill();
+                // Straight back: the archive's and cluster's mark files of the killed process must not stop it.
+                victims[killed].start();
+                killed++;
+                caughtUp = false;
+            }
+            if (!caughtUp && decided >= killAfter[killed - 1] + CATCH_UP_WINDOW)
+            {
+                // A member catches up only from log the others still keep: on a slow host its restart and catch-up
+                // may take longer than the load takes to fill that, so the load waits for it, after the kill.
+                caughtUp = victims[killed - 1].hasCaughtUpWith(processes);
+                if (!caughtUp)
+                {
+                    idle.idle(client.poll(listener, 256));
+                    continue;
+                }
             }
             int work = 0;
             while (sent < TOTAL && sent - decided < IN_FLIGHT)
@@ -168,29 +196,24 @@ class ClusterProcessFailoverTest
                 sent++;
                 work++;
             }
-            if (!killed && decided >= KILL_AFTER)
-            {
-                killed = true;
-                leader.kill();
-                // Straight back: the archive's and cluster's mark files of the killed process must not stop it.
-                leader.start();
-            }
-            if (killed && !caughtUp && decided >= KILL_AFTER + CATCH_UP_WINDOW)
-            {
-                // A member catches up only from log the others still keep: on a slow host its restart and catch-up
-                // may take longer than the load takes to fill that, so the load waits for it, after the failover.
-                caughtUp = leader.hasCaughtUpWith(processes);
-                if (!caughtUp)
-                {
-                    idle.idle(client.poll(listener, 256));
-                    continue;
-                }
-            }
             work += client.poll(listener, 256);
             idle.idle(work);
         }
-        assertTrue(killed, "the leader was killed under load");
-        assertTrue(processes.contains(leader));
+        assertEquals(victims.length, killed, "the leader, then a follower, killed under load");
+        return victims[1];
+    }
+
+    private static MemberProcess followerOtherThan(final List<MemberProcess> processes, final MemberProcess firstLeader)
+    {
+        for (final MemberProcess process : processes)
+        {
+            final Optional<MemberStatus> status = MemberStatus.read(process.aeronDir);
+            if (process != firstLeader && status.isPresent() && status.get().role() == Cluster.Role.FOLLOWER)
+            {
+                return process;
+            }
+        }
+        throw new AssertionError("no follower besides the first leader");
     }
 
     private void onDecision(final DecisionDecoder decision)
@@ -360,21 +383,24 @@ class ClusterProcessFailoverTest
         }
 
         /**
+         * Asked while the load waits: every member, this one started again among them, applied the same input
+         * and hashed its state since the last request, so no status read is older than the input.
+         *
          * @param processes every member.
-         * @return true once this member, started again, follows the cluster and has applied what the others had.
+         * @return true once this member follows and has applied what the others have.
          */
         boolean hasCaughtUpWith(final List<MemberProcess> processes)
         {
             final Optional<MemberStatus> status = MemberStatus.read(aeronDir);
-            if (status.isEmpty() || status.get().role() != Cluster.Role.FOLLOWER)
+            if (status.isEmpty() || status.get().role() != Cluster.Role.FOLLOWER || !status.get().hashIsCurrent())
             {
                 return false;
             }
             for (final MemberProcess other : processes)
             {
                 final Optional<MemberStatus> otherStatus = MemberStatus.read(other.aeronDir);
-                if (other != this && (otherStatus.isEmpty() ||
-                    otherStatus.get().appliedEngineSeq() > status.get().appliedEngineSeq()))
+                if (otherStatus.isEmpty() || !otherStatus.get().hashIsCurrent() ||
+                    otherStatus.get().appliedEngineSeq() != status.get().appliedEngineSeq())
                 {
                     return false;
                 }
