@@ -336,9 +336,10 @@ public final class Settings
 
     /** How many snapshots' worth of log a member keeps. */
     public static final Setting CLUSTER_LOG_RETAINED_SNAPSHOTS = add(Setting.integer(
-        "cluster.log.retained.snapshots", 3, 2, 1000,
+        "cluster.log.retained.snapshots", 10, 2, 1000,
         "with cluster.log.purge, the log from the oldest of this many newest snapshots on is kept: a member away " +
-        "for fewer than this many snapshot intervals less one catches up from the leader's log"));
+        "for fewer than this many snapshot intervals less one catches up from the leader's log; each interval " +
+        "keeps ~160 bytes per request of log on every member"));
 
     /** The client id whose cluster sessions may replace the rules. */
     public static final Setting CLUSTER_ADMIN_CLIENT_ID = add(Setting.integer(

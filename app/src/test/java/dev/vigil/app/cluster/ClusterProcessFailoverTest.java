@@ -338,7 +338,8 @@ class ClusterProcessFailoverTest
                 // Small terms and segments, frequent snapshots: retention has segments to delete within the test.
                 "--set", "cluster.log.term.length=65536",
                 "--set", "cluster.archive.segment.size=131072",
-                "--set", "snapshot.interval.events=1500"));
+                "--set", "snapshot.interval.events=1500",
+                "--set", "cluster.log.retained.snapshots=3"));
             if (Runtime.version().feature() >= 24)
             {
                 command.add(1, "--enable-native-access=ALL-UNNAMED");
