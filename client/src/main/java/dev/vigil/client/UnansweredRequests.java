@@ -10,7 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * again, unchanged, after the engine they went to is replaced (a new cluster leader). Client sequences are
  * consecutive, so the frames sit in a ring indexed by sequence: recording, answering and resending allocate nothing.
  * <p>
- * A request is answered by its Decision or Reject. Requests the engine never answers (heartbeats) are not recorded.
+ * A request is answered by its Decision or Reject. Requests the engine never answers (heartbeats) are not recorded:
+ * the sequences they took count as settled, so that they never hold the oldest unanswered request back.
  */
 final class UnansweredRequests
 {
@@ -40,11 +41,12 @@ final class UnansweredRequests
     }
 
     /**
-     * @return true when no further request can be recorded until the oldest is answered.
+     * @param clientSeq the sequence a request is about to be sent with.
+     * @return true when it could not be recorded until the oldest unanswered request is answered.
      */
-    boolean isFull()
+    boolean isFullFor(final long clientSeq)
     {
-        return newest - oldest + 1 > mask;
+        return !isEmpty() && clientSeq - oldest > mask;
     }
 
     /**
@@ -72,7 +74,8 @@ final class UnansweredRequests
     }
 
     /**
-     * Keep the frame of a request just sent; must be called in sequence order, when not {@link #isFull()}.
+     * Keep the frame of a request just sent; must be called in sequence order, when not {@link #isFullFor}.
+     * Sequences skipped since the last one recorded (heartbeats) are settled.
      *
      * @param clientSeq the request's sequence, after every one recorded so far.
      * @param buffer    holding the frame.
@@ -81,9 +84,18 @@ final class UnansweredRequests
      */
     void record(final long clientSeq, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (newest == 0)
+        if (isEmpty())
         {
+            // Nothing waits: the sequences skipped since need no slots.
             oldest = clientSeq;
+        }
+        else
+        {
+            for (long skipped = newest + 1; skipped < clientSeq; skipped++)
+            {
+                sequences[slot(skipped)] = skipped;
+                answered[slot(skipped)] = true;
+            }
         }
         final int slot = slot(clientSeq);
         frames.putBytes(slot * MAX_FRAME_LENGTH, buffer, offset, length);
@@ -91,6 +103,10 @@ final class UnansweredRequests
         lengths[slot] = length;
         answered[slot] = false;
         newest = clientSeq;
+        while (oldest < newest && answered[slot(oldest)] && sequences[slot(oldest)] == oldest)
+        {
+            oldest++;
+        }
     }
 
     /**
@@ -101,7 +117,8 @@ final class UnansweredRequests
      */
     boolean answered(final long clientSeq)
     {
-        if (clientSeq < oldest || clientSeq > newest || answered[slot(clientSeq)])
+        if (clientSeq < oldest || clientSeq > newest || answered[slot(clientSeq)] ||
+            sequences[slot(clientSeq)] != clientSeq)
         {
             return false;
         }

@@ -401,7 +401,7 @@ public final class VigilClient implements AutoCloseable
     private long offerFrame(final long clientSeq, final int length, final boolean answered)
     {
         final boolean keep = unanswered != null && answered && clientSeq > lastClientSeq;
-        if (unanswered != null && (unanswered.isResending() || (keep && unanswered.isFull())))
+        if (unanswered != null && (unanswered.isResending() || (keep && unanswered.isFullFor(clientSeq))))
         {
             return Publication.BACK_PRESSURED;
         }
