@@ -2,6 +2,7 @@ package dev.vigil.app.cli;
 
 import dev.vigil.app.cluster.ClusterAdminClient;
 import dev.vigil.app.cluster.ClusterMembers;
+import dev.vigil.app.cluster.VigilClusteredService;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
@@ -28,8 +29,9 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = {
         "Validate a rules file, then send it through the cluster's replicated log as the admin client",
-        "(cluster.admin.client.id): every member switches to it at the same point of its input. Exit 0 when the",
-        "cluster applied it, 1 when the file is invalid, the cluster refused it or did not answer, 2 for bad usage."})
+        "(cluster.admin.client.id), as one message of at most cluster.log.term.length / 8 bytes: every member",
+        "switches to it at the same point of its input. Exit 0 when the cluster applied it, 1 when the file is",
+        "invalid or too long, the cluster refused it or did not answer, 2 for bad usage."})
 final class ClusterReloadRulesCommand implements Callable<Integer>
 {
     @Mixin
@@ -87,7 +89,12 @@ final class ClusterReloadRulesCommand implements Callable<Integer>
             ingressEndpoints, "aeron:udp?endpoint=" + egressHost + ":0", adminClientId, key, timeoutNs))
         {
             outcome = admin.reloadRules(
-                rulesFile.text(), config.getInt(Settings.FRAME_MAX_LENGTH), System.nanoTime() + timeoutNs);
+                rulesFile.text(), VigilClusteredService.maxRulesUpdateLength(config), System.nanoTime() + timeoutNs);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("vigil cluster reload-rules: " + ex.getMessage());
+            return VigilMain.EXIT_PROBLEM;
         }
         catch (final AuthenticationException ex)
         {
@@ -108,7 +115,8 @@ final class ClusterReloadRulesCommand implements Callable<Integer>
             return VigilMain.EXIT_OK;
         }
         System.err.println("vigil cluster reload-rules: " + (outcome == null ?
-            "no answer from the cluster within " + timeout :
+            "no answer from the cluster within " + timeout + " (or it closed the session: is another admin " +
+            "session of the same id open?)" :
             "the cluster refused the update: " + outcome + describe(outcome, adminClientId)));
         return VigilMain.EXIT_PROBLEM;
     }

@@ -20,10 +20,9 @@ import java.util.List;
 
 /**
  * An operator's session with a cluster, as {@code cluster.admin.client.id}: sends a rules file through the log as
- * {@code RulesUpdate} chunks and waits for the cluster's answer to the last one. It brings its own media driver, so
- * it runs on any host that reaches the members. A leader change while the update is on its way starts it again,
- * under a new update id: chunks the old leader took but did not replicate are gone, and a new first chunk starts a
- * new update on every member.
+ * one {@code RulesUpdate} message and waits for the cluster's answer. It brings its own media driver, so it runs on
+ * any host that reaches the members. A leader change before the answer sends the update again, under a new update
+ * id: the old leader may have taken it without replicating it, and applying the same rules twice changes nothing.
  */
 public final class ClusterAdminClient implements AutoCloseable, EgressListener
 {
@@ -33,7 +32,6 @@ public final class ClusterAdminClient implements AutoCloseable, EgressListener
     private final RulesUpdateResultDecoder result = new RulesUpdateResultDecoder();
     private final IdleStrategy idle = new BackoffIdleStrategy();
     private long awaitedUpdateId;
-    private int lastChunkIndex;
     private RulesUpdateOutcome outcome;
     private boolean newLeader;
 
@@ -82,27 +80,35 @@ public final class ClusterAdminClient implements AutoCloseable, EgressListener
     /**
      * Replace the cluster's rules with a rules file, through the log.
      *
-     * @param rulesText      the rules file's text.
-     * @param maxFrameLength the members' {@code frame.max.length}.
-     * @param deadlineNs     when to give up ({@link System#nanoTime()}).
-     * @return the cluster's answer to the update's last chunk, or to the first chunk it refused; null when none came
-     * in time.
+     * @param rulesText       the rules file's text.
+     * @param maxUpdateLength the longest update the members take ({@link VigilClusteredService#maxRulesUpdateLength}).
+     * @param deadlineNs      when to give up ({@link System#nanoTime()}).
+     * @return the cluster's answer; null when none came in time or the cluster closed the session.
+     * @throws IllegalArgumentException when the rules text does not fit one update.
      */
-    public RulesUpdateOutcome reloadRules(final String rulesText, final int maxFrameLength, final long deadlineNs)
+    public RulesUpdateOutcome reloadRules(final String rulesText, final int maxUpdateLength, final long deadlineNs)
     {
         outcome = null;
-        while (System.nanoTime() - deadlineNs < 0)
+        while (System.nanoTime() - deadlineNs < 0 && !cluster.isClosed())
         {
             newLeader = false;
             awaitedUpdateId = System.nanoTime();
-            final List<byte[]> frames = RulesUpdateFrames.encode(rulesText, awaitedUpdateId, maxFrameLength);
-            lastChunkIndex = frames.size() - 1;
-            if (sendAll(frames, deadlineNs))
+            final List<byte[]> frames = RulesUpdateFrames.encode(rulesText, awaitedUpdateId, maxUpdateLength);
+            if (frames.size() != 1)
             {
-                while (outcome == null && !newLeader && System.nanoTime() - deadlineNs < 0)
-                {
-                    idle.idle(cluster.pollEgress());
-                }
+                throw new IllegalArgumentException("a rules file of " + rulesText.length() + " characters does not " +
+                    "fit one cluster message of " + maxUpdateLength + " bytes (cluster.log.term.length / 8)");
+            }
+            final byte[] frame = frames.get(0);
+            final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+            while (outcome == null && !newLeader && cluster.offer(buffer, 0, frame.length) < 0 &&
+                System.nanoTime() - deadlineNs < 0 && !cluster.isClosed())
+            {
+                idle.idle(cluster.pollEgress());
+            }
+            while (outcome == null && !newLeader && System.nanoTime() - deadlineNs < 0 && !cluster.isClosed())
+            {
+                idle.idle(cluster.pollEgress());
             }
             if (outcome != null)
             {
@@ -110,25 +116,6 @@ public final class ClusterAdminClient implements AutoCloseable, EgressListener
             }
         }
         return null;
-    }
-
-    private boolean sendAll(final List<byte[]> frames, final long deadlineNs)
-    {
-        final UnsafeBuffer buffer = new UnsafeBuffer();
-        for (final byte[] frame : frames)
-        {
-            buffer.wrap(frame);
-            while (cluster.offer(buffer, 0, frame.length) < 0)
-            {
-                if (newLeader || outcome != null || System.nanoTime() - deadlineNs > 0)
-                {
-                    return false;
-                }
-                idle.idle(cluster.pollEgress());
-            }
-            cluster.pollEgress();
-        }
-        return true;
     }
 
     @Override
@@ -150,11 +137,7 @@ public final class ClusterAdminClient implements AutoCloseable, EgressListener
         {
             return;
         }
-        final RulesUpdateOutcome chunkOutcome = result.outcome();
-        if (chunkOutcome != RulesUpdateOutcome.CHUNK_TAKEN || result.chunkIndex() == lastChunkIndex)
-        {
-            outcome = chunkOutcome;
-        }
+        outcome = result.outcome();
     }
 
     @Override

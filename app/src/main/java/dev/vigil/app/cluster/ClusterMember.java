@@ -441,6 +441,11 @@ public final class ClusterMember implements AutoCloseable
             started.add(aeron);
             started.add(driver);
             CloseHelper.quietCloseAll(started);
+            if (info != null)
+            {
+                // A start that failed leaves no claim on the data directory behind it.
+                info.delete(dataDir);
+            }
         }
     }
 }

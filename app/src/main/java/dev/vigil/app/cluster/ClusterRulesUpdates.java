@@ -15,9 +15,14 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Rules reloads through a cluster's log: which sessions may send a {@code RulesUpdate} (those of
- * {@code cluster.admin.client.id}, bound to it as any client session is), and the answer each chunk gets
- * ({@code RulesUpdateResult}), taken from what the rules stage counted while it applied the chunk. Every member
- * makes the same call from the log, so they switch rules at the same input; only the leader's answer is sent.
+ * {@code cluster.admin.client.id}, bound to it as any client session is), and the answer it gets
+ * ({@code RulesUpdateResult}), taken from what the rules stage counted while it applied it. Every member makes the
+ * same call from the log, so they switch rules at the same input; only the leader's answer is sent.
+ * <p>
+ * An update travels whole, as one message of the log (up to an eighth of {@code cluster.log.term.length}): the
+ * cluster may snapshot between any two messages, and a snapshot does not hold an update half assembled, so a
+ * member started from one could not finish an update the others finish. One in several chunks is refused as
+ * malformed.
  */
 final class ClusterRulesUpdates
 {
@@ -44,16 +49,16 @@ final class ClusterRulesUpdates
     /**
      * @param adminClientId  the client id whose sessions may replace the rules; 0 for none.
      * @param bindings       which client id each session speaks for.
-     * @param maxFrameLength longest frame accepted.
+     * @param maxUpdateLength longest update accepted: an eighth of the log's term length, its longest message.
      * @param counters       where the rules stage counts updates.
      */
     ClusterRulesUpdates(
-        final long adminClientId, final ClientBindings bindings, final int maxFrameLength,
+        final long adminClientId, final ClientBindings bindings, final int maxUpdateLength,
         final EngineCounters counters)
     {
         this.adminClientId = adminClientId;
         this.bindings = bindings;
-        this.validator = new InboundFrameValidator(maxFrameLength);
+        this.validator = new InboundFrameValidator(maxUpdateLength);
         this.applied = counters.get(EngineCounter.RULES_UPDATES_APPLIED);
         this.refusedInvalid = counters.get(EngineCounter.RULES_UPDATES_REFUSED_INVALID);
         this.refusedIncomplete = counters.get(EngineCounter.RULES_UPDATES_REFUSED_INCOMPLETE);
@@ -95,6 +100,11 @@ final class ClusterRulesUpdates
         update.wrapAndApplyHeader(buffer, offset, header);
         updateId = update.updateId();
         chunkIndex = update.chunkIndex();
+        if (update.chunkCount() != 1)
+        {
+            refusedMalformed.incrementOrdered();
+            return RulesUpdateOutcome.REFUSED_MALFORMED;
+        }
         if (adminClientId == 0 || session == null || !bindings.speaksFor(session.id(), adminClientId))
         {
             return RulesUpdateOutcome.NOT_ALLOWED;

@@ -23,6 +23,7 @@ import dev.vigil.journal.SnapshotStore;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Publication;
+import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.ClusterException;
 import io.aeron.cluster.codecs.CloseReason;
 import io.aeron.cluster.service.ClientSession;
@@ -94,6 +95,7 @@ public final class VigilClusteredService implements ClusteredService
     private final long fingerprint;
     private final ClientBindings bindings;
     private final ClusterRulesUpdates rulesUpdates;
+    private final RingEvent rulesUpdateEvent;
     private final String alertsChannel;
     private final int alertsStreamId;
     private Cluster cluster;
@@ -152,8 +154,10 @@ public final class VigilClusteredService implements ClusteredService
         this.validator = new InboundFrameValidator(maxFrameLength);
         this.fingerprint = RuleSetFactory.stateFingerprint(config);
         this.bindings = new ClientBindings(!config.get(Settings.AUTH_CREDENTIALS_FILE).isBlank());
+        final int maxUpdateLength = maxRulesUpdateLength(config);
         this.rulesUpdates = new ClusterRulesUpdates(
-            config.getInt(Settings.CLUSTER_ADMIN_CLIENT_ID), bindings, maxFrameLength, counters);
+            config.getInt(Settings.CLUSTER_ADMIN_CLIENT_ID), bindings, maxUpdateLength, counters);
+        this.rulesUpdateEvent = new RingEvent(maxUpdateLength);
     }
 
     @Override
@@ -282,11 +286,12 @@ public final class VigilClusteredService implements ClusteredService
         if (outcome == null)
         {
             seq = ++engineSeq;
-            event.resetForFrame(FrameKind.EVENT, buffer, offset, length, sessionId, seq, time.nowNs);
-            event.identify(RulesUpdateDecoder.TEMPLATE_ID, 0, 0);
+            // A slot of its own: a whole rules file is longer than the frames of the request path.
+            rulesUpdateEvent.resetForFrame(FrameKind.EVENT, buffer, offset, length, sessionId, seq, time.nowNs);
+            rulesUpdateEvent.identify(RulesUpdateDecoder.TEMPLATE_ID, 0, 0);
             rulesUpdates.beforeApply();
-            rules.onEvent(event, seq, true);
-            egress.onEvent(event, seq, true);
+            rules.onEvent(rulesUpdateEvent, seq, true);
+            egress.onEvent(rulesUpdateEvent, seq, true);
             outcome = rulesUpdates.outcome();
         }
         rulesUpdates.answer(replies, sessionId, outcome, seq);
@@ -388,6 +393,16 @@ public final class VigilClusteredService implements ClusteredService
         stateHashEngineSeq = engineSeq;
         stateHashAnswered = requested;
         return 1;
+    }
+
+    /**
+     * @param config a member's settings.
+     * @return the longest rules update the cluster takes: an update is one message of the log, and a log message is
+     * at most an eighth of the log's term length, the cluster's session header included.
+     */
+    public static int maxRulesUpdateLength(final VigilConfig config)
+    {
+        return (int)(config.getLong(Settings.CLUSTER_LOG_TERM_LENGTH) / 8) - AeronCluster.SESSION_HEADER_LENGTH;
     }
 
     /**

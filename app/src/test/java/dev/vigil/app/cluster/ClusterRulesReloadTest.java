@@ -2,10 +2,13 @@ package dev.vigil.app.cluster;
 
 import dev.vigil.app.cli.VigilMain;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RulesUpdateFrames;
 import dev.vigil.codecs.RulesUpdateOutcome;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.core.TestFrames;
+import dev.vigil.core.counters.EngineCounter;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +71,7 @@ class ClusterRulesReloadTest
         }
         awaitLeader(members, deadlineAfterSeconds(20));
         final String endpoints = TestClusterMember.ingressEndpoints(ports);
-        final int maxFrameLength = 512;
+        final int maxUpdateLength = VigilClusteredService.maxRulesUpdateLength(config);
 
         try (TestClusterClient client = TestClusterClient.connect(endpoints))
         {
@@ -79,7 +82,7 @@ class ClusterRulesReloadTest
                 endpoints, "aeron:udp?endpoint=localhost:0", 5, null, 10_000_000_000L))
             {
                 assertEquals(RulesUpdateOutcome.NOT_ALLOWED, notAdmin.reloadRules(
-                    String.format(RULES, 1_000), maxFrameLength, deadlineAfterSeconds(20)));
+                    String.format(RULES, 1_000), maxUpdateLength, deadlineAfterSeconds(20)));
             }
             assertEquals(Verdict.APPROVE, decide(client, 2, 50_000), "a stranger's update changed nothing");
 
@@ -87,16 +90,31 @@ class ClusterRulesReloadTest
                 endpoints, "aeron:udp?endpoint=localhost:0", ADMIN_ID, null, 10_000_000_000L))
             {
                 assertEquals(RulesUpdateOutcome.REFUSED_INVALID,
-                    admin.reloadRules("rules:\n  - id: 0\n    type: no-such-type\n", maxFrameLength,
+                    admin.reloadRules("rules:\n  - id: 0\n    type: no-such-type\n", maxUpdateLength,
                         deadlineAfterSeconds(20)));
                 assertEquals(Verdict.APPROVE, decide(client, 3, 50_000), "an invalid update changed nothing");
 
-                // Long enough to need several chunks.
-                final String lowered = String.format(RULES, 1_000) + "#" + "x".repeat(2_000) + "\n";
+                // Far longer than a request frame: one message of the log all the same.
+                final String lowered = String.format(RULES, 1_000) + "#" + "x".repeat(20_000) + "\n";
                 assertEquals(RulesUpdateOutcome.APPLIED,
-                    admin.reloadRules(lowered, maxFrameLength, deadlineAfterSeconds(20)));
+                    admin.reloadRules(lowered, maxUpdateLength, deadlineAfterSeconds(20)));
             }
             assertEquals(Verdict.DECLINE, decide(client, 4, 50_000), "the new limit is in force");
+
+            // An update in chunks is refused, even from the admin: a snapshot between its chunks could leave a
+            // member started from it unable to finish what the others finish.
+            try (TestClusterClient admin = TestClusterClient.connect(endpoints, ADMIN_ID))
+            {
+                final byte[] firstChunk = RulesUpdateFrames.encode(String.format(RULES, 1_000_000), 7, 128).get(0);
+                assertTrue(admin.offer(new UnsafeBuffer(firstChunk), 0, firstChunk.length, deadlineAfterSeconds(10)));
+                for (final TestClusterMember member : members)
+                {
+                    await(() -> member.service().counters()
+                        .get(EngineCounter.RULES_UPDATES_REFUSED_MALFORMED).get() == 1,
+                        deadlineAfterSeconds(20), "member " + member.memberId() + " refusing the chunked update");
+                }
+            }
+            assertEquals(Verdict.DECLINE, decide(client, 5, 50_000), "the chunked update changed nothing");
         }
 
         // Every member switched at the same input: the same state.
