@@ -2,6 +2,7 @@ package dev.vigil.app.cli;
 
 import dev.vigil.app.cluster.ClusterClientDriver;
 import dev.vigil.app.cluster.ClusterMembers;
+import dev.vigil.app.cluster.LoopbackPorts;
 import dev.vigil.app.cluster.MemberStatus;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
@@ -27,14 +28,12 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -285,39 +284,14 @@ final class ClusterDemoCommand implements Callable<Integer>
 
     private static ClusterMembers loopbackMembers(final int memberCount)
     {
-        final DatagramSocket[] sockets = new DatagramSocket[memberCount * ClusterMembers.PORTS_PER_MEMBER];
-        try
+        final int[] ports = LoopbackPorts.reserve(memberCount * ClusterMembers.PORTS_PER_MEMBER);
+        final List<ClusterMembers.Member> members = new ArrayList<>();
+        for (int id = 0; id < memberCount; id++)
         {
-            for (int i = 0; i < sockets.length; i++)
-            {
-                sockets[i] = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-            }
-            final List<ClusterMembers.Member> members = new ArrayList<>();
-            for (int id = 0; id < memberCount; id++)
-            {
-                final int[] ports = new int[ClusterMembers.PORTS_PER_MEMBER];
-                for (int p = 0; p < ports.length; p++)
-                {
-                    ports[p] = sockets[id * ClusterMembers.PORTS_PER_MEMBER + p].getLocalPort();
-                }
-                members.add(new ClusterMembers.Member(id, "127.0.0.1", ports));
-            }
-            return ClusterMembers.of(members);
+            members.add(new ClusterMembers.Member(id, "127.0.0.1", Arrays.copyOfRange(
+                ports, id * ClusterMembers.PORTS_PER_MEMBER, (id + 1) * ClusterMembers.PORTS_PER_MEMBER)));
         }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot find free loopback UDP ports", ex);
-        }
-        finally
-        {
-            for (final DatagramSocket socket : sockets)
-            {
-                if (socket != null)
-                {
-                    socket.close();
-                }
-            }
-        }
+        return ClusterMembers.of(members);
     }
 
     /**

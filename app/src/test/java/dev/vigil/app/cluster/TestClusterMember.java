@@ -4,10 +4,6 @@ import dev.vigil.app.config.VigilConfig;
 import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,52 +37,7 @@ final class TestClusterMember implements AutoCloseable
      */
     static int[] freePorts(final int memberCount)
     {
-        final DatagramSocket[] sockets = new DatagramSocket[memberCount * PORTS_PER_MEMBER];
-        final int[] ports = new int[sockets.length];
-        try
-        {
-            for (int i = 0; i < sockets.length; i++)
-            {
-                sockets[i] = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        finally
-        {
-            for (final DatagramSocket socket : sockets)
-            {
-                if (socket != null)
-                {
-                    socket.close();
-                }
-            }
-        }
-    }
-
-    /**
-     * @param ports from {@link #freePorts}.
-     * @return the cluster members setting: id, ingress, consensus, log, catch-up and archive endpoints of each.
-     */
-    static String clusterMembers(final int[] ports)
-    {
-        final StringBuilder members = new StringBuilder();
-        for (int id = 0; id < ports.length / PORTS_PER_MEMBER; id++)
-        {
-            final int base = id * PORTS_PER_MEMBER;
-            members.append(id);
-            for (int i = 0; i < PORTS_PER_MEMBER; i++)
-            {
-                members.append(",localhost:").append(ports[base + i]);
-            }
-            members.append('|');
-        }
-        members.setLength(members.length() - 1);
-        return members.toString();
+        return LoopbackPorts.reserve(memberCount * PORTS_PER_MEMBER);
     }
 
     /**
