@@ -10,18 +10,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The client's send and poll paths allocate nothing once warm: measured on the sending thread against a real engine.
+ * <p>
+ * Steady state is what is measured, so a window may be measured again, up to {@link #WINDOWS} in all: a one-off
+ * event of the JVM in a window (a class loaded on a path taken for the first time, a deoptimisation that
+ * rebuilds frames) allocates a few kilobytes once, where a send or a poll that allocated would do so in every window.
  */
 @Timeout(120)
 class ClientAllocationTest
 {
     private static final int WARM_UP = 50_000;
     private static final int MEASURED = 100_000;
+    private static final int WINDOWS = 3;
 
     @TempDir
     Path dataDir;
@@ -49,12 +55,19 @@ class ClientAllocationTest
             final Counter counter = new Counter();
             exchange(client, counter, WARM_UP);
 
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            exchange(client, counter, MEASURED);
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            final long[] allocated = new long[WINDOWS];
+            int windows = 0;
+            do
+            {
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                exchange(client, counter, MEASURED);
+                allocated[windows++] = threads.getCurrentThreadAllocatedBytes() - before;
+            }
+            while (allocated[windows - 1] >= 4096 && windows < WINDOWS);
 
-            assertEquals(WARM_UP + MEASURED, counter.decisions);
-            assertTrue(allocated < 4096, "allocated " + allocated + " bytes over " + MEASURED + " round trips");
+            assertEquals(WARM_UP + (long)windows * MEASURED, counter.decisions);
+            assertTrue(allocated[windows - 1] < 4096, "allocated " + Arrays.toString(allocated) + " bytes in " +
+                "windows of " + MEASURED + " round trips");
         }
     }
 
