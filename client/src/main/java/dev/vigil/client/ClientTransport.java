@@ -51,6 +51,14 @@ interface ClientTransport extends AutoCloseable
     boolean isConnected();
 
     /**
+     * @return replies the transport dropped because they did not come from the source its session trusts.
+     */
+    default long foreignReplies()
+    {
+        return 0;
+    }
+
+    /**
      * @return true when the transport can move to another engine, so the client keeps what it sent until answered.
      */
     boolean failsOver();

@@ -21,6 +21,8 @@ final class ClusterTransport implements ClientTransport, EgressListener
     private final long keepAliveIntervalNs;
     private final Replies replies;
     private long lastSendNs;
+    private long sends;
+    private long sendsAtLastPoll;
 
     private ClusterTransport(final VigilClient.Context context, final Replies replies)
     {
@@ -77,7 +79,7 @@ final class ClusterTransport implements ClientTransport, EgressListener
         final long result = cluster.offer(buffer, offset, length);
         if (result > 0)
         {
-            lastSendNs = clock.nanoTime();
+            sends++;
         }
         return result;
     }
@@ -90,9 +92,16 @@ final class ClusterTransport implements ClientTransport, EgressListener
     public int poll(final int fragmentLimit)
     {
         final int fragments = cluster.pollEgress();
-        if (clock.nanoTime() - lastSendNs > keepAliveIntervalNs && cluster.sendKeepAlive())
+        // One clock read per poll: a send since the last poll counts as heard from now.
+        final long nowNs = clock.nanoTime();
+        if (sends != sendsAtLastPoll)
         {
-            lastSendNs = clock.nanoTime();
+            sendsAtLastPoll = sends;
+            lastSendNs = nowNs;
+        }
+        else if (nowNs - lastSendNs > keepAliveIntervalNs && cluster.sendKeepAlive())
+        {
+            lastSendNs = nowNs;
         }
         return fragments;
     }

@@ -122,7 +122,8 @@ final class EngineTransport implements ClientTransport
     /**
      * @return replies dropped because they came from another publication than the one that confirmed the session.
      */
-    long foreignReplies()
+    @Override
+    public long foreignReplies()
     {
         return foreignReplies;
     }

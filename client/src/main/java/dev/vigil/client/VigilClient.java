@@ -66,6 +66,8 @@ public final class VigilClient implements AutoCloseable
     private long foreignReplies;
     private long leaderChanges;
     private long lastAnswerNs;
+    private long answers;
+    private long answersAtLastPoll;
     private long repeatedAnswers;
 
     private VigilClient(final Context context)
@@ -292,9 +294,7 @@ public final class VigilClient implements AutoCloseable
      */
     public long foreignReplies()
     {
-        final long notFromTheSession = transport instanceof EngineTransport ?
-            ((EngineTransport)transport).foreignReplies() : 0;
-        return foreignReplies + notFromTheSession;
+        return foreignReplies + transport.foreignReplies();
     }
 
     /**
@@ -412,11 +412,6 @@ public final class VigilClient implements AutoCloseable
         }
         if (keep)
         {
-            if (unanswered.isEmpty())
-            {
-                // The wait for an answer starts with the first request that has none.
-                lastAnswerNs = clock.nanoTime();
-            }
             unanswered.record(clientSeq, sendBuffer, 0, length);
         }
         return clientSeq;
@@ -441,8 +436,14 @@ public final class VigilClient implements AutoCloseable
      */
     private void resendWhenDue()
     {
+        // One clock read per poll: the wait starts at the poll after an answer, or while nothing waits.
         final long nowNs = clock.nanoTime();
-        if (nowNs - lastAnswerNs > context.clusterResendTimeoutNs && !unanswered.isEmpty())
+        if (answers != answersAtLastPoll || unanswered.isEmpty())
+        {
+            answersAtLastPoll = answers;
+            lastAnswerNs = nowNs;
+        }
+        else if (nowNs - lastAnswerNs > context.clusterResendTimeoutNs)
         {
             lastAnswerNs = nowNs;
             unanswered.resendAll();
@@ -463,7 +464,7 @@ public final class VigilClient implements AutoCloseable
         {
             return true;
         }
-        lastAnswerNs = clock.nanoTime();
+        answers++;
         if (unanswered.answered(clientSeq))
         {
             return true;

@@ -72,8 +72,7 @@ public final class JournalHandler implements EventHandler<RingEvent>, InputHold
         // A slot offered again, after its end of batch threw, was appended the first time.
         if (sequence > lastSequenceSeen)
         {
-            if (event.kind() == FrameKind.EVENT &&
-                !journal.append(event.engineSeq(), event.receiveTimeNs(), event.frame(), 0, event.frameLength()))
+            if (event.kind() == FrameKind.EVENT && !append(event))
             {
                 hold(event, sequence);
                 return;
@@ -96,8 +95,7 @@ public final class JournalHandler implements EventHandler<RingEvent>, InputHold
     public int resume()
     {
         final RingEvent event = heldEvent;
-        if (event == null ||
-            !journal.append(event.engineSeq(), event.receiveTimeNs(), event.frame(), 0, event.frameLength()))
+        if (event == null || !append(event))
         {
             return 0;
         }
@@ -115,6 +113,11 @@ public final class JournalHandler implements EventHandler<RingEvent>, InputHold
     public boolean holdsInput()
     {
         return heldEvent != null;
+    }
+
+    private boolean append(final RingEvent event)
+    {
+        return journal.append(event.engineSeq(), event.receiveTimeNs(), event.frame(), 0, event.frameLength());
     }
 
     private void hold(final RingEvent event, final long sequence)
