@@ -61,6 +61,11 @@ public record MemberStatus(
         }
         try
         {
+            if (cnc.capacity() < CncFileDescriptor.META_DATA_LENGTH)
+            {
+                // A member starting again: its media driver has created the file but not sized it yet.
+                return Optional.empty();
+            }
             final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(cnc);
             if (metaData.getInt(CncFileDescriptor.cncVersionOffset(0)) == 0)
             {
