@@ -23,6 +23,7 @@ final class DecisionRows
     private static final byte[][] VERDICTS = verdictNames();
     private static final byte[] QUOTE = ascii("\"");
     private static final byte[] SEMICOLON = ascii(";");
+    private static final byte NO_SEPARATOR = 0;
 
     private final CsvWriter decisions;
     private final CsvWriter alerts;
@@ -87,7 +88,24 @@ final class DecisionRows
             alerts.add(line).add(event.engineSeq()).add(event.clientId()).add(event.clientSeq())
                 .add(ruleId).add(nameCells[ruleId]).add(VERDICTS[raised.action(i).ordinal()]).add(raised.key(i))
                 .add(raised.observed(i)).add(raised.threshold(i)).time(raised.windowStartNs(i))
-                .time(raised.windowEndNs(i)).time(eventTimeNs).endRow();
+                .time(raised.windowEndNs(i)).time(eventTimeNs);
+            matchedEvents(raised, i);
+            alerts.endRow();
+        }
+    }
+
+    /**
+     * A sequence pattern's matched events as one cell, {@code id@eventTime=value} each, {@code ;}-separated, in
+     * event-time order; empty for other rules.
+     */
+    private void matchedEvents(final RuleAlerts raised, final int alert)
+    {
+        alerts.none();
+        for (int m = 0, n = raised.matchedCount(alert); m < n; m++)
+        {
+            alerts.appendNumber(m == 0 ? NO_SEPARATOR : (byte)';', raised.matchedId(alert, m))
+                .appendTime((byte)'@', raised.matchedTimeNs(alert, m))
+                .appendNumber((byte)'=', raised.matchedValue(alert, m));
         }
     }
 

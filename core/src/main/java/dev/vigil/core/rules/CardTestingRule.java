@@ -78,6 +78,6 @@ public final class CardTestingRule extends KeyedStateRule implements Transaction
             return RuleResult.PASSED;
         }
         final PatternMatch match = pairs.match();
-        return hit.set(card, match.value(1), minLargeMinor, match.firstTimeNs(), match.lastTimeNs() + 1);
+        return hit.setMatched(card, match.value(1), minLargeMinor, match);
     }
 }

@@ -4,6 +4,7 @@ import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.core.ring.RuleAlerts;
+import dev.vigil.core.rules.pattern.PatternMatch;
 import org.agrona.ErrorHandler;
 
 /**
@@ -174,6 +175,14 @@ public final class RuleEvaluator
                 hit.threshold(),
                 hit.windowStartNs(),
                 hit.windowEndNs());
+            final PatternMatch matched = hit.matched();
+            if (matched != null)
+            {
+                for (int i = 0, n = matched.size(); i < n; i++)
+                {
+                    alerts.addMatchedEvent(matched.id(i), matched.timeNs(i), matched.value(i));
+                }
+            }
         }
         else if (result == RuleResult.STATE_FULL)
         {
