@@ -147,15 +147,17 @@ final class Compiler
     {
         final Operand left;
         final Operand right;
+        // A value such as ATM takes its type from the other side; when that side has an error, it is not read.
         if (isSymbolName(comparison.left()) && !isSymbolName(comparison.right()))
         {
             right = operand(comparison.right(), null);
-            left = operand(comparison.left(), right.type());
+            left = right.type() == null ? Operand.FAILED : operand(comparison.left(), right.type());
         }
         else
         {
             left = operand(comparison.left(), null);
-            right = operand(comparison.right(), left.type());
+            right = left.type() == null && isSymbolName(comparison.right()) ?
+                Operand.FAILED : operand(comparison.right(), left.type());
         }
         if (left.type() == null || right.type() == null)
         {
@@ -204,7 +206,8 @@ final class Compiler
         for (int i = 0; i < values.length; i++)
         {
             final Syntax itemSyntax = membership.items().get(i);
-            final Operand item = operand(itemSyntax, operand.type());
+            final Operand item = operand.type() == null && isSymbolName(itemSyntax) ?
+                Operand.FAILED : operand(itemSyntax, operand.type());
             if (item.type() == null || operand.type() == null)
             {
                 failed = true;
