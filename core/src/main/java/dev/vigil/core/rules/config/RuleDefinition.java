@@ -1,6 +1,7 @@
 package dev.vigil.core.rules.config;
 
 import dev.vigil.core.rules.RuleAction;
+import dev.vigil.core.rules.RuleFilter;
 import dev.vigil.core.time.Durations;
 
 import java.util.Locale;
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param parameters       the type's parameters by name (durations in nanoseconds), in the type's order.
  * @param customClass      class of a custom rule, null for built-in types.
  * @param customParameters a custom rule's parameters as written, in file order.
+ * @param where            the rule's {@code where:}, null when it sees every event.
  * @param line             line of the rule in its file.
  */
 public record RuleDefinition(
@@ -34,8 +36,19 @@ public record RuleDefinition(
     Map<String, Long> parameters,
     String customClass,
     Map<String, String> customParameters,
+    RuleFilter where,
     int line)
 {
+    /**
+     * @param filter a {@code where:}.
+     * @return this rule with that filter.
+     */
+    RuleDefinition withWhere(final RuleFilter filter)
+    {
+        return new RuleDefinition(id, name, type, key, windowSizeNs, slideNs, action, enabled, parameters, customClass,
+            customParameters, filter, line);
+    }
+
     /**
      * @param name a parameter of the rule's type.
      * @return its value.
@@ -53,13 +66,21 @@ public record RuleDefinition(
      */
     public String canonical()
     {
-        return "id=" + id + " " + describe();
+        return "id=" + id + " " + describe(true);
     }
 
     /**
      * @return the rule on one line, as {@code vigil rules check} prints it.
      */
     public String describe()
+    {
+        return describe(false);
+    }
+
+    /**
+     * @param canonical true for the form a rules update compares: the condition canonical, not as written.
+     */
+    private String describe(final boolean canonical)
     {
         final StringBuilder text = new StringBuilder();
         text.append(name).append(" (").append(type.typeName()).append(')');
@@ -86,6 +107,10 @@ public record RuleDefinition(
         for (final Map.Entry<String, String> entry : customParameters.entrySet())
         {
             text.append(' ').append(entry.getKey()).append(' ').append(entry.getValue());
+        }
+        if (where != null)
+        {
+            text.append(" where ").append(canonical ? where.canonical() : where.text());
         }
         text.append(" -> ").append(action.name().toLowerCase(Locale.ROOT));
         return text.toString();

@@ -13,9 +13,11 @@ import dev.vigil.core.rules.OrderRateRule;
 import dev.vigil.core.rules.PriceBandRule;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.TransactionKey;
+import dev.vigil.core.window.WindowInput;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The rule types a rules file may name: for each, the keys it can keep state by (the first is the default), whether
@@ -137,6 +139,24 @@ public enum RuleType
     List<ParameterSpec> parameters()
     {
         return parameters;
+    }
+
+    /**
+     * @return the messages rules of this type judge; none for custom rules, whose class says.
+     */
+    Set<WindowInput> inputs()
+    {
+        switch (this)
+        {
+            case ORDER_RATE:
+            case NOTIONAL:
+            case PRICE_BAND:
+                return Set.of(WindowInput.ORDERS);
+            case CUSTOM:
+                return Set.of();
+            default:
+                return Set.of(WindowInput.TRANSACTIONS);
+        }
     }
 
     /**

@@ -2,15 +2,21 @@ package dev.vigil.core.rules.config;
 
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleAction;
+import dev.vigil.core.rules.RuleFilter;
+import dev.vigil.core.rules.expr.Condition;
+import dev.vigil.core.rules.expr.ExprScope;
 import dev.vigil.core.time.Durations;
+import dev.vigil.core.window.WindowInput;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the {@code rules:} section of a rules file: a list of rules, each with an id, a name, a type, the key and
@@ -19,8 +25,8 @@ import java.util.Map;
  */
 final class RulesSectionParser
 {
-    private static final List<String> FIELDS =
-        List.of("id", "name", "type", "key", "window", "parameters", "class", "action", "enabled", "description");
+    private static final List<String> FIELDS = List.of(
+        "id", "name", "type", "key", "window", "parameters", "class", "where", "action", "enabled", "description");
     private static final String REQUIRED = "every rule has id, name, type and action";
     private static final String ACTIONS = "alert_only, review, decline";
     private static final String CUSTOM_CLASS = "a class implementing TransactionRule or OrderRule with a public " +
@@ -37,8 +43,32 @@ final class RulesSectionParser
     {
     }
 
+    /**
+     * A rule's {@code where:}, compiled once every rule is known ({@code fired(rule)} may name any): the rule's
+     * definition is null when the rule has other errors, whose where is still checked.
+     */
+    private static final class PendingWhere
+    {
+        private final Node node;
+        private final String where;
+        private final int id;
+        private final Set<WindowInput> inputs;
+        private RuleDefinition definition;
+
+        PendingWhere(final Node node, final String where, final int id, final Set<WindowInput> inputs)
+        {
+            this.node = node;
+            this.where = where;
+            this.id = id;
+            this.inputs = inputs;
+        }
+    }
+
     private final FieldReader reader;
     private final IdsAndNames idsAndNames;
+    private final ExpressionReader expressions;
+    private final List<ExprScope.RuleRef> ruleRefs = new ArrayList<>();
+    private final List<PendingWhere> pendingWheres = new ArrayList<>();
 
     /**
      * @param reader reads the fields and collects the errors of the whole file.
@@ -47,6 +77,7 @@ final class RulesSectionParser
     {
         this.reader = reader;
         this.idsAndNames = new IdsAndNames(reader, "rule", "an id used once");
+        this.expressions = new ExpressionReader(reader);
     }
 
     /**
@@ -61,7 +92,45 @@ final class RulesSectionParser
         {
             reader.error(node, "section 'rules'", "is empty", "at least one rule");
         }
+        for (final PendingWhere pending : pendingWheres)
+        {
+            final RuleFilter filter = filter(pending);
+            if (filter != null && pending.definition != null)
+            {
+                rules.set(rules.indexOf(pending.definition), pending.definition.withWhere(filter));
+            }
+        }
         return rules;
+    }
+
+    /**
+     * @return the rule's where compiled for each kind of message the rule judges, or null after reporting why not.
+     */
+    private RuleFilter filter(final PendingWhere pending)
+    {
+        Condition transactions = null;
+        Condition orders = null;
+        for (final WindowInput input : List.of(WindowInput.TRANSACTIONS, WindowInput.ORDERS))
+        {
+            if (pending.inputs.contains(input))
+            {
+                final Condition condition = expressions.condition(pending.node, pending.where, "where",
+                    ExprScope.ruleCondition(input, pending.id, ruleRefs));
+                if (condition == null)
+                {
+                    return null;
+                }
+                if (input == WindowInput.TRANSACTIONS)
+                {
+                    transactions = condition;
+                }
+                else
+                {
+                    orders = condition;
+                }
+            }
+        }
+        return transactions == null && orders == null ? null : new RuleFilter(transactions, orders);
     }
 
     private RuleDefinition parseRule(final Node node, final int index)
@@ -89,12 +158,31 @@ final class RulesSectionParser
         final long[] window = window(fields, node, type, where);
         final Parameters parameters = type == RuleType.CUSTOM ?
             customParameters(fields, node, where) : parameters(fields, node, type, where);
+        final Set<WindowInput> inputs = type != RuleType.CUSTOM ? type.inputs() :
+            parameters.customClass() != null && CustomRules.check(parameters.customClass()) == null ?
+            CustomRules.inputs(parameters.customClass()) : Set.of();
+        if (id >= 0 && name != null)
+        {
+            ruleRefs.add(new ExprScope.RuleRef((int)id, name, inputs));
+        }
+        final PendingWhere pendingWhere = fields.containsKey("where") && !inputs.isEmpty() ?
+            new PendingWhere(fields.get("where"), where, (int)Math.max(0, id), inputs) : null;
+        if (pendingWhere != null)
+        {
+            pendingWheres.add(pendingWhere);
+        }
         if (reader.errorCount() > errorsBefore)
         {
             return null;
         }
-        return crossChecked(new RuleDefinition((int)id, name, type, key, window[0], window[1], action, enabled,
-            parameters.values(), parameters.customClass(), parameters.custom(), FieldReader.line(node)), fields, where);
+        final RuleDefinition definition = crossChecked(new RuleDefinition((int)id, name, type, key, window[0],
+            window[1], action, enabled, parameters.values(), parameters.customClass(), parameters.custom(), null,
+            FieldReader.line(node)), fields, where);
+        if (pendingWhere != null)
+        {
+            pendingWhere.definition = definition;
+        }
+        return definition;
     }
 
     private RuleType type(final Map<String, Node> fields, final Node node, final String where)
