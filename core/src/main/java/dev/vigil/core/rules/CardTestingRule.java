@@ -16,7 +16,7 @@ import dev.vigil.core.state.RecordStore;
 public final class CardTestingRule extends KeyedStateRule implements TransactionRule
 {
     /** Small and large payments a card keeps: the newest in event time within twice {@code within}. */
-    public static final int KEPT_PAYMENTS = 8;
+    public static final int KEPT_PAYMENTS = 7;
 
     private static final int SMALL = 1;
     private static final int LARGE = 2;

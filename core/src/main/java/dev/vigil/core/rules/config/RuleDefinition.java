@@ -22,6 +22,7 @@ import java.util.Map;
  * @param customClass      class of a custom rule, null for built-in types.
  * @param customParameters a custom rule's parameters as written, in file order.
  * @param where            the rule's {@code where:}, null when it sees every event.
+ * @param pattern          a pattern rule's steps and bounds, null for other types.
  * @param line             line of the rule in its file.
  */
 public record RuleDefinition(
@@ -37,6 +38,7 @@ public record RuleDefinition(
     String customClass,
     Map<String, String> customParameters,
     RuleFilter where,
+    PatternDefinition pattern,
     int line)
 {
     /**
@@ -46,7 +48,7 @@ public record RuleDefinition(
     RuleDefinition withWhere(final RuleFilter filter)
     {
         return new RuleDefinition(id, name, type, key, windowSizeNs, slideNs, action, enabled, parameters, customClass,
-            customParameters, filter, line);
+            customParameters, filter, pattern, line);
     }
 
     /**
@@ -107,6 +109,10 @@ public record RuleDefinition(
         for (final Map.Entry<String, String> entry : customParameters.entrySet())
         {
             text.append(' ').append(entry.getKey()).append(' ').append(entry.getValue());
+        }
+        if (pattern != null)
+        {
+            text.append(pattern.describe(canonical));
         }
         if (where != null)
         {

@@ -12,6 +12,7 @@ import dev.vigil.core.rules.OrderKey;
 import dev.vigil.core.rules.OrderRateRule;
 import dev.vigil.core.rules.PriceBandRule;
 import dev.vigil.core.rules.Rule;
+import dev.vigil.core.rules.StateKey;
 import dev.vigil.core.rules.TransactionKey;
 import dev.vigil.core.window.WindowInput;
 
@@ -62,6 +63,8 @@ public enum RuleType
     PRICE_BAND("price-band", List.of("instrument"), Window.NONE,
         List.of(ParameterSpec.integer("basis-points", 0, 1_000_000,
             "largest distance from the previous limit price, basis points (500 = 5%)"))),
+    /** A sequence pattern written in the file: {@code pattern:} holds its steps. */
+    PATTERN("pattern", List.of("account", "card", "merchant", "instrument"), Window.NONE, List.of()),
     /** A rule class of your own: {@code class:} names it, its parameters are free. */
     CUSTOM("custom", List.of(), Window.NONE, List.of());
 
@@ -142,7 +145,8 @@ public enum RuleType
     }
 
     /**
-     * @return the messages rules of this type judge; none for custom rules, whose class says.
+     * @return the messages rules of this type judge; none for custom rules, whose class says, and patterns, whose
+     * {@code input} says.
      */
     Set<WindowInput> inputs()
     {
@@ -153,6 +157,7 @@ public enum RuleType
             case PRICE_BAND:
                 return Set.of(WindowInput.ORDERS);
             case CUSTOM:
+            case PATTERN:
                 return Set.of();
             default:
                 return Set.of(WindowInput.TRANSACTIONS);
@@ -186,6 +191,8 @@ public enum RuleType
     {
         switch (this)
         {
+            case PATTERN:
+                return d.pattern().create(d, patternKey(d), maxKeys);
             case AMOUNT_THRESHOLD:
                 return new AmountThresholdRule(d.id(), d.name(), d.action(), d.parameter("max-amount"));
             case VELOCITY:
@@ -216,6 +223,22 @@ public enum RuleType
                 return new PriceBandRule(d.id(), d.name(), d.action(), d.parameter("basis-points"), maxKeys);
             default:
                 throw new IllegalStateException("custom rules are built by CustomRules");
+        }
+    }
+
+    private static StateKey patternKey(final RuleDefinition definition)
+    {
+        final boolean orders = definition.pattern().input() == WindowInput.ORDERS;
+        switch (definition.key())
+        {
+            case "card":
+                return StateKey.CARD;
+            case "merchant":
+                return StateKey.MERCHANT;
+            case "instrument":
+                return StateKey.INSTRUMENT;
+            default:
+                return orders ? StateKey.ACCOUNT_ORDERS : StateKey.ACCOUNT;
         }
     }
 

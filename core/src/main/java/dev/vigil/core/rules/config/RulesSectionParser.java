@@ -26,7 +26,8 @@ import java.util.Set;
 final class RulesSectionParser
 {
     private static final List<String> FIELDS = List.of(
-        "id", "name", "type", "key", "window", "parameters", "class", "where", "action", "enabled", "description");
+        "id", "name", "type", "key", "window", "parameters", "class", "pattern", "where", "action", "enabled",
+        "description");
     private static final String REQUIRED = "every rule has id, name, type and action";
     private static final String ACTIONS = "alert_only, review, decline";
     private static final String CUSTOM_CLASS = "a class implementing TransactionRule or OrderRule with a public " +
@@ -67,6 +68,7 @@ final class RulesSectionParser
     private final FieldReader reader;
     private final IdsAndNames idsAndNames;
     private final ExpressionReader expressions;
+    private final PatternParser patterns;
     private final List<ExprScope.RuleRef> ruleRefs = new ArrayList<>();
     private final List<PendingWhere> pendingWheres = new ArrayList<>();
 
@@ -78,6 +80,7 @@ final class RulesSectionParser
         this.reader = reader;
         this.idsAndNames = new IdsAndNames(reader, "rule", "an id used once");
         this.expressions = new ExpressionReader(reader);
+        this.patterns = new PatternParser(reader, expressions);
     }
 
     /**
@@ -154,11 +157,14 @@ final class RulesSectionParser
         {
             return null;
         }
-        final String key = key(fields, type, where);
+        final PatternDefinition pattern = pattern(fields, node, type, where);
+        final String key = type == RuleType.PATTERN ? patternKey(fields, pattern, where) : key(fields, type, where);
         final long[] window = window(fields, node, type, where);
-        final Parameters parameters = type == RuleType.CUSTOM ?
-            customParameters(fields, node, where) : parameters(fields, node, type, where);
-        final Set<WindowInput> inputs = type != RuleType.CUSTOM ? type.inputs() :
+        final Parameters parameters = type == RuleType.CUSTOM ? customParameters(fields, node, where) :
+            type == RuleType.PATTERN ? new Parameters(Map.of(), null, new LinkedHashMap<>()) :
+            parameters(fields, node, type, where);
+        final Set<WindowInput> inputs = type == RuleType.PATTERN ?
+            (pattern == null ? Set.of() : Set.of(pattern.input())) : type != RuleType.CUSTOM ? type.inputs() :
             parameters.customClass() != null && CustomRules.check(parameters.customClass()) == null ?
             CustomRules.inputs(parameters.customClass()) : Set.of();
         if (id >= 0 && name != null)
@@ -177,12 +183,58 @@ final class RulesSectionParser
         }
         final RuleDefinition definition = crossChecked(new RuleDefinition((int)id, name, type, key, window[0],
             window[1], action, enabled, parameters.values(), parameters.customClass(), parameters.custom(), null,
-            FieldReader.line(node)), fields, where);
+            pattern, FieldReader.line(node)), fields, where);
         if (pendingWhere != null)
         {
             pendingWhere.definition = definition;
         }
         return definition;
+    }
+
+    /**
+     * @return a pattern rule's pattern, or null for other types and after reporting why it is not one.
+     */
+    private PatternDefinition pattern(
+        final Map<String, Node> fields, final Node node, final RuleType type, final String where)
+    {
+        if (type == RuleType.PATTERN)
+        {
+            if (fields.containsKey("parameters"))
+            {
+                reader.error(fields.get("parameters"), where, "field 'parameters': a pattern rule has none",
+                    "'pattern' with its steps");
+            }
+            return patterns.parse(fields.get("pattern"), node, where);
+        }
+        if (fields.containsKey("pattern"))
+        {
+            reader.error(fields.get("pattern"), where, "field 'pattern': only pattern rules have one",
+                "no 'pattern', or type: pattern");
+        }
+        return null;
+    }
+
+    /**
+     * A pattern's key, which depends on the messages it reads: the first of them when none is given.
+     */
+    private String patternKey(final Map<String, Node> fields, final PatternDefinition pattern, final String where)
+    {
+        final List<String> keys = pattern != null && pattern.input() == WindowInput.ORDERS ?
+            List.of("account", "instrument") : List.of("account", "card", "merchant");
+        final Node node = fields.get("key");
+        if (node == null)
+        {
+            return keys.get(0);
+        }
+        final String key = reader.scalar(node, where, "key");
+        if (key != null && !keys.contains(key))
+        {
+            reader.error(node, where, "field 'key': a pattern over " + (pattern != null && pattern.input() ==
+                WindowInput.ORDERS ? "orders" : "transactions") + " cannot be keyed by '" + key + "'",
+                String.join(", ", keys));
+            return null;
+        }
+        return key;
     }
 
     private RuleType type(final Map<String, Node> fields, final Node node, final String where)

@@ -23,8 +23,9 @@ import java.util.Arrays;
  *     <li>An event more than {@code allowedLateness} behind the key's newest event time is late: not stored, never
  *     part of a match ({@link #LATE}).</li>
  *     <li>Events older than {@code newest − allowedLateness − within} can take part in no match with an event that is
- *     not late, and leave the buffer; so does the oldest event when the buffer is full. Every match among events that
- *     are not late is found while the key holds at most {@code maxEvents} events within that horizon.</li>
+ *     not late, and leave the buffer; so does the oldest event when more than {@code maxEvents} are held, after the
+ *     arriving event was matched (the ring has a spare entry for it). Every match among events that are not late is
+ *     found while the key holds at most {@code maxEvents} events within that horizon besides the arriving one.</li>
  *     <li>An absence before the first event ({@code absentBefore}) is judged over the buffer and, for events that have
  *     left it, over the newest such event that left.</li>
  *     <li>Events that satisfy none of the pattern's conditions are not seen, unless a step needs the key's very next
@@ -54,6 +55,7 @@ public final class PatternMatcher
 
     private final PatternShape shape;
     private final int maxEvents;
+    private final int ringSize;
     private final int timesWord;
     private final int idsWord;
     private final int valuesWord;
@@ -84,9 +86,10 @@ public final class PatternMatcher
         }
         this.shape = shape;
         this.maxEvents = maxEvents;
-        this.timesWord = MASKS + (maxEvents + 7) / 8;
-        this.idsWord = timesWord + maxEvents;
-        this.valuesWord = idsWord + maxEvents;
+        this.ringSize = maxEvents + 1;
+        this.timesWord = MASKS + (ringSize + 7) / 8;
+        this.idsWord = timesWord + ringSize;
+        this.valuesWord = idsWord + ringSize;
         this.slots = shape.slotCount();
         this.startAll = new long[slots];
         this.startWith = new long[slots];
@@ -98,8 +101,8 @@ public final class PatternMatcher
         this.nextWith = new long[slots];
         this.nextAllFrom = new int[slots];
         this.nextWithFrom = new int[slots];
-        this.fromAll = new int[slots * maxEvents];
-        this.fromWith = new int[slots * maxEvents];
+        this.fromAll = new int[slots * ringSize];
+        this.fromWith = new int[slots * ringSize];
     }
 
     /**
@@ -108,7 +111,8 @@ public final class PatternMatcher
      */
     public static int stateBytes(final int maxEvents)
     {
-        return (MASKS + (maxEvents + 7) / 8 + 3 * maxEvents) * Long.BYTES;
+        final int ringSize = maxEvents + 1;
+        return (MASKS + (ringSize + 7) / 8 + 3 * ringSize) * Long.BYTES;
     }
 
     /**
@@ -155,11 +159,12 @@ public final class PatternMatcher
             leaveBefore(record, timeNs - shape.allowedLatenessNs() - shape.withinNs());
         }
         final int position = insert(record, timeNs, seen, id, value);
-        if (position < 0)
+        final int found = find(record, position);
+        if (count(record) > maxEvents)
         {
-            return NOT_SEEN;
+            leaveOldest(record);
         }
-        return find(record, position);
+        return found;
     }
 
     private void leaveBefore(final long record, final long oldestKeptAfterNs)
@@ -180,25 +185,19 @@ public final class PatternMatcher
         final long headAndCount = RecordWords.get(record, HEAD_AND_COUNT);
         final int head = (int)headAndCount;
         final int count = (int)(headAndCount >>> 32);
-        putHeadAndCount(record, head + 1 == maxEvents ? 0 : head + 1, count - 1);
+        putHeadAndCount(record, head + 1 == ringSize ? 0 : head + 1, count - 1);
     }
 
+    /**
+     * Insert in event-time order, ties after what is there; the ring has one entry more than it keeps, so the event
+     * is matched even when it is older than everything a full buffer holds.
+     */
     private int insert(final long record, final long timeNs, final int mask, final long id, final long value)
     {
-        int count = count(record);
+        final int count = count(record);
         int position = count;
         while (position > 0 && time(record, position - 1) > timeNs)
         {
-            position--;
-        }
-        if (count == maxEvents)
-        {
-            if (position == 0)
-            {
-                return -1;
-            }
-            leaveOldest(record);
-            count--;
             position--;
         }
         final long headAndCount = RecordWords.get(record, HEAD_AND_COUNT);
@@ -255,7 +254,7 @@ public final class PatternMatcher
         final int slot, final int event, final long timeNs, final int mask, final boolean isArrived,
         final boolean absentHolds)
     {
-        final int at = slot * maxEvents + event;
+        final int at = slot * ringSize + event;
         if ((mask & (1 << shape.slotCondition(slot))) == 0)
         {
             startAll[slot] = NONE;
@@ -341,7 +340,7 @@ public final class PatternMatcher
         while (true)
         {
             match.prepend(time(record, event), id(record, event), value(record, event));
-            final int at = slot * maxEvents + event;
+            final int at = slot * ringSize + event;
             final int from;
             if (includesArrivedLater)
             {
@@ -374,7 +373,7 @@ public final class PatternMatcher
     private int ringIndex(final long record, final int event)
     {
         final int index = (int)RecordWords.get(record, HEAD_AND_COUNT) + event;
-        return index >= maxEvents ? index - maxEvents : index;
+        return index >= ringSize ? index - ringSize : index;
     }
 
     private long time(final long record, final int event)

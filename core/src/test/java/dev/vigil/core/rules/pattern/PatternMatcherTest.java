@@ -86,18 +86,19 @@ class PatternMatcherTest
     }
 
     @Test
-    void aFullBufferDropsItsOldestEvent()
+    void aFullBufferMatchesTheArrivingEventThenDropsItsOldest()
     {
         final PatternMatcher matcher = smallThenLarge(2);
         final long card = records.recordAddress(7);
         matcher.add(card, 10, SMALL, 1, 1);
         matcher.add(card, 20, SMALL | ANY, 2, 1);
-        matcher.add(card, 30, ANY, 3, 1);
-        // Not seen: ANY is no condition of this pattern. The buffer holds the smalls at 10 and 20.
-        assertEquals(PatternMatcher.NOT_SEEN, matcher.add(card, 5, SMALL, 4, 1), "older than a full buffer");
+        assertEquals(PatternMatcher.NOT_SEEN, matcher.add(card, 30, ANY, 3, 1), "ANY is no condition of this one");
+        assertEquals(PatternMatcher.NO_MATCH, matcher.add(card, 5, SMALL, 4, 1),
+            "older than everything a full buffer holds: matched, then it leaves");
         assertEquals(PatternMatcher.MATCH, matcher.add(card, 25, LARGE, 5, 1));
-        assertEquals(20, matcher.match().firstTimeNs(), "the small at 10 has left for the large at 25");
-        assertEquals(PatternMatcher.NOT_SEEN, matcher.add(card, 15, LARGE, 6, 1), "20 and 25 fill the buffer");
+        assertEquals(20, matcher.match().firstTimeNs(), "paired with the latest small payment before it");
+        assertEquals(PatternMatcher.NO_MATCH, matcher.add(card, 15, LARGE, 6, 1),
+            "the small payment at 10 left when the large one at 25 came");
     }
 
     @Test
