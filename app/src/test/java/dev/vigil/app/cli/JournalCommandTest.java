@@ -72,6 +72,29 @@ class JournalCommandTest extends CommandLineTest
             "exactly the decisions the amount rule fired on change: " + output());
 
         out.reset();
+        final Path withPattern = dataDir.resolve("with-pattern.yaml");
+        Files.writeString(withPattern, defaultRulesText().replace("\nwindows:\n", "\n" +
+            "  - id: 20\n" +
+            "    name: small-then-large-online\n" +
+            "    type: pattern\n" +
+            "    key: account\n" +
+            "    pattern:\n" +
+            "      steps:\n" +
+            "        - where: amount < 50.00\n" +
+            "        - where: channel == ECOM and amount >= 100.00\n" +
+            "      within: 1m\n" +
+            "    action: alert_only\n" +
+            "\nwindows:\n"));
+        assertEquals(0, VigilMain.execute("journal", "whatif", "--data-dir", dataDir.toString(), SMALL_STATE,
+            "--new-rules", withPattern.toString()), errors());
+        final Matcher patternRule = Pattern.compile("small-then-large-online +0 -> ([\\d,]+)").matcher(output());
+        assertTrue(patternRule.find(), "the new pattern fires in the what-if run: " + output());
+        final long patternFired = Long.parseLong(patternRule.group(1).replace(",", ""));
+        assertTrue(patternFired > 0, output());
+        assertTrue(output().contains("changed " + patternFired + " "),
+            "only the decisions whose fired rules now name the pattern changed (it is alert-only): " + output());
+
+        out.reset();
         assertEquals(0, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));
         assertTrue(output().contains("OK: every record intact and in sequence"), output());
         final long records = sent + RulesUpdateFrames.encode(defaultRulesText(), 0, 512).size();

@@ -167,6 +167,55 @@ class RulesCommandTest extends CommandLineTest
         }
     }
 
+    @Test
+    void aPatternReloadedMidStreamJudgesFromThatPointAndReplayReproducesIt() throws IOException
+    {
+        final Path dataDir = dir.resolve("data");
+        // The engine starts with the pattern's state key (a card's records) and room for it, from a pattern that
+        // never fires; the reload changes its condition, which starts its state afresh.
+        final String pattern = TestRules.amountThreshold(100_000) +
+            "  - id: 7\n" +
+            "    name: three-quick\n" +
+            "    type: pattern\n" +
+            "    key: card\n" +
+            "    pattern:\n" +
+            "      steps: [{where: amount >= LIMIT, times: 3}]\n" +
+            "      within: 1h\n" +
+            "    action: review\n";
+        final Path lenient = TestRules.write(dir, "lenient.yaml", pattern.replace("LIMIT", "1000000.00"));
+        final Path withPattern = TestRules.write(dir, "pattern.yaml", pattern.replace("LIMIT", "100.00"));
+        final Map<Long, String> live = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dataDir, with("rules.file=" + lenient));
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            final String aeronDirSetting = "aeron.dir=" + harness.engine().aeronDirectoryName();
+            send(client, 1, 5, live);
+            assertEquals(0, VigilMain.execute("rules", "reload", withPattern.toString(), "--set", aeronDirSetting),
+                errors());
+            assertTrue(output().contains("three-quick (pattern) key card"), output());
+            send(client, 6, 10, live);
+            assertTrue(harness.errors().isEmpty(), harness.errors().toString());
+        }
+        for (long seq = 1; seq <= 10; seq++)
+        {
+            final String decision = live.get(seq);
+            assertEquals(seq <= 7 ? "APPROVE/0" : "REVIEW/128", decision.substring(0, decision.lastIndexOf('/')),
+                "request " + seq + ": the pattern sees the card's payments from the reload on");
+        }
+
+        out.reset();
+        final Path csv = dir.resolve("replayed.csv");
+        assertEquals(0, VigilMain.execute("journal", "replay", "--data-dir", dataDir.toString(),
+            "--set", "rules.file=" + lenient, "--out", csv.toString()), errors());
+        final List<String> lines = Files.readAllLines(csv);
+        assertEquals(11, lines.size(), "header + one line per request");
+        for (final String line : lines.subList(1, lines.size()))
+        {
+            final String[] fields = line.split(",");
+            assertEquals(live.get(Long.parseLong(fields[2])), fields[4] + "/" + fields[5] + "/" + fields[0], line);
+        }
+    }
+
     private static String[] with(final String rulesFile)
     {
         return new String[]{rulesFile, NO_SNAPSHOTS[0], NO_SNAPSHOTS[1]};
