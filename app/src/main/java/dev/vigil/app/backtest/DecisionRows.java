@@ -1,9 +1,11 @@
 package dev.vigil.app.backtest;
 
+import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
+import dev.vigil.core.ring.EventLayout;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.ring.RuleAlerts;
 import dev.vigil.core.rules.Rule;
@@ -81,6 +83,27 @@ final class DecisionRows
         firedRules(event.firedRules());
         decisions.endRow();
 
+        alerts(line, event, eventTimeNs);
+    }
+
+    /**
+     * The alerts of an input that is not decided: those a pattern raised when a heartbeat moved the watermark.
+     *
+     * @param line  the input's line in the CSV file.
+     * @param event the input.
+     */
+    void writeAlertsOnly(final int line, final RingEvent event)
+    {
+        final RuleSet rules = ruleSet.get();
+        if (rules != namesOf)
+        {
+            nameRules(rules);
+        }
+        alerts(line, event, event.frame().getLong(EventLayout.EVENT_TIME_OFFSET, HeartbeatDecoder.BYTE_ORDER));
+    }
+
+    private void alerts(final int line, final RingEvent event, final long eventTimeNs)
+    {
         final RuleAlerts raised = event.alerts();
         for (int i = 0; i < raised.size(); i++)
         {

@@ -213,6 +213,27 @@ public final class RuleEvaluator
         }
     }
 
+    /**
+     * Let the rules that judge by the watermark judge: called after an input that moved it. What they raise goes
+     * to {@code alerts} and changes no decision.
+     *
+     * @param watermarkNs the watermark now.
+     * @param alerts      the alerts of the input that moved it.
+     * @return bitmap of the ids of the rules that raised an alert.
+     */
+    public long onWatermark(final long watermarkNs, final RuleAlerts alerts)
+    {
+        long raised = 0;
+        for (final WatermarkRule rule : ruleSet.watermarkRules())
+        {
+            if (rule.onWatermark(watermarkNs, alerts))
+            {
+                raised |= 1L << rule.id();
+            }
+        }
+        return raised;
+    }
+
     private static Verdict moreSevere(final Verdict a, final Verdict b)
     {
         return b.value() > a.value() ? b : a;

@@ -19,6 +19,7 @@ public final class RuleSet
     private final Condition[] transactionFilters;
     private final OrderRule[] orderRules;
     private final Condition[] orderFilters;
+    private final WatermarkRule[] watermarkRules;
     private final List<WindowSpec> windows;
 
     /**
@@ -93,10 +94,15 @@ public final class RuleSet
         final List<Condition> txnFilters = new ArrayList<>();
         final List<OrderRule> ordRules = new ArrayList<>();
         final List<Condition> ordFilters = new ArrayList<>();
+        final List<WatermarkRule> byWatermark = new ArrayList<>();
         for (int id = 0; id <= Rule.MAX_RULE_ID; id++)
         {
             final Rule rule = rulesById[id];
             final RuleFilter filter = filtersById[id];
+            if (rule instanceof WatermarkRule && ((WatermarkRule)rule).judgesByWatermark())
+            {
+                byWatermark.add((WatermarkRule)rule);
+            }
             if (rule instanceof TransactionRule)
             {
                 txnRules.add((TransactionRule)rule);
@@ -112,6 +118,15 @@ public final class RuleSet
         transactionFilters = txnFilters.toArray(new Condition[0]);
         orderRules = ordRules.toArray(new OrderRule[0]);
         orderFilters = ordFilters.toArray(new Condition[0]);
+        watermarkRules = byWatermark.toArray(new WatermarkRule[0]);
+    }
+
+    /**
+     * @return the rules that judge when the watermark moves, in id order.
+     */
+    WatermarkRule[] watermarkRules()
+    {
+        return watermarkRules;
     }
 
     TransactionRule[] transactionRules()

@@ -23,6 +23,9 @@ import java.util.List;
  * @param allowedLatenessNs how far behind the key's newest event an event is still matched.
  * @param absentCondition  bit of the condition that must not occur before the first step, -1 for none.
  * @param absentForNs      for how long before it.
+ * @param absentAfter      bit of the condition that must not occur after the last step, -1 for none: such a
+ *                         pattern is judged when the watermark passes the end of the absence.
+ * @param absentAfterNs    for how long after it.
  * @param maxEvents        events a key keeps.
  * @param value            what each matched event reports.
  */
@@ -34,6 +37,8 @@ public record PatternDefinition(
     long allowedLatenessNs,
     int absentCondition,
     long absentForNs,
+    int absentAfter,
+    long absentAfterNs,
     int maxEvents,
     ValueExpression value)
 {
@@ -69,6 +74,10 @@ public record PatternDefinition(
         if (absentCondition >= 0)
         {
             builder.absentBefore(1 << absentCondition, absentForNs);
+        }
+        if (absentAfter >= 0)
+        {
+            builder.absentAfter(1 << absentAfter, absentAfterNs);
         }
         return builder.build();
     }
@@ -145,6 +154,11 @@ public record PatternDefinition(
         {
             text.append(" absent-before ").append(condition(absentCondition, canonical))
                 .append(" for ").append(Durations.format(absentForNs));
+        }
+        if (absentAfter >= 0)
+        {
+            text.append(" absent-after ").append(condition(absentAfter, canonical))
+                .append(" for ").append(Durations.format(absentAfterNs));
         }
         text.append(" max-events ").append(maxEvents)
             .append(" value ").append(canonical ? value.canonical() : value.text())

@@ -23,7 +23,8 @@ import java.util.Map;
 final class PatternParser
 {
     private static final List<String> FIELDS =
-        List.of("input", "steps", "within", "allowed-lateness", "absent-before", "max-events", "value");
+        List.of("input", "steps", "within", "allowed-lateness", "absent-before", "absent-after", "max-events",
+            "value");
     private static final List<String> STEP_FIELDS = List.of("where", "times", "one-or-more", "next", "not-between");
     private static final List<String> ABSENT_FIELDS = List.of("where", "for");
     private static final String PATTERN = "a mapping with 'steps' and 'within', see docs/rules-language.md";
@@ -66,25 +67,11 @@ final class PatternParser
         final long withinNs = reader.duration(fields, "within", node, where, "pattern.within", "1ms", MAX_WITHIN);
         final long latenessNs = fields.containsKey("allowed-lateness") ? reader.duration(fields, "allowed-lateness",
             node, where, "pattern.allowed-lateness", "0s", MAX_WITHIN) : withinNs;
-        long absentForNs = 0;
-        int absent = -1;
-        final Node absentNode = fields.get("absent-before");
-        if (absentNode != null)
-        {
-            final String field = "pattern.absent-before";
-            if (!(absentNode instanceof MappingNode))
-            {
-                reader.error(absentNode, where, "field '" + field + "': wrong type, not a mapping",
-                    "a mapping with 'where' and 'for', e.g. {where: channel == ATM, for: 30d}");
-            }
-            else
-            {
-                final Map<String, Node> parts =
-                    reader.fields((MappingNode)absentNode, where + " field '" + field + "'", ABSENT_FIELDS);
-                absent = condition(parts.get("where"), absentNode, where, field + ".where", scope, conditions);
-                absentForNs = reader.duration(parts, "for", absentNode, where, field + ".for", "1ms", "3650d");
-            }
-        }
+        final long[] absentFor = new long[2];
+        final int absent = absence(fields.get("absent-before"), where, "pattern.absent-before", scope, conditions,
+            absentFor, 0);
+        final int absentAfter = absence(fields.get("absent-after"), where, "pattern.absent-after", scope, conditions,
+            absentFor, 1);
         final int maxEvents = fields.containsKey("max-events") ? (int)reader.integer(fields, "max-events", node,
             where, 1, PatternMatcher.MAX_EVENTS, null) : PatternDefinition.DEFAULT_MAX_EVENTS;
         final ValueExpression value = value(fields.get("value"), where, input);
@@ -98,7 +85,32 @@ final class PatternParser
             return null;
         }
         return new PatternDefinition(input, List.copyOf(steps), List.copyOf(conditions), withinNs, latenessNs,
-            absent, absentForNs, maxEvents, value);
+            absent, absentFor[0], absentAfter, absentFor[1], maxEvents, value);
+    }
+
+    /**
+     * An absence, {@code {where: ..., for: ...}}: the bit of its condition, its duration put in {@code forNs[at]}; -1
+     * when the field is not given or after reporting why it is not one.
+     */
+    private int absence(
+        final Node node, final String where, final String field, final ExprScope scope,
+        final List<Condition> conditions, final long[] forNs, final int at)
+    {
+        if (node == null)
+        {
+            return -1;
+        }
+        if (!(node instanceof MappingNode))
+        {
+            reader.error(node, where, "field '" + field + "': wrong type, not a mapping",
+                "a mapping with 'where' and 'for', e.g. {where: channel == ATM, for: 30d}");
+            return -1;
+        }
+        final Map<String, Node> parts =
+            reader.fields((MappingNode)node, where + " field '" + field + "'", ABSENT_FIELDS);
+        final int condition = condition(parts.get("where"), node, where, field + ".where", scope, conditions);
+        forNs[at] = reader.duration(parts, "for", node, where, field + ".for", "1ms", "3650d");
+        return condition;
     }
 
     private WindowInput input(final Map<String, Node> fields, final Node node, final String where)

@@ -21,11 +21,13 @@ import java.util.Arrays;
  * What the buffer keeps bounds what is found, and is stated as the rule's semantics:
  * <ul>
  *     <li>An event more than {@code allowedLateness} behind the key's newest event time is late: not stored, never
- *     part of a match ({@link #LATE}).</li>
- *     <li>Events older than {@code newest − allowedLateness − within} can take part in no match with an event that is
- *     not late, and leave the buffer; so does the oldest event when more than {@code maxEvents} are held, after the
- *     arriving event was matched (the ring has a spare entry for it). Every match among events that are not late is
- *     found while the key holds at most {@code maxEvents} events within that horizon besides the arriving one.</li>
+ *     part of a match ({@link #NOT_SEEN}).</li>
+ *     <li>Events older than {@code newest − allowedLateness − within} (less the absence after the last step, if any)
+ *     can take part in no match with an event that is not late, and leave the buffer — for a pattern judged on the
+ *     watermark, not before the matches ending after the last one judged have been judged. So does the oldest event
+ *     when more than {@code maxEvents} are held, after the arriving event was matched (the ring has a spare entry for
+ *     it). Every match among events that are not late is found while the key holds at most {@code maxEvents} events
+ *     within that horizon besides the arriving one.</li>
  *     <li>An absence before the first event ({@code absentBefore}) is judged over the buffer and, for events that have
  *     left it, over the newest such event that left.</li>
  *     <li>Events that satisfy none of the pattern's conditions are not seen, unless a step needs the key's very next
@@ -50,7 +52,8 @@ public final class PatternMatcher
     private static final int NEWEST_TIME = 0;
     private static final int HEAD_AND_COUNT = 1;
     private static final int ABSENT_LEFT_TIME = 2;
-    private static final int MASKS = 3;
+    private static final int JUDGED_UP_TO = 3;
+    private static final int MASKS = 4;
     private static final int NO_PREDECESSOR = -1;
 
     private final PatternShape shape;
@@ -73,6 +76,7 @@ public final class PatternMatcher
     private final int[] fromAll;
     private final int[] fromWith;
     private final PatternMatch match = new PatternMatch();
+    private long nextDueNs = NONE;
 
     /**
      * @param shape     the compiled pattern.
@@ -132,7 +136,44 @@ public final class PatternMatcher
     }
 
     /**
-     * Take one event of the key whose record this is, and find whether it completes a match.
+     * For a pattern with an absence after its last step: judge the key's next match whose absence time the
+     * watermark has passed, in end-time order after those judged before. Answers {@link #MATCH} with the first whose
+     * absence held (its events in {@link #match()}; call again for the next); {@link #NO_MATCH} when none is left,
+     * every match ending up to {@code watermark − absence} then judged, and {@link #nextDueNs()} says when the key
+     * next has one to judge. A match is judged as the watermark passes the end of its absence, so ends up to
+     * {@code previousWatermark − absence} were judged at earlier moves (a match completed after that is late and not
+     * judged); each end time fires once.
+     *
+     * @param record              address of the key's record.
+     * @param previousWatermarkNs the watermark at the move before, {@code Long.MIN_VALUE} for none.
+     * @param watermarkNs         the watermark: no event at or before it is still expected.
+     * @return {@link #MATCH} or {@link #NO_MATCH}.
+     */
+    public int judgeAbsence(final long record, final long previousWatermarkNs, final long watermarkNs)
+    {
+        final long absentNs = shape.absentAfterNs();
+        final long judgedUpTo = Math.max(RecordWords.getBiased(record, JUDGED_UP_TO),
+            previousWatermarkNs == NONE ? NONE : previousWatermarkNs - absentNs);
+        final long dueUpTo = watermarkNs - absentNs;
+        final int found = find(record, -1, judgedUpTo, dueUpTo);
+        final long judged = found == MATCH ? match.lastTimeNs() : Math.max(judgedUpTo, dueUpTo);
+        RecordWords.putBiased(record, JUDGED_UP_TO, judged);
+        return found;
+    }
+
+    /**
+     * @return after {@link #judgeAbsence}: the watermark at which the key next has a match to judge, or
+     * {@code Long.MIN_VALUE} for none yet.
+     */
+    public long nextDueNs()
+    {
+        return nextDueNs;
+    }
+
+    /**
+     * Take one event of the key whose record this is, and find whether it completes a match. For a pattern with an
+     * absence after its last step, a {@link #MATCH} is a candidate, judged later by {@link #judgeAbsence}: it ends
+     * after every match judged so far.
      *
      * @param record   address of the key's record ({@link #stateBytes()} long, zeros when new).
      * @param timeNs   the event's time.
@@ -142,6 +183,24 @@ public final class PatternMatcher
      * @return {@link #MATCH}, {@link #NO_MATCH} or {@link #NOT_SEEN}.
      */
     public int add(final long record, final long timeNs, final int mask, final long id, final long value)
+    {
+        return add(record, timeNs, mask, id, value, NONE);
+    }
+
+    /**
+     * As {@link #add(long, long, int, long, long)}, for a pattern judged on the watermark: a candidate must end after
+     * {@code endsAfterNs} (the watermark less the absence: an earlier end's absence is already over, and it is late).
+     *
+     * @param record      address of the key's record.
+     * @param timeNs      the event's time.
+     * @param mask        the conditions it satisfies, a bit each.
+     * @param id          its id, reported with a match.
+     * @param value       its value, reported with a match.
+     * @param endsAfterNs a candidate match ends after this.
+     * @return {@link #MATCH}, {@link #NO_MATCH} or {@link #NOT_SEEN}.
+     */
+    public int add(
+        final long record, final long timeNs, final int mask, final long id, final long value, final long endsAfterNs)
     {
         final int seen = mask & shape.usedConditions();
         if (seen == 0 && !shape.storesEveryEvent())
@@ -156,15 +215,32 @@ public final class PatternMatcher
         if (newest == NONE || timeNs > newest)
         {
             RecordWords.putBiased(record, NEWEST_TIME, timeNs);
-            leaveBefore(record, timeNs - shape.allowedLatenessNs() - shape.withinNs());
+            leaveBefore(record, oldestNeededAfter(record, timeNs));
         }
         final int position = insert(record, timeNs, seen, id, value);
-        final int found = find(record, position);
+        final int found = find(record, position,
+            Math.max(RecordWords.getBiased(record, JUDGED_UP_TO), endsAfterNs), Long.MAX_VALUE);
         if (count(record) > maxEvents)
         {
             leaveOldest(record);
         }
         return found;
+    }
+
+    /**
+     * Events at or before the time returned take part in no match left to find: none with an event that is not late
+     * and, for a pattern judged on the watermark, none ending after the last end judged.
+     */
+    private long oldestNeededAfter(final long record, final long newestNs)
+    {
+        final long withinNs = shape.withinNs();
+        final long byNewest = newestNs - shape.allowedLatenessNs() - withinNs - shape.absentAfterNs();
+        if (shape.absentAfterMask() == 0)
+        {
+            return byNewest;
+        }
+        final long judged = RecordWords.getBiased(record, JUDGED_UP_TO);
+        return judged == NONE ? NONE : Math.min(byNewest, judged - withinNs);
     }
 
     private void leaveBefore(final long record, final long oldestKeptAfterNs)
@@ -210,35 +286,52 @@ public final class PatternMatcher
         return position;
     }
 
-    private int find(final long record, final int arrived)
+    /**
+     * One pass of the dynamic programme. With an arrived event ({@code arrived >= 0}), a match must include it;
+     * without, any match counts, must hold its absence after, and the first match ending after {@code dueUpToNs}
+     * sets {@link #nextDueNs}.
+     */
+    private int find(final long record, final int arrived, final long endsAfterNs, final long dueUpToNs)
     {
         Arrays.fill(runAll, NONE);
         Arrays.fill(runWith, NONE);
         Arrays.fill(nextAll, NONE);
         Arrays.fill(nextWith, NONE);
+        nextDueNs = NONE;
         final int count = count(record);
         final long withinNs = shape.withinNs();
         final int absentMask = shape.absentBeforeMask();
         final long absentNs = shape.absentBeforeNs();
-        final long absentLeft = RecordWords.getBiased(record, ABSENT_LEFT_TIME);
-        long lastAbsent = absentLeft;
+        final boolean judging = arrived < 0;
+        long lastAbsent = RecordWords.getBiased(record, ABSENT_LEFT_TIME);
         for (int event = 0; event < count; event++)
         {
             final long timeNs = time(record, event);
             final int mask = mask(record, event);
-            final boolean isArrived = event == arrived;
             final boolean absentHolds = absentMask == 0 || lastAbsent == NONE || lastAbsent < timeNs - absentNs;
             for (int slot = 0; slot < slots; slot++)
             {
-                takeSlot(slot, event, timeNs, mask, isArrived, absentHolds);
+                takeSlot(slot, event, timeNs, mask, event == arrived, absentHolds);
             }
-            for (int slot = shape.firstAccepting(); slot < slots; slot++)
+            if (timeNs > endsAfterNs)
             {
-                final long start = startWith[slot];
-                if (start != NONE && timeNs - start < withinNs)
+                for (int slot = shape.firstAccepting(); slot < slots; slot++)
                 {
-                    report(record, slot, event, arrived);
-                    return MATCH;
+                    final long start = judging ? startAll[slot] : startWith[slot];
+                    if (start == NONE || timeNs - start >= withinNs)
+                    {
+                        continue;
+                    }
+                    if (judging && timeNs > dueUpToNs)
+                    {
+                        nextDueNs = timeNs + shape.absentAfterNs();
+                        return NO_MATCH;
+                    }
+                    if (!judging || absentAfterHolds(record, event, count))
+                    {
+                        report(record, slot, event, arrived);
+                        return MATCH;
+                    }
                 }
             }
             advance(event, mask);
@@ -248,6 +341,19 @@ public final class PatternMatcher
             }
         }
         return NO_MATCH;
+    }
+
+    private boolean absentAfterHolds(final long record, final int last, final int count)
+    {
+        final long untilNs = time(record, last) + shape.absentAfterNs();
+        for (int event = last + 1; event < count && time(record, event) <= untilNs; event++)
+        {
+            if ((mask(record, event) & shape.absentAfterMask()) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void takeSlot(
@@ -336,7 +442,7 @@ public final class PatternMatcher
         match.clear();
         int slot = lastSlot;
         int event = lastEvent;
-        boolean includesArrivedLater = true;
+        boolean includesArrivedLater = arrived >= 0;
         while (true)
         {
             match.prepend(time(record, event), id(record, event), value(record, event));

@@ -2,6 +2,7 @@ package dev.vigil.core.rules.pattern;
 
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.core.ring.RuleAlerts;
 import dev.vigil.core.rules.KeyedStateRule;
 import dev.vigil.core.rules.OrderRule;
 import dev.vigil.core.rules.RuleAction;
@@ -9,10 +10,15 @@ import dev.vigil.core.rules.RuleHit;
 import dev.vigil.core.rules.RuleResult;
 import dev.vigil.core.rules.StateKey;
 import dev.vigil.core.rules.TransactionRule;
+import dev.vigil.core.rules.WatermarkRule;
 import dev.vigil.core.rules.expr.Condition;
 import dev.vigil.core.rules.expr.EventFields;
 import dev.vigil.core.rules.expr.ValueExpression;
 import dev.vigil.core.state.RecordStore;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * A sequence pattern written in a rules file ({@code type: pattern}): per key, steps whose events meet conditions,
@@ -23,14 +29,23 @@ import dev.vigil.core.state.RecordStore;
  * Alerts report {@code observed} = the events matched, {@code threshold} = the fewest a match takes, and the window
  * from the first matched event to the last + 1. A pattern reads one kind of message: {@link Transactions} or
  * {@link Orders}.
+ * <p>
+ * A pattern whose last step is an absence ({@code absent-after}) cannot be judged when its last event comes: the key
+ * then waits in {@link PatternDeadlines} until the watermark passes the absence's end, and the rule fires from
+ * {@link #onWatermark}, with the alerts of the input that moved the watermark, changing no decision. What waits is
+ * written with the rule's state at a snapshot point.
  */
-public abstract class PatternRule extends KeyedStateRule
+public abstract class PatternRule extends KeyedStateRule implements WatermarkRule
 {
     private final Condition[] conditions;
     private final ValueExpression value;
     private final PatternMatcher matcher;
     private final int fewestEvents;
     private final boolean storesEveryEvent;
+    private final boolean judgesByWatermark;
+    private final PatternDeadlines deadlines;
+    private final long absentAfterNs;
+    private long watermarkNs = Long.MIN_VALUE;
     private final EventFields fields = new EventFields();
 
     /**
@@ -68,6 +83,9 @@ public abstract class PatternRule extends KeyedStateRule
         this.matcher = new PatternMatcher(shape, maxEvents);
         this.fewestEvents = fewestEvents;
         this.storesEveryEvent = shape.storesEveryEvent();
+        this.judgesByWatermark = shape.absentAfterMask() != 0;
+        this.deadlines = judgesByWatermark ? new PatternDeadlines(maxKeys) : null;
+        this.absentAfterNs = shape.absentAfterNs();
     }
 
     /**
@@ -129,7 +147,8 @@ public abstract class PatternRule extends KeyedStateRule
         {
             return RuleResult.STATE_FULL;
         }
-        return judge(matcher.add(state, txn.eventTimeNs(), mask, txn.txnId(), value.value(fields)), key, hit);
+        return judge(matcher.add(state, txn.eventTimeNs(), mask, txn.txnId(), value.value(fields), endsAfterNs()),
+            key, hit);
     }
 
     final int order(final OrderDecoder order, final RuleHit hit)
@@ -145,7 +164,17 @@ public abstract class PatternRule extends KeyedStateRule
         {
             return RuleResult.STATE_FULL;
         }
-        return judge(matcher.add(state, order.eventTimeNs(), mask, order.orderId(), value.value(fields)), key, hit);
+        return judge(matcher.add(state, order.eventTimeNs(), mask, order.orderId(), value.value(fields),
+            endsAfterNs()), key, hit);
+    }
+
+    /**
+     * @return the end a match judged on the watermark must come after: ends whose absence the watermark already
+     * passed were judged, and a match completed now is late for them.
+     */
+    private long endsAfterNs()
+    {
+        return judgesByWatermark && watermarkNs != Long.MIN_VALUE ? watermarkNs - absentAfterNs : Long.MIN_VALUE;
     }
 
     private int mask(final EventFields event)
@@ -168,6 +197,77 @@ public abstract class PatternRule extends KeyedStateRule
             return RuleResult.PASSED;
         }
         final PatternMatch match = matcher.match();
+        if (judgesByWatermark)
+        {
+            // A candidate: judged once the watermark passes the end of its absence.
+            return deadlines.schedule(key, match.lastTimeNs() + absentAfterNs) ?
+                RuleResult.PASSED : RuleResult.STATE_FULL;
+        }
         return hit.setMatched(key, match.size(), fewestEvents, match);
+    }
+
+    @Override
+    public final boolean judgesByWatermark()
+    {
+        return judgesByWatermark;
+    }
+
+    @Override
+    public final boolean onWatermark(final long watermarkNs, final RuleAlerts alerts)
+    {
+        if (watermarkNs <= this.watermarkNs)
+        {
+            return false;
+        }
+        final long previousWatermarkNs = this.watermarkNs;
+        this.watermarkNs = watermarkNs;
+        boolean raised = false;
+        while (deadlines.firstDueNs() <= watermarkNs)
+        {
+            final long key = deadlines.poll();
+            final long state = stateOf(key);
+            if (state == RecordStore.FULL)
+            {
+                continue;
+            }
+            while (matcher.judgeAbsence(state, previousWatermarkNs, watermarkNs) == PatternMatcher.MATCH)
+            {
+                final PatternMatch match = matcher.match();
+                if (alerts.add(id(), action().verdict(), key, match.size(), fewestEvents, match.firstTimeNs(),
+                    match.lastTimeNs() + 1))
+                {
+                    for (int i = 0, n = match.size(); i < n; i++)
+                    {
+                        alerts.addMatchedEvent(match.id(i), match.timeNs(i), match.value(i));
+                    }
+                }
+                raised = true;
+            }
+            if (matcher.nextDueNs() != Long.MIN_VALUE)
+            {
+                deadlines.schedule(key, matcher.nextDueNs());
+            }
+        }
+        return raised;
+    }
+
+    @Override
+    protected final void writeRuleState(final DataOutput out) throws IOException
+    {
+        if (judgesByWatermark)
+        {
+            out.writeLong(watermarkNs);
+            deadlines.writeTo(out);
+        }
+    }
+
+    @Override
+    protected final void readRuleState(final DataInput in) throws IOException
+    {
+        if (judgesByWatermark)
+        {
+            watermarkNs = in.readLong();
+            deadlines.readFrom(in);
+        }
     }
 }

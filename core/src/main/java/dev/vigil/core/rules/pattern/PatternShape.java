@@ -29,6 +29,8 @@ public final class PatternShape
     private final long allowedLatenessNs;
     private final int absentBeforeMask;
     private final long absentBeforeNs;
+    private final int absentAfterMask;
+    private final long absentAfterNs;
     private final boolean storesEveryEvent;
     private final int usedConditions;
 
@@ -55,7 +57,9 @@ public final class PatternShape
         this.allowedLatenessNs = builder.allowedLatenessNs;
         this.absentBeforeMask = builder.absentBeforeMask;
         this.absentBeforeNs = builder.absentBeforeNs;
-        this.usedConditions = used | absentBeforeMask;
+        this.absentAfterMask = builder.absentAfterMask;
+        this.absentAfterNs = builder.absentAfterNs;
+        this.usedConditions = used | absentBeforeMask | absentAfterMask;
         // Events that satisfy no condition only matter where a slot needs the key's very next event.
         this.storesEveryEvent = anyStrict;
     }
@@ -146,6 +150,23 @@ public final class PatternShape
     }
 
     /**
+     * @return condition bits no event in the {@link #absentAfterNs()} after a match's last event may have; 0 for
+     * none. A pattern with one is judged when the watermark passes that time, not when its last event comes.
+     */
+    public int absentAfterMask()
+    {
+        return absentAfterMask;
+    }
+
+    /**
+     * @return how long after a match's last event {@link #absentAfterMask()} must not occur.
+     */
+    public long absentAfterNs()
+    {
+        return absentAfterNs;
+    }
+
+    /**
      * @return whether events that satisfy no condition are stored too (a slot needs the key's very next event).
      */
     public boolean storesEveryEvent()
@@ -176,6 +197,8 @@ public final class PatternShape
         private long allowedLatenessNs = -1;
         private int absentBeforeMask;
         private long absentBeforeNs;
+        private int absentAfterMask;
+        private long absentAfterNs;
 
         /**
          * Add the next step.
@@ -259,6 +282,18 @@ public final class PatternShape
         }
 
         /**
+         * @param mask  condition bits that must not occur in the {@code forNs} after a match's last event.
+         * @param forNs how long.
+         * @return this builder.
+         */
+        public Builder absentAfter(final int mask, final long forNs)
+        {
+            this.absentAfterMask = mask;
+            this.absentAfterNs = forNs;
+            return this;
+        }
+
+        /**
          * @return the shape.
          */
         public PatternShape build()
@@ -275,7 +310,7 @@ public final class PatternShape
             {
                 allowedLatenessNs = withinNs;
             }
-            if (absentBeforeMask != 0 && absentBeforeNs <= 0)
+            if ((absentBeforeMask != 0 && absentBeforeNs <= 0) || (absentAfterMask != 0 && absentAfterNs <= 0))
             {
                 throw new IllegalArgumentException("an absence needs a positive duration");
             }

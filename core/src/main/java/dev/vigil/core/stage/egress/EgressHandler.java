@@ -135,6 +135,11 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
                     sendDecision(event);
                     publishAlerts(event);
                 }
+                else if (event.alerts().size() > 0)
+                {
+                    // A pattern that ends in an absence fires when a heartbeat moves the watermark.
+                    publishAlerts(event);
+                }
                 if (windowResults != null)
                 {
                     answeredEngineSeq = event.engineSeq();

@@ -215,6 +215,35 @@ class PatternRulesTest
     }
 
     @Test
+    void aLargeWithdrawalNotFollowedByADepositWithinAnHourFiresWhenTheWatermarkPassesTheHour()
+    {
+        final RuleSet rules = build("rules:\n" +
+            "  - id: 9\n" +
+            "    name: large-atm-no-deposit\n" +
+            "    type: pattern\n" +
+            "    key: account\n" +
+            "    pattern:\n" +
+            "      steps: [{where: channel == ATM and amount >= 500.00}]\n" +
+            "      absent-after: {where: amount < 0, for: 1h}\n" +
+            "      within: 1m\n" +
+            "    action: review\n");
+        final RuleEvaluator evaluator = new RuleEvaluator(rules, Verdict.DECLINE);
+        assertEquals(Verdict.APPROVE, pay(evaluator, 0, 1, 60_000, PaymentChannel.ATM, "GB"),
+            "not judged when it comes: the hour after it decides");
+        assertEquals(Verdict.APPROVE, pay(evaluator, MIN, 2, 60_000, PaymentChannel.ATM, "GB"));
+        assertEquals(Verdict.APPROVE, pay(evaluator, 30 * MIN, 2, -60_000, PaymentChannel.ATM, "GB"),
+            "account 2 pays it back within the hour");
+        assertEquals(0L, evaluator.onWatermark(59 * MIN, freshAlerts()));
+        assertEquals(1L << 9, evaluator.onWatermark(61 * MIN + 1, freshAlerts()), "account 1's hour is over");
+        assertEquals(1, alerts.size());
+        assertEquals(1, alerts.key(0));
+        assertEquals(Verdict.REVIEW, alerts.action(0));
+        assertEquals(1, alerts.matchedCount(0));
+        assertEquals(0, alerts.matchedTimeNs(0, 0));
+        assertEquals(0L, evaluator.onWatermark(120 * MIN, freshAlerts()), "account 2 was paid back; 1 fired once");
+    }
+
+    @Test
     void aPatternRuleAllocatesNothingPerEvent()
     {
         final RuleEvaluator evaluator = new RuleEvaluator(build("rules:\n" +
@@ -310,7 +339,7 @@ class PatternRulesTest
         final RulesFile file = RulesFile.parse("r.yaml", CARD_TESTING_PATTERN);
         final String line = file.rules().get(0).describe();
         assertEquals("card-testing (pattern) key card input transactions steps [(amount <= 2.00), " +
-            "(amount >= 1000.00)] within 10m allowed-lateness 10m max-events 7 value amount state 224 B/key " +
+            "(amount >= 1000.00)] within 10m allowed-lateness 10m max-events 7 value amount state 232 B/key " +
             "-> decline", line);
     }
 

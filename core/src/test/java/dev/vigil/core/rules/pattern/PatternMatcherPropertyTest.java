@@ -65,6 +65,106 @@ class PatternMatcherPropertyTest
         }
     }
 
+    /**
+     * Patterns whose last step is an absence, judged as the watermark moves (a lag behind the newest event time
+     * seen, which varies): the keys and end times that fire at each move are the reference's.
+     */
+    @Property(tries = 400)
+    void judgesAbsencesAfterAsTheReference(
+        @ForAll("scenarios") final Scenario scenario, @ForAll("lags") final List<Long> lags)
+    {
+        final long absentFor = 1 + scenario.absentFor() % 12;
+        final int absentAfterMask = 1 << 2;
+        final PatternShape.Builder builder = new PatternShape.Builder()
+            .within(scenario.within())
+            .allowedLateness(scenario.lateness())
+            .absentAfter(absentAfterMask, absentFor);
+        for (final ReferencePatternMatcher.Step step : scenario.steps())
+        {
+            builder.step(step.condition(), step.minTimes(), step.maxTimes(), step.next(), step.forbiddenBetween());
+        }
+        if (scenario.absentMask() != 0)
+        {
+            builder.absentBefore(scenario.absentMask(), scenario.absentFor());
+        }
+        final PatternMatcher matcher = new PatternMatcher(builder.build(), PatternMatcher.MAX_EVENTS);
+        final ReferencePatternMatcher reference = new ReferencePatternMatcher(scenario.steps(), scenario.within(),
+            scenario.lateness(), scenario.absentMask(), scenario.absentFor(), absentAfterMask, absentFor);
+        final PatternDeadlines deadlines = new PatternDeadlines(8);
+        try (NativeRecordStore records = new NativeRecordStore(8, matcher.stateBytes()))
+        {
+            long id = 0;
+            long newest = Long.MIN_VALUE;
+            long watermark = Long.MIN_VALUE;
+            for (final long[] event : scenario.events())
+            {
+                id++;
+                final long key = event[0];
+                final long record = records.recordAddress(key);
+                final int expected = reference.add(key, event[1], (int)event[2], id);
+                final int actual = matcher.add(record, event[1], (int)event[2], id, event[1] * 10,
+                    watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - absentFor);
+                assertEquals(expected == PatternMatcher.NOT_SEEN, actual == PatternMatcher.NOT_SEEN, "event " + id);
+                if (actual == PatternMatcher.MATCH)
+                {
+                    deadlines.schedule(key, matcher.match().lastTimeNs() + absentFor);
+                }
+                newest = Math.max(newest, event[1]);
+                final long moved = newest - lags.get((int)(id % lags.size()));
+                if (moved > watermark)
+                {
+                    final long previous = watermark;
+                    watermark = moved;
+                    final List<String> fired = new ArrayList<>();
+                    while (deadlines.firstDueNs() <= watermark)
+                    {
+                        final long due = deadlines.poll();
+                        final long judgedRecord = records.recordAddress(due);
+                        while (matcher.judgeAbsence(judgedRecord, previous, watermark) == PatternMatcher.MATCH)
+                        {
+                            fired.add(due + "@" + matcher.match().lastTimeNs());
+                            assertJudgedMatchIsOne(reference, due, matcher.match());
+                        }
+                        if (matcher.nextDueNs() != Long.MIN_VALUE)
+                        {
+                            deadlines.schedule(due, matcher.nextDueNs());
+                        }
+                    }
+                    fired.sort(null);
+                    final List<String> expectedFired = reference.judge(watermark);
+                    expectedFired.sort(null);
+                    assertEquals(expectedFired, fired, "watermark " + watermark + " after event " + id + " of " +
+                        java.util.Arrays.deepToString(scenario.events().toArray()) + " absent after " + absentFor);
+                }
+            }
+        }
+    }
+
+    private static void assertJudgedMatchIsOne(
+        final ReferencePatternMatcher reference, final long key, final PatternMatch match)
+    {
+        final List<ReferencePatternMatcher.Event> events = reference.events(key);
+        final List<Integer> taken = new ArrayList<>();
+        for (int m = 0; m < match.size(); m++)
+        {
+            for (int i = 0; i < events.size(); i++)
+            {
+                if (events.get(i).id() == match.id(m))
+                {
+                    taken.add(i);
+                }
+            }
+        }
+        assertEquals(match.size(), taken.size());
+        assertTrue(reference.isMatch(events, taken, -1), "the judged events are a match: " + taken);
+    }
+
+    @Provide
+    Arbitrary<List<Long>> lags()
+    {
+        return Arbitraries.longs().between(0, 6).list().ofMinSize(1).ofMaxSize(5);
+    }
+
     private static void assertReportedMatchIsOne(
         final ReferencePatternMatcher reference, final long key, final long arrivedId, final PatternMatch match)
     {

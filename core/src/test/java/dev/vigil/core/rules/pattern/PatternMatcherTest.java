@@ -134,4 +134,32 @@ class PatternMatcherTest
                 "paid 10 days before: the payments that left the buffer still count as not absent");
         }
     }
+
+    @Test
+    void anAbsenceAfterTheLastStepIsJudgedWhenTheWatermarkPassesItsEnd()
+    {
+        final int confirmed = 4;
+        final PatternMatcher matcher = new PatternMatcher(new PatternShape.Builder()
+            .step(0, 1, 1, false, 0)
+            .within(MINUTE)
+            .absentAfter(confirmed, 10)
+            .build(), 16);
+        final long order = records.recordAddress(5);
+        assertEquals(PatternMatcher.MATCH, matcher.add(order, 100, SMALL, 1, 7, Long.MIN_VALUE),
+            "a candidate, judged later");
+        assertEquals(PatternMatcher.NO_MATCH, matcher.judgeAbsence(order, Long.MIN_VALUE, 105));
+        assertEquals(110, matcher.nextDueNs(), "due when the watermark passes 100 + 10");
+        assertEquals(PatternMatcher.NO_MATCH, matcher.add(order, 108, confirmed, 2, 0, 105 - 10));
+        assertEquals(PatternMatcher.NO_MATCH, matcher.judgeAbsence(order, 105, 112), "confirmed at 108");
+
+        assertEquals(PatternMatcher.MATCH, matcher.add(order, 200, SMALL, 3, 9, 112 - 10));
+        assertEquals(PatternMatcher.MATCH, matcher.add(order, 205, SMALL, 4, 9, 112 - 10));
+        assertEquals(PatternMatcher.NO_MATCH, matcher.add(order, 214, confirmed, 5, 0, 112 - 10));
+        assertEquals(PatternMatcher.MATCH, matcher.judgeAbsence(order, 112, 230), "nothing confirmed 200");
+        assertEquals(200, matcher.match().lastTimeNs());
+        assertEquals(PatternMatcher.NO_MATCH, matcher.judgeAbsence(order, 112, 230), "205 was confirmed at 214");
+        assertEquals(Long.MIN_VALUE, matcher.nextDueNs());
+        assertEquals(PatternMatcher.NOT_SEEN, matcher.add(order, 100, SMALL, 6, 9, 230 - 10),
+            "too late for the pattern");
+    }
 }

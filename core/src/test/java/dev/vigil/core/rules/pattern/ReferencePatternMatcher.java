@@ -24,6 +24,9 @@ final class ReferencePatternMatcher
     private final long latenessNs;
     private final int absentMask;
     private final long absentNs;
+    private final int absentAfterMask;
+    private final long absentAfterNs;
+    private long watermarkNs = Long.MIN_VALUE;
     private final boolean storesEveryEvent;
     private final int usedConditions;
     private final Map<Long, List<Event>> eventsByKey = new HashMap<>();
@@ -32,12 +35,21 @@ final class ReferencePatternMatcher
     ReferencePatternMatcher(
         final List<Step> steps, final long withinNs, final long latenessNs, final int absentMask, final long absentNs)
     {
+        this(steps, withinNs, latenessNs, absentMask, absentNs, 0, 0);
+    }
+
+    ReferencePatternMatcher(
+        final List<Step> steps, final long withinNs, final long latenessNs, final int absentMask, final long absentNs,
+        final int absentAfterMask, final long absentAfterNs)
+    {
+        this.absentAfterMask = absentAfterMask;
+        this.absentAfterNs = absentAfterNs;
         this.steps = steps;
         this.withinNs = withinNs;
         this.latenessNs = latenessNs;
         this.absentMask = absentMask;
         this.absentNs = absentNs;
-        int used = absentMask;
+        int used = absentMask | absentAfterMask;
         boolean anyNext = false;
         for (int i = 0; i < steps.size(); i++)
         {
@@ -81,7 +93,7 @@ final class ReferencePatternMatcher
      */
     boolean isMatch(final List<Event> events, final List<Integer> taken, final int arrived)
     {
-        if (!taken.contains(arrived))
+        if (arrived >= 0 && !taken.contains(arrived))
         {
             return false;
         }
@@ -142,16 +154,28 @@ final class ReferencePatternMatcher
 
     private boolean matchesWith(final List<Event> events, final int arrived)
     {
+        if (absentAfterMask != 0)
+        {
+            // Judged on the watermark, not on arrival: an arrival only ever makes a match to judge later.
+            return false;
+        }
         final List<Integer> taken = new ArrayList<>();
-        return search(events, arrived, 0, taken);
+        return search(events, arrived, 0, taken, -1);
     }
 
-    private boolean search(final List<Event> events, final int arrived, final int from, final List<Integer> taken)
+    /**
+     * @param arrived an event every match must take, or -1.
+     * @param endAt   the event every match must end at, or -1.
+     */
+    private boolean search(
+        final List<Event> events, final int arrived, final int from, final List<Integer> taken, final int endAt)
     {
-        if (!taken.isEmpty() && isMatch(events, taken, arrived))
+        if (!taken.isEmpty() && (endAt < 0 || taken.get(taken.size() - 1) == endAt) &&
+            isMatch(events, taken, arrived))
         {
             return true;
         }
+        final int pivot = arrived >= 0 ? arrived : endAt;
         int most = 0;
         for (final Step step : steps)
         {
@@ -164,7 +188,7 @@ final class ReferencePatternMatcher
         for (int next = from; next < events.size(); next++)
         {
             final Event event = events.get(next);
-            if (Math.abs(event.timeNs() - events.get(arrived).timeNs()) >= withinNs)
+            if (Math.abs(event.timeNs() - events.get(pivot).timeNs()) >= withinNs || (endAt >= 0 && next > endAt))
             {
                 continue;
             }
@@ -173,7 +197,7 @@ final class ReferencePatternMatcher
                 break;
             }
             taken.add(next);
-            if (search(events, arrived, next + 1, taken))
+            if (search(events, arrived, next + 1, taken, endAt))
             {
                 return true;
             }
@@ -185,5 +209,49 @@ final class ReferencePatternMatcher
     List<Event> events(final long key)
     {
         return eventsByKey.get(key);
+    }
+
+    /**
+     * The watermark moved to {@code watermarkNs}: the matches whose absence it passed with this move — ending after
+     * {@code previous − absence} and at or before {@code watermark − absence} — with no absent event after them
+     * within that length, fire, one per key and end time.
+     *
+     * @return "key@endTime" of each match that fired, in key then end-time order.
+     */
+    List<String> judge(final long watermark)
+    {
+        final List<String> fired = new ArrayList<>();
+        final long after = watermarkNs == Long.MIN_VALUE ? Long.MIN_VALUE : watermarkNs - absentAfterNs;
+        final long upTo = watermark - absentAfterNs;
+        watermarkNs = watermark;
+        for (final Map.Entry<Long, List<Event>> entry : new java.util.TreeMap<>(eventsByKey).entrySet())
+        {
+            final List<Event> events = entry.getValue();
+            long lastFired = Long.MIN_VALUE;
+            for (int end = 0; end < events.size(); end++)
+            {
+                final long endTime = events.get(end).timeNs();
+                if (endTime > after && endTime <= upTo && endTime > lastFired && absentAfterHolds(events, end) &&
+                    search(events, -1, 0, new ArrayList<>(), end))
+                {
+                    fired.add(entry.getKey() + "@" + endTime);
+                    lastFired = endTime;
+                }
+            }
+        }
+        return fired;
+    }
+
+    private boolean absentAfterHolds(final List<Event> events, final int last)
+    {
+        final long until = events.get(last).timeNs() + absentAfterNs;
+        for (int i = last + 1; i < events.size() && events.get(i).timeNs() <= until; i++)
+        {
+            if ((events.get(i).mask() & absentAfterMask) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }
