@@ -13,6 +13,8 @@ import dev.vigil.core.rules.OrderRateRule;
 import dev.vigil.core.rules.PriceBandRule;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.TransactionKey;
+import dev.vigil.core.rules.threshold.OrderThresholdRule;
+import dev.vigil.core.rules.threshold.TransactionThresholdRule;
 import dev.vigil.core.window.WindowInput;
 
 import java.util.List;
@@ -62,6 +64,11 @@ public enum RuleType
     PRICE_BAND("price-band", List.of("instrument"), Window.NONE,
         List.of(ParameterSpec.integer("basis-points", 0, 1_000_000,
             "largest distance from the previous limit price, basis points (500 = 5%)"))),
+    /**
+     * An aggregate of a key's events (those meeting the rule's where:) in a sliding window against a limit; its
+     * fields are its own, read by {@link ThresholdReader}, not parameters.
+     */
+    THRESHOLD("threshold", List.of("account", "card", "merchant", "instrument"), Window.SLIDING, List.of()),
     /** A rule class of your own: {@code class:} names it, its parameters are free. */
     CUSTOM("custom", List.of(), Window.NONE, List.of());
 
@@ -142,7 +149,8 @@ public enum RuleType
     }
 
     /**
-     * @return the messages rules of this type judge; none for custom rules, whose class says.
+     * @return the messages rules of this type judge; none for custom rules, whose class says, and threshold rules,
+     * whose {@code input:} says.
      */
     Set<WindowInput> inputs()
     {
@@ -153,6 +161,7 @@ public enum RuleType
             case PRICE_BAND:
                 return Set.of(WindowInput.ORDERS);
             case CUSTOM:
+            case THRESHOLD:
                 return Set.of();
             default:
                 return Set.of(WindowInput.TRANSACTIONS);
@@ -214,6 +223,12 @@ public enum RuleType
                     d.windowSizeNs(), d.slideNs(), maxKeys);
             case PRICE_BAND:
                 return new PriceBandRule(d.id(), d.name(), d.action(), d.parameter("basis-points"), maxKeys);
+            case THRESHOLD:
+                return d.threshold().input() == WindowInput.ORDERS ?
+                    new OrderThresholdRule(d.id(), d.name(), d.action(),
+                        OrderKey.valueOf(d.key().toUpperCase(Locale.ROOT)), d.threshold(), maxKeys) :
+                    new TransactionThresholdRule(d.id(), d.name(), d.action(), transactionKey(d), d.threshold(),
+                        maxKeys);
             default:
                 throw new IllegalStateException("custom rules are built by CustomRules");
         }

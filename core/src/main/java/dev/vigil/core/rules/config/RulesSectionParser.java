@@ -5,6 +5,7 @@ import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleFilter;
 import dev.vigil.core.rules.expr.Condition;
 import dev.vigil.core.rules.expr.ExprScope;
+import dev.vigil.core.rules.threshold.ThresholdSpec;
 import dev.vigil.core.time.Durations;
 import dev.vigil.core.window.WindowInput;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -26,7 +27,8 @@ import java.util.Set;
 final class RulesSectionParser
 {
     private static final List<String> FIELDS = List.of(
-        "id", "name", "type", "key", "window", "parameters", "class", "where", "action", "enabled", "description");
+        "id", "name", "type", "key", "window", "parameters", "class", "where", "input", "aggregate", "value", "above",
+        "at-least", "below", "at-most", "action", "enabled", "description");
     private static final String REQUIRED = "every rule has id, name, type and action";
     private static final String ACTIONS = "alert_only, review, decline";
     private static final String CUSTOM_CLASS = "a class implementing TransactionRule or OrderRule with a public " +
@@ -67,6 +69,7 @@ final class RulesSectionParser
     private final FieldReader reader;
     private final IdsAndNames idsAndNames;
     private final ExpressionReader expressions;
+    private final ThresholdReader thresholds;
     private final List<ExprScope.RuleRef> ruleRefs = new ArrayList<>();
     private final List<PendingWhere> pendingWheres = new ArrayList<>();
 
@@ -78,6 +81,7 @@ final class RulesSectionParser
         this.reader = reader;
         this.idsAndNames = new IdsAndNames(reader, "rule", "an id used once");
         this.expressions = new ExpressionReader(reader);
+        this.thresholds = new ThresholdReader(reader);
     }
 
     /**
@@ -156,11 +160,25 @@ final class RulesSectionParser
         }
         final String key = key(fields, type, where);
         final long[] window = window(fields, node, type, where);
-        final Parameters parameters = type == RuleType.CUSTOM ?
-            customParameters(fields, node, where) : parameters(fields, node, type, where);
-        final Set<WindowInput> inputs = type != RuleType.CUSTOM ? type.inputs() :
-            parameters.customClass() != null && CustomRules.check(parameters.customClass()) == null ?
-            CustomRules.inputs(parameters.customClass()) : Set.of();
+        ThresholdSpec threshold = null;
+        final Parameters parameters;
+        final Set<WindowInput> inputs;
+        if (type == RuleType.THRESHOLD)
+        {
+            final WindowInput input = thresholds.input(fields, node, where);
+            threshold = thresholds.spec(fields, node, where, input, key, window);
+            parameters = noParameters(fields, where);
+            inputs = input == null ? Set.of() : Set.of(input);
+        }
+        else
+        {
+            thresholds.refuse(fields, type, where);
+            parameters = type == RuleType.CUSTOM ?
+                customParameters(fields, node, where) : parameters(fields, node, type, where);
+            inputs = type != RuleType.CUSTOM ? type.inputs() :
+                parameters.customClass() != null && CustomRules.check(parameters.customClass()) == null ?
+                CustomRules.inputs(parameters.customClass()) : Set.of();
+        }
         if (id >= 0 && name != null)
         {
             ruleRefs.add(new ExprScope.RuleRef((int)id, name, inputs));
@@ -176,8 +194,8 @@ final class RulesSectionParser
             return null;
         }
         final RuleDefinition definition = crossChecked(new RuleDefinition((int)id, name, type, key, window[0],
-            window[1], action, enabled, parameters.values(), parameters.customClass(), parameters.custom(), null,
-            FieldReader.line(node)), fields, where);
+            window[1], action, enabled, parameters.values(), parameters.customClass(), parameters.custom(), threshold,
+            null, FieldReader.line(node)), fields, where);
         if (pendingWhere != null)
         {
             pendingWhere.definition = definition;
@@ -288,6 +306,22 @@ final class RulesSectionParser
             }
         }
         return window;
+    }
+
+    /**
+     * A threshold rule's: it takes none, and no class.
+     */
+    private Parameters noParameters(final Map<String, Node> fields, final String where)
+    {
+        for (final String field : List.of("parameters", "class"))
+        {
+            if (fields.containsKey(field))
+            {
+                reader.error(fields.get(field), where, "field '" + field + "': a threshold rule takes no " + field,
+                    "aggregate, value and one of above, at-least, below, at-most");
+            }
+        }
+        return new Parameters(new LinkedHashMap<>(), null, new LinkedHashMap<>());
     }
 
     /**
