@@ -233,6 +233,44 @@ class JournalCommandTest extends CommandLineTest
         assertTrue(!Files.exists(dataDir.resolve("bad").resolve("journal")), "a failed import leaves no journal");
     }
 
+    @Test
+    void whatIfTriesAFilteredThresholdRuleOnAJournal() throws IOException
+    {
+        final Path csv = dataDir.resolve("withdrawals.csv");
+        Files.writeString(csv, String.join("\n",
+            "type,event_time,account,card,merchant,amount,currency,country,channel",
+            "transaction,2026-01-01T00:00:00Z,7,70,100,5000,EUR,FR,atm",
+            "transaction,2026-01-01T00:01:00Z,7,70,101,5000,EUR,FR,pos",
+            "transaction,2026-01-01T00:02:00Z,7,70,102,5000,EUR,GB,atm",
+            "transaction,2026-01-01T00:03:00Z,7,70,103,5000,EUR,DE,atm",
+            "transaction,2026-01-01T00:04:00Z,7,70,104,5000,EUR,IT,atm",
+            ""));
+        final Path journal = dataDir.resolve("withdrawals");
+        assertEquals(0, VigilMain.execute("journal", "import", "--csv", csv.toString(), "--data-dir",
+            journal.toString()), errors());
+
+        final Path rules = dataDir.resolve("atm-abroad.yaml");
+        Files.writeString(rules, defaultRulesText().replace("\nwindows:\n",
+            "\n  - id: 12\n" +
+            "    name: atm-abroad\n" +
+            "    type: threshold\n" +
+            "    key: card\n" +
+            "    where: channel == ATM and country != GB\n" +
+            "    window: {size: 10m, slide: 10s}\n" +
+            "    aggregate: count\n" +
+            "    above: 2\n" +
+            "    action: decline\n" +
+            "\nwindows:\n"));
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "whatif", "--data-dir", journal.toString(), SMALL_STATE,
+            "--new-rules", rules.toString()), errors());
+        // Now the card's changes of country are reviewed (impossible travel); the third withdrawal abroad, in Italy,
+        // is declined by the new rule: the POS payment and the withdrawal at home do not count.
+        assertTrue(output().contains("decisions 5, changed 1 (20.00%)"), output());
+        assertTrue(output().contains("REVIEW -> DECLINE  1"), output());
+        assertTrue(Pattern.compile("atm-abroad +0 -> 1").matcher(output()).find(), output());
+    }
+
     private static Path segment(final Path journalDir) throws IOException
     {
         try (Stream<Path> files = Files.list(journalDir))

@@ -59,6 +59,30 @@ class RulesCommandTest extends CommandLineTest
     }
 
     @Test
+    void checkListsThresholdRulesAndConditionsWithTheStateEachKeepsPerKey()
+    {
+        final Path examples = Path.of("..", "config", "examples", "analyst-rules.yaml");
+        assertEquals(0, VigilMain.execute("rules", "check", examples.toString()), output());
+        assertTrue(output().contains(examples + ": 9 rule(s), 9 enabled"), output());
+        assertTrue(output().contains(" 0  amount-threshold (amount-threshold) key account max-amount 1000000 -> " +
+            "decline\n"), output());
+        assertTrue(output().contains(" 1  online-velocity (velocity) key account window 1m slide 1s max-count 10 " +
+            "where channel in [ECOM, MOTO] -> review; state 992 bytes per account"), output());
+        assertTrue(output().contains("12  atm-abroad (threshold) key card window 10m slide 10s count above 3 where " +
+            "channel == ATM and country != GB -> review; state 992 bytes per card"), output());
+        assertTrue(output().contains("14  countries-per-card (threshold) key card window 1h slide 1m " +
+            "distinct-count(country) above 2 -> review; state 56 bytes per card"), output());
+        assertTrue(output().contains("16  big-after-review (threshold) key account window 1h slide 1m " +
+            "mean(amount) at-least 500000 where verdict >= review and not fired(amount-threshold) -> decline; " +
+            "state 1,984 bytes per account"), output());
+        assertTrue(output().contains("20  large-limit-sells (threshold) key instrument window 1m slide 1s input " +
+            "orders sum(price * quantity) above 500000000 where side == SELL and order-type == LIMIT -> decline; " +
+            "state 992 bytes per instrument"), output());
+        assertTrue(output().contains(" 0  atm-cash-per-merchant (tumbling) transactions by merchant of amount " +
+            "size 10m where channel == ATM"), output());
+    }
+
+    @Test
     void reloadSaysSoWhenNoEngineIsRunning()
     {
         final Path good = TestRules.write(dir, "good.yaml", TestRules.amountThreshold(100));

@@ -27,6 +27,22 @@ public final class TestEvents
     private long seq;
 
     /**
+     * @return the buffer the last event was encoded in, at offset 0.
+     */
+    public UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return the length of a transaction's frame, header included.
+     */
+    public int transactionLength()
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + TransactionEncoder.BLOCK_LENGTH;
+    }
+
+    /**
      * @return a transaction with every field given.
      */
     public TransactionDecoder payment(

@@ -14,17 +14,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the {@code pattern:} of a {@code type: pattern} rule: the messages it reads, its steps (each a condition,
- * how many times, whether it must be the key's very next event, what must not come between), {@code within}, an
- * optional absence before the first step, the events a key keeps and what each matched event reports. Conditions are
- * compiled over the message's fields; the same condition written twice is one condition. Errors go to the file's
- * {@link FieldReader}, each naming line, field and what is allowed.
+ * Reads the {@code pattern:} of a {@code type: pattern} rule, over the messages of the rule's {@code input:}: its
+ * steps (each a condition, how many times, whether it must be the key's very next event, what must not come
+ * between), {@code within}, optional absences before the first step and after the last, the events a key keeps and
+ * what each matched event reports. Conditions are compiled over the message's fields; the same condition written
+ * twice is one condition. Errors go to the file's {@link FieldReader}, each naming line, field and what is allowed.
  */
 final class PatternParser
 {
     private static final List<String> FIELDS =
-        List.of("input", "steps", "within", "allowed-lateness", "absent-before", "absent-after", "max-events",
-            "value");
+        List.of("steps", "within", "allowed-lateness", "absent-before", "absent-after", "max-events", "value");
     private static final List<String> STEP_FIELDS = List.of("where", "times", "one-or-more", "next", "not-between");
     private static final List<String> ABSENT_FIELDS = List.of("where", "for");
     private static final String PATTERN = "a mapping with 'steps' and 'within', see docs/rules-language.md";
@@ -43,10 +42,11 @@ final class PatternParser
     /**
      * @param node     the {@code pattern:} field, null when missing.
      * @param ruleNode the rule, for errors about a missing field.
+     * @param input    the messages the rule reads (its {@code input:}).
      * @param where    the rule, e.g. {@code rule 'atm-then-transfer'}.
      * @return the pattern, or null after reporting why it is not one.
      */
-    PatternDefinition parse(final Node node, final Node ruleNode, final String where)
+    PatternDefinition parse(final Node node, final Node ruleNode, final WindowInput input, final String where)
     {
         if (node == null)
         {
@@ -60,7 +60,6 @@ final class PatternParser
         }
         final int errorsBefore = reader.errorCount();
         final Map<String, Node> fields = reader.fields((MappingNode)node, where + " field 'pattern'", FIELDS);
-        final WindowInput input = input(fields, node, where);
         final ExprScope scope = ExprScope.fieldsOf(input);
         final List<Condition> conditions = new ArrayList<>();
         final List<PatternDefinition.Step> steps = steps(fields.get("steps"), node, where, scope, conditions);
@@ -111,22 +110,6 @@ final class PatternParser
         final int condition = condition(parts.get("where"), node, where, field + ".where", scope, conditions);
         forNs[at] = reader.duration(parts, "for", node, where, field + ".for", "1ms", "3650d");
         return condition;
-    }
-
-    private WindowInput input(final Map<String, Node> fields, final Node node, final String where)
-    {
-        final String text = reader.text(fields, "input", node, where, null);
-        if (text == null || "transactions".equals(text))
-        {
-            return WindowInput.TRANSACTIONS;
-        }
-        if ("orders".equals(text))
-        {
-            return WindowInput.ORDERS;
-        }
-        reader.error(fields.get("input"), where, "field 'pattern.input': unknown input '" + text + "'",
-            "transactions, orders");
-        return WindowInput.TRANSACTIONS;
     }
 
     private List<PatternDefinition.Step> steps(

@@ -2,7 +2,9 @@ package dev.vigil.core.rules.config;
 
 import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleFilter;
+import dev.vigil.core.rules.threshold.ThresholdSpec;
 import dev.vigil.core.time.Durations;
+import dev.vigil.core.window.WindowInput;
 
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +23,7 @@ import java.util.Map;
  * @param parameters       the type's parameters by name (durations in nanoseconds), in the type's order.
  * @param customClass      class of a custom rule, null for built-in types.
  * @param customParameters a custom rule's parameters as written, in file order.
+ * @param threshold        what a threshold rule measures and when it fires, null for other types.
  * @param where            the rule's {@code where:}, null when it sees every event.
  * @param pattern          a pattern rule's steps and bounds, null for other types.
  * @param line             line of the rule in its file.
@@ -37,6 +40,7 @@ public record RuleDefinition(
     Map<String, Long> parameters,
     String customClass,
     Map<String, String> customParameters,
+    ThresholdSpec threshold,
     RuleFilter where,
     PatternDefinition pattern,
     int line)
@@ -48,7 +52,7 @@ public record RuleDefinition(
     RuleDefinition withWhere(final RuleFilter filter)
     {
         return new RuleDefinition(id, name, type, key, windowSizeNs, slideNs, action, enabled, parameters, customClass,
-            customParameters, filter, pattern, line);
+            customParameters, threshold, filter, pattern, line);
     }
 
     /**
@@ -101,6 +105,11 @@ public record RuleDefinition(
         if (customClass != null)
         {
             text.append(" class ").append(customClass);
+        }
+        if (threshold != null)
+        {
+            text.append(threshold.input() == WindowInput.ORDERS ? " input orders " : " ")
+                .append(threshold.describe(canonical));
         }
         for (final ParameterSpec spec : type.parameters())
         {

@@ -14,6 +14,8 @@ import dev.vigil.core.rules.PriceBandRule;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.StateKey;
 import dev.vigil.core.rules.TransactionKey;
+import dev.vigil.core.rules.threshold.OrderThresholdRule;
+import dev.vigil.core.rules.threshold.TransactionThresholdRule;
 import dev.vigil.core.window.WindowInput;
 
 import java.util.List;
@@ -65,6 +67,11 @@ public enum RuleType
             "largest distance from the previous limit price, basis points (500 = 5%)"))),
     /** A sequence pattern written in the file: {@code pattern:} holds its steps. */
     PATTERN("pattern", List.of("account", "card", "merchant", "instrument"), Window.NONE, List.of()),
+    /**
+     * An aggregate of a key's events (those meeting the rule's where:) in a sliding window against a limit; its
+     * fields are its own, read by {@link ThresholdReader}, not parameters.
+     */
+    THRESHOLD("threshold", List.of("account", "card", "merchant", "instrument"), Window.SLIDING, List.of()),
     /** A rule class of your own: {@code class:} names it, its parameters are free. */
     CUSTOM("custom", List.of(), Window.NONE, List.of());
 
@@ -145,8 +152,8 @@ public enum RuleType
     }
 
     /**
-     * @return the messages rules of this type judge; none for custom rules, whose class says, and patterns, whose
-     * {@code input} says.
+     * @return the messages rules of this type judge; none for custom rules, whose class says, and threshold and
+     * pattern rules, whose {@code input:} says.
      */
     Set<WindowInput> inputs()
     {
@@ -158,6 +165,7 @@ public enum RuleType
                 return Set.of(WindowInput.ORDERS);
             case CUSTOM:
             case PATTERN:
+            case THRESHOLD:
                 return Set.of();
             default:
                 return Set.of(WindowInput.TRANSACTIONS);
@@ -221,6 +229,12 @@ public enum RuleType
                     d.windowSizeNs(), d.slideNs(), maxKeys);
             case PRICE_BAND:
                 return new PriceBandRule(d.id(), d.name(), d.action(), d.parameter("basis-points"), maxKeys);
+            case THRESHOLD:
+                return d.threshold().input() == WindowInput.ORDERS ?
+                    new OrderThresholdRule(d.id(), d.name(), d.action(),
+                        OrderKey.valueOf(d.key().toUpperCase(Locale.ROOT)), d.threshold(), maxKeys) :
+                    new TransactionThresholdRule(d.id(), d.name(), d.action(), transactionKey(d), d.threshold(),
+                        maxKeys);
             default:
                 throw new IllegalStateException("custom rules are built by CustomRules");
         }

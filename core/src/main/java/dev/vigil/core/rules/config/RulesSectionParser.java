@@ -5,6 +5,7 @@ import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleFilter;
 import dev.vigil.core.rules.expr.Condition;
 import dev.vigil.core.rules.expr.ExprScope;
+import dev.vigil.core.rules.threshold.ThresholdSpec;
 import dev.vigil.core.time.Durations;
 import dev.vigil.core.window.WindowInput;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -26,8 +27,8 @@ import java.util.Set;
 final class RulesSectionParser
 {
     private static final List<String> FIELDS = List.of(
-        "id", "name", "type", "key", "window", "parameters", "class", "pattern", "where", "action", "enabled",
-        "description");
+        "id", "name", "type", "key", "window", "parameters", "class", "where", "input", "aggregate", "value", "above",
+        "at-least", "below", "at-most", "pattern", "action", "enabled", "description");
     private static final String REQUIRED = "every rule has id, name, type and action";
     private static final String ACTIONS = "alert_only, review, decline";
     private static final String CUSTOM_CLASS = "a class implementing TransactionRule or OrderRule with a public " +
@@ -68,6 +69,7 @@ final class RulesSectionParser
     private final FieldReader reader;
     private final IdsAndNames idsAndNames;
     private final ExpressionReader expressions;
+    private final ThresholdReader thresholds;
     private final PatternParser patterns;
     private final List<ExprScope.RuleRef> ruleRefs = new ArrayList<>();
     private final List<PendingWhere> pendingWheres = new ArrayList<>();
@@ -80,6 +82,7 @@ final class RulesSectionParser
         this.reader = reader;
         this.idsAndNames = new IdsAndNames(reader, "rule", "an id used once");
         this.expressions = new ExpressionReader(reader);
+        this.thresholds = new ThresholdReader(reader);
         this.patterns = new PatternParser(reader, expressions);
     }
 
@@ -157,16 +160,35 @@ final class RulesSectionParser
         {
             return null;
         }
-        final PatternDefinition pattern = pattern(fields, node, type, where);
-        final String key = type == RuleType.PATTERN ? patternKey(fields, pattern, where) : key(fields, type, where);
+        final WindowInput input = type == RuleType.THRESHOLD || type == RuleType.PATTERN ?
+            thresholds.input(fields, node, where) : null;
+        final PatternDefinition pattern = pattern(fields, node, type, input, where);
+        final String key = type == RuleType.PATTERN ? patternKey(fields, input, where) : key(fields, type, where);
         final long[] window = window(fields, node, type, where);
-        final Parameters parameters = type == RuleType.CUSTOM ? customParameters(fields, node, where) :
-            type == RuleType.PATTERN ? new Parameters(Map.of(), null, new LinkedHashMap<>()) :
-            parameters(fields, node, type, where);
-        final Set<WindowInput> inputs = type == RuleType.PATTERN ?
-            (pattern == null ? Set.of() : Set.of(pattern.input())) : type != RuleType.CUSTOM ? type.inputs() :
-            parameters.customClass() != null && CustomRules.check(parameters.customClass()) == null ?
-            CustomRules.inputs(parameters.customClass()) : Set.of();
+        ThresholdSpec threshold = null;
+        final Parameters parameters;
+        final Set<WindowInput> inputs;
+        if (type == RuleType.THRESHOLD)
+        {
+            threshold = thresholds.spec(fields, node, where, input, key, window);
+            parameters = noParameters(fields, where);
+            inputs = input == null ? Set.of() : Set.of(input);
+        }
+        else if (type == RuleType.PATTERN)
+        {
+            thresholds.refuse(fields, type, where, "input");
+            parameters = new Parameters(new LinkedHashMap<>(), null, new LinkedHashMap<>());
+            inputs = input == null ? Set.of() : Set.of(input);
+        }
+        else
+        {
+            thresholds.refuse(fields, type, where);
+            parameters = type == RuleType.CUSTOM ?
+                customParameters(fields, node, where) : parameters(fields, node, type, where);
+            inputs = type != RuleType.CUSTOM ? type.inputs() :
+                parameters.customClass() != null && CustomRules.check(parameters.customClass()) == null ?
+                CustomRules.inputs(parameters.customClass()) : Set.of();
+        }
         if (id >= 0 && name != null)
         {
             ruleRefs.add(new ExprScope.RuleRef((int)id, name, inputs));
@@ -182,8 +204,8 @@ final class RulesSectionParser
             return null;
         }
         final RuleDefinition definition = crossChecked(new RuleDefinition((int)id, name, type, key, window[0],
-            window[1], action, enabled, parameters.values(), parameters.customClass(), parameters.custom(), null,
-            pattern, FieldReader.line(node)), fields, where);
+            window[1], action, enabled, parameters.values(), parameters.customClass(), parameters.custom(), threshold,
+            null, pattern, FieldReader.line(node)), fields, where);
         if (pendingWhere != null)
         {
             pendingWhere.definition = definition;
@@ -195,7 +217,8 @@ final class RulesSectionParser
      * @return a pattern rule's pattern, or null for other types and after reporting why it is not one.
      */
     private PatternDefinition pattern(
-        final Map<String, Node> fields, final Node node, final RuleType type, final String where)
+        final Map<String, Node> fields, final Node node, final RuleType type, final WindowInput input,
+        final String where)
     {
         if (type == RuleType.PATTERN)
         {
@@ -204,7 +227,7 @@ final class RulesSectionParser
                 reader.error(fields.get("parameters"), where, "field 'parameters': a pattern rule has none",
                     "'pattern' with its steps");
             }
-            return patterns.parse(fields.get("pattern"), node, where);
+            return input == null ? null : patterns.parse(fields.get("pattern"), node, input, where);
         }
         if (fields.containsKey("pattern"))
         {
@@ -217,9 +240,9 @@ final class RulesSectionParser
     /**
      * A pattern's key, which depends on the messages it reads: the first of them when none is given.
      */
-    private String patternKey(final Map<String, Node> fields, final PatternDefinition pattern, final String where)
+    private String patternKey(final Map<String, Node> fields, final WindowInput input, final String where)
     {
-        final List<String> keys = pattern != null && pattern.input() == WindowInput.ORDERS ?
+        final List<String> keys = input == WindowInput.ORDERS ?
             List.of("account", "instrument") : List.of("account", "card", "merchant");
         final Node node = fields.get("key");
         if (node == null)
@@ -229,9 +252,8 @@ final class RulesSectionParser
         final String key = reader.scalar(node, where, "key");
         if (key != null && !keys.contains(key))
         {
-            reader.error(node, where, "field 'key': a pattern over " + (pattern != null && pattern.input() ==
-                WindowInput.ORDERS ? "orders" : "transactions") + " cannot be keyed by '" + key + "'",
-                String.join(", ", keys));
+            reader.error(node, where, "field 'key': a pattern over " + (input == WindowInput.ORDERS ? "orders" :
+                "transactions") + " cannot be keyed by '" + key + "'", String.join(", ", keys));
             return null;
         }
         return key;
@@ -340,6 +362,22 @@ final class RulesSectionParser
             }
         }
         return window;
+    }
+
+    /**
+     * A threshold rule's: it takes none, and no class.
+     */
+    private Parameters noParameters(final Map<String, Node> fields, final String where)
+    {
+        for (final String field : List.of("parameters", "class"))
+        {
+            if (fields.containsKey(field))
+            {
+                reader.error(fields.get(field), where, "field '" + field + "': a threshold rule takes no " + field,
+                    "aggregate, value and one of above, at-least, below, at-most");
+            }
+        }
+        return new Parameters(new LinkedHashMap<>(), null, new LinkedHashMap<>());
     }
 
     /**

@@ -280,7 +280,7 @@ final class Parser
         try
         {
             return new Syntax.DecimalLiteral(Long.parseLong(text.substring(0, point) + text.substring(point + 1)),
-                token.text(), token.column());
+                token.column());
         }
         catch (final NumberFormatException ex)
         {

@@ -54,7 +54,7 @@ interface Syntax
     }
 
     /** An amount with two decimals, e.g. {@code 200.00}, as minor units (20000). */
-    record DecimalLiteral(long minorUnits, String text, int column) implements Syntax
+    record DecimalLiteral(long minorUnits, int column) implements Syntax
     {
     }
 

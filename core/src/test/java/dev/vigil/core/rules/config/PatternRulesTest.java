@@ -103,8 +103,8 @@ class PatternRulesTest
             "    name: sells-then-big-buy\n" +
             "    type: pattern\n" +
             "    key: instrument\n" +
+            "    input: orders\n" +
             "    pattern:\n" +
-            "      input: orders\n" +
             "      steps:\n" +
             "        - where: side == SELL\n" +
             "          one-or-more: 3\n" +
