@@ -34,7 +34,7 @@ class KeyedStateFilesTest
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
             assertEquals(
                 List.of("account-4096x2176.cmap", "account-instrument-4096x1024.cmap", "account-orders-4096x192.cmap",
-                    "card-4096x64.cmap", "instrument-4096x64.cmap"),
+                    "card-4096x256.cmap", "instrument-4096x64.cmap"),
                 stateFiles(dataDir), "the default rules' state keys, with capacity and record size in the name");
         }
     }

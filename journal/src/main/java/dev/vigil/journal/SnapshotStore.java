@@ -48,8 +48,11 @@ public final class SnapshotStore
     /** "VSNP". */
     public static final int MAGIC = 0x56534E50;
 
-    /** Layout version: 3 since the keyed records come last, as entries copied in any order. */
-    public static final int VERSION = 3;
+    /**
+     * Layout version: 3 since the keyed records come last, as entries copied in any order; 4 since card testing keeps a
+     * card's recent payments, not only its newest small one.
+     */
+    public static final int VERSION = 4;
 
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".snap";

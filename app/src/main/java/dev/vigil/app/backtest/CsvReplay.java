@@ -394,6 +394,10 @@ public final class CsvReplay
         {
             decisionRows.write(lineNumber, event);
         }
+        else if (event.alerts().size() > 0)
+        {
+            decisionRows.writeAlertsOnly(lineNumber, event);
+        }
         if (event.rejectReason() != null)
         {
             reject(lineNumber, event.rejectReason().name(), source + ":" + lineNumber + ": refused by the engine's " +

@@ -97,6 +97,35 @@ final class CsvWriter
     }
 
     /**
+     * @param separator a byte written as it is, inside the cell last started; none when 0.
+     * @param value     a number, more of that cell.
+     * @return this writer.
+     */
+    CsvWriter appendNumber(final byte separator, final long value)
+    {
+        ensure(MAX_NUMBER_BYTES + 1);
+        if (separator != 0)
+        {
+            buffer[position++] = separator;
+        }
+        putLong(value);
+        return this;
+    }
+
+    /**
+     * @param separator a byte written as it is, inside the cell last started.
+     * @param epochNs   a time, more of that cell, as {@link #time} writes it.
+     * @return this writer.
+     */
+    CsvWriter appendTime(final byte separator, final long epochNs)
+    {
+        ensure(MAX_TIME_BYTES + 1);
+        buffer[position++] = separator;
+        putTime(epochNs);
+        return this;
+    }
+
+    /**
      * @param value a text, quoted when it needs to be; this allocates, for the rare rows that carry one.
      * @return this writer.
      */

@@ -1,9 +1,11 @@
 package dev.vigil.app.backtest;
 
+import dev.vigil.codecs.HeartbeatDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
+import dev.vigil.core.ring.EventLayout;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.ring.RuleAlerts;
 import dev.vigil.core.rules.Rule;
@@ -23,6 +25,7 @@ final class DecisionRows
     private static final byte[][] VERDICTS = verdictNames();
     private static final byte[] QUOTE = ascii("\"");
     private static final byte[] SEMICOLON = ascii(";");
+    private static final byte NO_SEPARATOR = 0;
 
     private final CsvWriter decisions;
     private final CsvWriter alerts;
@@ -80,6 +83,27 @@ final class DecisionRows
         firedRules(event.firedRules());
         decisions.endRow();
 
+        alerts(line, event, eventTimeNs);
+    }
+
+    /**
+     * The alerts of an input that is not decided: those a pattern raised when a heartbeat moved the watermark.
+     *
+     * @param line  the input's line in the CSV file.
+     * @param event the input.
+     */
+    void writeAlertsOnly(final int line, final RingEvent event)
+    {
+        final RuleSet rules = ruleSet.get();
+        if (rules != namesOf)
+        {
+            nameRules(rules);
+        }
+        alerts(line, event, event.frame().getLong(EventLayout.EVENT_TIME_OFFSET, HeartbeatDecoder.BYTE_ORDER));
+    }
+
+    private void alerts(final int line, final RingEvent event, final long eventTimeNs)
+    {
         final RuleAlerts raised = event.alerts();
         for (int i = 0; i < raised.size(); i++)
         {
@@ -87,7 +111,24 @@ final class DecisionRows
             alerts.add(line).add(event.engineSeq()).add(event.clientId()).add(event.clientSeq())
                 .add(ruleId).add(nameCells[ruleId]).add(VERDICTS[raised.action(i).ordinal()]).add(raised.key(i))
                 .add(raised.observed(i)).add(raised.threshold(i)).time(raised.windowStartNs(i))
-                .time(raised.windowEndNs(i)).time(eventTimeNs).endRow();
+                .time(raised.windowEndNs(i)).time(eventTimeNs);
+            matchedEvents(raised, i);
+            alerts.endRow();
+        }
+    }
+
+    /**
+     * A sequence pattern's matched events as one cell, {@code id@eventTime=value} each, {@code ;}-separated, in
+     * event-time order; empty for other rules.
+     */
+    private void matchedEvents(final RuleAlerts raised, final int alert)
+    {
+        alerts.none();
+        for (int m = 0, n = raised.matchedCount(alert); m < n; m++)
+        {
+            alerts.appendNumber(m == 0 ? NO_SEPARATOR : (byte)';', raised.matchedId(alert, m))
+                .appendTime((byte)'@', raised.matchedTimeNs(alert, m))
+                .appendNumber((byte)'=', raised.matchedValue(alert, m));
         }
     }
 

@@ -46,7 +46,7 @@ public final class ReplayOutputs implements AutoCloseable
         decisions = open(DECISIONS,
             "line,engineSeq,eventTime,type,account,card,merchant,instrument,verdict,firedRules");
         alerts = open(ALERTS, "line,engineSeq,clientId,clientSeq,ruleId,rule,action,key,observed,threshold," +
-            "windowStart,windowEnd,eventTime");
+            "windowStart,windowEnd,eventTime,matched");
         windows = open(WINDOWS, "line,engineSeq,windowId,window,key,windowStart,windowEnd,count,sum,min,max,mean," +
             "update");
         late = open(LATE, "line,engineSeq,windowId,window,key,eventTime,watermark,reason");

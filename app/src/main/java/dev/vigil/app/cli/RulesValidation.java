@@ -2,6 +2,9 @@ package dev.vigil.app.cli;
 
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.RulesFiles;
+import dev.vigil.core.rules.KeyedStateRule;
+import dev.vigil.core.rules.Rule;
+import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.config.RuleDefinition;
 import dev.vigil.core.rules.config.RuleSetBuilder;
 import dev.vigil.core.rules.config.RulesFile;
@@ -54,17 +57,31 @@ final class RulesValidation
         }
     }
 
+    private static String stateCost(final Rule rule)
+    {
+        if (!(rule instanceof KeyedStateRule))
+        {
+            return "";
+        }
+        final KeyedStateRule keyed = (KeyedStateRule)rule;
+        return String.format(Locale.ROOT, "; state %,d bytes per %s", keyed.stateBytes(),
+            keyed.stateKey().displayName());
+    }
+
     /**
      * @param rulesFile valid rules.
-     * @param out       where to print one line per rule.
+     * @param out       where to print one line per rule: a keyed rule's ends with the bytes of state it keeps per
+     *                  key, in the records of its state key.
      */
     static void print(final RulesFile rulesFile, final PrintStream out)
     {
         final long enabled = rulesFile.rules().stream().filter(RuleDefinition::enabled).count();
         out.printf(Locale.ROOT, "%s: %d rule(s), %d enabled%n", rulesFile.source(), rulesFile.rules().size(), enabled);
+        final RuleSet built = new RuleSetBuilder(1).build(rulesFile, null);
         for (final RuleDefinition rule : rulesFile.rules())
         {
-            out.printf(Locale.ROOT, "  %2d  %s%s%n", rule.id(), rule.describe(), rule.enabled() ? "" : "  (disabled)");
+            out.printf(Locale.ROOT, "  %2d  %s%s%n", rule.id(), rule.describe(),
+                rule.enabled() ? stateCost(built.ruleById(rule.id())) : "  (disabled)");
         }
         if (!rulesFile.windows().isEmpty())
         {

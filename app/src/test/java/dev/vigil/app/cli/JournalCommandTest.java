@@ -72,6 +72,29 @@ class JournalCommandTest extends CommandLineTest
             "exactly the decisions the amount rule fired on change: " + output());
 
         out.reset();
+        final Path withPattern = dataDir.resolve("with-pattern.yaml");
+        Files.writeString(withPattern, defaultRulesText().replace("\nwindows:\n", "\n" +
+            "  - id: 20\n" +
+            "    name: small-then-large-online\n" +
+            "    type: pattern\n" +
+            "    key: account\n" +
+            "    pattern:\n" +
+            "      steps:\n" +
+            "        - where: amount < 50.00\n" +
+            "        - where: channel == ECOM and amount >= 100.00\n" +
+            "      within: 1m\n" +
+            "    action: alert_only\n" +
+            "\nwindows:\n"));
+        assertEquals(0, VigilMain.execute("journal", "whatif", "--data-dir", dataDir.toString(), SMALL_STATE,
+            "--new-rules", withPattern.toString()), errors());
+        final Matcher patternRule = Pattern.compile("small-then-large-online +0 -> ([\\d,]+)").matcher(output());
+        assertTrue(patternRule.find(), "the new pattern fires in the what-if run: " + output());
+        final long patternFired = Long.parseLong(patternRule.group(1).replace(",", ""));
+        assertTrue(patternFired > 0, output());
+        assertTrue(output().contains("changed " + patternFired + " "),
+            "only the decisions whose fired rules now name the pattern changed (it is alert-only): " + output());
+
+        out.reset();
         assertEquals(0, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));
         assertTrue(output().contains("OK: every record intact and in sequence"), output());
         final long records = sent + RulesUpdateFrames.encode(defaultRulesText(), 0, 512).size();
@@ -208,6 +231,44 @@ class JournalCommandTest extends CommandLineTest
         assertTrue(errors().contains(bad + ":2: column 'amount' has '-5'; allowed: a whole number, not negative"),
             errors());
         assertTrue(!Files.exists(dataDir.resolve("bad").resolve("journal")), "a failed import leaves no journal");
+    }
+
+    @Test
+    void whatIfTriesAFilteredThresholdRuleOnAJournal() throws IOException
+    {
+        final Path csv = dataDir.resolve("withdrawals.csv");
+        Files.writeString(csv, String.join("\n",
+            "type,event_time,account,card,merchant,amount,currency,country,channel",
+            "transaction,2026-01-01T00:00:00Z,7,70,100,5000,EUR,FR,atm",
+            "transaction,2026-01-01T00:01:00Z,7,70,101,5000,EUR,FR,pos",
+            "transaction,2026-01-01T00:02:00Z,7,70,102,5000,EUR,GB,atm",
+            "transaction,2026-01-01T00:03:00Z,7,70,103,5000,EUR,DE,atm",
+            "transaction,2026-01-01T00:04:00Z,7,70,104,5000,EUR,IT,atm",
+            ""));
+        final Path journal = dataDir.resolve("withdrawals");
+        assertEquals(0, VigilMain.execute("journal", "import", "--csv", csv.toString(), "--data-dir",
+            journal.toString()), errors());
+
+        final Path rules = dataDir.resolve("atm-abroad.yaml");
+        Files.writeString(rules, defaultRulesText().replace("\nwindows:\n",
+            "\n  - id: 12\n" +
+            "    name: atm-abroad\n" +
+            "    type: threshold\n" +
+            "    key: card\n" +
+            "    where: channel == ATM and country != GB\n" +
+            "    window: {size: 10m, slide: 10s}\n" +
+            "    aggregate: count\n" +
+            "    above: 2\n" +
+            "    action: decline\n" +
+            "\nwindows:\n"));
+        out.reset();
+        assertEquals(0, VigilMain.execute("journal", "whatif", "--data-dir", journal.toString(), SMALL_STATE,
+            "--new-rules", rules.toString()), errors());
+        // Now the card's changes of country are reviewed (impossible travel); the third withdrawal abroad, in Italy,
+        // is declined by the new rule: the POS payment and the withdrawal at home do not count.
+        assertTrue(output().contains("decisions 5, changed 1 (20.00%)"), output());
+        assertTrue(output().contains("REVIEW -> DECLINE  1"), output());
+        assertTrue(Pattern.compile("atm-abroad +0 -> 1").matcher(output()).find(), output());
     }
 
     private static Path segment(final Path journalDir) throws IOException

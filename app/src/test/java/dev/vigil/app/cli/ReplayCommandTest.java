@@ -37,6 +37,27 @@ class ReplayCommandTest extends CommandLineTest
     Path dir;
 
     /**
+     * Card testing is a sequence pattern: its alert lists the events it matched, in event time, here a small
+     * payment whose line comes after the large one it precedes.
+     */
+    @Test
+    void aCardTestingAlertListsTheEventsItMatched() throws IOException
+    {
+        final Path csv = write("events.csv", List.of(HEADER,
+            "2026-01-01T00:05:00Z,transaction,1,10,100,150000,EUR,DE,,,,",
+            "2026-01-01T00:01:00Z,transaction,1,10,100,150,EUR,DE,,,,"));
+        final Path outDir = dir.resolve("out");
+
+        assertEquals(0, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString(), SMALL_STATE),
+            errors());
+
+        final List<String> alerts = Files.readAllLines(outDir.resolve("alerts.csv"));
+        assertEquals(List.of(alerts.get(0),
+            "3,2,1,2,5,card-testing,DECLINE,10,150000,100000,2026-01-01T00:01:00Z,2026-01-01T00:05:00.000000001Z," +
+                "2026-01-01T00:01:00Z,2@2026-01-01T00:01:00Z=150;1@2026-01-01T00:05:00Z=150000"), alerts);
+    }
+
+    /**
      * Expected decisions from config/rules.yaml: above 10,000.00 declines (amount-threshold); the 11th transaction
      * of one account within 60 s is reviewed (account-velocity, more than 10).
      */
@@ -80,11 +101,11 @@ class ReplayCommandTest extends CommandLineTest
 
         assertEquals(List.of(
             "line,engineSeq,clientId,clientSeq,ruleId,rule,action,key,observed,threshold,windowStart,windowEnd," +
-                "eventTime",
+                "eventTime,matched",
             "3,2,1,2,0,amount-threshold,DECLINE,2,2000000,1000000,2026-01-01T00:00:01Z," +
-                "2026-01-01T00:00:01.000000001Z,2026-01-01T00:00:01Z",
+                "2026-01-01T00:00:01.000000001Z,2026-01-01T00:00:01Z,",
             "14,13,1,13,1,account-velocity,REVIEW,3,11,10,2025-12-31T23:59:21Z,2026-01-01T00:00:21Z," +
-                "2026-01-01T00:00:20Z"), Files.readAllLines(outDir.resolve("alerts.csv")));
+                "2026-01-01T00:00:20Z,"), Files.readAllLines(outDir.resolve("alerts.csv")));
 
         assertEquals(1, Files.readAllLines(outDir.resolve("windows.csv")).size(),
             "a header only: the watermark reaches the end of none of the default windows");

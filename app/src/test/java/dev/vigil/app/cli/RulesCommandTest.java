@@ -59,6 +59,30 @@ class RulesCommandTest extends CommandLineTest
     }
 
     @Test
+    void checkListsThresholdRulesAndConditionsWithTheStateEachKeepsPerKey()
+    {
+        final Path examples = Path.of("..", "config", "examples", "analyst-rules.yaml");
+        assertEquals(0, VigilMain.execute("rules", "check", examples.toString()), output());
+        assertTrue(output().contains(examples + ": 9 rule(s), 9 enabled"), output());
+        assertTrue(output().contains(" 0  amount-threshold (amount-threshold) key account max-amount 1000000 -> " +
+            "decline\n"), output());
+        assertTrue(output().contains(" 1  online-velocity (velocity) key account window 1m slide 1s max-count 10 " +
+            "where channel in [ECOM, MOTO] -> review; state 992 bytes per account"), output());
+        assertTrue(output().contains("12  atm-abroad (threshold) key card window 10m slide 10s count above 3 where " +
+            "channel == ATM and country != GB -> review; state 992 bytes per card"), output());
+        assertTrue(output().contains("14  countries-per-card (threshold) key card window 1h slide 1m " +
+            "distinct-count(country) above 2 -> review; state 56 bytes per card"), output());
+        assertTrue(output().contains("16  big-after-review (threshold) key account window 1h slide 1m " +
+            "mean(amount) at-least 500000 where verdict >= review and not fired(amount-threshold) -> decline; " +
+            "state 1,984 bytes per account"), output());
+        assertTrue(output().contains("20  large-limit-sells (threshold) key instrument window 1m slide 1s input " +
+            "orders sum(price * quantity) above 500000000 where side == SELL and order-type == LIMIT -> decline; " +
+            "state 992 bytes per instrument"), output());
+        assertTrue(output().contains(" 0  atm-cash-per-merchant (tumbling) transactions by merchant of amount " +
+            "size 10m where channel == ATM"), output());
+    }
+
+    @Test
     void reloadSaysSoWhenNoEngineIsRunning()
     {
         final Path good = TestRules.write(dir, "good.yaml", TestRules.amountThreshold(100));
@@ -164,6 +188,55 @@ class RulesCommandTest extends CommandLineTest
             final Map<Long, String> retried = new TreeMap<>();
             resend(client, 15, retried);
             assertEquals(live.get(15L), retried.get(15L), "a retry gets its original decision");
+        }
+    }
+
+    @Test
+    void aPatternReloadedMidStreamJudgesFromThatPointAndReplayReproducesIt() throws IOException
+    {
+        final Path dataDir = dir.resolve("data");
+        // The engine starts with the pattern's state key (a card's records) and room for it, from a pattern that
+        // never fires; the reload changes its condition, which starts its state afresh.
+        final String pattern = TestRules.amountThreshold(100_000) +
+            "  - id: 7\n" +
+            "    name: three-quick\n" +
+            "    type: pattern\n" +
+            "    key: card\n" +
+            "    pattern:\n" +
+            "      steps: [{where: amount >= LIMIT, times: 3}]\n" +
+            "      within: 1h\n" +
+            "    action: review\n";
+        final Path lenient = TestRules.write(dir, "lenient.yaml", pattern.replace("LIMIT", "1000000.00"));
+        final Path withPattern = TestRules.write(dir, "pattern.yaml", pattern.replace("LIMIT", "100.00"));
+        final Map<Long, String> live = new TreeMap<>();
+        try (EngineHarness harness = EngineHarness.start(dataDir, with("rules.file=" + lenient));
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            final String aeronDirSetting = "aeron.dir=" + harness.engine().aeronDirectoryName();
+            send(client, 1, 5, live);
+            assertEquals(0, VigilMain.execute("rules", "reload", withPattern.toString(), "--set", aeronDirSetting),
+                errors());
+            assertTrue(output().contains("three-quick (pattern) key card"), output());
+            send(client, 6, 10, live);
+            assertTrue(harness.errors().isEmpty(), harness.errors().toString());
+        }
+        for (long seq = 1; seq <= 10; seq++)
+        {
+            final String decision = live.get(seq);
+            assertEquals(seq <= 7 ? "APPROVE/0" : "REVIEW/128", decision.substring(0, decision.lastIndexOf('/')),
+                "request " + seq + ": the pattern sees the card's payments from the reload on");
+        }
+
+        out.reset();
+        final Path csv = dir.resolve("replayed.csv");
+        assertEquals(0, VigilMain.execute("journal", "replay", "--data-dir", dataDir.toString(),
+            "--set", "rules.file=" + lenient, "--out", csv.toString()), errors());
+        final List<String> lines = Files.readAllLines(csv);
+        assertEquals(11, lines.size(), "header + one line per request");
+        for (final String line : lines.subList(1, lines.size()))
+        {
+            final String[] fields = line.split(",");
+            assertEquals(live.get(Long.parseLong(fields[2])), fields[4] + "/" + fields[5] + "/" + fields[0], line);
         }
     }
 

@@ -26,7 +26,10 @@ public final class RingEvent
     public static final int MAX_ALERTS_PER_EVENT = 16;
 
     private final UnsafeBuffer frame;
-    private final RuleAlerts alerts = new RuleAlerts(MAX_ALERTS_PER_EVENT);
+    /** Matched events the alerts of one event list at most, together: one whole match of the longest pattern. */
+    public static final int MAX_MATCHED_EVENTS_PER_EVENT = 32;
+
+    private final RuleAlerts alerts = new RuleAlerts(MAX_ALERTS_PER_EVENT, MAX_MATCHED_EVENTS_PER_EVENT);
     private final long[] journalStamps;
     private final int slot;
 

@@ -4,7 +4,8 @@ import dev.vigil.codecs.Verdict;
 
 /**
  * Fixed-capacity list of the alerts raised for one event, stored in parallel primitive arrays so a slot can be
- * reused without allocating.
+ * reused without allocating. An alert of a sequence pattern also lists the events it matched (id, event time and
+ * value each), from a pool shared by the event's alerts.
  */
 public final class RuleAlerts
 {
@@ -15,10 +16,21 @@ public final class RuleAlerts
     private final long[] thresholds;
     private final long[] windowStartsNs;
     private final long[] windowEndsNs;
+    private final int[] matchedFrom;
+    private final int[] matchedCounts;
+    private final long[] matchedIds;
+    private final long[] matchedTimesNs;
+    private final long[] matchedValues;
     private int size;
+    private int matchedSize;
 
-    RuleAlerts(final int capacity)
+    RuleAlerts(final int capacity, final int matchedCapacity)
     {
+        matchedFrom = new int[capacity];
+        matchedCounts = new int[capacity];
+        matchedIds = new long[matchedCapacity];
+        matchedTimesNs = new long[matchedCapacity];
+        matchedValues = new long[matchedCapacity];
         ruleIds = new int[capacity];
         actions = new Verdict[capacity];
         keys = new long[capacity];
@@ -31,6 +43,7 @@ public final class RuleAlerts
     void clear()
     {
         size = 0;
+        matchedSize = 0;
     }
 
     /**
@@ -66,7 +79,69 @@ public final class RuleAlerts
         thresholds[i] = threshold;
         windowStartsNs[i] = windowStartNs;
         windowEndsNs[i] = windowEndNs;
+        matchedFrom[i] = matchedSize;
+        matchedCounts[i] = 0;
         return true;
+    }
+
+    /**
+     * List one more matched event under the alert added last; ignored when the pool is full (the alert then lists
+     * the events that fitted).
+     *
+     * @param id          the event's id (a transaction's or an order's).
+     * @param eventTimeNs its event time.
+     * @param value       the value the pattern kept for it.
+     */
+    public void addMatchedEvent(final long id, final long eventTimeNs, final long value)
+    {
+        if (size == 0 || matchedSize == matchedIds.length)
+        {
+            return;
+        }
+        final int m = matchedSize++;
+        matchedIds[m] = id;
+        matchedTimesNs[m] = eventTimeNs;
+        matchedValues[m] = value;
+        matchedCounts[size - 1]++;
+    }
+
+    /**
+     * @param index an alert.
+     * @return events it lists as matched; 0 but for sequence patterns.
+     */
+    public int matchedCount(final int index)
+    {
+        return matchedCounts[index];
+    }
+
+    /**
+     * @param index an alert.
+     * @param event from 0 to {@link #matchedCount(int)}, in event-time order.
+     * @return that event's id.
+     */
+    public long matchedId(final int index, final int event)
+    {
+        return matchedIds[matchedFrom[index] + event];
+    }
+
+    /**
+     * @param index an alert.
+     * @param event from 0 to {@link #matchedCount(int)}, in event-time order.
+     * @return that event's time.
+     */
+    public long matchedTimeNs(final int index, final int event)
+    {
+        return matchedTimesNs[matchedFrom[index] + event];
+    }
+
+    /**
+     * @param index an alert.
+     * @param event from 0 to {@link #matchedCount(int)}, in event-time order.
+     * @return that event's value.
+     */
+    public long matchedValue(final int index, final int event)
+    {
+        return matchedValues[matchedFrom[index] + event];
     }
 
     public int size()

@@ -1,23 +1,29 @@
 package dev.vigil.core.rules;
 
 import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.core.rules.pattern.PatternMatch;
+import dev.vigil.core.rules.pattern.PatternMatcher;
+import dev.vigil.core.rules.pattern.PatternShape;
 import dev.vigil.core.state.RecordStore;
-import dev.vigil.core.state.RecordWords;
 
 /**
  * Card testing, a sequence pattern: a small payment followed, on the same card and within a given time, by a large
- * one (fraudsters check a stolen card with a small amount before spending). Keeps, per card, the event time of its
- * newest small payment: one word of the card's record, stored flipped in its sign bit so that a new card's zero reads
- * as "none" ({@code Long.MIN_VALUE}).
+ * one (fraudsters check a stolen card with a small amount before spending). Matched in event time whatever the
+ * arrival order, by a {@link PatternMatcher} of two steps over the card's recent small and large payments (up to
+ * {@link #KEPT_PAYMENTS}): a large payment fires with the latest small one before it, and a small payment that
+ * arrives after a large one it precedes fires too. Payments that are neither small nor large touch no state.
  */
 public final class CardTestingRule extends KeyedStateRule implements TransactionRule
 {
-    private static final long NONE = Long.MIN_VALUE;
-    private static final int LAST_SMALL_TIME_NS = 0;
+    /** Small and large payments a card keeps: the newest in event time within twice {@code within}. */
+    public static final int KEPT_PAYMENTS = 7;
+
+    private static final int SMALL = 1;
+    private static final int LARGE = 2;
 
     private final long maxSmallMinor;
     private final long minLargeMinor;
-    private final long withinNs;
+    private final PatternMatcher pairs;
 
     /**
      * @param id            rule id.
@@ -37,7 +43,7 @@ public final class CardTestingRule extends KeyedStateRule implements Transaction
         final long withinNs,
         final int maxKeys)
     {
-        super(id, name, action, StateKey.CARD, Long.BYTES, maxKeys);
+        super(id, name, action, StateKey.CARD, PatternMatcher.stateBytes(KEPT_PAYMENTS), maxKeys);
         if (minLargeMinor <= maxSmallMinor)
         {
             throw new IllegalArgumentException(
@@ -45,14 +51,19 @@ public final class CardTestingRule extends KeyedStateRule implements Transaction
         }
         this.maxSmallMinor = maxSmallMinor;
         this.minLargeMinor = minLargeMinor;
-        this.withinNs = withinNs;
+        this.pairs = new PatternMatcher(new PatternShape.Builder()
+            .step(0, 1, 1, false, 0)
+            .step(1, 1, 1, false, 0)
+            .within(withinNs)
+            .build(), KEPT_PAYMENTS);
     }
 
     @Override
     public int onTransaction(final TransactionDecoder txn, final RuleHit hit)
     {
         final long amount = txn.amountMinor();
-        if (amount > maxSmallMinor && amount < minLargeMinor)
+        final int kind = amount <= maxSmallMinor ? SMALL : amount >= minLargeMinor ? LARGE : 0;
+        if (kind == 0)
         {
             return RuleResult.PASSED;
         }
@@ -62,19 +73,11 @@ public final class CardTestingRule extends KeyedStateRule implements Transaction
         {
             return RuleResult.STATE_FULL;
         }
-
-        final long eventTimeNs = txn.eventTimeNs();
-        final long smallTimeNs = RecordWords.get(state, LAST_SMALL_TIME_NS) ^ NONE;
-        if (amount <= maxSmallMinor)
-        {
-            RecordWords.put(state, LAST_SMALL_TIME_NS, Math.max(smallTimeNs, eventTimeNs) ^ NONE);
-            return RuleResult.PASSED;
-        }
-
-        if (smallTimeNs == NONE || eventTimeNs < smallTimeNs || eventTimeNs - smallTimeNs >= withinNs)
+        if (pairs.add(state, txn.eventTimeNs(), kind, txn.txnId(), amount) != PatternMatcher.MATCH)
         {
             return RuleResult.PASSED;
         }
-        return hit.set(card, amount, minLargeMinor, smallTimeNs, eventTimeNs + 1);
+        final PatternMatch match = pairs.match();
+        return hit.setMatched(card, match.value(1), minLargeMinor, match);
     }
 }

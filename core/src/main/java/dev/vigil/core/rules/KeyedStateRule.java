@@ -153,6 +153,7 @@ public abstract class KeyedStateRule extends NamedRule
         {
             ownStore.writeTo(out);
         }
+        writeRuleState(out);
     }
 
     @Override
@@ -162,6 +163,28 @@ public abstract class KeyedStateRule extends NamedRule
         {
             ownStore.readFrom(in);
         }
+        readRuleState(in);
+    }
+
+    /**
+     * State a rule keeps beside its keyed records, written at a snapshot point with the rule's state; none unless
+     * overridden.
+     *
+     * @param out where to write.
+     * @throws IOException when writing fails.
+     */
+    protected void writeRuleState(final DataOutput out) throws IOException
+    {
+    }
+
+    /**
+     * Read what {@link #writeRuleState} wrote.
+     *
+     * @param in where to read.
+     * @throws IOException when reading fails.
+     */
+    protected void readRuleState(final DataInput in) throws IOException
+    {
     }
 
     /**

@@ -4,11 +4,16 @@ import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.core.ring.RuleAlerts;
+import dev.vigil.core.rules.expr.Condition;
+import dev.vigil.core.rules.expr.EventFields;
+import dev.vigil.core.rules.pattern.PatternMatch;
 import org.agrona.ErrorHandler;
 
 /**
  * Runs every applicable rule over one message and combines the results deterministically: rules run in id order,
- * the most severe action among the fired rules wins, and every fired rule is reported (bitmap and alert).
+ * the most severe action among the fired rules wins, and every fired rule is reported (bitmap and alert). A rule
+ * with a {@code where:} only sees the events that meet it; its condition is evaluated just before the rule would
+ * run, so {@code fired(...)} and {@code verdict} in it read what the rules with lower ids decided.
  * <p>
  * A rule that cannot judge because its state is full makes the verdict at least the configured fallback verdict.
  * So does a rule that throws — a bug in a custom rule, say: the exception goes to the error handler and the other
@@ -20,6 +25,7 @@ public final class RuleEvaluator
     private RuleSet ruleSet;
     private final Verdict stateFullVerdict;
     private final RuleHit hit = new RuleHit();
+    private final EventFields fields = new EventFields();
     private ErrorHandler errorHandler = Throwable::printStackTrace;
 
     private Verdict verdict;
@@ -46,13 +52,19 @@ public final class RuleEvaluator
     public void evaluate(final TransactionDecoder txn, final RuleAlerts alerts)
     {
         reset();
+        fields.transaction(txn);
         final long eventTimeNs = txn.eventTimeNs();
-        for (final TransactionRule rule : ruleSet.transactionRules())
+        final TransactionRule[] rules = ruleSet.transactionRules();
+        final Condition[] filters = ruleSet.transactionFilters();
+        for (int i = 0; i < rules.length; i++)
         {
+            final TransactionRule rule = rules[i];
+            final Condition filter = filters[i];
             int result;
             try
             {
-                result = rule.onTransaction(txn, hit);
+                result = filter != null && !filter.test(fields.outcomeSoFar(firedRules, verdict.value())) ?
+                    RuleResult.PASSED : rule.onTransaction(txn, hit);
             }
             catch (final RuntimeException | LinkageError | StackOverflowError ex)
             {
@@ -71,13 +83,19 @@ public final class RuleEvaluator
     public void evaluate(final OrderDecoder order, final RuleAlerts alerts)
     {
         reset();
+        fields.order(order);
         final long eventTimeNs = order.eventTimeNs();
-        for (final OrderRule rule : ruleSet.orderRules())
+        final OrderRule[] rules = ruleSet.orderRules();
+        final Condition[] filters = ruleSet.orderFilters();
+        for (int i = 0; i < rules.length; i++)
         {
+            final OrderRule rule = rules[i];
+            final Condition filter = filters[i];
             int result;
             try
             {
-                result = rule.onOrder(order, hit);
+                result = filter != null && !filter.test(fields.outcomeSoFar(firedRules, verdict.value())) ?
+                    RuleResult.PASSED : rule.onOrder(order, hit);
             }
             catch (final RuntimeException | LinkageError | StackOverflowError ex)
             {
@@ -174,6 +192,14 @@ public final class RuleEvaluator
                 hit.threshold(),
                 hit.windowStartNs(),
                 hit.windowEndNs());
+            final PatternMatch matched = hit.matched();
+            if (matched != null)
+            {
+                for (int i = 0, n = matched.size(); i < n; i++)
+                {
+                    alerts.addMatchedEvent(matched.id(i), matched.timeNs(i), matched.value(i));
+                }
+            }
         }
         else if (result == RuleResult.STATE_FULL)
         {
@@ -185,6 +211,27 @@ public final class RuleEvaluator
             errorCount++;
             verdict = moreSevere(verdict, stateFullVerdict);
         }
+    }
+
+    /**
+     * Let the rules that judge by the watermark judge: called after an input that moved it. What they raise goes
+     * to {@code alerts} and changes no decision.
+     *
+     * @param watermarkNs the watermark now.
+     * @param alerts      the alerts of the input that moved it.
+     * @return bitmap of the ids of the rules that raised an alert.
+     */
+    public long onWatermark(final long watermarkNs, final RuleAlerts alerts)
+    {
+        long raised = 0;
+        for (final WatermarkRule rule : ruleSet.watermarkRules())
+        {
+            if (rule.onWatermark(watermarkNs, alerts))
+            {
+                raised |= 1L << rule.id();
+            }
+        }
+        return raised;
     }
 
     private static Verdict moreSevere(final Verdict a, final Verdict b)

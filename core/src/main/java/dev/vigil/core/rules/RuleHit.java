@@ -1,5 +1,7 @@
 package dev.vigil.core.rules;
 
+import dev.vigil.core.rules.pattern.PatternMatch;
+
 /**
  * What a rule saw when it fired. One instance is reused for every rule and event.
  */
@@ -10,6 +12,7 @@ public final class RuleHit
     private long threshold;
     private long windowStartNs;
     private long windowEndNs;
+    private PatternMatch matched;
 
     /**
      * Fill in the hit and return {@link RuleResult#FIRED}, so a rule can end with {@code return hit.set(...)}.
@@ -29,7 +32,32 @@ public final class RuleHit
         this.threshold = threshold;
         this.windowStartNs = windowStartNs;
         this.windowEndNs = windowEndNs;
+        this.matched = null;
         return RuleResult.FIRED;
+    }
+
+    /**
+     * Fill in the hit of a sequence pattern: as {@link #set}, and the events it matched.
+     *
+     * @param key           the value of the rule's key.
+     * @param observed      what the rule measured.
+     * @param threshold     the limit it was compared with.
+     * @param match         the events matched, listed in the alert; read before the rule's next event.
+     * @return {@link RuleResult#FIRED}.
+     */
+    public int setMatched(final long key, final long observed, final long threshold, final PatternMatch match)
+    {
+        set(key, observed, threshold, match.firstTimeNs(), match.lastTimeNs() + 1);
+        this.matched = match;
+        return RuleResult.FIRED;
+    }
+
+    /**
+     * @return the events a sequence pattern matched, or null for other rules.
+     */
+    public PatternMatch matched()
+    {
+        return matched;
     }
 
     public long key()

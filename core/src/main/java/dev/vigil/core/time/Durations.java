@@ -82,9 +82,11 @@ public final class Durations
                 return TimeUnit.MINUTES;
             case "h":
                 return TimeUnit.HOURS;
+            case "d":
+                return TimeUnit.DAYS;
             default:
                 throw new IllegalArgumentException(
-                    "'" + text + "' has unknown unit '" + suffix + "'; use ns, us, ms, s, m or h");
+                    "'" + text + "' has unknown unit '" + suffix + "'; use ns, us, ms, s, m, h or d");
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.vigil.core.window;
 
 import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.core.rules.expr.Condition;
+import dev.vigil.core.rules.expr.EventFields;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -11,7 +13,8 @@ import java.util.List;
 
 /**
  * The event-time operator of the rules stage: keeps the watermark of the input's sources and runs every windowed
- * aggregation over each transaction and order. Each event is judged against the watermark produced by the events
+ * aggregation over each transaction and order (an aggregation with a {@code where:} only over the events that meet
+ * it; every event moves the watermark). Each event is judged against the watermark produced by the events
  * before it; then the watermark moves and the windows it reached fire. Heartbeats move the watermark only.
  * <p>
  * Firing is resumable, for a sink that can fill: when the watermark step of one input fires more windows than the
@@ -30,8 +33,11 @@ public final class EventTimeWindows
     private KeyedWindows[] all;
     private KeyedWindows[] onTransactions;
     private WindowSpec[] transactionSpecs;
+    private Condition[] transactionFilters;
     private KeyedWindows[] onOrders;
     private WindowSpec[] orderSpecs;
+    private Condition[] orderFilters;
+    private final EventFields fields = new EventFields();
     private WindowSink sink = WindowSink.NONE;
     /** Keys queued by {@link #queue}: a hint only, so keys beyond the capacity are simply not loaded ahead. */
     private final KeyedWindows[] queuedAggregations = new KeyedWindows[QUEUE_CAPACITY];
@@ -101,8 +107,10 @@ public final class EventTimeWindows
         all = windows;
         onTransactions = txn.toArray(new KeyedWindows[0]);
         transactionSpecs = txnSpecs.toArray(new WindowSpec[0]);
+        transactionFilters = txnSpecs.stream().map(WindowSpec::filter).toArray(Condition[]::new);
         onOrders = ord.toArray(new KeyedWindows[0]);
         orderSpecs = ordSpecs.toArray(new WindowSpec[0]);
+        orderFilters = ordSpecs.stream().map(WindowSpec::filter).toArray(Condition[]::new);
         maxResultsPerEvent = Math.max(maxResultsPerEvent(onTransactions), maxResultsPerEvent(onOrders));
     }
 
@@ -148,9 +156,15 @@ public final class EventTimeWindows
     {
         final long watermark = watermarks.watermark();
         final long eventTimeNs = txn.eventTimeNs();
+        fields.transaction(txn);
         for (int i = 0; i < onTransactions.length; i++)
         {
             final WindowSpec spec = transactionSpecs[i];
+            final Condition filter = transactionFilters[i];
+            if (filter != null && !filter.test(fields))
+            {
+                continue;
+            }
             onTransactions[i].onEvent(engineSeq, keyOf(spec.key(), txn), eventTimeNs, txn.amountMinor(), watermark,
                 sink);
         }
@@ -165,9 +179,15 @@ public final class EventTimeWindows
     {
         final long watermark = watermarks.watermark();
         final long eventTimeNs = order.eventTimeNs();
+        fields.order(order);
         for (int i = 0; i < onOrders.length; i++)
         {
             final WindowSpec spec = orderSpecs[i];
+            final Condition filter = orderFilters[i];
+            if (filter != null && !filter.test(fields))
+            {
+                continue;
+            }
             onOrders[i].onEvent(engineSeq, keyOf(spec.key(), order), eventTimeNs, valueOf(spec.value(), order),
                 watermark, sink);
         }

@@ -1,10 +1,13 @@
 package dev.vigil.core.window;
 
+import dev.vigil.core.rules.expr.Condition;
+
 import java.util.Objects;
 
 /**
- * A windowed aggregation: which messages, keyed by which field, over which windows, with how much allowed lateness,
- * and how much state it may hold. Immutable and validated on construction.
+ * A windowed aggregation: which messages (all of its input, or those that meet a condition), keyed by which field,
+ * over which windows, with how much allowed lateness, and how much state it may hold. Immutable and validated on
+ * construction.
  */
 public final class WindowSpec
 {
@@ -26,6 +29,7 @@ public final class WindowSpec
     private final long allowedLatenessNs;
     private final int maxKeys;
     private final int maxWindows;
+    private final Condition filter;
 
     private WindowSpec(
         final int id,
@@ -39,7 +43,8 @@ public final class WindowSpec
         final long offsetNs,
         final long allowedLatenessNs,
         final int maxKeys,
-        final int maxWindows)
+        final int maxWindows,
+        final Condition filter)
     {
         this.id = id;
         this.name = Objects.requireNonNull(name, "name");
@@ -53,6 +58,7 @@ public final class WindowSpec
         this.allowedLatenessNs = allowedLatenessNs;
         this.maxKeys = maxKeys;
         this.maxWindows = maxWindows;
+        this.filter = filter;
         validate();
     }
 
@@ -75,7 +81,7 @@ public final class WindowSpec
         final int maxKeys, final int maxWindows)
     {
         return new WindowSpec(id, name, input, key, value, WindowKind.TUMBLING, sizeNs, sizeNs, offsetNs,
-            allowedLatenessNs, maxKeys, maxWindows);
+            allowedLatenessNs, maxKeys, maxWindows, null);
     }
 
     /**
@@ -98,7 +104,7 @@ public final class WindowSpec
         final long allowedLatenessNs, final int maxKeys, final int maxWindows)
     {
         return new WindowSpec(id, name, input, key, value, WindowKind.SLIDING, sizeNs, slideNs, offsetNs,
-            allowedLatenessNs, maxKeys, maxWindows);
+            allowedLatenessNs, maxKeys, maxWindows, null);
     }
 
     /**
@@ -119,7 +125,18 @@ public final class WindowSpec
         final int maxWindows)
     {
         return new WindowSpec(id, name, input, key, value, WindowKind.SESSION, gapNs, gapNs, 0,
-            allowedLatenessNs, maxKeys, maxWindows);
+            allowedLatenessNs, maxKeys, maxWindows, null);
+    }
+
+    /**
+     * @param condition which events of the input the aggregation takes, compiled over the input's fields; null for
+     *                  every event.
+     * @return this aggregation over only the events that meet the condition.
+     */
+    public WindowSpec filtered(final Condition condition)
+    {
+        return new WindowSpec(id, name, input, key, value, kind, sizeNs, slideNs, offsetNs, allowedLatenessNs,
+            maxKeys, maxWindows, condition);
     }
 
     private void validate()
@@ -256,6 +273,19 @@ public final class WindowSpec
         return maxWindows;
     }
 
+    /**
+     * @return the condition an event meets to be aggregated, null when every event of the input is.
+     */
+    public Condition filter()
+    {
+        return filter;
+    }
+
+    private String filterCanonical()
+    {
+        return filter == null ? null : filter.canonical();
+    }
+
     @Override
     public boolean equals(final Object other)
     {
@@ -271,14 +301,14 @@ public final class WindowSpec
         return id == that.id && name.equals(that.name) && input == that.input && key == that.key &&
             value == that.value && kind == that.kind && sizeNs == that.sizeNs && slideNs == that.slideNs &&
             offsetNs == that.offsetNs && allowedLatenessNs == that.allowedLatenessNs && maxKeys == that.maxKeys &&
-            maxWindows == that.maxWindows;
+            maxWindows == that.maxWindows && Objects.equals(filterCanonical(), that.filterCanonical());
     }
 
     @Override
     public int hashCode()
     {
         return Objects.hash(id, name, input, key, value, kind, sizeNs, slideNs, offsetNs, allowedLatenessNs, maxKeys,
-            maxWindows);
+            maxWindows, filterCanonical());
     }
 
     @Override
@@ -299,6 +329,6 @@ public final class WindowSpec
         }
         return id + " " + name + ": " + input.name().toLowerCase() + " by " + key.name().toLowerCase() + ", " +
             value.name().toLowerCase() + ", " + shape + (offsetNs != 0 ? " offset=" + offsetNs + "ns" : "") +
-            " lateness=" + allowedLatenessNs + "ns";
+            " lateness=" + allowedLatenessNs + "ns" + (filter != null ? " where " + filter.text() : "");
     }
 }

@@ -45,6 +45,24 @@ class CardTestingRuleTest
     }
 
     @Test
+    void matchesInEventTimeWhateverTheArrivalOrder()
+    {
+        final long t = 100 * MIN;
+        final long second = 1_000_000_000L;
+        assertEquals(RuleResult.PASSED, pay(rule, 7, t + 100 * second, 100), "small at T+100 s");
+        assertEquals(RuleResult.PASSED, pay(rule, 7, t + 140 * second, 100), "small at T+140 s");
+        assertEquals(RuleResult.FIRED, pay(rule, 7, t + 110 * second, 60_000), "large at T+110 s, arriving last");
+        assertEquals(t + 100 * second, hit.windowStartNs(), "paired with the small payment before it");
+        assertEquals(t + 110 * second + 1, hit.windowEndNs());
+
+        assertEquals(RuleResult.PASSED, pay(rule, 9, t + 5 * MIN, 70_000), "large, nothing before it yet");
+        assertEquals(RuleResult.FIRED, pay(rule, 9, t + MIN, 100), "a small payment arriving late completes it");
+        assertEquals(70_000, hit.observed(), "the large payment's amount");
+        assertEquals(t + MIN, hit.windowStartNs());
+        assertEquals(t + 5 * MIN + 1, hit.windowEndNs());
+    }
+
+    @Test
     void stateSurvivesASnapshotAndLimitsAreChecked() throws IOException
     {
         assertEquals(RuleResult.PASSED, pay(rule, 7, 0, 100));

@@ -158,6 +158,7 @@ class EnginePipelineTest
         assertEquals(2, alert.engineSeq());
         assertEquals(AMOUNT_RULE_ID, alert.ruleId());
         assertEquals(Verdict.DECLINE, alert.action());
+        assertEquals(0, alert.matchedEvents().count(), "a rule other than a sequence pattern matches no events");
         assertEquals(ACCOUNT, alert.key());
         assertEquals(20_000, alert.observed());
         assertEquals(MAX_AMOUNT, alert.threshold());
@@ -704,7 +705,13 @@ class EnginePipelineTest
 
     private static AlertDecoder alert(final DirectBuffer reply)
     {
-        assertTemplate(reply, AlertDecoder.TEMPLATE_ID, AlertDecoder.BLOCK_LENGTH);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(reply, 0);
+        assertEquals(AlertDecoder.TEMPLATE_ID, header.templateId(), "template id");
+        assertEquals(AlertDecoder.BLOCK_LENGTH, header.blockLength(), "block length");
+        final AlertDecoder alert = new AlertDecoder().wrapAndApplyHeader(reply, 0, header);
+        final int matched = alert.matchedEvents().count();
+        assertEquals(alert.encodedLength(), reply.capacity() - MessageHeaderDecoder.ENCODED_LENGTH,
+            "reply length: the block and " + matched + " matched event(s)");
         return new AlertDecoder().wrapAndApplyHeader(reply, 0, new MessageHeaderDecoder());
     }
 

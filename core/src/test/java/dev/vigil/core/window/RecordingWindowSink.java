@@ -10,7 +10,7 @@ public final class RecordingWindowSink implements WindowSink
 {
     public final List<String> lines = new ArrayList<>();
 
-    static String result(
+    public static String result(
         final long engineSeq, final int windowId, final long key, final long startNs, final long endNs,
         final long count, final long sum, final long min, final long max, final boolean update)
     {

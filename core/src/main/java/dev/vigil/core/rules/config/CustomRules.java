@@ -5,8 +5,12 @@ import dev.vigil.core.rules.OrderRule;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.TransactionRule;
 
+import dev.vigil.core.window.WindowInput;
+
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Builds rules of {@code type: custom}: loads the named class and calls its public constructor that takes a
@@ -33,6 +37,25 @@ final class CustomRules
         {
             return ex.getMessage();
         }
+    }
+
+    /**
+     * @param className a class that {@link #check} found to be a custom rule.
+     * @return the messages it judges: transactions when it implements TransactionRule, orders for OrderRule.
+     */
+    static Set<WindowInput> inputs(final String className)
+    {
+        final Class<?> type = constructorOf(className).getDeclaringClass();
+        final Set<WindowInput> inputs = EnumSet.noneOf(WindowInput.class);
+        if (TransactionRule.class.isAssignableFrom(type))
+        {
+            inputs.add(WindowInput.TRANSACTIONS);
+        }
+        if (OrderRule.class.isAssignableFrom(type))
+        {
+            inputs.add(WindowInput.ORDERS);
+        }
+        return inputs;
     }
 
     /**

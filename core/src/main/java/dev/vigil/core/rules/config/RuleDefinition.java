@@ -1,7 +1,10 @@
 package dev.vigil.core.rules.config;
 
 import dev.vigil.core.rules.RuleAction;
+import dev.vigil.core.rules.RuleFilter;
+import dev.vigil.core.rules.threshold.ThresholdSpec;
 import dev.vigil.core.time.Durations;
+import dev.vigil.core.window.WindowInput;
 
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +23,9 @@ import java.util.Map;
  * @param parameters       the type's parameters by name (durations in nanoseconds), in the type's order.
  * @param customClass      class of a custom rule, null for built-in types.
  * @param customParameters a custom rule's parameters as written, in file order.
+ * @param threshold        what a threshold rule measures and when it fires, null for other types.
+ * @param where            the rule's {@code where:}, null when it sees every event.
+ * @param pattern          a pattern rule's steps and bounds, null for other types.
  * @param line             line of the rule in its file.
  */
 public record RuleDefinition(
@@ -34,8 +40,21 @@ public record RuleDefinition(
     Map<String, Long> parameters,
     String customClass,
     Map<String, String> customParameters,
+    ThresholdSpec threshold,
+    RuleFilter where,
+    PatternDefinition pattern,
     int line)
 {
+    /**
+     * @param filter a {@code where:}.
+     * @return this rule with that filter.
+     */
+    RuleDefinition withWhere(final RuleFilter filter)
+    {
+        return new RuleDefinition(id, name, type, key, windowSizeNs, slideNs, action, enabled, parameters, customClass,
+            customParameters, threshold, filter, pattern, line);
+    }
+
     /**
      * @param name a parameter of the rule's type.
      * @return its value.
@@ -53,13 +72,21 @@ public record RuleDefinition(
      */
     public String canonical()
     {
-        return "id=" + id + " " + describe();
+        return "id=" + id + " " + describe(true);
     }
 
     /**
      * @return the rule on one line, as {@code vigil rules check} prints it.
      */
     public String describe()
+    {
+        return describe(false);
+    }
+
+    /**
+     * @param canonical true for the form a rules update compares: the condition canonical, not as written.
+     */
+    private String describe(final boolean canonical)
     {
         final StringBuilder text = new StringBuilder();
         text.append(name).append(" (").append(type.typeName()).append(')');
@@ -79,6 +106,11 @@ public record RuleDefinition(
         {
             text.append(" class ").append(customClass);
         }
+        if (threshold != null)
+        {
+            text.append(threshold.input() == WindowInput.ORDERS ? " input orders " : " ")
+                .append(threshold.describe(canonical));
+        }
         for (final ParameterSpec spec : type.parameters())
         {
             text.append(' ').append(spec.name()).append(' ').append(spec.format(parameters.get(spec.name())));
@@ -86,6 +118,14 @@ public record RuleDefinition(
         for (final Map.Entry<String, String> entry : customParameters.entrySet())
         {
             text.append(' ').append(entry.getKey()).append(' ').append(entry.getValue());
+        }
+        if (pattern != null)
+        {
+            text.append(pattern.describe(canonical));
+        }
+        if (where != null)
+        {
+            text.append(" where ").append(canonical ? where.canonical() : where.text());
         }
         text.append(" -> ").append(action.name().toLowerCase(Locale.ROOT));
         return text.toString();

@@ -1,6 +1,7 @@
 package dev.vigil.core.rules.config;
 
 import dev.vigil.core.rules.Rule;
+import dev.vigil.core.rules.RuleFilter;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.RuleSetLoader;
 import dev.vigil.core.window.WindowSpec;
@@ -35,6 +36,7 @@ public final class RuleSetBuilder implements RuleSetLoader
     {
         final List<Rule> rules = new ArrayList<>();
         final List<String> definitions = new ArrayList<>();
+        final List<RuleFilter> filters = new ArrayList<>();
         final List<String> errors = new ArrayList<>();
         for (final RuleDefinition definition : rulesFile.rules())
         {
@@ -48,6 +50,7 @@ public final class RuleSetBuilder implements RuleSetLoader
             {
                 rules.add(unchanged ? previous.ruleById(definition.id()) : create(definition));
                 definitions.add(canonical);
+                filters.add(definition.where());
             }
             catch (final IllegalArgumentException ex)
             {
@@ -67,7 +70,7 @@ public final class RuleSetBuilder implements RuleSetLoader
         {
             throw new RulesFileException(errors);
         }
-        return new RuleSet(rules, definitions, windows);
+        return new RuleSet(rules, definitions, windows, filters);
     }
 
     @Override

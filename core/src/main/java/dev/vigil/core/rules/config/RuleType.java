@@ -12,10 +12,15 @@ import dev.vigil.core.rules.OrderKey;
 import dev.vigil.core.rules.OrderRateRule;
 import dev.vigil.core.rules.PriceBandRule;
 import dev.vigil.core.rules.Rule;
+import dev.vigil.core.rules.StateKey;
 import dev.vigil.core.rules.TransactionKey;
+import dev.vigil.core.rules.threshold.OrderThresholdRule;
+import dev.vigil.core.rules.threshold.TransactionThresholdRule;
+import dev.vigil.core.window.WindowInput;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The rule types a rules file may name: for each, the keys it can keep state by (the first is the default), whether
@@ -60,6 +65,13 @@ public enum RuleType
     PRICE_BAND("price-band", List.of("instrument"), Window.NONE,
         List.of(ParameterSpec.integer("basis-points", 0, 1_000_000,
             "largest distance from the previous limit price, basis points (500 = 5%)"))),
+    /** A sequence pattern written in the file: {@code pattern:} holds its steps. */
+    PATTERN("pattern", List.of("account", "card", "merchant", "instrument"), Window.NONE, List.of()),
+    /**
+     * An aggregate of a key's events (those meeting the rule's where:) in a sliding window against a limit; its
+     * fields are its own, read by {@link ThresholdReader}, not parameters.
+     */
+    THRESHOLD("threshold", List.of("account", "card", "merchant", "instrument"), Window.SLIDING, List.of()),
     /** A rule class of your own: {@code class:} names it, its parameters are free. */
     CUSTOM("custom", List.of(), Window.NONE, List.of());
 
@@ -140,6 +152,27 @@ public enum RuleType
     }
 
     /**
+     * @return the messages rules of this type judge; none for custom rules, whose class says, and threshold and
+     * pattern rules, whose {@code input:} says.
+     */
+    Set<WindowInput> inputs()
+    {
+        switch (this)
+        {
+            case ORDER_RATE:
+            case NOTIONAL:
+            case PRICE_BAND:
+                return Set.of(WindowInput.ORDERS);
+            case CUSTOM:
+            case PATTERN:
+            case THRESHOLD:
+                return Set.of();
+            default:
+                return Set.of(WindowInput.TRANSACTIONS);
+        }
+    }
+
+    /**
      * A check across parameters, after each was found valid on its own.
      *
      * @param definition the rule.
@@ -166,6 +199,8 @@ public enum RuleType
     {
         switch (this)
         {
+            case PATTERN:
+                return d.pattern().create(d, patternKey(d), maxKeys);
             case AMOUNT_THRESHOLD:
                 return new AmountThresholdRule(d.id(), d.name(), d.action(), d.parameter("max-amount"));
             case VELOCITY:
@@ -194,8 +229,30 @@ public enum RuleType
                     d.windowSizeNs(), d.slideNs(), maxKeys);
             case PRICE_BAND:
                 return new PriceBandRule(d.id(), d.name(), d.action(), d.parameter("basis-points"), maxKeys);
+            case THRESHOLD:
+                return d.threshold().input() == WindowInput.ORDERS ?
+                    new OrderThresholdRule(d.id(), d.name(), d.action(),
+                        OrderKey.valueOf(d.key().toUpperCase(Locale.ROOT)), d.threshold(), maxKeys) :
+                    new TransactionThresholdRule(d.id(), d.name(), d.action(), transactionKey(d), d.threshold(),
+                        maxKeys);
             default:
                 throw new IllegalStateException("custom rules are built by CustomRules");
+        }
+    }
+
+    private static StateKey patternKey(final RuleDefinition definition)
+    {
+        final boolean orders = definition.pattern().input() == WindowInput.ORDERS;
+        switch (definition.key())
+        {
+            case "card":
+                return StateKey.CARD;
+            case "merchant":
+                return StateKey.MERCHANT;
+            case "instrument":
+                return StateKey.INSTRUMENT;
+            default:
+                return orders ? StateKey.ACCOUNT_ORDERS : StateKey.ACCOUNT;
         }
     }
 

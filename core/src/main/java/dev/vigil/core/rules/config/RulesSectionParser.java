@@ -2,15 +2,22 @@ package dev.vigil.core.rules.config;
 
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleAction;
+import dev.vigil.core.rules.RuleFilter;
+import dev.vigil.core.rules.expr.Condition;
+import dev.vigil.core.rules.expr.ExprScope;
+import dev.vigil.core.rules.threshold.ThresholdSpec;
 import dev.vigil.core.time.Durations;
+import dev.vigil.core.window.WindowInput;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the {@code rules:} section of a rules file: a list of rules, each with an id, a name, a type, the key and
@@ -19,8 +26,9 @@ import java.util.Map;
  */
 final class RulesSectionParser
 {
-    private static final List<String> FIELDS =
-        List.of("id", "name", "type", "key", "window", "parameters", "class", "action", "enabled", "description");
+    private static final List<String> FIELDS = List.of(
+        "id", "name", "type", "key", "window", "parameters", "class", "where", "input", "aggregate", "value", "above",
+        "at-least", "below", "at-most", "pattern", "action", "enabled", "description");
     private static final String REQUIRED = "every rule has id, name, type and action";
     private static final String ACTIONS = "alert_only, review, decline";
     private static final String CUSTOM_CLASS = "a class implementing TransactionRule or OrderRule with a public " +
@@ -37,8 +45,34 @@ final class RulesSectionParser
     {
     }
 
+    /**
+     * A rule's {@code where:}, compiled once every rule is known ({@code fired(rule)} may name any): the rule's
+     * definition is null when the rule has other errors, whose where is still checked.
+     */
+    private static final class PendingWhere
+    {
+        private final Node node;
+        private final String where;
+        private final int id;
+        private final Set<WindowInput> inputs;
+        private RuleDefinition definition;
+
+        PendingWhere(final Node node, final String where, final int id, final Set<WindowInput> inputs)
+        {
+            this.node = node;
+            this.where = where;
+            this.id = id;
+            this.inputs = inputs;
+        }
+    }
+
     private final FieldReader reader;
     private final IdsAndNames idsAndNames;
+    private final ExpressionReader expressions;
+    private final ThresholdReader thresholds;
+    private final PatternParser patterns;
+    private final List<ExprScope.RuleRef> ruleRefs = new ArrayList<>();
+    private final List<PendingWhere> pendingWheres = new ArrayList<>();
 
     /**
      * @param reader reads the fields and collects the errors of the whole file.
@@ -47,6 +81,9 @@ final class RulesSectionParser
     {
         this.reader = reader;
         this.idsAndNames = new IdsAndNames(reader, "rule", "an id used once");
+        this.expressions = new ExpressionReader(reader);
+        this.thresholds = new ThresholdReader(reader);
+        this.patterns = new PatternParser(reader, expressions);
     }
 
     /**
@@ -61,7 +98,45 @@ final class RulesSectionParser
         {
             reader.error(node, "section 'rules'", "is empty", "at least one rule");
         }
+        for (final PendingWhere pending : pendingWheres)
+        {
+            final RuleFilter filter = filter(pending);
+            if (filter != null && pending.definition != null)
+            {
+                rules.set(rules.indexOf(pending.definition), pending.definition.withWhere(filter));
+            }
+        }
         return rules;
+    }
+
+    /**
+     * @return the rule's where compiled for each kind of message the rule judges, or null after reporting why not.
+     */
+    private RuleFilter filter(final PendingWhere pending)
+    {
+        Condition transactions = null;
+        Condition orders = null;
+        for (final WindowInput input : List.of(WindowInput.TRANSACTIONS, WindowInput.ORDERS))
+        {
+            if (pending.inputs.contains(input))
+            {
+                final Condition condition = expressions.condition(pending.node, pending.where, "where",
+                    ExprScope.ruleCondition(input, pending.id, ruleRefs));
+                if (condition == null)
+                {
+                    return null;
+                }
+                if (input == WindowInput.TRANSACTIONS)
+                {
+                    transactions = condition;
+                }
+                else
+                {
+                    orders = condition;
+                }
+            }
+        }
+        return transactions == null && orders == null ? null : new RuleFilter(transactions, orders);
     }
 
     private RuleDefinition parseRule(final Node node, final int index)
@@ -85,16 +160,103 @@ final class RulesSectionParser
         {
             return null;
         }
-        final String key = key(fields, type, where);
+        final WindowInput input = type == RuleType.THRESHOLD || type == RuleType.PATTERN ?
+            thresholds.input(fields, node, where) : null;
+        final PatternDefinition pattern = pattern(fields, node, type, input, where);
+        final String key = type == RuleType.PATTERN ? patternKey(fields, input, where) : key(fields, type, where);
         final long[] window = window(fields, node, type, where);
-        final Parameters parameters = type == RuleType.CUSTOM ?
-            customParameters(fields, node, where) : parameters(fields, node, type, where);
+        ThresholdSpec threshold = null;
+        final Parameters parameters;
+        final Set<WindowInput> inputs;
+        if (type == RuleType.THRESHOLD)
+        {
+            threshold = thresholds.spec(fields, node, where, input, key, window);
+            parameters = noParameters(fields, where);
+            inputs = input == null ? Set.of() : Set.of(input);
+        }
+        else if (type == RuleType.PATTERN)
+        {
+            thresholds.refuse(fields, type, where, "input");
+            parameters = new Parameters(new LinkedHashMap<>(), null, new LinkedHashMap<>());
+            inputs = input == null ? Set.of() : Set.of(input);
+        }
+        else
+        {
+            thresholds.refuse(fields, type, where);
+            parameters = type == RuleType.CUSTOM ?
+                customParameters(fields, node, where) : parameters(fields, node, type, where);
+            inputs = type != RuleType.CUSTOM ? type.inputs() :
+                parameters.customClass() != null && CustomRules.check(parameters.customClass()) == null ?
+                CustomRules.inputs(parameters.customClass()) : Set.of();
+        }
+        if (id >= 0 && name != null)
+        {
+            ruleRefs.add(new ExprScope.RuleRef((int)id, name, inputs));
+        }
+        final PendingWhere pendingWhere = fields.containsKey("where") && !inputs.isEmpty() ?
+            new PendingWhere(fields.get("where"), where, (int)Math.max(0, id), inputs) : null;
+        if (pendingWhere != null)
+        {
+            pendingWheres.add(pendingWhere);
+        }
         if (reader.errorCount() > errorsBefore)
         {
             return null;
         }
-        return crossChecked(new RuleDefinition((int)id, name, type, key, window[0], window[1], action, enabled,
-            parameters.values(), parameters.customClass(), parameters.custom(), FieldReader.line(node)), fields, where);
+        final RuleDefinition definition = crossChecked(new RuleDefinition((int)id, name, type, key, window[0],
+            window[1], action, enabled, parameters.values(), parameters.customClass(), parameters.custom(), threshold,
+            null, pattern, FieldReader.line(node)), fields, where);
+        if (pendingWhere != null)
+        {
+            pendingWhere.definition = definition;
+        }
+        return definition;
+    }
+
+    /**
+     * @return a pattern rule's pattern, or null for other types and after reporting why it is not one.
+     */
+    private PatternDefinition pattern(
+        final Map<String, Node> fields, final Node node, final RuleType type, final WindowInput input,
+        final String where)
+    {
+        if (type == RuleType.PATTERN)
+        {
+            if (fields.containsKey("parameters"))
+            {
+                reader.error(fields.get("parameters"), where, "field 'parameters': a pattern rule has none",
+                    "'pattern' with its steps");
+            }
+            return input == null ? null : patterns.parse(fields.get("pattern"), node, input, where);
+        }
+        if (fields.containsKey("pattern"))
+        {
+            reader.error(fields.get("pattern"), where, "field 'pattern': only pattern rules have one",
+                "no 'pattern', or type: pattern");
+        }
+        return null;
+    }
+
+    /**
+     * A pattern's key, which depends on the messages it reads: the first of them when none is given.
+     */
+    private String patternKey(final Map<String, Node> fields, final WindowInput input, final String where)
+    {
+        final List<String> keys = input == WindowInput.ORDERS ?
+            List.of("account", "instrument") : List.of("account", "card", "merchant");
+        final Node node = fields.get("key");
+        if (node == null)
+        {
+            return keys.get(0);
+        }
+        final String key = reader.scalar(node, where, "key");
+        if (key != null && !keys.contains(key))
+        {
+            reader.error(node, where, "field 'key': a pattern over " + (input == WindowInput.ORDERS ? "orders" :
+                "transactions") + " cannot be keyed by '" + key + "'", String.join(", ", keys));
+            return null;
+        }
+        return key;
     }
 
     private RuleType type(final Map<String, Node> fields, final Node node, final String where)
@@ -200,6 +362,22 @@ final class RulesSectionParser
             }
         }
         return window;
+    }
+
+    /**
+     * A threshold rule's: it takes none, and no class.
+     */
+    private Parameters noParameters(final Map<String, Node> fields, final String where)
+    {
+        for (final String field : List.of("parameters", "class"))
+        {
+            if (fields.containsKey(field))
+            {
+                reader.error(fields.get(field), where, "field '" + field + "': a threshold rule takes no " + field,
+                    "aggregate, value and one of above, at-least, below, at-most");
+            }
+        }
+        return new Parameters(new LinkedHashMap<>(), null, new LinkedHashMap<>());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.vigil.core.rules.config;
 
+import dev.vigil.core.rules.expr.Condition;
 import dev.vigil.core.time.Durations;
 import dev.vigil.core.window.WindowInput;
 import dev.vigil.core.window.WindowKind;
@@ -23,6 +24,7 @@ import java.util.Locale;
  * @param maxKeys           most keys with open windows; 0 for the engine-wide {@code rules.max.keys}.
  * @param maxWindows        most windows (panes, sessions) held at once; 0 for four per key.
  * @param enabled           whether the aggregation runs.
+ * @param where             which events of the input it takes, null for all.
  * @param line              line of the definition in its file.
  */
 public record WindowDefinition(
@@ -39,6 +41,7 @@ public record WindowDefinition(
     int maxKeys,
     int maxWindows,
     boolean enabled,
+    Condition where,
     int line)
 {
     /** Windows held per key when the file does not say: a sliding window's panes are shared by keys' windows. */
@@ -54,17 +57,22 @@ public record WindowDefinition(
         final int keys = maxKeys > 0 ? maxKeys : defaultMaxKeys;
         final int windows = maxWindows > 0 ? maxWindows :
             (int)Math.min(1 << 26, (long)keys * DEFAULT_WINDOWS_PER_KEY);
+        final WindowSpec spec;
         switch (kind)
         {
             case TUMBLING:
-                return WindowSpec.tumbling(
+                spec = WindowSpec.tumbling(
                     id, name, input, key, value, sizeNs, offsetNs, allowedLatenessNs, keys, windows);
+                break;
             case SLIDING:
-                return WindowSpec.sliding(
+                spec = WindowSpec.sliding(
                     id, name, input, key, value, sizeNs, slideNs, offsetNs, allowedLatenessNs, keys, windows);
+                break;
             default:
-                return WindowSpec.session(id, name, input, key, value, sizeNs, allowedLatenessNs, keys, windows);
+                spec = WindowSpec.session(id, name, input, key, value, sizeNs, allowedLatenessNs, keys, windows);
+                break;
         }
+        return where == null ? spec : spec.filtered(where);
     }
 
     /**
@@ -94,6 +102,10 @@ public record WindowDefinition(
         if (allowedLatenessNs > 0)
         {
             text.append(" allowed-lateness ").append(Durations.format(allowedLatenessNs));
+        }
+        if (where != null)
+        {
+            text.append(" where ").append(where.text());
         }
         return text.toString();
     }

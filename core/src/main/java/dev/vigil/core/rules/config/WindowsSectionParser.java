@@ -1,5 +1,7 @@
 package dev.vigil.core.rules.config;
 
+import dev.vigil.core.rules.expr.Condition;
+import dev.vigil.core.rules.expr.ExprScope;
 import dev.vigil.core.window.WindowInput;
 import dev.vigil.core.window.WindowKind;
 import dev.vigil.core.window.WindowSpec;
@@ -18,7 +20,7 @@ import java.util.stream.Collectors;
 final class WindowsSectionParser
 {
     private static final List<String> FIELDS = List.of(
-        "id", "name", "type", "input", "key", "value", "size", "slide", "gap", "offset", "allowed-lateness",
+        "id", "name", "type", "input", "key", "value", "where", "size", "slide", "gap", "offset", "allowed-lateness",
         "max-keys", "max-windows", "enabled", "description");
     private static final String MAX_DURATION = "8784h";
     private static final int MAX_LIMIT = 1 << 26;
@@ -26,6 +28,7 @@ final class WindowsSectionParser
 
     private final FieldReader reader;
     private final IdsAndNames idsAndNames;
+    private final ExpressionReader expressions;
 
     /**
      * @param reader reads the fields and collects the errors of the whole file.
@@ -34,6 +37,7 @@ final class WindowsSectionParser
     {
         this.reader = reader;
         this.idsAndNames = new IdsAndNames(reader, "window", "an id used once among windows");
+        this.expressions = new ExpressionReader(reader);
     }
 
     /**
@@ -66,6 +70,8 @@ final class WindowsSectionParser
         final boolean enabled = reader.enabled(fields, node, where);
         reader.text(fields, "description", node, where, null);
         checkInputHas(input, key, value, fields, where);
+        final Condition condition = fields.containsKey("where") && input != null ?
+            expressions.condition(fields.get("where"), where, "where", ExprScope.fieldsOf(input)) : null;
 
         final long[] timing = timing(kind, fields, node, where);
         final long lateness = fields.containsKey("allowed-lateness") ?
@@ -77,7 +83,8 @@ final class WindowsSectionParser
             return null;
         }
         return checked(new WindowDefinition((int)id, name, kind, input, key, value, timing[0], timing[1], timing[2],
-            lateness, (int)Math.max(0, maxKeys), (int)Math.max(0, maxWindows), enabled, FieldReader.line(node)),
+            lateness, (int)Math.max(0, maxKeys), (int)Math.max(0, maxWindows), enabled, condition,
+            FieldReader.line(node)),
             node, where);
     }
 

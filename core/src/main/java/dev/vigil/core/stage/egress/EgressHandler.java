@@ -35,7 +35,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 public final class EgressHandler implements EventHandler<RingEvent>, InputHold
 {
-    private static final int ALERT_BUFFER_LENGTH = 256;
+    private static final int ALERT_BUFFER_LENGTH = 1024;
     private static final int CONNECTED_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + ConnectedEncoder.BLOCK_LENGTH;
     private static final int DECISION_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + DecisionEncoder.BLOCK_LENGTH;
     private static final int REJECT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + RejectEncoder.BLOCK_LENGTH;
@@ -135,6 +135,11 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
                     sendDecision(event);
                     publishAlerts(event);
                 }
+                else if (event.alerts().size() > 0)
+                {
+                    // A pattern that ends in an absence fires when a heartbeat moves the watermark.
+                    publishAlerts(event);
+                }
                 if (windowResults != null)
                 {
                     answeredEngineSeq = event.engineSeq();
@@ -214,6 +219,15 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
                 .windowStartNs(alerts.windowStartNs(i))
                 .windowEndNs(alerts.windowEndNs(i))
                 .eventTimeNs(eventTimeNs(event));
+            final int matched = alerts.matchedCount(i);
+            final AlertEncoder.MatchedEventsEncoder events = alertEncoder.matchedEventsCount(matched);
+            for (int m = 0; m < matched; m++)
+            {
+                events.next()
+                    .eventId(alerts.matchedId(i, m))
+                    .eventTimeNs(alerts.matchedTimeNs(i, m))
+                    .value(alerts.matchedValue(i, m));
+            }
             if (sink.publishAlert(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + alertEncoder.encodedLength()) !=
                 ReplySink.SENT)
             {

@@ -87,6 +87,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     private boolean held;
     private long heldCountedUpToNs;
     private boolean snapshotPending;
+    private long judgedWatermarkNs = Long.MIN_VALUE;
 
     /**
      * Takes a snapshot of the rules stage's state when a snapshot point reaches it; runs on the rules thread, between
@@ -453,6 +454,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
             windows.onHeartbeat(event.engineSeq(), event.clientId(),
                 event.frame().getLong(EventLayout.EVENT_TIME_OFFSET, HeartbeatDecoder.BYTE_ORDER));
             counters.windows(windows);
+            judgeByWatermark(event);
             return;
         }
         if (templateId != TransactionDecoder.TEMPLATE_ID && templateId != OrderDecoder.TEMPLATE_ID)
@@ -506,6 +508,25 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
         rulesDone.done(event);
         counters.decided(
             evaluator.verdict(), evaluator.firedRules(), evaluator.stateFullCount(), evaluator.errorCount());
+        judgeByWatermark(event);
+    }
+
+    /**
+     * Rules that judge by the watermark (patterns ending in an absence) judge once it moved; what they raise goes
+     * with this input's alerts, after its decision's.
+     */
+    private void judgeByWatermark(final RingEvent event)
+    {
+        final long watermarkNs = windows.watermark();
+        if (watermarkNs > judgedWatermarkNs)
+        {
+            judgedWatermarkNs = watermarkNs;
+            final long raised = evaluator.onWatermark(watermarkNs, event.alerts());
+            if (raised != 0)
+            {
+                counters.alertsRaised(raised);
+            }
+        }
     }
 
     private void onSnapshotPoint()

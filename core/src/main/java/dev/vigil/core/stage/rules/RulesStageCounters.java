@@ -118,6 +118,15 @@ final class RulesStageCounters
         }
     }
 
+    /**
+     * @param raised bitmap of the rules that raised an alert outside a decision (on the watermark).
+     */
+    void alertsRaised(final long raised)
+    {
+        alertsRaised.getAndAddOrdered(Long.bitCount(raised));
+        countAlertsByRule(raised);
+    }
+
     void retryAnswered()
     {
         retriesAnswered.incrementOrdered();

@@ -1,6 +1,7 @@
 package dev.vigil.core.stage.rules;
 
 import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.RulesUpdateDecoder;
 import dev.vigil.codecs.RulesUpdateEncoder;
 import dev.vigil.codecs.TransactionDecoder;
@@ -18,6 +19,8 @@ import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.RuleSetLoader;
+import dev.vigil.core.rules.TestEvents;
+import dev.vigil.core.rules.config.RuleSetBuilder;
 import dev.vigil.core.state.RecordCopySink;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.CachedNanoClock;
@@ -70,6 +73,7 @@ class RulesUpdateTest
     };
 
     private final TestFrames frames = new TestFrames();
+    private final TestEvents events = new TestEvents();
     private final RingEvent event = new RingEvent(512);
     private final UnsafeBuffer updateBuffer = new UnsafeBuffer(new byte[512]);
     private final RulesUpdateEncoder updateEncoder = new RulesUpdateEncoder();
@@ -93,6 +97,33 @@ class RulesUpdateTest
         update(stage, 2, "velocity 5");
         assertEquals(Verdict.APPROVE, pay(stage, 100), "a changed rule starts empty; the amount rule is gone");
         assertEquals("velocity 5", stage.rulesText());
+    }
+
+    @Test
+    void anUpdateAddsAFilteredThresholdRuleThatSeesOnlyTheEventsAfterIt()
+    {
+        final String velocity = "rules:\n" +
+            "  - {id: 1, name: velocity, type: velocity, key: account, window: {size: 60s, slide: 1s},\n" +
+            "     parameters: {max-count: 3}, action: review}\n";
+        final String withThreshold = velocity +
+            "  - {id: 12, name: atm-abroad, type: threshold, key: card, where: 'channel == ATM and country != GB',\n" +
+            "     window: {size: 10m, slide: 10s}, aggregate: count, above: 1, action: decline}\n";
+        final RuleSetLoader loader = new RuleSetBuilder(64);
+        final RulesHandler stage = newStage(loader, velocity);
+        assertEquals(Verdict.APPROVE, pay(stage, PaymentChannel.ATM, "FR"));
+        assertEquals(Verdict.APPROVE, pay(stage, PaymentChannel.ATM, "FR"));
+        final Rule kept = stage.ruleSet().ruleById(1);
+
+        updateInChunks(stage, 1, withThreshold);
+        assertEquals(1, counters.get(RULES_UPDATES_APPLIED).get());
+        assertSame(kept, stage.ruleSet().ruleById(1), "the velocity rule is unchanged, its windows kept");
+        assertEquals(Verdict.APPROVE, pay(stage, PaymentChannel.ATM, "FR"),
+            "the threshold rule counts from the update on: one withdrawal abroad");
+        assertEquals(Verdict.REVIEW, pay(stage, PaymentChannel.POS, "FR"),
+            "the fourth payment in a minute: velocity reviews; the threshold rule does not see a POS payment");
+        assertEquals(Verdict.REVIEW, pay(stage, PaymentChannel.ATM, "GB"), "at home: velocity only");
+        assertEquals(Verdict.DECLINE, pay(stage, PaymentChannel.ATM, "DE"), "the second withdrawal abroad");
+        assertEquals(withThreshold, stage.rulesText());
     }
 
     @Test
@@ -217,15 +248,43 @@ class RulesUpdateTest
 
     private RulesHandler newStage(final String rulesText)
     {
+        return newStage(LOADER, rulesText);
+    }
+
+    private RulesHandler newStage(final RuleSetLoader loader, final String rulesText)
+    {
         final CountersManager countersManager = new CountersManager(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * CountersReader.METADATA_LENGTH, 64)),
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * CountersReader.COUNTER_LENGTH, 64)));
         counters = new EngineCounters((typeId, label) -> countersManager.newCounter(label, typeId));
         final RulesHandler stage = new RulesHandler(
-            new RuleEvaluator(LOADER.load(rulesText, null), Verdict.REVIEW), new DecisionDedup(64), counters,
+            new RuleEvaluator(loader.load(rulesText, null), Verdict.REVIEW), new DecisionDedup(64), counters,
             new CachedNanoClock());
-        stage.rulesSource(LOADER, rulesText);
+        stage.rulesSource(loader, rulesText);
         return stage;
+    }
+
+    /** A payment of account 3, card 31, a second after the previous input. */
+    private Verdict pay(final RulesHandler stage, final PaymentChannel channel, final String country)
+    {
+        final long seq = ++engineSeq;
+        events.payment(seq * SEC, 3, 31, 5, 100, "EUR", country, channel);
+        event.resetForFrame(FrameKind.EVENT, events.buffer(), 0, events.transactionLength(), 1, seq, seq);
+        event.identify(TransactionDecoder.TEMPLATE_ID, 7, seq);
+        stage.onEvent(event, seq, true);
+        return event.verdict();
+    }
+
+    /** An update in chunks of at most 256 bytes of text, each fitting a ring slot. */
+    private void updateInChunks(final RulesHandler stage, final long updateId, final String text)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        final int count = (bytes.length + 255) / 256;
+        for (int i = 0; i < count; i++)
+        {
+            chunk(stage, updateId, i, count,
+                new String(bytes, i * 256, Math.min(256, bytes.length - i * 256), StandardCharsets.UTF_8));
+        }
     }
 
     private Verdict pay(final RulesHandler stage, final long amount)

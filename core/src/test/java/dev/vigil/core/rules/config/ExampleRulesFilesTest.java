@@ -1,0 +1,68 @@
+package dev.vigil.core.rules.config;
+
+import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.codecs.Verdict;
+import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.rules.Rule;
+import dev.vigil.core.rules.RuleEvaluator;
+import dev.vigil.core.rules.RuleSet;
+import dev.vigil.core.rules.TestEvents;
+import dev.vigil.core.rules.threshold.OrderThresholdRule;
+import dev.vigil.core.rules.threshold.TransactionThresholdRule;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * The rules files shipped in config/ load and build: the default rules without a where: or a threshold rule, the
+ * analysts' examples with them.
+ */
+class ExampleRulesFilesTest
+{
+    private static final Path CONFIG = Path.of("..", "config");
+    private static final long SEC = 1_000_000_000L;
+
+    @Test
+    void theAnalystExamplesLoadAndJudge() throws IOException
+    {
+        final Path file = CONFIG.resolve("examples").resolve("analyst-rules.yaml");
+        final RulesFile rulesFile = RulesFile.parse(file.toString(), Files.readString(file));
+        final RuleSet rules = new RuleSetBuilder(64).build(rulesFile, null);
+        assertEquals(List.of(0, 1, 12, 13, 14, 15, 16, 20, 21), rules.rules().stream().map(Rule::id).toList());
+        assertInstanceOf(TransactionThresholdRule.class, rules.ruleById(12));
+        assertInstanceOf(OrderThresholdRule.class, rules.ruleById(20));
+        assertNotNull(rules.filter(1), "a built-in rule behind a where:");
+        assertNull(rules.filter(14));
+        assertNotNull(rules.windows().get(0).filter());
+
+        final RuleEvaluator evaluator = new RuleEvaluator(rules, Verdict.REVIEW);
+        final TestEvents events = new TestEvents();
+        for (int i = 1; i <= 4; i++)
+        {
+            evaluator.evaluate(events.payment(i * SEC, 7, 71, 5, 10_000, "EUR", "FR", PaymentChannel.ATM),
+                new RingEvent(64).alerts());
+        }
+        assertEquals(1L << 12, evaluator.firedRules(), "the fourth withdrawal abroad within 10 minutes");
+    }
+
+    @Test
+    void theDefaultRulesHaveNoWhereAndNoThreshold() throws IOException
+    {
+        final Path file = CONFIG.resolve("rules.yaml");
+        final RulesFile rulesFile = RulesFile.parse(file.toString(), Files.readString(file));
+        final RuleSet rules = new RuleSetBuilder(64).build(rulesFile, null);
+        assertEquals(10, rules.rules().size());
+        for (final Rule rule : rules.rules())
+        {
+            assertNull(rules.filter(rule.id()), rule.name());
+        }
+    }
+}
