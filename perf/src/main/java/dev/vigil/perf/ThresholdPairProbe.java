@@ -86,7 +86,7 @@ public final class ThresholdPairProbe
         }
     }
 
-    private static double quantile(final double[] values, final double q)
+    static double quantile(final double[] values, final double q)
     {
         final double[] sorted = values.clone();
         Arrays.sort(sorted);

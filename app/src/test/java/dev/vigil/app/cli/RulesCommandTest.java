@@ -63,7 +63,13 @@ class RulesCommandTest extends CommandLineTest
     {
         final Path examples = Path.of("..", "config", "examples", "analyst-rules.yaml");
         assertEquals(0, VigilMain.execute("rules", "check", examples.toString()), output());
-        assertTrue(output().contains(examples + ": 9 rule(s), 9 enabled"), output());
+        assertTrue(output().contains(examples + ": 13 rule(s), 13 enabled"), output());
+        assertTrue(output().contains("30  probe-then-spend (pattern) key card steps [(amount <= 2.00 and country != " +
+            "GB), (channel == ECOM) not-between (country == GB), (amount >= 1000.00)] within 10m allowed-lateness " +
+            "10m max-events 16 value amount -> decline; state 464 bytes per card"), output());
+        assertTrue(output().contains("33  withdrawal-not-repaid (pattern) key account steps [(channel == ATM and " +
+            "amount >= 500.00)] within 1m allowed-lateness 1m absent-after (amount < 0) for 24h max-events 16 value " +
+            "amount -> review; state 464 bytes per account"), output());
         assertTrue(output().contains(" 0  amount-threshold (amount-threshold) key account max-amount 1000000 -> " +
             "decline\n"), output());
         assertTrue(output().contains(" 1  online-velocity (velocity) key account window 1m slide 1s max-count 10 " +

@@ -126,7 +126,11 @@ public record PatternDefinition(
     String describe(final boolean canonical)
     {
         final StringBuilder text = new StringBuilder();
-        text.append(" input ").append(input.name().toLowerCase(java.util.Locale.ROOT)).append(" steps [");
+        if (input == WindowInput.ORDERS)
+        {
+            text.append(" input orders");
+        }
+        text.append(" steps [");
         for (int i = 0; i < steps.size(); i++)
         {
             final Step step = steps.get(i);
@@ -161,8 +165,7 @@ public record PatternDefinition(
                 .append(" for ").append(Durations.format(absentAfterNs));
         }
         text.append(" max-events ").append(maxEvents)
-            .append(" value ").append(canonical ? value.canonical() : value.text())
-            .append(" state ").append(stateBytes()).append(" B/key");
+            .append(" value ").append(canonical ? value.canonical() : value.text());
         return text.toString();
     }
 

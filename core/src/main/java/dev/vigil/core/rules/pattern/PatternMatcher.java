@@ -304,9 +304,30 @@ public final class PatternMatcher
         final long absentNs = shape.absentBeforeNs();
         final boolean judging = arrived < 0;
         long lastAbsent = RecordWords.getBiased(record, ABSENT_LEFT_TIME);
-        for (int event = 0; event < count; event++)
+        int first = 0;
+        long stopAtNs = Long.MAX_VALUE;
+        if (!judging)
+        {
+            // A match that includes the arrived event lies within `within` of it on either side: events before that
+            // only matter for an absence before, and none after it can end such a match.
+            final long arrivedNs = time(record, arrived);
+            stopAtNs = arrivedNs + withinNs;
+            while (first < arrived && time(record, first) <= arrivedNs - withinNs)
+            {
+                if ((mask(record, first) & absentMask) != 0)
+                {
+                    lastAbsent = time(record, first);
+                }
+                first++;
+            }
+        }
+        for (int event = first; event < count; event++)
         {
             final long timeNs = time(record, event);
+            if (timeNs >= stopAtNs)
+            {
+                break;
+            }
             final int mask = mask(record, event);
             final boolean absentHolds = absentMask == 0 || lastAbsent == NONE || lastAbsent < timeNs - absentNs;
             for (int slot = 0; slot < slots; slot++)

@@ -36,7 +36,8 @@ class ExampleRulesFilesTest
         final Path file = CONFIG.resolve("examples").resolve("analyst-rules.yaml");
         final RulesFile rulesFile = RulesFile.parse(file.toString(), Files.readString(file));
         final RuleSet rules = new RuleSetBuilder(64).build(rulesFile, null);
-        assertEquals(List.of(0, 1, 12, 13, 14, 15, 16, 20, 21), rules.rules().stream().map(Rule::id).toList());
+        assertEquals(List.of(0, 1, 12, 13, 14, 15, 16, 20, 21, 30, 31, 32, 33),
+            rules.rules().stream().map(Rule::id).toList());
         assertInstanceOf(TransactionThresholdRule.class, rules.ruleById(12));
         assertInstanceOf(OrderThresholdRule.class, rules.ruleById(20));
         assertNotNull(rules.filter(1), "a built-in rule behind a where:");
@@ -51,6 +52,14 @@ class ExampleRulesFilesTest
                 new RingEvent(64).alerts());
         }
         assertEquals(1L << 12, evaluator.firedRules(), "the fourth withdrawal abroad within 10 minutes");
+
+        evaluator.evaluate(events.payment(100 * SEC, 8, 81, 5, 150, "EUR", "FR", PaymentChannel.POS),
+            new RingEvent(64).alerts());
+        evaluator.evaluate(events.payment(160 * SEC, 8, 81, 5, 5_000, "EUR", "FR", PaymentChannel.ECOM),
+            new RingEvent(64).alerts());
+        evaluator.evaluate(events.payment(220 * SEC, 8, 81, 5, 200_000, "EUR", "FR", PaymentChannel.POS),
+            new RingEvent(64).alerts());
+        assertEquals(1L << 30, evaluator.firedRules() & 1L << 30, "probe abroad, online, then large: the pattern");
     }
 
     @Test

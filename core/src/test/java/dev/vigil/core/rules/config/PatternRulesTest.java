@@ -334,13 +334,13 @@ class PatternRulesTest
     }
 
     @Test
-    void rulesCheckListsAPatternWithItsStateCost()
+    void rulesCheckListsAPatternAndItsStateCost()
     {
         final RulesFile file = RulesFile.parse("r.yaml", CARD_TESTING_PATTERN);
         final String line = file.rules().get(0).describe();
-        assertEquals("card-testing (pattern) key card input transactions steps [(amount <= 2.00), " +
-            "(amount >= 1000.00)] within 10m allowed-lateness 10m max-events 7 value amount state 232 B/key " +
-            "-> decline", line);
+        assertEquals("card-testing (pattern) key card steps [(amount <= 2.00), (amount >= 1000.00)] within 10m " +
+            "allowed-lateness 10m max-events 7 value amount -> decline", line);
+        assertEquals(232, file.rules().get(0).pattern().stateBytes(), "rules check adds: state 232 bytes per card");
     }
 
     private RuleSet build(final String yaml)
