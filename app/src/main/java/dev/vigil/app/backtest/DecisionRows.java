@@ -118,7 +118,7 @@ final class DecisionRows
     }
 
     /**
-     * A sequence pattern's matched events as one cell, {@code id@eventTime=value} each, {@code ;}-separated, in
+     * A sequence pattern's matched events as one cell, {@code engineSeq@eventTime=value} each, {@code ;}-separated, in
      * event-time order; empty for other rules.
      */
     private void matchedEvents(final RuleAlerts raised, final int alert)
@@ -126,7 +126,7 @@ final class DecisionRows
         alerts.none();
         for (int m = 0, n = raised.matchedCount(alert); m < n; m++)
         {
-            alerts.appendNumber(m == 0 ? NO_SEPARATOR : (byte)';', raised.matchedId(alert, m))
+            alerts.appendNumber(m == 0 ? NO_SEPARATOR : (byte)';', raised.matchedEngineSeq(alert, m))
                 .appendTime((byte)'@', raised.matchedTimeNs(alert, m))
                 .appendNumber((byte)'=', raised.matchedValue(alert, m));
         }

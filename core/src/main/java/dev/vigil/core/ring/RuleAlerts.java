@@ -4,8 +4,8 @@ import dev.vigil.codecs.Verdict;
 
 /**
  * Fixed-capacity list of the alerts raised for one event, stored in parallel primitive arrays so a slot can be
- * reused without allocating. An alert of a sequence pattern also lists the events it matched (id, event time and
- * value each), from a pool shared by the event's alerts.
+ * reused without allocating. An alert of a sequence pattern also lists the events it matched (engine sequence,
+ * event time and value each), from a pool shared by the event's alerts.
  */
 public final class RuleAlerts
 {
@@ -18,7 +18,7 @@ public final class RuleAlerts
     private final long[] windowEndsNs;
     private final int[] matchedFrom;
     private final int[] matchedCounts;
-    private final long[] matchedIds;
+    private final long[] matchedEngineSeqs;
     private final long[] matchedTimesNs;
     private final long[] matchedValues;
     private int size;
@@ -28,7 +28,7 @@ public final class RuleAlerts
     {
         matchedFrom = new int[capacity];
         matchedCounts = new int[capacity];
-        matchedIds = new long[matchedCapacity];
+        matchedEngineSeqs = new long[matchedCapacity];
         matchedTimesNs = new long[matchedCapacity];
         matchedValues = new long[matchedCapacity];
         ruleIds = new int[capacity];
@@ -88,18 +88,18 @@ public final class RuleAlerts
      * List one more matched event under the alert added last; ignored when the pool is full (the alert then lists
      * the events that fitted).
      *
-     * @param id          the event's id (a transaction's or an order's).
+     * @param engineSeq   the event's engine sequence.
      * @param eventTimeNs its event time.
      * @param value       the value the pattern kept for it.
      */
-    public void addMatchedEvent(final long id, final long eventTimeNs, final long value)
+    public void addMatchedEvent(final long engineSeq, final long eventTimeNs, final long value)
     {
-        if (size == 0 || matchedSize == matchedIds.length)
+        if (size == 0 || matchedSize == matchedEngineSeqs.length)
         {
             return;
         }
         final int m = matchedSize++;
-        matchedIds[m] = id;
+        matchedEngineSeqs[m] = engineSeq;
         matchedTimesNs[m] = eventTimeNs;
         matchedValues[m] = value;
         matchedCounts[size - 1]++;
@@ -117,11 +117,11 @@ public final class RuleAlerts
     /**
      * @param index an alert.
      * @param event from 0 to {@link #matchedCount(int)}, in event-time order.
-     * @return that event's id.
+     * @return that event's engine sequence.
      */
-    public long matchedId(final int index, final int event)
+    public long matchedEngineSeq(final int index, final int event)
     {
-        return matchedIds[matchedFrom[index] + event];
+        return matchedEngineSeqs[matchedFrom[index] + event];
     }
 
     /**
@@ -147,6 +147,15 @@ public final class RuleAlerts
     public int size()
     {
         return size;
+    }
+
+    /**
+     * @param matchedEvents matched events the next alert would list.
+     * @return whether one more alert with that many matched events fits.
+     */
+    public boolean hasRoomFor(final int matchedEvents)
+    {
+        return size < ruleIds.length && matchedSize + matchedEvents <= matchedEngineSeqs.length;
     }
 
     public int ruleId(final int index)

@@ -73,7 +73,7 @@ public final class CardTestingRule extends KeyedStateRule implements Transaction
         {
             return RuleResult.STATE_FULL;
         }
-        if (pairs.add(state, txn.eventTimeNs(), kind, txn.txnId(), amount) != PatternMatcher.MATCH)
+        if (pairs.add(state, txn.eventTimeNs(), kind, hit.engineSeq(), amount) != PatternMatcher.MATCH)
         {
             return RuleResult.PASSED;
         }

@@ -44,14 +44,27 @@ public final class RuleEvaluator
     }
 
     /**
-     * Evaluate the transaction rules.
+     * Evaluate the transaction rules, for an event with no engine sequence (tests, benchmarks).
      *
      * @param txn    the transaction.
      * @param alerts where alerts of fired rules go.
      */
     public void evaluate(final TransactionDecoder txn, final RuleAlerts alerts)
     {
+        evaluate(txn, 0, alerts);
+    }
+
+    /**
+     * Evaluate the transaction rules.
+     *
+     * @param txn       the transaction.
+     * @param engineSeq its engine sequence, which sequence patterns report for the events they match.
+     * @param alerts    where alerts of fired rules go.
+     */
+    public void evaluate(final TransactionDecoder txn, final long engineSeq, final RuleAlerts alerts)
+    {
         reset();
+        hit.engineSeq(engineSeq);
         fields.transaction(txn);
         final long eventTimeNs = txn.eventTimeNs();
         final TransactionRule[] rules = ruleSet.transactionRules();
@@ -75,14 +88,27 @@ public final class RuleEvaluator
     }
 
     /**
-     * Evaluate the order rules.
+     * Evaluate the order rules, for an event with no engine sequence (tests, benchmarks).
      *
      * @param order  the order.
      * @param alerts where alerts of fired rules go.
      */
     public void evaluate(final OrderDecoder order, final RuleAlerts alerts)
     {
+        evaluate(order, 0, alerts);
+    }
+
+    /**
+     * Evaluate the order rules.
+     *
+     * @param order     the order.
+     * @param engineSeq its engine sequence, which sequence patterns report for the events they match.
+     * @param alerts    where alerts of fired rules go.
+     */
+    public void evaluate(final OrderDecoder order, final long engineSeq, final RuleAlerts alerts)
+    {
         reset();
+        hit.engineSeq(engineSeq);
         fields.order(order);
         final long eventTimeNs = order.eventTimeNs();
         final OrderRule[] rules = ruleSet.orderRules();
@@ -184,7 +210,7 @@ public final class RuleEvaluator
             firedRules |= 1L << rule.id();
             final Verdict ruleVerdict = rule.action().verdict();
             verdict = moreSevere(verdict, ruleVerdict);
-            alerts.add(
+            final boolean listed = alerts.add(
                 rule.id(),
                 ruleVerdict,
                 hit.key(),
@@ -193,11 +219,11 @@ public final class RuleEvaluator
                 hit.windowStartNs(),
                 hit.windowEndNs());
             final PatternMatch matched = hit.matched();
-            if (matched != null)
+            if (listed && matched != null)
             {
                 for (int i = 0, n = matched.size(); i < n; i++)
                 {
-                    alerts.addMatchedEvent(matched.id(i), matched.timeNs(i), matched.value(i));
+                    alerts.addMatchedEvent(matched.engineSeq(i), matched.timeNs(i), matched.value(i));
                 }
             }
         }
@@ -214,24 +240,26 @@ public final class RuleEvaluator
     }
 
     /**
-     * Let the rules that judge by the watermark judge: called after an input that moved it. What they raise goes
-     * to {@code alerts} and changes no decision.
+     * Let the rules that judge by the watermark judge: called after every input. What they raise goes to
+     * {@code alerts} and changes no decision; a rule that throws is reported to the error handler, as in
+     * {@link #evaluate}, and the others judge on.
      *
      * @param watermarkNs the watermark now.
-     * @param alerts      the alerts of the input that moved it.
-     * @return bitmap of the ids of the rules that raised an alert.
+     * @param alerts      the alerts of the input.
      */
-    public long onWatermark(final long watermarkNs, final RuleAlerts alerts)
+    public void onWatermark(final long watermarkNs, final RuleAlerts alerts)
     {
-        long raised = 0;
         for (final WatermarkRule rule : ruleSet.watermarkRules())
         {
-            if (rule.onWatermark(watermarkNs, alerts))
+            try
             {
-                raised |= 1L << rule.id();
+                rule.onWatermark(watermarkNs, alerts);
+            }
+            catch (final RuntimeException | LinkageError | StackOverflowError ex)
+            {
+                failed(rule, ex);
             }
         }
-        return raised;
     }
 
     private static Verdict moreSevere(final Verdict a, final Verdict b)

@@ -3,7 +3,8 @@ package dev.vigil.core.rules;
 import dev.vigil.core.rules.pattern.PatternMatch;
 
 /**
- * What a rule saw when it fired. One instance is reused for every rule and event.
+ * What a rule saw when it fired, and, going in, the engine sequence of the event it judges. One instance is reused
+ * for every rule and event.
  */
 public final class RuleHit
 {
@@ -13,6 +14,7 @@ public final class RuleHit
     private long windowStartNs;
     private long windowEndNs;
     private PatternMatch matched;
+    private long engineSeq;
 
     /**
      * Fill in the hit and return {@link RuleResult#FIRED}, so a rule can end with {@code return hit.set(...)}.
@@ -50,6 +52,23 @@ public final class RuleHit
         set(key, observed, threshold, match.firstTimeNs(), match.lastTimeNs() + 1);
         this.matched = match;
         return RuleResult.FIRED;
+    }
+
+    /**
+     * @param engineSeq the engine sequence of the event being judged, set by the evaluator before the rules run.
+     */
+    void engineSeq(final long engineSeq)
+    {
+        this.engineSeq = engineSeq;
+    }
+
+    /**
+     * @return the engine sequence of the event being judged (0 where it has none): what a sequence pattern keeps,
+     * and reports, for each event it matches.
+     */
+    public long engineSeq()
+    {
+        return engineSeq;
     }
 
     /**

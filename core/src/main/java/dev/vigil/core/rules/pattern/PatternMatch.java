@@ -6,7 +6,7 @@ package dev.vigil.core.rules.pattern;
 public final class PatternMatch
 {
     private final long[] timesNs = new long[PatternShape.MAX_SLOTS];
-    private final long[] ids = new long[PatternShape.MAX_SLOTS];
+    private final long[] engineSeqs = new long[PatternShape.MAX_SLOTS];
     private final long[] values = new long[PatternShape.MAX_SLOTS];
     private int size;
 
@@ -15,13 +15,13 @@ public final class PatternMatch
         size = 0;
     }
 
-    void prepend(final long timeNs, final long id, final long value)
+    void prepend(final long timeNs, final long engineSeq, final long value)
     {
         System.arraycopy(timesNs, 0, timesNs, 1, size);
-        System.arraycopy(ids, 0, ids, 1, size);
+        System.arraycopy(engineSeqs, 0, engineSeqs, 1, size);
         System.arraycopy(values, 0, values, 1, size);
         timesNs[0] = timeNs;
-        ids[0] = id;
+        engineSeqs[0] = engineSeq;
         values[0] = value;
         size++;
     }
@@ -45,11 +45,11 @@ public final class PatternMatch
 
     /**
      * @param index from 0, in event-time order.
-     * @return that event's id (a transaction's or an order's).
+     * @return that event's engine sequence (its place in the journal).
      */
-    public long id(final int index)
+    public long engineSeq(final int index)
     {
-        return ids[index];
+        return engineSeqs[index];
     }
 
     /**

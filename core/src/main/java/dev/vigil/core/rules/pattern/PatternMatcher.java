@@ -10,13 +10,13 @@ import java.util.Arrays;
  * bounded buffer of the key's recent events kept in a record of keyed state.
  * <p>
  * The record holds up to {@code maxEvents} events sorted by event time (ties in arrival order): each event's time,
- * id, value and condition mask (which of the pattern's conditions it satisfies). An arriving event is inserted in its
- * place, then one pass over the buffer in time order finds whether a match <em>that includes it</em> now exists: a
- * dynamic programme over (slot, event) that keeps, for each, the latest possible first-event time of a partial match
- * ending there — once over every partial match, once over those that include the new event. A match exists when some
- * accepting slot's latest start is less than {@code within} before its event. The pass costs O(events × slots) and
- * allocates nothing; the match found is reported through {@link PatternMatch} (the first by end event, and of those
- * the latest-starting, so replay reports the same one).
+ * engine sequence, value and condition mask (which of the pattern's conditions it satisfies). An arriving event is
+ * inserted in its place, then one pass over the buffer in time order finds whether a match <em>that includes it</em>
+ * now exists: a dynamic programme over (slot, event) that keeps, for each, the latest possible first-event time of a
+ * partial match ending there — once over every partial match, once over those that include the new event. A match
+ * exists when some accepting slot's latest start is less than {@code within} before its event. The pass costs O(events
+ * × slots) and allocates nothing; the match found is reported through {@link PatternMatch} (the first by end event, and
+ * of those the latest-starting, so replay reports the same one).
  * <p>
  * What the buffer keeps bounds what is found, and is stated as the rule's semantics:
  * <ul>
@@ -33,8 +33,9 @@ import java.util.Arrays;
  *     <li>Events that satisfy none of the pattern's conditions are not seen, unless a step needs the key's very next
  *     event ({@link PatternShape#storesEveryEvent()}).</li>
  * </ul>
- * Layout, in words: {@code [newest time, head | count << 32, newest absent-condition time that left,
- * masks (a byte each), times, ids, values]}, times biased so a new record's zeros read as "none".
+ * Layout, in words: {@code [newest time, head | count << 32, newest absent-condition time that left, last end
+ * judged, masks (a byte each), times, engine sequences, values]}, a ring of {@code maxEvents + 1} entries; the header's
+ * times biased so a new record's zeros read as "none".
  */
 public final class PatternMatcher
 {
@@ -55,6 +56,8 @@ public final class PatternMatcher
     private static final int JUDGED_UP_TO = 3;
     private static final int MASKS = 4;
     private static final int NO_PREDECESSOR = -1;
+    /** Mask bit of an event kept only for an absence after a match: it takes no step. */
+    private static final int ABSENCE_ONLY = 0x80;
 
     private final PatternShape shape;
     private final int maxEvents;
@@ -178,13 +181,13 @@ public final class PatternMatcher
      * @param record   address of the key's record ({@link #stateBytes()} long, zeros when new).
      * @param timeNs   the event's time.
      * @param mask     the conditions it satisfies, a bit each.
-     * @param id       its id, reported with a match.
+     * @param engineSeq its engine sequence, reported with a match.
      * @param value    its value, reported with a match.
      * @return {@link #MATCH}, {@link #NO_MATCH} or {@link #NOT_SEEN}.
      */
-    public int add(final long record, final long timeNs, final int mask, final long id, final long value)
+    public int add(final long record, final long timeNs, final int mask, final long engineSeq, final long value)
     {
-        return add(record, timeNs, mask, id, value, NONE);
+        return add(record, timeNs, mask, engineSeq, value, NONE);
     }
 
     /**
@@ -194,13 +197,18 @@ public final class PatternMatcher
      * @param record      address of the key's record.
      * @param timeNs      the event's time.
      * @param mask        the conditions it satisfies, a bit each.
-     * @param id          its id, reported with a match.
+     * @param engineSeq   its engine sequence, reported with a match.
      * @param value       its value, reported with a match.
      * @param endsAfterNs a candidate match ends after this.
      * @return {@link #MATCH}, {@link #NO_MATCH} or {@link #NOT_SEEN}.
      */
     public int add(
-        final long record, final long timeNs, final int mask, final long id, final long value, final long endsAfterNs)
+        final long record,
+        final long timeNs,
+        final int mask,
+        final long engineSeq,
+        final long value,
+        final long endsAfterNs)
     {
         final int seen = mask & shape.usedConditions();
         if (seen == 0 && !shape.storesEveryEvent())
@@ -210,6 +218,7 @@ public final class PatternMatcher
         final long newest = RecordWords.getBiased(record, NEWEST_TIME);
         if (newest != NONE && timeNs < newest - shape.allowedLatenessNs())
         {
+            keepLateAbsence(record, timeNs, seen & shape.absentAfterMask(), engineSeq, value, endsAfterNs);
             return NOT_SEEN;
         }
         if (newest == NONE || timeNs > newest)
@@ -217,7 +226,7 @@ public final class PatternMatcher
             RecordWords.putBiased(record, NEWEST_TIME, timeNs);
             leaveBefore(record, oldestNeededAfter(record, timeNs));
         }
-        final int position = insert(record, timeNs, seen, id, value);
+        final int position = insert(record, timeNs, seen, engineSeq, value);
         final int found = find(record, position,
             Math.max(RecordWords.getBiased(record, JUDGED_UP_TO), endsAfterNs), Long.MAX_VALUE);
         if (count(record) > maxEvents)
@@ -225,6 +234,24 @@ public final class PatternMatcher
             leaveOldest(record);
         }
         return found;
+    }
+
+    /**
+     * An event too late to be matched may still be the event an absence after a match waits for: kept for that
+     * alone, when it comes after every match end already judged.
+     */
+    private void keepLateAbsence(
+        final long record, final long timeNs, final int absentBits, final long engineSeq, final long value,
+        final long endsAfterNs)
+    {
+        if (absentBits != 0 && timeNs > Math.max(RecordWords.getBiased(record, JUDGED_UP_TO), endsAfterNs))
+        {
+            insert(record, timeNs, absentBits | ABSENCE_ONLY, engineSeq, value);
+            if (count(record) > maxEvents)
+            {
+                leaveOldest(record);
+            }
+        }
     }
 
     /**
@@ -268,7 +295,7 @@ public final class PatternMatcher
      * Insert in event-time order, ties after what is there; the ring has one entry more than it keeps, so the event
      * is matched even when it is older than everything a full buffer holds.
      */
-    private int insert(final long record, final long timeNs, final int mask, final long id, final long value)
+    private int insert(final long record, final long timeNs, final int mask, final long engineSeq, final long value)
     {
         final int count = count(record);
         int position = count;
@@ -282,7 +309,7 @@ public final class PatternMatcher
         {
             copyEntry(record, i - 1, i);
         }
-        putEntry(record, position, timeNs, mask, id, value);
+        putEntry(record, position, timeNs, mask, engineSeq, value);
         return position;
     }
 
@@ -316,7 +343,7 @@ public final class PatternMatcher
             {
                 if ((mask(record, first) & absentMask) != 0)
                 {
-                    lastAbsent = time(record, first);
+                    lastAbsent = Math.max(lastAbsent, time(record, first));
                 }
                 first++;
             }
@@ -358,7 +385,7 @@ public final class PatternMatcher
             advance(event, mask);
             if ((mask & absentMask) != 0)
             {
-                lastAbsent = timeNs;
+                lastAbsent = Math.max(lastAbsent, timeNs);
             }
         }
         return NO_MATCH;
@@ -382,7 +409,7 @@ public final class PatternMatcher
         final boolean absentHolds)
     {
         final int at = slot * ringSize + event;
-        if ((mask & (1 << shape.slotCondition(slot))) == 0)
+        if ((mask & (1 << shape.slotCondition(slot))) == 0 || (mask & ABSENCE_ONLY) != 0)
         {
             startAll[slot] = NONE;
             startWith[slot] = NONE;
@@ -466,7 +493,7 @@ public final class PatternMatcher
         boolean includesArrivedLater = arrived >= 0;
         while (true)
         {
-            match.prepend(time(record, event), id(record, event), value(record, event));
+            match.prepend(time(record, event), engineSeq(record, event), value(record, event));
             final int at = slot * ringSize + event;
             final int from;
             if (includesArrivedLater)
@@ -508,7 +535,7 @@ public final class PatternMatcher
         return RecordWords.get(record, timesWord + ringIndex(record, event));
     }
 
-    private long id(final long record, final int event)
+    private long engineSeq(final long record, final int event)
     {
         return RecordWords.get(record, idsWord + ringIndex(record, event));
     }
@@ -534,11 +561,11 @@ public final class PatternMatcher
     }
 
     private void putEntry(
-        final long record, final int event, final long timeNs, final int mask, final long id, final long value)
+        final long record, final int event, final long timeNs, final int mask, final long engineSeq, final long value)
     {
         final int at = ringIndex(record, event);
         RecordWords.put(record, timesWord + at, timeNs);
-        RecordWords.put(record, idsWord + at, id);
+        RecordWords.put(record, idsWord + at, engineSeq);
         RecordWords.put(record, valuesWord + at, value);
         UnsafeApi.putByte(record + MASKS * Long.BYTES + at, (byte)mask);
     }

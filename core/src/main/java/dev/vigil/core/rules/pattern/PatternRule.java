@@ -37,6 +37,9 @@ import java.io.IOException;
  */
 public abstract class PatternRule extends KeyedStateRule implements WatermarkRule
 {
+    /** Waiting keys one input judges at most: the rest after the next inputs, so no input stalls the stage. */
+    public static final int KEYS_JUDGED_PER_INPUT = 64;
+
     private final Condition[] conditions;
     private final ValueExpression value;
     private final PatternMatcher matcher;
@@ -44,8 +47,10 @@ public abstract class PatternRule extends KeyedStateRule implements WatermarkRul
     private final boolean storesEveryEvent;
     private final boolean judgesByWatermark;
     private final PatternDeadlines deadlines;
+    private final int slots;
     private final long absentAfterNs;
     private long watermarkNs = Long.MIN_VALUE;
+    private long previousWatermarkNs = Long.MIN_VALUE;
     private final EventFields fields = new EventFields();
 
     /**
@@ -85,6 +90,7 @@ public abstract class PatternRule extends KeyedStateRule implements WatermarkRul
         this.storesEveryEvent = shape.storesEveryEvent();
         this.judgesByWatermark = shape.absentAfterMask() != 0;
         this.deadlines = judgesByWatermark ? new PatternDeadlines(maxKeys) : null;
+        this.slots = shape.slotCount();
         this.absentAfterNs = shape.absentAfterNs();
     }
 
@@ -147,7 +153,7 @@ public abstract class PatternRule extends KeyedStateRule implements WatermarkRul
         {
             return RuleResult.STATE_FULL;
         }
-        return judge(matcher.add(state, txn.eventTimeNs(), mask, txn.txnId(), value.value(fields), endsAfterNs()),
+        return judge(matcher.add(state, txn.eventTimeNs(), mask, hit.engineSeq(), value.value(fields), endsAfterNs()),
             key, hit);
     }
 
@@ -164,7 +170,7 @@ public abstract class PatternRule extends KeyedStateRule implements WatermarkRul
         {
             return RuleResult.STATE_FULL;
         }
-        return judge(matcher.add(state, order.eventTimeNs(), mask, order.orderId(), value.value(fields),
+        return judge(matcher.add(state, order.eventTimeNs(), mask, hit.engineSeq(), value.value(fields),
             endsAfterNs()), key, hit);
     }
 
@@ -213,42 +219,54 @@ public abstract class PatternRule extends KeyedStateRule implements WatermarkRul
     }
 
     @Override
-    public final boolean onWatermark(final long watermarkNs, final RuleAlerts alerts)
+    public final void startAt(final long watermarkNs)
     {
-        if (watermarkNs <= this.watermarkNs)
-        {
-            return false;
-        }
-        final long previousWatermarkNs = this.watermarkNs;
         this.watermarkNs = watermarkNs;
-        boolean raised = false;
-        while (deadlines.firstDueNs() <= watermarkNs)
+        this.previousWatermarkNs = watermarkNs;
+    }
+
+    @Override
+    public final void onWatermark(final long watermarkNs, final RuleAlerts alerts)
+    {
+        if (watermarkNs > this.watermarkNs)
         {
+            previousWatermarkNs = this.watermarkNs;
+            this.watermarkNs = watermarkNs;
+        }
+        final int matchSize = slots;
+        int keys = 0;
+        while (deadlines.firstDueNs() <= this.watermarkNs && keys < KEYS_JUDGED_PER_INPUT &&
+            alerts.hasRoomFor(matchSize))
+        {
+            keys++;
             final long key = deadlines.poll();
             final long state = stateOf(key);
             if (state == RecordStore.FULL)
             {
                 continue;
             }
-            while (matcher.judgeAbsence(state, previousWatermarkNs, watermarkNs) == PatternMatcher.MATCH)
+            boolean room = true;
+            while (room && matcher.judgeAbsence(state, previousWatermarkNs, this.watermarkNs) == PatternMatcher.MATCH)
             {
                 final PatternMatch match = matcher.match();
-                if (alerts.add(id(), action().verdict(), key, match.size(), fewestEvents, match.firstTimeNs(),
-                    match.lastTimeNs() + 1))
+                alerts.add(id(), action().verdict(), key, match.size(), fewestEvents, match.firstTimeNs(),
+                    match.lastTimeNs() + 1);
+                for (int i = 0, n = match.size(); i < n; i++)
                 {
-                    for (int i = 0, n = match.size(); i < n; i++)
-                    {
-                        alerts.addMatchedEvent(match.id(i), match.timeNs(i), match.value(i));
-                    }
+                    alerts.addMatchedEvent(match.engineSeq(i), match.timeNs(i), match.value(i));
                 }
-                raised = true;
+                room = alerts.hasRoomFor(matchSize);
             }
-            if (matcher.nextDueNs() != Long.MIN_VALUE)
+            if (!room)
+            {
+                // The key may have more to judge at this watermark: after the next input.
+                deadlines.schedule(key, this.watermarkNs);
+            }
+            else if (matcher.nextDueNs() != Long.MIN_VALUE)
             {
                 deadlines.schedule(key, matcher.nextDueNs());
             }
         }
-        return raised;
     }
 
     @Override
@@ -256,6 +274,7 @@ public abstract class PatternRule extends KeyedStateRule implements WatermarkRul
     {
         if (judgesByWatermark)
         {
+            out.writeLong(previousWatermarkNs);
             out.writeLong(watermarkNs);
             deadlines.writeTo(out);
         }
@@ -266,6 +285,7 @@ public abstract class PatternRule extends KeyedStateRule implements WatermarkRul
     {
         if (judgesByWatermark)
         {
+            previousWatermarkNs = in.readLong();
             watermarkNs = in.readLong();
             deadlines.readFrom(in);
         }

@@ -14,8 +14,11 @@ import java.util.List;
  */
 public final class PatternShape
 {
-    /** Most conditions one pattern may use: a condition mask is one byte per stored event. */
-    public static final int MAX_CONDITIONS = 8;
+    /**
+     * Most conditions one pattern may use: a condition mask is one byte per stored event, its top bit marking an
+     * event kept only for an absence.
+     */
+    public static final int MAX_CONDITIONS = 7;
 
     /** Most slots a pattern may compile to, repetitions included. */
     public static final int MAX_SLOTS = 32;

@@ -224,7 +224,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
             for (int m = 0; m < matched; m++)
             {
                 events.next()
-                    .eventId(alerts.matchedId(i, m))
+                    .engineSeq(alerts.matchedEngineSeq(i, m))
                     .eventTimeNs(alerts.matchedTimeNs(i, m))
                     .value(alerts.matchedValue(i, m));
             }

@@ -15,6 +15,7 @@ import dev.vigil.core.ring.BatchClock;
 import dev.vigil.core.ring.EventLayout;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.ring.RuleAlerts;
 import dev.vigil.core.rules.KeyedStateStores;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
@@ -87,7 +88,6 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     private boolean held;
     private long heldCountedUpToNs;
     private boolean snapshotPending;
-    private long judgedWatermarkNs = Long.MIN_VALUE;
 
     /**
      * Takes a snapshot of the rules stage's state when a snapshot point reaches it; runs on the rules thread, between
@@ -462,6 +462,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
             if (templateId == RulesUpdateDecoder.TEMPLATE_ID)
             {
                 onRulesUpdate(event);
+                judgeByWatermark(event);
             }
             return;
         }
@@ -487,7 +488,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
             {
                 prefetcher.prefetch(transaction);
             }
-            evaluator.evaluate(transaction, event.alerts());
+            evaluator.evaluate(transaction, event.engineSeq(), event.alerts());
             windows.onTransaction(event.engineSeq(), transaction);
         }
         else
@@ -497,7 +498,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
             {
                 prefetcher.prefetch(order);
             }
-            evaluator.evaluate(order, event.alerts());
+            evaluator.evaluate(order, event.engineSeq(), event.alerts());
             windows.onOrder(event.engineSeq(), order);
         }
         counters.windows(windows);
@@ -512,20 +513,17 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     }
 
     /**
-     * Rules that judge by the watermark (patterns ending in an absence) judge once it moved; what they raise goes
-     * with this input's alerts, after its decision's.
+     * Rules that judge by the watermark (patterns ending in an absence) judge after every input; what they raise
+     * goes with this input's alerts, after its decision's, and is counted.
      */
     private void judgeByWatermark(final RingEvent event)
     {
-        final long watermarkNs = windows.watermark();
-        if (watermarkNs > judgedWatermarkNs)
+        final RuleAlerts alerts = event.alerts();
+        final int before = alerts.size();
+        evaluator.onWatermark(windows.watermark(), alerts);
+        for (int i = before, size = alerts.size(); i < size; i++)
         {
-            judgedWatermarkNs = watermarkNs;
-            final long raised = evaluator.onWatermark(watermarkNs, event.alerts());
-            if (raised != 0)
-            {
-                counters.alertsRaised(raised);
-            }
+            counters.alertRaised(alerts.ruleId(i));
         }
     }
 

@@ -4,9 +4,11 @@ import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.RulesUpdateDecoder;
 import dev.vigil.core.counters.EngineCounter;
 import dev.vigil.core.rules.KeyedStateStores;
+import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleEvaluator;
 import dev.vigil.core.rules.RuleSet;
 import dev.vigil.core.rules.RuleSetLoader;
+import dev.vigil.core.rules.WatermarkRule;
 import dev.vigil.core.window.EventTimeWindows;
 import org.agrona.DirectBuffer;
 
@@ -129,6 +131,15 @@ final class RulesInForce
      */
     private void switchTo(final RuleSet ruleSet, final String text)
     {
+        final RuleSet previous = evaluator.ruleSet();
+        for (final Rule rule : ruleSet.rules())
+        {
+            if (rule instanceof WatermarkRule && previous.ruleById(rule.id()) != rule)
+            {
+                // New or changed: it starts at this place's watermark, as a rule that saw it move here would be.
+                ((WatermarkRule)rule).startAt(windows.watermark());
+            }
+        }
         evaluator.ruleSet(ruleSet);
         counters.rulesInForce(ruleSet, keyedState);
         windows.reconfigure(ruleSet.windows());

@@ -119,12 +119,16 @@ final class RulesStageCounters
     }
 
     /**
-     * @param raised bitmap of the rules that raised an alert outside a decision (on the watermark).
+     * @param ruleId a rule that raised an alert outside a decision (on the watermark).
      */
-    void alertsRaised(final long raised)
+    void alertRaised(final int ruleId)
     {
-        alertsRaised.getAndAddOrdered(Long.bitCount(raised));
-        countAlertsByRule(raised);
+        alertsRaised.incrementOrdered();
+        final AtomicCounter counter = counters.alerts(ruleId);
+        if (counter != null)
+        {
+            counter.incrementOrdered();
+        }
     }
 
     void retryAnswered()

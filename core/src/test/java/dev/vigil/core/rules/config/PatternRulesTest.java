@@ -233,14 +233,54 @@ class PatternRulesTest
         assertEquals(Verdict.APPROVE, pay(evaluator, MIN, 2, 60_000, PaymentChannel.ATM, "GB"));
         assertEquals(Verdict.APPROVE, pay(evaluator, 30 * MIN, 2, -60_000, PaymentChannel.ATM, "GB"),
             "account 2 pays it back within the hour");
-        assertEquals(0L, evaluator.onWatermark(59 * MIN, freshAlerts()));
-        assertEquals(1L << 9, evaluator.onWatermark(61 * MIN + 1, freshAlerts()), "account 1's hour is over");
-        assertEquals(1, alerts.size());
+        evaluator.onWatermark(59 * MIN, freshAlerts());
+        assertEquals(0, alerts.size());
+        evaluator.onWatermark(61 * MIN + 1, freshAlerts());
+        assertEquals(1, alerts.size(), "account 1's hour is over");
+        assertEquals(9, alerts.ruleId(0));
         assertEquals(1, alerts.key(0));
         assertEquals(Verdict.REVIEW, alerts.action(0));
         assertEquals(1, alerts.matchedCount(0));
         assertEquals(0, alerts.matchedTimeNs(0, 0));
-        assertEquals(0L, evaluator.onWatermark(120 * MIN, freshAlerts()), "account 2 was paid back; 1 fired once");
+        evaluator.onWatermark(120 * MIN, freshAlerts());
+        assertEquals(0, alerts.size(), "account 2 was paid back; 1 fired once");
+    }
+
+    /**
+     * A pattern added by a rules update starts at the watermark of the update's place: a match ending before it
+     * has its absence judged as over, and is late.
+     */
+    @Test
+    void aPatternAddedByAnUpdateStartsAtTheWatermarkOfTheUpdate()
+    {
+        final String rule = "rules:\n" +
+            "  - {id: 9, name: no-deposit, type: pattern, action: review,\n" +
+            "     pattern: {steps: [{where: channel == ATM}], absent-after: {where: amount < 0, for: 1h}, " +
+            "within: 1m, allowed-lateness: 10h}}\n";
+        final RuleSet added = build(rule);
+        final dev.vigil.core.rules.WatermarkRule pattern = (dev.vigil.core.rules.WatermarkRule)added.ruleById(9);
+        pattern.startAt(120 * MIN);
+        final RuleEvaluator evaluator = new RuleEvaluator(added, Verdict.DECLINE);
+        pay(evaluator, 30 * MIN, 1, 60_000, PaymentChannel.ATM, "GB");
+        pay(evaluator, 100 * MIN, 2, 60_000, PaymentChannel.ATM, "GB");
+        evaluator.onWatermark(200 * MIN, freshAlerts());
+        assertEquals(1, alerts.size(), "only the withdrawal whose hour had not ended when the rule came in");
+        assertEquals(2, alerts.key(0));
+    }
+
+    @Test
+    void anAbsentEventTooLateToBeMatchedStillEndsTheWait()
+    {
+        final RuleEvaluator evaluator = new RuleEvaluator(build("rules:\n" +
+            "  - {id: 9, name: no-deposit, type: pattern, key: account, action: review,\n" +
+            "     pattern: {steps: [{where: channel == ATM}], absent-after: {where: amount < 0, for: 1h}, " +
+            "within: 1m}}\n"), Verdict.DECLINE);
+        pay(evaluator, 0, 1, 60_000, PaymentChannel.ATM, "GB");
+        pay(evaluator, 40 * MIN, 1, 60_000, PaymentChannel.ATM, "GB");
+        pay(evaluator, 30 * MIN, 1, -60_000, PaymentChannel.POS, "GB");
+        evaluator.onWatermark(61 * MIN, freshAlerts());
+        assertEquals(0, alerts.size(), "the deposit at 30 min came more than a minute behind the account's newest, " +
+            "but within the hour after the withdrawal at 0");
     }
 
     @Test

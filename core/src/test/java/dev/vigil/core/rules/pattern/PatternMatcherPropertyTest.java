@@ -149,7 +149,7 @@ class PatternMatcherPropertyTest
         {
             for (int i = 0; i < events.size(); i++)
             {
-                if (events.get(i).id() == match.id(m))
+                if (events.get(i).id() == match.engineSeq(m))
                 {
                     taken.add(i);
                 }
@@ -182,7 +182,7 @@ class PatternMatcherPropertyTest
         {
             for (int i = 0; i < events.size(); i++)
             {
-                if (events.get(i).id() == match.id(m))
+                if (events.get(i).id() == match.engineSeq(m))
                 {
                     taken.add(i);
                     assertEquals(events.get(i).timeNs(), match.timeNs(m));

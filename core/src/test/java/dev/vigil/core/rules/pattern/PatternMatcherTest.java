@@ -45,8 +45,8 @@ class PatternMatcherTest
         assertEquals(PatternMatcher.MATCH, matcher.add(card, 110, LARGE, 3, 200_000));
         final PatternMatch match = matcher.match();
         assertEquals(2, match.size());
-        assertEquals(1, match.id(0));
-        assertEquals(3, match.id(1));
+        assertEquals(1, match.engineSeq(0));
+        assertEquals(3, match.engineSeq(1));
         assertEquals(150, match.value(0));
         assertEquals(200_000, match.value(1));
     }

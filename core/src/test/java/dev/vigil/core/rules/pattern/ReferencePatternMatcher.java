@@ -15,8 +15,12 @@ final class ReferencePatternMatcher
     {
     }
 
-    record Event(long timeNs, int mask, long id)
+    record Event(long timeNs, int mask, long id, boolean absenceOnly)
     {
+        Event(final long timeNs, final int mask, final long id)
+        {
+            this(timeNs, mask, id, false);
+        }
     }
 
     private final List<Step> steps;
@@ -74,6 +78,18 @@ final class ReferencePatternMatcher
         final Long newest = newestByKey.get(key);
         if (newest != null && timeNs < newest - latenessNs)
         {
+            // Too late to be matched, but an absence after a match not yet judged still counts it.
+            final int absent = seen & absentAfterMask;
+            if (absent != 0 && (watermarkNs == Long.MIN_VALUE || timeNs > watermarkNs - absentAfterNs))
+            {
+                final List<Event> events = eventsByKey.computeIfAbsent(key, k -> new ArrayList<>());
+                int position = events.size();
+                while (position > 0 && events.get(position - 1).timeNs() > timeNs)
+                {
+                    position--;
+                }
+                events.add(position, new Event(timeNs, absent, id, true));
+            }
             return PatternMatcher.NOT_SEEN;
         }
         newestByKey.put(key, newest == null ? timeNs : Math.max(newest, timeNs));
@@ -133,7 +149,7 @@ final class ReferencePatternMatcher
             for (int r = 0; r < times && ok; r++)
             {
                 final int event = taken.get(index + r);
-                ok = (events.get(event).mask() & (1 << s.condition())) != 0;
+                ok = (events.get(event).mask() & (1 << s.condition())) != 0 && !events.get(event).absenceOnly();
                 if (ok && before >= 0)
                 {
                     ok = !s.next() || event == before + 1;
