@@ -58,6 +58,45 @@ class ReplayCommandTest extends CommandLineTest
     }
 
     /**
+     * A pattern ending in an absence (no payment to merchant 999 within an hour of a large withdrawal) fires when the
+     * watermark passes it, here moved by a heartbeat: its alert is written on the heartbeat's line, and the
+     * decisions are untouched.
+     */
+    @Test
+    void aWithdrawalNotRepaidWithinAnHourAlertsOnTheHeartbeatThatEndsTheHour() throws IOException
+    {
+        final Path rules = write("rules.yaml", List.of("rules:",
+            "  - id: 9",
+            "    name: not-repaid",
+            "    type: pattern",
+            "    key: account",
+            "    pattern:",
+            "      steps: [{where: channel == ATM and amount >= 500.00}]",
+            "      absent-after: {where: merchant == 999, for: 1h}",
+            "      within: 1m",
+            "    action: review"));
+        final Path csv = write("events.csv", List.of(HEADER + ",channel",
+            "2026-01-01T00:00:00Z,transaction,1,10,100,60000,EUR,DE,,,,,atm",
+            "2026-01-01T00:10:00Z,transaction,2,20,200,60000,EUR,DE,,,,,atm",
+            "2026-01-01T00:30:00Z,transaction,2,20,999,100,EUR,DE,,,,,pos",
+            "2026-01-01T00:50:00Z,heartbeat,,,,,,,,,,,",
+            "2026-01-01T02:00:00Z,heartbeat,,,,,,,,,,,"));
+        final Path outDir = dir.resolve("out");
+
+        assertEquals(0, VigilMain.execute("replay", "--input", csv.toString(), "--out", outDir.toString(),
+            "--rules", rules.toString(), SMALL_STATE), errors());
+
+        final List<String> alerts = Files.readAllLines(outDir.resolve("alerts.csv"));
+        assertEquals(2, alerts.size(), "one alert, for account 1 (account 2 repaid): " + alerts);
+        assertTrue(alerts.get(1).startsWith("6,5,"), "on the line of the heartbeat that moved the watermark: " +
+            alerts.get(1));
+        assertTrue(alerts.get(1).contains(",9,not-repaid,REVIEW,1,1,1,2026-01-01T00:00:00Z,"), alerts.get(1));
+        assertTrue(alerts.get(1).endsWith(",1@2026-01-01T00:00:00Z=60000"), alerts.get(1));
+        final List<String> decisions = Files.readAllLines(outDir.resolve("decisions.csv"));
+        assertTrue(decisions.stream().skip(1).allMatch(line -> line.contains(",APPROVE,")), decisions.toString());
+    }
+
+    /**
      * Expected decisions from config/rules.yaml: above 10,000.00 declines (amount-threshold); the 11th transaction
      * of one account within 60 s is reviewed (account-velocity, more than 10).
      */
