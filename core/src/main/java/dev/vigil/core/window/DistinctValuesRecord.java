@@ -30,7 +30,7 @@ public final class DistinctValuesRecord
     private static final int FIRST_ENTRY = 1;
 
     private final long slideNs;
-    private final int panesPerWindow;
+    private final long panesPerWindow;
     private final int words;
 
     /**
@@ -49,8 +49,33 @@ public final class DistinctValuesRecord
                 " in [1, " + MAX_CAP + "]");
         }
         this.slideNs = slideNs;
-        this.panesPerWindow = (int)(windowSizeNs / slideNs);
+        this.panesPerWindow = windowSizeNs / slideNs;
         this.words = FIRST_ENTRY + 2 * cap;
+    }
+
+    private DistinctValuesRecord(final long windowNs, final int cap)
+    {
+        this.slideNs = 1;
+        this.panesPerWindow = windowNs;
+        this.words = FIRST_ENTRY + 2 * cap;
+    }
+
+    /**
+     * A window that slides with every event: the values seen in {@code (newest − windowNs, newest]}, newest being
+     * the key's latest event time (panes of one nanosecond). The distinct-merchants rule's.
+     *
+     * @param windowNs window length, positive.
+     * @param cap      entries of the table, in [1, {@link #MAX_CAP}].
+     * @return the record's logic.
+     */
+    public static DistinctValuesRecord slidingWithEveryEvent(final long windowNs, final int cap)
+    {
+        if (windowNs <= 0 || cap < 1 || cap > MAX_CAP)
+        {
+            throw new IllegalArgumentException("windowNs=" + windowNs + " must be positive and cap=" + cap +
+                " in [1, " + MAX_CAP + "]");
+        }
+        return new DistinctValuesRecord(windowNs, cap);
     }
 
     /**
