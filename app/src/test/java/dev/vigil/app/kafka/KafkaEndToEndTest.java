@@ -1,0 +1,283 @@
+package dev.vigil.app.kafka;
+
+import dev.vigil.app.EngineHarness;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.client.AlertListener;
+import dev.vigil.client.AlertSubscriber;
+import dev.vigil.codecs.AlertDecoder;
+import dev.vigil.codecs.LateEventDecoder;
+import dev.vigil.codecs.WindowResultDecoder;
+import dev.vigil.core.counters.CounterMetric;
+import io.aeron.Aeron;
+import org.agrona.concurrent.SystemNanoClock;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.vigil.app.kafka.KafkaTestSupport.BASE_TIME_NS;
+import static dev.vigil.app.kafka.KafkaTestSupport.SECOND_NS;
+import static dev.vigil.app.kafka.KafkaTestSupport.header;
+import static dev.vigil.app.kafka.KafkaTestSupport.record;
+import static dev.vigil.app.kafka.KafkaTestSupport.text;
+import static dev.vigil.core.counters.EngineCounter.ALERTS_RAISED;
+import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Topic to engine to topics, with the default rules and windows: a source and a sink (reading the engine's journal)
+ * each stopped without committing in the middle of the run and started again. Every input is decided once, and the
+ * output topics, read committed, hold exactly what the engine published on its live alert stream, once each.
+ */
+@Timeout(120)
+class KafkaEndToEndTest
+{
+    private static final int EVENTS = 600;
+
+    @TempDir
+    static Path brokerDir;
+
+    private static LocalKafkaBroker broker;
+
+    @TempDir
+    Path dataDir;
+
+    private VigilConfig engineConfig;
+
+    @BeforeAll
+    static void startBroker()
+    {
+        broker = LocalKafkaBroker.start(brokerDir);
+    }
+
+    @AfterAll
+    static void stopBroker()
+    {
+        if (broker != null)
+        {
+            broker.close();
+        }
+    }
+
+    @Test
+    void decidesEveryInputOnceAndDeliversEveryOutputOnceThroughStopsOfSourceAndSink()
+    {
+        final String bootstrap = broker.bootstrapServers();
+        for (final String topic : List.of("events", "decisions", "alerts", "windows", "late"))
+        {
+            KafkaTestSupport.createTopic(bootstrap, topic, topic.equals("events") ? 2 : 1);
+        }
+        final List<ProducerRecord<byte[], byte[]>> inputs = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++)
+        {
+            inputs.add(record("events", i % 2, "k" + i, event(i)));
+        }
+        KafkaTestSupport.produce(bootstrap, "events", inputs);
+
+        try (EngineHarness engine = EngineHarness.start(dataDir);
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(engine.engine().aeronDirectoryName()));
+            AlertSubscriber liveStream = new AlertSubscriber(
+                aeron, engine.alertSubscriptionChannel(), AlertSubscriber.DEFAULT_STREAM_ID))
+        {
+            engineConfig = engine.engine().config();
+            final LiveOutputs live = new LiveOutputs();
+            assertTrue(EngineHarness.await(liveStream::isConnected, () -> liveStream.poll(live, 10), 10_000));
+
+            final SourceSettings sourceSettings = KafkaTestSupport.sourceSettings("events", "decisions", null, 256);
+            // Commits every 40 outputs, or when the journal has nothing new; 16 journal records a duty cycle.
+            final SinkSettings sinkSettings = new SinkSettings("alerts", "windows", "late", KafkaFormat.JSON,
+                "vigil-sink-test", "vigil-sink-test-position", 3_600 * SECOND_NS, 40, 16);
+            KafkaCounters sourceCounters = new KafkaCounters(KafkaCounters.Role.SOURCE);
+            KafkaSource source = KafkaTestSupport.startSource(bootstrap, sourceSettings, () -> engine, sourceCounters);
+            KafkaCounters sinkCounters = new KafkaCounters(KafkaCounters.Role.SINK);
+            KafkaSink sink = startSink(bootstrap, sinkSettings, sinkCounters);
+            long decisionsCommitted = 0;
+            long outputsCommitted = 0;
+            boolean sourceStopped = false;
+            boolean sinkStopped = false;
+            try
+            {
+                final long deadlineNs = System.nanoTime() + 60 * SECOND_NS;
+                while (decisionsCommitted + sourceCounters.get(KafkaCounters.Counter.SOURCE_DECIDED) < EVENTS ||
+                    !allOutputsCommitted(engine, live,
+                    outputsCommitted + sinkCounters.get(KafkaCounters.Counter.SINK_OUTPUTS_OUT)))
+                {
+                    assertTrue(System.nanoTime() < deadlineNs, "not done in 60 s: " +
+                        sourceCounters.statusLine() + " / " + sinkCounters.statusLine());
+                    source.doWork();
+                    sink.doWork();
+                    liveStream.poll(live, 100);
+                    if (!sourceStopped && sourceCounters.get(KafkaCounters.Counter.SOURCE_DECIDED) >= EVENTS / 2 &&
+                        sourceCounters.get(KafkaCounters.Counter.SOURCE_DECIDED) >
+                        sourceCounters.get(KafkaCounters.Counter.SOURCE_DECISIONS_OUT))
+                    {
+                        // Stopped with decided records not committed: they are sent again and answered again.
+                        sourceStopped = true;
+                        decisionsCommitted = sourceCounters.get(KafkaCounters.Counter.SOURCE_DECISIONS_OUT);
+                        source.close();
+                        sourceCounters = new KafkaCounters(KafkaCounters.Role.SOURCE);
+                        source = KafkaTestSupport.startSource(bootstrap, sourceSettings, () -> engine, sourceCounters);
+                    }
+                    if (!sinkStopped && sinkCounters.get(KafkaCounters.Counter.SINK_COMMITS) >= 1 &&
+                        uncommitted(sinkCounters) > 0)
+                    {
+                        // Stopped with a transaction open: its outputs are written again by the next sink.
+                        sinkStopped = true;
+                        outputsCommitted = sinkCounters.get(KafkaCounters.Counter.SINK_OUTPUTS_OUT);
+                        sink.close();
+                        sinkCounters = new KafkaCounters(KafkaCounters.Role.SINK);
+                        sink = startSink(bootstrap, sinkSettings, sinkCounters);
+                    }
+                }
+                assertTrue(source.drain(10 * SECOND_NS));
+                sink.flush();
+            }
+            finally
+            {
+                source.close();
+                sink.close();
+            }
+            assertTrue(sourceStopped, "the source was stopped mid-run");
+            assertTrue(sinkStopped, "the sink was stopped mid-run");
+            assertTrue(sinkCounters.get(KafkaCounters.Counter.SINK_SKIPPED) > 0, "the second sink skipped " +
+                "what the first committed: " + sinkCounters.statusLine());
+
+            assertEquals(EVENTS, engine.engine().counters().get(EVENTS_EVALUATED).get(), "each input evaluated once");
+            assertDecidedOnce(bootstrap);
+            assertDeliveredOnce(bootstrap, live);
+        }
+    }
+
+    private static void assertDecidedOnce(final String bootstrap)
+    {
+        final Map<String, Integer> decisions = new HashMap<>();
+        for (final ConsumerRecord<byte[], byte[]> decision : KafkaTestSupport.readCommitted(bootstrap, "decisions"))
+        {
+            decisions.merge(text(decision.key()), 1, Integer::sum);
+        }
+        assertEquals(EVENTS, decisions.size());
+        decisions.forEach((key, count) -> assertEquals(1, count, "decisions of " + key));
+    }
+
+    private static void assertDeliveredOnce(final String bootstrap, final LiveOutputs live)
+    {
+        final TreeMap<String, String> delivered = new TreeMap<>();
+        for (final String topic : List.of("alerts", "windows", "late"))
+        {
+            for (final ConsumerRecord<byte[], byte[]> output : KafkaTestSupport.readCommitted(bootstrap, topic))
+            {
+                final String position = position(Long.parseLong(header(output, KafkaSink.ENGINE_SEQ_HEADER)),
+                    Long.parseLong(header(output, KafkaSink.ORDINAL_HEADER)));
+                assertEquals(null, delivered.put(position, text(output.value())), "delivered twice: " + position);
+            }
+        }
+        assertTrue(live.byPosition.size() > 100, "outputs of every kind: " + live.byPosition.size());
+        assertTrue(live.windows > 0 && live.late > 0, "window results " + live.windows + ", late " + live.late);
+        assertEquals(live.byPosition, delivered);
+    }
+
+    /**
+     * @return outputs a sink has taken into its open transaction.
+     */
+    private static long uncommitted(final KafkaCounters counters)
+    {
+        final long taken = counters.get(KafkaCounters.Counter.SINK_ALERTS_IN) +
+            counters.get(KafkaCounters.Counter.SINK_WINDOWS_IN) + counters.get(KafkaCounters.Counter.SINK_LATE_IN);
+        return taken - counters.get(KafkaCounters.Counter.SINK_SKIPPED) -
+            counters.get(KafkaCounters.Counter.SINK_NOT_ROUTED) - counters.get(KafkaCounters.Counter.SINK_OUTPUTS_OUT);
+    }
+
+    private KafkaSink startSink(final String bootstrap, final SinkSettings settings, final KafkaCounters counters)
+    {
+        return KafkaSink.start(bootstrap, settings, Map.of(),
+            new JournalFeed(engineConfig, dataDir.resolve("journal")), counters, SystemNanoClock.INSTANCE);
+    }
+
+    /**
+     * Every output the engine has counted is on the live stream and committed by the sinks.
+     */
+    private static boolean allOutputsCommitted(
+        final EngineHarness engine, final LiveOutputs live, final long committed)
+    {
+        long expected = engine.engine().counters().get(ALERTS_RAISED).get();
+        for (final CounterMetric metric : engine.engine().counters().metrics())
+        {
+            if (metric.family().equals("vigil_window_results_total") ||
+                metric.family().equals("vigil_window_late_events_total"))
+            {
+                expected += metric.value();
+            }
+        }
+        return live.byPosition.size() == expected && committed == expected;
+    }
+
+    private static String event(final int i)
+    {
+        final long eventTimeNs = i == EVENTS - 2 ? BASE_TIME_NS : BASE_TIME_NS + i * 5 * SECOND_NS;
+        if (i % 10 == 9)
+        {
+            return "{\"event_time\":" + eventTimeNs + ",\"type\":\"order\",\"account\":" + (i % 13) +
+                ",\"instrument\":" + (i % 3) + ",\"side\":\"buy\",\"price\":" + (100 + i % 5) + ",\"quantity\":" +
+                (10 + i) + "}";
+        }
+        return "{\"event_time\":" + eventTimeNs + ",\"type\":\"transaction\",\"account\":" + (i % 17) + ",\"card\":" +
+            (100 + i % 17) + ",\"merchant\":" + (500 + i % 5) + ",\"amount\":" + (i % 11 == 4 ? 2_500_000 : 900 + i) +
+            ",\"currency\":\"EUR\",\"country\":\"" + (i % 23 == 0 ? "FR" : "DE") + "\"}";
+    }
+
+    private static String position(final long engineSeq, final long ordinal)
+    {
+        return String.format("%012d/%03d", engineSeq, ordinal);
+    }
+
+    /**
+     * The outputs as the live alert stream carries them, by position, in the sink's JSON.
+     */
+    private static final class LiveOutputs implements AlertListener
+    {
+        final TreeMap<String, String> byPosition = new TreeMap<>();
+        private final OutputJson json = new OutputJson();
+        private long lastSeq;
+        private long ordinal;
+        int windows;
+        int late;
+
+        @Override
+        public void onAlert(final AlertDecoder alert)
+        {
+            add(alert.engineSeq(), json.alert(alert));
+        }
+
+        @Override
+        public void onWindowResult(final WindowResultDecoder result)
+        {
+            windows++;
+            add(result.engineSeq(), json.windowResult(result));
+        }
+
+        @Override
+        public void onLateEvent(final LateEventDecoder lateEvent)
+        {
+            late++;
+            add(lateEvent.engineSeq(), json.lateEvent(lateEvent));
+        }
+
+        private void add(final long engineSeq, final byte[] value)
+        {
+            ordinal = engineSeq == lastSeq ? ordinal + 1 : 0;
+            lastSeq = engineSeq;
+            byPosition.put(position(engineSeq, ordinal), text(value));
+        }
+    }
+}
