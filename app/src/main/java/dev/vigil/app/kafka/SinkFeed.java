@@ -7,7 +7,7 @@ import org.agrona.DirectBuffer;
  * message — in the engine's order: by the engine sequence of the input that emitted them, and for one input in the
  * order the engine published them.
  */
-interface SinkFeed extends AutoCloseable
+public interface SinkFeed extends AutoCloseable
 {
     /**
      * Receives each output.
