@@ -14,6 +14,7 @@ import dev.vigil.app.kafka.KafkaCounters;
 import dev.vigil.app.kafka.KafkaFormat;
 import dev.vigil.app.kafka.KafkaSink;
 import dev.vigil.app.kafka.KafkaSource;
+import dev.vigil.app.kafka.ReconnectingAeron;
 import dev.vigil.app.kafka.SinkFeeds;
 import dev.vigil.app.kafka.SinkSettings;
 import dev.vigil.app.kafka.SourceSettings;
@@ -171,7 +172,8 @@ final class KafkaDemoCommand implements Callable<Integer>
         final RuleSet ruleSet = RuleSetFactory.fromConfig(config);
 
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (VigilEngine engine = VigilEngine.launch(config, error -> failure.compareAndSet(null, error)))
+        try (VigilEngine engine = VigilEngine.launch(config, error -> failure.compareAndSet(null, error));
+            ReconnectingAeron aeron = new ReconnectingAeron(5_000, System.err))
         {
             final KafkaCounters sourceCounters = new KafkaCounters(KafkaCounters.Role.SOURCE);
             final KafkaCounters sinkCounters = new KafkaCounters(KafkaCounters.Role.SINK);
@@ -180,7 +182,7 @@ final class KafkaDemoCommand implements Callable<Integer>
                 KafkaClientIds.DEFAULT_BASE, config.getInt(Settings.DEDUP_WINDOW),
                 2 * config.getInt(Settings.DEDUP_WINDOW), 100_000_000L, 5_000_000_000L, 1_000_000_000L, 256),
                 Map.of(), clientId -> new VigilClient.Context()
-                    .aeronDirectoryName(engine.aeronDirectoryName())
+                    .aeron(aeron.client(engine.aeronDirectoryName()))
                     .ingressChannel(config.get(Settings.INGRESS_CHANNEL))
                     .clientId(clientId),
                 config.getInt(Settings.FRAME_MAX_LENGTH), sourceCounters, SystemNanoClock.INSTANCE);

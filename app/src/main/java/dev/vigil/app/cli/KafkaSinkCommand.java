@@ -7,9 +7,9 @@ import dev.vigil.app.kafka.KafkaConnectorException;
 import dev.vigil.app.kafka.KafkaCounters;
 import dev.vigil.app.kafka.KafkaMetricsEndpoint;
 import dev.vigil.app.kafka.KafkaSink;
+import dev.vigil.app.kafka.ReconnectingAeron;
 import dev.vigil.app.kafka.SinkFeeds;
 import dev.vigil.app.kafka.SinkSettings;
-import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.exceptions.AeronException;
 import org.agrona.CloseHelper;
@@ -124,15 +124,15 @@ final class KafkaSinkCommand implements Callable<Integer>
         final PrintStream out = System.out;
         final KafkaCounters counters = new KafkaCounters(KafkaCounters.Role.SINK);
         final StopSignals signals = StopSignals.install();
-        Aeron aeron = null;
+        final ReconnectingAeron aeron = new ReconnectingAeron(DRIVER_TIMEOUT_MS, System.err);
         KafkaMetricsEndpoint metrics = null;
         KafkaSink sink = null;
         try
         {
-            aeron = fromJournal ? null : connectAeron(aeronDir);
+            final int streamId = config.getInt(Settings.ALERTS_STREAM_ID);
             sink = KafkaSink.start(kafka.bootstrap, settings, kafkaProperties, fromJournal ?
                 SinkFeeds.journal(config, journalDir) :
-                SinkFeeds.alertStream(aeron, channels, config.getInt(Settings.ALERTS_STREAM_ID)),
+                SinkFeeds.alertStream(() -> aeron.client(aeronDir), channels, streamId),
                 counters, SystemNanoClock.INSTANCE);
             metrics = kafka.metricsPort == 0 ? null :
                 KafkaMetricsEndpoint.start("--metrics-port", kafka.metricsPort, counters);
@@ -155,27 +155,20 @@ final class KafkaSinkCommand implements Callable<Integer>
             out.println("vigil kafka sink: stopped at engine seq " + sink.committedSeq());
             return VigilMain.EXIT_OK;
         }
-        catch (final KafkaConnectorException | KafkaException | AeronException ex)
+        catch (final KafkaConnectorException | KafkaException ex)
         {
             System.err.println("vigil kafka sink: " + ex.getMessage());
+            return VigilMain.EXIT_PROBLEM;
+        }
+        catch (final AeronException ex)
+        {
+            System.err.println("vigil kafka sink: no engine running: no media driver answers at aeron.dir=" +
+                aeronDir + " (" + ex.getMessage() + ")");
             return VigilMain.EXIT_PROBLEM;
         }
         finally
         {
             CloseHelper.quietCloseAll(sink, metrics, aeron);
-        }
-    }
-
-    private static Aeron connectAeron(final String aeronDir)
-    {
-        try
-        {
-            return Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).driverTimeoutMs(DRIVER_TIMEOUT_MS));
-        }
-        catch (final AeronException ex)
-        {
-            throw new KafkaConnectorException("no engine running: no media driver answers at aeron.dir=" + aeronDir +
-                " (" + ex.getMessage() + ")", ex);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.vigil.app.kafka.KafkaConnectorException;
 import dev.vigil.app.kafka.KafkaCounters;
 import dev.vigil.app.kafka.KafkaMetricsEndpoint;
 import dev.vigil.app.kafka.KafkaSource;
+import dev.vigil.app.kafka.ReconnectingAeron;
 import dev.vigil.app.kafka.SourceSettings;
 import dev.vigil.app.session.CredentialsFile;
 import dev.vigil.client.HmacCredentials;
@@ -53,6 +54,7 @@ import java.util.function.LongFunction;
 final class KafkaSourceCommand implements Callable<Integer>
 {
     private static final long DRAIN_TIMEOUT_NS = 10_000_000_000L;
+    private static final long DRIVER_TIMEOUT_MS = 5_000;
 
     @Mixin
     private EngineOptions options;
@@ -130,6 +132,7 @@ final class KafkaSourceCommand implements Callable<Integer>
         final KafkaCounters counters = new KafkaCounters(KafkaCounters.Role.SOURCE);
         final StopSignals signals = StopSignals.install();
         MediaDriver driver = null;
+        final ReconnectingAeron aeron = new ReconnectingAeron(DRIVER_TIMEOUT_MS, System.err);
         KafkaMetricsEndpoint metrics = null;
         KafkaSource source = null;
         try
@@ -137,8 +140,8 @@ final class KafkaSourceCommand implements Callable<Integer>
             driver = clusterIngressEndpoints == null ? null : ClusterClientDriver.launch("kafka-source");
             final String clientAeronDir = driver == null ? aeronDir : driver.aeronDirectoryName();
             source = KafkaSource.start(kafka.bootstrap, settings, kafkaProperties,
-                clientContexts(config, clientAeronDir, keys), config.getInt(Settings.FRAME_MAX_LENGTH), counters,
-                SystemNanoClock.INSTANCE);
+                clientContexts(config, aeron, clientAeronDir, keys), config.getInt(Settings.FRAME_MAX_LENGTH),
+                counters, SystemNanoClock.INSTANCE);
             checkKeys(keys, source.clientIds());
             metrics = kafka.metricsPort == 0 ? null :
                 KafkaMetricsEndpoint.start("--metrics-port", kafka.metricsPort, counters);
@@ -158,7 +161,7 @@ final class KafkaSourceCommand implements Callable<Integer>
         }
         finally
         {
-            CloseHelper.quietCloseAll(source, metrics, driver);
+            CloseHelper.quietCloseAll(source, metrics, aeron, driver);
         }
     }
 
@@ -184,12 +187,12 @@ final class KafkaSourceCommand implements Callable<Integer>
     }
 
     private LongFunction<VigilClient.Context> clientContexts(
-        final VigilConfig config, final String aeronDir, final CredentialsFile keys)
+        final VigilConfig config, final ReconnectingAeron aeron, final String aeronDir, final CredentialsFile keys)
     {
         return clientId ->
         {
             final VigilClient.Context context = new VigilClient.Context()
-                .aeronDirectoryName(aeronDir)
+                .aeron(aeron.client(aeronDir))
                 .clientId(clientId);
             if (clusterIngressEndpoints != null)
             {

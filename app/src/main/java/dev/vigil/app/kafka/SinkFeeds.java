@@ -5,6 +5,7 @@ import io.aeron.Aeron;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The feeds a Kafka sink can take the engine's outputs from.
@@ -27,12 +28,12 @@ public final class SinkFeeds
     }
 
     /**
-     * @param aeron    the Aeron client to subscribe with.
+     * @param aeron    gives the Aeron client to subscribe with, e.g. {@link ReconnectingAeron#client}.
      * @param channels one subscription channel per engine (per cluster member).
      * @param streamId the alert stream id.
      * @return what the live alert stream publishes while the sink listens.
      */
-    public static SinkFeed alertStream(final Aeron aeron, final List<String> channels, final int streamId)
+    public static SinkFeed alertStream(final Supplier<Aeron> aeron, final List<String> channels, final int streamId)
     {
         return new AlertStreamFeed(aeron, channels, streamId);
     }

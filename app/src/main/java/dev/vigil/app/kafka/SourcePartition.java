@@ -185,7 +185,12 @@ final class SourcePartition implements ReplyListener
         }
         int work = send(nowNs);
         work += client.poll(this, settings.fragmentLimit());
-        if (!sentBySeq.isEmpty() && (nowNs - waitingSinceNs > settings.answerTimeoutNs() || !client.isConnected()))
+        if (!client.isConnected())
+        {
+            disconnect(nowNs, "the engine's ingress is out of reach");
+            work++;
+        }
+        else if (!sentBySeq.isEmpty() && nowNs - waitingSinceNs > settings.answerTimeoutNs())
         {
             disconnect(nowNs, "no answer for " + settings.answerTimeoutNs() / 1_000_000 + " ms");
             work++;

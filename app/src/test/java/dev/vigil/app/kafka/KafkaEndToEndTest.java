@@ -13,6 +13,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,12 +54,20 @@ class KafkaEndToEndTest
     @TempDir
     Path dataDir;
 
+    private final ReconnectingAeron aeron = new ReconnectingAeron(5_000, System.err);
+
     private VigilConfig engineConfig;
 
     @BeforeAll
     static void startBroker()
     {
         broker = LocalKafkaBroker.start(brokerDir);
+    }
+
+    @AfterEach
+    void closeAeron()
+    {
+        aeron.close();
     }
 
     @AfterAll
@@ -86,20 +95,26 @@ class KafkaEndToEndTest
         KafkaTestSupport.produce(bootstrap, "events", inputs);
 
         try (EngineHarness engine = EngineHarness.start(dataDir);
-            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(engine.engine().aeronDirectoryName()));
+            Aeron liveAeron =
+                Aeron.connect(new Aeron.Context().aeronDirectoryName(engine.engine().aeronDirectoryName()));
             AlertSubscriber liveStream = new AlertSubscriber(
-                aeron, engine.alertSubscriptionChannel(), AlertSubscriber.DEFAULT_STREAM_ID))
+                liveAeron, engine.alertSubscriptionChannel(), AlertSubscriber.DEFAULT_STREAM_ID))
         {
             engineConfig = engine.engine().config();
             final LiveOutputs live = new LiveOutputs();
             assertTrue(EngineHarness.await(liveStream::isConnected, () -> liveStream.poll(live, 10), 10_000));
 
-            final SourceSettings sourceSettings = KafkaTestSupport.sourceSettings("events", "decisions", null, 256);
-            // Commits every 40 outputs, or when the journal has nothing new; 16 journal records a duty cycle.
+            // The first source commits nothing before its stop: a window of 1,024 is never half used by the 300
+            // records of a partition, and the commit interval is an hour.
+            final SourceSettings sourceSettings = new SourceSettings("events", KafkaFormat.JSON, "decisions", null,
+                "vigil-source-events", "vigil-source-events", KafkaClientIds.DEFAULT_BASE, 1024, 2048,
+                3_600 * SECOND_NS, 10 * SECOND_NS, 100_000_000L, 64);
+            // Commits every 40 outputs, or when the journal has nothing new; 8 journal records a duty cycle.
             final SinkSettings sinkSettings = new SinkSettings("alerts", "windows", "late", KafkaFormat.JSON,
-                "vigil-sink-test", "vigil-sink-test-position", 3_600 * SECOND_NS, 40, 16);
+                "vigil-sink-test", "vigil-sink-test-position", 3_600 * SECOND_NS, 40, 8);
             KafkaCounters sourceCounters = new KafkaCounters(KafkaCounters.Role.SOURCE);
-            KafkaSource source = KafkaTestSupport.startSource(bootstrap, sourceSettings, () -> engine, sourceCounters);
+            KafkaSource source =
+                KafkaTestSupport.startSource(bootstrap, sourceSettings, () -> engine, sourceCounters, aeron);
             KafkaCounters sinkCounters = new KafkaCounters(KafkaCounters.Role.SINK);
             KafkaSink sink = startSink(bootstrap, sinkSettings, sinkCounters);
             long decisionsCommitted = 0;
@@ -127,7 +142,8 @@ class KafkaEndToEndTest
                         decisionsCommitted = sourceCounters.get(KafkaCounters.Counter.SOURCE_DECISIONS_OUT);
                         source.close();
                         sourceCounters = new KafkaCounters(KafkaCounters.Role.SOURCE);
-                        source = KafkaTestSupport.startSource(bootstrap, sourceSettings, () -> engine, sourceCounters);
+                        source = KafkaTestSupport.startSource(
+                            bootstrap, sourceSettings, () -> engine, sourceCounters, aeron);
                     }
                     if (!sinkStopped && sinkCounters.get(KafkaCounters.Counter.SINK_COMMITS) >= 1 &&
                         uncommitted(sinkCounters) > 0)
@@ -156,6 +172,68 @@ class KafkaEndToEndTest
             assertEquals(EVENTS, engine.engine().counters().get(EVENTS_EVALUATED).get(), "each input evaluated once");
             assertDecidedOnce(bootstrap);
             assertDeliveredOnce(bootstrap, live);
+        }
+    }
+
+    @Test
+    void writesTheLiveAlertStreamOnceFromStreamMode()
+    {
+        final String bootstrap = broker.bootstrapServers();
+        for (final String topic : List.of("s-events", "s-alerts", "s-windows", "s-late"))
+        {
+            KafkaTestSupport.createTopic(bootstrap, topic, 1);
+        }
+        final List<ProducerRecord<byte[], byte[]>> inputs = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++)
+        {
+            inputs.add(record("s-events", 0, "k" + i, event(i)));
+        }
+        KafkaTestSupport.produce(bootstrap, "s-events", inputs);
+
+        try (EngineHarness engine = EngineHarness.start(dataDir);
+            Aeron liveAeron =
+                Aeron.connect(new Aeron.Context().aeronDirectoryName(engine.engine().aeronDirectoryName()));
+            AlertSubscriber liveStream = new AlertSubscriber(
+                liveAeron, engine.alertSubscriptionChannel(), AlertSubscriber.DEFAULT_STREAM_ID))
+        {
+            final LiveOutputs live = new LiveOutputs();
+            final AlertStreamFeed feed = new AlertStreamFeed(
+                () -> liveAeron, List.of(engine.alertSubscriptionChannel()), AlertSubscriber.DEFAULT_STREAM_ID);
+            final KafkaCounters sinkCounters = new KafkaCounters(KafkaCounters.Role.SINK);
+            final KafkaCounters sourceCounters = new KafkaCounters(KafkaCounters.Role.SOURCE);
+            try (KafkaSink sink = KafkaSink.start(bootstrap, new SinkSettings("s-alerts", "s-windows", "s-late",
+                KafkaFormat.JSON, "vigil-sink-stream", "vigil-sink-stream-position", 20_000_000L, 100, 64), Map.of(),
+                feed, sinkCounters, SystemNanoClock.INSTANCE);
+                KafkaSource source = KafkaTestSupport.startSource(bootstrap, KafkaTestSupport.sourceSettings(
+                    "s-events", null, null, 256), () -> engine, sourceCounters, aeron))
+            {
+                assertTrue(EngineHarness.await(() -> liveStream.isConnected() && feed.isConnected(), () ->
+                {
+                    liveStream.poll(live, 10);
+                    sink.doWork();
+                }, 10_000));
+                KafkaTestSupport.runUntil(() ->
+                {
+                    source.doWork();
+                    sink.doWork();
+                    liveStream.poll(live, 100);
+                }, () -> sourceCounters.get(KafkaCounters.Counter.SOURCE_DECIDED) == EVENTS &&
+                    allOutputsCommitted(engine, live, sinkCounters.get(KafkaCounters.Counter.SINK_OUTPUTS_OUT)),
+                    60_000);
+                sink.flush();
+                assertEquals(Long.parseLong(live.byPosition.lastKey().substring(0, 12)), sink.committedSeq());
+            }
+            final TreeMap<String, String> delivered = new TreeMap<>();
+            for (final String topic : List.of("s-alerts", "s-windows", "s-late"))
+            {
+                for (final ConsumerRecord<byte[], byte[]> output : KafkaTestSupport.readCommitted(bootstrap, topic))
+                {
+                    assertEquals(null, delivered.put(position(
+                        Long.parseLong(header(output, KafkaSink.ENGINE_SEQ_HEADER)),
+                        Long.parseLong(header(output, KafkaSink.ORDINAL_HEADER))), text(output.value())));
+                }
+            }
+            assertEquals(live.byPosition, delivered);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.vigil.app.TestRules;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,10 +39,18 @@ class KafkaSourceTest
     @TempDir
     Path dataDir;
 
+    private final ReconnectingAeron aeron = new ReconnectingAeron(5_000, System.err);
+
     @BeforeAll
     static void startBroker()
     {
         broker = LocalKafkaBroker.start(brokerDir);
+    }
+
+    @AfterEach
+    void closeAeron()
+    {
+        aeron.close();
     }
 
     @AfterAll
@@ -77,7 +86,7 @@ class KafkaSourceTest
         {
             final KafkaCounters counters = new KafkaCounters(KafkaCounters.Role.SOURCE);
             try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, KafkaTestSupport.sourceSettings(
-                "payments", "payments-decisions", "payments-dead", 64), () -> engine, counters))
+                "payments", "payments-decisions", "payments-dead", 64), () -> engine, counters, aeron))
             {
                 KafkaTestSupport.runUntil(source::doWork,
                     () -> counters.get(KafkaCounters.Counter.SOURCE_DECIDED) +
@@ -142,7 +151,7 @@ class KafkaSourceTest
                 "vigil-source-orders", "vigil-source-orders", KafkaClientIds.DEFAULT_BASE, 256, 512,
                 3_600 * KafkaTestSupport.SECOND_NS, 10 * KafkaTestSupport.SECOND_NS, 100_000_000L, 64);
             final KafkaCounters first = new KafkaCounters(KafkaCounters.Role.SOURCE);
-            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine, first))
+            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine, first, aeron))
             {
                 KafkaTestSupport.runUntil(source::doWork,
                     () -> first.get(KafkaCounters.Counter.SOURCE_DECIDED) >= 150 &&
@@ -154,7 +163,7 @@ class KafkaSourceTest
                 "decided and not committed at the stop: " + first.statusLine());
 
             final KafkaCounters second = new KafkaCounters(KafkaCounters.Role.SOURCE);
-            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine, second))
+            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine, second, aeron))
             {
                 KafkaTestSupport.runUntil(source::doWork,
                     () -> second.get(KafkaCounters.Counter.SOURCE_DECIDED) == events - committedByFirst, 60_000);
@@ -173,5 +182,58 @@ class KafkaSourceTest
             assertEquals(events, decisionsByKey.size());
             decisionsByKey.forEach((key, count) -> assertEquals(1, count, key));
         }
+    }
+    @Test
+    void opensANewSessionAndSendsAgainWhenTheEngineRestartsDecidingEachRecordOnce()
+    {
+        final String bootstrap = broker.bootstrapServers();
+        KafkaTestSupport.createTopic(bootstrap, "restarts", 1);
+        KafkaTestSupport.createTopic(bootstrap, "restarts-decisions", 1);
+        KafkaTestSupport.createTopic(bootstrap, "restarts-dead", 1);
+        final int events = 600;
+        final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < events; i++)
+        {
+            records.add(record("restarts", 0, "k" + i, transaction(i)));
+        }
+        KafkaTestSupport.produce(bootstrap, "restarts", records);
+        final String rules = TestRules.setting(dataDir, "rules.yaml", TestRules.amountThreshold(LARGE_AMOUNT));
+
+        final EngineHarness[] engine = {EngineHarness.start(dataDir, rules)};
+        final SourceSettings settings = new SourceSettings("restarts", KafkaFormat.JSON, "restarts-decisions",
+            "restarts-dead", "vigil-source-restarts", "vigil-source-restarts", KafkaClientIds.DEFAULT_BASE, 256, 512,
+            50_000_000L, KafkaTestSupport.SECOND_NS, 100_000_000L, 64);
+        final KafkaCounters counters = new KafkaCounters(KafkaCounters.Role.SOURCE);
+        try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine[0], counters, aeron))
+        {
+            KafkaTestSupport.runUntil(source::doWork,
+                () -> counters.get(KafkaCounters.Counter.SOURCE_DECIDED) >= 200, 60_000);
+            engine[0].close();
+            engine[0] = EngineHarness.start(dataDir, rules);
+            KafkaTestSupport.runUntil(source::doWork,
+                () -> counters.get(KafkaCounters.Counter.SOURCE_DECIDED) == events, 60_000);
+            assertTrue(source.drain(10 * KafkaTestSupport.SECOND_NS));
+            assertTrue(counters.get(KafkaCounters.Counter.SOURCE_RECONNECTS) >= 1, counters.statusLine());
+        }
+        finally
+        {
+            engine[0].close();
+        }
+
+        assertEquals(0, KafkaTestSupport.readCommitted(bootstrap, "restarts-dead").size(), "nothing refused");
+        final Map<String, String> verdictByKey = new HashMap<>();
+        for (final ConsumerRecord<byte[], byte[]> decision :
+            KafkaTestSupport.readCommitted(bootstrap, "restarts-decisions"))
+        {
+            assertEquals(null, verdictByKey.put(text(decision.key()),
+                text(decision.value()).contains("\"verdict\":\"DECLINE\"") ? "DECLINE" : "APPROVE"));
+        }
+        for (int i = 0; i < events; i++)
+        {
+            assertEquals(amount(i) > LARGE_AMOUNT ? "DECLINE" : "APPROVE", verdictByKey.get("k" + i), "k" + i);
+        }
+        final Map<Long, Integer> evaluations = KafkaTestSupport.evaluationsInJournal(dataDir, rules);
+        assertEquals(events, evaluations.size(), "every record evaluated, by the journal");
+        evaluations.forEach((seq, count) -> assertEquals(1, count, "evaluations of client seq " + seq));
     }
 }

@@ -1,7 +1,14 @@
 package dev.vigil.app.kafka;
 
+import com.lmax.disruptor.EventHandler;
 import dev.vigil.app.EngineHarness;
-import dev.vigil.client.VigilClient;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RulesStageContext;
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.core.recovery.JournalReplay;
+import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.stage.rules.RulesHandler;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,8 +26,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -159,17 +168,16 @@ final class KafkaTestSupport
             100_000_000L, 64);
     }
 
+    /**
+     * @param aeron the sessions' Aeron client, connected again to each engine the supplier gives.
+     */
     static KafkaSource startSource(
         final String bootstrap, final SourceSettings settings, final Supplier<EngineHarness> engine,
-        final KafkaCounters counters)
+        final KafkaCounters counters, final ReconnectingAeron aeron)
     {
-        return KafkaSource.start(bootstrap, settings, Map.of(), clientId -> clientContext(engine.get(), clientId),
-            1024, counters, SystemNanoClock.INSTANCE);
-    }
-
-    static VigilClient.Context clientContext(final EngineHarness engine, final long clientId)
-    {
-        return engine.clientContext(clientId).connectTimeoutNs(10 * SECOND_NS);
+        return KafkaSource.start(bootstrap, settings, Map.of(), clientId -> engine.get().clientContext(clientId)
+            .aeron(aeron.client(engine.get().engine().aeronDirectoryName()))
+            .connectTimeoutNs(5 * SECOND_NS), 1024, counters, SystemNanoClock.INSTANCE);
     }
 
     /**
@@ -187,5 +195,27 @@ final class KafkaTestSupport
             dutyCycle.run();
             Thread.yield();
         }
+    }
+    /**
+     * Replay an engine's journal through a fresh rules stage and count, per client sequence, the evaluations of
+     * transactions and orders: a record decided once is evaluated once, however often it was sent.
+     */
+    static Map<Long, Integer> evaluationsInJournal(final Path dataDir, final String rulesSetting)
+    {
+        final VigilConfig config = VigilConfig.builder().override(rulesSetting).set("rules.max.keys", "4096", "test")
+            .build();
+        final RulesHandler rules = new RulesStageContext(config).newHandler();
+        final Map<Long, Integer> evaluations = new HashMap<>();
+        final EventHandler<RingEvent> tally = (event, sequence, endOfBatch) ->
+        {
+            rules.onEvent(event, sequence, endOfBatch);
+            if (event.rejectReason() == null && (event.templateId() == TransactionDecoder.TEMPLATE_ID ||
+                event.templateId() == OrderDecoder.TEMPLATE_ID) && event.decisionEngineSeq() == event.engineSeq())
+            {
+                evaluations.merge(event.clientSeq(), 1, Integer::sum);
+            }
+        };
+        new JournalReplay(tally, 1024).replay(dataDir.resolve("journal"), 1);
+        return evaluations;
     }
 }
