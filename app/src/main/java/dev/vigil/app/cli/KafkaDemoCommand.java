@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -62,6 +63,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
@@ -167,7 +169,7 @@ final class KafkaDemoCommand implements Callable<Integer>
         final String bootstrap = broker.bootstrapServers();
         createTopics(bootstrap);
         final int bad = produceEvents(bootstrap, eventStepNs);
-        out.printf(Locale.ROOT, "  broker    127.0.0.1 %s, %s; %,d events and %d bad records on %s (%d partitions)%n",
+        out.printf(Locale.ROOT, "  broker    %s (%s); %,d events and %d bad records on %s (%d partitions)%n",
             bootstrap, broker.where(), events, bad, EVENTS_TOPIC, partitions);
         final RuleSet ruleSet = RuleSetFactory.fromConfig(config);
 
@@ -391,10 +393,21 @@ final class KafkaDemoCommand implements Callable<Integer>
 
     /**
      * @return bad records written among the events.
+     * @throws IllegalStateException when the broker did not take every record.
      */
     private int produceEvents(final String bootstrap, final long eventStepNs)
     {
         final DemoTraffic traffic = new DemoTraffic(seed, accounts, eventStepNs);
+        final AtomicLong failed = new AtomicLong();
+        final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        final Callback onSent = (metadata, exception) ->
+        {
+            if (exception != null)
+            {
+                failed.incrementAndGet();
+                firstFailure.compareAndSet(null, exception);
+            }
+        };
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -404,18 +417,24 @@ final class KafkaDemoCommand implements Callable<Integer>
             {
                 final byte[] key = ("account-" + traffic.nextAccount()).getBytes(StandardCharsets.UTF_8);
                 producer.send(new ProducerRecord<>(EVENTS_TOPIC, key,
-                    traffic.nextJson().getBytes(StandardCharsets.UTF_8)));
+                    traffic.nextJson().getBytes(StandardCharsets.UTF_8)), onSent);
                 if (i == events / 3)
                 {
-                    producer.send(new ProducerRecord<>(EVENTS_TOPIC, bytes("bad-1"), bytes("{\"event_time\": 1,")));
+                    producer.send(new ProducerRecord<>(EVENTS_TOPIC, bytes("bad-1"), bytes("{\"event_time\": 1,")),
+                        onSent);
                 }
                 if (i == 2 * events / 3)
                 {
                     producer.send(new ProducerRecord<>(EVENTS_TOPIC, bytes("bad-2"),
-                        bytes("{\"event_time\":1,\"type\":\"transaction\",\"acount\":7}")));
+                        bytes("{\"event_time\":1,\"type\":\"transaction\",\"acount\":7}")), onSent);
                 }
             }
             producer.flush();
+        }
+        if (failed.get() > 0)
+        {
+            throw new IllegalStateException("the broker did not take " + failed.get() + " of the demo's records: " +
+                firstFailure.get());
         }
         return 2;
     }

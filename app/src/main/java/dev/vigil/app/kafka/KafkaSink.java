@@ -199,11 +199,7 @@ public final class KafkaSink implements AutoCloseable, SinkFeed.Handler
         if (nowNs >= nextGaugeNs)
         {
             nextGaugeNs = nowNs + GAUGE_INTERVAL_NS;
-            counters.set(KafkaCounters.Counter.SINK_PENDING, pending);
-            if (feed instanceof JournalFeed)
-            {
-                counters.set(KafkaCounters.Counter.SINK_JOURNAL_SEQ, ((JournalFeed)feed).lastSequence());
-            }
+            updateGauges();
         }
         return work;
     }
@@ -216,6 +212,16 @@ public final class KafkaSink implements AutoCloseable, SinkFeed.Handler
         if (inTransaction)
         {
             commit();
+        }
+        updateGauges();
+    }
+
+    private void updateGauges()
+    {
+        counters.set(KafkaCounters.Counter.SINK_PENDING, pending);
+        if (feed instanceof JournalFeed)
+        {
+            counters.set(KafkaCounters.Counter.SINK_JOURNAL_SEQ, ((JournalFeed)feed).lastSequence());
         }
     }
 

@@ -51,6 +51,11 @@ import java.util.function.LongFunction;
  * on), so a slow engine or a slow broker slows the source down instead of filling its memory. Records that are not
  * events, and records the engine refuses, are counted and sent to the dead-letter topic with the reason in headers.
  * <p>
+ * Every partition is a source of event time for the engine's watermark (the minimum over its sources), and a
+ * source counts from its first event on. So that no partition's events run ahead before the others have counted,
+ * a starting source sends each partition's first record alone, and the rest once those are decided; a partition
+ * with nothing to read within {@link #PRIMING_TIMEOUT_NS} of the start does not hold the others back.
+ * <p>
  * One thread drives it by calling {@link #doWork()}.
  */
 public final class KafkaSource implements AutoCloseable
@@ -65,6 +70,9 @@ public final class KafkaSource implements AutoCloseable
     public static final String SOURCE_PARTITION_HEADER = "vigil-source-partition";
     /** Header of a decision or dead letter: the input record's offset. */
     public static final String SOURCE_OFFSET_HEADER = "vigil-source-offset";
+
+    /** How long a start waits for every partition's first record before the others begin without it. */
+    public static final long PRIMING_TIMEOUT_NS = 2_000_000_000L;
 
     private static final long GAUGE_INTERVAL_NS = 1_000_000_000L;
     private static final Duration IDLE_POLL = Duration.ofMillis(10);
@@ -83,6 +91,8 @@ public final class KafkaSource implements AutoCloseable
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private long lastCommitNs;
     private long nextGaugeNs;
+    private final long startNs;
+    private boolean primed;
     private boolean draining;
     private boolean closed;
 
@@ -136,6 +146,11 @@ public final class KafkaSource implements AutoCloseable
             throw ex;
         }
         lastCommitNs = clock.nanoTime();
+        startNs = lastCommitNs;
+        for (final SourcePartition partition : partitionList)
+        {
+            partition.sendBudget(1);
+        }
     }
 
     /**
@@ -185,6 +200,10 @@ public final class KafkaSource implements AutoCloseable
     {
         final long nowNs = clock.nanoTime();
         int work = draining ? 0 : read();
+        if (!primed)
+        {
+            primed = isPrimed(nowNs);
+        }
         for (int i = 0; i < partitionList.size(); i++)
         {
             work += partitionList.get(i).doWork(nowNs);
@@ -221,12 +240,14 @@ public final class KafkaSource implements AutoCloseable
                 if (allDone)
                 {
                     commitIfDue(clock.nanoTime(), true);
+                    updateGauges();
                     return allCommitted();
                 }
                 LockSupport.parkNanos(DRAIN_IDLE_NS);
             }
         }
         commitIfDue(clock.nanoTime(), true);
+        updateGauges();
         return allCommitted();
     }
 
@@ -251,6 +272,33 @@ public final class KafkaSource implements AutoCloseable
         {
             producer.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * @return true once every partition has done its first record or has nothing to read, or the start is long
+     * enough ago: then every partition sends without limit.
+     */
+    private boolean isPrimed(final long nowNs)
+    {
+        boolean ready = nowNs - startNs > PRIMING_TIMEOUT_NS;
+        if (!ready)
+        {
+            ready = true;
+            for (int i = 0; i < partitionList.size(); i++)
+            {
+                final SourcePartition partition = partitionList.get(i);
+                ready &= partition.hasDoneARecord() || (partition.buffered() == 0 &&
+                    consumer.currentLag(partition.topicPartition()).orElse(-1) == 0);
+            }
+        }
+        if (ready)
+        {
+            for (int i = 0; i < partitionList.size(); i++)
+            {
+                partitionList.get(i).sendBudget(Long.MAX_VALUE);
+            }
+        }
+        return ready;
     }
 
     private void assignPartitions(final LongFunction<VigilClient.Context> clientContexts)

@@ -43,6 +43,8 @@ final class SourcePartition implements ReplyListener
     private String lastConnectFailure;
     private boolean paused;
     private long cycleNs;
+    private long sendBudget = Long.MAX_VALUE;
+    private boolean doneARecord;
 
     SourcePartition(
         final TopicPartition topicPartition,
@@ -122,6 +124,26 @@ final class SourcePartition implements ReplyListener
         {
             toSend.addLast(record);
         }
+        else
+        {
+            doneARecord = true;
+        }
+    }
+
+    /**
+     * @param sendBudget how many more records the partition may send; {@link Long#MAX_VALUE} for no limit.
+     */
+    void sendBudget(final long sendBudget)
+    {
+        this.sendBudget = sendBudget;
+    }
+
+    /**
+     * @return true once a record of this partition is done: decided, refused, not an event, or a heartbeat sent.
+     */
+    boolean hasDoneARecord()
+    {
+        return doneARecord;
     }
 
     /**
@@ -259,6 +281,7 @@ final class SourcePartition implements ReplyListener
                 messageBytes(decision.buffer(), decision.offset(), decision.encodedLength());
         }
         record.state = SourceRecord.DONE;
+        doneARecord = true;
         counters.increment(KafkaCounters.Counter.SOURCE_DECIDED);
     }
 
@@ -272,6 +295,7 @@ final class SourcePartition implements ReplyListener
         }
         waitingSinceNs = cycleNs;
         record.bad(BadRecordException.Reason.REJECTED, "the engine refused it: " + reject.reason());
+        doneARecord = true;
         counters.increment(KafkaCounters.Counter.SOURCE_BAD_REJECTED);
     }
 
@@ -309,7 +333,8 @@ final class SourcePartition implements ReplyListener
     {
         int sent = 0;
         SourceRecord record;
-        while ((record = toSend.peekFirst()) != null && record.offset - committedOffset < settings.window())
+        while (sendBudget > 0 && (record = toSend.peekFirst()) != null &&
+            record.offset - committedOffset < settings.window())
         {
             frameBuffer.wrap(record.frame);
             final long result = client.sendEncoded(frameBuffer, 0, record.frame.length, record.clientSeq());
@@ -330,8 +355,10 @@ final class SourcePartition implements ReplyListener
             else
             {
                 record.state = SourceRecord.DONE;
+                doneARecord = true;
             }
             counters.increment(KafkaCounters.Counter.SOURCE_SENT);
+            sendBudget--;
             sent++;
         }
         return sent;
