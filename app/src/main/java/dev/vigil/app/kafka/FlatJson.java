@@ -185,9 +185,58 @@ final class FlatJson
         return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' || b == '+' || b == '.' || b == 'E';
     }
 
+    /**
+     * JSON's number grammar, {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?}, checked by hand: a regular
+     * expression here cost more than the rest of reading a record.
+     */
     private static boolean isNumber(final String literal)
     {
-        return literal.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+        final int length = literal.length();
+        int i = literal.startsWith("-") ? 1 : 0;
+        final int integerStart = i;
+        while (i < length && isDigit(literal.charAt(i)))
+        {
+            i++;
+        }
+        if (i == integerStart || (literal.charAt(integerStart) == '0' && i - integerStart > 1))
+        {
+            return false;
+        }
+        if (i < length && literal.charAt(i) == '.')
+        {
+            final int fractionStart = ++i;
+            while (i < length && isDigit(literal.charAt(i)))
+            {
+                i++;
+            }
+            if (i == fractionStart)
+            {
+                return false;
+            }
+        }
+        if (i < length && (literal.charAt(i) == 'e' || literal.charAt(i) == 'E'))
+        {
+            i++;
+            if (i < length && (literal.charAt(i) == '+' || literal.charAt(i) == '-'))
+            {
+                i++;
+            }
+            final int exponentStart = i;
+            while (i < length && isDigit(literal.charAt(i)))
+            {
+                i++;
+            }
+            if (i == exponentStart)
+            {
+                return false;
+            }
+        }
+        return i == length;
+    }
+
+    private static boolean isDigit(final char c)
+    {
+        return c >= '0' && c <= '9';
     }
 
     private void skipSpace()

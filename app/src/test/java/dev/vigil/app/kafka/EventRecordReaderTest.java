@@ -65,6 +65,13 @@ class EventRecordReaderTest
             "{\"event_time\":1,\"type\":\"transaction\",\"account\":1,\"card\":1,\"merchant\":1,\"amount\":1," +
             "\"currency\":\"eur\",\"country\":\"DE\"}");
         assertBad(BadRecordException.Reason.UNPARSEABLE, "no value", "");
+        for (final String notANumber : new String[]{"01", "1.", "-", "1e", "1.5e+", "--1", "1-2", "tru"})
+        {
+            assertBad(BadRecordException.Reason.UNPARSEABLE, "not a string, number",
+                "{\"event_time\":" + notANumber + "}");
+        }
+        assertBad(BadRecordException.Reason.INVALID_EVENT, "member 'event_time' has '-1.5e3'",
+            "{\"event_time\":-1.5e3,\"type\":\"heartbeat\"}");
     }
 
     @Test
