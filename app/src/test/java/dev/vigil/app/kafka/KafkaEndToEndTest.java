@@ -8,6 +8,7 @@ import dev.vigil.codecs.AlertDecoder;
 import dev.vigil.codecs.LateEventDecoder;
 import dev.vigil.codecs.WindowResultDecoder;
 import dev.vigil.core.counters.CounterMetric;
+import dev.vigil.journal.JournalReader;
 import io.aeron.Aeron;
 import org.agrona.concurrent.SystemNanoClock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -237,6 +238,88 @@ class KafkaEndToEndTest
         }
     }
 
+    @Test
+    void theJournalFeedCarriesOnAcrossAnEngineRestartWhichDoesNotPublishReplayedOutputsAgain()
+    {
+        final String bootstrap = broker.bootstrapServers();
+        for (final String topic : List.of("r-events", "r-alerts", "r-windows", "r-late"))
+        {
+            KafkaTestSupport.createTopic(bootstrap, topic, 1);
+        }
+        final List<ProducerRecord<byte[], byte[]>> firstHalf = new ArrayList<>();
+        final List<ProducerRecord<byte[], byte[]>> secondHalf = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++)
+        {
+            (i < EVENTS / 2 ? firstHalf : secondHalf).add(record("r-events", 0, "k" + i, event(i)));
+        }
+        KafkaTestSupport.produce(bootstrap, "r-events", firstHalf);
+
+        final EngineHarness[] engine = {EngineHarness.start(dataDir)};
+        engineConfig = engine[0].engine().config();
+        final LiveOutputs live = new LiveOutputs();
+        final KafkaCounters sourceCounters = new KafkaCounters(KafkaCounters.Role.SOURCE);
+        final KafkaCounters sinkCounters = new KafkaCounters(KafkaCounters.Role.SINK);
+        long lastSeqBeforeRestart = 0;
+        try (KafkaSource source = KafkaTestSupport.startSource(bootstrap,
+            KafkaTestSupport.sourceSettings("r-events", null, null, 256), () -> engine[0], sourceCounters, aeron);
+            KafkaSink sink = startSink(bootstrap, new SinkSettings("r-alerts", "r-windows", "r-late", KafkaFormat.JSON,
+                "vigil-sink-restart", "vigil-sink-restart-position", 20_000_000L, 100, 64), sinkCounters))
+        {
+            for (int half = 0; half < 2; half++)
+            {
+                try (Aeron liveAeron = Aeron.connect(
+                    new Aeron.Context().aeronDirectoryName(engine[0].engine().aeronDirectoryName()));
+                    AlertSubscriber liveStream = new AlertSubscriber(
+                        liveAeron, engine[0].alertSubscriptionChannel(), AlertSubscriber.DEFAULT_STREAM_ID))
+                {
+                    if (half == 1)
+                    {
+                        live.restarted();
+                        KafkaTestSupport.produce(bootstrap, "r-events", secondHalf);
+                    }
+                    final long expectedDecided = (half + 1) * (long)EVENTS / 2;
+                    final long outputsBefore = live.byPosition.size();
+                    // A restarted engine's counters start with what its replay of the journal counted.
+                    final long madeByReplay = outputsMade(engine[0]);
+                    KafkaTestSupport.runUntil(() ->
+                    {
+                        source.doWork();
+                        sink.doWork();
+                        liveStream.poll(live, 100);
+                    }, () -> sourceCounters.get(KafkaCounters.Counter.SOURCE_DECIDED) == expectedDecided &&
+                        live.byPosition.size() - outputsBefore == outputsMade(engine[0]) - madeByReplay &&
+                        sinkCounters.get(KafkaCounters.Counter.SINK_OUTPUTS_OUT) == live.byPosition.size(), 60_000);
+                }
+                if (half == 0)
+                {
+                    // A clean stop: everything answered was published; the next engine replays the journal.
+                    engine[0].close();
+                    lastSeqBeforeRestart = lastJournalSequence();
+                    engine[0] = EngineHarness.start(dataDir);
+                }
+            }
+            sink.flush();
+        }
+        finally
+        {
+            engine[0].close();
+        }
+        assertTrue(live.afterRestart > 0 && live.firstSeqAfterRestart > lastSeqBeforeRestart, "the restarted engine " +
+            "published nothing for the inputs it replayed (up to engine seq " + lastSeqBeforeRestart + "), only for " +
+            "new ones: " + live.firstSeqAfterRestart);
+        final TreeMap<String, String> delivered = new TreeMap<>();
+        for (final String topic : List.of("r-alerts", "r-windows", "r-late"))
+        {
+            for (final ConsumerRecord<byte[], byte[]> output : KafkaTestSupport.readCommitted(bootstrap, topic))
+            {
+                assertEquals(null, delivered.put(position(
+                    Long.parseLong(header(output, KafkaSink.ENGINE_SEQ_HEADER)),
+                    Long.parseLong(header(output, KafkaSink.ORDINAL_HEADER))), text(output.value())));
+            }
+        }
+        assertEquals(live.byPosition, delivered);
+    }
+
     private static void assertDecidedOnce(final String bootstrap)
     {
         final Map<String, Integer> decisions = new HashMap<>();
@@ -282,11 +365,22 @@ class KafkaEndToEndTest
             new JournalFeed(engineConfig, dataDir.resolve("journal")), counters, SystemNanoClock.INSTANCE);
     }
 
+    private long lastJournalSequence()
+    {
+        try (JournalReader reader = JournalReader.open(dataDir.resolve("journal"), 1))
+        {
+            while (reader.poll((engineSeq, receiveTimeNs, buffer, offset, length) -> { }, 4096) > 0)
+            {
+                assertEquals(JournalReader.StopReason.NONE, reader.stopReason());
+            }
+            return reader.lastSequence();
+        }
+    }
+
     /**
-     * Every output the engine has counted is on the live stream and committed by the sinks.
+     * @return alerts, window results and late events the engine has counted since it started.
      */
-    private static boolean allOutputsCommitted(
-        final EngineHarness engine, final LiveOutputs live, final long committed)
+    private static long outputsMade(final EngineHarness engine)
     {
         long expected = engine.engine().counters().get(ALERTS_RAISED).get();
         for (final CounterMetric metric : engine.engine().counters().metrics())
@@ -297,6 +391,16 @@ class KafkaEndToEndTest
                 expected += metric.value();
             }
         }
+        return expected;
+    }
+
+    /**
+     * Every output the engine has counted is on the live stream and committed by the sinks.
+     */
+    private static boolean allOutputsCommitted(
+        final EngineHarness engine, final LiveOutputs live, final long committed)
+    {
+        final long expected = outputsMade(engine);
         return live.byPosition.size() == expected && committed == expected;
     }
 
@@ -330,6 +434,8 @@ class KafkaEndToEndTest
         private long ordinal;
         int windows;
         int late;
+        long afterRestart;
+        long firstSeqAfterRestart;
 
         @Override
         public void onAlert(final AlertDecoder alert)
@@ -351,8 +457,18 @@ class KafkaEndToEndTest
             add(lateEvent.engineSeq(), json.lateEvent(lateEvent));
         }
 
+        void restarted()
+        {
+            afterRestart = 0;
+            firstSeqAfterRestart = 0;
+        }
+
         private void add(final long engineSeq, final byte[] value)
         {
+            if (afterRestart++ == 0)
+            {
+                firstSeqAfterRestart = engineSeq;
+            }
             ordinal = engineSeq == lastSeq ? ordinal + 1 : 0;
             lastSeq = engineSeq;
             byPosition.put(position(engineSeq, ordinal), text(value));
