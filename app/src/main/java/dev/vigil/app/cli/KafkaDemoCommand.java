@@ -134,6 +134,11 @@ final class KafkaDemoCommand implements Callable<Integer>
             throw new ConfigException("--events, --accounts: allowed: 1 or more; --partitions: 1 to " +
                 KafkaClientIds.MAX_PARTITIONS + "; --show: 0 or more");
         }
+        if (options.dataDir != null)
+        {
+            throw new ConfigException("--data-dir " + options.dataDir + ": the Kafka demo keeps nothing; its engine " +
+                "and broker run in a temporary directory");
+        }
         final long eventStepNs = OptionValues.durationNs("--event-step", eventStep);
         final long timeoutNs = OptionValues.durationNs("--timeout", timeout);
         final VigilConfig userConfig = options.toConfig();
