@@ -2,6 +2,13 @@ package dev.vigil.app.kafka;
 
 import dev.vigil.app.EngineHarness;
 import dev.vigil.app.TestRules;
+import dev.vigil.codecs.DecisionDecoder;
+import dev.vigil.codecs.MessageHeaderDecoder;
+import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.codecs.TransactionEncoder;
+import dev.vigil.codecs.Verdict;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -235,5 +242,62 @@ class KafkaSourceTest
         final Map<Long, Integer> evaluations = KafkaTestSupport.evaluationsInJournal(dataDir, rules);
         assertEquals(events, evaluations.size(), "every record evaluated, by the journal");
         evaluations.forEach((seq, count) -> assertEquals(1, count, "evaluations of client seq " + seq));
+    }
+    @Test
+    void takesSbeFramesAsTheyAreAndWritesTheEnginesDecisionMessages()
+    {
+        final String bootstrap = broker.bootstrapServers();
+        KafkaTestSupport.createTopic(bootstrap, "frames", 1);
+        KafkaTestSupport.createTopic(bootstrap, "frames-decisions", 1);
+        KafkaTestSupport.createTopic(bootstrap, "frames-dead", 1);
+        final int events = 50;
+        final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        for (int i = 0; i < events; i++)
+        {
+            // Whatever client id and sequence the producer wrote, the source sends its own.
+            final TransactionEncoder transaction = new TransactionEncoder()
+                .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+                .clientId(999).clientSeq(7).eventTimeNs(KafkaTestSupport.BASE_TIME_NS + i).clientSendTimeNs(0)
+                .txnId(i).accountId(i % 5).cardId(i % 5).merchantId(3).amountMinor(amount(i))
+                .currency("EUR").country("DE").channel(PaymentChannel.POS);
+            final byte[] frame = new byte[MessageHeaderEncoder.ENCODED_LENGTH + transaction.encodedLength()];
+            buffer.getBytes(0, frame);
+            records.add(new ProducerRecord<>("frames", 0, KafkaTestSupport.bytes("k" + i), frame));
+        }
+        records.add(new ProducerRecord<>("frames", 0, KafkaTestSupport.bytes("short"), new byte[]{1, 2, 3}));
+        KafkaTestSupport.produce(bootstrap, "frames", records);
+
+        try (EngineHarness engine = EngineHarness.start(
+            dataDir, TestRules.setting(dataDir, "rules.yaml", TestRules.amountThreshold(LARGE_AMOUNT))))
+        {
+            final KafkaCounters counters = new KafkaCounters(KafkaCounters.Role.SOURCE);
+            final SourceSettings settings = new SourceSettings("frames", KafkaFormat.SBE, "frames-decisions",
+                "frames-dead", "vigil-source-frames", "vigil-source-frames", KafkaClientIds.DEFAULT_BASE, 64, 128,
+                50_000_000L, 10 * KafkaTestSupport.SECOND_NS, 100_000_000L, 64);
+            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine, counters, aeron))
+            {
+                KafkaTestSupport.runUntil(source::doWork, () -> counters.get(KafkaCounters.Counter.SOURCE_DECIDED) +
+                    counters.get(KafkaCounters.Counter.SOURCE_BAD_SBE) == events + 1, 60_000);
+                assertTrue(source.drain(10 * KafkaTestSupport.SECOND_NS));
+            }
+        }
+
+        final DecisionDecoder decision = new DecisionDecoder();
+        int decided = 0;
+        for (final ConsumerRecord<byte[], byte[]> record :
+            KafkaTestSupport.readCommitted(bootstrap, "frames-decisions"))
+        {
+            decision.wrapAndApplyHeader(new UnsafeBuffer(record.value()), 0, new MessageHeaderDecoder());
+            final long offset = Long.parseLong(header(record, KafkaSource.SOURCE_OFFSET_HEADER));
+            assertEquals(offset + 1, decision.clientSeq());
+            assertEquals(KafkaClientIds.clientId(KafkaClientIds.DEFAULT_BASE, "frames", 0), decision.clientId());
+            assertEquals(amount((int)offset) > LARGE_AMOUNT ? Verdict.DECLINE : Verdict.APPROVE, decision.verdict());
+            decided++;
+        }
+        assertEquals(events, decided);
+        final List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestSupport.readCommitted(bootstrap, "frames-dead");
+        assertEquals(1, dead.size());
+        assertEquals("BAD_SBE", header(dead.get(0), KafkaSource.ERROR_REASON_HEADER));
     }
 }
