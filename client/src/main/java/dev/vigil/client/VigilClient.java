@@ -45,7 +45,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class VigilClient implements AutoCloseable
 {
-    private static final int SEND_BUFFER_LENGTH = 256;
+    /** The longest event frame {@link #sendEncoded} takes. */
+    public static final int MAX_ENCODED_EVENT_LENGTH = 256;
+
+    private static final int SEND_BUFFER_LENGTH = MAX_ENCODED_EVENT_LENGTH;
 
     private final Context context;
     private final ClientTransport transport;
@@ -249,6 +252,55 @@ public final class VigilClient implements AutoCloseable
             .clientSendTimeNs(clock.nanoTime());
         return advanceOnSend(clientSeq, offerFrame(
             clientSeq, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength(), false));
+    }
+
+    /**
+     * Send an event encoded elsewhere — a {@code Transaction}, {@code Order} or {@code Heartbeat} frame, e.g. read
+     * from a log of them — under this client's id and a client sequence the caller chooses, such as the position of
+     * the event in that log. The frame is copied; its client id, client sequence and client send time are set on the
+     * copy. The engine answers a sequence it already decided with the original decision, as for a resend, so the
+     * caller can send an event again after a restart under the same sequence and have it decided once.
+     *
+     * @param frame     holding the encoded event, message header included.
+     * @param offset    where the frame starts.
+     * @param length    of the frame.
+     * @param clientSeq the sequence to send it under, at least 1.
+     * @return clientSeq, or a negative {@link Publication#offer} code.
+     * @throws IllegalArgumentException when the frame is not one of those events or is longer than a client sends.
+     */
+    public long sendEncoded(final DirectBuffer frame, final int offset, final int length, final long clientSeq)
+    {
+        if (length < MessageHeaderEncoder.ENCODED_LENGTH + HeartbeatEncoder.BLOCK_LENGTH ||
+            length > SEND_BUFFER_LENGTH)
+        {
+            throw new IllegalArgumentException("an event frame is " + (MessageHeaderEncoder.ENCODED_LENGTH +
+                HeartbeatEncoder.BLOCK_LENGTH) + " to " + SEND_BUFFER_LENGTH + " bytes long, not " + length);
+        }
+        if (clientSeq < 1)
+        {
+            throw new IllegalArgumentException("clientSeq must be at least 1: " + clientSeq);
+        }
+        headerDecoder.wrap(frame, offset);
+        final int templateId = headerDecoder.templateId();
+        if (templateId != TransactionEncoder.TEMPLATE_ID && templateId != OrderEncoder.TEMPLATE_ID &&
+            templateId != HeartbeatEncoder.TEMPLATE_ID)
+        {
+            throw new IllegalArgumentException("template " + templateId + " is not a Transaction, Order or Heartbeat");
+        }
+        // The three events start alike: client id, client sequence, event time, client send time.
+        sendBuffer.putBytes(0, frame, offset, length);
+        final int block = MessageHeaderEncoder.ENCODED_LENGTH;
+        sendBuffer.putLong(block, context.clientId, TransactionEncoder.BYTE_ORDER);
+        sendBuffer.putLong(block + TransactionEncoder.clientSeqEncodingOffset(), clientSeq,
+            TransactionEncoder.BYTE_ORDER);
+        sendBuffer.putLong(block + TransactionEncoder.clientSendTimeNsEncodingOffset(), clock.nanoTime(),
+            TransactionEncoder.BYTE_ORDER);
+        final long result = offerFrame(clientSeq, length, templateId != HeartbeatEncoder.TEMPLATE_ID);
+        if (result > 0 && clientSeq > lastClientSeq)
+        {
+            lastClientSeq = clientSeq;
+        }
+        return result;
     }
 
     /**

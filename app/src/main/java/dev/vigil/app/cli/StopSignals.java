@@ -108,6 +108,22 @@ final class StopSignals
     }
 
     /**
+     * @return true once a stop was asked for, for a loop that cannot block in {@link #await()}.
+     */
+    boolean received()
+    {
+        return received.getCount() == 0;
+    }
+
+    /**
+     * @return what asked for the stop, e.g. {@code SIGTERM}; empty before.
+     */
+    String name()
+    {
+        return name;
+    }
+
+    /**
      * Block until SIGTERM or SIGINT arrives.
      *
      * @return the signal's name, e.g. {@code SIGTERM}.

@@ -22,7 +22,7 @@ import java.io.UncheckedIOException;
     subcommands = {
         RunCommand.class, DemoCommand.class, SnapshotCommand.class, JournalCommand.class, RulesCommand.class,
         StatCommand.class, ConfigCommand.class, ReplayCommand.class, CredentialsCommand.class, ClusterCommand.class,
-        CommandLine.HelpCommand.class})
+        KafkaCommand.class, CommandLine.HelpCommand.class})
 public final class VigilMain implements Runnable
 {
     /** Success. */

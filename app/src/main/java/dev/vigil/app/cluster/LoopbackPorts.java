@@ -3,12 +3,14 @@ package dev.vigil.app.cluster;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * UDP ports free on loopback for members started on this host (the demo, tests), taken below the kernel's
- * ephemeral range: a port the kernel hands out for a bind to port 0 (every replication and response channel of
- * every member and client does that) would be free when chosen and taken by the time the member binds it.
+ * UDP (and TCP) ports free on loopback for members and brokers started on this host (the demos, tests), taken below
+ * the kernel's ephemeral range: a port the kernel hands out for a bind to port 0 (every replication and response
+ * channel of every member and client does that) would be free when chosen and taken by the time the member binds it.
  */
 public final class LoopbackPorts
 {
@@ -28,10 +30,25 @@ public final class LoopbackPorts
      */
     public static int[] reserve(final int count)
     {
+        return reserve(count, false);
+    }
+
+    /**
+     * @param count TCP ports wanted, e.g. for a local Kafka broker's listeners.
+     * @return that many consecutive ports, each bindable for TCP on loopback now.
+     * @throws IllegalStateException when no such run is found.
+     */
+    public static int[] reserveTcp(final int count)
+    {
+        return reserve(count, true);
+    }
+
+    private static int[] reserve(final int count, final boolean tcp)
+    {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++)
         {
             final int base = ThreadLocalRandom.current().nextInt(FIRST, LAST - count);
-            if (allFree(base, count))
+            if (tcp ? allFreeTcp(base, count) : allFree(base, count))
             {
                 final int[] ports = new int[count];
                 for (int i = 0; i < count; i++)
@@ -41,7 +58,24 @@ public final class LoopbackPorts
                 return ports;
             }
         }
-        throw new IllegalStateException("no " + count + " free loopback UDP ports between " + FIRST + " and " + LAST);
+        throw new IllegalStateException("no " + count + " free loopback " + (tcp ? "TCP" : "UDP") +
+            " ports between " + FIRST + " and " + LAST);
+    }
+
+    private static boolean allFreeTcp(final int base, final int count)
+    {
+        for (int port = base; port < base + count; port++)
+        {
+            try (ServerSocket socket = new ServerSocket())
+            {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allFree(final int base, final int count)

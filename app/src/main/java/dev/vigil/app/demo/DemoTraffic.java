@@ -5,6 +5,7 @@ import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.codecs.Side;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -106,6 +107,50 @@ public final class DemoTraffic
             drawNext();
         }
         return result;
+    }
+
+    /**
+     * The next message of the stream as an event of the Kafka source's JSON format (the columns of the events CSV as
+     * members), and move on to the one after.
+     *
+     * @return one JSON object.
+     */
+    public String nextJson()
+    {
+        final StringBuilder json = new StringBuilder(200).append("{\"event_time\":").append(eventTimeNs);
+        if (isOrder)
+        {
+            json.append(",\"type\":\"order\",\"account\":").append(account)
+                .append(",\"instrument\":").append(instrument)
+                .append(",\"side\":\"").append(side.name().toLowerCase(Locale.ROOT))
+                .append("\",\"order_type\":\"").append(orderType.name().toLowerCase(Locale.ROOT))
+                .append("\",\"price\":").append(price)
+                .append(",\"quantity\":").append(quantity);
+            ordersSent++;
+        }
+        else
+        {
+            json.append(",\"type\":\"transaction\",\"account\":").append(account)
+                .append(",\"card\":").append(card)
+                .append(",\"merchant\":").append(merchant)
+                .append(",\"amount\":").append(amountMinor)
+                .append(",\"currency\":\"").append(currency)
+                .append("\",\"country\":\"").append(country)
+                .append("\",\"channel\":\"").append(channel.name().toLowerCase(Locale.ROOT)).append('"');
+            transactionsSent++;
+        }
+        eventTimeNs += eventStepNs;
+        nextId++;
+        drawNext();
+        return json.append('}').toString();
+    }
+
+    /**
+     * @return the account of the next message, e.g. to key it by.
+     */
+    public long nextAccount()
+    {
+        return account;
     }
 
     public long transactionsSent()

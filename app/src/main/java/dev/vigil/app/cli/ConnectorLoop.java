@@ -1,0 +1,49 @@
+package dev.vigil.app.cli;
+
+import dev.vigil.app.kafka.KafkaCounters;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.PrintStream;
+import java.util.function.IntSupplier;
+
+/**
+ * Runs a Kafka connector's duty cycle on the calling thread until SIGINT or SIGTERM, backing off when it has nothing
+ * to do, and prints its counters every interval.
+ */
+final class ConnectorLoop
+{
+    private static final long MAX_IDLE_NS = 1_000_000;
+
+    private ConnectorLoop()
+    {
+    }
+
+    /**
+     * @param dutyCycle       the connector's {@code doWork}.
+     * @param signals         the stop signals.
+     * @param counters        what to print.
+     * @param statsIntervalNs how often; 0 for never.
+     * @param err             where.
+     */
+    static void run(
+        final IntSupplier dutyCycle,
+        final StopSignals signals,
+        final KafkaCounters counters,
+        final long statsIntervalNs,
+        final PrintStream err)
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, MAX_IDLE_NS);
+        long nextStatsNs = System.nanoTime() + statsIntervalNs;
+        while (!signals.received())
+        {
+            idle.idle(dutyCycle.getAsInt());
+            if (statsIntervalNs > 0 && System.nanoTime() >= nextStatsNs)
+            {
+                nextStatsNs += statsIntervalNs;
+                err.println(counters.statusLine());
+                err.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.vigil.app.kafka;
+
+import com.lmax.disruptor.EventHandler;
+import dev.vigil.app.config.Settings;
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RulesStageContext;
+import dev.vigil.codecs.AlertEncoder;
+import dev.vigil.codecs.BooleanType;
+import dev.vigil.codecs.LateEventEncoder;
+import dev.vigil.codecs.LateReason;
+import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.codecs.OrderDecoder;
+import dev.vigil.codecs.TransactionDecoder;
+import dev.vigil.codecs.WindowResultEncoder;
+import dev.vigil.core.recovery.JournalReplay;
+import dev.vigil.core.ring.EventLayout;
+import dev.vigil.core.ring.RingEvent;
+import dev.vigil.core.ring.RuleAlerts;
+import dev.vigil.core.stage.rules.RulesHandler;
+import dev.vigil.core.window.WindowSink;
+import dev.vigil.journal.JournalReader;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.IntArrayList;
+
+import java.nio.file.Path;
+
+/**
+ * The engine's outputs rebuilt from its journal: a rules stage of the sink's own, built from the same configuration,
+ * runs every journaled input in journal order — as the engine's recovery does — and emits each input's alerts, then
+ * the window results and late events its arrival caused, as the engine's egress publishes them. Rules depend only on
+ * the input sequence, so these are the engine's outputs, byte for byte, whenever the sink reads them: outputs of
+ * inputs journaled while the sink was down, or just before the engine crashed, are there too.
+ * <p>
+ * It tails the journal as the engine writes it (so it runs on the engine's host, with read access to its data
+ * directory) and starts from the journal's first record on every start: the rules stage needs every input to
+ * rebuild its state. The configuration must be the engine's where it shapes state: {@code rules.*}, {@code time.*},
+ * {@code dedup.window}; the rules themselves come from the journal.
+ */
+final class JournalFeed implements SinkFeed, EventHandler<RingEvent>, WindowSink
+{
+    private static final int ALERT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + AlertEncoder.BLOCK_LENGTH;
+
+    private final VigilConfig config;
+    private final Path journalDir;
+    private final int maxFrameLength;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final AlertEncoder alertEncoder = new AlertEncoder();
+    private final WindowResultEncoder windowResultEncoder = new WindowResultEncoder();
+    private final LateEventEncoder lateEventEncoder = new LateEventEncoder();
+    private final ExpandableArrayBuffer alertBuffer = new ExpandableArrayBuffer(ALERT_LENGTH);
+    /** What the windows emitted during the current input, in order: messages back to back. */
+    private final ExpandableArrayBuffer windowOutputs = new ExpandableArrayBuffer(4096);
+    private final IntArrayList windowOutputEnds = new IntArrayList();
+    private RulesHandler rules;
+    private JournalReplay replay;
+    private JournalReader reader;
+    private Handler handler;
+    private long lastSequence;
+
+    /**
+     * @param config     the engine's configuration (its state-shaping settings).
+     * @param journalDir the engine's journal directory.
+     */
+    JournalFeed(final VigilConfig config, final Path journalDir)
+    {
+        this.config = config;
+        this.journalDir = journalDir;
+        this.maxFrameLength = config.getInt(Settings.FRAME_MAX_LENGTH);
+        open();
+    }
+
+    @Override
+    public int poll(final Handler handler, final int limit)
+    {
+        this.handler = handler;
+        final int records = reader.poll(replay, limit);
+        if (records == 0 && reader.stopReason() != JournalReader.StopReason.NONE)
+        {
+            throw new KafkaConnectorException("the journal in " + journalDir + " cannot be read past engine seq " +
+                reader.lastSequence() + ": " + reader.stopReason() + " in " + reader.stopFile() + " at " +
+                reader.stopOffset() + " (run 'vigil journal verify')");
+        }
+        return records;
+    }
+
+    @Override
+    public boolean rewind()
+    {
+        closeReader();
+        open();
+        return true;
+    }
+
+    @Override
+    public String describe()
+    {
+        return "the journal in " + journalDir;
+    }
+
+    /**
+     * @return the engine sequence of the last journal record read.
+     */
+    long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    @Override
+    public void close()
+    {
+        closeReader();
+    }
+
+    @Override
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch) throws Exception
+    {
+        windowOutputEnds.clear();
+        rules.onEvent(event, sequence, endOfBatch);
+        lastSequence = event.engineSeq();
+        // As egress publishes: the input's alerts first, then what its arrival made the windows emit.
+        if (event.rejectReason() == null && (event.templateId() == TransactionDecoder.TEMPLATE_ID ||
+            event.templateId() == OrderDecoder.TEMPLATE_ID))
+        {
+            emitAlerts(event);
+        }
+        int start = 0;
+        for (int i = 0; i < windowOutputEnds.size(); i++)
+        {
+            final int end = windowOutputEnds.getInt(i);
+            handler.onOutput(event.engineSeq(), windowOutputs, start, end - start);
+            start = end;
+        }
+    }
+
+    @Override
+    public void onWindowResult(
+        final long engineSeq, final int windowId, final long key, final long startNs, final long endNs,
+        final long count, final long sum, final long min, final long max, final boolean update)
+    {
+        final int start = windowOutputEnds.isEmpty() ? 0 : windowOutputEnds.getInt(windowOutputEnds.size() - 1);
+        windowResultEncoder.wrapAndApplyHeader(windowOutputs, start, headerEncoder)
+            .key(key)
+            .aggregateId(windowId)
+            .windowStartNs(startNs)
+            .windowEndNs(endNs)
+            .count(count)
+            .sum(sum)
+            .min(min)
+            .max(max)
+            .isUpdate(update ? BooleanType.TRUE : BooleanType.FALSE)
+            .engineSeq(engineSeq);
+        windowOutputEnds.addInt(start + MessageHeaderEncoder.ENCODED_LENGTH + windowResultEncoder.encodedLength());
+    }
+
+    @Override
+    public void onLateEvent(
+        final long engineSeq, final int windowId, final long key, final long eventTimeNs, final long watermarkNs)
+    {
+        final int start = windowOutputEnds.isEmpty() ? 0 : windowOutputEnds.getInt(windowOutputEnds.size() - 1);
+        lateEventEncoder.wrapAndApplyHeader(windowOutputs, start, headerEncoder)
+            .engineSeq(engineSeq)
+            .aggregateId(windowId)
+            .key(key)
+            .eventTimeNs(eventTimeNs)
+            .watermarkNs(watermarkNs)
+            .reason(LateReason.BEYOND_ALLOWED_LATENESS);
+        windowOutputEnds.addInt(start + MessageHeaderEncoder.ENCODED_LENGTH + lateEventEncoder.encodedLength());
+    }
+
+    private void emitAlerts(final RingEvent event)
+    {
+        final RuleAlerts alerts = event.alerts();
+        final long eventTimeNs = event.frame().getLong(EventLayout.EVENT_TIME_OFFSET, AlertEncoder.BYTE_ORDER);
+        for (int i = 0, size = alerts.size(); i < size; i++)
+        {
+            alertEncoder.wrapAndApplyHeader(alertBuffer, 0, headerEncoder)
+                .clientId(event.clientId())
+                .clientSeq(event.clientSeq())
+                .engineSeq(event.engineSeq())
+                .ruleId(alerts.ruleId(i))
+                .action(alerts.action(i))
+                .key(alerts.key(i))
+                .observed(alerts.observed(i))
+                .threshold(alerts.threshold(i))
+                .windowStartNs(alerts.windowStartNs(i))
+                .windowEndNs(alerts.windowEndNs(i))
+                .eventTimeNs(eventTimeNs);
+            handler.onOutput(event.engineSeq(), alertBuffer, 0, ALERT_LENGTH);
+        }
+    }
+
+    private void open()
+    {
+        rules = new RulesStageContext(config).windowSink(this).newHandler();
+        replay = new JournalReplay(this, maxFrameLength);
+        reader = JournalReader.open(journalDir, 1);
+        lastSequence = 0;
+    }
+
+    private void closeReader()
+    {
+        if (reader != null)
+        {
+            reader.close();
+            reader = null;
+        }
+        if (rules != null && rules.keyedState() != null)
+        {
+            rules.keyedState().close();
+        }
+    }
+}
