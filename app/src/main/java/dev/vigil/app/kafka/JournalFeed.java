@@ -4,18 +4,14 @@ import com.lmax.disruptor.EventHandler;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RulesStageContext;
-import dev.vigil.codecs.AlertEncoder;
 import dev.vigil.codecs.BooleanType;
 import dev.vigil.codecs.LateEventEncoder;
 import dev.vigil.codecs.LateReason;
 import dev.vigil.codecs.MessageHeaderEncoder;
-import dev.vigil.codecs.OrderDecoder;
-import dev.vigil.codecs.TransactionDecoder;
 import dev.vigil.codecs.WindowResultEncoder;
 import dev.vigil.core.recovery.JournalReplay;
-import dev.vigil.core.ring.EventLayout;
 import dev.vigil.core.ring.RingEvent;
-import dev.vigil.core.ring.RuleAlerts;
+import dev.vigil.core.stage.egress.AlertFrames;
 import dev.vigil.core.stage.rules.RulesHandler;
 import dev.vigil.core.window.WindowSink;
 import dev.vigil.journal.JournalReader;
@@ -38,16 +34,15 @@ import java.nio.file.Path;
  */
 final class JournalFeed implements SinkFeed, EventHandler<RingEvent>, WindowSink
 {
-    private static final int ALERT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + AlertEncoder.BLOCK_LENGTH;
 
     private final VigilConfig config;
     private final Path journalDir;
     private final int maxFrameLength;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final AlertEncoder alertEncoder = new AlertEncoder();
+    private final AlertFrames alertFrames = new AlertFrames();
     private final WindowResultEncoder windowResultEncoder = new WindowResultEncoder();
     private final LateEventEncoder lateEventEncoder = new LateEventEncoder();
-    private final ExpandableArrayBuffer alertBuffer = new ExpandableArrayBuffer(ALERT_LENGTH);
+    private final ExpandableArrayBuffer alertBuffer = new ExpandableArrayBuffer(AlertFrames.MAX_LENGTH);
     /** What the windows emitted during the current input, in order: messages back to back. */
     private final ExpandableArrayBuffer windowOutputs = new ExpandableArrayBuffer(4096);
     private final IntArrayList windowOutputEnds = new IntArrayList();
@@ -118,9 +113,10 @@ final class JournalFeed implements SinkFeed, EventHandler<RingEvent>, WindowSink
         rules.onEvent(event, sequence, endOfBatch);
         lastSequence = event.engineSeq();
         // As egress publishes: the input's alerts first, then what its arrival made the windows emit.
-        if (event.rejectReason() == null && (event.templateId() == TransactionDecoder.TEMPLATE_ID ||
-            event.templateId() == OrderDecoder.TEMPLATE_ID))
+        if (event.rejectReason() == null)
         {
+            // A decided input's alerts, or those a pattern ending in an absence raised when a heartbeat moved the
+            // watermark.
             emitAlerts(event);
         }
         int start = 0;
@@ -169,23 +165,10 @@ final class JournalFeed implements SinkFeed, EventHandler<RingEvent>, WindowSink
 
     private void emitAlerts(final RingEvent event)
     {
-        final RuleAlerts alerts = event.alerts();
-        final long eventTimeNs = event.frame().getLong(EventLayout.EVENT_TIME_OFFSET, AlertEncoder.BYTE_ORDER);
-        for (int i = 0, size = alerts.size(); i < size; i++)
+        for (int i = 0, size = event.alerts().size(); i < size; i++)
         {
-            alertEncoder.wrapAndApplyHeader(alertBuffer, 0, headerEncoder)
-                .clientId(event.clientId())
-                .clientSeq(event.clientSeq())
-                .engineSeq(event.engineSeq())
-                .ruleId(alerts.ruleId(i))
-                .action(alerts.action(i))
-                .key(alerts.key(i))
-                .observed(alerts.observed(i))
-                .threshold(alerts.threshold(i))
-                .windowStartNs(alerts.windowStartNs(i))
-                .windowEndNs(alerts.windowEndNs(i))
-                .eventTimeNs(eventTimeNs);
-            handler.onOutput(event.engineSeq(), alertBuffer, 0, ALERT_LENGTH);
+            final int length = alertFrames.encode(alertBuffer, 0, event, i);
+            handler.onOutput(event.engineSeq(), alertBuffer, 0, length);
         }
     }
 

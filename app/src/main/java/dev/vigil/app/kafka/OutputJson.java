@@ -57,6 +57,22 @@ final class OutputJson
         number("windowStartNs", alert.windowStartNs());
         number("windowEndNs", alert.windowEndNs());
         number("eventTimeNs", alert.eventTimeNs());
+        final AlertDecoder.MatchedEventsDecoder matched = alert.matchedEvents();
+        if (matched.count() > 0)
+        {
+            // A sequence pattern's events, in event-time order.
+            name("matchedEvents");
+            text.append('[');
+            boolean first = true;
+            for (final AlertDecoder.MatchedEventsDecoder event : matched)
+            {
+                text.append(first ? "" : ",").append("{\"engineSeq\":").append(event.engineSeq())
+                    .append(",\"eventTimeNs\":").append(event.eventTimeNs())
+                    .append(",\"value\":").append(event.value()).append('}');
+                first = false;
+            }
+            text.append(']');
+        }
         return end();
     }
 

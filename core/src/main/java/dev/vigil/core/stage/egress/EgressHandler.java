@@ -1,7 +1,6 @@
 package dev.vigil.core.stage.egress;
 
 import com.lmax.disruptor.EventHandler;
-import dev.vigil.codecs.AlertEncoder;
 import dev.vigil.codecs.ConnectedEncoder;
 import dev.vigil.codecs.DecisionEncoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
@@ -14,7 +13,6 @@ import dev.vigil.core.counters.EngineCounter;
 import dev.vigil.core.counters.EngineCounters;
 import dev.vigil.core.ring.EventLayout;
 import dev.vigil.core.ring.RingEvent;
-import dev.vigil.core.ring.RuleAlerts;
 import dev.vigil.core.stage.InputHold;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.NanoClock;
@@ -35,7 +33,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 public final class EgressHandler implements EventHandler<RingEvent>, InputHold
 {
-    private static final int ALERT_BUFFER_LENGTH = 1024;
+    private static final int ALERT_BUFFER_LENGTH = AlertFrames.MAX_LENGTH;
     private static final int CONNECTED_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + ConnectedEncoder.BLOCK_LENGTH;
     private static final int DECISION_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + DecisionEncoder.BLOCK_LENGTH;
     private static final int REJECT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + RejectEncoder.BLOCK_LENGTH;
@@ -52,7 +50,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
     private final DecisionEncoder decisionEncoder = new DecisionEncoder();
-    private final AlertEncoder alertEncoder = new AlertEncoder();
+    private final AlertFrames alertFrames = new AlertFrames();
     private final RejectEncoder rejectEncoder = new RejectEncoder();
 
     /**
@@ -204,32 +202,10 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
 
     private void publishAlerts(final RingEvent event)
     {
-        final RuleAlerts alerts = event.alerts();
-        for (int i = 0, size = alerts.size(); i < size; i++)
+        for (int i = 0, size = event.alerts().size(); i < size; i++)
         {
-            alertEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-                .clientId(event.clientId())
-                .clientSeq(event.clientSeq())
-                .engineSeq(event.engineSeq())
-                .ruleId(alerts.ruleId(i))
-                .action(alerts.action(i))
-                .key(alerts.key(i))
-                .observed(alerts.observed(i))
-                .threshold(alerts.threshold(i))
-                .windowStartNs(alerts.windowStartNs(i))
-                .windowEndNs(alerts.windowEndNs(i))
-                .eventTimeNs(eventTimeNs(event));
-            final int matched = alerts.matchedCount(i);
-            final AlertEncoder.MatchedEventsEncoder events = alertEncoder.matchedEventsCount(matched);
-            for (int m = 0; m < matched; m++)
-            {
-                events.next()
-                    .engineSeq(alerts.matchedEngineSeq(i, m))
-                    .eventTimeNs(alerts.matchedTimeNs(i, m))
-                    .value(alerts.matchedValue(i, m));
-            }
-            if (sink.publishAlert(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + alertEncoder.encodedLength()) !=
-                ReplySink.SENT)
+            final int length = alertFrames.encode(buffer, 0, event, i);
+            if (sink.publishAlert(buffer, 0, length) != ReplySink.SENT)
             {
                 repliesNotDelivered.incrementOrdered();
             }
