@@ -28,7 +28,8 @@ public final class PatternDeadlines
     {
         dues = new long[capacity];
         keys = new long[capacity];
-        indexOfKey = new Long2LongHashMap(capacity * 2, 0.65f, ABSENT);
+        // Sized so that it never grows (nor allocates) once built: capacity entries at most, below its load factor.
+        indexOfKey = new Long2LongHashMap((int)Math.min(1 << 30, Math.max(16, capacity * 2L)), 0.65f, ABSENT);
     }
 
     /**
