@@ -7,6 +7,7 @@ import dev.vigil.app.kafka.KafkaConnectorException;
 import dev.vigil.app.kafka.KafkaCounters;
 import dev.vigil.app.kafka.KafkaMetricsEndpoint;
 import dev.vigil.app.kafka.KafkaSink;
+import dev.vigil.app.kafka.KafkaStatCounters;
 import dev.vigil.app.kafka.ReconnectingAeron;
 import dev.vigil.app.kafka.SinkFeeds;
 import dev.vigil.app.kafka.SinkSettings;
@@ -127,6 +128,7 @@ final class KafkaSinkCommand implements Callable<Integer>
         final ReconnectingAeron aeron = new ReconnectingAeron(DRIVER_TIMEOUT_MS, System.err);
         KafkaMetricsEndpoint metrics = null;
         KafkaSink sink = null;
+        KafkaStatCounters statRows = null;
         try
         {
             final int streamId = config.getInt(Settings.ALERTS_STREAM_ID);
@@ -148,7 +150,11 @@ final class KafkaSinkCommand implements Callable<Integer>
             }
             out.println("Ctrl-C to stop.");
             out.flush();
-            ConnectorLoop.run(sink::doWork, signals, counters, kafka.statsIntervalNs(), System.err);
+            final KafkaStatCounters rows = new KafkaStatCounters(counters, "kafka sink " + alertsTopic);
+            statRows = rows;
+            // The journal-fed sink holds no client of the engine's media driver: its rows would need one.
+            ConnectorLoop.run(sink::doWork, signals, counters, kafka.statsIntervalNs(), System.err,
+                fromJournal ? () -> { } : () -> rows.update(aeron.current()));
             out.println("vigil kafka sink: stopping on " + signals.name());
             sink.flush();
             out.println(counters.statusLine());
@@ -168,7 +174,7 @@ final class KafkaSinkCommand implements Callable<Integer>
         }
         finally
         {
-            CloseHelper.quietCloseAll(sink, metrics, aeron);
+            CloseHelper.quietCloseAll(sink, metrics, statRows, aeron);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.vigil.app.kafka.KafkaConnectorException;
 import dev.vigil.app.kafka.KafkaCounters;
 import dev.vigil.app.kafka.KafkaMetricsEndpoint;
 import dev.vigil.app.kafka.KafkaSource;
+import dev.vigil.app.kafka.KafkaStatCounters;
 import dev.vigil.app.kafka.ReconnectingAeron;
 import dev.vigil.app.kafka.SourceSettings;
 import dev.vigil.app.session.CredentialsFile;
@@ -135,6 +136,7 @@ final class KafkaSourceCommand implements Callable<Integer>
         final ReconnectingAeron aeron = new ReconnectingAeron(DRIVER_TIMEOUT_MS, System.err);
         KafkaMetricsEndpoint metrics = null;
         KafkaSource source = null;
+        KafkaStatCounters statRows = null;
         try
         {
             driver = clusterIngressEndpoints == null ? null : ClusterClientDriver.launch("kafka-source");
@@ -146,7 +148,10 @@ final class KafkaSourceCommand implements Callable<Integer>
             metrics = kafka.metricsPort == 0 ? null :
                 KafkaMetricsEndpoint.start("--metrics-port", kafka.metricsPort, counters);
             printStart(out, settings, source.clientIds(), metrics);
-            ConnectorLoop.run(source::doWork, signals, counters, kafka.statsIntervalNs(), System.err);
+            final KafkaStatCounters rows = new KafkaStatCounters(counters, "kafka source " + settings.topic());
+            statRows = rows;
+            ConnectorLoop.run(source::doWork, signals, counters, kafka.statsIntervalNs(), System.err,
+                clusterIngressEndpoints != null ? () -> { } : () -> rows.update(aeron.current()));
             out.println("vigil kafka source: stopping on " + signals.name());
             final boolean drained = source.drain(DRAIN_TIMEOUT_NS);
             out.println(counters.statusLine());
@@ -161,7 +166,7 @@ final class KafkaSourceCommand implements Callable<Integer>
         }
         finally
         {
-            CloseHelper.quietCloseAll(source, metrics, aeron, driver);
+            CloseHelper.quietCloseAll(source, metrics, statRows, aeron, driver);
         }
     }
 

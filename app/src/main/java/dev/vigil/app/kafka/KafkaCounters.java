@@ -154,6 +154,14 @@ public final class KafkaCounters
     private final AtomicLongArray values = new AtomicLongArray(Counter.values().length);
 
     /**
+     * @return this connector's counters, in their order.
+     */
+    public List<Counter> counters()
+    {
+        return List.copyOf(counters);
+    }
+
+    /**
      * @param role whose counters.
      */
     public KafkaCounters(final Role role)

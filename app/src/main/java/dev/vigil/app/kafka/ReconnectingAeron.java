@@ -52,6 +52,14 @@ public final class ReconnectingAeron implements AutoCloseable
         return aeron;
     }
 
+    /**
+     * @return the client while it is open and its driver answers, else null; never connects (nor waits).
+     */
+    public Aeron current()
+    {
+        return aeron == null || aeron.isClosed() || driverLost ? null : aeron;
+    }
+
     @Override
     public void close()
     {
