@@ -350,7 +350,7 @@ public final class KafkaSink implements AutoCloseable, SinkFeed.Handler
             {
                 producer.abortTransaction();
             }
-            catch (final KafkaException abortFailure)
+            catch (final KafkaException | IllegalStateException abortFailure)
             {
                 throw new KafkaConnectorException("cannot abort the failed transaction: " +
                     abortFailure.getMessage(), abortFailure);

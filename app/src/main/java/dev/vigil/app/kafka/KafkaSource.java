@@ -516,7 +516,7 @@ public final class KafkaSource implements AutoCloseable
                 {
                     producer.abortTransaction();
                 }
-                catch (final KafkaException abortFailure)
+                catch (final KafkaException | IllegalStateException abortFailure)
                 {
                     throw new KafkaConnectorException("cannot abort the failed transaction: " +
                         abortFailure.getMessage(), abortFailure);

@@ -5,6 +5,7 @@ import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.MessageHeaderDecoder;
 import dev.vigil.codecs.RejectDecoder;
+import dev.vigil.codecs.RejectReason;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -294,9 +295,27 @@ final class SourcePartition implements ReplyListener
             return;
         }
         waitingSinceNs = cycleNs;
-        record.bad(BadRecordException.Reason.REJECTED, "the engine refused it: " + reject.reason());
-        doneARecord = true;
-        counters.increment(KafkaCounters.Counter.SOURCE_BAD_REJECTED);
+        final RejectReason reason = reject.reason();
+        switch (reason)
+        {
+            case NOT_CONNECTED:
+            case CLIENT_ID_MISMATCH:
+                // The session, not the record: it stays to be sent again on a new session.
+                disconnect(cycleNs, "the engine refused record " + record.offset + " (" + reason + ")");
+                return;
+            case STALE_SEQUENCE:
+            case AUTHENTICATION_FAILED:
+                // The record was decided beyond the engine's memory of it, or the client is not who it says: going
+                // on would lose a decision or commit records no engine decided. Nothing is committed.
+                throw new KafkaConnectorException(topicPartition + " (client " + Long.toUnsignedString(clientId) +
+                    "): the engine refused offset " + record.offset + " with " + reason + (reason ==
+                    RejectReason.STALE_SEQUENCE ? ": its dedup.window is smaller than this source's window; make " +
+                    "them equal and start again" : ""));
+            default:
+                record.bad(BadRecordException.Reason.REJECTED, "the engine refused it: " + reason);
+                doneARecord = true;
+                counters.increment(KafkaCounters.Counter.SOURCE_BAD_REJECTED);
+        }
     }
 
     private boolean connect(final long nowNs)
