@@ -4,14 +4,10 @@ import com.lmax.disruptor.EventHandler;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.engine.RulesStageContext;
-import dev.vigil.codecs.BooleanType;
-import dev.vigil.codecs.LateEventEncoder;
-import dev.vigil.codecs.LateReason;
-import dev.vigil.codecs.MessageHeaderEncoder;
-import dev.vigil.codecs.WindowResultEncoder;
 import dev.vigil.core.recovery.JournalReplay;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.stage.egress.AlertFrames;
+import dev.vigil.core.stage.egress.WindowOutputFrames;
 import dev.vigil.core.stage.rules.RulesHandler;
 import dev.vigil.core.window.WindowSink;
 import dev.vigil.journal.JournalReader;
@@ -38,10 +34,8 @@ final class JournalFeed implements SinkFeed, EventHandler<RingEvent>, WindowSink
     private final VigilConfig config;
     private final Path journalDir;
     private final int maxFrameLength;
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final WindowOutputFrames frames = new WindowOutputFrames();
     private final AlertFrames alertFrames = new AlertFrames();
-    private final WindowResultEncoder windowResultEncoder = new WindowResultEncoder();
-    private final LateEventEncoder lateEventEncoder = new LateEventEncoder();
     private final ExpandableArrayBuffer alertBuffer = new ExpandableArrayBuffer(AlertFrames.MAX_LENGTH);
     /** What the windows emitted during the current input, in order: messages back to back. */
     private final ExpandableArrayBuffer windowOutputs = new ExpandableArrayBuffer(4096);
@@ -134,18 +128,8 @@ final class JournalFeed implements SinkFeed, EventHandler<RingEvent>, WindowSink
         final long count, final long sum, final long min, final long max, final boolean update)
     {
         final int start = windowOutputEnds.isEmpty() ? 0 : windowOutputEnds.getInt(windowOutputEnds.size() - 1);
-        windowResultEncoder.wrapAndApplyHeader(windowOutputs, start, headerEncoder)
-            .key(key)
-            .aggregateId(windowId)
-            .windowStartNs(startNs)
-            .windowEndNs(endNs)
-            .count(count)
-            .sum(sum)
-            .min(min)
-            .max(max)
-            .isUpdate(update ? BooleanType.TRUE : BooleanType.FALSE)
-            .engineSeq(engineSeq);
-        windowOutputEnds.addInt(start + MessageHeaderEncoder.ENCODED_LENGTH + windowResultEncoder.encodedLength());
+        windowOutputEnds.addInt(start + frames.windowResult(windowOutputs, start, engineSeq, windowId, key, startNs,
+            endNs, count, sum, min, max, update));
     }
 
     @Override
@@ -153,14 +137,8 @@ final class JournalFeed implements SinkFeed, EventHandler<RingEvent>, WindowSink
         final long engineSeq, final int windowId, final long key, final long eventTimeNs, final long watermarkNs)
     {
         final int start = windowOutputEnds.isEmpty() ? 0 : windowOutputEnds.getInt(windowOutputEnds.size() - 1);
-        lateEventEncoder.wrapAndApplyHeader(windowOutputs, start, headerEncoder)
-            .engineSeq(engineSeq)
-            .aggregateId(windowId)
-            .key(key)
-            .eventTimeNs(eventTimeNs)
-            .watermarkNs(watermarkNs)
-            .reason(LateReason.BEYOND_ALLOWED_LATENESS);
-        windowOutputEnds.addInt(start + MessageHeaderEncoder.ENCODED_LENGTH + lateEventEncoder.encodedLength());
+        windowOutputEnds.addInt(
+            start + frames.lateEvent(windowOutputs, start, engineSeq, windowId, key, eventTimeNs, watermarkNs));
     }
 
     private void emitAlerts(final RingEvent event)

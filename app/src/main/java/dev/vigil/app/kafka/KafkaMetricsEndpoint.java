@@ -1,42 +1,19 @@
 package dev.vigil.app.kafka;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.vigil.app.config.ConfigException;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import dev.vigil.app.metrics.MetricsServer;
 
 /**
  * Serves a Kafka source's or sink's counters at {@code http://127.0.0.1:PORT/metrics} in the Prometheus text
- * format, on one thread of its own, as the engine's metrics endpoint does. Loopback only.
+ * format: the engine's {@link MetricsServer}, on one thread of its own, over the connector's counters. Loopback only.
  */
 public final class KafkaMetricsEndpoint implements AutoCloseable
 {
-    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private final MetricsServer server;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final KafkaCounters counters;
-
-    private KafkaMetricsEndpoint(final HttpServer server, final KafkaCounters counters)
+    private KafkaMetricsEndpoint(final MetricsServer server)
     {
         this.server = server;
-        this.counters = counters;
-        this.executor = Executors.newSingleThreadExecutor(runnable ->
-        {
-            final Thread thread = new Thread(runnable, "vigil-kafka-metrics");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.createContext("/metrics", this::onScrape);
-        server.setExecutor(executor);
-        server.start();
     }
 
     /**
@@ -48,16 +25,8 @@ public final class KafkaMetricsEndpoint implements AutoCloseable
      */
     public static KafkaMetricsEndpoint start(final String option, final int port, final KafkaCounters counters)
     {
-        try
-        {
-            return new KafkaMetricsEndpoint(HttpServer.create(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16), counters);
-        }
-        catch (final IOException ex)
-        {
-            throw new ConfigException(option + " " + port + ": cannot listen on 127.0.0.1:" + port + " (" +
-                ex.getMessage() + "); choose a free port");
-        }
+        return new KafkaMetricsEndpoint(
+            MetricsServer.start(option + " " + port, port, counters::prometheus, "vigil-kafka-metrics"));
     }
 
     /**
@@ -65,27 +34,12 @@ public final class KafkaMetricsEndpoint implements AutoCloseable
      */
     public int port()
     {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     @Override
     public void close()
     {
-        server.stop(0);
-        executor.shutdownNow();
-    }
-
-    private void onScrape(final HttpExchange exchange) throws IOException
-    {
-        try (exchange)
-        {
-            final byte[] body = counters.prometheus().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody())
-            {
-                out.write(body);
-            }
-        }
+        server.close();
     }
 }

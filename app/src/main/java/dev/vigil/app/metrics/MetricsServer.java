@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Serves the engine's metrics at {@code http://127.0.0.1:PORT/metrics} in the Prometheus text format, with the JDK's
@@ -26,18 +27,15 @@ public final class MetricsServer implements AutoCloseable
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final List<CounterMetric> metrics;
-    private final RoundTripHistogram roundTrip;
+    private final Supplier<String> exposition;
 
-    private MetricsServer(
-        final HttpServer server, final List<CounterMetric> metrics, final RoundTripHistogram roundTrip)
+    private MetricsServer(final HttpServer server, final Supplier<String> exposition, final String threadName)
     {
         this.server = server;
-        this.metrics = metrics;
-        this.roundTrip = roundTrip;
+        this.exposition = exposition;
         this.executor = Executors.newSingleThreadExecutor(runnable ->
         {
-            final Thread thread = new Thread(runnable, "vigil-metrics");
+            final Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);
             return thread;
         });
@@ -56,16 +54,32 @@ public final class MetricsServer implements AutoCloseable
     public static MetricsServer start(
         final int port, final List<CounterMetric> metrics, final RoundTripHistogram roundTrip)
     {
+        return start("metrics.port=" + port, port, () -> PrometheusExposition.write(metrics, roundTrip),
+            "vigil-metrics");
+    }
+
+    /**
+     * @param setting    what named the port, e.g. {@code --metrics-port 9400}, for the message when it cannot be
+     *                   bound.
+     * @param port       loopback TCP port; 0 picks a free one.
+     * @param exposition the Prometheus text to serve, made at each scrape.
+     * @param threadName the name of the server's thread.
+     * @return a started server.
+     * @throws ConfigException when the port cannot be bound.
+     */
+    public static MetricsServer start(
+        final String setting, final int port, final Supplier<String> exposition, final String threadName)
+    {
         try
         {
             return new MetricsServer(
                 HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16),
-                metrics,
-                roundTrip);
+                exposition,
+                threadName);
         }
         catch (final IOException ex)
         {
-            throw new ConfigException("metrics.port=" + port + ": cannot listen on 127.0.0.1:" + port + " (" +
+            throw new ConfigException(setting + ": cannot listen on 127.0.0.1:" + port + " (" +
                 ex.getMessage() + "); choose a free port");
         }
     }
@@ -94,7 +108,7 @@ public final class MetricsServer implements AutoCloseable
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            final byte[] body = PrometheusExposition.write(metrics, roundTrip).getBytes(StandardCharsets.UTF_8);
+            final byte[] body = exposition.get().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", PrometheusExposition.CONTENT_TYPE);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody())

@@ -1,9 +1,7 @@
 package dev.vigil.core.stage.egress;
 
-import dev.vigil.codecs.BooleanType;
 import dev.vigil.codecs.LateEventDecoder;
 import dev.vigil.codecs.LateEventEncoder;
-import dev.vigil.codecs.LateReason;
 import dev.vigil.codecs.MessageHeaderEncoder;
 import dev.vigil.codecs.WindowResultDecoder;
 import dev.vigil.codecs.WindowResultEncoder;
@@ -35,8 +33,8 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
         MessageHeaderEncoder.ENCODED_LENGTH + WindowResultDecoder.engineSeqEncodingOffset();
     private static final int LATE_SEQ_OFFSET =
         MessageHeaderEncoder.ENCODED_LENGTH + LateEventDecoder.engineSeqEncodingOffset();
-    private static final int RESULT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + WindowResultEncoder.BLOCK_LENGTH;
-    private static final int LATE_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + LateEventEncoder.BLOCK_LENGTH;
+    private static final int RESULT_LENGTH = WindowOutputFrames.RESULT_LENGTH;
+    private static final int LATE_LENGTH = WindowOutputFrames.LATE_LENGTH;
     /** Most bytes one message takes in the ring, its record header and alignment included. */
     private static final int RECORD_LENGTH = BitUtil.align(
         RecordDescriptor.HEADER_LENGTH + Math.max(RESULT_LENGTH, LATE_LENGTH), RecordDescriptor.ALIGNMENT);
@@ -48,9 +46,7 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
 
     private final OneToOneRingBuffer ring;
     private final AtomicCounter dropped;
-    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
-    private final WindowResultEncoder result = new WindowResultEncoder();
-    private final LateEventEncoder late = new LateEventEncoder();
+    private final WindowOutputFrames frames = new WindowOutputFrames();
 
     private final int capacity;
     private final int halfRoom;
@@ -129,18 +125,8 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
             dropped.incrementOrdered();
             return;
         }
-        final MutableDirectBuffer buffer = ring.buffer();
-        result.wrapAndApplyHeader(buffer, index, header)
-            .key(key)
-            .aggregateId(windowId)
-            .windowStartNs(startNs)
-            .windowEndNs(endNs)
-            .count(count)
-            .sum(sum)
-            .min(min)
-            .max(max)
-            .isUpdate(update ? BooleanType.TRUE : BooleanType.FALSE)
-            .engineSeq(engineSeq);
+        frames.windowResult(ring.buffer(), index, engineSeq, windowId, key, startNs, endNs, count, sum, min, max,
+            update);
         ring.commit(index);
     }
 
@@ -154,13 +140,7 @@ public final class WindowResultBuffer implements WindowSink, ControlledMessageHa
             dropped.incrementOrdered();
             return;
         }
-        late.wrapAndApplyHeader(ring.buffer(), index, header)
-            .engineSeq(engineSeq)
-            .aggregateId(windowId)
-            .key(key)
-            .eventTimeNs(eventTimeNs)
-            .watermarkNs(watermarkNs)
-            .reason(LateReason.BEYOND_ALLOWED_LATENESS);
+        frames.lateEvent(ring.buffer(), index, engineSeq, windowId, key, eventTimeNs, watermarkNs);
         ring.commit(index);
     }
 
