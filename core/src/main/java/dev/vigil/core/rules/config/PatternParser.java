@@ -115,33 +115,24 @@ final class PatternParser
     private List<PatternDefinition.Step> steps(
         final Node node, final Node parent, final String where, final ExprScope scope, final List<Condition> conditions)
     {
-        final List<PatternDefinition.Step> steps = new ArrayList<>();
         if (node == null)
         {
             reader.error(parent, where, "field 'pattern.steps' is missing", "a list of steps, each '- where: ...'");
-            return steps;
+            return List.of();
         }
-        final int[] slots = new int[1];
-        final List<PatternDefinition.Step> read = reader.entries(node, "pattern.steps",
-            "a list of steps, each '- where: ...'", (stepNode, index) ->
-            {
-                final PatternDefinition.Step step = step(stepNode, index, where, scope, conditions);
-                if (step != null)
-                {
-                    slots[0] += step.maxTimes();
-                }
-                return step;
-            });
-        if (slots[0] > PatternShape.MAX_SLOTS)
+        final List<PatternDefinition.Step> steps = reader.entries(node, "pattern.steps",
+            "a list of steps, each '- where: ...'",
+            (stepNode, index) -> step(stepNode, index, where, scope, conditions));
+        final int slots = steps.stream().mapToInt(PatternDefinition.Step::maxTimes).sum();
+        if (slots > PatternShape.MAX_SLOTS)
         {
-            reader.error(node, where, "field 'pattern.steps': a match of up to " + slots[0] + " events",
+            reader.error(node, where, "field 'pattern.steps': a match of up to " + slots + " events",
                 "steps whose times add up to at most " + PatternShape.MAX_SLOTS);
         }
-        if (read.isEmpty() && node != null)
+        if (steps.isEmpty())
         {
             reader.error(node, where, "field 'pattern.steps' has no valid step", "at least one step");
         }
-        steps.addAll(read);
         return steps;
     }
 
