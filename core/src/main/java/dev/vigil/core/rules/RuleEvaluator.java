@@ -41,6 +41,7 @@ public final class RuleEvaluator
     {
         this.ruleSet = ruleSet;
         this.stateFullVerdict = stateFullVerdict;
+        fields.attributes(hit.attributeValues());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.vigil.core.rules;
 
+import dev.vigil.core.rules.expr.EventFields;
 import dev.vigil.core.rules.pattern.PatternMatch;
 
 /**
@@ -15,6 +16,7 @@ public final class RuleHit
     private long windowEndNs;
     private PatternMatch matched;
     private long engineSeq;
+    private final long[] attributeValues = new long[EventFields.ATTRIBUTE_SLOTS];
 
     /**
      * Fill in the hit and return {@link RuleResult#FIRED}, so a rule can end with {@code return hit.set(...)}.
@@ -102,5 +104,16 @@ public final class RuleHit
     public long windowEndNs()
     {
         return windowEndNs;
+    }
+
+    /**
+     * The per-key attributes of the event judged, by the id of the rule that keeps each: the attribute rules write
+     * them before any other rule judges the event, and expressions read them.
+     *
+     * @return the values, reused for every event.
+     */
+    public long[] attributeValues()
+    {
+        return attributeValues;
     }
 }

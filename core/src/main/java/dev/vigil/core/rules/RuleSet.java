@@ -1,5 +1,6 @@
 package dev.vigil.core.rules;
 
+import dev.vigil.core.rules.attribute.AttributeRule;
 import dev.vigil.core.rules.expr.Condition;
 import dev.vigil.core.window.WindowSpec;
 
@@ -89,29 +90,22 @@ public final class RuleSet
             filtersById[id] = filters == null ? null : filters.get(i);
         }
 
-        // Evaluation order is id order, whatever order the rules were configured in, so alerts come out the same.
+        // Evaluation order is id order, whatever order the rules were configured in, so alerts come out the same;
+        // attributes come first, so that every rule's expressions read their values as they were before the event.
         final List<TransactionRule> txnRules = new ArrayList<>();
         final List<Condition> txnFilters = new ArrayList<>();
         final List<OrderRule> ordRules = new ArrayList<>();
         final List<Condition> ordFilters = new ArrayList<>();
         final List<WatermarkRule> byWatermark = new ArrayList<>();
-        for (int id = 0; id <= Rule.MAX_RULE_ID; id++)
+        for (int pass = 0; pass < 2; pass++)
         {
-            final Rule rule = rulesById[id];
-            final RuleFilter filter = filtersById[id];
-            if (rule instanceof WatermarkRule && ((WatermarkRule)rule).judgesByWatermark())
+            for (int id = 0; id <= Rule.MAX_RULE_ID; id++)
             {
-                byWatermark.add((WatermarkRule)rule);
-            }
-            if (rule instanceof TransactionRule)
-            {
-                txnRules.add((TransactionRule)rule);
-                txnFilters.add(filter == null ? null : filter.transactions());
-            }
-            if (rule instanceof OrderRule)
-            {
-                ordRules.add((OrderRule)rule);
-                ordFilters.add(filter == null ? null : filter.orders());
+                final Rule rule = rulesById[id];
+                if (rule != null && (rule instanceof AttributeRule) == (pass == 0))
+                {
+                    add(rule, filtersById[id], txnRules, txnFilters, ordRules, ordFilters, byWatermark);
+                }
             }
         }
         transactionRules = txnRules.toArray(new TransactionRule[0]);
@@ -119,6 +113,31 @@ public final class RuleSet
         orderRules = ordRules.toArray(new OrderRule[0]);
         orderFilters = ordFilters.toArray(new Condition[0]);
         watermarkRules = byWatermark.toArray(new WatermarkRule[0]);
+    }
+
+    private static void add(
+        final Rule rule,
+        final RuleFilter filter,
+        final List<TransactionRule> txnRules,
+        final List<Condition> txnFilters,
+        final List<OrderRule> ordRules,
+        final List<Condition> ordFilters,
+        final List<WatermarkRule> byWatermark)
+    {
+        if (rule instanceof WatermarkRule && ((WatermarkRule)rule).judgesByWatermark())
+        {
+            byWatermark.add((WatermarkRule)rule);
+        }
+        if (rule instanceof TransactionRule)
+        {
+            txnRules.add((TransactionRule)rule);
+            txnFilters.add(filter == null ? null : filter.transactions());
+        }
+        if (rule instanceof OrderRule)
+        {
+            ordRules.add((OrderRule)rule);
+            ordFilters.add(filter == null ? null : filter.orders());
+        }
     }
 
     /**

@@ -1,7 +1,11 @@
 package dev.vigil.core.rules;
 
+import dev.vigil.core.rules.attribute.AttributeKind;
+import dev.vigil.core.rules.attribute.AttributeSpec;
+import dev.vigil.core.rules.attribute.TransactionAttributeRule;
 import dev.vigil.core.rules.expr.Condition;
 import dev.vigil.core.rules.expr.ExprScope;
+import dev.vigil.core.rules.expr.ExprType;
 import dev.vigil.core.rules.expr.ValueExpression;
 import dev.vigil.core.rules.threshold.Aggregate;
 import dev.vigil.core.rules.threshold.Comparison;
@@ -16,7 +20,8 @@ import java.util.Set;
 
 /**
  * One rule of each of the ten built-in types, then a threshold rule of each aggregate (some behind a where:, one
- * over orders), with limits low enough that short random streams make each of them fire.
+ * over orders), then two per-key attributes and a threshold rule whose where: reads them, with limits low enough
+ * that short random streams make each of them fire.
  */
 public final class EveryRuleType
 {
@@ -28,7 +33,8 @@ public final class EveryRuleType
 
     /**
      * @param maxKeys most keys of each keyed rule.
-     * @return the rules, ids 0 to 9 in type order, then threshold rules 10 to 16.
+     * @return the rules, ids 0 to 9 in type order, then threshold rules 10 to 16, attributes 17 and 18, and a
+     * threshold rule reading them, 19.
      */
     public static RuleSet ruleSet(final int maxKeys)
     {
@@ -68,7 +74,29 @@ public final class EveryRuleType
             20_000, 4 * SECOND, SECOND);
         rules.add(new OrderThresholdRule(16, "t-notional", RuleAction.DECLINE, OrderKey.INSTRUMENT, sells, maxKeys));
         filters.add(new RuleFilter(null, Condition.compile("side == BUY", ExprScope.fieldsOf(WindowInput.ORDERS))));
+        attributes(rules, filters, maxKeys);
         return new RuleSet(rules, null, List.of(), filters);
+    }
+
+    private static void attributes(final List<Rule> rules, final List<RuleFilter> filters, final int maxKeys)
+    {
+        final ExprScope fields = ExprScope.fieldsOf(WindowInput.TRANSACTIONS);
+        rules.add(new TransactionAttributeRule(17, "last_country", TransactionKey.CARD, new AttributeSpec(
+            WindowInput.TRANSACTIONS, AttributeKind.LAST, ValueExpression.compile("country", fields), null, 0, 0),
+            maxKeys));
+        rules.add(new TransactionAttributeRule(18, "usual", TransactionKey.ACCOUNT, new AttributeSpec(
+            WindowInput.TRANSACTIONS, AttributeKind.MEAN, ValueExpression.compile("amount", fields),
+            Condition.compile("amount < 100000", fields), 30 * SECOND, 5 * SECOND), maxKeys));
+        filters.add(null);
+        filters.add(null);
+        final ThresholdSpec spec = new ThresholdSpec(WindowInput.TRANSACTIONS, Aggregate.COUNT, null,
+            Comparison.ABOVE, 1, 20 * SECOND, 2 * SECOND);
+        rules.add(new TransactionThresholdRule(19, "t-unusual", RuleAction.REVIEW, TransactionKey.ACCOUNT, spec,
+            maxKeys));
+        filters.add(new RuleFilter(Condition.compile("country != last_country or amount > 2 * usual",
+            ExprScope.ruleCondition(WindowInput.TRANSACTIONS, 19, List.of()).withAttributes(List.of(
+                new ExprScope.AttributeRef("last_country", 17, WindowInput.TRANSACTIONS, ExprType.COUNTRY),
+                new ExprScope.AttributeRef("usual", 18, WindowInput.TRANSACTIONS, ExprType.AMOUNT)))), null));
     }
 
     private static void threshold(

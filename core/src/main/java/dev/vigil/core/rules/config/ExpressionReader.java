@@ -6,6 +6,8 @@ import dev.vigil.core.rules.expr.ExprScope;
 import dev.vigil.core.rules.expr.ValueExpression;
 import org.yaml.snakeyaml.nodes.Node;
 
+import java.util.List;
+
 /**
  * Reads the fields of a rules file that hold expressions — {@code where:} conditions, a threshold rule's
  * {@code value:} — and compiles them, reporting each problem with the file's line of the field, the column in the
@@ -14,6 +16,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ExpressionReader
 {
     private final FieldReader reader;
+    private List<ExprScope.AttributeRef> attributes = List.of();
 
     /**
      * @param reader reads the fields and collects the errors of the whole file.
@@ -21,6 +24,14 @@ final class ExpressionReader
     ExpressionReader(final FieldReader reader)
     {
         this.reader = reader;
+    }
+
+    /**
+     * @param attributes the per-key attributes every expression read from now on may refer to.
+     */
+    void attributes(final List<ExprScope.AttributeRef> attributes)
+    {
+        this.attributes = List.copyOf(attributes);
     }
 
     /**
@@ -39,7 +50,7 @@ final class ExpressionReader
         }
         try
         {
-            return Condition.compile(text, scope);
+            return Condition.compile(text, scope.withAttributes(attributes));
         }
         catch (final ExprException ex)
         {
@@ -64,7 +75,7 @@ final class ExpressionReader
         }
         try
         {
-            return ValueExpression.compile(text, scope);
+            return ValueExpression.compile(text, scope.withAttributes(attributes));
         }
         catch (final ExprException ex)
         {

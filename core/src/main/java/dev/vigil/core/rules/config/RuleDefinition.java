@@ -2,6 +2,7 @@ package dev.vigil.core.rules.config;
 
 import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleFilter;
+import dev.vigil.core.rules.attribute.AttributeSpec;
 import dev.vigil.core.rules.threshold.ThresholdSpec;
 import dev.vigil.core.time.Durations;
 import dev.vigil.core.window.WindowInput;
@@ -26,6 +27,7 @@ import java.util.Map;
  * @param threshold        what a threshold rule measures and when it fires, null for other types.
  * @param where            the rule's {@code where:}, null when it sees every event.
  * @param pattern          a pattern rule's steps and bounds, null for other types.
+ * @param attribute        what an attribute keeps, null for other types.
  * @param line             line of the rule in its file.
  */
 public record RuleDefinition(
@@ -43,6 +45,7 @@ public record RuleDefinition(
     ThresholdSpec threshold,
     RuleFilter where,
     PatternDefinition pattern,
+    AttributeSpec attribute,
     int line)
 {
     /**
@@ -52,7 +55,7 @@ public record RuleDefinition(
     RuleDefinition withWhere(final RuleFilter filter)
     {
         return new RuleDefinition(id, name, type, key, windowSizeNs, slideNs, action, enabled, parameters, customClass,
-            customParameters, threshold, filter, pattern, line);
+            customParameters, threshold, filter, pattern, attribute, line);
     }
 
     /**
@@ -122,6 +125,12 @@ public record RuleDefinition(
         if (pattern != null)
         {
             text.append(pattern.describe(canonical));
+        }
+        if (attribute != null)
+        {
+            // An attribute decides nothing, so it has no action.
+            return text.append(attribute.input() == WindowInput.ORDERS ? " input orders " : " ")
+                .append(attribute.describe(canonical)).toString();
         }
         if (where != null)
         {

@@ -14,6 +14,8 @@ import dev.vigil.core.rules.PriceBandRule;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.StateKey;
 import dev.vigil.core.rules.TransactionKey;
+import dev.vigil.core.rules.attribute.OrderAttributeRule;
+import dev.vigil.core.rules.attribute.TransactionAttributeRule;
 import dev.vigil.core.rules.threshold.OrderThresholdRule;
 import dev.vigil.core.rules.threshold.TransactionThresholdRule;
 import dev.vigil.core.window.WindowInput;
@@ -72,6 +74,7 @@ public enum RuleType
      * fields are its own, read by {@link ThresholdReader}, not parameters.
      */
     THRESHOLD("threshold", List.of("account", "card", "merchant", "instrument"), Window.SLIDING, List.of()),
+    ATTRIBUTE("attribute", List.of("account", "card", "merchant", "instrument"), Window.NONE, List.of()),
     /** A rule class of your own: {@code class:} names it, its parameters are free. */
     CUSTOM("custom", List.of(), Window.NONE, List.of());
 
@@ -166,6 +169,7 @@ public enum RuleType
             case CUSTOM:
             case PATTERN:
             case THRESHOLD:
+            case ATTRIBUTE:
                 return Set.of();
             default:
                 return Set.of(WindowInput.TRANSACTIONS);
@@ -200,7 +204,12 @@ public enum RuleType
         switch (this)
         {
             case PATTERN:
-                return d.pattern().create(d, patternKey(d), maxKeys);
+                return d.pattern().create(d, keyOver(d, d.pattern().input()), maxKeys);
+            case ATTRIBUTE:
+                return d.attribute().input() == WindowInput.ORDERS ?
+                    new OrderAttributeRule(d.id(), d.name(), OrderKey.valueOf(d.key().toUpperCase(Locale.ROOT)),
+                        d.attribute(), maxKeys) :
+                    new TransactionAttributeRule(d.id(), d.name(), transactionKey(d), d.attribute(), maxKeys);
             case AMOUNT_THRESHOLD:
                 return new AmountThresholdRule(d.id(), d.name(), d.action(), d.parameter("max-amount"));
             case VELOCITY:
@@ -240,9 +249,9 @@ public enum RuleType
         }
     }
 
-    private static StateKey patternKey(final RuleDefinition definition)
+    private static StateKey keyOver(final RuleDefinition definition, final WindowInput input)
     {
-        final boolean orders = definition.pattern().input() == WindowInput.ORDERS;
+        final boolean orders = input == WindowInput.ORDERS;
         switch (definition.key())
         {
             case "card":

@@ -3,6 +3,8 @@ package dev.vigil.core.rules.config;
 import dev.vigil.core.rules.Rule;
 import dev.vigil.core.rules.RuleAction;
 import dev.vigil.core.rules.RuleFilter;
+import dev.vigil.core.rules.attribute.AttributeKind;
+import dev.vigil.core.rules.attribute.AttributeSpec;
 import dev.vigil.core.rules.expr.Condition;
 import dev.vigil.core.rules.expr.ExprScope;
 import dev.vigil.core.rules.threshold.ThresholdSpec;
@@ -11,8 +13,10 @@ import dev.vigil.core.window.WindowInput;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +32,7 @@ final class RulesSectionParser
 {
     private static final List<String> FIELDS = List.of(
         "id", "name", "type", "key", "window", "parameters", "class", "where", "input", "aggregate", "value", "above",
-        "at-least", "below", "at-most", "pattern", "action", "enabled", "description");
+        "at-least", "below", "at-most", "pattern", "keep", "action", "enabled", "description");
     private static final String REQUIRED = "every rule has id, name, type and action";
     private static final String ACTIONS = "alert_only, review, decline";
     private static final String CUSTOM_CLASS = "a class implementing TransactionRule or OrderRule with a public " +
@@ -71,6 +75,7 @@ final class RulesSectionParser
     private final ExpressionReader expressions;
     private final ThresholdReader thresholds;
     private final PatternParser patterns;
+    private final AttributeReader attributes;
     private final List<ExprScope.RuleRef> ruleRefs = new ArrayList<>();
     private final List<PendingWhere> pendingWheres = new ArrayList<>();
 
@@ -84,6 +89,7 @@ final class RulesSectionParser
         this.expressions = new ExpressionReader(reader);
         this.thresholds = new ThresholdReader(reader);
         this.patterns = new PatternParser(reader, expressions);
+        this.attributes = new AttributeReader(reader, expressions);
     }
 
     /**
@@ -92,8 +98,30 @@ final class RulesSectionParser
      */
     List<RuleDefinition> parse(final Node node)
     {
-        final List<RuleDefinition> rules =
-            reader.entries(node, "rules", "a list of rules, each starting with '- id:'", this::parseRule);
+        // Attributes first, wherever they are in the file, so that every rule's expressions may read them.
+        final Map<Integer, RuleDefinition> attributeEntries = new HashMap<>();
+        final List<ExprScope.AttributeRef> attributeRefs = new ArrayList<>();
+        if (node instanceof SequenceNode sequence)
+        {
+            for (int index = 0; index < sequence.getValue().size(); index++)
+            {
+                final Node entry = sequence.getValue().get(index);
+                if (AttributeReader.isAttribute(entry))
+                {
+                    final RuleDefinition attribute = parseRule(entry, index);
+                    attributeEntries.put(index, attribute);
+                    if (attribute != null)
+                    {
+                        attributeRefs.add(new ExprScope.AttributeRef(attribute.name(), attribute.id(),
+                            attribute.attribute().input(), attribute.attribute().type()));
+                    }
+                }
+            }
+        }
+        expressions.attributes(attributeRefs);
+        final List<RuleDefinition> rules = reader.entries(node, "rules", "a list of rules, each starting with '- id:'",
+            (entry, index) -> attributeEntries.containsKey(index) ? attributeEntries.get(index) :
+                parseRule(entry, index));
         if (rules.isEmpty() && reader.errorCount() == 0)
         {
             reader.error(node, "section 'rules'", "is empty", "at least one rule");
@@ -153,6 +181,10 @@ final class RulesSectionParser
         final long id = reader.integer(fields, "id", node, where, 0, Rule.MAX_RULE_ID, REQUIRED);
         idsAndNames.check(id, name, node, fields, where);
         final RuleType type = type(fields, node, where);
+        if (type == RuleType.ATTRIBUTE)
+        {
+            return attribute(node, fields, where, (int)id, name, errorsBefore);
+        }
         final RuleAction action = action(fields, node, where);
         final boolean enabled = reader.enabled(fields, node, where);
         reader.text(fields, "description", node, where, null);
@@ -163,7 +195,8 @@ final class RulesSectionParser
         final WindowInput input = type == RuleType.THRESHOLD || type == RuleType.PATTERN ?
             thresholds.input(fields, node, where) : null;
         final PatternDefinition pattern = pattern(fields, node, type, input, where);
-        final String key = type == RuleType.PATTERN ? patternKey(fields, input, where) : key(fields, type, where);
+        final String key = type == RuleType.PATTERN ? inputKey(fields, input, "a pattern", where) :
+            key(fields, type, where);
         final long[] window = window(fields, node, type, where);
         ThresholdSpec threshold = null;
         final Parameters parameters;
@@ -205,7 +238,7 @@ final class RulesSectionParser
         }
         final RuleDefinition definition = crossChecked(new RuleDefinition((int)id, name, type, key, window[0],
             window[1], action, enabled, parameters.values(), parameters.customClass(), parameters.custom(), threshold,
-            null, pattern, FieldReader.line(node)), fields, where);
+            null, pattern, null, FieldReader.line(node)), fields, where);
         if (pendingWhere != null)
         {
             pendingWhere.definition = definition;
@@ -238,9 +271,41 @@ final class RulesSectionParser
     }
 
     /**
-     * A pattern's key, which depends on the messages it reads: the first of them when none is given.
+     * An attribute: what it keeps, over which messages, per which key. It decides nothing, so it has no action.
      */
-    private String patternKey(final Map<String, Node> fields, final WindowInput input, final String where)
+    private RuleDefinition attribute(
+        final Node node, final Map<String, Node> fields, final String where, final int id, final String name,
+        final int errorsBefore)
+    {
+        reader.text(fields, "description", node, where, null);
+        final WindowInput input = thresholds.input(fields, node, where);
+        final String key = inputKey(fields, input, "an attribute", where);
+        final AttributeKind kind = attributes.kind(fields, node, where);
+        long[] window = new long[2];
+        if (kind != null && kind.windowed())
+        {
+            window = window(fields, node, RuleType.THRESHOLD, where);
+        }
+        else if (kind != null && fields.containsKey("window"))
+        {
+            reader.error(fields.get("window"), where, "field 'window': a " + kind.displayName() + " attribute " +
+                "has no window", "no 'window' (count, sum and mean have one)");
+        }
+        final AttributeSpec spec = attributes.spec(fields, node, where, name, input, kind, window);
+        if (spec == null || reader.errorCount() > errorsBefore)
+        {
+            return null;
+        }
+        return new RuleDefinition(id, name, RuleType.ATTRIBUTE, key, 0, 0, RuleAction.ALERT_ONLY, true,
+            new LinkedHashMap<>(), null, new LinkedHashMap<>(), null, null, null, spec, FieldReader.line(node));
+    }
+
+    /**
+     * The key of a pattern or an attribute, which depends on the messages it reads: the first of them when none is
+     * given.
+     */
+    private String inputKey(final Map<String, Node> fields, final WindowInput input, final String what,
+        final String where)
     {
         final List<String> keys = input == WindowInput.ORDERS ?
             List.of("account", "instrument") : List.of("account", "card", "merchant");
@@ -252,7 +317,7 @@ final class RulesSectionParser
         final String key = reader.scalar(node, where, "key");
         if (key != null && !keys.contains(key))
         {
-            reader.error(node, where, "field 'key': a pattern over " + (input == WindowInput.ORDERS ? "orders" :
+            reader.error(node, where, "field 'key': " + what + " over " + (input == WindowInput.ORDERS ? "orders" :
                 "transactions") + " cannot be keyed by '" + key + "'", String.join(", ", keys));
             return null;
         }

@@ -333,6 +333,18 @@ final class Compiler
             }
             return new Operand(new FieldNodes.VerdictSoFar(), ExprType.VERDICT, false, 0, false, "verdict");
         }
+        final ExprScope.AttributeRef attribute = scope.attribute(name.name());
+        if (attribute != null)
+        {
+            if (attribute.input() != scope.input())
+            {
+                problem(name, "attribute '" + attribute.name() + "' is kept over " + lower(attribute.input()) +
+                    ", not " + lower(scope.input()), "attributes kept over " + lower(scope.input()));
+                return Operand.FAILED;
+            }
+            return new Operand(new FieldNodes.Attribute(attribute.id()), attribute.type(), false, 0, false,
+                attribute.name() + "#" + attribute.id());
+        }
         if (expected != null && expected.isSymbolic())
         {
             final long code = expected.symbol(name.name());
@@ -347,7 +359,7 @@ final class Compiler
             "around '-' to subtract)" : "";
         problem(name, "unknown field '" + name.name() + "' of " + lower(scope.input()) + hint,
             String.join(", ", EventField.namesOf(scope.input())) + (scope.knowsOutcomes() ? ", verdict" : "") +
-            ", or a value such as ATM or GB compared with a field");
+            attributeNames() + ", or a value such as ATM or GB compared with a field");
         return Operand.FAILED;
     }
 
@@ -449,7 +461,20 @@ final class Compiler
     private boolean isSymbolName(final Syntax syntax)
     {
         return syntax instanceof Syntax.Name name && EventField.of(name.name(), scope.input()) == null &&
-            !"verdict".equals(name.name());
+            !"verdict".equals(name.name()) && scope.attribute(name.name()) == null;
+    }
+
+    private String attributeNames()
+    {
+        final StringBuilder names = new StringBuilder();
+        for (final ExprScope.AttributeRef attribute : scope.attributes())
+        {
+            if (attribute.input() == scope.input())
+            {
+                names.append(", ").append(attribute.name());
+            }
+        }
+        return names.toString();
     }
 
     private static String example(final ExprType type)

@@ -4,16 +4,20 @@ import dev.vigil.codecs.OrderDecoder;
 import dev.vigil.codecs.TransactionDecoder;
 
 /**
- * What a compiled expression reads: the event being judged and, for conditions of rules, what the rules with lower
- * ids decided about it so far. One instance per evaluating thread, set before each evaluation and reused, so
- * evaluating allocates nothing.
+ * What a compiled expression reads: the event being judged, for conditions of rules what the rules with lower ids
+ * decided about it so far, and the values of the per-key attributes for the event's keys. One instance per
+ * evaluating thread, set before each evaluation and reused, so evaluating allocates nothing.
  */
 public final class EventFields
 {
+    /** Attribute values are found by the id of the rule that keeps them, and rule ids are below this. */
+    public static final int ATTRIBUTE_SLOTS = 64;
+
     TransactionDecoder transaction;
     OrderDecoder order;
     long firedRules;
     long verdict;
+    long[] attributes = new long[ATTRIBUTE_SLOTS];
 
     /**
      * @param transaction the transaction judged from now on; valid while it is judged.
@@ -47,6 +51,17 @@ public final class EventFields
     {
         this.firedRules = firedRules;
         this.verdict = verdict;
+        return this;
+    }
+
+    /**
+     * @param attributes the attribute values of the event judged, by the id of the rule that keeps each, of
+     *                   {@link #ATTRIBUTE_SLOTS} entries; read, never written, by expressions.
+     * @return this.
+     */
+    public EventFields attributes(final long[] attributes)
+    {
+        this.attributes = attributes;
         return this;
     }
 }

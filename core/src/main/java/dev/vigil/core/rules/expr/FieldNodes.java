@@ -165,4 +165,21 @@ final class FieldNodes
             return fields.verdict;
         }
     }
+
+    /** A per-key attribute's value for the event's key, as it was before the event. */
+    static final class Attribute extends LongNode
+    {
+        private final int slot;
+
+        Attribute(final int slot)
+        {
+            this.slot = slot;
+        }
+
+        @Override
+        long value(final EventFields fields)
+        {
+            return fields.attributes[slot];
+        }
+    }
 }

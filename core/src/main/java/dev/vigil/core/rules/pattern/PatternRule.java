@@ -142,7 +142,7 @@ public abstract class PatternRule extends KeyedStateRule implements WatermarkRul
 
     final int transaction(final TransactionDecoder txn, final RuleHit hit)
     {
-        final int mask = mask(fields.transaction(txn));
+        final int mask = mask(fields.transaction(txn).attributes(hit.attributeValues()));
         if (mask == 0 && !storesEveryEvent)
         {
             return RuleResult.PASSED;
@@ -159,7 +159,7 @@ public abstract class PatternRule extends KeyedStateRule implements WatermarkRul
 
     final int order(final OrderDecoder order, final RuleHit hit)
     {
-        final int mask = mask(fields.order(order));
+        final int mask = mask(fields.order(order).attributes(hit.attributeValues()));
         if (mask == 0 && !storesEveryEvent)
         {
             return RuleResult.PASSED;

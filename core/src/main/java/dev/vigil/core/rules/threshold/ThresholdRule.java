@@ -82,7 +82,7 @@ public abstract class ThresholdRule extends KeyedStateRule
         {
             return RuleResult.STATE_FULL;
         }
-        final long eventValue = value == null ? 0 : value.value(fields);
+        final long eventValue = value == null ? 0 : value.value(fields.attributes(hit.attributeValues()));
         if (!aggregate.add(state, eventTimeNs, eventValue) || !aggregate.fires(comparison, limit))
         {
             return RuleResult.PASSED;

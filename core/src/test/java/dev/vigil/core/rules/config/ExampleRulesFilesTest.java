@@ -36,7 +36,7 @@ class ExampleRulesFilesTest
         final Path file = CONFIG.resolve("examples").resolve("analyst-rules.yaml");
         final RulesFile rulesFile = RulesFile.parse(file.toString(), Files.readString(file));
         final RuleSet rules = new RuleSetBuilder(64).build(rulesFile, null);
-        assertEquals(List.of(0, 1, 12, 13, 14, 15, 16, 20, 21, 30, 31, 32, 33),
+        assertEquals(List.of(0, 1, 12, 13, 14, 15, 16, 20, 21, 30, 31, 32, 33, 34, 40, 41),
             rules.rules().stream().map(Rule::id).toList());
         assertInstanceOf(TransactionThresholdRule.class, rules.ruleById(12));
         assertInstanceOf(OrderThresholdRule.class, rules.ruleById(20));
@@ -46,12 +46,16 @@ class ExampleRulesFilesTest
 
         final RuleEvaluator evaluator = new RuleEvaluator(rules, Verdict.REVIEW);
         final TestEvents events = new TestEvents();
+        evaluator.evaluate(events.payment(0, 7, 71, 5, 1_000, "EUR", "GB", PaymentChannel.POS),
+            new RingEvent(64).alerts());
         for (int i = 1; i <= 4; i++)
         {
+            assertEquals(0, evaluator.firedRules() & 1L << 12, "not yet");
             evaluator.evaluate(events.payment(i * SEC, 7, 71, 5, 10_000, "EUR", "FR", PaymentChannel.ATM),
                 new RingEvent(64).alerts());
         }
-        assertEquals(1L << 12, evaluator.firedRules(), "the fourth withdrawal abroad within 10 minutes");
+        assertEquals(1L << 12, evaluator.firedRules() & 1L << 12,
+            "the fourth withdrawal outside GB, the card's home, within 10 minutes");
 
         evaluator.evaluate(events.payment(100 * SEC, 8, 81, 5, 150, "EUR", "FR", PaymentChannel.POS),
             new RingEvent(64).alerts());

@@ -82,7 +82,7 @@ class RulesFileTest
             "allowed: an integer in [0, 9223372036854775807]"), errors.toString());
         assertTrue(errors.contains("r.yaml:7: rule 'a': unknown field 'colour'; allowed: id, name, type, key, " +
             "window, parameters, class, where, input, aggregate, value, above, at-least, below, at-most, pattern, " +
-            "action, enabled, description"), errors.toString());
+            "keep, action, enabled, description"), errors.toString());
         assertTrue(errors.contains("r.yaml:8: rule 'b': field 'id': 0 is already the id of rule 'a'; " +
             "allowed: an id used once"), errors.toString());
         assertTrue(errors.contains("r.yaml:13: rule 'c': field 'id': '64' is not allowed; " +
