@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -93,6 +94,24 @@ class JournalCommandTest extends CommandLineTest
         assertTrue(patternFired > 0, output());
         assertTrue(output().contains("changed " + patternFired + " "),
             "only the decisions whose fired rules now name the pattern changed (it is alert-only): " + output());
+
+        out.reset();
+        final Path withAttribute = dataDir.resolve("with-attribute.yaml");
+        Files.writeString(withAttribute, defaultRulesText().replace("\nwindows:\n", "\n" +
+            "  - {id: 21, name: away-from-home, type: threshold, key: card, where: country != home_country, " +
+            "window: {size: 1m, slide: 1s}, aggregate: count, at-least: 1, action: alert_only}\n" +
+            "  - {id: 22, name: home_country, type: attribute, key: card, keep: first, value: country}\n" +
+            "\nwindows:\n"));
+        assertEquals(0, VigilMain.execute("journal", "whatif", "--data-dir", dataDir.toString(), SMALL_STATE,
+            "--new-rules", withAttribute.toString()), errors());
+        final Matcher awayRule = Pattern.compile("away-from-home +0 -> ([\\d,]+)").matcher(output());
+        assertTrue(awayRule.find(), "the rule reading the attribute fires in the what-if run: " + output());
+        final long awayFired = Long.parseLong(awayRule.group(1).replace(",", ""));
+        assertTrue(awayFired > 0, output());
+        assertTrue(output().contains("changed " + awayFired + " "), "only the decisions whose fired rules now " +
+            "name it changed (it is alert-only; the attribute decides nothing): " + output());
+        assertFalse(Pattern.compile("home_country +0 -> [1-9]").matcher(output()).find(), "an attribute never fires: " +
+            output());
 
         out.reset();
         assertEquals(0, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));

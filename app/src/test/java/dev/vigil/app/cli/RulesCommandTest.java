@@ -63,7 +63,7 @@ class RulesCommandTest extends CommandLineTest
     {
         final Path examples = Path.of("..", "config", "examples", "analyst-rules.yaml");
         assertEquals(0, VigilMain.execute("rules", "check", examples.toString()), output());
-        assertTrue(output().contains(examples + ": 13 rule(s), 13 enabled"), output());
+        assertTrue(output().contains(examples + ": 16 rule(s), 16 enabled"), output());
         assertTrue(output().contains("30  probe-then-spend (pattern) key card steps [(amount <= 2.00 and country != " +
             "GB), (channel == ECOM) not-between (country == GB), (amount >= 1000.00)] within 10m allowed-lateness " +
             "10m max-events 16 value amount -> decline; state 464 bytes per card"), output());
@@ -75,7 +75,11 @@ class RulesCommandTest extends CommandLineTest
         assertTrue(output().contains(" 1  online-velocity (velocity) key account window 1m slide 1s max-count 10 " +
             "where channel in [ECOM, MOTO] -> review; state 992 bytes per account"), output());
         assertTrue(output().contains("12  atm-abroad (threshold) key card window 10m slide 10s count above 3 where " +
-            "channel == ATM and country != GB -> review; state 992 bytes per card"), output());
+            "channel == ATM and country != home_country -> review; state 992 bytes per card"), output());
+        assertTrue(output().contains("40  home_country (attribute) key card keep first(country) of events where " +
+            "channel == POS; state 24 bytes per card\n"), output());
+        assertTrue(output().contains("41  usual_amount (attribute) key account keep mean(amount) window 24h slide 1h; " +
+            "state 832 bytes per account\n"), output());
         assertTrue(output().contains("14  countries-per-card (threshold) key card window 1h slide 1m " +
             "distinct-count(country) above 2 -> review; state 56 bytes per card"), output());
         assertTrue(output().contains("16  big-after-review (threshold) key account window 1h slide 1m " +
