@@ -95,23 +95,7 @@ class JournalCommandTest extends CommandLineTest
         assertTrue(output().contains("changed " + patternFired + " "),
             "only the decisions whose fired rules now name the pattern changed (it is alert-only): " + output());
 
-        out.reset();
-        final Path withAttribute = dataDir.resolve("with-attribute.yaml");
-        Files.writeString(withAttribute, defaultRulesText().replace("\nwindows:\n", "\n" +
-            "  - {id: 21, name: away-from-home, type: threshold, key: card, where: country != home_country, " +
-            "window: {size: 1m, slide: 1s}, aggregate: count, at-least: 1, action: alert_only}\n" +
-            "  - {id: 22, name: home_country, type: attribute, key: card, keep: first, value: country}\n" +
-            "\nwindows:\n"));
-        assertEquals(0, VigilMain.execute("journal", "whatif", "--data-dir", dataDir.toString(), SMALL_STATE,
-            "--new-rules", withAttribute.toString()), errors());
-        final Matcher awayRule = Pattern.compile("away-from-home +0 -> ([\\d,]+)").matcher(output());
-        assertTrue(awayRule.find(), "the rule reading the attribute fires in the what-if run: " + output());
-        final long awayFired = Long.parseLong(awayRule.group(1).replace(",", ""));
-        assertTrue(awayFired > 0, output());
-        assertTrue(output().contains("changed " + awayFired + " "), "only the decisions whose fired rules now " +
-            "name it changed (it is alert-only; the attribute decides nothing): " + output());
-        assertFalse(Pattern.compile("home_country +0 -> [1-9]").matcher(output()).find(), "an attribute never fires: " +
-            output());
+        whatIfReadsAnAttribute();
 
         out.reset();
         assertEquals(0, VigilMain.execute("journal", "verify", "--data-dir", dataDir.toString()));
@@ -142,6 +126,27 @@ class JournalCommandTest extends CommandLineTest
         assertEquals(0, VigilMain.execute("journal", "dump", "--data-dir", dataDir.toString(),
             "--from-time", "2026-01-01T00:00:01Z", "--to-time", "2026-01-01T00:00:01.050Z"));
         assertEquals(5, output().lines().count(), "event time steps 10 ms from 2026-01-01T00:00:00Z: " + output());
+    }
+
+    private void whatIfReadsAnAttribute() throws IOException
+    {
+        out.reset();
+        final Path withAttribute = dataDir.resolve("with-attribute.yaml");
+        Files.writeString(withAttribute, defaultRulesText().replace("\nwindows:\n", "\n" +
+            "  - {id: 21, name: new-merchant, type: threshold, key: card, where: merchant != last_merchant, " +
+            "window: {size: 1m, slide: 1s}, aggregate: count, at-least: 1, action: alert_only}\n" +
+            "  - {id: 22, name: last_merchant, type: attribute, key: card, keep: last, value: merchant}\n" +
+            "\nwindows:\n"));
+        assertEquals(0, VigilMain.execute("journal", "whatif", "--data-dir", dataDir.toString(), SMALL_STATE,
+            "--new-rules", withAttribute.toString()), errors());
+        final Matcher newMerchant = Pattern.compile("new-merchant +0 -> ([\\d,]+)").matcher(output());
+        assertTrue(newMerchant.find(), "the rule reading the attribute fires in the what-if run: " + output());
+        final long changedMerchant = Long.parseLong(newMerchant.group(1).replace(",", ""));
+        assertTrue(changedMerchant > 0, output());
+        assertTrue(output().contains("changed " + changedMerchant + " "), "only the decisions whose fired rules now " +
+            "name it changed (it is alert-only; the attribute decides nothing): " + output());
+        assertFalse(Pattern.compile("last_merchant +0 -> [1-9]").matcher(output()).find(),
+            "an attribute never fires: " + output());
     }
 
     private static String defaultRulesText()

@@ -78,8 +78,8 @@ class RulesCommandTest extends CommandLineTest
             "channel == ATM and country != home_country -> review; state 992 bytes per card"), output());
         assertTrue(output().contains("40  home_country (attribute) key card keep first(country) of events where " +
             "channel == POS; state 24 bytes per card\n"), output());
-        assertTrue(output().contains("41  usual_amount (attribute) key account keep mean(amount) window 24h slide 1h; " +
-            "state 832 bytes per account\n"), output());
+        assertTrue(output().contains("41  usual_amount (attribute) key account keep mean(amount) window 24h slide " +
+            "1h; state 832 bytes per account\n"), output());
         assertTrue(output().contains("14  countries-per-card (threshold) key card window 1h slide 1m " +
             "distinct-count(country) above 2 -> review; state 56 bytes per card"), output());
         assertTrue(output().contains("16  big-after-review (threshold) key account window 1h slide 1m " +
