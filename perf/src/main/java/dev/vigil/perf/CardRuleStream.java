@@ -26,11 +26,14 @@ import java.nio.ByteOrder;
  *   <li>{@code filtered}: that threshold rule behind
  *   {@code where: channel in [ATM, POS, ECOM] and country != CH and amount >= 1.00}, which every event meets.</li>
  *   <li>{@code filtered-half}: behind {@code where: channel == ATM and country != GB}, which half the events meet.</li>
+ *   <li>{@code filtered-attribute}: as {@code filtered} with {@code home_country != CH} for {@code country != CH},
+ *   {@code home_country} an attribute (id 2) keeping each card's first country: every event meets it too, and each
+ *   pays for the attribute's own record.</li>
  * </ul>
  */
 final class CardRuleStream
 {
-    static final String[] RULES = {"velocity", "threshold", "filtered", "filtered-half"};
+    static final String[] RULES = {"velocity", "threshold", "filtered", "filtered-half", "filtered-attribute"};
 
     private static final int FRAMES = 16;
     private static final long STEP_NS = 10_000_000L;
@@ -87,6 +90,10 @@ final class CardRuleStream
                 return "    where: channel in [ATM, POS, ECOM] and country != CH and amount >= 1.00\n" + THRESHOLD;
             case "filtered-half":
                 return "    where: channel == ATM and country != GB\n" + THRESHOLD;
+            case "filtered-attribute":
+                return "    where: channel in [ATM, POS, ECOM] and home_country != CH and amount >= 1.00\n" +
+                    THRESHOLD +
+                    "  - {id: 2, name: home_country, type: attribute, key: card, keep: first, value: country}\n";
             default:
                 throw new IllegalArgumentException("rule=" + rule + "; allowed: " + String.join(", ", RULES));
         }

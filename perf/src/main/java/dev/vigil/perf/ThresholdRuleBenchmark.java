@@ -39,8 +39,8 @@ public class ThresholdRuleBenchmark
     @Param({"10000", "1000000"})
     public int keyCount;
 
-    /** Which rule: velocity, threshold, filtered, filtered-half. */
-    @Param({"velocity", "threshold", "filtered", "filtered-half"})
+    /** Which rule: velocity, threshold, filtered, filtered-half, filtered-attribute. */
+    @Param({"velocity", "threshold", "filtered", "filtered-half", "filtered-attribute"})
     public String rule;
 
     private CardRuleStream stream;
