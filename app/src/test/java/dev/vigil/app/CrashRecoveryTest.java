@@ -1,6 +1,5 @@
 package dev.vigil.app;
 
-import dev.vigil.app.cli.VigilMain;
 import dev.vigil.client.ReplyListener;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.DecisionDecoder;
@@ -8,29 +7,17 @@ import dev.vigil.codecs.InboundFrameValidator;
 import dev.vigil.codecs.PaymentChannel;
 import dev.vigil.journal.JournalReader;
 import dev.vigil.journal.SnapshotStore;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -179,160 +166,5 @@ class CrashRecoveryTest
     private static String describe(final DecisionDecoder decision)
     {
         return decision.verdict() + "/" + decision.firedRules();
-    }
-
-    /**
-     * {@code vigil run} in a child JVM, with its own embedded media driver and a fresh Aeron directory each start.
-     */
-    static final class EngineProcess implements AutoCloseable
-    {
-        private final Process process;
-        private final String aeronDir;
-        private final int ingressPort;
-        private final BlockingQueue<String> lines;
-        private final StringBuilder output;
-
-        private EngineProcess(
-            final Process process,
-            final String aeronDir,
-            final int ingressPort,
-            final BlockingQueue<String> lines,
-            final StringBuilder output)
-        {
-            this.process = process;
-            this.aeronDir = aeronDir;
-            this.ingressPort = ingressPort;
-            this.lines = lines;
-            this.output = output;
-        }
-
-        static EngineProcess start(final Path dataDir, final String... extraArgs)
-            throws IOException, InterruptedException
-        {
-            final String aeronDir = "/dev/shm/vigil-crash-" + UUID.randomUUID();
-            final int ingressPort = EngineHarness.freeUdpPort();
-            final List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx256m",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
-                "-cp", System.getProperty("java.class.path"),
-                VigilMain.class.getName(), "run",
-                "--data-dir", dataDir.toString(),
-                "--set", "aeron.dir=" + aeronDir,
-                "--set", "aeron.timeout=" + EngineHarness.AERON_TIMEOUT,
-                "--set", "ingress.channel=aeron:udp?endpoint=localhost:" + ingressPort,
-                "--set", "alerts.channel=aeron:udp?control=localhost:" + EngineHarness.freeUdpPort() +
-                    "|control-mode=dynamic",
-                "--set", "rules.max.keys=4096",
-                "--set", "journal.segment.size=1048576",
-                "--set", "snapshot.interval.events=250"));
-            command.addAll(List.of(extraArgs));
-            if (Runtime.version().feature() >= 24)
-            {
-                command.add(1, "--enable-native-access=ALL-UNNAMED");
-                command.add(2, "--sun-misc-unsafe-memory-access=allow");
-            }
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            final Thread reader = new Thread(() ->
-            {
-                try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-                {
-                    for (String line; (line = in.readLine()) != null; )
-                    {
-                        lines.add(line);
-                    }
-                }
-                catch (final IOException ignore)
-                {
-                    // the process is gone
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-
-            final StringBuilder output = new StringBuilder();
-            final long deadlineNs = System.nanoTime() + 60_000_000_000L;
-            while (System.nanoTime() < deadlineNs)
-            {
-                final String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null)
-                {
-                    output.append(line).append('\n');
-                    if (line.startsWith("Ctrl-C to stop."))
-                    {
-                        return new EngineProcess(process, aeronDir, ingressPort, lines, output);
-                    }
-                }
-                else if (!process.isAlive())
-                {
-                    break;
-                }
-            }
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-            IoUtil.delete(new File(aeronDir), true);
-            throw new AssertionError("engine process did not start:\n" + output);
-        }
-
-        VigilClient.Context clientContext(final long clientId)
-        {
-            return new VigilClient.Context()
-                .aeronDirectoryName(aeronDir)
-                .ingressChannel("aeron:udp?endpoint=localhost:" + ingressPort)
-                .clientId(clientId);
-        }
-
-        /**
-         * Stop the engine with SIGTERM, as a service manager does.
-         *
-         * @return the process's exit status.
-         */
-        int terminate() throws InterruptedException
-        {
-            // Through the handle: Process.destroy() would also close our end of its output, losing the last lines.
-            process.toHandle().destroy();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "engine process did not stop on SIGTERM");
-            return process.exitValue();
-        }
-
-        /**
-         * @return everything the process printed so far, start-up included.
-         */
-        String output() throws InterruptedException
-        {
-            // The reader thread may still be passing on the last lines of a process that just ended.
-            for (String line; (line = lines.poll(200, TimeUnit.MILLISECONDS)) != null; )
-            {
-                output.append(line).append('\n');
-            }
-            return output.toString();
-        }
-
-        void kill() throws InterruptedException
-        {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "engine process did not die");
-        }
-
-        @Override
-        public void close() throws InterruptedException
-        {
-            if (process.isAlive())
-            {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS))
-                {
-                    process.destroyForcibly();
-                    process.waitFor(30, TimeUnit.SECONDS);
-                }
-            }
-            // A killed engine cannot remove its Aeron directory (tens of MB of /dev/shm): the test does.
-            IoUtil.delete(new File(aeronDir), true);
-        }
     }
 }

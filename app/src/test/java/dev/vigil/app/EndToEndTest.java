@@ -7,6 +7,7 @@ import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.DecisionDecoder;
 import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.codecs.RejectDecoder;
 import dev.vigil.codecs.RejectReason;
 import dev.vigil.codecs.Side;
 import dev.vigil.codecs.Verdict;
@@ -22,8 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.counters.EngineCounter.REJECTS_STALE_SEQUENCE;
 import static dev.vigil.core.counters.EngineCounter.RETRIES_ANSWERED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
@@ -269,6 +272,188 @@ class EndToEndTest
             assertEquals(seq, client.lastClientSeq(), "a resend does not take a new sequence");
             assertEquals(1, harness.engine().counters().get(EVENTS_EVALUATED).get());
             assertEquals(1, harness.engine().counters().get(RETRIES_ANSWERED).get());
+        }
+    }
+
+    @Test
+    void aResendOlderThanTheRetryTableIsRefusedStaleAndCountedNeverLeftUnanswered()
+    {
+        final Map<Long, String> answers = new HashMap<>();
+        final ReplyListener listener = answersTo(answers);
+        final String decided3;
+        try (EngineHarness harness = EngineHarness.start(dataDir, "dedup.window=16"))
+        {
+            try (VigilClient client = harness.connect(82))
+            {
+                for (int i = 0; i < 40; i++)
+                {
+                    sendUntilAccepted(client, BASE_TIME_NS + i * SECOND_NS, i, 4, 100);
+                }
+                assertTrue(EngineHarness.await(() -> answers.size() == 40, () -> client.poll(listener, 10), 10_000));
+            }
+            decided3 = answers.get(3L);
+            final String decided30 = answers.get(30L);
+            answers.clear();
+
+            // A source started again under the same client id resends from where it last committed.
+            try (VigilClient restarted = VigilClient.connect(harness.clientContext(82).firstClientSeq(41)))
+            {
+                resendUntilAccepted(restarted, 3, 4);
+                resendUntilAccepted(restarted, 24, 4);
+                resendUntilAccepted(restarted, 30, 4);
+                assertTrue(EngineHarness.await(
+                    () -> answers.size() == 3, () -> restarted.poll(listener, 10), 10_000), answers.toString());
+            }
+            assertEquals("reject STALE_SEQUENCE", answers.get(3L), "40 - 16 = 24 and older are no longer remembered");
+            assertEquals("reject STALE_SEQUENCE", answers.get(24L));
+            assertEquals(decided30, answers.get(30L), "still in the table: the original decision");
+            assertEquals(2, harness.engine().counters().get(REJECTS_STALE_SEQUENCE).get());
+            assertEquals(1, harness.engine().counters().get(RETRIES_ANSWERED).get());
+            assertEquals(40, harness.engine().counters().get(EVENTS_EVALUATED).get(), "nothing evaluated twice");
+        }
+
+        // A larger table, rebuilt from the journal at the restart, answers them again.
+        answers.clear();
+        try (EngineHarness harness = EngineHarness.start(dataDir, "dedup.window=64");
+            VigilClient restarted = VigilClient.connect(harness.clientContext(82).firstClientSeq(41)))
+        {
+            final long evaluated = harness.engine().counters().get(EVENTS_EVALUATED).get();
+            resendUntilAccepted(restarted, 3, 4);
+            assertTrue(EngineHarness.await(() -> answers.size() == 1, () -> restarted.poll(listener, 10), 10_000));
+            assertEquals(decided3, answers.get(3L));
+            assertEquals(evaluated, harness.engine().counters().get(EVENTS_EVALUATED).get());
+        }
+    }
+
+    @Test
+    void whatTheListenerThrowsOnAnAnswerComesOutOfPollAndTheClientGoesOn()
+    {
+        try (EngineHarness harness = EngineHarness.start(dataDir, "dedup.window=16");
+            VigilClient client = harness.connect(83))
+        {
+            final Map<Long, String> answers = new HashMap<>();
+            for (int i = 0; i < 20; i++)
+            {
+                sendUntilAccepted(client, BASE_TIME_NS + i * SECOND_NS, i, 5, 100);
+            }
+            final ReplyListener listener = answersTo(answers);
+            assertTrue(EngineHarness.await(() -> answers.size() == 20, () -> client.poll(listener, 10), 10_000));
+
+            // Aeron hands what a fragment handler throws to its error handler and goes on; the caller must see it.
+            final IllegalStateException stop = new IllegalStateException("cannot go on after a stale sequence");
+            final ReplyListener stopsOnReject = new ReplyListener()
+            {
+                @Override
+                public void onDecision(final DecisionDecoder decision)
+                {
+                    listener.onDecision(decision);
+                }
+
+                @Override
+                public void onReject(final RejectDecoder reject)
+                {
+                    listener.onReject(reject);
+                    throw stop;
+                }
+            };
+            resendUntilAccepted(client, 1, 5);
+            final RuntimeException[] thrown = {null};
+            assertTrue(EngineHarness.await(() -> thrown[0] != null, () ->
+            {
+                try
+                {
+                    client.poll(stopsOnReject, 10);
+                }
+                catch (final RuntimeException ex)
+                {
+                    thrown[0] = ex;
+                }
+            }, 10_000), "the listener's exception came out of poll");
+            assertSame(stop, thrown[0]);
+            assertEquals("reject STALE_SEQUENCE", answers.get(1L));
+
+            final long next = sendUntilAccepted(client, BASE_TIME_NS + 20 * SECOND_NS, 20, 5, 100);
+            assertTrue(EngineHarness.await(() -> answers.containsKey(next), () -> client.poll(listener, 10), 10_000));
+            assertEquals(0, harness.errors().size(), harness.errors().toString());
+        }
+    }
+
+    @Test
+    void whatTheAlertListenerThrowsComesOutOfPollAndNoAlertIsLost()
+    {
+        try (EngineHarness harness = EngineHarness.start(
+            dataDir, TestRules.setting(dataDir, "rules.yaml", "rules:\n" + TestRules.velocityRule(2, "10s")));
+            VigilClient client = harness.connect(84);
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName()));
+            AlertSubscriber alerts = new AlertSubscriber(aeron, harness.alertSubscriptionChannel(), 1003))
+        {
+            assertTrue(EngineHarness.await(alerts::isConnected, () -> { }, 5_000));
+            for (int i = 0; i < 5; i++)
+            {
+                sendUntilAccepted(client, BASE_TIME_NS + i * SECOND_NS, i, 78, 100);
+            }
+            final IllegalStateException stop = new IllegalStateException("cannot deliver this alert");
+            final List<Long> alerted = new ArrayList<>();
+            final List<RuntimeException> thrown = new ArrayList<>();
+            final Decisions decisions = new Decisions();
+            assertTrue(EngineHarness.await(() -> alerted.size() == 3 && decisions.verdictBySeq.size() == 5, () ->
+            {
+                client.poll(decisions, 10);
+                try
+                {
+                    alerts.poll(alert ->
+                    {
+                        alerted.add(alert.clientSeq());
+                        if (alerted.size() == 1)
+                        {
+                            throw stop;
+                        }
+                    }, 10);
+                }
+                catch (final RuntimeException ex)
+                {
+                    thrown.add(ex);
+                }
+            }, 10_000), alerted.toString());
+            assertEquals(List.of(stop), thrown);
+            assertEquals(List.of(3L, 4L, 5L), alerted, "third to fifth transactions of the account in 10 s");
+        }
+    }
+
+    private static ReplyListener answersTo(final Map<Long, String> answers)
+    {
+        return new ReplyListener()
+        {
+            @Override
+            public void onDecision(final DecisionDecoder decision)
+            {
+                answers.put(decision.clientSeq(), decision.verdict() + "/" + decision.engineSeq());
+            }
+
+            @Override
+            public void onReject(final RejectDecoder reject)
+            {
+                answers.put(reject.clientSeq(), "reject " + reject.reason());
+            }
+        };
+    }
+
+    /**
+     * Send again, under its own sequence, the transaction {@link #sendUntilAccepted} sent as the seq-th of a client
+     * whose i-th transaction has event time BASE + i s and transaction id i (sequences from 1).
+     */
+    private static void resendUntilAccepted(final VigilClient client, final long seq, final long accountId)
+    {
+        final long i = seq - 1;
+        final long deadlineNs = System.nanoTime() + 5 * SECOND_NS;
+        while (client.resendTransaction(seq, BASE_TIME_NS + i * SECOND_NS, i, accountId, 5000 + accountId, 42, 100,
+            "EUR", "DE", PaymentChannel.ECOM) < 0)
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new AssertionError("engine did not accept a resend within 5s");
+            }
+            Thread.yield();
         }
     }
 

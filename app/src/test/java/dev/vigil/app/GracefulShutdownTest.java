@@ -56,8 +56,8 @@ class GracefulShutdownTest
         try (MediaDriver clientDriver = launchClientDriver())
         {
             final List<Long> journaled;
-            try (CrashRecoveryTest.EngineProcess engine =
-                CrashRecoveryTest.EngineProcess.start(dataDir, "--set", "snapshot.interval.events=0"))
+            try (EngineProcess engine =
+                EngineProcess.start(dataDir, "--set", "snapshot.interval.events=0"))
             {
                 try (VigilClient client = VigilClient.connect(clientContext(engine, clientDriver, 1)))
                 {
@@ -94,7 +94,7 @@ class GracefulShutdownTest
                     SnapshotStore.sequenceOf(snapshots.get(0)), "a snapshot at the last journaled input");
             }
 
-            try (CrashRecoveryTest.EngineProcess engine = CrashRecoveryTest.EngineProcess.start(dataDir))
+            try (EngineProcess engine = EngineProcess.start(dataDir))
             {
                 final long resumeAt = decided.size() + 1;
                 final String startup = engine.output();
@@ -163,7 +163,7 @@ class GracefulShutdownTest
     }
 
     private static VigilClient.Context clientContext(
-        final CrashRecoveryTest.EngineProcess engine, final MediaDriver clientDriver, final long firstClientSeq)
+        final EngineProcess engine, final MediaDriver clientDriver, final long firstClientSeq)
     {
         return engine.clientContext(CLIENT_ID)
             .aeronDirectoryName(clientDriver.aeronDirectoryName())
@@ -192,7 +192,7 @@ class GracefulShutdownTest
         return seqs;
     }
 
-    private static String output(final CrashRecoveryTest.EngineProcess engine)
+    private static String output(final EngineProcess engine)
     {
         try
         {

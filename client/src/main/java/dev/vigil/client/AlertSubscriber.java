@@ -36,6 +36,7 @@ public final class AlertSubscriber implements AutoCloseable
     private final WindowResultDecoder windowResultDecoder = new WindowResultDecoder();
     private final LateEventDecoder lateEventDecoder = new LateEventDecoder();
     private final FragmentHandler handler = new FragmentAssembler(this::onFragment);
+    private final ListenerFailure listenerFailure = new ListenerFailure();
     private AlertListener listener;
 
     /**
@@ -73,9 +74,13 @@ public final class AlertSubscriber implements AutoCloseable
     }
 
     /**
+     * What the listener throws comes out of this call, after the fragments read from the same subscription with the
+     * one it threw on have been delivered too (the first exception, with any later ones suppressed).
+     *
      * @param listener      receives each alert, window result and late event.
      * @param fragmentLimit most fragments to read.
      * @return fragments read.
+     * @throws RuntimeException what the listener threw.
      */
     public int poll(final AlertListener listener, final int fragmentLimit)
     {
@@ -84,11 +89,12 @@ public final class AlertSubscriber implements AutoCloseable
         for (final Subscription subscription : subscriptions)
         {
             fragments += subscription.poll(handler, fragmentLimit - fragments);
-            if (fragments >= fragmentLimit)
+            if (fragments >= fragmentLimit || listenerFailure.hasFailed())
             {
                 break;
             }
         }
+        listenerFailure.rethrow();
         return fragments;
     }
 
@@ -114,6 +120,18 @@ public final class AlertSubscriber implements AutoCloseable
     }
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        try
+        {
+            deliver(buffer, offset);
+        }
+        catch (final RuntimeException ex)
+        {
+            listenerFailure.onFailure(ex);
+        }
+    }
+
+    private void deliver(final DirectBuffer buffer, final int offset)
     {
         headerDecoder.wrap(buffer, offset);
         switch (headerDecoder.templateId())

@@ -63,6 +63,7 @@ public final class VigilClient implements AutoCloseable
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final DecisionDecoder decisionDecoder = new DecisionDecoder();
     private final RejectDecoder rejectDecoder = new RejectDecoder();
+    private final ListenerFailure listenerFailure = new ListenerFailure();
 
     private ReplyListener listener;
     private long lastClientSeq;
@@ -304,11 +305,13 @@ public final class VigilClient implements AutoCloseable
     }
 
     /**
-     * Deliver replies that have arrived.
+     * Deliver replies that have arrived. What the listener throws comes out of this call, after the replies read with
+     * the one it threw on have been delivered too (the first exception, with any later ones suppressed).
      *
      * @param listener      receives decisions and rejects.
      * @param fragmentLimit most fragments to read in this call.
      * @return fragments read.
+     * @throws RuntimeException what the listener threw.
      */
     public int poll(final ReplyListener listener, final int fragmentLimit)
     {
@@ -318,6 +321,7 @@ public final class VigilClient implements AutoCloseable
         {
             resendWhenDue();
         }
+        listenerFailure.rethrow();
         return fragments;
     }
 
@@ -542,14 +546,28 @@ public final class VigilClient implements AutoCloseable
                 decisionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 if (isFirstAnswer(decisionDecoder.clientSeq()))
                 {
-                    listener.onDecision(decisionDecoder);
+                    try
+                    {
+                        listener.onDecision(decisionDecoder);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        listenerFailure.onFailure(ex);
+                    }
                 }
                 break;
             case RejectDecoder.TEMPLATE_ID:
                 rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 if (isFirstAnswer(rejectDecoder.clientSeq()))
                 {
-                    listener.onReject(rejectDecoder);
+                    try
+                    {
+                        listener.onReject(rejectDecoder);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        listenerFailure.onFailure(ex);
+                    }
                 }
                 break;
             default:

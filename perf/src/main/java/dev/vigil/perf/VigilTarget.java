@@ -69,7 +69,7 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
         this.run = run;
         this.mix = mix;
         this.stages = stages;
-        final String ingressChannel = "aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort();
+        final String freeIngressChannel = "aeron:udp?endpoint=localhost:" + LocalResources.freeUdpPort();
         dataDir = tempDataDir();
         // Clients authenticate, as a user's would: each with its own key.
         final Path credentials = dataDir.resolve("credentials");
@@ -84,11 +84,13 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
             .set(Settings.AUTH_CREDENTIALS_FILE.name(), credentials.toString(), "perf")
             .set(Settings.AERON_DIR.name(), aeronDir, "perf")
             .set(Settings.DATA_DIR.name(), dataDir.toString(), "perf")
-            .set(Settings.INGRESS_CHANNEL.name(), ingressChannel, "perf")
+            .set(Settings.INGRESS_CHANNEL.name(), freeIngressChannel, "perf")
             .set(Settings.ALERTS_CHANNEL.name(),
                 "aeron:udp?control=localhost:" + LocalResources.freeUdpPort() + "|control-mode=dynamic", "perf");
         settings.forEach(builder::override);
         final VigilConfig config = builder.build();
+        // The settings may name the ingress channel, so that other clients (a Kafka source) can reach it too.
+        final String ingressChannel = config.get(Settings.INGRESS_CHANNEL);
         engine = VigilEngine.launch(config, errorHandler);
         clients = new VigilClient[clientCount];
         baseClientSeqs = new long[clientCount];

@@ -27,8 +27,7 @@ final class ConnectorLoop
      * @param statsIntervalNs how often; 0 for never.
      * @param err             where.
      * @param statRows        copies the counters into the engine's counters file for {@code vigil stat}, called
-     *                        every {@value #STAT_ROWS_INTERVAL_NS} ns; a no-op where the connector has no client of
-     *                        the engine's media driver.
+     *                        every {@value #STAT_ROWS_INTERVAL_NS} ns.
      */
     static void run(
         final IntSupplier dutyCycle,

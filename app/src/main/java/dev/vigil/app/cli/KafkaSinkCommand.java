@@ -152,9 +152,11 @@ final class KafkaSinkCommand implements Callable<Integer>
             out.flush();
             final KafkaStatCounters rows = new KafkaStatCounters(counters, "kafka sink " + alertsTopic);
             statRows = rows;
-            // The journal-fed sink holds no client of the engine's media driver: its rows would need one.
+            // The journal-fed sink needs the engine's media driver only for these rows: it connects a client when
+            // an engine runs, and again after the engine restarted.
             ConnectorLoop.run(sink::doWork, signals, counters, kafka.statsIntervalNs(), System.err,
-                fromJournal ? () -> { } : () -> rows.update(aeron.current()));
+                fromJournal ? () -> rows.update(aeron.clientIfDriverRuns(aeronDir, System.nanoTime())) :
+                () -> rows.update(aeron.current()));
             out.println("vigil kafka sink: stopping on " + signals.name());
             sink.flush();
             out.println(counters.statusLine());

@@ -31,8 +31,10 @@ import static dev.vigil.app.kafka.KafkaTestSupport.record;
 import static dev.vigil.app.kafka.KafkaTestSupport.text;
 import static dev.vigil.app.kafka.KafkaTestSupport.transaction;
 import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
+import static dev.vigil.core.counters.EngineCounter.REJECTS_STALE_SEQUENCE;
 import static dev.vigil.core.counters.EngineCounter.RETRIES_ANSWERED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(120)
@@ -190,6 +192,55 @@ class KafkaSourceTest
             decisionsByKey.forEach((key, count) -> assertEquals(1, count, key));
         }
     }
+    @Test
+    void stopsWithTheEnginesRefusalWhenItsRetryTableIsSmallerThanTheWindowItResendsCommittingNothing()
+    {
+        final String bootstrap = broker.bootstrapServers();
+        KafkaTestSupport.createTopic(bootstrap, "stale", 1);
+        KafkaTestSupport.createTopic(bootstrap, "stale-decisions", 1);
+        final int events = 400;
+        final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < events; i++)
+        {
+            records.add(record("stale", 0, "k" + i, transaction(i)));
+        }
+        KafkaTestSupport.produce(bootstrap, "stale", records);
+
+        // The source assumes a retry table of 256 sequences; the engine keeps 16.
+        try (EngineHarness engine = EngineHarness.start(
+            dataDir, TestRules.setting(dataDir, "rules.yaml", TestRules.amountThreshold(LARGE_AMOUNT)),
+            "dedup.window=16"))
+        {
+            final SourceSettings settings = new SourceSettings("stale", KafkaFormat.JSON, "stale-decisions", null,
+                "vigil-source-stale", "vigil-source-stale", KafkaClientIds.DEFAULT_BASE, 256, 512,
+                3_600 * KafkaTestSupport.SECOND_NS, 10 * KafkaTestSupport.SECOND_NS, 100_000_000L, 64);
+            final KafkaCounters first = new KafkaCounters(KafkaCounters.Role.SOURCE);
+            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine, first, aeron))
+            {
+                KafkaTestSupport.runUntil(source::doWork,
+                    () -> first.get(KafkaCounters.Counter.SOURCE_DECIDED) >= 150 &&
+                    first.get(KafkaCounters.Counter.SOURCE_DECIDED) >
+                    first.get(KafkaCounters.Counter.SOURCE_DECISIONS_OUT) + 16, 60_000);
+            }
+            final long evaluated = engine.engine().counters().get(EVENTS_EVALUATED).get();
+            final long committed = first.get(KafkaCounters.Counter.SOURCE_DECISIONS_OUT);
+
+            final KafkaCounters second = new KafkaCounters(KafkaCounters.Role.SOURCE);
+            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine, second, aeron))
+            {
+                final KafkaConnectorException stopped = assertThrows(KafkaConnectorException.class,
+                    () -> KafkaTestSupport.runUntil(source::doWork, () -> false, 30_000));
+                assertTrue(stopped.getMessage().contains("refused offset " + committed + " with STALE_SEQUENCE"),
+                    stopped.getMessage());
+            }
+            assertEquals(0, second.get(KafkaCounters.Counter.SOURCE_COMMITS), second.statusLine());
+            assertTrue(engine.engine().counters().get(REJECTS_STALE_SEQUENCE).get() >= 1);
+            assertEquals(evaluated, engine.engine().counters().get(EVENTS_EVALUATED).get(),
+                "nothing decided a second time");
+            assertEquals(committed, KafkaTestSupport.readCommitted(bootstrap, "stale-decisions").size());
+        }
+    }
+
     @Test
     void opensANewSessionAndSendsAgainWhenTheEngineRestartsDecidingEachRecordOnce()
     {

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -204,18 +205,35 @@ final class KafkaTestSupport
     {
         final VigilConfig config = VigilConfig.builder().override(rulesSetting).set("rules.max.keys", "4096", "test")
             .build();
-        final RulesHandler rules = new RulesStageContext(config).newHandler();
         final Map<Long, Integer> evaluations = new HashMap<>();
+        replayEvaluations(dataDir, config, event -> evaluations.merge(event.clientSeq(), 1, Integer::sum));
+        return evaluations;
+    }
+
+    /**
+     * As {@link #evaluationsInJournal}, for several clients: per client id and sequence, as {@code "ID/SEQ"}.
+     */
+    static Map<String, Integer> evaluationsPerClientInJournal(final Path dataDir, final VigilConfig config)
+    {
+        final Map<String, Integer> evaluations = new HashMap<>();
+        replayEvaluations(dataDir, config,
+            event -> evaluations.merge(event.clientId() + "/" + event.clientSeq(), 1, Integer::sum));
+        return evaluations;
+    }
+
+    private static void replayEvaluations(
+        final Path dataDir, final VigilConfig config, final Consumer<RingEvent> evaluated)
+    {
+        final RulesHandler rules = new RulesStageContext(config).newHandler();
         final EventHandler<RingEvent> tally = (event, sequence, endOfBatch) ->
         {
             rules.onEvent(event, sequence, endOfBatch);
             if (event.rejectReason() == null && (event.templateId() == TransactionDecoder.TEMPLATE_ID ||
                 event.templateId() == OrderDecoder.TEMPLATE_ID) && event.decisionEngineSeq() == event.engineSeq())
             {
-                evaluations.merge(event.clientSeq(), 1, Integer::sum);
+                evaluated.accept(event);
             }
         };
         new JournalReplay(tally, 1024).replay(dataDir.resolve("journal"), 1);
-        return evaluations;
     }
 }
