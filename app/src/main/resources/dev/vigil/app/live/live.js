@@ -13,6 +13,8 @@
   var alerts = [];
   var filter = { rule: '', key: '' };
   var updates = 0;
+  // ?updates=N stops following after N updates, so that a headless browser sees the page settle.
+  var maxUpdates = Number(new URLSearchParams(window.location.search).get('updates')) || 0;
 
   function $(id) { return document.getElementById(id); }
 
@@ -324,7 +326,14 @@
       connection.setAttribute('data-state', 'live');
       connection.textContent = 'live';
     });
-    events.addEventListener('update', function (event) { onUpdate(JSON.parse(event.data)); });
+    events.addEventListener('update', function (event) {
+      onUpdate(JSON.parse(event.data));
+      if (maxUpdates > 0 && updates >= maxUpdates) {
+        events.close();
+        connection.setAttribute('data-state', 'stopped');
+        connection.textContent = 'stopped after ' + updates + ' updates';
+      }
+    });
     events.addEventListener('error', function () {
       connection.setAttribute('data-state', 'lost');
       connection.textContent = 'reconnecting';
