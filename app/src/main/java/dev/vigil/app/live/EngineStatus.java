@@ -34,8 +34,11 @@ final class EngineStatus
      * @param nowMs   the time now, epoch ms.
      * @param alerts  what the alert stream brought.
      * @param viewers the page's viewers.
+     * @param stream  the alert stream's state for this page: {@code connected}, {@code not connected} or
+     *                {@code none} (a channel the page cannot join).
      */
-    void writeJson(final JsonText json, final long nowMs, final AlertFeed alerts, final Viewers viewers)
+    void writeJson(
+        final JsonText json, final long nowMs, final AlertFeed alerts, final Viewers viewers, final String stream)
     {
         json.beginObject()
             .field("timeMs", nowMs)
@@ -91,6 +94,7 @@ final class EngineStatus
         json.name("page").beginObject()
             .field("viewers", viewers.count())
             .field("updatesDropped", viewers.droppedTotal())
+            .field("alertStream", stream)
             .field("alertsReceived", alerts.alerts())
             .name("perViewer");
         viewers.writeJson(json);

@@ -119,14 +119,6 @@ final class LiveFeed implements Agent
     }
 
     /**
-     * @return true when the alert stream's publication has reached this page's subscription.
-     */
-    boolean isAlertStreamConnected()
-    {
-        return subscriber != null && subscriber.isConnected();
-    }
-
-    /**
      * Sample, make the endpoints' JSON and push one update to every viewer.
      *
      * @param nowMs the time now, epoch ms.
@@ -147,7 +139,8 @@ final class LiveFeed implements Agent
         final JsonText rulesJson = new JsonText(4096);
         rules.writeJson(rulesJson);
         final JsonText engineJson = new JsonText(4096);
-        status.writeJson(engineJson, nowMs, alerts, viewers);
+        status.writeJson(engineJson, nowMs, alerts, viewers,
+            subscriber == null ? "none" : subscriber.isConnected() ? "connected" : "not connected");
         final JsonText countersJson = new JsonText(8192);
         counters.writeJson(countersJson);
         snapshot = new LiveSnapshot(historyJson.toString(), histogramJson.toString(), alerts.recent(),

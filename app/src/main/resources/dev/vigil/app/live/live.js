@@ -288,7 +288,8 @@
         ' \u00b5s' : '') + '; every ' + number(e.snapshots.intervalEvents) + ' events');
     fact(list, 'errors', number(e.errors.count) + ' (rule errors ' + number(e.errors.ruleErrors) + ')');
     fact(list, 'this page', number(e.page.viewers) + ' viewer(s), ' + number(e.page.updatesDropped) +
-      ' update(s) dropped for slow viewers');
+      ' update(s) dropped for slow viewers; alert stream ' + e.page.alertStream + ', ' +
+      number(e.page.alertsReceived) + ' alerts received');
     fact(list, 'data dir', e.dataDir);
     fact(list, 'ingress', e.ingress);
     $('error-count').textContent = number(e.errors.count) + ' since start, ' + e.errors.log.length + ' distinct';

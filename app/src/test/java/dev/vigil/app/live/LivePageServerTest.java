@@ -240,7 +240,8 @@ class LivePageServerTest
             feed.doWork();
             assertEquals(droppedBefore + 1, viewers.droppedTotal());
             final String engine = get("/api/engine", 200);
-            assertTrue(engine.contains("\"page\":{\"viewers\":1,\"updatesDropped\":" + droppedBefore + ","),
+            assertTrue(engine.contains("\"page\":{\"viewers\":1,\"updatesDropped\":" + droppedBefore +
+                ",\"alertStream\":\"none\","),
                 engine);
             assertTrue(engine.contains("\"perViewer\":[{\"id\":1,\"queued\":4,\"dropped\":"), engine);
         }
