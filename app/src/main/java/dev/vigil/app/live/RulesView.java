@@ -73,10 +73,10 @@ final class RulesView
                 .field("enabled", rule.enabled())
                 .field("window", rule.windowSizeNs() == 0 ? "" : Durations.format(rule.windowSizeNs()))
                 .field("definition", rule.describe())
-                .field("alerts", counters.member(EngineCounter.Families.ALERTS_BY_RULE.name(), rule.name()))
-                .field("stateEntries", counters.member(EngineCounter.Families.STATE_ENTRIES.name(), rule.name()))
-                .field("stateCapacity", counters.member(EngineCounter.Families.STATE_CAPACITY.name(), rule.name()))
-                .endObject();
+                .field("alerts", counters.member(EngineCounter.Families.ALERTS_BY_RULE.name(), rule.name()));
+            count(json, "stateEntries", EngineCounter.Families.STATE_ENTRIES.name(), rule.name());
+            count(json, "stateCapacity", EngineCounter.Families.STATE_CAPACITY.name(), rule.name());
+            json.endObject();
         }
         json.endArray().name("windows").beginArray();
         for (final WindowDefinition window : rulesFile.windows())
@@ -89,5 +89,22 @@ final class RulesView
                 .endObject();
         }
         json.endArray().endObject();
+    }
+
+    /**
+     * A rule's counter, or null when it has none (a rule without keyed state has no state counters).
+     */
+    private void count(final JsonText json, final String name, final String family, final String rule)
+    {
+        final long value = counters.member(family, rule);
+        json.name(name);
+        if (value < 0)
+        {
+            json.value((String)null);
+        }
+        else
+        {
+            json.value(value);
+        }
     }
 }

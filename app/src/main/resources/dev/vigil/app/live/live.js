@@ -43,6 +43,9 @@
     for (var i = 0; i < units.length; i++) {
       if (ns >= units[i][0] && ns % units[i][0] === 0) { return (ns / units[i][0]) + units[i][1]; }
     }
+    for (var j = 0; j < units.length; j++) {
+      if (ns >= units[j][0]) { return (ns / units[j][0]).toFixed(1) + units[j][1]; }
+    }
     return ns + 'ns';
   }
 
@@ -243,7 +246,7 @@
       cell(row, r.action.replace('_', ' '), 'action-' + r.action);
       cell(row, r.window || '–');
       cell(row, number(r.alerts), 'num');
-      cell(row, r.stateCapacity > 0 ? number(r.stateEntries) + ' / ' + number(r.stateCapacity) : '–', 'num');
+      cell(row, r.stateCapacity !== null && r.stateCapacity > 0 ? number(r.stateEntries) + ' / ' + number(r.stateCapacity) : '–', 'num');
       cell(row, r.definition, 'definition');
       body.appendChild(row);
       if (!known[r.name]) {
