@@ -1,6 +1,7 @@
 package dev.vigil.app.live;
 
 import dev.vigil.app.EngineHarness;
+import dev.vigil.app.engine.EngineInfo;
 import dev.vigil.client.ReplyListener;
 import dev.vigil.client.VigilClient;
 import dev.vigil.codecs.PaymentChannel;
@@ -65,6 +66,7 @@ class LivePageBrowserTest
         {
             final String page = harness.engine().livePageAddress();
             assertTrue(page.matches("http://127\\.0\\.0\\.1:\\d+/"), page);
+            assertEquals(page, EngineInfo.read(dataDir).orElseThrow().livePage(), "vigil stat finds the page");
             sendPaymentsAndAwaitTheirUpdate(harness, page);
 
             final String alerts = get(page + "api/alerts?rule=amount-threshold&limit=1000");
