@@ -39,6 +39,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -58,7 +59,9 @@ import java.util.concurrent.Callable;
         "round-trip latency (client send -> decision received). Uses a private Aeron directory and free loopback",
         "ports, so it runs beside a 'vigil run'. Without --data-dir the journal goes to a temporary directory that",
         "is removed afterwards; with --data-dir it is left there for the journal tools (the directory must not",
-        "already hold a journal). Exit 0 when every message was decided."})
+        "already hold a journal). While it runs, the live page is served on a free loopback port and its address",
+        "printed (--http-port chooses the port, --stay keeps it up after the report). Exit 0 when every message",
+        "was decided."})
 final class DemoCommand implements Callable<Integer>
 {
     private static final long CLIENT_ID = 1;
@@ -92,6 +95,15 @@ final class DemoCommand implements Callable<Integer>
         description = "event time between consecutive messages (default: ${DEFAULT-VALUE})")
     private String eventStep;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+        description = "serve the live page at http://127.0.0.1:PORT/ while the demo runs (default: a free port; " +
+            "0: no page)")
+    private Integer httpPort;
+
+    @Option(names = "--stay",
+        description = "after the report, keep the engine and its live page up until Ctrl-C (SIGINT) or SIGTERM")
+    private boolean stay;
+
     @Override
     public Integer call()
     {
@@ -114,6 +126,7 @@ final class DemoCommand implements Callable<Integer>
         final VigilConfig config = userConfig
             .with("aeron.dir", userConfig.get(Settings.AERON_DIR) + "-demo-" + ProcessHandle.current().pid())
             .with("data.dir", dataDir.toString())
+            .with("http.port", Integer.toString(httpPort == null ? freeLoopbackTcpPort() : httpPort))
             .with("ingress.channel", "aeron:udp?endpoint=localhost:" + freeLoopbackUdpPort())
             .with("alerts.channel", "aeron:udp?control=localhost:" + alertsPort + "|control-mode=dynamic")
             // The demo client authenticates as a real one would: with its own key, in a credentials file of its own.
@@ -166,10 +179,18 @@ final class DemoCommand implements Callable<Integer>
         {
             out.printf(Locale.ROOT, "  client %d authenticated: HMAC-SHA256 challenge, its key in %s%n",
                 CLIENT_ID, config.get(Settings.AUTH_CREDENTIALS_FILE));
+            if (engine.livePageAddress() != null)
+            {
+                out.println("  live page " + engine.livePageAddress());
+            }
             awaitAlertStream(alerts);
             final DemoTraffic traffic = new DemoTraffic(seed, accounts, eventStepNs);
             run.send(client, alerts, traffic, 1_000_000_000L / rate, warmupNs, durationNs);
             run.printReport(out, traffic, engine);
+            if (stay)
+            {
+                awaitStop(out, engine);
+            }
         }
         if (keepData)
         {
@@ -215,6 +236,34 @@ final class DemoCommand implements Callable<Integer>
                 throw new IllegalStateException("alert stream did not connect within 5s");
             }
             Thread.yield();
+        }
+    }
+
+    private static void awaitStop(final PrintStream out, final VigilEngine engine)
+    {
+        final StopSignals signals = StopSignals.install();
+        out.println(engine.livePageAddress() == null ? "  engine still running; Ctrl-C to stop" :
+            "  live page still at " + engine.livePageAddress() + "; Ctrl-C to stop");
+        out.flush();
+        try
+        {
+            out.println("vigil demo: stopping on " + signals.await());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freeLoopbackTcpPort()
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
         }
     }
 

@@ -42,6 +42,12 @@ final class RunCommand implements Callable<Integer>
         description = "serve Prometheus metrics at http://127.0.0.1:PORT/metrics (setting metrics.port; 0: off)")
     private Integer metricsPort;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+        description = "serve the live page (throughput, latency, decisions, alerts, rules, engine state) and its " +
+            "JSON at http://127.0.0.1:PORT/ (setting http.port; 0: off; http.bind sets the address, loopback by " +
+            "default)")
+    private Integer httpPort;
+
     @Override
     public Integer call() throws InterruptedException
     {
@@ -50,6 +56,10 @@ final class RunCommand implements Callable<Integer>
         if (metricsPort != null)
         {
             config = config.with(Settings.METRICS_PORT.name(), metricsPort.toString());
+        }
+        if (httpPort != null)
+        {
+            config = config.with(Settings.HTTP_PORT.name(), httpPort.toString());
         }
         StartChecks.check(config);
         final PrintStream out = System.out;
@@ -71,6 +81,10 @@ final class RunCommand implements Callable<Integer>
             if (engine.metricsPort() != 0)
             {
                 out.println("  metrics   http://127.0.0.1:" + engine.metricsPort() + "/metrics");
+            }
+            if (engine.livePageAddress() != null)
+            {
+                out.println("  live page " + engine.livePageAddress());
             }
             out.println(engine.startupReport());
             out.println("Ctrl-C to stop.");

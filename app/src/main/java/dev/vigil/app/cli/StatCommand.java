@@ -168,8 +168,9 @@ final class StatCommand implements Callable<Integer>
             final long upS = Math.max(0, (System.currentTimeMillis() - info.processStartMs()) / 1000);
             screen.append(String.format(Locale.ROOT, ", up %dh %02dm %02ds", upS / 3600, upS / 60 % 60, upS % 60));
         }
-        screen.append(String.format(Locale.ROOT, "%n  data dir %s, aeron dir %s%s%n", dataDir, info.aeronDir(),
-            info.metricsPort() == 0 ? "" : ", metrics http://127.0.0.1:" + info.metricsPort() + "/metrics"));
+        screen.append(String.format(Locale.ROOT, "%n  data dir %s, aeron dir %s%s%s%n", dataDir, info.aeronDir(),
+            info.metricsPort() == 0 ? "" : ", metrics http://127.0.0.1:" + info.metricsPort() + "/metrics",
+            info.livePage().isEmpty() ? "" : ", live page " + info.livePage()));
     }
 
     /**

@@ -31,6 +31,8 @@ public final class Setting
         CHOICE,
         /** Comma-separated IP addresses and CIDR blocks, or nothing. */
         ADDRESS_LIST,
+        /** One literal IP address (never a host name: nothing is looked up). */
+        ADDRESS,
         /** Comma-separated CPU ids and ranges, or nothing. */
         CPU_LIST,
         /** A file path, or nothing. */
@@ -122,6 +124,11 @@ public final class Setting
         return new Setting(name, Type.OPTIONAL_PATH, "", description, 0, 0, List.of());
     }
 
+    static Setting address(final String name, final String defaultValue, final String description)
+    {
+        return new Setting(name, Type.ADDRESS, defaultValue, description, 0, 0, List.of());
+    }
+
     static Setting addressList(final String name, final String description)
     {
         return new Setting(name, Type.ADDRESS_LIST, "", description, 0, 0, List.of());
@@ -167,6 +174,8 @@ public final class Setting
             case ADDRESS_LIST:
                 return "comma-separated IP addresses or CIDR blocks like 10.0.0.0/8, 192.168.1.7, fd00::/8, " +
                     "or nothing";
+            case ADDRESS:
+                return "a literal IP address like 127.0.0.1, ::1 or 0.0.0.0";
             case CPU_LIST:
                 return "comma-separated CPU ids and ranges like 2,3,4-8, or nothing";
             case OPTIONAL_PATH:
@@ -232,6 +241,12 @@ public final class Setting
                 }
                 case ADDRESS_LIST:
                     return parseAddressList(value, source);
+                case ADDRESS:
+                    if (AddressRanges.literal(trimmed) == null)
+                    {
+                        throw invalid(value, source);
+                    }
+                    return trimmed;
                 case CPU_LIST:
                     CpuList.parse(trimmed);
                     return trimmed;

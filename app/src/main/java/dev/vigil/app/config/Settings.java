@@ -211,6 +211,17 @@ public final class Settings
         "metrics.port", 0, 0, 65535,
         "loopback TCP port serving Prometheus metrics at http://127.0.0.1:PORT/metrics (0: off)"));
 
+    /** Port of the live page. */
+    public static final Setting HTTP_PORT = add(Setting.integer(
+        "http.port", 0, 0, 65535,
+        "TCP port serving the live page and its JSON at http://ADDRESS:PORT/ (0: off); read-only, GET only"));
+
+    /** Address the live page listens on. */
+    public static final Setting HTTP_BIND = add(Setting.address(
+        "http.bind", "127.0.0.1",
+        "address the live page listens on: loopback by default; anything else lets other hosts read what the " +
+        "engine decides and alerts (no authentication, no TLS)"));
+
     /** How long a stop waits for in-flight input. */
     public static final Setting SHUTDOWN_TIMEOUT = add(Setting.duration(
         "shutdown.timeout", "10s", "0ns", "10m",

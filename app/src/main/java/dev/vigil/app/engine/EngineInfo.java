@@ -14,7 +14,8 @@ import java.util.Properties;
 
 /**
  * The small file a running engine keeps in its data directory, {@code engine.info}, so that tools find it: its
- * process id and start time, its Aeron directory (where its counters are) and its metrics port. Written at start
+ * process id and start time, its Aeron directory (where its counters are), its metrics port and its live page's
+ * address. Written at start
  * (write, then rename), deleted at a clean stop. A file whose process is gone was left by an engine that did not
  * stop cleanly.
  * <pre>
@@ -22,6 +23,7 @@ import java.util.Properties;
  *   process.start.ms=1764106800123     (-1 when the OS does not say)
  *   aeron.dir=/dev/shm/vigil-me-aeron
  *   metrics.port=9464                  (0: off)
+ *   live.page=http://127.0.0.1:8080/   (empty: off)
  * </pre>
  */
 public final class EngineInfo
@@ -33,13 +35,16 @@ public final class EngineInfo
     private final long processStartMs;
     private final String aeronDir;
     private final int metricsPort;
+    private final String livePage;
 
-    EngineInfo(final long pid, final long processStartMs, final String aeronDir, final int metricsPort)
+    EngineInfo(
+        final long pid, final long processStartMs, final String aeronDir, final int metricsPort, final String livePage)
     {
         this.pid = pid;
         this.processStartMs = processStartMs;
         this.aeronDir = aeronDir;
         this.metricsPort = metricsPort;
+        this.livePage = livePage;
     }
 
     /**
@@ -49,8 +54,19 @@ public final class EngineInfo
      */
     public static EngineInfo ofThisProcess(final String aeronDir, final int metricsPort)
     {
+        return ofThisProcess(aeronDir, metricsPort, "");
+    }
+
+    /**
+     * @param aeronDir    the engine's Aeron directory.
+     * @param metricsPort the port metrics are served on, 0 for none.
+     * @param livePage    the live page's address, empty for none.
+     * @return the info of this process.
+     */
+    public static EngineInfo ofThisProcess(final String aeronDir, final int metricsPort, final String livePage)
+    {
         final ProcessHandle self = ProcessHandle.current();
-        return new EngineInfo(self.pid(), startMs(self), aeronDir, metricsPort);
+        return new EngineInfo(self.pid(), startMs(self), aeronDir, metricsPort, livePage);
     }
 
     /**
@@ -77,7 +93,8 @@ public final class EngineInfo
             Long.parseLong(properties.getProperty("pid", "-1")),
             Long.parseLong(properties.getProperty("process.start.ms", "-1")),
             properties.getProperty("aeron.dir", ""),
-            Integer.parseInt(properties.getProperty("metrics.port", "0"))));
+            Integer.parseInt(properties.getProperty("metrics.port", "0")),
+            properties.getProperty("live.page", "")));
     }
 
     /**
@@ -96,6 +113,7 @@ public final class EngineInfo
                 writer.write("process.start.ms=" + processStartMs + "\n");
                 writer.write("aeron.dir=" + aeronDir + "\n");
                 writer.write("metrics.port=" + metricsPort + "\n");
+                writer.write("live.page=" + livePage + "\n");
             }
             Files.move(temporary, dataDir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
         }
@@ -164,6 +182,14 @@ public final class EngineInfo
     public int metricsPort()
     {
         return metricsPort;
+    }
+
+    /**
+     * @return the live page's address, empty for none.
+     */
+    public String livePage()
+    {
+        return livePage;
     }
 
     private static long startMs(final ProcessHandle process)

@@ -4,6 +4,8 @@ import dev.vigil.app.config.AddressRanges;
 import dev.vigil.app.config.ConfigException;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.live.LiveCounter;
+import dev.vigil.app.live.LivePage;
 import dev.vigil.app.metrics.MetricsServer;
 import dev.vigil.app.metrics.RoundTripHistogram;
 import dev.vigil.app.session.Authenticator;
@@ -36,6 +38,7 @@ import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,6 +91,7 @@ public final class VigilEngine implements AutoCloseable
     private final SessionGate sessionGate;
     private final RoundTripHistogram roundTrip = new RoundTripHistogram();
     private final MetricsServer metricsServer;
+    private final LivePage livePage;
     private final Path dataDir;
     private final EngineInfo info;
     private String stopReport = "";
@@ -151,10 +155,17 @@ public final class VigilEngine implements AutoCloseable
             rulesReport = journalRulesInForce(rulesFile);
 
             runners.addAll(newRunners(transportAgents));
+            final AtomicCounter[] liveCounters =
+                ctx.httpPort() == 0 ? null : counters.addExported(LiveCounter.values());
+            final RoundTripHistogram.Reader pageRoundTrips = ctx.httpPort() == 0 ? null : roundTrip.newReader();
             metricsServer = opened.add(
                 ctx.metricsPort() == 0 ? null : MetricsServer.start(ctx.metricsPort(), counters.metrics(), roundTrip));
             startRunners();
-            info = EngineInfo.ofThisProcess(ctx.aeronDirectoryName(), ctx.metricsPort());
+            // The page subscribes to the alert stream through a client of its own, once the driver runs.
+            livePage = opened.add(ctx.httpPort() == 0 ? null : LivePage.start(
+                config, ctx.aeronDirectoryName(), counters.metrics(), pageRoundTrips, liveCounters, errors));
+            info = EngineInfo.ofThisProcess(ctx.aeronDirectoryName(), ctx.metricsPort(),
+                livePage == null ? "" : livePage.address());
             info.write(dataDir);
         }
         catch (final RuntimeException | Error ex)
@@ -391,6 +402,14 @@ public final class VigilEngine implements AutoCloseable
     }
 
     /**
+     * @return the live page's address, e.g. {@code http://127.0.0.1:8080/}, or null when it is off.
+     */
+    public String livePageAddress()
+    {
+        return livePage == null ? null : livePage.address();
+    }
+
+    /**
      * @return what the clean stop did: input drained, journal forced; empty before {@link #close()}.
      */
     public String stopReport()
@@ -422,7 +441,7 @@ public final class VigilEngine implements AutoCloseable
         }
         closed = true;
         final boolean drained = drain(ctx.shutdownTimeoutNs());
-        CloseHelper.quietClose(metricsServer);
+        CloseHelper.quietCloseAll(livePage, metricsServer);
         for (final AgentRunner runner : runners)
         {
             CloseHelper.quietClose(runner);
@@ -652,6 +671,7 @@ public final class VigilEngine implements AutoCloseable
         private int ringSize;
         private long snapshotIntervalEvents;
         private int metricsPort;
+        private int httpPort;
         private long shutdownTimeoutNs;
 
         /**
@@ -686,6 +706,7 @@ public final class VigilEngine implements AutoCloseable
             ringSize = config.getInt(Settings.RING_SIZE);
             snapshotIntervalEvents = config.getLong(Settings.SNAPSHOT_INTERVAL_EVENTS);
             metricsPort = config.getInt(Settings.METRICS_PORT);
+            httpPort = config.getInt(Settings.HTTP_PORT);
             shutdownTimeoutNs = config.getDurationNs(Settings.SHUTDOWN_TIMEOUT);
             concluded = true;
             return this;
@@ -816,6 +837,11 @@ public final class VigilEngine implements AutoCloseable
         int metricsPort()
         {
             return metricsPort;
+        }
+
+        int httpPort()
+        {
+            return httpPort;
         }
 
         long shutdownTimeoutNs()

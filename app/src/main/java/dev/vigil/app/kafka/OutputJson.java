@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The JSON the Kafka connectors write: one object per decision, alert, window result or late event, with the
  * fields of its SBE message (times in nanoseconds since the epoch, ids as unsigned numbers, fired rules as the rule
- * ids of the bitmap). Documented with examples in {@code docs/kafka.md}.
+ * ids of the bitmap). Documented with examples in {@code docs/kafka.md}; the live page shows the same objects.
  */
-final class OutputJson
+public final class OutputJson
 {
     private final StringBuilder text = new StringBuilder(256);
 
@@ -42,7 +42,7 @@ final class OutputJson
      * @param alert a rule that fired.
      * @return the alert as JSON.
      */
-    byte[] alert(final AlertDecoder alert)
+    public byte[] alert(final AlertDecoder alert)
     {
         begin();
         string("type", "alert");
@@ -80,7 +80,7 @@ final class OutputJson
      * @param result one key's aggregate over one window.
      * @return the window result as JSON.
      */
-    byte[] windowResult(final WindowResultDecoder result)
+    public byte[] windowResult(final WindowResultDecoder result)
     {
         begin();
         string("type", "window");
@@ -101,7 +101,7 @@ final class OutputJson
      * @param late an event no window accepts any more.
      * @return the late event as JSON.
      */
-    byte[] lateEvent(final LateEventDecoder late)
+    public byte[] lateEvent(final LateEventDecoder late)
     {
         begin();
         string("type", "late");

@@ -4,9 +4,13 @@ import dev.vigil.core.stage.egress.RoundTripRecorder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The engine's own round trip, ingress to egress, of every decision: recorded on the egress thread into an
- * HdrHistogram {@link Recorder} (wait-free, no allocation), read as interval histograms on the metrics thread.
+ * HdrHistogram {@link Recorder} (wait-free, no allocation), read as interval histograms on reading threads (the
+ * metrics server's, the live page's). Each reader has its own intervals: what one takes, the others still get.
  */
 public final class RoundTripHistogram implements RoundTripRecorder
 {
@@ -14,7 +18,9 @@ public final class RoundTripHistogram implements RoundTripRecorder
     static final long HIGHEST_TRACKABLE_NS = 60_000_000_000L;
 
     private final Recorder recorder = new Recorder(1, HIGHEST_TRACKABLE_NS, 3);
-    private Histogram interval;
+    private final List<Reader> readers = new ArrayList<>();
+    private final Reader defaultReader = newReader();
+    private Histogram drained;
     private long totalCount;
     private double totalSumNs;
 
@@ -25,32 +31,88 @@ public final class RoundTripHistogram implements RoundTripRecorder
     }
 
     /**
-     * Take what was recorded since the previous call; call from one reading thread only.
+     * A reader of its own, whose intervals are independent of the other readers'.
+     *
+     * @return a new reader; what it takes starts with what is recorded after this call.
+     */
+    public synchronized Reader newReader()
+    {
+        final Reader reader = new Reader();
+        readers.add(reader);
+        return reader;
+    }
+
+    /**
+     * Take what was recorded since the previous call, as the metrics server's reader; call from one thread only.
      *
      * @return the round trips recorded since the previous call, in nanoseconds; reused by the next call.
      */
     public Histogram takeInterval()
     {
-        interval = recorder.getIntervalHistogram(interval);
-        totalCount += interval.getTotalCount();
-        totalSumNs += interval.getMean() * interval.getTotalCount();
-        return interval;
+        return defaultReader.takeInterval();
     }
 
     /**
-     * @return round trips recorded up to the last {@link #takeInterval()}.
+     * @return round trips recorded up to the last interval any reader took.
      */
-    public long totalCount()
+    public synchronized long totalCount()
     {
         return totalCount;
     }
 
     /**
-     * @return sum of the round trips recorded up to the last {@link #takeInterval()}, nanoseconds (from the
+     * @return sum of the round trips recorded up to the last interval any reader took, nanoseconds (from the
      *         histogram, so within its precision).
      */
-    public double totalSumNs()
+    public synchronized double totalSumNs()
     {
         return totalSumNs;
+    }
+
+    /**
+     * Moves what the recorder holds into every reader's pending interval; readers' threads only, under this lock.
+     */
+    private void drain()
+    {
+        drained = recorder.getIntervalHistogram(drained);
+        totalCount += drained.getTotalCount();
+        totalSumNs += drained.getMean() * drained.getTotalCount();
+        if (drained.getTotalCount() > 0)
+        {
+            for (final Reader reader : readers)
+            {
+                reader.pending.add(drained);
+            }
+        }
+    }
+
+    /**
+     * One reading thread's view: intervals between its own calls.
+     */
+    public final class Reader
+    {
+        private final Histogram pending = new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
+        private final Histogram taken = new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
+
+        private Reader()
+        {
+        }
+
+        /**
+         * Take what was recorded since this reader's previous call; call from one thread only.
+         *
+         * @return the round trips recorded since the previous call, in nanoseconds; reused by the next call.
+         */
+        public Histogram takeInterval()
+        {
+            synchronized (RoundTripHistogram.this)
+            {
+                drain();
+                taken.reset();
+                taken.add(pending);
+                pending.reset();
+            }
+            return taken;
+        }
     }
 }

@@ -47,6 +47,24 @@ class RoundTripHistogramTest
     }
 
     @Test
+    void eachReaderGetsEveryRoundTripInIntervalsOfItsOwn()
+    {
+        final RoundTripHistogram roundTrip = new RoundTripHistogram();
+        final RoundTripHistogram.Reader page = roundTrip.newReader();
+        roundTrip.record(0, 1_000);
+        roundTrip.record(0, 2_000);
+        assertEquals(2, roundTrip.takeInterval().getTotalCount(), "the metrics server's reader");
+        roundTrip.record(0, 3_000);
+
+        final Histogram pageInterval = page.takeInterval();
+        assertEquals(3, pageInterval.getTotalCount(), "what the other reader took is still the page's");
+        assertEquals(3_000, pageInterval.getMaxValue(), 3);
+        assertEquals(1, roundTrip.takeInterval().getTotalCount());
+        assertEquals(0, page.takeInterval().getTotalCount());
+        assertEquals(3, roundTrip.totalCount());
+    }
+
+    @Test
     void clampsTimesOutsideTheTrackableRange()
     {
         final RoundTripHistogram roundTrip = new RoundTripHistogram();

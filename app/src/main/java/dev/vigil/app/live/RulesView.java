@@ -1,0 +1,110 @@
+package dev.vigil.app.live;
+
+import dev.vigil.core.counters.EngineCounter;
+import dev.vigil.core.rules.config.RuleDefinition;
+import dev.vigil.core.rules.config.RulesFile;
+import dev.vigil.core.rules.config.WindowDefinition;
+import dev.vigil.core.time.Durations;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The rules in force as the page lists them: each rule of the rules file the engine started with, on one line as
+ * {@code vigil rules check} prints it, with its alerts and the keys it holds state for, from the engine's counters;
+ * then the windowed aggregations.
+ */
+final class RulesView
+{
+    private final RulesFile rulesFile;
+    private final CounterReadings counters;
+
+    /**
+     * @param rulesFile the rules the engine started with.
+     * @param counters  the engine's counters.
+     */
+    RulesView(final RulesFile rulesFile, final CounterReadings counters)
+    {
+        this.rulesFile = rulesFile;
+        this.counters = counters;
+    }
+
+    /**
+     * @return rule id to name.
+     */
+    Map<Integer, String> ruleNames()
+    {
+        final Map<Integer, String> names = new LinkedHashMap<>();
+        for (final RuleDefinition rule : rulesFile.rules())
+        {
+            names.put(rule.id(), rule.name());
+        }
+        return names;
+    }
+
+    /**
+     * @return aggregation id to name.
+     */
+    Map<Integer, String> windowNames()
+    {
+        final Map<Integer, String> names = new LinkedHashMap<>();
+        for (final WindowDefinition window : rulesFile.windows())
+        {
+            names.put(window.id(), window.name());
+        }
+        return names;
+    }
+
+    /**
+     * @param json where the rules and aggregations go, with their counts now.
+     */
+    void writeJson(final JsonText json)
+    {
+        json.beginObject().field("source", rulesFile.source()).name("rules").beginArray();
+        for (final RuleDefinition rule : rulesFile.rules())
+        {
+            json.beginObject()
+                .field("id", rule.id())
+                .field("name", rule.name())
+                .field("type", rule.type().typeName())
+                .field("key", rule.key())
+                .field("action", rule.action().name().toLowerCase(Locale.ROOT))
+                .field("enabled", rule.enabled())
+                .field("window", rule.windowSizeNs() == 0 ? "" : Durations.format(rule.windowSizeNs()))
+                .field("definition", rule.describe())
+                .field("alerts", counters.member(EngineCounter.Families.ALERTS_BY_RULE.name(), rule.name()));
+            count(json, "stateEntries", EngineCounter.Families.STATE_ENTRIES.name(), rule.name());
+            count(json, "stateCapacity", EngineCounter.Families.STATE_CAPACITY.name(), rule.name());
+            json.endObject();
+        }
+        json.endArray().name("windows").beginArray();
+        for (final WindowDefinition window : rulesFile.windows())
+        {
+            json.beginObject()
+                .field("id", window.id())
+                .field("name", window.name())
+                .field("enabled", window.enabled())
+                .field("definition", window.describe())
+                .endObject();
+        }
+        json.endArray().endObject();
+    }
+
+    /**
+     * A rule's counter, or null when it has none (a rule without keyed state has no state counters).
+     */
+    private void count(final JsonText json, final String name, final String family, final String rule)
+    {
+        final long value = counters.member(family, rule);
+        json.name(name);
+        if (value < 0)
+        {
+            json.value((String)null);
+        }
+        else
+        {
+            json.value(value);
+        }
+    }
+}
