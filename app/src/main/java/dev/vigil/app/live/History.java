@@ -2,7 +2,8 @@ package dev.vigil.app.live;
 
 /**
  * The page's recent past, one row per update: throughput (received, decided, rejected per second), the decision mix
- * (approve, review, decline per second), alerts per second and the round-trip percentiles of the interval. Held in
+ * (approve, review, decline per second), alerts per second, the round-trip percentiles of the interval and its
+ * stages' (ingress to the rules' decision, ingress to the journal's write, the later of them to egress). Held in
  * a ring of fixed capacity, as columns, which is the shape the page's charts draw from.
  */
 final class History
@@ -10,7 +11,8 @@ final class History
     /** The columns, in the order {@link #add} takes them; {@code t} is seconds since the epoch. */
     static final String[] COLUMNS = {
         "t", "received", "decided", "rejected", "approve", "review", "decline", "alerts",
-        "roundTrips", "p50Us", "p90Us", "p99Us", "p999Us", "maxUs"};
+        "roundTrips", "p50Us", "p90Us", "p99Us", "p999Us", "maxUs",
+        "rulesP50Us", "rulesP99Us", "journalP50Us", "journalP99Us", "egressP50Us", "egressP99Us"};
 
     private final double[][] columns;
     private final int capacity;

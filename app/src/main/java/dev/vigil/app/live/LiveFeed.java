@@ -195,6 +195,8 @@ final class LiveFeed implements Agent
         row[8] = latency.intervalCount();
         final double[] percentiles = latency.intervalValuesUs();
         System.arraycopy(percentiles, 0, row, 9, percentiles.length);
+        final double[] stages = latency.stageValuesUs();
+        System.arraycopy(stages, 0, row, 9 + percentiles.length, stages.length);
         lastTickMs = nowMs;
         if (!first && elapsedS > 0)
         {

@@ -19,7 +19,12 @@ final class RoundTripLatency
     private static final int TICKS_PER_HALF_DISTANCE = 5;
     private static final double NS_PER_US = 1000.0;
 
+    /** The stages' percentiles of each interval, in the order of {@link #stageValuesUs()}. */
+    static final double[] STAGE_PERCENTILES = {50, 99};
+
     private final RoundTripHistogram.Reader reader;
+    private final RoundTripHistogram.StageReader stages;
+    private final double[] stageValuesUs = new double[3 * STAGE_PERCENTILES.length];
     private final Histogram sinceStart;
     private final double[] intervalValuesUs = new double[PERCENTILES.length + 1];
     private long intervalCount;
@@ -30,6 +35,7 @@ final class RoundTripLatency
     RoundTripLatency(final RoundTripHistogram.Reader reader)
     {
         this.reader = reader;
+        this.stages = reader == null ? null : reader.stages();
         this.sinceStart = new Histogram(3);
     }
 
@@ -42,8 +48,13 @@ final class RoundTripLatency
         {
             intervalCount = 0;
             Arrays.fill(intervalValuesUs, Double.NaN);
+            Arrays.fill(stageValuesUs, Double.NaN);
             return;
         }
+        stages.takeIntervals();
+        putStage(0, stages.rules());
+        putStage(1, stages.journal());
+        putStage(2, stages.egress());
         final Histogram interval = reader.takeInterval();
         intervalCount = interval.getTotalCount();
         for (int i = 0; i < PERCENTILES.length; i++)
@@ -53,6 +64,24 @@ final class RoundTripLatency
         }
         intervalValuesUs[PERCENTILES.length] = intervalCount == 0 ? Double.NaN : interval.getMaxValue() / NS_PER_US;
         sinceStart.add(interval);
+    }
+
+    private void putStage(final int stage, final Histogram interval)
+    {
+        for (int i = 0; i < STAGE_PERCENTILES.length; i++)
+        {
+            stageValuesUs[stage * STAGE_PERCENTILES.length + i] = interval.getTotalCount() == 0 ? Double.NaN :
+                interval.getValueAtPercentile(STAGE_PERCENTILES[i]) / NS_PER_US;
+        }
+    }
+
+    /**
+     * @return the last interval's stage percentiles, microseconds, NaN when empty: ingress to the rules' decision
+     * (p50, p99), ingress to the journal's write (p50, p99), the later of the two to egress (p50, p99).
+     */
+    double[] stageValuesUs()
+    {
+        return stageValuesUs;
     }
 
     /**

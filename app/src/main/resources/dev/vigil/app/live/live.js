@@ -117,6 +117,8 @@
     setChart('chart-decisions', [r.t, r.approve, r.review, r.decline]);
     setChart('chart-latency', [r.t, positive(r.p50Us), positive(r.p90Us), positive(r.p99Us), positive(r.p999Us),
       positive(r.maxUs)]);
+    setChart('chart-stages', [r.t, positive(r.rulesP50Us), positive(r.rulesP99Us), positive(r.journalP50Us),
+      positive(r.journalP99Us), positive(r.egressP50Us), positive(r.egressP99Us)]);
   }
 
   function drawHistogram(histogram) {
@@ -349,6 +351,8 @@
     timeChart('chart-decisions', ['approve', 'review', 'decline'], false);
     timeChart('chart-latency', ['p50', 'p90', 'p99', 'p99.9', 'max'], true);
     percentileChart('chart-histogram');
+    timeChart('chart-stages', ['rules p50', 'rules p99', 'journal p50', 'journal p99', 'egress p50', 'egress p99'],
+      true);
     $('filter-rule').addEventListener('change', function (event) { filter.rule = event.target.value; loadAlerts(); });
     $('filter-key').addEventListener('change', function (event) {
       filter.key = event.target.value.trim();

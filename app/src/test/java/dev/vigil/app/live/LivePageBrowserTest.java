@@ -115,7 +115,8 @@ class LivePageBrowserTest
                 assertTrue(Integer.parseInt(charts.group(2)) > 0, charts.group(1) + " drew no points");
                 drawn.add(charts.group(1));
             }
-            assertEquals(List.of("chart-throughput", "chart-decisions", "chart-latency", "chart-histogram"), drawn);
+            assertEquals(List.of("chart-throughput", "chart-decisions", "chart-latency", "chart-histogram",
+                "chart-stages"), drawn);
             assertTrue(count(dom, "<canvas") >= 4, "uPlot drew on its canvases");
             assertTrue(dom.contains("<tr data-rule=\"amount-threshold\" data-key=\""),
                 "an alert of the traffic in the feed: " + head(dom));

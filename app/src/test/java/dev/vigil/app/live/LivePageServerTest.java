@@ -101,7 +101,7 @@ class LivePageServerTest
         counters.alerts(0).getAndAdd(1);
         for (int i = 0; i < 100; i++)
         {
-            roundTrip.record(0, 10_000);
+            roundTrip.record(0, 0, 0, 10_000);
         }
         alerts.onAlert(alert(0, 7, 2_000_000, 1_000_000));
         alerts.onAlert(alert(1, 8, 11, 10));

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.management.ManagementFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoundTripHistogramTest
@@ -18,7 +19,7 @@ class RoundTripHistogramTest
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 300_000; i++)
         {
-            roundTrip.record(1_000, 1_000 + 10_000 + i % 1_000);
+            roundTrip.record(1_000, 1_000, 0, 1_000 + 10_000 + i % 1_000);
         }
         roundTrip.takeInterval();
         // The first calls of the accounting itself allocate; keep them out of the measurement.
@@ -32,7 +33,7 @@ class RoundTripHistogramTest
             final long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 200_000; i++)
             {
-                roundTrip.record(1_000, 1_000 + 10_000 + i % 1_000);
+                roundTrip.record(1_000, 1_000, 0, 1_000 + 10_000 + i % 1_000);
             }
             fewestBytes = Math.min(fewestBytes, threads.getCurrentThreadAllocatedBytes() - before);
         }
@@ -51,10 +52,10 @@ class RoundTripHistogramTest
     {
         final RoundTripHistogram roundTrip = new RoundTripHistogram();
         final RoundTripHistogram.Reader page = roundTrip.newReader();
-        roundTrip.record(0, 1_000);
-        roundTrip.record(0, 2_000);
+        roundTrip.record(0, 0, 0, 1_000);
+        roundTrip.record(0, 0, 0, 2_000);
         assertEquals(2, roundTrip.takeInterval().getTotalCount(), "the metrics server's reader");
-        roundTrip.record(0, 3_000);
+        roundTrip.record(0, 0, 0, 3_000);
 
         final Histogram pageInterval = page.takeInterval();
         assertEquals(3, pageInterval.getTotalCount(), "what the other reader took is still the page's");
@@ -68,12 +69,37 @@ class RoundTripHistogramTest
     void clampsTimesOutsideTheTrackableRange()
     {
         final RoundTripHistogram roundTrip = new RoundTripHistogram();
-        roundTrip.record(5_000, 4_000);
-        roundTrip.record(0, Long.MAX_VALUE);
+        roundTrip.record(5_000, 5_000, 0, 4_000);
+        roundTrip.record(0, 0, 0, Long.MAX_VALUE);
 
         final Histogram interval = roundTrip.takeInterval();
         assertEquals(2, interval.getTotalCount());
         assertEquals(0, interval.getMinValue());
         assertTrue(interval.valuesAreEquivalent(RoundTripHistogram.HIGHEST_TRACKABLE_NS, interval.getMaxValue()));
+    }
+
+    @Test
+    void stagesAreRecordedOnceAReaderAsksForThem()
+    {
+        final RoundTripHistogram roundTrip = new RoundTripHistogram();
+        roundTrip.record(0, 100, 200, 1_000);
+        final RoundTripHistogram.StageReader stages = roundTrip.stageReader();
+        stages.takeIntervals();
+        assertEquals(0, stages.rules().getTotalCount(), "nothing recorded before a reader asked");
+
+        roundTrip.record(1_000, 1_400, 1_900, 2_500);
+        roundTrip.record(1_000, 1_700, 0, 2_000);
+        stages.takeIntervals();
+        assertEquals(2, stages.rules().getTotalCount());
+        assertEquals(400, stages.rules().getMinValue());
+        assertEquals(700, stages.rules().getMaxValue(), 1);
+        assertEquals(1, stages.journal().getTotalCount(), "no journal time, nothing for the journal stage");
+        assertEquals(900, stages.journal().getMaxValue(), 1);
+        assertEquals(2, stages.egress().getTotalCount());
+        assertEquals(300, stages.egress().getMinValue(), "from the rules' decision, the later of the two");
+        assertEquals(600, stages.egress().getMaxValue(), 1, "from the journal's write, the later of the two");
+        assertSame(stages, roundTrip.stageReader());
+        stages.takeIntervals();
+        assertEquals(0, stages.egress().getTotalCount());
     }
 }

@@ -197,7 +197,7 @@ public final class EgressHandler implements EventHandler<RingEvent>, InputHold
             .journalDoneTimeNs(event.journalDoneTimeNs())
             .egressTimeNs(egressTimeNs);
         sink.commit();
-        roundTrip.record(event.receiveTimeNs(), egressTimeNs);
+        roundTrip.record(event.receiveTimeNs(), event.rulesDoneTimeNs(), event.journalDoneTimeNs(), egressTimeNs);
     }
 
     private void publishAlerts(final RingEvent event)
