@@ -89,6 +89,19 @@ public abstract class KeyedStateRule extends NamedRule
     }
 
     /**
+     * The rule's slice of a key's record for reading only: adds no record, and must not be written (a snapshot copy
+     * in progress copies a record before its first write only when it is found through {@link #stateOf}).
+     *
+     * @param key the key.
+     * @return the address of the key's slice, or {@link RecordStore#FULL} when the key has no record.
+     */
+    protected final long existingStateOf(final long key)
+    {
+        final long record = stateStore().findRecord(key);
+        return record == RecordStore.FULL ? RecordStore.FULL : record + offset;
+    }
+
+    /**
      * @return what the state is kept by.
      */
     public final StateKey stateKey()

@@ -10,8 +10,9 @@ import dev.vigil.core.rules.pattern.PatternMatch;
 import org.agrona.ErrorHandler;
 
 /**
- * Runs every applicable rule over one message and combines the results deterministically: rules run in id order,
- * the most severe action among the fired rules wins, and every fired rule is reported (bitmap and alert). A rule
+ * Runs every applicable rule over one message and combines the results deterministically: the per-key attributes
+ * first (so every expression reads their values as they were before the message), then the rules in id order; the
+ * most severe action among the fired rules wins, and every fired rule is reported (bitmap and alert). A rule
  * with a {@code where:} only sees the events that meet it; its condition is evaluated just before the rule would
  * run, so {@code fired(...)} and {@code verdict} in it read what the rules with lower ids decided.
  * <p>

@@ -137,6 +137,34 @@ public final class SlidingWindowRecord
     }
 
     /**
+     * The total an event at this time would find in its window, without adding it or changing anything: the window
+     * slides on only when something is added.
+     *
+     * @param record      address of the key's record, zero when the key is new.
+     * @param eventTimeNs the time asked about.
+     * @return the key's total in the window ending with that time's pane, or {@link #LATE} when the pane is older
+     * than the newest window.
+     */
+    public long total(final long record, final long eventTimeNs)
+    {
+        final long pane = Math.floorDiv(eventTimeNs, slideNs);
+        final long newestPane = RecordWords.getBiased(record, NEWEST_PANE);
+        if (newestPane == NO_PANE)
+        {
+            return 0;
+        }
+        if (pane <= newestPane - panesPerWindow)
+        {
+            return LATE;
+        }
+        if (pane == newestPane)
+        {
+            return RecordWords.get(record, NEWEST_WINDOW_COUNT);
+        }
+        return countWindow(record, Math.max(newestPane, pane) - panesPerWindow + 1, pane);
+    }
+
+    /**
      * @param eventTimeNs an event time.
      * @return inclusive start of the window holding that event.
      */
@@ -230,7 +258,14 @@ public final class SlidingWindowRecord
      */
     private long countWindowEndingAt(final long record, final long pane)
     {
-        final long oldestPane = RecordWords.getBiased(record, NEWEST_PANE) - panesPerWindow + 1;
+        return countWindow(record, RecordWords.getBiased(record, NEWEST_PANE) - panesPerWindow + 1, pane);
+    }
+
+    /**
+     * The counts of the ring's entries whose panes lie in {@code [oldestPane, pane]}.
+     */
+    private long countWindow(final long record, final long oldestPane, final long pane)
+    {
         long count = 0;
         for (int word = firstPane, end = firstPane + 2 * panesPerWindow; word < end; word += 2)
         {

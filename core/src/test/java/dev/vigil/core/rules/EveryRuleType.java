@@ -95,8 +95,9 @@ public final class EveryRuleType
             maxKeys));
         filters.add(new RuleFilter(Condition.compile("country != last_country or amount > 2 * usual",
             ExprScope.ruleCondition(WindowInput.TRANSACTIONS, 19, List.of()).withAttributes(List.of(
-                new ExprScope.AttributeRef("last_country", 17, WindowInput.TRANSACTIONS, ExprType.COUNTRY),
-                new ExprScope.AttributeRef("usual", 18, WindowInput.TRANSACTIONS, ExprType.AMOUNT)))), null));
+                new ExprScope.AttributeRef("last_country", 17, WindowInput.TRANSACTIONS, ExprType.COUNTRY, "last"),
+                new ExprScope.AttributeRef("usual", 18, WindowInput.TRANSACTIONS, ExprType.AMOUNT, "usual")))),
+            null));
     }
 
     private static void threshold(

@@ -21,7 +21,6 @@ public abstract class AttributeRule extends KeyedStateRule
     private final KeptValue keeper;
     private final ValueExpression value;
     private final Condition where;
-    private final boolean countsOrSums;
     private final EventFields fields = new EventFields();
 
     /**
@@ -46,14 +45,9 @@ public abstract class AttributeRule extends KeyedStateRule
         final int maxKeys)
     {
         super(id, name, RuleAction.ALERT_ONLY, stateKey, keeper.stateBytes(), maxKeys);
-        if (id >= EventFields.ATTRIBUTE_SLOTS)
-        {
-            throw new IllegalArgumentException("id " + id + " must be below " + EventFields.ATTRIBUTE_SLOTS);
-        }
         this.keeper = keeper;
         this.value = spec.value();
         this.where = spec.where();
-        this.countsOrSums = spec.kind() == AttributeKind.COUNT || spec.kind() == AttributeKind.SUM;
     }
 
     /**
@@ -65,25 +59,35 @@ public abstract class AttributeRule extends KeyedStateRule
     }
 
     /**
-     * Read the attribute for the event's key into the hit's attribute values, then take the event in.
+     * Read the attribute for the event's key into the hit's attribute values, then take the event in when it meets
+     * the attribute's condition. An event that does not adds no key and changes no record.
      *
      * @param key         the event's key.
      * @param eventTimeNs the event's time.
      * @param hit         carries the attribute values to the rules that judge the event.
-     * @return {@link RuleResult#PASSED}, or {@link RuleResult#STATE_FULL} when the key has no room, its value then
-     * read as missing.
+     * @return {@link RuleResult#PASSED}, or {@link RuleResult#STATE_FULL} when a kept event's key has no room, its
+     * value then read as missing.
      */
     protected final int keep(final long key, final long eventTimeNs, final RuleHit hit)
     {
+        final long[] values = hit.attributeValues();
+        // Until it is read, should anything throw: never another event's value.
+        values[id()] = 0;
         final long eventValue = value == null ? 0 : value.value(fields);
+        if (where != null && !where.test(fields))
+        {
+            final long state = existingStateOf(key);
+            values[id()] = state == RecordStore.FULL ? keeper.none(eventValue) :
+                keeper.read(state, eventTimeNs, eventValue);
+            return RuleResult.PASSED;
+        }
         final long state = stateOf(key);
         if (state == RecordStore.FULL)
         {
-            hit.attributeValues()[id()] = countsOrSums ? 0 : eventValue;
+            values[id()] = keeper.none(eventValue);
             return RuleResult.STATE_FULL;
         }
-        final boolean kept = where == null || where.test(fields);
-        hit.attributeValues()[id()] = keeper.observe(state, eventTimeNs, kept, eventValue);
+        values[id()] = keeper.keep(state, eventTimeNs, eventValue);
         return RuleResult.PASSED;
     }
 }

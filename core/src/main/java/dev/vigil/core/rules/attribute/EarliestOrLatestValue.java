@@ -27,20 +27,29 @@ final class EarliestOrLatestValue extends KeptValue
     }
 
     @Override
-    long observe(final long state, final long eventTimeNs, final boolean kept, final long value)
+    long read(final long state, final long eventTimeNs, final long value)
+    {
+        return RecordWords.get(state, SEEN) != 0 ? RecordWords.get(state, VALUE) : value;
+    }
+
+    @Override
+    long keep(final long state, final long eventTimeNs, final long value)
     {
         final boolean seen = RecordWords.get(state, SEEN) != 0;
         final long before = seen ? RecordWords.get(state, VALUE) : value;
-        if (kept)
+        final long keptTimeNs = RecordWords.get(state, TIME_NS);
+        if (!seen || (latest ? eventTimeNs >= keptTimeNs : eventTimeNs < keptTimeNs))
         {
-            final long keptTimeNs = RecordWords.get(state, TIME_NS);
-            if (!seen || (latest ? eventTimeNs >= keptTimeNs : eventTimeNs < keptTimeNs))
-            {
-                RecordWords.put(state, SEEN, 1);
-                RecordWords.put(state, TIME_NS, eventTimeNs);
-                RecordWords.put(state, VALUE, value);
-            }
+            RecordWords.put(state, SEEN, 1);
+            RecordWords.put(state, TIME_NS, eventTimeNs);
+            RecordWords.put(state, VALUE, value);
         }
         return before;
+    }
+
+    @Override
+    long none(final long value)
+    {
+        return value;
     }
 }

@@ -1,8 +1,8 @@
 package dev.vigil.core.rules.attribute;
 
 /**
- * How one kind of attribute keeps its value in a key's record: each event reads the value as it was before the
- * event, then, when the event is one the attribute keeps, takes it in.
+ * How one kind of attribute keeps its value in a key's record. Every event reads the value as it was before the
+ * event; only an event the attribute keeps changes the record.
  */
 abstract class KeptValue
 {
@@ -12,12 +12,29 @@ abstract class KeptValue
     abstract int stateBytes();
 
     /**
+     * Read the value for an event the attribute does not keep: the record is not changed.
+     *
      * @param state       the key's slice of its record.
      * @param eventTimeNs the event's time.
-     * @param kept        whether the event meets the attribute's condition and is taken in.
      * @param value       the event's value (0 for a count).
-     * @return the attribute's value for the key before this event; where it has none yet (no event kept, or the
-     * event too late for the window), the event's own value for first, last and mean, and 0 for count and sum.
+     * @return the attribute's value for the key, or {@link #none} where it has none for that time.
      */
-    abstract long observe(long state, long eventTimeNs, boolean kept, long value);
+    abstract long read(long state, long eventTimeNs, long value);
+
+    /**
+     * Read the value before an event the attribute keeps, then take the event in.
+     *
+     * @param state       the key's slice of its record.
+     * @param eventTimeNs the event's time.
+     * @param value       the event's value (0 for a count).
+     * @return the attribute's value for the key before the event, or {@link #none} where it had none.
+     */
+    abstract long keep(long state, long eventTimeNs, long value);
+
+    /**
+     * @param value the event's value (0 for a count).
+     * @return what the attribute reads where it has nothing yet (no event kept, or the event too late for the
+     * window, or no room for the key): the event's own value for first, last and mean, and 0 for count and sum.
+     */
+    abstract long none(long value);
 }

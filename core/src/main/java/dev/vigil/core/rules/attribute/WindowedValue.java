@@ -4,9 +4,9 @@ import dev.vigil.core.window.SlidingWindowRecord;
 
 /**
  * The count, sum or mean of a key's kept events in the event's sliding window, the event itself left out. The
- * panes are those of {@link SlidingWindowRecord}: every event of the attribute's messages moves its key's window
- * on, kept or not (with nothing added when not), so an event older than the newest window of its key's events finds
- * no value. Sums and means take negative values as 0.
+ * panes are those of {@link SlidingWindowRecord}, as in a threshold rule over the kept events: only a kept event
+ * moves its key's window on, and an event whose pane is older than the key's newest window finds no value. Sums and
+ * means take negative values as 0.
  */
 final class WindowedValue extends KeptValue
 {
@@ -28,33 +28,53 @@ final class WindowedValue extends KeptValue
     }
 
     @Override
-    long observe(final long state, final long eventTimeNs, final boolean kept, final long value)
+    long read(final long state, final long eventTimeNs, final long value)
     {
-        final long weight = kept ? Math.max(0, value) : 0;
-        long count = 0;
-        if (counts != null)
+        final long count = counts == null ? 0 : counts.total(state, eventTimeNs);
+        final long sum = sums == null ? 0 : sums.total(sumsOf(state), eventTimeNs);
+        return value(count, sum, value);
+    }
+
+    @Override
+    long keep(final long state, final long eventTimeNs, final long value)
+    {
+        final long weight = Math.max(0, value);
+        long count = counts == null ? 0 : counts.add(state, eventTimeNs, 1);
+        long sum = sums == null ? 0 : sums.add(sumsOf(state), eventTimeNs, weight);
+        // Both records see the same panes, so an event is late for both or for neither.
+        if (count != SlidingWindowRecord.LATE && sum != SlidingWindowRecord.LATE)
         {
-            count = counts.add(state, eventTimeNs, kept ? 1 : 0);
-            if (count == SlidingWindowRecord.LATE)
-            {
-                return kind == AttributeKind.MEAN ? value : 0;
-            }
-            count -= kept ? 1 : 0;
+            count -= counts == null ? 0 : 1;
+            sum -= weight;
         }
-        if (sums == null)
+        return value(count, sum, value);
+    }
+
+    private long sumsOf(final long state)
+    {
+        return counts == null ? state : state + counts.stateBytes();
+    }
+
+    private long value(final long count, final long sum, final long value)
+    {
+        if (count == SlidingWindowRecord.LATE || sum == SlidingWindowRecord.LATE)
         {
-            return count;
+            return none(value);
         }
-        final long total = sums.add(counts == null ? state : state + counts.stateBytes(), eventTimeNs, weight);
-        if (total == SlidingWindowRecord.LATE)
+        switch (kind)
         {
-            return 0;
+            case COUNT:
+                return count;
+            case SUM:
+                return sum;
+            default:
+                return count == 0 ? none(value) : sum / count;
         }
-        final long sum = total - weight;
-        if (kind == AttributeKind.SUM)
-        {
-            return sum;
-        }
-        return count == 0 ? value : sum / count;
+    }
+
+    @Override
+    long none(final long value)
+    {
+        return kind == AttributeKind.MEAN ? value : 0;
     }
 }

@@ -63,8 +63,7 @@ final class AttributeReader
         {
             if (fields.containsKey(field))
             {
-                reader.error(fields.get(field), where, "field '" + field + "': an attribute decides nothing and " +
-                    "takes no " + field, FIELDS);
+                reader.error(fields.get(field), where, "field '" + field + "': " + refusal(field), FIELDS);
             }
         }
         final String text = reader.text(fields, "keep", node, where, "an attribute has 'keep': " +
@@ -75,6 +74,19 @@ final class AttributeReader
             reader.error(fields.get("keep"), where, "field 'keep': unknown '" + text + "'", AttributeKind.names());
         }
         return kind;
+    }
+
+    private static String refusal(final String field)
+    {
+        switch (field)
+        {
+            case "action":
+                return "an attribute decides nothing, so it has no action";
+            case "enabled":
+                return "an attribute is always kept: remove it, and the rules that read it, instead";
+            default:
+                return "an attribute has no " + field;
+        }
     }
 
     /**

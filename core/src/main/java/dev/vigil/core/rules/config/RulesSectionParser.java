@@ -30,9 +30,10 @@ import java.util.Set;
  */
 final class RulesSectionParser
 {
+    private static final String KEEP = "keep";
     private static final List<String> FIELDS = List.of(
         "id", "name", "type", "key", "window", "parameters", "class", "where", "input", "aggregate", "value", "above",
-        "at-least", "below", "at-most", "pattern", "keep", "action", "enabled", "description");
+        "at-least", "below", "at-most", "pattern", KEEP, "action", "enabled", "description");
     private static final String REQUIRED = "every rule has id, name, type and action";
     private static final String ACTIONS = "alert_only, review, decline";
     private static final String CUSTOM_CLASS = "a class implementing TransactionRule or OrderRule with a public " +
@@ -87,7 +88,7 @@ final class RulesSectionParser
         this.reader = reader;
         this.idsAndNames = new IdsAndNames(reader, "rule", "an id used once");
         this.expressions = new ExpressionReader(reader);
-        this.thresholds = new ThresholdReader(reader);
+        this.thresholds = new ThresholdReader(reader, expressions);
         this.patterns = new PatternParser(reader, expressions);
         this.attributes = new AttributeReader(reader, expressions);
     }
@@ -113,7 +114,7 @@ final class RulesSectionParser
                     if (attribute != null)
                     {
                         attributeRefs.add(new ExprScope.AttributeRef(attribute.name(), attribute.id(),
-                            attribute.attribute().input(), attribute.attribute().type()));
+                            attribute.attribute().input(), attribute.attribute().type(), attribute.canonical()));
                     }
                 }
             }
@@ -184,6 +185,11 @@ final class RulesSectionParser
         if (type == RuleType.ATTRIBUTE)
         {
             return attribute(node, fields, where, (int)id, name, errorsBefore);
+        }
+        if (fields.containsKey(KEEP))
+        {
+            reader.error(fields.get(KEEP), where, "field 'keep': only attributes keep a value",
+                "no 'keep', or type: attribute");
         }
         final RuleAction action = action(fields, node, where);
         final boolean enabled = reader.enabled(fields, node, where);

@@ -29,12 +29,13 @@ final class ThresholdReader
     private final ExpressionReader expressions;
 
     /**
-     * @param reader reads the fields and collects the errors of the whole file.
+     * @param reader      reads the fields and collects the errors of the whole file.
+     * @param expressions compiles the expressions, knowing the file's attributes.
      */
-    ThresholdReader(final FieldReader reader)
+    ThresholdReader(final FieldReader reader, final ExpressionReader expressions)
     {
         this.reader = reader;
-        this.expressions = new ExpressionReader(reader);
+        this.expressions = expressions;
     }
 
     /**

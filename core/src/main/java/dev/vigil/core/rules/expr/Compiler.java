@@ -3,8 +3,10 @@ package dev.vigil.core.rules.expr;
 import dev.vigil.core.window.WindowInput;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Resolves the names of a parsed expression, checks its types and builds the tree of nodes it is evaluated with,
@@ -54,6 +56,7 @@ final class Compiler
 
     private final ExprScope scope;
     private final List<ExprException.Problem> problems = new ArrayList<>();
+    private final Set<ExprScope.AttributeRef> attributesRead = new LinkedHashSet<>();
 
     private Compiler(final ExprScope scope)
     {
@@ -71,7 +74,7 @@ final class Compiler
         final Compiler compiler = new Compiler(scope);
         final Predicate predicate = compiler.predicate(Parser.parse(text));
         compiler.throwProblems();
-        return new Condition(predicate.node(), text, predicate.text());
+        return new Condition(predicate.node(), text, compiler.canonical(predicate.text()));
     }
 
     /**
@@ -87,7 +90,21 @@ final class Compiler
         final Operand operand = compiler.operand(syntax, null);
         compiler.checkNotDecimal(operand, syntax);
         compiler.throwProblems();
-        return new ValueExpression(operand.node(), operand.type(), text, operand.text());
+        return new ValueExpression(operand.node(), operand.type(), text, compiler.canonical(operand.text()));
+    }
+
+    /**
+     * The canonical form names the definitions of the attributes read, so that an expression reading an attribute
+     * that changed is not the same expression any more.
+     */
+    private String canonical(final String text)
+    {
+        final StringBuilder canonical = new StringBuilder(text);
+        for (final ExprScope.AttributeRef attribute : attributesRead)
+        {
+            canonical.append(" with {").append(attribute.definition()).append('}');
+        }
+        return canonical.toString();
     }
 
     private void throwProblems()
@@ -342,6 +359,7 @@ final class Compiler
                     ", not " + lower(scope.input()), "attributes kept over " + lower(scope.input()));
                 return Operand.FAILED;
             }
+            attributesRead.add(attribute);
             return new Operand(new FieldNodes.Attribute(attribute.id()), attribute.type(), false, 0, false,
                 attribute.name() + "#" + attribute.id());
         }

@@ -13,11 +13,14 @@ public final class EventFields
     /** Attribute values are found by the id of the rule that keeps them, and rule ids are below this. */
     public static final int ATTRIBUTE_SLOTS = 64;
 
+    /** Read where no attribute values were given: expressions only read them, so one array serves all. */
+    private static final long[] NO_ATTRIBUTES = new long[ATTRIBUTE_SLOTS];
+
     TransactionDecoder transaction;
     OrderDecoder order;
     long firedRules;
     long verdict;
-    long[] attributes = new long[ATTRIBUTE_SLOTS];
+    long[] attributes = NO_ATTRIBUTES;
 
     /**
      * @param transaction the transaction judged from now on; valid while it is judged.

@@ -33,12 +33,14 @@ public record ExprScope(WindowInput input, int ruleId, List<RuleRef> rules, List
     /**
      * A per-key attribute an expression may read: its value for the event's key as it was before the event.
      *
-     * @param name  its name, as expressions write it.
-     * @param id    the id of the rule that keeps it, which is also where its value is found in {@link EventFields}.
-     * @param input the messages it is kept over.
-     * @param type  the type of its value.
+     * @param name       its name, as expressions write it.
+     * @param id         the id of the rule that keeps it, which is also where its value is found in
+     *                   {@link EventFields}.
+     * @param input      the messages it is kept over.
+     * @param type       the type of its value.
+     * @param definition its canonical definition: the canonical form of an expression reading it includes this.
      */
-    public record AttributeRef(String name, int id, WindowInput input, ExprType type)
+    public record AttributeRef(String name, int id, WindowInput input, ExprType type, String definition)
     {
     }
 

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Every kind of attribute over random streams of a few cards — mostly in order, sometimes far behind, some events
  * not kept (not at an ATM) — against a model that keeps every event: each event reads exactly the value the model
- * computes from the events before it.
+ * computes from the events before it, and an event not kept adds no key.
  */
 class AttributeRulePropertyTest
 {
@@ -41,43 +41,47 @@ class AttributeRulePropertyTest
     /**
      * The documented semantics, computed naively from every event before the one judged. First and last: the kept
      * event of the card with the earliest (the first to arrive among equals) or newest (the last to arrive among
-     * equals) time, or the event's own value when none. Windowed kinds: an event whose pane is a window or more
-     * before the newest pane of its card's events (kept or not) is late and reads no value; any other reads the
-     * kept, not late events of its card whose panes lie between the newest window's first pane and its own.
+     * equals) time, or the event's own value when none. Windowed kinds: only kept events move a card's window; an
+     * event whose pane is a window or more before the newest pane of its card's kept events is late and reads no
+     * value; any other reads the kept, not late events of its card whose panes lie between the first pane of the
+     * newest window (its own counted in) and its own pane.
      */
     static long expected(final Scenario scenario, final int index)
     {
         final Payment event = scenario.payments().get(index);
         final List<Payment> before = new ArrayList<>();
-        final List<Boolean> late = new ArrayList<>();
+        final List<Boolean> counted = new ArrayList<>();
         Long newestPane = null;
+        boolean eventLate = false;
         for (int i = 0; i <= index; i++)
         {
             final Payment payment = scenario.payments().get(i);
             final long pane = Math.floorDiv(payment.t(), scenario.slideNs());
-            boolean isLate = false;
-            if (payment.card() == event.card())
+            final boolean isLate = payment.card() == event.card() && newestPane != null &&
+                pane <= newestPane - scenario.panes();
+            if (payment.card() == event.card() && payment.atm() && !isLate)
             {
-                isLate = newestPane != null && pane <= newestPane - scenario.panes();
-                if (!isLate)
-                {
-                    newestPane = newestPane == null ? pane : Math.max(newestPane, pane);
-                }
+                newestPane = newestPane == null ? pane : Math.max(newestPane, pane);
             }
             if (i < index)
             {
                 before.add(payment);
-                late.add(isLate);
+                counted.add(payment.card() == event.card() && payment.atm() && !isLate);
             }
-            else if (scenario.kind().windowed() && isLate)
+            else
             {
-                return scenario.kind() == AttributeKind.MEAN ? event.amount() : 0;
+                eventLate = isLate;
             }
+        }
+        if (scenario.kind().windowed() && eventLate)
+        {
+            return scenario.kind() == AttributeKind.MEAN ? event.amount() : 0;
         }
         Payment chosen = null;
         long count = 0;
         long sum = 0;
         final long pane = Math.floorDiv(event.t(), scenario.slideNs());
+        final long oldest = newestPane == null ? pane : Math.max(newestPane, pane) - scenario.panes() + 1;
         for (int i = 0; i < before.size(); i++)
         {
             final Payment payment = before.get(i);
@@ -91,7 +95,7 @@ class AttributeRulePropertyTest
                 chosen = payment;
             }
             final long paymentPane = Math.floorDiv(payment.t(), scenario.slideNs());
-            if (!late.get(i) && paymentPane > newestPane - scenario.panes() && paymentPane <= pane)
+            if (counted.get(i) && paymentPane >= oldest && paymentPane <= pane)
             {
                 count++;
                 sum += payment.amount();
@@ -128,9 +132,16 @@ class AttributeRulePropertyTest
             final int result = rule.onTransaction(events.payment(payment.t(), 1, payment.card(), 5,
                 payment.amount(), "EUR", "DE", payment.atm() ? PaymentChannel.ATM : PaymentChannel.POS), hit);
             assertEquals(RuleResult.PASSED, result);
+            assertEquals(keysKept(scenario, i), rule.stateEntries(), "only kept events add keys");
             assertEquals(expected(scenario, i), hit.attributeValues()[9], "payment " + i + " " + payment + " of " +
                 scenario);
         }
+    }
+
+    private static long keysKept(final Scenario scenario, final int index)
+    {
+        return scenario.payments().subList(0, index + 1).stream().filter(Payment::atm).map(Payment::card)
+            .distinct().count();
     }
 
     @Provide

@@ -1,6 +1,8 @@
 package dev.vigil.core.rules.config;
 
+import dev.vigil.codecs.OrderType;
 import dev.vigil.codecs.PaymentChannel;
+import dev.vigil.codecs.Side;
 import dev.vigil.codecs.Verdict;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.ring.RuleAlerts;
@@ -13,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code type: attribute}: per-key values (a home country, the last country, a rolling mean, a count) that rules'
@@ -160,6 +164,63 @@ class AttributeRulesTest
     }
 
     @Test
+    void aThresholdValueReadsAnAttributeAndNegativeValuesSumAsZero()
+    {
+        use("rules:\n" +
+            "  - {id: 1, name: jump, type: threshold, key: card, window: {size: 1m, slide: 1s}, aggregate: max, " +
+            "value: amount - last_amount, at-least: 500, action: review}\n" +
+            "  - {id: 2, name: last_amount, type: attribute, key: card, keep: last, value: amount}\n" +
+            "  - {id: 3, name: above_100, type: attribute, key: card, keep: sum, value: amount - 100, " +
+            "window: {size: 1h, slide: 1m}}\n" +
+            "  - {id: 4, name: over, type: amount-threshold, where: above_100 >= 1400, " +
+            "parameters: {max-amount: 0}, action: decline}\n");
+        assertEquals(Verdict.APPROVE, pay(1, CARD, 50, PaymentChannel.POS, "GB"), "-50 counts as 0");
+        assertEquals(Verdict.APPROVE, pay(2, CARD, 500, PaymentChannel.POS, "GB"), "500 - 50 = 450 is not 500");
+        assertEquals(Verdict.REVIEW, pay(3, CARD, 1_100, PaymentChannel.POS, "GB"), "1,100 - 500; 400 so far");
+        assertEquals(600, alerts.observed(0));
+        assertEquals(Verdict.DECLINE, pay(4, CARD, 1_100, PaymentChannel.POS, "GB"),
+            "0 + 400 + 1,000 before it, the -50 as 0");
+    }
+
+    @Test
+    void anAttributeOverOrdersIsReadByRulesOverOrders()
+    {
+        use("rules:\n" +
+            "  - {id: 1, name: last_price, type: attribute, input: orders, key: instrument, keep: last, " +
+            "value: price}\n" +
+            "  - {id: 2, name: leap, type: threshold, input: orders, key: instrument, " +
+            "where: price > 2 * last_price, window: {size: 1m, slide: 1s}, aggregate: count, at-least: 1, " +
+            "action: decline}\n");
+        assertEquals(Verdict.APPROVE, order(1, 100));
+        assertEquals(Verdict.APPROVE, order(2, 200), "not more than twice 100");
+        assertEquals(Verdict.DECLINE, order(3, 401));
+        assertEquals(Verdict.APPROVE, order(4, 500), "the last price is 401 now");
+    }
+
+    @Test
+    void aRulesUpdateThatChangesAnAttributeStartsTheRulesReadingItAnewAndOneThatDropsItIsRefused()
+    {
+        final String rule = "  - {id: 1, name: moved, type: threshold, key: card, where: country != last_country, " +
+            "window: {size: 1h, slide: 1m}, aggregate: count, above: 5, action: review}\n";
+        final RuleSet before = build("rules:\n" + rule +
+            "  - {id: 2, name: last_country, type: attribute, key: card, keep: last, value: country}\n");
+        final RuleSetBuilder builder = new RuleSetBuilder(16);
+        final RuleSet same = builder.build(RulesFile.parse("r.yaml", "rules:\n" + rule +
+            "  - {id: 2, name: last_country, type: attribute, key: card, keep: last, value: country}\n"), before);
+        assertSame(before.ruleById(1), same.ruleById(1), "nothing changed: the rule keeps its state");
+        final RuleSet changed = builder.build(RulesFile.parse("r.yaml", "rules:\n" + rule +
+            "  - {id: 2, name: last_country, type: attribute, key: card, keep: last, value: country, " +
+            "where: channel == POS}\n"), before);
+        assertNotSame(before.ruleById(1), changed.ruleById(1), "what it reads changed: a new rule, empty state");
+        assertNotSame(before.ruleById(2), changed.ruleById(2));
+        final RulesFileException ex = assertThrows(RulesFileException.class, () -> RulesFile.parse("r.yaml",
+            "rules:\n" + rule));
+        assertEquals(1, ex.errors().size(), ex.errors().toString());
+        assertTrue(ex.errors().get(0).startsWith("r.yaml:2: rule 'moved': field 'where': 'last_country' is not"),
+            ex.errors().toString());
+    }
+
+    @Test
     void everyErrorOfAnAttributeNamesLineAndWhatIsAllowed()
     {
         final RulesFileException ex = assertThrows(RulesFileException.class, () -> RulesFile.parse("r.yaml",
@@ -175,7 +236,9 @@ class AttributeRulesTest
             "  - {id: 9, name: g, type: attribute, input: orders, keep: last, value: price}\n" +        // 10
             "  - {id: 10, name: h, type: amount-threshold, where: amount > g, parameters: {max-amount: 0}, " +
             "action: review}\n" +                                                                     // 11
-            "  - {id: 11, name: i, type: attribute, keep: first, value: country, where: amount > i}\n"));
+            "  - {id: 11, name: i, type: attribute, keep: first, value: country, where: amount > i}\n" +
+            "  - {id: 12, name: j, type: threshold, window: {size: 1m, slide: 1s}, aggregate: count, above: 1, " +
+            "keep: last, action: review}\n"));
         assertEquals(List.of(
             "r.yaml:2: rule 'country': field 'name': 'country' is a field of transactions, so expressions could not " +
                 "read the attribute; allowed: a name of letters, digits and '_' that is no field, word or value of " +
@@ -190,7 +253,7 @@ class AttributeRulesTest
                 "{size: 60s, slide: 1s}",
             "r.yaml:7: rule 'd': field 'value': a mean of a country; allowed: a number or an amount, e.g. amount",
             "r.yaml:8: rule 'e': field 'value': a count takes no value; allowed: no 'value'",
-            "r.yaml:9: rule 'f': field 'action': an attribute decides nothing and takes no action; allowed: id, " +
+            "r.yaml:9: rule 'f': field 'action': an attribute decides nothing, so it has no action; allowed: id, " +
                 "name, type, input, key, keep, value, where, window, description",
             "r.yaml:9: rule 'f': field 'value' is missing; allowed: the value kept of each event, e.g. country or " +
                 "amount",
@@ -198,7 +261,9 @@ class AttributeRulesTest
                 "allowed: attributes kept over transactions",
             "r.yaml:12: rule 'i': field 'where': unknown field 'i' of transactions at column 10; allowed: amount, " +
                 "currency, country, channel, merchant, account, card, event-time, or a value such as ATM or GB " +
-                "compared with a field"), ex.errors());
+                "compared with a field",
+            "r.yaml:13: rule 'j': field 'keep': only attributes keep a value; allowed: no 'keep', or type: attribute"),
+            ex.errors());
     }
 
     private void use(final String yaml)
@@ -226,6 +291,12 @@ class AttributeRulesTest
         final long second, final long card, final long amount, final PaymentChannel channel, final String country)
     {
         evaluator.evaluate(events.payment(second * SEC, 7, card, 5, amount, "EUR", country, channel), fresh());
+        return evaluator.verdict();
+    }
+
+    private Verdict order(final long second, final long price)
+    {
+        evaluator.evaluate(events.order(second * SEC, 7, 3, price, 10, Side.BUY, OrderType.LIMIT), fresh());
         return evaluator.verdict();
     }
 
