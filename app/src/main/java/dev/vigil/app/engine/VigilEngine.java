@@ -163,7 +163,8 @@ public final class VigilEngine implements AutoCloseable
             startRunners();
             // The page subscribes to the alert stream through a client of its own, once the driver runs.
             livePage = opened.add(ctx.httpPort() == 0 ? null : LivePage.start(
-                config, ctx.aeronDirectoryName(), counters.metrics(), pageRoundTrips, liveCounters, errors));
+                config, ctx.aeronDirectoryName(), counters.metrics(), pageRoundTrips, liveCounters, errors,
+                rules::rulesTextInForce));
             info = EngineInfo.ofThisProcess(ctx.aeronDirectoryName(), ctx.metricsPort(),
                 livePage == null ? "" : livePage.address());
             info.write(dataDir);

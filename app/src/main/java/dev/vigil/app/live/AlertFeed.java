@@ -31,8 +31,8 @@ final class AlertFeed implements AlertListener
     }
 
     private final OutputJson outputJson = new OutputJson();
-    private final Map<Integer, String> ruleNames;
-    private final Map<Integer, String> windowNames;
+    private Map<Integer, String> ruleNames;
+    private Map<Integer, String> windowNames;
     private final Entry[] recent;
     private final int maxNewPerTake;
     private final List<Entry> arrived = new ArrayList<>();
@@ -58,6 +58,16 @@ final class AlertFeed implements AlertListener
         this.windowNames = windowNames;
         this.recent = new Entry[capacity];
         this.maxNewPerTake = maxNewPerTake;
+    }
+
+    /**
+     * @param ruleNames   rule id to name, of the rules in force now.
+     * @param windowNames aggregation id to name, of those in force now.
+     */
+    void names(final Map<Integer, String> ruleNames, final Map<Integer, String> windowNames)
+    {
+        this.ruleNames = ruleNames;
+        this.windowNames = windowNames;
     }
 
     @Override

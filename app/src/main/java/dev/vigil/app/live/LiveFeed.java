@@ -125,6 +125,10 @@ final class LiveFeed implements Agent
      */
     void update(final long nowMs)
     {
+        if (rules.refresh())
+        {
+            alerts.names(rules.ruleNames(), rules.windowNames());
+        }
         latency.takeInterval();
         final boolean sampled = sample(nowMs);
         updates++;

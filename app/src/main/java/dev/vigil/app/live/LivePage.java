@@ -23,6 +23,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The live page of a running engine: throughput, the decision mix and round-trip latency over time, the round-trip
@@ -65,13 +66,14 @@ public final class LivePage implements AutoCloseable
         final List<CounterMetric> metrics,
         final RoundTripHistogram.Reader roundTrips,
         final AtomicCounter[] liveCounters,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final Supplier<String> rulesInForce)
     {
         this.aeron = aeron;
         final InetAddress bind = bindAddress(config);
         final int port = config.getInt(Settings.HTTP_PORT);
         final CounterReadings counters = new CounterReadings(metrics);
-        final RulesView rules = new RulesView(RuleSetFactory.rulesFile(config), counters);
+        final RulesView rules = new RulesView(RuleSetFactory.rulesFile(config), counters, rulesInForce);
         final AlertFeed alerts = new AlertFeed(
             rules.ruleNames(), rules.windowNames(), ALERTS_KEPT, LiveFeed.MAX_ALERTS_PER_UPDATE);
         errorLog = new ErrorLogView(Path.of(config.get(Settings.DATA_DIR)));
@@ -120,6 +122,7 @@ public final class LivePage implements AutoCloseable
      * @param roundTrips   a reader of the engine's round trips of its own, or null for none.
      * @param liveCounters the counters of {@link LiveCounter}, indexed by ordinal, among the engine's; null for none.
      * @param errorHandler receives what the page's feed thread throws; it keeps running.
+     * @param rulesInForce the text of the rules in force, read on the feed thread: the page follows rules updates.
      * @return the started page.
      * @throws ConfigException when the address or port cannot be bound.
      */
@@ -129,7 +132,8 @@ public final class LivePage implements AutoCloseable
         final List<CounterMetric> metrics,
         final RoundTripHistogram.Reader roundTrips,
         final AtomicCounter[] liveCounters,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final Supplier<String> rulesInForce)
     {
         final Aeron aeron = Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(aeronDir)
@@ -138,7 +142,7 @@ public final class LivePage implements AutoCloseable
             .clientName("vigil-live-page"));
         try
         {
-            return new LivePage(config, aeron, metrics, roundTrips, liveCounters, errorHandler);
+            return new LivePage(config, aeron, metrics, roundTrips, liveCounters, errorHandler, rulesInForce);
         }
         catch (final RuntimeException ex)
         {

@@ -9,6 +9,7 @@ import dev.vigil.core.time.Durations;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The rules in force as the page lists them: each rule of the rules file the engine started with, on one line as
@@ -17,17 +18,43 @@ import java.util.Map;
  */
 final class RulesView
 {
-    private final RulesFile rulesFile;
     private final CounterReadings counters;
+    private final Supplier<String> rulesInForce;
+    private RulesFile rulesFile;
+    private String text;
 
     /**
-     * @param rulesFile the rules the engine started with.
-     * @param counters  the engine's counters.
+     * @param rulesFile    the rules the engine started with.
+     * @param counters     the engine's counters.
+     * @param rulesInForce the text of the rules in force now, empty when not known; null to show rulesFile only.
      */
-    RulesView(final RulesFile rulesFile, final CounterReadings counters)
+    RulesView(final RulesFile rulesFile, final CounterReadings counters, final Supplier<String> rulesInForce)
     {
         this.rulesFile = rulesFile;
         this.counters = counters;
+        this.rulesInForce = rulesInForce;
+    }
+
+    /**
+     * Follow the rules in force: those recovered from the journal or a snapshot, and every update applied since.
+     *
+     * @return true when they changed since the previous call (names of rules and aggregations may have too).
+     */
+    boolean refresh()
+    {
+        final String now = rulesInForce == null ? null : rulesInForce.get();
+        if (now == null || now.isEmpty() || now.equals(text))
+        {
+            return false;
+        }
+        final boolean changed = text != null || !now.equals(rulesFile.text());
+        text = now;
+        if (changed)
+        {
+            // The engine applies only rules that parse, so this parses too.
+            rulesFile = RulesFile.parse("rules update", now);
+        }
+        return changed;
     }
 
     /**

@@ -54,6 +54,7 @@ class LivePageServerTest
     Path dataDir;
 
     private final long[] nowMs = {START_MS};
+    private final String[] rulesInForce = {""};
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private EngineCounters counters;
     private AtomicCounter[] liveCounters;
@@ -73,7 +74,7 @@ class LivePageServerTest
         liveCounters = counters.addExported(LiveCounter.values());
         roundTrip = new RoundTripHistogram();
         final CounterReadings readings = new CounterReadings(counters.metrics());
-        final RulesView rules = new RulesView(RuleSetFactory.rulesFile(config), readings);
+        final RulesView rules = new RulesView(RuleSetFactory.rulesFile(config), readings, () -> rulesInForce[0]);
         alerts = new AlertFeed(rules.ruleNames(), rules.windowNames(), 100, 10);
         viewers = new Viewers(2, 4, liveCounters[LiveCounter.VIEWERS.ordinal()],
             liveCounters[LiveCounter.UPDATES_DROPPED.ordinal()]);
@@ -139,6 +140,27 @@ class LivePageServerTest
         assertTrue(get("/api/histogram", 200).startsWith("{\"count\":100,"));
         assertTrue(get("/api/counters", 200).contains("{\"label\":\"decisions approve\",\"family\":" +
             "\"vigil_decisions_total\",\"labelValue\":\"approve\",\"value\":1500}"));
+    }
+
+    @Test
+    void followsTheRulesInForceAndNamesAlertsOfRulesAnUpdateAdded() throws Exception
+    {
+        feed.doWork();
+        assertTrue(get("/api/rules", 200).contains("\"name\":\"amount-threshold\""));
+        rulesInForce[0] = "rules:\n  - {id: 3, name: big-spend, type: amount-threshold, " +
+            "parameters: {max-amount: 500}, action: review}\n";
+        nowMs[0] += 1_000;
+        feed.doWork();
+        alerts.onAlert(alert(3, 9, 900, 500));
+        nowMs[0] += 1_000;
+        feed.doWork();
+
+        final String rules = get("/api/rules", 200);
+        assertTrue(rules.startsWith("{\"source\":\"rules update\",\"rules\":[{\"id\":3,\"name\":\"big-spend\""),
+            rules);
+        assertFalse(rules.contains("amount-threshold\",\"type"), "the rules of the file are no longer in force: " +
+            rules);
+        assertTrue(get("/api/alerts", 200).contains("{\"rule\":\"big-spend\",\"alert\""));
     }
 
     @Test

@@ -248,6 +248,15 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     }
 
     /**
+     * @return the text of the rules file the rules in force were built from, as last applied (at start, from a
+     * snapshot or by an update); empty when not known. Safe on any thread, for observers such as the live page.
+     */
+    public String rulesTextInForce()
+    {
+        return rules.publishedText();
+    }
+
+    /**
      * @return the rules in force.
      */
     public RuleSet ruleSet()

@@ -33,6 +33,7 @@ final class RulesInForce
     private final RulesUpdateAssembler rulesUpdateAssembler = new RulesUpdateAssembler();
     private RuleSetLoader ruleSetLoader;
     private String rulesText = "";
+    private volatile String publishedText = "";
     private boolean followRulesUpdates = true;
     private KeyedStateStores keyedState;
 
@@ -48,6 +49,7 @@ final class RulesInForce
     {
         this.ruleSetLoader = loader;
         this.rulesText = rulesText;
+        this.publishedText = rulesText;
     }
 
     void followRulesUpdates(final boolean follow)
@@ -144,6 +146,16 @@ final class RulesInForce
         counters.rulesInForce(ruleSet, keyedState);
         windows.reconfigure(ruleSet.windows());
         rulesText = text;
+        // For readers on other threads (the live page): one ordered write per switch, none per event.
+        publishedText = text;
+    }
+
+    /**
+     * @return the text of the rules in force as last switched to; any thread.
+     */
+    String publishedText()
+    {
+        return publishedText;
     }
 
     private RuleSet build(final String text)
