@@ -107,6 +107,12 @@ final class KafkaSourceCommand implements Callable<Integer>
         description = "with no answer for this long, open a new session and send again (default: ${DEFAULT-VALUE})")
     private String answerTimeout;
 
+    @Option(names = "--max-rate", paramLabel = "RECORDS_PER_S", defaultValue = "0",
+        description = "send at most this many records a second to the engine, all partitions together, to leave " +
+            "the engine's other clients the cores they need on a shared host; 0 for no bound (default: " +
+            "${DEFAULT-VALUE})")
+    private long maxRate;
+
     @Option(names = "--print-client-ids", description = "print each partition's client id and exit")
     private boolean printClientIds;
 
@@ -185,10 +191,14 @@ final class KafkaSourceCommand implements Callable<Integer>
         {
             throw new ConfigException("--answer-timeout " + answerTimeout + ": allowed: more than 0s");
         }
+        if (maxRate < 0)
+        {
+            throw new ConfigException("--max-rate " + maxRate + ": allowed: 0 (no bound) or more records a second");
+        }
         final String name = "vigil-source-" + topic;
         return new SourceSettings(topic, kafka.format(), decisionsTopic, deadLetterTopic,
             group == null ? name : group, transactionalId == null ? name : transactionalId, base, sendWindow,
-            Math.max(2 * sendWindow, 1024), commitIntervalNs, answerTimeoutNs, 1_000_000_000L, 256);
+            Math.max(2 * sendWindow, 1024), commitIntervalNs, answerTimeoutNs, 1_000_000_000L, 256, maxRate);
     }
 
     private LongFunction<VigilClient.Context> clientContexts(

@@ -89,6 +89,7 @@ public final class KafkaSource implements AutoCloseable
     private final EventRecordReader reader;
     private final UnsafeBuffer frameBuffer;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final SendRate sendRate;
     private long lastCommitNs;
     private long nextGaugeNs;
     private final long startNs;
@@ -106,6 +107,7 @@ public final class KafkaSource implements AutoCloseable
         final NanoClock clock)
     {
         this.settings = settings;
+        this.sendRate = settings.maxRate() > 0 ? new SendRate(settings.maxRate()) : null;
         this.counters = counters;
         this.clock = clock;
         this.reader = new EventRecordReader(settings.format(), maxFrameLength);
@@ -206,7 +208,18 @@ public final class KafkaSource implements AutoCloseable
         }
         for (int i = 0; i < partitionList.size(); i++)
         {
-            work += partitionList.get(i).doWork(nowNs);
+            final SourcePartition partition = partitionList.get(i);
+            if (primed && sendRate != null)
+            {
+                final long allowed = sendRate.available(nowNs);
+                partition.sendBudget(allowed);
+                work += partition.doWork(nowNs);
+                sendRate.sent(allowed - partition.sendBudget());
+            }
+            else
+            {
+                work += partition.doWork(nowNs);
+            }
         }
         work += commitIfDue(nowNs, false);
         if (nowNs >= nextGaugeNs)

@@ -140,6 +140,14 @@ final class SourcePartition implements ReplyListener
     }
 
     /**
+     * @return how many more records the partition may send.
+     */
+    long sendBudget()
+    {
+        return sendBudget;
+    }
+
+    /**
      * @return true once a record of this partition is done: decided, refused, not an event, or a heartbeat sent.
      */
     boolean hasDoneARecord()

@@ -17,6 +17,7 @@ package dev.vigil.app.kafka;
  * @param answerTimeoutNs  how long a partition waits for an answer before it opens a new session and sends again.
  * @param reconnectDelayNs pause between attempts to open a session.
  * @param fragmentLimit    answers taken per partition per duty cycle.
+ * @param maxRate          records sent to the engine a second, all partitions together; 0 for no bound.
  */
 public record SourceSettings(
     String topic,
@@ -31,8 +32,42 @@ public record SourceSettings(
     long commitIntervalNs,
     long answerTimeoutNs,
     long reconnectDelayNs,
-    int fragmentLimit)
+    int fragmentLimit,
+    long maxRate)
 {
+    /**
+     * The settings with no bound on the rate.
+     */
+    public SourceSettings(
+        final String topic,
+        final KafkaFormat format,
+        final String decisionsTopic,
+        final String deadLetterTopic,
+        final String groupId,
+        final String transactionalId,
+        final long clientIdBase,
+        final int window,
+        final int maxBuffered,
+        final long commitIntervalNs,
+        final long answerTimeoutNs,
+        final long reconnectDelayNs,
+        final int fragmentLimit)
+    {
+        this(topic, format, decisionsTopic, deadLetterTopic, groupId, transactionalId, clientIdBase, window,
+            maxBuffered, commitIntervalNs, answerTimeoutNs, reconnectDelayNs, fragmentLimit, 0);
+    }
+
+    /**
+     * @param recordsPerSecond records sent to the engine a second; 0 for no bound.
+     * @return these settings with that bound.
+     */
+    public SourceSettings withMaxRate(final long recordsPerSecond)
+    {
+        return new SourceSettings(topic, format, decisionsTopic, deadLetterTopic, groupId, transactionalId,
+            clientIdBase, window, maxBuffered, commitIntervalNs, answerTimeoutNs, reconnectDelayNs, fragmentLimit,
+            recordsPerSecond);
+    }
+
     /**
      * @return true when the source writes to Kafka, and so commits its offsets in transactions.
      */

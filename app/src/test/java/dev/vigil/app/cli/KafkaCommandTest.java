@@ -37,6 +37,8 @@ class KafkaCommandTest extends CommandLineTest
             "kafka", "source", "--bootstrap", "127.0.0.1:1", "--topic", "t", "--format", "xml");
         assertBadUsage("--window 8192: allowed: 1 to dedup.window (4096)",
             "kafka", "source", "--bootstrap", "127.0.0.1:1", "--topic", "t", "--window", "8192");
+        assertBadUsage("--max-rate -5: allowed: 0 (no bound) or more records a second",
+            "kafka", "source", "--bootstrap", "127.0.0.1:1", "--topic", "t", "--max-rate", "-5");
         assertBadUsage("--client-id-base 0: allowed",
             "kafka", "source", "--bootstrap", "127.0.0.1:1", "--topic", "t", "--client-id-base", "0");
         assertBadUsage("--from river: allowed: journal, stream",

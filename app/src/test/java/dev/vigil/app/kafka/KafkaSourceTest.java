@@ -171,8 +171,10 @@ class KafkaSourceTest
             assertTrue(first.get(KafkaCounters.Counter.SOURCE_DECIDED) > committedByFirst,
                 "decided and not committed at the stop: " + first.statusLine());
 
+            // The second at a bounded rate: the same records decided, each once.
             final KafkaCounters second = new KafkaCounters(KafkaCounters.Role.SOURCE);
-            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine, second, aeron))
+            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings.withMaxRate(2_000),
+                () -> engine, second, aeron))
             {
                 KafkaTestSupport.runUntil(source::doWork,
                     () -> second.get(KafkaCounters.Counter.SOURCE_DECIDED) == events - committedByFirst, 60_000);
@@ -225,8 +227,10 @@ class KafkaSourceTest
             final long evaluated = engine.engine().counters().get(EVENTS_EVALUATED).get();
             final long committed = first.get(KafkaCounters.Counter.SOURCE_DECISIONS_OUT);
 
+            // The second at a bounded rate: the same records decided, each once.
             final KafkaCounters second = new KafkaCounters(KafkaCounters.Role.SOURCE);
-            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings, () -> engine, second, aeron))
+            try (KafkaSource source = KafkaTestSupport.startSource(bootstrap, settings.withMaxRate(2_000),
+                () -> engine, second, aeron))
             {
                 final KafkaConnectorException stopped = assertThrows(KafkaConnectorException.class,
                     () -> KafkaTestSupport.runUntil(source::doWork, () -> false, 30_000));
