@@ -317,11 +317,12 @@ public final class VigilClient implements AutoCloseable
     {
         this.listener = listener;
         final int fragments = transport.poll(fragmentLimit);
+        // Before resending: a listener that threw to stop (a refusal it cannot go on from) sends nothing more.
+        listenerFailure.rethrow();
         if (unanswered != null)
         {
             resendWhenDue();
         }
-        listenerFailure.rethrow();
         return fragments;
     }
 

@@ -90,6 +90,7 @@ public final class KafkaSource implements AutoCloseable
     private final UnsafeBuffer frameBuffer;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final SendRate sendRate;
+    private int firstPartition;
     private long lastCommitNs;
     private long nextGaugeNs;
     private final long startNs;
@@ -206,12 +207,18 @@ public final class KafkaSource implements AutoCloseable
         {
             primed = isPrimed(nowNs);
         }
-        for (int i = 0; i < partitionList.size(); i++)
+        final int partitionCount = partitionList.size();
+        final boolean bounded = primed && sendRate != null;
+        // Under a bound the partitions share what it allows, each its part, starting one further each cycle: none
+        // waits for another's backlog.
+        final long share = bounded && partitionCount > 0 ? sendRate.share(nowNs, partitionCount) : 0;
+        firstPartition = partitionCount == 0 ? 0 : (firstPartition + 1) % partitionCount;
+        for (int n = 0; n < partitionCount; n++)
         {
-            final SourcePartition partition = partitionList.get(i);
-            if (primed && sendRate != null)
+            final SourcePartition partition = partitionList.get((firstPartition + n) % partitionCount);
+            if (bounded)
             {
-                final long allowed = sendRate.available(nowNs);
+                final long allowed = Math.min(share, sendRate.available(nowNs));
                 partition.sendBudget(allowed);
                 work += partition.doWork(nowNs);
                 sendRate.sent(allowed - partition.sendBudget());

@@ -49,6 +49,16 @@ final class SendRate
     }
 
     /**
+     * @param nowNs the time now.
+     * @param parts how many share what may be sent now, more than 0.
+     * @return each one's part, rounded up, so that none is left with nothing while records may be sent.
+     */
+    long share(final long nowNs, final int parts)
+    {
+        return (available(nowNs) + parts - 1) / parts;
+    }
+
+    /**
      * @param sent records sent out of what {@link #available} allowed.
      */
     void sent(final long sent)

@@ -8,6 +8,7 @@ import dev.vigil.codecs.WindowResultDecoder;
 import org.agrona.collections.Int2ObjectHashMap;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class AlertFeed implements AlertListener
     private Map<Integer, String> windowNames;
     private final Entry[] recent;
     private final int maxNewPerTake;
-    private final List<Entry> arrived = new ArrayList<>();
+    private final ArrayDeque<Entry> arrived = new ArrayDeque<>();
     private final Int2ObjectHashMap<String> latestWindowResults = new Int2ObjectHashMap<>();
     private final Int2ObjectHashMap<long[]> windowResultCounts = new Int2ObjectHashMap<>();
     private int next;
@@ -76,16 +77,19 @@ final class AlertFeed implements AlertListener
         final String rule = ruleNames.getOrDefault(alert.ruleId(), "rule " + alert.ruleId());
         final String key = Long.toUnsignedString(alert.key());
         final String encoded = new String(outputJson.alert(alert), StandardCharsets.UTF_8);
-        final Entry entry = new Entry(rule, key, new JsonText(encoded.length() + 48).beginObject()
-            .field("rule", rule).name("alert").raw(encoded).endObject().toString());
+        // The key again as text: a browser reads JSON numbers as doubles, exact only below 2^53.
+        final Entry entry = new Entry(rule, key, new JsonText(encoded.length() + 72).beginObject()
+            .field("rule", rule).field("key", key).name("alert").raw(encoded).endObject().toString());
         recent[next] = entry;
         next = (next + 1) % recent.length;
         size = Math.min(recent.length, size + 1);
         alerts++;
-        if (arrived.size() < maxNewPerTake)
+        if (arrived.size() == maxNewPerTake)
         {
-            arrived.add(entry);
+            // A burst: hand on the newest, as the list keeps them.
+            arrived.pollFirst();
         }
+        arrived.add(entry);
     }
 
     @Override
@@ -104,7 +108,7 @@ final class AlertFeed implements AlertListener
     }
 
     /**
-     * @return the alerts that arrived since the previous call (at most the bound given), oldest first.
+     * @return the newest of the alerts that arrived since the previous call (at most the bound given), oldest first.
      */
     List<Entry> takeArrived()
     {

@@ -79,12 +79,18 @@ final class LiveFeed implements Agent
     @Override
     public int doWork()
     {
+        // Names first, so that an alert of a rule an update just added is named (a volatile read when unchanged).
+        if (rules.refresh())
+        {
+            alerts.names(rules.ruleNames(), rules.windowNames());
+        }
         int work = subscriber == null ? 0 : subscriber.poll(alerts, FRAGMENT_LIMIT);
         final long nowMs = clock.time();
         if (nowMs >= nextTickMs)
         {
-            update(nowMs);
+            // Set before the update: one that throws is tried again at the next tick, not on every duty cycle.
             nextTickMs = nowMs + tickMs;
+            update(nowMs);
             work++;
         }
         return work;
@@ -125,10 +131,6 @@ final class LiveFeed implements Agent
      */
     void update(final long nowMs)
     {
-        if (rules.refresh())
-        {
-            alerts.names(rules.ruleNames(), rules.windowNames());
-        }
         latency.takeInterval();
         final boolean sampled = sample(nowMs);
         updates++;

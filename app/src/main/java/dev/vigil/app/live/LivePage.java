@@ -188,7 +188,9 @@ public final class LivePage implements AutoCloseable
         final ChannelUri uri = ChannelUri.parse(channel);
         if (CommonContext.IPC_MEDIA.equals(uri.media()))
         {
-            return new AlertSubscriber(aeron, channel, streamId);
+            // Untethered: a page that falls behind is left behind, it never holds the engine's alert publication.
+            uri.put(CommonContext.TETHER_PARAM_NAME, "false");
+            return new AlertSubscriber(aeron, uri.toString(), streamId);
         }
         final String control = uri.get(CommonContext.MDC_CONTROL_PARAM_NAME);
         if (control == null)

@@ -47,9 +47,9 @@ final class LiveRoutes
     Map<String, HttpHandler> routes()
     {
         final Map<String, HttpHandler> routes = new LinkedHashMap<>();
-        routes.put("/", this::onFile);
-        routes.put("/api/", this::onApi);
-        routes.put(EVENTS, exchange -> viewers.open(exchange, null));
+        routes.put("/", HostCheck.guard(this::onFile));
+        routes.put("/api/", HostCheck.guard(this::onApi));
+        routes.put(EVENTS, HostCheck.guard(exchange -> viewers.open(exchange, null)));
         return routes;
     }
 

@@ -48,12 +48,13 @@ final class RulesView
             return false;
         }
         final boolean changed = text != null || !now.equals(rulesFile.text());
-        text = now;
         if (changed)
         {
-            // The engine applies only rules that parse, so this parses too.
+            // The engine applies only rules that parse, so this parses too; were it ever not so, the text is tried
+            // again next time and the error goes to the feed's error handler.
             rulesFile = RulesFile.parse("rules update", now);
         }
+        text = now;
         return changed;
     }
 
@@ -99,8 +100,8 @@ final class RulesView
                 .field("action", rule.action().name().toLowerCase(Locale.ROOT))
                 .field("enabled", rule.enabled())
                 .field("window", rule.windowSizeNs() == 0 ? "" : Durations.format(rule.windowSizeNs()))
-                .field("definition", rule.describe())
-                .field("alerts", counters.member(EngineCounter.Families.ALERTS_BY_RULE.name(), rule.name()));
+                .field("definition", rule.describe());
+            count(json, "alerts", EngineCounter.Families.ALERTS_BY_RULE.name(), rule.name());
             count(json, "stateEntries", EngineCounter.Families.STATE_ENTRIES.name(), rule.name());
             count(json, "stateCapacity", EngineCounter.Families.STATE_CAPACITY.name(), rule.name());
             json.endObject();

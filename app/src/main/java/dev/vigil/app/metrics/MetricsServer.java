@@ -28,13 +28,16 @@ public final class MetricsServer implements AutoCloseable
     /** Path metrics are served on. */
     public static final String PATH = "/metrics";
 
+    private static final int HANDLER_THREADS = 4;
+
     private final HttpServer server;
     private final ExecutorService executor;
 
     private MetricsServer(final HttpServer server, final Map<String, HttpHandler> routes, final String threadName)
     {
         this.server = server;
-        this.executor = Executors.newSingleThreadExecutor(runnable ->
+        // A few threads: a client that stops reading its answer holds one of them, not every other request.
+        this.executor = Executors.newFixedThreadPool(HANDLER_THREADS, runnable ->
         {
             final Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);

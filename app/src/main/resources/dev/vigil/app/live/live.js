@@ -165,7 +165,7 @@
   // --- alert feed -----------------------------------------------------------------------------------------------
 
   function matches(entry) {
-    return (!filter.rule || entry.rule === filter.rule) && (!filter.key || String(entry.alert.key) === filter.key);
+    return (!filter.rule || entry.rule === filter.rule) && (!filter.key || entry.key === filter.key);
   }
 
   function drawAlerts() {
@@ -175,10 +175,10 @@
       var a = entry.alert;
       var row = document.createElement('tr');
       row.setAttribute('data-rule', entry.rule);
-      row.setAttribute('data-key', String(a.key));
+      row.setAttribute('data-key', entry.key);
       cell(row, time(a.eventTimeNs));
       cell(row, entry.rule, 'rule');
-      cell(row, String(a.key));
+      cell(row, entry.key);
       cell(row, number(a.observed), 'num');
       cell(row, number(a.threshold), 'num');
       cell(row, a.windowEndNs > a.windowStartNs ? duration(a.windowEndNs - a.windowStartNs) : '–');

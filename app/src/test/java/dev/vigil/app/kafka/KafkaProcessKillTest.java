@@ -218,6 +218,8 @@ class KafkaProcessKillTest
     {
         return List.of("kafka", "source", "--bootstrap", bootstrap, "--topic", prefix + "in", "--decisions-topic",
             prefix + "decisions", "--commit-interval", "20ms", "--stats-interval", "0s",
+            // Bounded, so that the kills land mid-stream however fast the host runs the rest: 3 s for every event.
+            "--max-rate", "1000",
             "--set", "aeron.dir=" + aeronDir,
             "--set", "ingress.channel=" + ingressChannel,
             "--set", "rules.max.keys=4096");

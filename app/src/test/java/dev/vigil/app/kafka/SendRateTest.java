@@ -38,4 +38,16 @@ class SendRateTest
         assertEquals(1, rate.available(502 * MS));
         assertThrows(IllegalArgumentException.class, () -> new SendRate(0));
     }
+
+    @Test
+    void partitionsShareWhatMayBeSentEachItsPartRoundedUp()
+    {
+        final SendRate rate = new SendRate(1_000);
+        assertEquals(34, rate.share(0, 3), "100 between three");
+        rate.sent(34);
+        assertEquals(33, rate.share(0, 2), "66 left between two");
+        rate.sent(66);
+        assertEquals(0, rate.share(0, 2));
+        assertEquals(1, rate.share(1 * MS, 4), "one record between four: the first to ask takes it");
+    }
 }

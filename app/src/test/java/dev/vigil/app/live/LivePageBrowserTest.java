@@ -70,7 +70,7 @@ class LivePageBrowserTest
             sendPaymentsAndAwaitTheirUpdate(harness, page);
 
             final String alerts = get(page + "api/alerts?rule=amount-threshold&limit=1000");
-            assertEquals(PAYMENTS / 20, count(alerts, "\"rule\":\"amount-threshold\",\"alert\""), alerts);
+            assertEquals(PAYMENTS / 20, count(alerts, "{\"rule\":\"amount-threshold\",\"key\":\""), alerts);
             assertTrue(alerts.contains("\"observed\":" + LARGE_AMOUNT + ",\"threshold\":1000000"), alerts);
             final String engine = get(page + "api/engine");
             assertTrue(engine.contains("\"evaluated\":" + PAYMENTS + ",\"decided\":" + PAYMENTS + ","), engine);

@@ -120,11 +120,12 @@ class LivePageServerTest
         assertTrue(all.contains("\"kept\":2"), all);
         assertTrue(all.indexOf("\"key\":8") < all.indexOf("\"key\":7"), "newest first: " + all);
         final String byRule = get("/api/alerts?rule=amount-threshold", 200);
-        assertTrue(byRule.contains("{\"rule\":\"amount-threshold\",\"alert\":{\"type\":\"alert\""), byRule);
+        assertTrue(byRule.contains("{\"rule\":\"amount-threshold\",\"key\":\"7\",\"alert\":{\"type\":\"alert\""),
+            byRule);
         assertTrue(byRule.contains("\"observed\":2000000,\"threshold\":1000000"), byRule);
         assertFalse(byRule.contains("account-velocity\",\"alert"), byRule);
         final String byKey = get("/api/alerts?key=8", 200);
-        assertTrue(byKey.contains("\"rule\":\"account-velocity\",\"alert\""), byKey);
+        assertTrue(byKey.contains("\"rule\":\"account-velocity\",\"key\":\"8\",\"alert\""), byKey);
         assertFalse(byKey.contains("\"key\":7"), byKey);
 
         final String rules = get("/api/rules", 200);
@@ -160,7 +161,7 @@ class LivePageServerTest
             rules);
         assertFalse(rules.contains("amount-threshold\",\"type"), "the rules of the file are no longer in force: " +
             rules);
-        assertTrue(get("/api/alerts", 200).contains("{\"rule\":\"big-spend\",\"alert\""));
+        assertTrue(get("/api/alerts", 200).contains("{\"rule\":\"big-spend\",\"key\":\"9\",\"alert\""));
     }
 
     @Test
@@ -212,7 +213,8 @@ class LivePageServerTest
             return "";
         }).get(10, TimeUnit.SECONDS);
         assertTrue(data.startsWith("data: {\"intervalMs\":1000,\"sample\":{\"t\":1.800000001E9,"), data);
-        assertTrue(data.contains("\"alerts\":[{\"rule\":\"amount-threshold\",\"alert\":{\"type\":\"alert\""), data);
+        assertTrue(data.contains("\"alerts\":[{\"rule\":\"amount-threshold\",\"key\":\"42\",\"alert\":" +
+            "{\"type\":\"alert\""), data);
         assertTrue(data.contains("\"key\":42,"), data);
         assertEquals(1, liveCounters[LiveCounter.VIEWERS.ordinal()].get());
         stream.body().close();
@@ -267,6 +269,25 @@ class LivePageServerTest
                 engine);
             assertTrue(engine.contains("\"perViewer\":[{\"id\":1,\"queued\":4,\"dropped\":"), engine);
         }
+    }
+
+    @Test
+    void refusesARequestNamingAnotherHostAsADnsRebindingPageWouldSend() throws Exception
+    {
+        feed.doWork();
+        for (final String path : new String[]{"/api/engine", "/events", "/"})
+        {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port()))
+            {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: rebound.example:" + server.port() +
+                    "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                final String status = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                assertEquals("HTTP/1.1 403 Forbidden", status, path);
+            }
+        }
+        assertEquals(0, viewers.count());
+        assertTrue(get("/api/engine", 200).startsWith("{"), "by address it is served");
     }
 
     @Test
