@@ -10,9 +10,13 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Reads the fields of an attribute, a rule of {@code type: attribute} that keeps a value per key for the other
@@ -38,7 +42,7 @@ final class AttributeReader
      * @param node an entry of the rules section.
      * @return whether it is an attribute, which is read before the rules that may refer to it.
      */
-    static boolean isAttribute(final Node node)
+    private static boolean isAttribute(final Node node)
     {
         if (node instanceof MappingNode mapping)
         {
@@ -52,6 +56,39 @@ final class AttributeReader
             }
         }
         return false;
+    }
+
+    /**
+     * Read the attributes of the rules section before its other entries, wherever they stand in the file, and give
+     * their names to the expressions read from then on: every rule's expressions may read every attribute.
+     *
+     * @param section the section's value.
+     * @param entry   reads one entry given its node and index: the definition, or null after reporting its errors.
+     * @return the attributes read (null for one in error), by their index in the section.
+     */
+    Map<Integer, RuleDefinition> readFirst(final Node section, final BiFunction<Node, Integer, RuleDefinition> entry)
+    {
+        final Map<Integer, RuleDefinition> read = new HashMap<>();
+        final List<ExprScope.AttributeRef> refs = new ArrayList<>();
+        if (section instanceof SequenceNode sequence)
+        {
+            for (int index = 0; index < sequence.getValue().size(); index++)
+            {
+                final Node node = sequence.getValue().get(index);
+                if (isAttribute(node))
+                {
+                    final RuleDefinition attribute = entry.apply(node, index);
+                    read.put(index, attribute);
+                    if (attribute != null)
+                    {
+                        refs.add(new ExprScope.AttributeRef(attribute.name(), attribute.id(),
+                            attribute.attribute().input(), attribute.attribute().type(), attribute.canonical()));
+                    }
+                }
+            }
+        }
+        expressions.attributes(refs);
+        return read;
     }
 
     /**

@@ -13,10 +13,8 @@ import dev.vigil.core.window.WindowInput;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,27 +97,7 @@ final class RulesSectionParser
      */
     List<RuleDefinition> parse(final Node node)
     {
-        // Attributes first, wherever they are in the file, so that every rule's expressions may read them.
-        final Map<Integer, RuleDefinition> attributeEntries = new HashMap<>();
-        final List<ExprScope.AttributeRef> attributeRefs = new ArrayList<>();
-        if (node instanceof SequenceNode sequence)
-        {
-            for (int index = 0; index < sequence.getValue().size(); index++)
-            {
-                final Node entry = sequence.getValue().get(index);
-                if (AttributeReader.isAttribute(entry))
-                {
-                    final RuleDefinition attribute = parseRule(entry, index);
-                    attributeEntries.put(index, attribute);
-                    if (attribute != null)
-                    {
-                        attributeRefs.add(new ExprScope.AttributeRef(attribute.name(), attribute.id(),
-                            attribute.attribute().input(), attribute.attribute().type(), attribute.canonical()));
-                    }
-                }
-            }
-        }
-        expressions.attributes(attributeRefs);
+        final Map<Integer, RuleDefinition> attributeEntries = attributes.readFirst(node, this::parseRule);
         final List<RuleDefinition> rules = reader.entries(node, "rules", "a list of rules, each starting with '- id:'",
             (entry, index) -> attributeEntries.containsKey(index) ? attributeEntries.get(index) :
                 parseRule(entry, index));
