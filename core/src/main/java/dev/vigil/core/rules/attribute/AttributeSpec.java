@@ -64,14 +64,6 @@ public record AttributeSpec(
     }
 
     /**
-     * @return bytes of state per key.
-     */
-    public int stateBytes()
-    {
-        return newKeeper().stateBytes();
-    }
-
-    /**
      * @param canonical true for the canonical form of the expressions, false for them as written.
      * @return the attribute as one line, e.g. {@code keep first(country) where channel == POS}.
      */
