@@ -32,6 +32,7 @@ final class LogRetention implements AutoCloseable
     private final long[] descriptor = new long[4];
     private AeronArchive archive;
     private long purgedBytes;
+    private long newestSnapshotPosition = Aeron.NULL_VALUE;
     private long logStartPosition = Aeron.NULL_VALUE;
 
     /**
@@ -62,6 +63,13 @@ final class LogRetention implements AutoCloseable
         {
             entries = recordingLog.entries();
             logRecordingId = recordingLog.findLastTermRecordingId();
+        }
+        for (final RecordingLog.Entry entry : entries)
+        {
+            if (isConsensusSnapshot(entry))
+            {
+                newestSnapshotPosition = Math.max(newestSnapshotPosition, entry.logPosition);
+            }
         }
         final long keepFrom = keepFrom(entries);
         if (keepFrom == Aeron.NULL_VALUE || logRecordingId == Aeron.NULL_VALUE)
@@ -148,6 +156,15 @@ final class LogRetention implements AutoCloseable
                 descriptor[3] = segmentFileLength;
             });
         return found > 0;
+    }
+
+    /**
+     * @return the log position of the newest snapshot the recording log showed to the last {@link #apply}, or
+     * {@link Aeron#NULL_VALUE} before one showed any.
+     */
+    long newestSnapshotPosition()
+    {
+        return newestSnapshotPosition;
     }
 
     /**

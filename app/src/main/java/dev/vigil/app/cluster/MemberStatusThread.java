@@ -17,6 +17,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 final class MemberStatusThread implements AutoCloseable
 {
+    /** Ticks a snapshot's retention is tried for while the recording log does not show it yet: two seconds. */
+    private static final int RETENTION_TICKS = 20;
+
     private final ConsensusModule.Context consensus;
     private final VigilClusteredService service;
     private final AtomicCounter[] counters;
@@ -30,6 +33,7 @@ final class MemberStatusThread implements AutoCloseable
     private long hashTicket;
     private long snapshotRequestedAtSeq;
     private long snapshotsSeen;
+    private int retentionTicksLeft;
 
     MemberStatusThread(
         final ConsensusModule.Context consensus,
@@ -115,10 +119,18 @@ final class MemberStatusThread implements AutoCloseable
         }
 
         final long snapshots = consensus.snapshotCounter().get();
-        if (snapshots != snapshotsSeen && retention != null)
+        if (snapshots != snapshotsSeen)
         {
             snapshotsSeen = snapshots;
+            retentionTicksLeft = RETENTION_TICKS;
+        }
+        if (retentionTicksLeft > 0 && retention != null)
+        {
+            // The counter can move before the recording log shows the snapshot: apply again on the next ticks
+            // until it does, or the snapshot would keep its log until the one after.
+            final long newestBefore = retention.newestSnapshotPosition();
             retention.apply();
+            retentionTicksLeft = retention.newestSnapshotPosition() != newestBefore ? 0 : retentionTicksLeft - 1;
             set(MemberCounter.LOG_PURGED_BYTES, retention.purgedBytes());
             if (retention.logStartPosition() != Aeron.NULL_VALUE)
             {
