@@ -251,7 +251,7 @@ class RecoveryTest
     {
         final int messages = 3_000;
         final int accounts = 1_500;
-        final String[] copying = {"snapshot.interval.events=400", "snapshot.copy.buffer.bytes=65536"};
+        final String[] copying = {"snapshot.interval.events=400", "snapshot.write.buffer.bytes=16384"};
         final Map<Long, String> uninterrupted = new TreeMap<>();
         try (EngineHarness harness = EngineHarness.start(dir.resolve("uninterrupted"), copying);
             VigilClient client = harness.connect(CLIENT_ID))

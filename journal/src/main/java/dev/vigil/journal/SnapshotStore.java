@@ -57,8 +57,10 @@ public final class SnapshotStore
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".snap";
     private static final String TEMPORARY_SUFFIX = ".tmp";
-    private static final int HEADER_LENGTH = 4 + 4 + 8 + 8;
-    private static final int CRC_LENGTH = 4;
+    /** Bytes of the header: magic, version, engine sequence, fingerprint. */
+    public static final int HEADER_LENGTH = 4 + 4 + 8 + 8;
+    /** Bytes of the CRC32C trailer. */
+    public static final int CRC_LENGTH = 4;
 
     /** Bytes of the buffer snapshots are read through, whatever their size. */
     public static final int DEFAULT_READ_BUFFER_BYTES = 1 << 20;
@@ -154,8 +156,7 @@ public final class SnapshotStore
         final Path temporary = directory.resolve(fileName(engineSeq) + TEMPORARY_SUFFIX);
         try
         {
-            Files.createDirectories(directory);
-            Files.deleteIfExists(temporary); // left by a write a crash interrupted; never a whole snapshot
+            prepareTemporary(engineSeq); // a leftover of a write a crash interrupted is never a whole snapshot
             final CRC32C crc = new CRC32C();
             try (OutputStream file = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW);
                 CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(file, 1 << 18), crc);
@@ -183,6 +184,37 @@ public final class SnapshotStore
             throw new UncheckedIOException("could not write snapshot at engine seq " + engineSeq + " in " + directory,
                 (IOException)ex);
         }
+    }
+
+    /**
+     * Make way for a temporary snapshot file that its caller writes itself, in the layout above ({@link #putHeader},
+     * the body, then the CRC32C of both as {@link #CRC_LENGTH} big-endian bytes), to {@link #publish} once whole: the
+     * directory is created, and a temporary file of this sequence that a crash left is deleted.
+     *
+     * @param engineSeq engine sequence the state is at.
+     * @return where to create the temporary file.
+     * @throws IOException when the directory cannot be created or the leftover deleted.
+     */
+    public Path prepareTemporary(final long engineSeq) throws IOException
+    {
+        final Path temporary = directory.resolve(fileName(engineSeq) + TEMPORARY_SUFFIX);
+        Files.createDirectories(directory);
+        Files.deleteIfExists(temporary);
+        return temporary;
+    }
+
+    /**
+     * Put a snapshot's header, {@link #HEADER_LENGTH} bytes, at a buffer's position, which it advances.
+     *
+     * @param buffer      where to, with room for the header.
+     * @param engineSeq   engine sequence the state is at.
+     * @param fingerprint of the configuration the state belongs to.
+     */
+    public static void putHeader(final ByteBuffer buffer, final long engineSeq, final long fingerprint)
+    {
+        final ByteOrder order = buffer.order();
+        buffer.order(ByteOrder.BIG_ENDIAN).putInt(MAGIC).putInt(VERSION).putLong(engineSeq).putLong(fingerprint);
+        buffer.order(order);
     }
 
     private static void deleteQuietly(final Path file)

@@ -31,7 +31,7 @@ import static dev.vigil.core.counters.EngineCounter.FRAMES_RECEIVED;
 import static dev.vigil.core.counters.EngineCounter.REPLIES_NOT_DELIVERED;
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_DEFERRED;
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_FAILED;
-import static dev.vigil.core.counters.EngineCounter.SNAPSHOT_COPY_WAITS;
+import static dev.vigil.core.counters.EngineCounter.SNAPSHOT_INLINE_WRITES;
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOT_DURATION_MILLIS;
 
 /**
@@ -226,7 +226,7 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
         final EngineCounters counters = engine.counters();
         return String.format(Locale.ROOT,
             "engine: %,d frames received, %,d evaluated, %,d rejected, %,d replies not delivered; " +
-            "%s; snapshots %,d deferred, %,d failed, %,d copy waits, the last took %,d ms to its file",
+            "%s; snapshots %,d deferred, %,d failed, %,d inline writes, the last took %,d ms to its file",
             counters.get(FRAMES_RECEIVED).get(),
             counters.get(EVENTS_EVALUATED).get(),
             counters.totalRejects(),
@@ -234,7 +234,7 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
             engine.snapshotReport(),
             counters.get(SNAPSHOTS_DEFERRED).get(),
             counters.get(SNAPSHOTS_FAILED).get(),
-            counters.get(SNAPSHOT_COPY_WAITS).get(),
+            counters.get(SNAPSHOT_INLINE_WRITES).get(),
             counters.get(SNAPSHOT_DURATION_MILLIS).get());
     }
 

@@ -189,22 +189,17 @@ public final class Settings
     public static final Setting SNAPSHOT_BUFFER_BYTES = add(Setting.integer(
         "snapshot.buffer.bytes", 512L << 20, 0, 64L << 30,
         "most bytes of memory the state beside the keyed records (rule settings, retry table, windows) is " +
-        "serialised into at a snapshot point (grown to its size and kept), the file then written on another " +
-        "thread; a larger one, or one the JVM's direct memory cannot hold, makes the whole snapshot written from " +
+        "serialised into at a snapshot point (grown to its size and kept), the file then written a batch at a " +
+        "time; a larger one, or one the JVM's direct memory cannot hold, makes the whole snapshot written from " +
         "the rules thread, which pauses for it (0: always)"));
 
-    /** Memory the keyed records of a snapshot are copied into on their way to the snapshot writer. */
-    public static final Setting SNAPSHOT_COPY_BUFFER_BYTES = add(Setting.powerOfTwo(
-        "snapshot.copy.buffer.bytes", 64L << 20, 64L << 10, 1L << 30,
-        "bytes of the off-heap ring the rules stage copies a snapshot's keyed records into (copy-on-write: a record " +
-        "before its first write, the others a step between batches) and the snapshot writer drains into the file: " +
-        "room for the writes of a copy's start while the writer catches up; raised to hold 8 of the largest records"));
-
-    /** Longest wait of a write to a record not yet copied for a full copy buffer. */
-    public static final Setting SNAPSHOT_COPY_WAIT_TIMEOUT = add(Setting.duration(
-        "snapshot.copy.wait.timeout", "100ms", "1us", "10s",
-        "how long a write to a keyed record not yet copied for a snapshot waits for room in the copy buffer " +
-        "(vigil_snapshot_copy_waits_total counts the waits) before the snapshot is given up"));
+    /** Memory a snapshot's keyed records gather in on the rules thread on their way to the file. */
+    public static final Setting SNAPSHOT_WRITE_BUFFER_BYTES = add(Setting.powerOfTwo(
+        "snapshot.write.buffer.bytes", 1L << 20, 16L << 10, 64L << 20,
+        "bytes of off-heap memory a snapshot's keyed records gather in on the rules thread (copy-on-write: a record " +
+        "before its first write, the others in steps when the stage has no input), which those steps write to the " +
+        "file 128 KiB at a time; a write to a record not yet copied that finds it full writes what it holds first " +
+        "(vigil_snapshot_inline_writes_total); raised to hold the largest record"));
 
     /** Prometheus metrics port. */
     public static final Setting METRICS_PORT = add(Setting.integer(

@@ -24,22 +24,24 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes snapshots of the rules stage's state when a snapshot point reaches it and at a clean stop, without stopping
- * the rules stage for the keyed records, which are most of the state:
+ * the rules stage for the keyed records, which are most of the state, and without a thread of its own competing with
+ * the engine's for the cores:
  * <ol>
  *   <li>At the point the rules stage writes the rest of its state into memory ({@code snapshot.buffer.bytes}) and
  *   begins a copy-on-write of its keyed records ({@link RulesHandler#beginSnapshot}): that is the pause.</li>
- *   <li>The snapshot writer thread writes that state to a temporary file at once, then the records as the rules stage
- *   copies them into a ring ({@link SnapshotRecordRing}, {@code snapshot.copy.buffer.bytes}): a record before the
- *   rules first write it, the others a step at a time between batches.</li>
- *   <li>With every record in the file the writer forces it and renames it into place.</li>
+ *   <li>The rules stage's copy steps, when it has no input, and its writes to records not yet copied hand the records
+ *   to a {@link SnapshotFileWriter}, which writes the file from the rules thread in batches of
+ *   {@code snapshot.write.buffer.bytes}: the header and that state first, then the records.</li>
+ *   <li>With every record in the file, another thread forces it and renames it into place: it mostly waits for the
+ *   disk.</li>
  * </ol>
- * A point that comes while the previous snapshot is still being copied or written is deferred: the stage asks again
- * when it is done. A state beside the records larger than the buffer is written whole to the file from the rules
- * thread, which pauses for it. A snapshot that fails is given up: its file is deleted, it is counted, and the engine
- * runs on (the journal has every input). The fingerprint ties a snapshot to the engine-wide rule settings it was taken
- * under; the rules in force travel inside the snapshot.
+ * A point that comes while the previous snapshot is still being copied or published is deferred: the stage asks
+ * again when it is done. A state beside the records larger than the buffer is written whole to the file from the
+ * rules thread, which pauses for it. A snapshot that fails is given up: its file is deleted, it is counted, and the
+ * engine runs on (the journal has every input). The fingerprint ties a snapshot to the engine-wide rule settings it
+ * was taken under; the rules in force travel inside the snapshot.
  */
-final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
+final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileWriter.Outcome, AutoCloseable
 {
     private final SnapshotStore store;
     private final long fingerprint;
@@ -51,18 +53,17 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     private final AtomicCounter durationMillisGauge;
     private final ErrorHandler errorHandler;
     private final SnapshotBuffer buffer;
-    private final SnapshotRecordRing records;
-    /** The file writer's copy from the off-heap buffer to the file's stream. */
-    private final byte[] scratch = new byte[1 << 18];
+    private final SnapshotFileWriter writer;
     private Future<?> inFlight;
     private long lastSnapshotSeq = -1;
+    private long startNs;
     private volatile long lastDurationNs;
     private volatile long taken;
     /** The pause gauge as {@link #close} found it: the counters may be unmapped after it. */
     private volatile long longestStopMicrosAtClose = -1;
-    private final ExecutorService fileWriter = Executors.newSingleThreadExecutor(runnable ->
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(runnable ->
     {
-        final Thread thread = new Thread(runnable, "vigil-snapshot-writer");
+        final Thread thread = new Thread(runnable, "vigil-snapshot-publisher");
         thread.setDaemon(true);
         return thread;
     });
@@ -82,12 +83,12 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         // A copied snapshot is written for seconds at a million keys: a crash may have left one cut short.
         store.deleteTemporaries();
         this.buffer = new SnapshotBuffer(config.getLong(Settings.SNAPSHOT_BUFFER_BYTES));
-        this.records = new SnapshotRecordRing(
-            config.getLong(Settings.SNAPSHOT_COPY_BUFFER_BYTES),
+        this.writer = new SnapshotFileWriter(
+            config.getInt(Settings.SNAPSHOT_WRITE_BUFFER_BYTES),
             config.getInt(Settings.RULES_STATE_MAX_RECORD_BYTES),
-            config.getDurationNs(Settings.SNAPSHOT_COPY_WAIT_TIMEOUT),
-            counters.get(EngineCounter.SNAPSHOT_COPY_WAITS),
-            pauseMicrosGauge);
+            counters.get(EngineCounter.SNAPSHOT_INLINE_WRITES),
+            pauseMicrosGauge,
+            this);
     }
 
     /**
@@ -102,27 +103,38 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         {
             return true;
         }
-        if (state.isSnapshotInProgress() || (inFlight != null && !inFlight.isDone()))
+        if (state.isSnapshotInProgress() || writer.isWriting() || (inFlight != null && !inFlight.isDone()))
         {
             return false;
         }
         inFlight = null;
-        final long startNs = System.nanoTime();
-        // The writer is done with the buffer and the ring: whatever a given-up snapshot left goes.
-        records.reset();
-        final long recordCount = beginSnapshot(state);
+        startNs = System.nanoTime();
         lastSnapshotSeq = engineSeq;
-        if (recordCount >= 0)
-        {
-            paused(System.nanoTime() - startNs);
-            inFlight = fileWriter.submit(() -> writeAndPublish(engineSeq, recordCount, startNs));
-            return true;
-        }
-        // Larger than the buffer: written whole from here; forced and published on the other thread.
         final Path temporary;
         try
         {
-            temporary = store.writeTemporary(engineSeq, fingerprint, state::writeState);
+            temporary = store.prepareTemporary(engineSeq);
+        }
+        catch (final IOException ex)
+        {
+            paused(System.nanoTime() - startNs);
+            failed(new UncheckedIOException("could not prepare snapshot at engine seq " + engineSeq, ex));
+            return true;
+        }
+        writer.open(temporary, engineSeq, fingerprint, buffer);
+        final long recordCount = beginSnapshot(state);
+        if (recordCount >= 0)
+        {
+            paused(System.nanoTime() - startNs);
+            writer.expect(recordCount);
+            return true;
+        }
+        // Larger than the buffer: written whole from here; forced and published on the other thread.
+        writer.cancel();
+        final Path streamed;
+        try
+        {
+            streamed = store.writeTemporary(engineSeq, fingerprint, state::writeState);
         }
         catch (final RuntimeException ex)
         {
@@ -132,8 +144,21 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         }
         paused(System.nanoTime() - startNs);
         streamedCounter.incrementOrdered();
-        inFlight = fileWriter.submit(() -> publish(temporary, startNs));
+        written(streamed);
         return true;
+    }
+
+    @Override
+    public void written(final Path temporary)
+    {
+        final long snapshotStartNs = startNs;
+        inFlight = publisher.submit(() -> publish(temporary, snapshotStartNs));
+    }
+
+    @Override
+    public void failed(final Path temporary, final IOException cause)
+    {
+        failed(new UncheckedIOException("could not write snapshot " + temporary, cause));
     }
 
     private void paused(final long durationNs)
@@ -143,15 +168,15 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     }
 
     /**
-     * @return keyed records to come through the ring, or -1 when the state beside them outgrew the buffer (nothing
-     *         begun then).
+     * @return keyed records the copy will hand to the writer, or -1 when the state beside them outgrew the buffer
+     *         (nothing begun then).
      */
     private long beginSnapshot(final RulesHandler state)
     {
         buffer.reset();
         try
         {
-            return state.beginSnapshot(buffer, records);
+            return state.beginSnapshot(buffer, writer);
         }
         catch (final IOException ex)
         {
@@ -159,32 +184,9 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
             {
                 return -1;
             }
+            writer.cancel();
             throw new UncheckedIOException("could not serialise the state for a snapshot", ex);
         }
-    }
-
-    private void writeAndPublish(final long engineSeq, final long recordCount, final long startNs)
-    {
-        final Path temporary;
-        try
-        {
-            temporary = store.writeTemporary(engineSeq, fingerprint, out ->
-            {
-                buffer.copyTo(out, scratch);
-                records.drainTo(out, recordCount);
-            });
-        }
-        catch (final RuntimeException ex)
-        {
-            // The rules stage stops copying; a lost snapshot loses nothing: the journal has every input.
-            records.fail();
-            if (!records.abandonedByStage())
-            {
-                failed(ex);
-            }
-            return;
-        }
-        publish(temporary, startNs);
     }
 
     private void publish(final Path temporary, final long startNs)
@@ -237,7 +239,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
         }
     }
 
-    private void awaitFileWriter()
+    private void awaitPublisher()
     {
         if (inFlight == null)
         {
@@ -267,7 +269,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     void finishInProgress(final RulesHandler state)
     {
         state.finishSnapshot();
-        awaitFileWriter();
+        awaitPublisher();
     }
 
     /**
@@ -296,17 +298,14 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, AutoCloseable
     public void close()
     {
         longestStopMicrosAtClose = pauseMicrosGauge.get();
-        if (inFlight != null && !inFlight.isDone())
-        {
-            // The stage is stopped: records not in the ring by now never come.
-            records.abandon();
-        }
-        fileWriter.shutdown();
+        // The stage is stopped: records not copied by now never come.
+        writer.abandon();
+        publisher.shutdown();
         try
         {
-            if (!fileWriter.awaitTermination(60, TimeUnit.SECONDS))
+            if (!publisher.awaitTermination(60, TimeUnit.SECONDS))
             {
-                fileWriter.shutdownNow();
+                publisher.shutdownNow();
             }
         }
         catch (final InterruptedException ex)

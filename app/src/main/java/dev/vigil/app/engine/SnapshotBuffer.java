@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.zip.CRC32C;
 
 /**
  * Memory a snapshot's state beside the keyed records is serialised into on the rules thread, so that the file is
@@ -250,6 +252,40 @@ public final class SnapshotBuffer extends OutputStream implements DataOutput
             out.write(scratch, 0, n);
             copied += n;
         }
+    }
+
+    /**
+     * Write part of what was written since the last {@link #reset()} to a file, adding it to a running checksum:
+     * straight from the off-heap chunks, no copy on the way.
+     *
+     * @param channel  where to, at its position.
+     * @param crc      the file's running checksum.
+     * @param from     offset of the first byte to write.
+     * @param maxBytes most bytes to write; fewer where the state ends.
+     * @return bytes written.
+     * @throws IOException when the file fails.
+     */
+    long writeTo(final WritableByteChannel channel, final CRC32C crc, final long from, final long maxBytes)
+        throws IOException
+    {
+        final long end = from + Math.min(maxBytes, length - from);
+        long offset = from;
+        while (offset < end)
+        {
+            final int position = (int)(offset & CHUNK_MASK);
+            final int n = (int)Math.min(end - offset, CHUNK_BYTES - position);
+            final ByteBuffer chunk = chunkAt(offset);
+            chunk.limit(position + n).position(position);
+            crc.update(chunk);
+            chunk.position(position);
+            while (chunk.hasRemaining())
+            {
+                channel.write(chunk);
+            }
+            chunk.clear();
+            offset += n;
+        }
+        return end - from;
     }
 
     private void reserve(final int count) throws IOException

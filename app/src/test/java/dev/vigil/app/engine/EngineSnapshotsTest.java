@@ -10,6 +10,7 @@ import dev.vigil.core.counters.EngineCounters;
 import dev.vigil.core.ring.FrameKind;
 import dev.vigil.core.ring.RingEvent;
 import dev.vigil.core.stage.rules.RulesHandler;
+import dev.vigil.journal.SnapshotStore;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,6 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_FAILED;
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_STREAMED;
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_TAKEN;
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOT_BYTES;
-import static dev.vigil.core.counters.EngineCounter.SNAPSHOT_COPY_WAITS;
+import static dev.vigil.core.counters.EngineCounter.SNAPSHOT_INLINE_WRITES;
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOT_PAUSE_MICROS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -243,7 +243,7 @@ class EngineSnapshotsTest
         final VigilConfig config = VigilConfig.defaults()
             .with(Settings.DATA_DIR.name(), dir.resolve("engine").toString())
             .with(Settings.RULES_MAX_KEYS.name(), "8192")
-            .with(Settings.SNAPSHOT_COPY_BUFFER_BYTES.name(), "65536");
+            .with(Settings.SNAPSHOT_WRITE_BUFFER_BYTES.name(), "16384");
         final EngineCounters counters = RuleSetFactory.offlineCounters();
         final RulesHandler rules = new RulesStageContext(config)
             .counters(counters)
@@ -276,6 +276,7 @@ class EngineSnapshotsTest
                     Thread.yield();
                 }
                 assertEquals(1, counters.get(SNAPSHOTS_TAKEN).get(), "written in time");
+                assertTrue(counters.get(SNAPSHOT_INLINE_WRITES).get() > 0, "writes found the buffer full of copies");
                 file = snapshots.store().newestFirst().get(0);
                 assertEquals(Files.size(file), counters.get(SNAPSHOT_BYTES).get());
             }
@@ -354,46 +355,126 @@ class EngineSnapshotsTest
     }
 
     @Test
-    void aWriteThatFindsTheRingFullWaitsCountedThenGivesTheSnapshotUp() throws IOException
+    void theWriterPutsHeaderStateThenEntriesInTheFileAndWritesAFullBufferBeforeAWrite() throws IOException
     {
         final EngineCounters counters = RuleSetFactory.offlineCounters();
-        final SnapshotRecordRing ring = new SnapshotRecordRing(
-            64 << 10, 1024, 1_000_000L, counters.get(SNAPSHOT_COPY_WAITS), counters.get(SNAPSHOT_PAUSE_MICROS));
-        final UnsafeBuffer record = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1024, 64));
-        // The background copy leaves a quarter of the ring to copies before writes, which then wait for room.
-        int offered = 0;
-        while (ring.offer(1, offered, offered, record.addressOffset(), 1024))
-        {
-            offered++;
-        }
-        int put = 0;
-        while (ring.put(1, offered + put, 0, record.addressOffset(), 1024))
-        {
-            put++;
-        }
-        assertTrue(offered > 0 && put > 0, offered + " offered, " + put + " put");
-        assertTrue(ring.isAbandoned(), "no writer drained the full ring within the timeout");
-        assertEquals(1, counters.get(SNAPSHOT_COPY_WAITS).get());
-        assertFalse(ring.offer(1, 0, 0, record.addressOffset(), 1024));
+        final List<Path> written = new ArrayList<>();
+        final List<IOException> failures = new ArrayList<>();
+        final SnapshotFileWriter writer = new SnapshotFileWriter(
+            4096, 1000, counters.get(SNAPSHOT_INLINE_WRITES), counters.get(SNAPSHOT_PAUSE_MICROS),
+            outcome(written, failures));
+        final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
+        final SnapshotBuffer state = new SnapshotBuffer(1 << 24);
+        final byte[] stateBytes = new byte[10_000];
+        new Random(7).nextBytes(stateBytes);
+        state.write(stateBytes);
+        final UnsafeBuffer record = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1000, 64));
+        final Path temporary = store.prepareTemporary(42);
+        writer.open(temporary, 42, 0xF00DL, state);
+        writer.expect(10);
+        assertTrue(writer.isWriting());
 
-        final ByteArrayOutputStream file = new ByteArrayOutputStream();
-        final long taken = offered + put;
-        final IOException givenUp = assertThrows(IOException.class,
-            () -> ring.drainTo(new DataOutputStream(file), taken + 1));
-        assertTrue(givenUp.getMessage().contains("snapshot.copy.wait.timeout"), givenUp.getMessage());
-        assertEquals(taken * (16 + 1024), file.size(), "every entry taken was written");
+        // A copy step takes no record while the header and the state are not all in the file: it writes a piece
+        // (half the buffer, for a buffer this small).
+        record.putLong(0, 0L);
+        assertFalse(writer.offer(1, 0, 100L, record.addressOffset(), 1000));
+        assertEquals(SnapshotStore.HEADER_LENGTH + 2048, Files.size(temporary));
+        // Writes of records not yet copied fill the buffer (four entries of 1,016 bytes), and the fifth finds it
+        // full: the rest of the state and the buffer go first, counted.
+        for (int i = 0; i < 4; i++)
+        {
+            record.putLong(0, i);
+            assertTrue(writer.put(1, i, 100L + i, record.addressOffset(), 1000));
+        }
+        assertEquals(0, counters.get(SNAPSHOT_INLINE_WRITES).get());
+        record.putLong(0, 4);
+        assertTrue(writer.put(2, 4, 104L, record.addressOffset(), 1000));
+        assertEquals(1, counters.get(SNAPSHOT_INLINE_WRITES).get());
+        assertEquals(SnapshotStore.HEADER_LENGTH + 10_000 + 4 * 1016, Files.size(temporary));
+        // Copy steps take records until a piece waits to be written; the next step writes it instead.
+        int piecesWritten = 0;
+        for (int i = 5; i < 10; i++)
+        {
+            record.putLong(0, i);
+            int tries = 0;
+            while (!writer.offer(1, i, 100L + i, record.addressOffset(), 1000))
+            {
+                assertTrue(++tries < 3, "a step that wrote leaves room for the next");
+                piecesWritten++;
+            }
+        }
+        assertTrue(piecesWritten > 0);
+        assertFalse(writer.isWriting(), "the last record announced closes the file");
+        assertEquals(List.of(temporary), written);
+        assertEquals(List.of(), failures);
 
-        ring.reset();
-        assertFalse(ring.isAbandoned());
-        record.putLong(0, 77L);
-        assertTrue(ring.put(2, 5, 99L, record.addressOffset(), 1024));
-        final ByteArrayOutputStream next = new ByteArrayOutputStream();
-        ring.drainTo(new DataOutputStream(next), 1);
-        final UnsafeBuffer entry = new UnsafeBuffer(next.toByteArray());
-        assertEquals(2, entry.getInt(0, ByteOrder.BIG_ENDIAN));
-        assertEquals(5, entry.getInt(4, ByteOrder.BIG_ENDIAN));
-        assertEquals(99L, entry.getLong(8, ByteOrder.BIG_ENDIAN));
-        assertEquals(77L, entry.getLong(16));
+        final Path file = store.publish(temporary);
+        final String rejected = store.load(file, 0xF00DL, in ->
+        {
+            final byte[] readState = new byte[10_000];
+            in.readFully(readState);
+            assertArrayEquals(stateBytes, readState);
+            for (int i = 0; i < 10; i++)
+            {
+                assertEquals(i == 4 ? 2 : 1, in.readInt());
+                assertEquals(i, in.readInt());
+                assertEquals(100L + i, in.readLong());
+                final byte[] bytes = new byte[1000];
+                in.readFully(bytes);
+                assertEquals(i, new UnsafeBuffer(bytes).getLong(0));
+            }
+        });
+        assertNull(rejected, "whole, checksummed, and the engine sequence in its name");
+        assertEquals(42, SnapshotStore.sequenceOf(file));
+    }
+
+    @Test
+    void aWriteThatFailsGivesTheSnapshotUpDeletesItsFileAndSaysWhy() throws IOException
+    {
+        final EngineCounters counters = RuleSetFactory.offlineCounters();
+        final List<Path> written = new ArrayList<>();
+        final List<IOException> failures = new ArrayList<>();
+        final SnapshotFileWriter writer = new SnapshotFileWriter(
+            4096, 1000, counters.get(SNAPSHOT_INLINE_WRITES), counters.get(SNAPSHOT_PAUSE_MICROS),
+            outcome(written, failures));
+        final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
+        final UnsafeBuffer record = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1000, 64));
+        final Path temporary = store.prepareTemporary(7);
+        writer.open(temporary, 7, 1L, new SnapshotBuffer(1 << 20));
+        writer.expect(5);
+        // The file is created at the first write: a directory gone by then fails it.
+        Files.delete(dir.resolve("snapshots"));
+        assertFalse(writer.offer(1, 0, 0L, record.addressOffset(), 1000));
+        assertTrue(writer.isAbandoned());
+        assertFalse(writer.isWriting());
+        assertEquals(1, failures.size());
+        assertEquals(List.of(), written);
+        assertFalse(writer.put(1, 1, 1L, record.addressOffset(), 1000), "nothing more is taken");
+
+        // The next snapshot starts afresh.
+        final Path next = store.prepareTemporary(8);
+        writer.open(next, 8, 1L, new SnapshotBuffer(1 << 20));
+        writer.expect(0);
+        assertEquals(List.of(next), written, "no records: whole at once");
+        assertNull(store.check(store.publish(next)));
+    }
+
+    private static SnapshotFileWriter.Outcome outcome(final List<Path> written, final List<IOException> failures)
+    {
+        return new SnapshotFileWriter.Outcome()
+        {
+            @Override
+            public void written(final Path temporary)
+            {
+                written.add(temporary);
+            }
+
+            @Override
+            public void failed(final Path temporary, final IOException cause)
+            {
+                failures.add(cause);
+            }
+        };
     }
 
     private static byte[] state(final RulesHandler rules) throws IOException

@@ -77,19 +77,19 @@ public enum EngineCounter implements CounterDescriptor
         "snapshots whose state beside the keyed records was larger than snapshot.buffer.bytes, written whole from " +
         "the rules stage, which paused for the writes")),
     SNAPSHOT_PAUSE_MICROS("snapshot pause us", gauge("vigil_snapshot_pause_microseconds",
-        "longest single stop of the rules stage for the last snapshot: its point, a copy step or a wait for the " +
-        "snapshot writer")),
+        "longest single stop of the rules stage for the last snapshot: its point, a copy step with its write to the " +
+        "file, or an inline write")),
     SNAPSHOT_BYTES("snapshot bytes", gauge("vigil_snapshot_bytes",
         "size of the last snapshot file")),
     SNAPSHOTS_DEFERRED("snapshots deferred", counter("vigil_snapshots_deferred_total",
         "snapshot points that came while the previous snapshot was still being copied or written; one snapshot is " +
         "taken when it is done")),
     SNAPSHOTS_FAILED("snapshots failed", counter("vigil_snapshots_failed_total",
-        "snapshots given up (file not writable, or a wait for the snapshot writer ran out): the temporary file is " +
+        "snapshots given up (the file could not be written): the temporary file is " +
         "deleted, the journal keeps every input")),
-    SNAPSHOT_COPY_WAITS("snapshot copy waits", counter("vigil_snapshot_copy_waits_total",
-        "writes to a keyed record not yet copied for a snapshot that found snapshot.copy.buffer.bytes full and " +
-        "waited for the snapshot writer")),
+    SNAPSHOT_INLINE_WRITES("snapshot inline writes", counter("vigil_snapshot_inline_writes_total",
+        "writes to a keyed record not yet copied for a snapshot that found snapshot.write.buffer.bytes full and " +
+        "wrote what it held to the file first, a stop of the event being handled")),
     SNAPSHOT_DURATION_MILLIS("snapshot duration ms", gauge("vigil_snapshot_duration_milliseconds",
         "how long the last snapshot took from its point to its file being published, the rules stage running " +
         "meanwhile")),

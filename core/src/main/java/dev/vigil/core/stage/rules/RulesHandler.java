@@ -54,10 +54,10 @@ import java.util.List;
  * <p>
  * A snapshot point stops the stage only to write the state outside the shared keyed records and to begin a
  * copy-on-write of those ({@link #beginSnapshot}): the rules copy a record before they first write it, and
- * {@link #doDutyCycle} copies the rest a step at a time between batches. A point that comes while a snapshot is
- * still being copied or written is deferred: the stage asks for a snapshot again once that one is done, at whatever
- * input it has reached then, so several such points make one snapshot. A rules update that zeroes new slices of the
- * records gives up a copy in progress, and the stage asks for a snapshot again after it.
+ * {@link #doDutyCycle} copies the rest a step at a time, when the stage has no input. A point that comes while a
+ * snapshot is still being copied or written is deferred: the stage asks for a snapshot again once that one is done,
+ * at whatever input it has reached then, so several such points make one snapshot. A rules update that zeroes new
+ * slices of the records gives up a copy in progress, and the stage asks for a snapshot again after it.
  * <p>
  * The stage's parts beside the per-event work have classes of their own: {@link RulesInForce} (the rules, their
  * text and their switch on an update), {@link RulesStageState} (the snapshot state's layout, written and read) and
@@ -67,6 +67,8 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
 {
     /** Bytes of keyed records one {@link #doDutyCycle} copies at most for a snapshot: a stop of tens of µs. */
     public static final int COPY_STEP_BYTES = 128 * 1024;
+    /** Duty cycles with input after which a copy step runs anyway, so that a stage that is never idle still copies. */
+    static final int BUSY_CYCLES_PER_COPY_STEP = 16;
 
     private final RuleEvaluator evaluator;
     private final DecisionDedup dedup;
@@ -88,6 +90,8 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     private boolean held;
     private long heldCountedUpToNs;
     private boolean snapshotPending;
+    private boolean inputSinceDutyCycle;
+    private int busyCyclesSinceCopyStep;
 
     /**
      * Takes a snapshot of the rules stage's state when a snapshot point reaches it; runs on the rules thread, between
@@ -333,16 +337,26 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     }
 
     /**
-     * The stage's background work, between batches and when idle: copy a step of a snapshot's keyed records
-     * ({@value #COPY_STEP_BYTES} bytes at most, as far as the sink has room), or take a deferred snapshot. Each step
-     * is a stop of the stage, counted in the snapshot pause gauge when it is the longest.
+     * The stage's background work, run after each poll: copy a step of a snapshot's keyed records
+     * ({@value #COPY_STEP_BYTES} bytes at most, as far as the sink takes them; a sink may write them out in the
+     * step), or take a deferred snapshot. A step runs when the poll found no input, or after
+     * {@value #BUSY_CYCLES_PER_COPY_STEP} cycles in a row that had some. Each step is a stop of the stage, counted in
+     * the snapshot pause gauge when it is the longest.
      *
      * @return records copied, or 1 when a deferred snapshot began.
      */
     public int doDutyCycle()
     {
+        final boolean hadInput = inputSinceDutyCycle;
+        inputSinceDutyCycle = false;
         if (state.isCopying())
         {
+            // A step when the stage has no input delays nobody; under steady input, one cycle in so many still copies.
+            if (hadInput && ++busyCyclesSinceCopyStep < BUSY_CYCLES_PER_COPY_STEP)
+            {
+                return 0;
+            }
+            busyCyclesSinceCopyStep = 0;
             final long startNs = clock.nanoTime();
             final int copied = state.copyStep(COPY_STEP_BYTES);
             counters.snapshotStop((clock.nanoTime() - startNs) / 1000);
@@ -373,6 +387,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
+        inputSinceDutyCycle = true;
         onInput(event, loadAhead(sequence));
         final boolean hold = !windows.readyForInput();
         if (hold)

@@ -124,7 +124,7 @@ class KeyedStateAllocationTest
                 "allocated " + allocated + " bytes over " + 2 * MEASURED_EVENTS + " events (" +
                 ((double)allocated / (2 * MEASURED_EVENTS)) + " B/event)");
 
-            // Now with a snapshot's copy in progress: the sink takes every copy before a write and, as a full ring
+            // Now with a snapshot's copy in progress: the sink takes every copy before a write and, as a full batch
             // would, only some of the background steps' offers, so the copy lasts the whole run.
             final CopyingSink sink = new CopyingSink(4_096);
             stage.beginSnapshot(new DataOutputStream(OutputStream.nullOutputStream()), sink);
@@ -138,6 +138,8 @@ class KeyedStateAllocationTest
             for (final int key : keys)
             {
                 drive(stage, key);
+                // After each input, and when idle: the copy steps in the second.
+                stage.doDutyCycle();
                 stage.doDutyCycle();
             }
             final long allocatedCopying = threads.getCurrentThreadAllocatedBytes() - beforeCopying;
@@ -154,7 +156,7 @@ class KeyedStateAllocationTest
     }
 
     /**
-     * Copies each record it takes into memory of its own, as the snapshot ring does; takes one offer in 16.
+     * Copies each record it takes into memory of its own, as the snapshot writer's batch does; takes one offer in 16.
      */
     private static final class CopyingSink implements RecordCopySink
     {

@@ -186,6 +186,8 @@ class SnapshotCopyOnWriteTest
         decisions.addAll(run(stage, 1_001, 1_100));
         sink.giveUp = true;
         decisions.addAll(run(stage, 1_101, 1_500));
+        // The cycle after input leaves the copy be; the next, with none, steps.
+        stage.doDutyCycle();
         stage.doDutyCycle();
         assertFalse(stage.isSnapshotInProgress(), "writes and a step found the sink given up, and the copy stopped");
         decisions.addAll(run(stage, 1_501, 2_000));
@@ -198,6 +200,34 @@ class SnapshotCopyOnWriteTest
         stage.keyedState().close();
         assertTrue(next.abandoned);
         assertFalse(stage.isSnapshotInProgress());
+    }
+
+    @Test
+    void copyStepsRunWhenTheStageHadNoInputAndUnderSteadyInputOneCycleInSixteen() throws IOException
+    {
+        final RulesHandler stage = newStage("idle-steps");
+        run(stage, 1, 1_000);
+        final QueueSink sink = new QueueSink(Integer.MAX_VALUE, new ByteArrayOutputStream());
+        stage.beginSnapshot(new DataOutputStream(new ByteArrayOutputStream()), sink);
+        assertTrue(stage.isSnapshotInProgress());
+
+        long seq = 1_000;
+        for (int cycle = 1; cycle < RulesHandler.BUSY_CYCLES_PER_COPY_STEP; cycle++)
+        {
+            run(stage, ++seq, seq);
+            assertEquals(0, stage.doDutyCycle(), "a cycle after input copies nothing");
+        }
+        final long offersBefore = sink.offers;
+        run(stage, ++seq, seq);
+        assertTrue(stage.doDutyCycle() > 0, "the sixteenth busy cycle in a row steps");
+        assertTrue(sink.offers > offersBefore);
+
+        run(stage, ++seq, seq);
+        assertEquals(0, stage.doDutyCycle());
+        final long offersAfterInput = sink.offers;
+        assertTrue(stage.doDutyCycle() > 0, "a cycle without input steps");
+        assertTrue(sink.offers > offersAfterInput);
+        stage.finishSnapshot();
     }
 
     private void point(final RulesHandler stage, final long lastEngineSeq)
