@@ -177,6 +177,13 @@ public final class Settings
         "snapshot the engine state every this many accepted events, so a start replays only the journal after it " +
         "(0: no periodic snapshots)"));
 
+    /** Inputs before the first periodic snapshot of a process. */
+    public static final Setting SNAPSHOT_FIRST_EVENTS = add(Setting.integer(
+        "snapshot.first.events", 50_000, 0, Long.MAX_VALUE,
+        "take the first periodic snapshot of a process after this many inputs, early, so that the JIT compiles the " +
+        "snapshot's code and the rules stage's copy-on-write paths while the traffic is young rather than at the " +
+        "first interval, stalling it (0, or not less than snapshot.interval.events: the first comes at the interval)"));
+
     /** Snapshots kept. */
     public static final Setting SNAPSHOT_KEEP = add(Setting.integer(
         "snapshot.keep", 3, 1, 1000, "newest snapshots kept in data.dir/snapshots; older ones are deleted"));

@@ -38,13 +38,12 @@ final class IngressAgent implements Agent
     private final SourceAllowList allowList;
     private final SessionGate sessions;
     private final OneToOneConcurrentArrayQueue<Image> closedImages;
-    private final long snapshotIntervalEvents;
+    private final SnapshotSchedule snapshots;
     private final Subscription adminSubscription;
     private final FragmentHandler adminHandler;
     private final MessageHeaderDecoder adminHeader = new MessageHeaderDecoder();
     private final ArrayDeque<byte[]> firstFrames = new ArrayDeque<>();
     private final UnsafeBuffer firstFrame = new UnsafeBuffer(new byte[0]);
-    private long lastSnapshotPointSeq;
     private boolean snapshotRequested;
     private volatile boolean stopRequested;
     private volatile boolean stopped;
@@ -55,16 +54,15 @@ final class IngressAgent implements Agent
         final int fragmentLimit,
         final int maxFrameLength,
         final OneToOneConcurrentArrayQueue<Image> closedImages,
-        final long snapshotIntervalEvents,
+        final SnapshotSchedule snapshots,
         final Subscription adminSubscription,
         final SourceAllowList allowList,
         final SessionGate sessions)
     {
         this.sessions = sessions;
-        this.snapshotIntervalEvents = snapshotIntervalEvents;
+        this.snapshots = snapshots;
         this.adminSubscription = adminSubscription;
         this.adminHandler = new FragmentAssembler(this::onAdminFragment);
-        this.lastSnapshotPointSeq = ringIngress.lastEngineSeq();
         this.subscription = subscription;
         this.ringIngress = ringIngress;
         this.fragmentLimit = fragmentLimit;
@@ -124,12 +122,10 @@ final class IngressAgent implements Agent
             // An admin frame may be a rules update, which takes a ring slot.
             workCount += adminSubscription.poll(adminHandler, 1);
         }
-        final boolean periodicSnapshotDue = snapshotIntervalEvents > 0 &&
-            ringIngress.lastEngineSeq() - lastSnapshotPointSeq >= snapshotIntervalEvents;
-        if ((periodicSnapshotDue || snapshotRequested) && ringIngress.remainingCapacity() > 0)
+        if ((snapshotRequested || snapshots.isDue(ringIngress.lastEngineSeq())) && ringIngress.remainingCapacity() > 0)
         {
             ringIngress.publishSnapshotPoint();
-            lastSnapshotPointSeq = ringIngress.lastEngineSeq();
+            snapshots.pointPublished(ringIngress.lastEngineSeq());
             snapshotRequested = false;
             workCount++;
         }

@@ -266,7 +266,10 @@ public final class VigilEngine implements AutoCloseable
             config.getInt(Settings.INGRESS_FRAGMENT_LIMIT),
             ctx.maxFrameLength(),
             closedImages,
-            journal.enabled() ? ctx.snapshotIntervalEvents() : 0,
+            new SnapshotSchedule(
+                ringIngress.lastEngineSeq(),
+                config.getLong(Settings.SNAPSHOT_FIRST_EVENTS),
+                journal.enabled() ? ctx.snapshotIntervalEvents() : 0),
             aeron.addSubscription(config.get(Settings.ADMIN_CHANNEL), config.getInt(Settings.ADMIN_STREAM_ID)),
             sourceAllowList(config, counters),
             sessionGate);
