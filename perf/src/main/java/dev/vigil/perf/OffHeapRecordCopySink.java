@@ -7,9 +7,9 @@ import org.agrona.UnsafeApi;
 import java.nio.ByteBuffer;
 
 /**
- * Takes every record a snapshot copies into 16 MiB of off-heap memory, round and round, as the snapshot ring takes
- * them on their way to the file (its header and commit aside); never full, never gives up. For benchmarks of the copy
- * without a writer thread.
+ * Takes every record a snapshot copies into 16 MiB of off-heap memory, round and round, as the snapshot writer's
+ * buffer takes them on their way to the file; never full, never gives up. For benchmarks of the copy without the
+ * file writes.
  */
 final class OffHeapRecordCopySink implements RecordCopySink
 {
@@ -54,7 +54,8 @@ final class OffHeapRecordCopySink implements RecordCopySink
     }
 
     /**
-     * @return bytes taken since the last call, entry headers counted as the ring counts them; resets the count.
+     * @return bytes taken since the last call, entry headers counted as the writer's buffer counts them; resets the
+     * count.
      */
     long takeBytesTaken()
     {

@@ -20,8 +20,8 @@ import java.util.Locale;
  *   steps  = RulesHandler.doDutyCycle with a copy in progress, until every record is copied
  *   whole  = RulesHandler.writeState: everything at once, as a snapshot point stopped the stage before
  * </pre>
- * The records go to off-heap memory, as into the snapshot ring; waits for a slow snapshot writer are not here (the
- * engine counts them in {@code vigil_snapshot_copy_waits_total}). Run:
+ * The records go to off-heap memory, as into the snapshot writer's buffer; the file writes the engine's writer adds
+ * to its steps are not here. Run:
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
  *     --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \

@@ -88,7 +88,8 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
             config.getInt(Settings.RULES_STATE_MAX_RECORD_BYTES),
             counters.get(EngineCounter.SNAPSHOT_INLINE_WRITES),
             pauseMicrosGauge,
-            this);
+            this,
+            publisher);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executor;
 import java.util.zip.CRC32C;
 
 /**
@@ -60,6 +61,9 @@ final class SnapshotFileWriter implements RecordCopySink
 
     /** Most bytes one step writes: a stop of tens of microseconds. */
     static final int PIECE_BYTES = 128 * 1024;
+    /** Bytes written after which another thread starts their write-back, so the page cache never holds enough of
+     * the file's dirty pages for the kernel to throttle the rules thread's writes. */
+    static final long SYNC_BYTES = 64L << 20;
 
     private final int bufferBytes;
     private final int pieceBytes;
@@ -71,6 +75,11 @@ final class SnapshotFileWriter implements RecordCopySink
     private final AtomicCounter inlineWrites;
     private final AtomicCounter pauseMicros;
     private final Outcome outcome;
+    private final Executor syncer;
+    private final long syncBytes;
+    private final Runnable syncWritten = this::syncWritten;
+    private volatile FileChannel syncing;
+    private long unsyncedBytes;
 
     private Path temporary;
     private FileChannel channel;
@@ -94,13 +103,27 @@ final class SnapshotFileWriter implements RecordCopySink
      * @param inlineWrites   counts the times a write to a record not yet copied had to write the buffer first.
      * @param pauseMicros    the gauge of the longest stop of the rules stage for the current snapshot.
      * @param outcome        told when a snapshot's file is whole, or given up for a failure.
+     * @param syncer         the thread that forces what was written every {@value #SYNC_BYTES} bytes.
      */
     SnapshotFileWriter(
         final int bufferBytes,
         final int maxRecordBytes,
         final AtomicCounter inlineWrites,
         final AtomicCounter pauseMicros,
-        final Outcome outcome)
+        final Outcome outcome,
+        final Executor syncer)
+    {
+        this(bufferBytes, maxRecordBytes, inlineWrites, pauseMicros, outcome, syncer, SYNC_BYTES);
+    }
+
+    SnapshotFileWriter(
+        final int bufferBytes,
+        final int maxRecordBytes,
+        final AtomicCounter inlineWrites,
+        final AtomicCounter pauseMicros,
+        final Outcome outcome,
+        final Executor syncer,
+        final long syncBytes)
     {
         this.bufferBytes = Math.max(bufferBytes, RecordEntryDescriptor.entryLength(maxRecordBytes));
         this.pieceBytes = Math.min(PIECE_BYTES, Math.max(this.bufferBytes / 2, 1));
@@ -110,6 +133,8 @@ final class SnapshotFileWriter implements RecordCopySink
         this.inlineWrites = inlineWrites;
         this.pauseMicros = pauseMicros;
         this.outcome = outcome;
+        this.syncer = syncer;
+        this.syncBytes = syncBytes;
     }
 
     /**
@@ -138,6 +163,7 @@ final class SnapshotFileWriter implements RecordCopySink
         this.written = 0;
         this.expected = -1;
         this.received = 0;
+        this.unsyncedBytes = 0;
         this.abandoned = false;
         this.channel = null;
         crc.reset();
@@ -277,7 +303,9 @@ final class SnapshotFileWriter implements RecordCopySink
                 writeEdge();
                 headerWritten = true;
             }
-            stateWritten += state.writeTo(channel, crc, stateWritten, maxBytes);
+            final long bytes = state.writeTo(channel, crc, stateWritten, maxBytes);
+            stateWritten += bytes;
+            wrote(bytes);
             return true;
         }
         catch (final IOException ex)
@@ -305,6 +333,7 @@ final class SnapshotFileWriter implements RecordCopySink
                 channel.write(buffer);
             }
             buffer.clear();
+            wrote(end - written);
             written = end;
             if (written == filled)
             {
@@ -318,6 +347,37 @@ final class SnapshotFileWriter implements RecordCopySink
             buffer.clear();
             fail(ex);
             return false;
+        }
+    }
+
+    /**
+     * Start the write-back of what was written on the syncer, every {@value #SYNC_BYTES} bytes, unless the last is
+     * still going: the rules thread never waits for it, and never meets a throttled page cache.
+     */
+    private void wrote(final long bytes)
+    {
+        unsyncedBytes += bytes;
+        if (unsyncedBytes >= syncBytes && syncing == null)
+        {
+            unsyncedBytes = 0;
+            syncing = channel;
+            syncer.execute(syncWritten);
+        }
+    }
+
+    private void syncWritten()
+    {
+        try
+        {
+            syncing.force(false);
+        }
+        catch (final IOException ignore)
+        {
+            // Closed meanwhile, or failed: the snapshot's own force, before it is published, decides.
+        }
+        finally
+        {
+            syncing = null;
         }
     }
 

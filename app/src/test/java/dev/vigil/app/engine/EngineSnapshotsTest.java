@@ -360,9 +360,10 @@ class EngineSnapshotsTest
         final EngineCounters counters = RuleSetFactory.offlineCounters();
         final List<Path> written = new ArrayList<>();
         final List<IOException> failures = new ArrayList<>();
+        final List<Runnable> syncs = new ArrayList<>();
         final SnapshotFileWriter writer = new SnapshotFileWriter(
             4096, 1000, counters.get(SNAPSHOT_INLINE_WRITES), counters.get(SNAPSHOT_PAUSE_MICROS),
-            outcome(written, failures));
+            outcome(written, failures), syncs::add, 8192);
         final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
         final SnapshotBuffer state = new SnapshotBuffer(1 << 24);
         final byte[] stateBytes = new byte[10_000];
@@ -391,6 +392,9 @@ class EngineSnapshotsTest
         assertTrue(writer.put(2, 4, 104L, record.addressOffset(), 1000));
         assertEquals(1, counters.get(SNAPSHOT_INLINE_WRITES).get());
         assertEquals(SnapshotStore.HEADER_LENGTH + 10_000 + 4 * 1016, Files.size(temporary));
+        // Past 8 KiB written, the syncer is asked to start their write-back; none more until it has run.
+        assertEquals(1, syncs.size());
+        syncs.get(0).run();
         // Copy steps take records until a piece waits to be written; the next step writes it instead.
         int piecesWritten = 0;
         for (int i = 5; i < 10; i++)
@@ -404,6 +408,7 @@ class EngineSnapshotsTest
             }
         }
         assertTrue(piecesWritten > 0);
+        assertEquals(2, syncs.size(), "one more once 8 KiB more were written");
         assertFalse(writer.isWriting(), "the last record announced closes the file");
         assertEquals(List.of(temporary), written);
         assertEquals(List.of(), failures);
@@ -436,7 +441,7 @@ class EngineSnapshotsTest
         final List<IOException> failures = new ArrayList<>();
         final SnapshotFileWriter writer = new SnapshotFileWriter(
             4096, 1000, counters.get(SNAPSHOT_INLINE_WRITES), counters.get(SNAPSHOT_PAUSE_MICROS),
-            outcome(written, failures));
+            outcome(written, failures), Runnable::run);
         final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
         final UnsafeBuffer record = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1000, 64));
         final Path temporary = store.prepareTemporary(7);
