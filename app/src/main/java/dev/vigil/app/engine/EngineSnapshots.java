@@ -12,6 +12,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,8 @@ import java.util.zip.CRC32C;
  */
 final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileWriter.Outcome, AutoCloseable
 {
+    private static final Runnable NOTHING = () -> { };
+
     private final SnapshotStore store;
     private final long fingerprint;
     private final AtomicCounter takenCounter;
@@ -126,8 +129,9 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         final long recordCount = beginSnapshot(state);
         if (recordCount >= 0)
         {
-            paused(System.nanoTime() - startNs);
+            // With no records the file is written whole here: part of the pause.
             writer.expect(recordCount);
+            paused(System.nanoTime() - startNs);
             return true;
         }
         // Larger than the buffer: written whole from here; forced and published on the other thread.
@@ -145,15 +149,19 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         }
         paused(System.nanoTime() - startNs);
         streamedCounter.incrementOrdered();
-        written(streamed);
+        written(streamed, null);
         return true;
     }
 
     @Override
-    public void written(final Path temporary)
+    public void written(final Path temporary, final FileChannel channel)
     {
         final long snapshotStartNs = startNs;
-        inFlight = publisher.submit(() -> publish(temporary, snapshotStartNs));
+        inFlight = publisher.submit(() ->
+        {
+            SnapshotFileWriter.closeQuietly(channel);
+            publish(temporary, snapshotStartNs);
+        });
     }
 
     @Override
@@ -187,6 +195,12 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
             }
             writer.cancel();
             throw new UncheckedIOException("could not serialise the state for a snapshot", ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            // The copy has not begun: the next point must find the writer free.
+            writer.cancel();
+            throw ex;
         }
     }
 
@@ -240,15 +254,27 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         }
     }
 
+    /**
+     * Wait until the publisher has done everything handed to it so far: the last publish, and the write-backs and
+     * discards before it.
+     */
     private void awaitPublisher()
     {
-        if (inFlight == null)
-        {
-            return;
-        }
+        final Future<?> drained = publisher.submit(NOTHING);
         try
         {
-            inFlight.get();
+            if (inFlight != null)
+            {
+                try
+                {
+                    inFlight.get();
+                }
+                catch (final ExecutionException ex)
+                {
+                    errorHandler.onError(ex.getCause());
+                }
+            }
+            drained.get();
         }
         catch (final ExecutionException ex)
         {

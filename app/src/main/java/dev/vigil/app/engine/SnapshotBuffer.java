@@ -275,14 +275,21 @@ public final class SnapshotBuffer extends OutputStream implements DataOutput
             final int position = (int)(offset & CHUNK_MASK);
             final int n = (int)Math.min(end - offset, CHUNK_BYTES - position);
             final ByteBuffer chunk = chunkAt(offset);
-            chunk.limit(position + n).position(position);
-            crc.update(chunk);
-            chunk.position(position);
-            while (chunk.hasRemaining())
+            try
             {
-                channel.write(chunk);
+                chunk.limit(position + n).position(position);
+                crc.update(chunk);
+                chunk.position(position);
+                while (chunk.hasRemaining())
+                {
+                    channel.write(chunk);
+                }
             }
-            chunk.clear();
+            finally
+            {
+                // The chunk's limit bounds the buffer's own slow-path writes: whole again, whatever happened.
+                chunk.clear();
+            }
             offset += n;
         }
         return end - from;

@@ -48,12 +48,14 @@ final class SnapshotFileWriter implements RecordCopySink
     interface Outcome
     {
         /**
-         * @param temporary the whole temporary file, closed, to force and rename.
+         * @param temporary the whole temporary file, to force and rename.
+         * @param channel   its channel, still open, or null: close it off the rules thread first (closing waits for
+         *                  a write-back running on it).
          */
-        void written(Path temporary);
+        void written(Path temporary, FileChannel channel);
 
         /**
-         * @param temporary the temporary file, deleted.
+         * @param temporary the temporary file, deleted (by the syncer, once closed).
          * @param cause     why.
          */
         void failed(Path temporary, IOException cause);
@@ -80,6 +82,7 @@ final class SnapshotFileWriter implements RecordCopySink
     private final Runnable syncWritten = this::syncWritten;
     private volatile FileChannel syncing;
     private long unsyncedBytes;
+    private int writesDone;
 
     private Path temporary;
     private FileChannel channel;
@@ -180,7 +183,7 @@ final class SnapshotFileWriter implements RecordCopySink
         expected = records;
         if (open && !abandoned && received >= expected)
         {
-            complete();
+            completeTimed();
         }
     }
 
@@ -213,11 +216,13 @@ final class SnapshotFileWriter implements RecordCopySink
         if (!headerWritten || stateWritten < state.length())
         {
             writeStatePiece(pieceBytes);
+            writesDone++;
             return false;
         }
         if (filled - written >= pieceBytes)
         {
             writeBuffered(pieceBytes);
+            writesDone++;
             return false;
         }
         if (filled + RecordEntryDescriptor.entryLength(length) > bufferBytes && !writeBuffered(bufferBytes))
@@ -240,11 +245,7 @@ final class SnapshotFileWriter implements RecordCopySink
             inlineWrites.incrementOrdered();
             final long startNs = System.nanoTime();
             final boolean done = writeStatePiece(Long.MAX_VALUE) && writeBuffered(bufferBytes);
-            final long micros = (System.nanoTime() - startNs) / 1000;
-            if (micros > pauseMicros.get())
-            {
-                pauseMicros.setOrdered(micros);
-            }
+            stopped(System.nanoTime() - startNs);
             if (!done)
             {
                 return false;
@@ -252,6 +253,14 @@ final class SnapshotFileWriter implements RecordCopySink
         }
         append(storeId, ordinal, key, address, length);
         return true;
+    }
+
+    @Override
+    public int takeWritesDone()
+    {
+        final int done = writesDone;
+        writesDone = 0;
+        return done;
     }
 
     @Override
@@ -282,7 +291,26 @@ final class SnapshotFileWriter implements RecordCopySink
         filled += RecordEntryDescriptor.entryLength(length);
         if (++received == expected)
         {
-            complete();
+            completeTimed();
+        }
+    }
+
+    /**
+     * Write the rest and close: within a copy step, a write to a record or the point, so measured as a stop.
+     */
+    private void completeTimed()
+    {
+        final long startNs = System.nanoTime();
+        complete();
+        stopped(System.nanoTime() - startNs);
+    }
+
+    private void stopped(final long durationNs)
+    {
+        final long micros = durationNs / 1000;
+        if (micros > pauseMicros.get())
+        {
+            pauseMicros.setOrdered(micros);
         }
     }
 
@@ -406,7 +434,6 @@ final class SnapshotFileWriter implements RecordCopySink
             {
                 channel.write(edge);
             }
-            channel.close();
         }
         catch (final IOException ex)
         {
@@ -415,7 +442,9 @@ final class SnapshotFileWriter implements RecordCopySink
         }
         open = false;
         state = null;
-        outcome.written(temporary);
+        final FileChannel whole = channel;
+        channel = null;
+        outcome.written(temporary, whole);
     }
 
     private void fail(final IOException cause)
@@ -425,12 +454,37 @@ final class SnapshotFileWriter implements RecordCopySink
         outcome.failed(temporary, cause);
     }
 
+    /**
+     * Drop the file: closed and deleted on the syncer, as a close waits for a write-back running on the channel.
+     */
     private void closeAndDelete()
     {
         open = false;
         state = null;
         filled = 0;
         written = 0;
+        final FileChannel toClose = channel;
+        final Path file = temporary;
+        channel = null;
+        if (toClose == null)
+        {
+            deleteQuietly(file);
+        }
+        else
+        {
+            syncer.execute(() ->
+            {
+                closeQuietly(toClose);
+                deleteQuietly(file);
+            });
+        }
+    }
+
+    /**
+     * @param channel a snapshot file's channel, or null.
+     */
+    static void closeQuietly(final FileChannel channel)
+    {
         try
         {
             if (channel != null)
@@ -440,12 +494,15 @@ final class SnapshotFileWriter implements RecordCopySink
         }
         catch (final IOException ignore)
         {
-            // Deleted next: nothing of it is read again.
+            // Its data is written or the file goes: nothing is read through it again.
         }
-        channel = null;
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
         try
         {
-            Files.deleteIfExists(temporary);
+            Files.deleteIfExists(file);
         }
         catch (final IOException ignore)
         {

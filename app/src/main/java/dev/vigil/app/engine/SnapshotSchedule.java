@@ -6,14 +6,16 @@ package dev.vigil.app.engine;
  * <p>
  * Why early: the first snapshot of a process runs code the JIT has not compiled yet, and the rules stage's compiled
  * code has never met a copy-on-write or a snapshot point in the ring, so the JIT throws it away (deoptimises) and
- * compiles it again while the traffic waits. Taken early, after a few seconds of input at most, that happens once
- * while the state is still small; the snapshots that follow find their code compiled. Any point, periodic or asked for,
- * starts the interval again.
+ * compiles it again while the traffic waits. Taken early, that happens once, in the process's first second or so
+ * (with a small state on a fresh engine; after a recovery the state is whatever was recovered). The snapshots that
+ * follow find their code compiled. Any point, periodic or asked for, starts the interval again.
  */
 final class SnapshotSchedule
 {
+    private final long firstEvents;
     private final long intervalEvents;
-    private long nextDueSeq;
+    private long lastPointSeq;
+    private boolean pointPublished;
 
     /**
      * @param startSeq       the engine sequence the process starts from.
@@ -23,8 +25,8 @@ final class SnapshotSchedule
     SnapshotSchedule(final long startSeq, final long firstEvents, final long intervalEvents)
     {
         this.intervalEvents = intervalEvents;
-        final long first = firstEvents > 0 ? Math.min(firstEvents, intervalEvents) : intervalEvents;
-        this.nextDueSeq = startSeq + first;
+        this.firstEvents = firstEvents > 0 ? Math.min(firstEvents, intervalEvents) : intervalEvents;
+        this.lastPointSeq = startSeq;
     }
 
     /**
@@ -33,7 +35,9 @@ final class SnapshotSchedule
      */
     boolean isDue(final long lastEngineSeq)
     {
-        return intervalEvents > 0 && lastEngineSeq >= nextDueSeq;
+        // By difference, so that no interval up to Long.MAX_VALUE overflows.
+        return intervalEvents > 0 &&
+            lastEngineSeq - lastPointSeq >= (pointPublished ? intervalEvents : firstEvents);
     }
 
     /**
@@ -43,6 +47,7 @@ final class SnapshotSchedule
      */
     void pointPublished(final long lastEngineSeq)
     {
-        nextDueSeq = lastEngineSeq + intervalEvents;
+        lastPointSeq = lastEngineSeq;
+        pointPublished = true;
     }
 }

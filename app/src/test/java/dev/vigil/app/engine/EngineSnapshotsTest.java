@@ -21,6 +21,7 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -330,9 +331,22 @@ class EngineSnapshotsTest
             assertEquals(1, counters.get(SNAPSHOTS_FAILED).get());
             assertEquals(1, errors.size(), errors.toString());
 
-            // The next point works again.
+            // One whose file fails after the point, at its first write: counted once, reported, the copy stops.
             Files.delete(dir.resolve("snapshots"));
             feed(rules, 511, 520, 97);
+            assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
+            assertTrue(rules.isSnapshotInProgress());
+            Files.delete(dir.resolve("snapshots"));
+            for (int cycle = 0; cycle < 100 && rules.isSnapshotInProgress(); cycle++)
+            {
+                rules.doDutyCycle();
+            }
+            assertFalse(rules.isSnapshotInProgress(), "the copy stopped");
+            assertEquals(2, counters.get(SNAPSHOTS_FAILED).get());
+            assertEquals(2, errors.size(), errors.toString());
+
+            // The next point works again.
+            feed(rules, 521, 530, 97);
             assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
             snapshots.finishInProgress(rules);
             assertEquals(1, counters.get(SNAPSHOTS_TAKEN).get());
@@ -469,8 +483,9 @@ class EngineSnapshotsTest
         return new SnapshotFileWriter.Outcome()
         {
             @Override
-            public void written(final Path temporary)
+            public void written(final Path temporary, final FileChannel channel)
             {
+                SnapshotFileWriter.closeQuietly(channel);
                 written.add(temporary);
             }
 

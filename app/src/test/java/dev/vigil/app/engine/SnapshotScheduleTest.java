@@ -34,6 +34,11 @@ class SnapshotScheduleTest
         assertFalse(late.isDue(399));
         assertTrue(late.isDue(400), "never later than the interval");
 
+        final SnapshotSchedule longest = new SnapshotSchedule(1_000, 0, Long.MAX_VALUE);
+        assertFalse(longest.isDue(Long.MAX_VALUE - 1), "an interval as long as the settings allow never overflows");
+        longest.pointPublished(5_000);
+        assertFalse(longest.isDue(Long.MAX_VALUE));
+
         final SnapshotSchedule none = new SnapshotSchedule(0, 50, 0);
         assertFalse(none.isDue(50));
         assertFalse(none.isDue(Long.MAX_VALUE), "no periodic snapshots at all");

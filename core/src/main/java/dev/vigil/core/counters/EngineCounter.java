@@ -89,7 +89,8 @@ public enum EngineCounter implements CounterDescriptor
         "deleted, the journal keeps every input")),
     SNAPSHOT_INLINE_WRITES("snapshot inline writes", counter("vigil_snapshot_inline_writes_total",
         "writes to a keyed record not yet copied for a snapshot that found snapshot.write.buffer.bytes full and " +
-        "wrote what it held to the file first, a stop of the event being handled")),
+        "wrote what it held to the file first, a stop of the event being handled (a copy finished at once, at a " +
+        "clean stop, counts once per buffer too)")),
     SNAPSHOT_DURATION_MILLIS("snapshot duration ms", gauge("vigil_snapshot_duration_milliseconds",
         "how long the last snapshot took from its point to its file being published, the rules stage running " +
         "meanwhile")),

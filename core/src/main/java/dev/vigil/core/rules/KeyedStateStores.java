@@ -335,10 +335,12 @@ public final class KeyedStateStores implements AutoCloseable
      * Copy about maxBytes of records not copied yet, store after store, as far as the sink takes them now.
      *
      * @param maxBytes bytes of records to copy at most, rounded up to a whole record.
-     * @return records copied.
+     * @return records copied, plus the writes the sink made instead of taking some
+     *         ({@link RecordCopySink#takeWritesDone}).
      */
     public int copyStep(final int maxBytes)
     {
+        final RecordCopySink sink = copySink;
         int copied = 0;
         long bytes = 0;
         for (final RecordStore store : storesByKey)
@@ -355,7 +357,7 @@ public final class KeyedStateStores implements AutoCloseable
                 }
             }
         }
-        return copied;
+        return sink != null ? copied + sink.takeWritesDone() : copied;
     }
 
     /**

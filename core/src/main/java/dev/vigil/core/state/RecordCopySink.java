@@ -40,6 +40,15 @@ public interface RecordCopySink
     boolean isAbandoned();
 
     /**
+     * @return writes the sink made on its own in {@link #offer} calls since the last call (a sink that writes a file
+     * may write instead of taking an entry): work done, for the caller's idle strategy; 0 by default.
+     */
+    default int takeWritesDone()
+    {
+        return 0;
+    }
+
+    /**
      * Give the copy up from the stores' side (e.g. they close, or a newer snapshot supersedes this one): no more
      * entries will come.
      */

@@ -196,6 +196,7 @@ class RulesUpdateTest
             // An update that keeps the velocity rule keeps its slice: the copy goes on.
             update(stage, 1, "velocity 2,amount 50");
             assertTrue(stage.isSnapshotInProgress());
+            assertEquals(0, stage.doDutyCycle(), "the cycle after input leaves the copy be");
             assertEquals(0, stage.doDutyCycle(), "the stalled sink takes nothing");
 
             // A changed velocity rule gets a fresh slice, zeroed in every record: the copy is given up.

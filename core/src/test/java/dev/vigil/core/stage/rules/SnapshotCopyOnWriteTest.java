@@ -281,8 +281,8 @@ class SnapshotCopyOnWriteTest
     }
 
     /**
-     * Holds a few entries, as the ring between the rules thread and the snapshot writer does, and writes them to the
-     * file when drained; a copy before a write into a full sink waits for the writer, which drains one entry.
+     * Holds a few entries, as a bounded sink does, and writes them to the file when drained; a copy before a write into
+     * a full sink waits, and one entry is drained, as the snapshot writer writes out its full buffer.
      */
     private static final class QueueSink implements RecordCopySink
     {
