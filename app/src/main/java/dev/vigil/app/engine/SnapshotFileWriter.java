@@ -207,7 +207,7 @@ final class SnapshotFileWriter implements RecordCopySink
     @Override
     public boolean offer(final int storeId, final int ordinal, final long key, final long address, final int length)
     {
-        if (abandoned)
+        if (abandoned || isDiskBehind())
         {
             return false;
         }
@@ -380,17 +380,41 @@ final class SnapshotFileWriter implements RecordCopySink
 
     /**
      * Start the write-back of what was written on the syncer, every {@value #SYNC_BYTES} bytes, unless the last is
-     * still going: the rules thread never waits for it, and never meets a throttled page cache.
+     * still going: the rules thread never waits for it.
      */
     private void wrote(final long bytes)
     {
         unsyncedBytes += bytes;
         if (unsyncedBytes >= syncBytes && syncing == null)
         {
-            unsyncedBytes = 0;
-            syncing = channel;
-            syncer.execute(syncWritten);
+            startSync();
         }
+    }
+
+    /**
+     * The disk has not caught up: a write-back is running and as much again was written since it began. Steps wait
+     * (copy and write nothing) rather than let dirty pages pile up until the kernel throttles the rules thread; writes
+     * to records not yet copied still go.
+     */
+    private boolean isDiskBehind()
+    {
+        if (unsyncedBytes < syncBytes)
+        {
+            return false;
+        }
+        if (syncing == null)
+        {
+            startSync();
+            return false;
+        }
+        return true;
+    }
+
+    private void startSync()
+    {
+        unsyncedBytes = 0;
+        syncing = channel;
+        syncer.execute(syncWritten);
     }
 
     private void syncWritten()

@@ -448,6 +448,41 @@ class EngineSnapshotsTest
     }
 
     @Test
+    void stepsWaitForTheDiskWhileAWriteBackRunsAndAsMuchAgainWasWritten() throws IOException
+    {
+        final EngineCounters counters = RuleSetFactory.offlineCounters();
+        final List<Path> written = new ArrayList<>();
+        final List<Runnable> syncs = new ArrayList<>();
+        final SnapshotFileWriter writer = new SnapshotFileWriter(
+            4096, 1000, counters.get(SNAPSHOT_INLINE_WRITES), counters.get(SNAPSHOT_PAUSE_MICROS),
+            outcome(written, new ArrayList<>()), syncs::add, 2048);
+        final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
+        final SnapshotBuffer state = new SnapshotBuffer(1 << 24);
+        state.write(new byte[10_000]);
+        final UnsafeBuffer record = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1000, 64));
+        final Path temporary = store.prepareTemporary(9);
+        writer.open(temporary, 9, 1L, state);
+        writer.expect(1);
+
+        assertFalse(writer.offer(1, 0, 0L, record.addressOffset(), 1000));
+        assertEquals(1, syncs.size(), "2 KiB written: a write-back begins");
+        assertFalse(writer.offer(1, 0, 0L, record.addressOffset(), 1000));
+        final long size = Files.size(temporary);
+        assertEquals(SnapshotStore.HEADER_LENGTH + 4096, size);
+        assertFalse(writer.offer(1, 0, 0L, record.addressOffset(), 1000));
+        assertEquals(size, Files.size(temporary), "as much again written while it runs: the step waits");
+        assertEquals(2, writer.takeWritesDone(), "two steps wrote, the third did nothing");
+
+        syncs.get(0).run();
+        assertFalse(writer.offer(1, 0, 0L, record.addressOffset(), 1000));
+        assertEquals(2, syncs.size(), "the next write-back begins, and the step writes");
+        assertTrue(Files.size(temporary) > size);
+        // A write to a record not yet copied never waits for the disk.
+        assertTrue(writer.put(1, 0, 0L, record.addressOffset(), 1000));
+        assertEquals(List.of(temporary), written);
+    }
+
+    @Test
     void aWriteThatFailsGivesTheSnapshotUpDeletesItsFileAndSaysWhy() throws IOException
     {
         final EngineCounters counters = RuleSetFactory.offlineCounters();
