@@ -332,7 +332,9 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         {
             if (!publisher.awaitTermination(60, TimeUnit.SECONDS))
             {
+                // Interrupted, a publish must still end before the counters it writes are unmapped.
                 publisher.shutdownNow();
+                publisher.awaitTermination(5, TimeUnit.SECONDS);
             }
         }
         catch (final InterruptedException ex)

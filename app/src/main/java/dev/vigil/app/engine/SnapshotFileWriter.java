@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.zip.CRC32C;
 
 /**
@@ -35,8 +36,11 @@ import java.util.zip.CRC32C;
  * records about to be written, which come as fast as the events at a copy's start. One of those that finds the buffer
  * full writes what it holds first: a stop of the event being handled, counted
  * ({@code vigil_snapshot_inline_writes_total}) and measured in the pause gauge. When the last record announced is in,
- * the rest and the checksum are written and the file closed: ready to publish. A write that fails gives the snapshot
- * up: the copy stops, the file is deleted, and the failure goes to the owner.
+ * the rest and the checksum are written and the file goes to the owner, its channel still open: a close waits for a
+ * write-back running on the channel, so the syncer closes it. Every {@value #SYNC_BYTES} bytes the syncer starts the
+ * write-back of what was written, and steps wait while it runs and as much again is waiting, so the page cache never
+ * holds enough of the file for the kernel to throttle the rules thread. A write that fails gives the snapshot up: the
+ * copy stops, the file is closed and deleted on the syncer, and the failure goes to the owner.
  * <p>
  * Owned by the rules thread, or by the thread that stopped the stage; one snapshot at a time.
  */
@@ -193,6 +197,7 @@ final class SnapshotFileWriter implements RecordCopySink
     void cancel()
     {
         open = false;
+        abandoned = true;
         state = null;
     }
 
@@ -414,7 +419,15 @@ final class SnapshotFileWriter implements RecordCopySink
     {
         unsyncedBytes = 0;
         syncing = channel;
-        syncer.execute(syncWritten);
+        try
+        {
+            syncer.execute(syncWritten);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The owner is closing: no write-back to wait for, and the force before the rename still comes or not.
+            syncing = null;
+        }
     }
 
     private void syncWritten()
@@ -496,11 +509,20 @@ final class SnapshotFileWriter implements RecordCopySink
         }
         else
         {
-            syncer.execute(() ->
+            try
             {
+                syncer.execute(() ->
+                {
+                    closeQuietly(toClose);
+                    deleteQuietly(file);
+                });
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The owner is closed: nothing runs on the channel any more, so close it here.
                 closeQuietly(toClose);
                 deleteQuietly(file);
-            });
+            }
         }
     }
 

@@ -315,8 +315,22 @@ class EngineSnapshotsTest
             assertEquals(0, counters.get(SNAPSHOTS_FAILED).get());
             assertEquals(List.of(), files(dir.resolve("snapshots")));
 
+            // Superseded after its file was begun: closed and deleted off the rules thread, waited for at the stop.
+            feed(rules, 501, 505, 97);
+            assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
+            for (int cycle = 0; cycle < 3; cycle++)
+            {
+                rules.doDutyCycle();
+            }
+            assertTrue(rules.isSnapshotInProgress());
+            assertEquals(1, files(dir.resolve("snapshots")).size(), "its temporary file");
+            rules.abandonSnapshot();
+            snapshots.finishInProgress(rules);
+            assertEquals(List.of(), files(dir.resolve("snapshots")));
+            assertEquals(0, counters.get(SNAPSHOTS_FAILED).get());
+
             // Then one that cannot be written: counted, reported, and the stage stops copying.
-            feed(rules, 501, 510, 97);
+            feed(rules, 506, 510, 97);
             Files.delete(dir.resolve("snapshots"));
             Files.writeString(dir.resolve("snapshots"), "not a directory");
             assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));

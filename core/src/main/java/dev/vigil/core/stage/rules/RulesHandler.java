@@ -343,7 +343,7 @@ public final class RulesHandler implements EventHandler<RingEvent>, InputHold
      * {@value #BUSY_CYCLES_PER_COPY_STEP} cycles in a row that had some. Each step is a stop of the stage, counted in
      * the snapshot pause gauge when it is the longest.
      *
-     * @return records copied, or 1 when a deferred snapshot began.
+     * @return records copied and writes the sink made in the step, or 1 when a deferred snapshot began.
      */
     public int doDutyCycle()
     {
