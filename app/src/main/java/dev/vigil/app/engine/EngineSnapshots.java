@@ -92,7 +92,8 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
             counters.get(EngineCounter.SNAPSHOT_INLINE_WRITES),
             pauseMicrosGauge,
             this,
-            publisher);
+            publisher,
+            SnapshotFileWriter.SYNC_BYTES);
     }
 
     /**

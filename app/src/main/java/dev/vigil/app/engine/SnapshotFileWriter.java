@@ -105,24 +105,14 @@ final class SnapshotFileWriter implements RecordCopySink
     private boolean abandoned;
 
     /**
-     * @param bufferBytes     bytes of the buffer the entries gather in.
+     * @param bufferBytes    bytes of the buffer the entries gather in.
      * @param maxRecordBytes bytes of the largest record a store may have: the buffer holds at least one entry of it.
      * @param inlineWrites   counts the times a write to a record not yet copied had to write the buffer first.
      * @param pauseMicros    the gauge of the longest stop of the rules stage for the current snapshot.
      * @param outcome        told when a snapshot's file is whole, or given up for a failure.
-     * @param syncer         the thread that forces what was written every {@value #SYNC_BYTES} bytes.
+     * @param syncer         the thread that closes files and starts their write-back.
+     * @param syncBytes      bytes written between write-backs ({@link #SYNC_BYTES} in the engine).
      */
-    SnapshotFileWriter(
-        final int bufferBytes,
-        final int maxRecordBytes,
-        final AtomicCounter inlineWrites,
-        final AtomicCounter pauseMicros,
-        final Outcome outcome,
-        final Executor syncer)
-    {
-        this(bufferBytes, maxRecordBytes, inlineWrites, pauseMicros, outcome, syncer, SYNC_BYTES);
-    }
-
     SnapshotFileWriter(
         final int bufferBytes,
         final int maxRecordBytes,

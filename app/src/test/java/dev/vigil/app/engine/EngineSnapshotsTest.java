@@ -504,7 +504,7 @@ class EngineSnapshotsTest
         final List<IOException> failures = new ArrayList<>();
         final SnapshotFileWriter writer = new SnapshotFileWriter(
             4096, 1000, counters.get(SNAPSHOT_INLINE_WRITES), counters.get(SNAPSHOT_PAUSE_MICROS),
-            outcome(written, failures), Runnable::run);
+            outcome(written, failures), Runnable::run, SnapshotFileWriter.SYNC_BYTES);
         final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
         final UnsafeBuffer record = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1000, 64));
         final Path temporary = store.prepareTemporary(7);
