@@ -127,7 +127,18 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
             return true;
         }
         writer.open(temporary, engineSeq, fingerprint, buffer);
-        final long recordCount = beginSnapshot(state);
+        final long recordCount;
+        try
+        {
+            recordCount = beginSnapshot(state);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A state that cannot be serialised (a rule's bug) costs this snapshot, not the engine: nothing was begun.
+            paused(System.nanoTime() - startNs);
+            failed(ex);
+            return true;
+        }
         if (recordCount >= 0)
         {
             // With no records the file is written whole here: part of the pause.

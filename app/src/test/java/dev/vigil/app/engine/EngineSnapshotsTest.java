@@ -1,5 +1,6 @@
 package dev.vigil.app.engine;
 
+import dev.vigil.app.TestRules;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.codecs.MessageHeaderEncoder;
@@ -364,6 +365,38 @@ class EngineSnapshotsTest
             assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
             snapshots.finishInProgress(rules);
             assertEquals(1, counters.get(SNAPSHOTS_TAKEN).get());
+            assertEquals(1, files(dir.resolve("snapshots")).size());
+        }
+    }
+
+    @Test
+    void aStateThatCannotBeSerialisedGivesThatSnapshotUpCountedAndTheNextPointWorks() throws IOException
+    {
+        final VigilConfig config = VigilConfig.defaults()
+            .with(Settings.DATA_DIR.name(), dir.toString())
+            .with(Settings.RULES_FILE.name(), TestRules.write(dir, "rules.yaml", TestRules.amountThreshold(1_000_000) +
+                "  - id: 5\n" +
+                "    name: unwritable\n" +
+                "    type: custom\n" +
+                "    class: dev.vigil.app.rules.custom.UnwritableStateRule\n" +
+                "    parameters: {failed-writes: 1}\n" +
+                "    action: alert_only\n").toString());
+        final EngineCounters counters = RuleSetFactory.offlineCounters();
+        final RulesHandler rules = new RulesStageContext(config).counters(counters).newHandler();
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        try (EngineSnapshots snapshots = new EngineSnapshots(config, counters, errors::add))
+        {
+            feed(rules, 1, 20, 10);
+            assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules), "the point is passed, not thrown");
+            assertFalse(rules.isSnapshotInProgress());
+            assertEquals(1, counters.get(SNAPSHOTS_FAILED).get());
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0) instanceof IllegalStateException, errors.toString());
+
+            feed(rules, 21, 30, 10);
+            assertTrue(snapshots.takeSnapshot(rules.lastEngineSeq(), rules));
+            snapshots.finishInProgress(rules);
+            assertEquals(1, counters.get(SNAPSHOTS_TAKEN).get(), "the writer was left free for the next point");
             assertEquals(1, files(dir.resolve("snapshots")).size());
         }
     }
