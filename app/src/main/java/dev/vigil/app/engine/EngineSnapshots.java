@@ -122,9 +122,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         }
         catch (final IOException ex)
         {
-            paused(System.nanoTime() - startNs);
-            failed(new UncheckedIOException("could not prepare snapshot at engine seq " + engineSeq, ex));
-            return true;
+            return givenUp(new UncheckedIOException("could not prepare snapshot at engine seq " + engineSeq, ex));
         }
         writer.open(temporary, engineSeq, fingerprint, buffer);
         final long recordCount;
@@ -134,10 +132,10 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         }
         catch (final RuntimeException ex)
         {
-            // A state that cannot be serialised (a rule's bug) costs this snapshot, not the engine: nothing was begun.
-            paused(System.nanoTime() - startNs);
-            failed(ex);
-            return true;
+            // A state that cannot be serialised (a rule's bug) costs this snapshot, not the engine: nothing was begun,
+            // and the next point must find the writer free.
+            writer.cancel();
+            return givenUp(ex);
         }
         if (recordCount >= 0)
         {
@@ -155,9 +153,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         }
         catch (final RuntimeException ex)
         {
-            paused(System.nanoTime() - startNs);
-            failed(ex);
-            return true;
+            return givenUp(ex);
         }
         paused(System.nanoTime() - startNs);
         streamedCounter.incrementOrdered();
@@ -180,6 +176,18 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
     public void failed(final Path temporary, final IOException cause)
     {
         failed(new UncheckedIOException("could not write snapshot " + temporary, cause));
+    }
+
+    /**
+     * The snapshot begun at {@link #startNs} is given up at its point: the pause so far recorded, the failure counted.
+     *
+     * @return true: the point is passed.
+     */
+    private boolean givenUp(final RuntimeException ex)
+    {
+        paused(System.nanoTime() - startNs);
+        failed(ex);
+        return true;
     }
 
     private void paused(final long durationNs)
@@ -205,14 +213,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
             {
                 return -1;
             }
-            writer.cancel();
             throw new UncheckedIOException("could not serialise the state for a snapshot", ex);
-        }
-        catch (final RuntimeException ex)
-        {
-            // The copy has not begun: the next point must find the writer free.
-            writer.cancel();
-            throw ex;
         }
     }
 
@@ -228,7 +229,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         }
         catch (final RuntimeException ex)
         {
-            deleteQuietly(temporary);
+            SnapshotFileWriter.deleteQuietly(temporary);
             failed(ex);
         }
     }
@@ -237,18 +238,6 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
     {
         errorHandler.onError(ex);
         failedCounter.increment();
-    }
-
-    private static void deleteQuietly(final Path file)
-    {
-        try
-        {
-            Files.deleteIfExists(file);
-        }
-        catch (final IOException ignore)
-        {
-            // A temporary file left behind is deleted by the next snapshot of that sequence, never loaded.
-        }
     }
 
     /**

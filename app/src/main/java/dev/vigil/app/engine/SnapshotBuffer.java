@@ -235,26 +235,6 @@ public final class SnapshotBuffer extends OutputStream implements DataOutput
     }
 
     /**
-     * Copy what was written since the last {@link #reset()} to an output, through a scratch array.
-     *
-     * @param out     where to.
-     * @param scratch a heap array to copy through.
-     * @throws IOException when the output fails.
-     */
-    void copyTo(final DataOutput out, final byte[] scratch) throws IOException
-    {
-        long copied = 0;
-        while (copied < length)
-        {
-            final int position = (int)(copied & CHUNK_MASK);
-            final int n = (int)Math.min(Math.min(length - copied, CHUNK_BYTES - position), scratch.length);
-            chunkAt(copied).get(position, scratch, 0, n);
-            out.write(scratch, 0, n);
-            copied += n;
-        }
-    }
-
-    /**
      * Write part of what was written since the last {@link #reset()} to a file, adding it to a running checksum:
      * straight from the off-heap chunks, no copy on the way.
      *
@@ -278,12 +258,7 @@ public final class SnapshotBuffer extends OutputStream implements DataOutput
             try
             {
                 chunk.limit(position + n).position(position);
-                crc.update(chunk);
-                chunk.position(position);
-                while (chunk.hasRemaining())
-                {
-                    channel.write(chunk);
-                }
+                SnapshotFileWriter.writeChecksummed(channel, crc, chunk);
             }
             finally
             {

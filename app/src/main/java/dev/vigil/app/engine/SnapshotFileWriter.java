@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -349,12 +350,7 @@ final class SnapshotFileWriter implements RecordCopySink
         try
         {
             buffer.limit(end).position(written);
-            crc.update(buffer);
-            buffer.position(written);
-            while (buffer.hasRemaining())
-            {
-                channel.write(buffer);
-            }
+            writeChecksummed(channel, crc, buffer);
             buffer.clear();
             wrote(end - written);
             written = end;
@@ -439,11 +435,26 @@ final class SnapshotFileWriter implements RecordCopySink
     private void writeEdge() throws IOException
     {
         edge.flip();
-        crc.update(edge);
-        edge.position(0);
-        while (edge.hasRemaining())
+        writeChecksummed(channel, crc, edge);
+    }
+
+    /**
+     * Add a buffer's bytes from its position to its limit to a file's running checksum, then write them to the file.
+     *
+     * @param channel the file, at its position.
+     * @param crc     the file's running checksum.
+     * @param bytes   what to write; its position ends at its limit.
+     * @throws IOException when the file fails.
+     */
+    static void writeChecksummed(final WritableByteChannel channel, final CRC32C crc, final ByteBuffer bytes)
+        throws IOException
+    {
+        final int start = bytes.position();
+        crc.update(bytes);
+        bytes.position(start);
+        while (bytes.hasRemaining())
         {
-            channel.write(edge);
+            channel.write(bytes);
         }
     }
 
@@ -534,7 +545,10 @@ final class SnapshotFileWriter implements RecordCopySink
         }
     }
 
-    private static void deleteQuietly(final Path file)
+    /**
+     * @param file a snapshot's temporary file, deleted if it is there; a failure leaves it to the next start.
+     */
+    static void deleteQuietly(final Path file)
     {
         try
         {

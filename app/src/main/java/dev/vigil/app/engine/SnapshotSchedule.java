@@ -12,10 +12,10 @@ package dev.vigil.app.engine;
  */
 final class SnapshotSchedule
 {
-    private final long firstEvents;
     private final long intervalEvents;
+    /** Inputs after the last point (or the start) that make the next one due: the first's, then the interval. */
+    private long dueAfterEvents;
     private long lastPointSeq;
-    private boolean pointPublished;
 
     /**
      * @param startSeq       the engine sequence the process starts from.
@@ -25,7 +25,7 @@ final class SnapshotSchedule
     SnapshotSchedule(final long startSeq, final long firstEvents, final long intervalEvents)
     {
         this.intervalEvents = intervalEvents;
-        this.firstEvents = firstEvents > 0 ? Math.min(firstEvents, intervalEvents) : intervalEvents;
+        this.dueAfterEvents = firstEvents > 0 ? Math.min(firstEvents, intervalEvents) : intervalEvents;
         this.lastPointSeq = startSeq;
     }
 
@@ -36,8 +36,7 @@ final class SnapshotSchedule
     boolean isDue(final long lastEngineSeq)
     {
         // By difference, so that no interval up to Long.MAX_VALUE overflows.
-        return intervalEvents > 0 &&
-            lastEngineSeq - lastPointSeq >= (pointPublished ? intervalEvents : firstEvents);
+        return intervalEvents > 0 && lastEngineSeq - lastPointSeq >= dueAfterEvents;
     }
 
     /**
@@ -48,6 +47,6 @@ final class SnapshotSchedule
     void pointPublished(final long lastEngineSeq)
     {
         lastPointSeq = lastEngineSeq;
-        pointPublished = true;
+        dueAfterEvents = intervalEvents;
     }
 }

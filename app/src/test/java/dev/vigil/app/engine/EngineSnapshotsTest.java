@@ -22,6 +22,7 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.CRC32C;
 
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_FAILED;
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_STREAMED;
@@ -175,7 +177,7 @@ class EngineSnapshotsTest
     private static byte[] copyOut(final SnapshotBuffer buffer) throws IOException
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        buffer.copyTo(new DataOutputStream(bytes), new byte[1000]);
+        buffer.writeTo(Channels.newChannel(bytes), new CRC32C(), 0, buffer.length());
         return bytes.toByteArray();
     }
 
