@@ -86,8 +86,11 @@ class VigilClusteredServiceTest
                 assertEquals(REQUESTS + 1, counters.get(EngineCounter.EVENTS_EVALUATED).get());
                 assertEquals(RETRIES, counters.get(EngineCounter.RETRIES_ANSWERED).get());
                 assertEquals(0, counters.get(EngineCounter.ERRORS).get());
-                // Every reply went out; alerts, which have no stream in the cluster yet, count as undelivered.
-                assertEquals(counters.get(EngineCounter.ALERTS_RAISED).get(),
+                // Every reply went out; alerts, which have no stream in the cluster yet, count as undelivered. The
+                // service counts the last request's alerts after it has sent that request's decision, so wait for it.
+                await(() -> counters.get(EngineCounter.ALERTS_RAISED).get() ==
+                    counters.get(EngineCounter.REPLIES_NOT_DELIVERED).get(), deadlineAfterSeconds(10),
+                    () -> "alerts raised " + counters.get(EngineCounter.ALERTS_RAISED).get() + " undelivered " +
                     counters.get(EngineCounter.REPLIES_NOT_DELIVERED).get());
                 assertEquals(offline.engineSeq(), member.service().appliedEngineSeq());
                 assertEquals(offline.stateHash(), awaitStateHash(member, deadlineAfterSeconds(10)));
