@@ -8,11 +8,13 @@ import dev.vigil.codecs.PaymentChannel;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
 import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -141,6 +143,8 @@ class ClusterProcessFailoverTest
             for (final MemberProcess process : processes)
             {
                 process.kill();
+                // Killed members leave their Aeron directories (tens of MB each, in shared memory) behind.
+                IoUtil.delete(new File(process.aeronDir), true);
             }
             CloseHelper.quietClose(driver);
         }
