@@ -1,5 +1,10 @@
 package dev.vigil.app;
 
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.engine.RuleSetFactory;
+import dev.vigil.core.rules.StateKey;
+import dev.vigil.core.state.ChronicleRecordStore;
+import dev.vigil.core.state.RecordStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,11 +18,13 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The engine keeps its keyed state in one Chronicle Map file per state key its rules use, in data.dir/state, and in
- * process memory when told so.
+ * The engine keeps its keyed state in Chronicle Maps in process memory by default, and in one Chronicle Map file per
+ * state key its rules use, in data.dir/state, when told so.
  */
 @Timeout(60)
 class KeyedStateFilesTest
@@ -26,10 +33,10 @@ class KeyedStateFilesTest
     Path dir;
 
     @Test
-    void engineKeepsOneMapFilePerStateKeyOfItsRules() throws IOException
+    void engineKeepsOneMapFilePerStateKeyOfItsRulesWhenPersisted() throws IOException
     {
         final Path dataDir = dir.resolve("data");
-        try (EngineHarness harness = EngineHarness.start(dataDir))
+        try (EngineHarness harness = EngineHarness.start(dataDir, "rules.state.persisted=true"))
         {
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
             assertEquals(
@@ -40,14 +47,21 @@ class KeyedStateFilesTest
     }
 
     @Test
-    void engineKeepsKeyedStateInProcessMemoryWhenNotPersisted() throws IOException
+    void engineKeepsKeyedStateInChronicleMapsInProcessMemoryByDefault() throws IOException
     {
         final Path dataDir = dir.resolve("data");
-        try (EngineHarness harness = EngineHarness.start(dataDir, "rules.state.persisted=false"))
+        try (EngineHarness harness = EngineHarness.start(dataDir))
         {
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
             assertFalse(Files.exists(dataDir.resolve("state")));
         }
+        final VigilConfig config = VigilConfig.defaults().with("data.dir", dataDir.toString());
+        try (RecordStore store = RuleSetFactory.engineStateStores(config).open(StateKey.ACCOUNT, 16, 64))
+        {
+            final ChronicleRecordStore map = assertInstanceOf(ChronicleRecordStore.class, store);
+            assertNull(map.file(), "no file behind the map");
+        }
+        assertFalse(Files.exists(dataDir.resolve("state")));
     }
 
     private static List<String> stateFiles(final Path dataDir) throws IOException

@@ -45,8 +45,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cost per event of the rules stage ({@link RulesHandler#onEvent}) with every rule of the default rules file enabled
- * (ten rules: seven over transactions, three over orders) and keyed state in persisted Chronicle Map files
- * ({@code store=chronicle}, as the engine runs) or in process memory ({@code store=memory}), over {@code keyCount}
+ * (ten rules: seven over transactions, three over orders) and keyed state in Chronicle Maps in process memory
+ * ({@code store=chronicle}, as the engine runs by default), in Chronicle Map files ({@code store=files}) or in
+ * direct buffers as offline runs keep it ({@code store=memory}), over {@code keyCount}
  * distinct keys, every key already known (the steady state: setup sends each key one transaction and one order).
  * <p>
  * Events go through a real single-producer ring, as ingress publishes them: each one patches its slot's frame in
@@ -160,8 +161,12 @@ public class KeyedRulesBenchmark
             .with(Settings.DATA_DIR.name(), dir.toString());
         final VigilConfig config =
             "default".equals(rules) ? defaults : defaults.with(Settings.RULES_FILE.name(), rules);
-        final KeyedStateStores.StoreOpener opener = "memory".equals(store) ?
-            KeyedStateStores.inMemory() : RuleSetFactory.engineStateStores(config);
+        final KeyedStateStores.StoreOpener opener = switch (store)
+        {
+            case "memory" -> KeyedStateStores.inMemory();
+            case "files" -> KeyedStateStores.persistedIn(dir.resolve("state"));
+            default -> RuleSetFactory.engineStateStores(config);
+        };
         final EngineCounters counters = LocalCounters.newEngineCounters();
         handler = new RulesStageContext(config).counters(counters).stores(opener).newHandler();
         handler.keyedState().prefetcher().enabled(prefetch);

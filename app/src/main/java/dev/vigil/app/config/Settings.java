@@ -254,9 +254,10 @@ public final class Settings
 
     /** Whether keyed state is persisted in Chronicle Map files. */
     public static final Setting RULES_STATE_PERSISTED = add(Setting.bool(
-        "rules.state.persisted", true,
-        "keep the engine's keyed state off-heap in Chronicle Map files in data.dir/state, one per state key " +
-        "(false: off-heap process memory); either way snapshots hold it and recovery rebuilds it"));
+        "rules.state.persisted", false,
+        "keep the engine's keyed state off-heap in Chronicle Map files in data.dir/state, one per state key, " +
+        "written back by the OS (false: Chronicle Maps off-heap in process memory, no write-back); either way " +
+        "snapshots hold it and recovery rebuilds it, the files are never read back"));
 
     /** Events whose keyed state the rules stage loads ahead of their turn. */
     public static final Setting RULES_LOOKAHEAD = add(Setting.integer(

@@ -91,13 +91,14 @@ public final class RuleSetFactory
 
     /**
      * @param config the configuration.
-     * @return where the engine keeps its keyed state: Chronicle Map files in data.dir/state, or process memory.
+     * @return where the engine keeps its keyed state: Chronicle Maps in process memory, or in files in
+     * data.dir/state.
      */
     public static KeyedStateStores.StoreOpener engineStateStores(final VigilConfig config)
     {
         return config.getBoolean(Settings.RULES_STATE_PERSISTED) ?
             KeyedStateStores.persistedIn(Path.of(config.get(Settings.DATA_DIR)).resolve("state")) :
-            KeyedStateStores.inMemory();
+            KeyedStateStores.chronicleInMemory();
     }
 
     /**

@@ -80,6 +80,16 @@ public final class KeyedStateStores implements AutoCloseable
     }
 
     /**
+     * @return stores in Chronicle Maps in process memory, off the heap with no file behind them: the engine's
+     * default, as the files are never read back and their write-back costs the rules stage page faults at scale.
+     */
+    public static StoreOpener chronicleInMemory()
+    {
+        return (stateKey, maxKeys, recordBytes) ->
+            ChronicleRecordStore.inMemory(stateKey.displayName(), maxKeys, recordBytes);
+    }
+
+    /**
      * @return stores in process memory, for offline runs (replay, what-if) that must not touch an engine's files.
      */
     public static StoreOpener inMemory()

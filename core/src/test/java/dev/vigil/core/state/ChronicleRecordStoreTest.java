@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 @Timeout(120)
@@ -144,6 +145,46 @@ class ChronicleRecordStoreTest
                 assertEquals(keyList[i], UnsafeApi.getLong(address));
                 assertEquals(i, UnsafeApi.getLong(address + 24));
             }
+        }
+    }
+
+    @Test
+    void storeInProcessMemoryHoldsRecordsAtStableAddressesUpToCapacityAndLoadsAFileStoresSnapshot() throws IOException
+    {
+        final int keys = 50_000;
+        final byte[] fromFile;
+        try (ChronicleRecordStore persisted = ChronicleRecordStore.open(dir.resolve("p.cmap"), keys, 40))
+        {
+            for (long key = 0; key < keys; key++)
+            {
+                UnsafeApi.putLong(persisted.recordAddress(key * 131), key);
+            }
+            fromFile = snapshot(persisted);
+        }
+        try (ChronicleRecordStore store = ChronicleRecordStore.inMemory("account", keys, 40))
+        {
+            assertNull(store.file());
+            final long[] firstAddress = new long[keys];
+            for (int key = 0; key < keys; key++)
+            {
+                firstAddress[key] = store.recordAddress(key * 131L);
+                assertNotEquals(ChronicleRecordStore.FULL, firstAddress[key]);
+                assertEquals(0, UnsafeApi.getLong(firstAddress[key] + 32), "a new record is zero");
+                UnsafeApi.putLong(firstAddress[key], key);
+            }
+            assertEquals(ChronicleRecordStore.FULL, store.recordAddress(-1L), "full at capacity");
+            assertEquals(keys, store.mapEntries());
+            for (int key = 0; key < keys; key++)
+            {
+                assertEquals(firstAddress[key], store.recordAddress(key * 131L));
+                assertEquals(key, UnsafeApi.getLong(firstAddress[key]));
+            }
+            assertArrayEquals(fromFile, snapshot(store), "the same records in the same order as the file's store");
+
+            store.clear();
+            store.readFrom(new DataInputStream(new ByteArrayInputStream(fromFile)));
+            assertEquals(keys, store.size());
+            assertArrayEquals(fromFile, snapshot(store));
         }
     }
 
