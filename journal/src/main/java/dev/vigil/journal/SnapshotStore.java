@@ -187,6 +187,16 @@ public final class SnapshotStore
     }
 
     /**
+     * @param engineSeq engine sequence the state is at.
+     * @return where a snapshot of that sequence is written before {@link #publish}: no file system call, for a writer
+     * that creates its directory once and writes over a leftover itself.
+     */
+    public Path temporaryFile(final long engineSeq)
+    {
+        return directory.resolve(fileName(engineSeq) + TEMPORARY_SUFFIX);
+    }
+
+    /**
      * Make way for a temporary snapshot file that its caller writes itself, in the layout above ({@link #putHeader},
      * the body, then the CRC32C of both as {@link #CRC_LENGTH} big-endian bytes), to {@link #publish} once whole: the
      * directory is created, and a temporary file of this sequence that a crash left is deleted.
@@ -197,7 +207,7 @@ public final class SnapshotStore
      */
     public Path prepareTemporary(final long engineSeq) throws IOException
     {
-        final Path temporary = directory.resolve(fileName(engineSeq) + TEMPORARY_SUFFIX);
+        final Path temporary = temporaryFile(engineSeq);
         Files.createDirectories(directory);
         Files.deleteIfExists(temporary);
         return temporary;

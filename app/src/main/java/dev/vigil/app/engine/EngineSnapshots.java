@@ -85,6 +85,8 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         this.fingerprint = fingerprint(config);
         // A copied snapshot is written for seconds at a million keys: a crash may have left one cut short.
         store.deleteTemporaries();
+        // Once, here: a snapshot point then costs no file system call (the writer creates its file at its first step).
+        createDirectory(store.directory());
         this.buffer = new SnapshotBuffer(config.getLong(Settings.SNAPSHOT_BUFFER_BYTES));
         this.writer = new SnapshotFileWriter(
             config.getInt(Settings.SNAPSHOT_WRITE_BUFFER_BYTES),
@@ -115,16 +117,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         inFlight = null;
         startNs = System.nanoTime();
         lastSnapshotSeq = engineSeq;
-        final Path temporary;
-        try
-        {
-            temporary = store.prepareTemporary(engineSeq);
-        }
-        catch (final IOException ex)
-        {
-            return givenUp(new UncheckedIOException("could not prepare snapshot at engine seq " + engineSeq, ex));
-        }
-        writer.open(temporary, engineSeq, fingerprint, buffer);
+        writer.open(store.temporaryFile(engineSeq), engineSeq, fingerprint, buffer);
         final long recordCount;
         try
         {
@@ -159,6 +152,18 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         streamedCounter.incrementOrdered();
         written(streamed, null);
         return true;
+    }
+
+    private static void createDirectory(final Path directory)
+    {
+        try
+        {
+            Files.createDirectories(directory);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("could not create the snapshot directory " + directory, ex);
+        }
     }
 
     @Override
@@ -401,7 +406,13 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         final CRC32C crc = new CRC32C();
         for (final Setting setting : Settings.ALL)
         {
-            if ((setting.name().startsWith("rules.") && setting != Settings.RULES_FILE &&
+            if (setting == Settings.RULES_STATE_PERSISTED)
+            {
+                // Where the records live changes nothing in them: hashed as the value every snapshot was taken with
+                // while it was the default, so those load whatever it is now.
+                crc.update((setting.name() + "=true\n").getBytes(StandardCharsets.UTF_8));
+            }
+            else if ((setting.name().startsWith("rules.") && setting != Settings.RULES_FILE &&
                 setting != Settings.RULES_LOOKAHEAD) ||
                 setting.name().startsWith("time.") || setting == Settings.DEDUP_WINDOW)
             {

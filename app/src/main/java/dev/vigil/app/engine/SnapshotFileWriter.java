@@ -139,7 +139,7 @@ final class SnapshotFileWriter implements RecordCopySink
      * Begin a snapshot's file, at the point, before the state is written into its buffer and the copy begun. Nothing
      * touches the disk until the first step or the first full buffer.
      *
-     * @param file        the temporary file to create ({@link SnapshotStore#prepareTemporary}).
+     * @param file        the temporary file to create or write over ({@link SnapshotStore#temporaryFile}).
      * @param engineSeq   engine sequence the state is at.
      * @param fingerprint of the configuration the state belongs to.
      * @param state       the state beside the records, complete once the copy has begun.
@@ -321,7 +321,7 @@ final class SnapshotFileWriter implements RecordCopySink
         {
             if (!headerWritten)
             {
-                channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                channel = openChannel();
                 edge.clear();
                 SnapshotStore.putHeader(edge, engineSeq, fingerprint);
                 writeEdge();
@@ -337,6 +337,21 @@ final class SnapshotFileWriter implements RecordCopySink
             fail(ex);
             return false;
         }
+    }
+
+    /**
+     * The temporary file, created or written over (a crash may have left one of this sequence), its directory made
+     * again if it went: at the first write, so that the point makes no file system call.
+     */
+    private FileChannel openChannel() throws IOException
+    {
+        final Path parent = temporary.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent))
+        {
+            Files.createDirectories(parent);
+        }
+        return FileChannel.open(
+            temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     /**
