@@ -113,7 +113,8 @@ public class KeyedRulesBenchmark
     @Param({"uniform", "hot"})
     public String keys;
 
-    /** {@code chronicle}: persisted map files, as the engine runs; {@code memory}: process memory. */
+    /** {@code chronicle}: Chronicle Maps as the engine keeps them; {@code files}: map files; {@code memory}: buffers.
+     */
     @Param({"chronicle"})
     public String store;
 

@@ -95,7 +95,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
             pauseMicrosGauge,
             this,
             publisher,
-            SnapshotFileWriter.SYNC_BYTES);
+            writeBackBytes(config));
     }
 
     /**
@@ -152,6 +152,16 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         streamedCounter.incrementOrdered();
         written(streamed, null);
         return true;
+    }
+
+    /**
+     * @return bytes of a snapshot written between write-backs: fewer where the journal forces its own writes, whose
+     * forces wait behind what the disk still has to write.
+     */
+    static long writeBackBytes(final VigilConfig config)
+    {
+        return "none".equals(config.get(Settings.JOURNAL_DURABILITY)) ?
+            SnapshotFileWriter.SYNC_BYTES : SnapshotFileWriter.SYNC_BYTES_BESIDE_A_FORCED_JOURNAL;
     }
 
     private static void createDirectory(final Path directory)
