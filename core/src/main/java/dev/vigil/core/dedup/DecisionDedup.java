@@ -2,19 +2,25 @@ package dev.vigil.core.dedup;
 
 import dev.vigil.codecs.Verdict;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
 
+import static java.nio.ByteOrder.BIG_ENDIAN;
+
 /**
  * Remembers the last decisions of each client by client sequence, so a retried request gets its original decision
  * again instead of a second evaluation (which would count it twice in every window).
  * <p>
  * Per client, a ring of the last {@code windowSize} sequences: lookups and records are O(1) and allocate nothing
- * once the client is known. A sequence older than the ring can no longer be told apart from a new one and is
- * reported {@link #STALE}, so that it is refused rather than decided twice.
+ * once the client is known. Each ring is kept as the bytes a snapshot holds ({@value #ENTRY_BYTES} big-endian bytes
+ * an entry: client sequence, engine sequence, verdict, fired rules), so that a snapshot point copies a client's ring
+ * in one move, not field by field (a tenth of a millisecond a client at a window of 4,096, before); an entry is
+ * also one place in memory rather than four. A sequence older than the ring can no longer be told apart from a new
+ * one and is reported {@link #STALE}, so that it is refused rather than decided twice.
  * Single-threaded: owned by the rules stage. Its contents are engine state, like rule state.
  */
 public final class DecisionDedup
@@ -27,6 +33,13 @@ public final class DecisionDedup
     public static final int STALE = 2;
 
     private static final long NO_SEQ = Long.MIN_VALUE;
+    private static final int SEQ_OFFSET = 0;
+    private static final int ENGINE_SEQ_OFFSET = SEQ_OFFSET + Long.BYTES;
+    private static final int VERDICT_OFFSET = ENGINE_SEQ_OFFSET + Long.BYTES;
+    private static final int FIRED_RULES_OFFSET = VERDICT_OFFSET + Byte.BYTES;
+    /** Bytes of one remembered decision, in memory and in a snapshot. */
+    static final int ENTRY_BYTES = FIRED_RULES_OFFSET + Long.BYTES;
+    private static final byte NO_VERDICT = -1;
 
     private final int windowSize;
     private final int mask;
@@ -68,15 +81,16 @@ public final class DecisionDedup
         {
             return STALE;
         }
-        final int index = (int)clientSeq & mask;
-        if (window.seqs[index] != clientSeq)
+        final int at = ((int)clientSeq & mask) * ENTRY_BYTES;
+        final UnsafeBuffer entries = window.entries;
+        if (entries.getLong(at + SEQ_OFFSET, BIG_ENDIAN) != clientSeq)
         {
             // Within the window but never decided: a gap the client is filling now.
             return NEW;
         }
-        foundVerdict = window.verdicts[index];
-        foundFiredRules = window.firedRules[index];
-        foundEngineSeq = window.engineSeqs[index];
+        foundVerdict = Verdict.get((short)(entries.getByte(at + VERDICT_OFFSET) & 0xFF));
+        foundFiredRules = entries.getLong(at + FIRED_RULES_OFFSET, BIG_ENDIAN);
+        foundEngineSeq = entries.getLong(at + ENGINE_SEQ_OFFSET, BIG_ENDIAN);
         return DUPLICATE;
     }
 
@@ -98,11 +112,12 @@ public final class DecisionDedup
             window = new ClientWindow(windowSize);
             windowsByClient.put(clientId, window);
         }
-        final int index = (int)clientSeq & mask;
-        window.seqs[index] = clientSeq;
-        window.engineSeqs[index] = engineSeq;
-        window.verdicts[index] = verdict;
-        window.firedRules[index] = firedRules;
+        final int at = ((int)clientSeq & mask) * ENTRY_BYTES;
+        final UnsafeBuffer entries = window.entries;
+        entries.putLong(at + SEQ_OFFSET, clientSeq, BIG_ENDIAN);
+        entries.putLong(at + ENGINE_SEQ_OFFSET, engineSeq, BIG_ENDIAN);
+        entries.putByte(at + VERDICT_OFFSET, (byte)verdict.value());
+        entries.putLong(at + FIRED_RULES_OFFSET, firedRules, BIG_ENDIAN);
         window.highestSeq = Math.max(window.highestSeq, clientSeq);
     }
 
@@ -150,23 +165,8 @@ public final class DecisionDedup
             final ClientWindow window = windowsByClient.get(clientId);
             out.writeLong(clientId);
             out.writeLong(window.highestSeq);
-            for (int i = 0; i < windowSize; i++)
-            {
-                writeEntry(out, window, i);
-            }
+            out.write(window.entries.byteArray());
         }
-    }
-
-    /**
-     * One remembered decision: a method of its own so that the JIT compiles it within the first snapshot, where the
-     * loop, run once per snapshot, would stay interpreted for the first dozen.
-     */
-    private static void writeEntry(final DataOutput out, final ClientWindow window, final int i) throws IOException
-    {
-        out.writeLong(window.seqs[i]);
-        out.writeLong(window.engineSeqs[i]);
-        out.writeByte(window.verdicts[i] == null ? -1 : window.verdicts[i].value());
-        out.writeLong(window.firedRules[i]);
     }
 
     /**
@@ -189,13 +189,15 @@ public final class DecisionDedup
             final long clientId = in.readLong();
             final ClientWindow window = new ClientWindow(windowSize);
             window.highestSeq = in.readLong();
+            in.readFully(window.entries.byteArray());
             for (int i = 0; i < windowSize; i++)
             {
-                window.seqs[i] = in.readLong();
-                window.engineSeqs[i] = in.readLong();
-                final byte verdict = in.readByte();
-                window.verdicts[i] = verdict < 0 ? null : Verdict.get((short)verdict);
-                window.firedRules[i] = in.readLong();
+                final byte verdict = window.entries.getByte(i * ENTRY_BYTES + VERDICT_OFFSET);
+                if (verdict != NO_VERDICT)
+                {
+                    // Throws for a byte that is no verdict: a damaged table is refused here, not at a retry.
+                    Verdict.get((short)(verdict & 0xFF));
+                }
             }
             windowsByClient.put(clientId, window);
         }
@@ -203,19 +205,18 @@ public final class DecisionDedup
 
     private static final class ClientWindow
     {
-        final long[] seqs;
-        final long[] engineSeqs;
-        final Verdict[] verdicts;
-        final long[] firedRules;
+        /** The ring's entries, on the heap, laid out as a snapshot holds them. */
+        final UnsafeBuffer entries;
         long highestSeq = NO_SEQ;
 
         ClientWindow(final int size)
         {
-            seqs = new long[size];
-            engineSeqs = new long[size];
-            verdicts = new Verdict[size];
-            firedRules = new long[size];
-            Arrays.fill(seqs, NO_SEQ);
+            entries = new UnsafeBuffer(new byte[size * ENTRY_BYTES]);
+            for (int i = 0; i < size; i++)
+            {
+                entries.putLong(i * ENTRY_BYTES + SEQ_OFFSET, NO_SEQ, BIG_ENDIAN);
+                entries.putByte(i * ENTRY_BYTES + VERDICT_OFFSET, NO_VERDICT);
+            }
         }
     }
 }

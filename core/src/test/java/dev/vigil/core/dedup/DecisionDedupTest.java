@@ -3,6 +3,13 @@ package dev.vigil.core.dedup;
 import dev.vigil.codecs.Verdict;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -65,5 +72,76 @@ class DecisionDedupTest
     {
         assertThrows(IllegalArgumentException.class, () -> new DecisionDedup(6));
         assertThrows(IllegalArgumentException.class, () -> new DecisionDedup(0));
+    }
+
+    @Test
+    void aSnapshotHoldsTheTableInItsDocumentedLayoutAndLoadsBackToTheSameAnswers() throws IOException
+    {
+        final int window = 8;
+        final DecisionDedup table = new DecisionDedup(window);
+        table.record(20, 3, 103, Verdict.DECLINE, 0b101);
+        table.record(20, 4, 104, Verdict.APPROVE, 0);
+        table.record(10, 9, 109, Verdict.REVIEW, 1L << 40);
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        table.writeTo(new DataOutputStream(written));
+
+        // The layout older snapshots have: clients in id order, every slot of each ring, an empty one as
+        // (Long.MIN_VALUE, 0, -1, 0), each field big-endian.
+        final ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        final DataOutputStream out = new DataOutputStream(expected);
+        out.writeInt(window);
+        out.writeInt(2);
+        out.writeLong(10);
+        out.writeLong(9);
+        for (int slot = 0; slot < window; slot++)
+        {
+            writeSlot(out, slot == 1 ? 9 : Long.MIN_VALUE, slot == 1 ? 109 : 0, slot == 1 ? Verdict.REVIEW : null,
+                slot == 1 ? 1L << 40 : 0);
+        }
+        out.writeLong(20);
+        out.writeLong(4);
+        for (int slot = 0; slot < window; slot++)
+        {
+            if (slot == 3)
+            {
+                writeSlot(out, 3, 103, Verdict.DECLINE, 0b101);
+            }
+            else if (slot == 4)
+            {
+                writeSlot(out, 4, 104, Verdict.APPROVE, 0);
+            }
+            else
+            {
+                writeSlot(out, Long.MIN_VALUE, 0, null, 0);
+            }
+        }
+        assertArrayEquals(expected.toByteArray(), written.toByteArray());
+
+        final DecisionDedup loaded = new DecisionDedup(window);
+        loaded.readFrom(new DataInputStream(new ByteArrayInputStream(written.toByteArray())));
+        assertEquals(DecisionDedup.DUPLICATE, loaded.check(20, 3));
+        assertEquals(Verdict.DECLINE, loaded.foundVerdict());
+        assertEquals(103, loaded.foundEngineSeq());
+        assertEquals(0b101, loaded.foundFiredRules());
+        assertEquals(DecisionDedup.DUPLICATE, loaded.check(10, 9));
+        assertEquals(1L << 40, loaded.foundFiredRules());
+        assertEquals(DecisionDedup.NEW, loaded.check(10, 8), "an empty slot in the window");
+        assertEquals(DecisionDedup.NEW, loaded.check(20, 5));
+
+        // A slot whose verdict byte is none of the verdicts is refused at the load, not at a retry.
+        final byte[] damaged = written.toByteArray();
+        damaged[Integer.BYTES * 2 + Long.BYTES * 2 + DecisionDedup.ENTRY_BYTES + 16] = 7;
+        assertThrows(IllegalArgumentException.class, () -> new DecisionDedup(window)
+            .readFrom(new DataInputStream(new ByteArrayInputStream(damaged))));
+    }
+
+    private static void writeSlot(
+        final DataOutputStream out, final long seq, final long engineSeq, final Verdict verdict, final long fired)
+        throws IOException
+    {
+        out.writeLong(seq);
+        out.writeLong(engineSeq);
+        out.writeByte(verdict == null ? -1 : verdict.value());
+        out.writeLong(fired);
     }
 }
