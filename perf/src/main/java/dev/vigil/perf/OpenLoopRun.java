@@ -224,6 +224,17 @@ final class OpenLoopRun
         return name;
     }
 
+    /**
+     * @return requests sent before measuring starts.
+     */
+    long warmupRequests()
+    {
+        return SendSchedule.requestsIn(ratePerSecond, warmupNs);
+    }
+
+    /**
+     * @return requests per second.
+     */
     int ratePerSecond()
     {
         return ratePerSecond;
