@@ -1,10 +1,13 @@
 package dev.vigil.core.window;
 
+import org.agrona.ExpandableArrayBuffer;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
 import static dev.vigil.core.window.KeySlots.NO_SLOT;
+import static java.nio.ByteOrder.BIG_ENDIAN;
 import static dev.vigil.core.window.WindowPool.NO_WINDOW;
 
 /**
@@ -50,6 +53,13 @@ public abstract class KeyedWindows
     long stateFullEvents;
     long resultsEmitted;
 
+    /** Bytes of one window in a snapshot: start, end, count, sum, min, max and flags. */
+    private static final int WINDOW_BYTES = 6 * Long.BYTES + 1;
+    /** Scratch bytes handed to the snapshot at once. */
+    private static final int SCRATCH_FLUSH_BYTES = 64 * 1024;
+
+    /** Where a snapshot's keys are laid out before they go, grown to the largest batch and kept. */
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(SCRATCH_FLUSH_BYTES + 1024);
     private final int stateKind;
 
     KeyedWindows(final WindowSpec spec, final int stateKind)
@@ -279,8 +289,10 @@ public abstract class KeyedWindows
      * Write the state key by key in the order of the firing heap's array. {@link #readFrom} inserts the keys in that
      * order, which leaves each where it was (a parent fires strictly before its children), so a restored aggregation
      * holds the same heap and later writes the same bytes as one that never stopped. Walking the heap rather than
-     * sorting the keys keeps a snapshot point free of allocation, sorting and one hash probe per key: at a million
-     * keys the windows are most of what the point stops the rules stage for.
+     * sorting the keys keeps a snapshot point free of sorting and of one hash probe per key: at a million keys the
+     * windows are most of what the point stops the rules stage for. The keys are laid out in a scratch buffer,
+     * big-endian as {@link DataOutput} would write them, and handed over {@value #SCRATCH_FLUSH_BYTES} bytes at a
+     * time: one call per batch rather than per field.
      *
      * @param out where to write.
      * @throws IOException when writing fails.
@@ -293,36 +305,49 @@ public abstract class KeyedWindows
         out.writeLong(offsetNs);
         final int scheduled = keys.scheduled();
         out.writeInt(scheduled);
+        int length = 0;
         for (int i = 0; i < scheduled; i++)
         {
-            writeKey(out, keys.scheduledAt(i));
+            length = putKey(length, keys.scheduledAt(i));
+            if (length >= SCRATCH_FLUSH_BYTES)
+            {
+                out.write(scratch.byteArray(), 0, length);
+                length = 0;
+            }
         }
+        out.write(scratch.byteArray(), 0, length);
     }
 
     /**
-     * One key's windows: a method of its own so that the JIT compiles it after a few hundred keys of the first
-     * snapshot, where the loop over the keys, run once per snapshot, would stay interpreted for the first dozen.
+     * One key's windows into the scratch buffer: a method of its own so that the JIT compiles it after a few hundred
+     * keys of the first snapshot, where the loop over the keys, run once per snapshot, would stay interpreted.
+     *
+     * @return the scratch buffer's length after the key.
      */
-    private void writeKey(final DataOutput out, final int slot) throws IOException
+    private int putKey(final int offset, final int slot)
     {
-        out.writeLong(keys.key(slot));
-        out.writeLong(firedUpTo(slot));
+        int at = offset;
+        scratch.putLong(at, keys.key(slot), BIG_ENDIAN);
+        scratch.putLong(at + 8, firedUpTo(slot), BIG_ENDIAN);
         int count = 0;
         for (int window = windows.head(slot); window != NO_WINDOW; window = windows.next(window))
         {
             count++;
         }
-        out.writeInt(count);
+        scratch.putInt(at + 16, count, BIG_ENDIAN);
+        at += 20;
         for (int window = windows.head(slot); window != NO_WINDOW; window = windows.next(window))
         {
-            out.writeLong(windows.start(window));
-            out.writeLong(windows.end(window));
-            out.writeLong(windows.count(window));
-            out.writeLong(windows.sum(window));
-            out.writeLong(windows.min(window));
-            out.writeLong(windows.max(window));
-            out.writeByte(windows.flags(window));
+            scratch.putLong(at, windows.start(window), BIG_ENDIAN);
+            scratch.putLong(at + 8, windows.end(window), BIG_ENDIAN);
+            scratch.putLong(at + 16, windows.count(window), BIG_ENDIAN);
+            scratch.putLong(at + 24, windows.sum(window), BIG_ENDIAN);
+            scratch.putLong(at + 32, windows.min(window), BIG_ENDIAN);
+            scratch.putLong(at + 40, windows.max(window), BIG_ENDIAN);
+            scratch.putByte(at + 48, windows.flags(window));
+            at += WINDOW_BYTES;
         }
+        return at;
     }
 
     /**
