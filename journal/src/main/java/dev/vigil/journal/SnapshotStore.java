@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
@@ -334,6 +335,20 @@ public final class SnapshotStore
      */
     public String load(final Path file, final long fingerprint, final Loader loader)
     {
+        return load(file, written -> written == fingerprint, loader);
+    }
+
+    /**
+     * {@link #load(Path, long, Loader)} for a configuration whose snapshots may carry one of several fingerprints
+     * (one that an older version computed otherwise).
+     *
+     * @param file         a snapshot file.
+     * @param fingerprints accepts the fingerprints of the configuration the state must belong to.
+     * @param loader       reads the state; called only when the file is whole and its fingerprint accepted.
+     * @return null when loaded, otherwise why the snapshot cannot be used (the caller names the file).
+     */
+    public String load(final Path file, final LongPredicate fingerprints, final Loader loader)
+    {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final ByteBuffer buffer = allocateReadBuffer();
@@ -341,7 +356,7 @@ public final class SnapshotStore
             {
                 return "no direct memory for a read buffer of " + readBufferBytes + " bytes";
             }
-            return loadWhole(file, channel, buffer, fingerprint, loader);
+            return loadWhole(file, channel, buffer, fingerprints, loader);
         }
         catch (final IOException ex)
         {
@@ -420,7 +435,7 @@ public final class SnapshotStore
     }
 
     private static String loadWhole(
-        final Path file, final FileChannel channel, final ByteBuffer buffer, final long fingerprint,
+        final Path file, final FileChannel channel, final ByteBuffer buffer, final LongPredicate fingerprints,
         final Loader loader) throws IOException
     {
         final String problem = verifyChecksum(channel, buffer);
@@ -441,7 +456,7 @@ public final class SnapshotStore
             return "engine seq " + engineSeq + " inside differs from the file name";
         }
         final long writtenFingerprint = in.readLong();
-        if (writtenFingerprint != fingerprint)
+        if (!fingerprints.test(writtenFingerprint))
         {
             return "taken under another configuration of the rules";
         }

@@ -47,6 +47,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * Vigil's rules stage as an Aeron Cluster service: the cluster's replicated log is the input sequence, and every
@@ -93,6 +94,7 @@ public final class VigilClusteredService implements ClusteredService
     private final EventFieldValidator fieldValidator = new EventFieldValidator();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final long fingerprint;
+    private final LongPredicate acceptedFingerprints;
     private final ClientBindings bindings;
     private final ClusterRulesUpdates rulesUpdates;
     private final RingEvent rulesUpdateEvent;
@@ -153,6 +155,7 @@ public final class VigilClusteredService implements ClusteredService
         this.event = new RingEvent(maxFrameLength);
         this.validator = new InboundFrameValidator(maxFrameLength);
         this.fingerprint = RuleSetFactory.stateFingerprint(config);
+        this.acceptedFingerprints = RuleSetFactory.acceptedStateFingerprints(config);
         this.bindings = new ClientBindings(!config.get(Settings.AUTH_CREDENTIALS_FILE).isBlank());
         final int maxUpdateLength = maxRulesUpdateLength(config);
         this.rulesUpdates = new ClusterRulesUpdates(
@@ -337,7 +340,7 @@ public final class VigilClusteredService implements ClusteredService
                 snapshotImage, incoming, cluster.idleStrategy(), SNAPSHOT_LOAD_TIMEOUT_NS);
             // The engine's snapshot files are named after their engine sequence, which the load checks.
             file = Files.move(incoming, staging.fileOf(seq), StandardCopyOption.REPLACE_EXISTING);
-            final String unusable = staging.load(file, fingerprint, rules::readState);
+            final String unusable = staging.load(file, acceptedFingerprints, rules::readState);
             if (unusable != null)
             {
                 throw new ClusterException("cluster snapshot at engine seq " + seq + " cannot be loaded: " + unusable);

@@ -113,7 +113,7 @@ final class EngineJournal
             }
             final String problem = seq > writer.lastSequence() ?
                 "ahead of the journal, which ends at engine seq " + writer.lastSequence() :
-                snapshots.store().load(snapshot, snapshots.fingerprint(), loader);
+                snapshots.store().load(snapshot, snapshots.acceptedFingerprints(), loader);
             if (problem == null)
             {
                 snapshotSeq = seq;

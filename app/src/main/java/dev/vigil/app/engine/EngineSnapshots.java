@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import java.util.zip.CRC32C;
 
 /**
@@ -48,6 +49,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
 
     private final SnapshotStore store;
     private final long fingerprint;
+    private final LongPredicate acceptedFingerprints;
     private final AtomicCounter takenCounter;
     private final AtomicCounter streamedCounter;
     private final AtomicCounter failedCounter;
@@ -83,6 +85,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         this.store = new SnapshotStore(
             Path.of(config.get(Settings.DATA_DIR), "snapshots"), config.getInt(Settings.SNAPSHOT_KEEP));
         this.fingerprint = fingerprint(config);
+        this.acceptedFingerprints = acceptedFingerprints(config);
         // A copied snapshot is written for seconds at a million keys: a crash may have left one cut short.
         store.deleteTemporaries();
         // Once, here: a snapshot point then costs no file system call (the writer creates its file at its first step).
@@ -380,6 +383,14 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
     }
 
     /**
+     * @return accepts the fingerprints of snapshots this engine loads ({@link #acceptedFingerprints}).
+     */
+    LongPredicate acceptedFingerprints()
+    {
+        return acceptedFingerprints;
+    }
+
+    /**
      * @return how long the last snapshot point paused the rules stage (serialising its state beside the keyed records
      *         and beginning their copy; for a state larger than the buffer, writing it all to the page cache; never
      *         the fsync). The copy steps and waits after it are in the pause gauge.
@@ -410,17 +421,34 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
      * The settings that shape the rules stage's state: the engine-wide rule settings, the event-time settings and the
      * retry window. The rules themselves are not here: a snapshot records the text of the rules in force, and a start
      * rebuilds them from it. Nor is the lookahead, which changes how fast the state is reached, never what it holds.
+     * Nor, in effect, where the keyed records live: that setting is hashed as {@code true}, the value every snapshot
+     * was taken with while it was the default.
      */
     static long fingerprint(final VigilConfig config)
+    {
+        return fingerprint(config, true);
+    }
+
+    /**
+     * @return accepts the fingerprint snapshots of this configuration are taken with, and the one an engine that set
+     * {@code rules.state.persisted=false} gave them while that setting still counted: those load too.
+     */
+    static LongPredicate acceptedFingerprints(final VigilConfig config)
+    {
+        final long current = fingerprint(config, true);
+        final long takenInMemory = fingerprint(config, false);
+        return written -> written == current || written == takenInMemory;
+    }
+
+    private static long fingerprint(final VigilConfig config, final boolean persistedAs)
     {
         final CRC32C crc = new CRC32C();
         for (final Setting setting : Settings.ALL)
         {
             if (setting == Settings.RULES_STATE_PERSISTED)
             {
-                // Where the records live changes nothing in them: hashed as the value every snapshot was taken with
-                // while it was the default, so those load whatever it is now.
-                crc.update((setting.name() + "=true\n").getBytes(StandardCharsets.UTF_8));
+                // Where the records live changes nothing in them.
+                crc.update((setting.name() + "=" + persistedAs + "\n").getBytes(StandardCharsets.UTF_8));
             }
             else if ((setting.name().startsWith("rules.") && setting != Settings.RULES_FILE &&
                 setting != Settings.RULES_LOOKAHEAD) ||

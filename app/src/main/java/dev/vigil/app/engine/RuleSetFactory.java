@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.LongPredicate;
 
 /**
  * Builds the rules stage from the configuration: the rules and windowed aggregations from the rules file
@@ -198,6 +199,16 @@ public final class RuleSetFactory
     public static long stateFingerprint(final VigilConfig config)
     {
         return EngineSnapshots.fingerprint(config);
+    }
+
+    /**
+     * @param config the configuration.
+     * @return accepts the fingerprints a snapshot of this configuration may carry: {@link #stateFingerprint}, and the
+     * one older versions gave snapshots taken with the keyed state in memory.
+     */
+    public static LongPredicate acceptedStateFingerprints(final VigilConfig config)
+    {
+        return EngineSnapshots.acceptedFingerprints(config);
     }
 
     /**

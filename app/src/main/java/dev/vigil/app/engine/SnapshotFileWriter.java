@@ -524,11 +524,8 @@ final class SnapshotFileWriter implements RecordCopySink
         final FileChannel toClose = channel;
         final Path file = temporary;
         channel = null;
-        if (toClose == null)
-        {
-            deleteQuietly(file);
-        }
-        else
+        // With no channel the file was never created (the first write creates it): nothing to delete.
+        if (toClose != null)
         {
             try
             {

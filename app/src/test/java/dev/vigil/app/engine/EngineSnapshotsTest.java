@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongPredicate;
 import java.util.zip.CRC32C;
 
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_FAILED;
@@ -68,6 +69,21 @@ class EngineSnapshotsTest
             EngineSnapshots.fingerprint(defaults.with(Settings.RULES_STATE_PERSISTED.name(), "true")));
         assertEquals(fingerprint,
             EngineSnapshots.fingerprint(defaults.with(Settings.RULES_STATE_PERSISTED.name(), "false")));
+    }
+
+    @Test
+    void snapshotsOfEarlierVersionsStillLoad()
+    {
+        // What earlier versions wrote into snapshots of the default configuration, with the keyed state in files (the
+        // default then) and in memory: both load now, and nothing else does.
+        final long defaultsWithFiles = 3_796_013_223L;
+        final long defaultsInMemory = 1_559_277_943L;
+        final VigilConfig defaults = VigilConfig.defaults();
+        assertEquals(defaultsWithFiles, EngineSnapshots.fingerprint(defaults), "what snapshots are written with");
+        final LongPredicate accepted = EngineSnapshots.acceptedFingerprints(defaults);
+        assertTrue(accepted.test(defaultsWithFiles));
+        assertTrue(accepted.test(defaultsInMemory));
+        assertFalse(accepted.test(EngineSnapshots.fingerprint(defaults.with(Settings.DEDUP_WINDOW.name(), "1024"))));
     }
 
     @Test

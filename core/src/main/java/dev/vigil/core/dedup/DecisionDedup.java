@@ -54,9 +54,10 @@ public final class DecisionDedup
      */
     public DecisionDedup(final int windowSize)
     {
-        if (windowSize < 1 || Integer.bitCount(windowSize) != 1)
+        if (windowSize < 1 || Integer.bitCount(windowSize) != 1 || windowSize > Integer.MAX_VALUE / ENTRY_BYTES)
         {
-            throw new IllegalArgumentException("windowSize=" + windowSize + " must be a power of two");
+            throw new IllegalArgumentException("windowSize=" + windowSize + " must be a power of two, at most " +
+                Integer.highestOneBit(Integer.MAX_VALUE / ENTRY_BYTES));
         }
         this.windowSize = windowSize;
         this.mask = windowSize - 1;
@@ -187,16 +188,17 @@ public final class DecisionDedup
         for (int c = 0; c < clients; c++)
         {
             final long clientId = in.readLong();
-            final ClientWindow window = new ClientWindow(windowSize);
+            final ClientWindow window = new ClientWindow(new byte[windowSize * ENTRY_BYTES]);
             window.highestSeq = in.readLong();
             in.readFully(window.entries.byteArray());
             for (int i = 0; i < windowSize; i++)
             {
                 final byte verdict = window.entries.getByte(i * ENTRY_BYTES + VERDICT_OFFSET);
-                if (verdict != NO_VERDICT)
+                if (verdict != NO_VERDICT && verdict != Verdict.APPROVE.value() && verdict != Verdict.REVIEW.value() &&
+                    verdict != Verdict.DECLINE.value())
                 {
-                    // Throws for a byte that is no verdict: a damaged table is refused here, not at a retry.
-                    Verdict.get((short)(verdict & 0xFF));
+                    // A damaged table is refused here, as a snapshot that cannot be used, not at a retry.
+                    throw new IOException("retry table of client " + clientId + ": no verdict " + verdict);
                 }
             }
             windowsByClient.put(clientId, window);
@@ -211,12 +213,20 @@ public final class DecisionDedup
 
         ClientWindow(final int size)
         {
-            entries = new UnsafeBuffer(new byte[size * ENTRY_BYTES]);
+            this(new byte[size * ENTRY_BYTES]);
             for (int i = 0; i < size; i++)
             {
                 entries.putLong(i * ENTRY_BYTES + SEQ_OFFSET, NO_SEQ, BIG_ENDIAN);
                 entries.putByte(i * ENTRY_BYTES + VERDICT_OFFSET, NO_VERDICT);
             }
+        }
+
+        /**
+         * A ring over bytes read from a snapshot, as they are.
+         */
+        ClientWindow(final byte[] entries)
+        {
+            this.entries = new UnsafeBuffer(entries);
         }
     }
 }

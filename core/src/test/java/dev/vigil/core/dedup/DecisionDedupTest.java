@@ -131,7 +131,7 @@ class DecisionDedupTest
         // A slot whose verdict byte is none of the verdicts is refused at the load, not at a retry.
         final byte[] damaged = written.toByteArray();
         damaged[Integer.BYTES * 2 + Long.BYTES * 2 + DecisionDedup.ENTRY_BYTES + 16] = 7;
-        assertThrows(IllegalArgumentException.class, () -> new DecisionDedup(window)
+        assertThrows(IOException.class, () -> new DecisionDedup(window)
             .readFrom(new DataInputStream(new ByteArrayInputStream(damaged))));
     }
 
