@@ -97,9 +97,15 @@ public final class RuleSetFactory
      */
     public static KeyedStateStores.StoreOpener engineStateStores(final VigilConfig config)
     {
-        return config.getBoolean(Settings.RULES_STATE_PERSISTED) ?
-            KeyedStateStores.persistedIn(Path.of(config.get(Settings.DATA_DIR)).resolve("state")) :
-            KeyedStateStores.chronicleInMemory();
+        final Path stateDir = Path.of(config.get(Settings.DATA_DIR)).resolve("state");
+        if (config.getBoolean(Settings.RULES_STATE_PERSISTED))
+        {
+            return KeyedStateStores.persistedIn(stateDir);
+        }
+        // Files an engine with persisted state left are never read (a start rebuilds the state from the snapshot and
+        // the journal), and at scale they hold gigabytes of disk.
+        KeyedStateStores.deleteFilesIn(stateDir);
+        return KeyedStateStores.chronicleInMemory();
     }
 
     /**

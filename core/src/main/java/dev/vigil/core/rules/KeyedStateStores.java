@@ -8,6 +8,8 @@ import dev.vigil.core.state.RecordStore;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +79,44 @@ public final class KeyedStateStores implements AutoCloseable
             Files.deleteIfExists(file);
             return ChronicleRecordStore.open(file, maxKeys, recordBytes);
         };
+    }
+
+    /**
+     * Delete the map files {@link #persistedIn} keeps in a directory, and the directory once empty; a file that cannot
+     * be deleted is left, as nothing reads it.
+     *
+     * @param dir where the map files live, e.g. {@code data.dir/state}.
+     * @return files deleted.
+     */
+    public static int deleteFilesIn(final Path dir)
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return 0;
+        }
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + ChronicleRecordStore.FILE_SUFFIX))
+        {
+            for (final Path file : files)
+            {
+                if (Files.deleteIfExists(file))
+                {
+                    deleted++;
+                }
+            }
+            try (DirectoryStream<Path> left = Files.newDirectoryStream(dir))
+            {
+                if (!left.iterator().hasNext())
+                {
+                    Files.delete(dir);
+                }
+            }
+        }
+        catch (final IOException | DirectoryIteratorException ex)
+        {
+            // Left where they are: nothing reads them.
+        }
+        return deleted;
     }
 
     /**

@@ -36,6 +36,8 @@ import java.nio.file.Path;
  */
 public final class ChronicleRecordStore extends IndexedRecordStore
 {
+    /** How the names of map files end. */
+    public static final String FILE_SUFFIX = ".cmap";
     /** Bytes of each record's header in the map: its ordinal. */
     public static final int HEADER_BYTES = Long.BYTES;
 
@@ -133,7 +135,7 @@ public final class ChronicleRecordStore extends IndexedRecordStore
      */
     public static String fileName(final String kind, final int maxKeys, final int recordBytes)
     {
-        return kind + "-" + maxKeys + "x" + recordBytes + ".cmap";
+        return kind + "-" + maxKeys + "x" + recordBytes + FILE_SUFFIX;
     }
 
     /**
