@@ -20,7 +20,7 @@ final class EngineOptions
     Path configFile;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "where journal, snapshots and state files live (default: ./vigil-data)")
+        description = "where journal, snapshots (and keyed-state files when persisted) live (default: ./vigil-data)")
     Path dataDir;
 
     @Option(names = "--profile", paramLabel = "NAME",

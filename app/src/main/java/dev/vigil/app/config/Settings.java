@@ -18,7 +18,7 @@ public final class Settings
         "dedicated: one busy-spinning thread per stage and per driver role (needs 7+ dedicated cores)",
         "shared", "dedicated"));
 
-    /** Where the journal, snapshots and state files live. */
+    /** Where the journal, snapshots and keyed-state files live. */
     public static final Setting DATA_DIR = add(Setting.string(
         "data.dir", "vigil-data", "directory for journal, snapshots and state files"));
 

@@ -179,8 +179,10 @@ public final class RuleSetFactory
         }
         catch (final IOException | RuntimeException ex)
         {
-            throw new ConfigException("keyed state: cannot open its stores in " +
-                Path.of(config.get(Settings.DATA_DIR)).resolve("state") + " (" + ex.getMessage() + ")");
+            throw new ConfigException("keyed state: cannot open its stores" +
+                (config.getBoolean(Settings.RULES_STATE_PERSISTED) ?
+                    " in " + Path.of(config.get(Settings.DATA_DIR)).resolve("state") : " in memory") +
+                " (" + ex.getMessage() + ")");
         }
     }
 

@@ -19,18 +19,19 @@ import java.nio.file.Path;
  * a million keys, against ~190 ns for one random memory load on the machines measured).
  * <p>
  * How: the first time a key is seen, a zeroed record is inserted through a query context and the address of its
- * value in the mapped file is remembered in the on-heap index of {@link IndexedRecordStore}. The entries are all of
- * one size and never removed one by one, so Chronicle never relocates them: a value stays at its address for as long
- * as the map is open (Chronicle's VanillaChronicleHash maps the segment tiers once at open and each extra tier bulk
- * as a mapping of its own, kept in a list: nothing is remapped or moved while the map is open). A test inserts up
- * to capacity and checks that every address still reads its key's record, also after reopening the file.
+ * value in the map's memory (a mapped file, or memory Chronicle allocated) is remembered in the on-heap index of
+ * {@link IndexedRecordStore}. The entries are all of one size and never removed one by one, so Chronicle never
+ * relocates them: a value stays at its address for as long as the map is open (Chronicle's VanillaChronicleHash maps
+ * the segment tiers once at open and each extra tier bulk as a mapping or allocation of its own, kept in a list:
+ * nothing is remapped or moved while the map is open). Tests insert up to capacity and check that every address
+ * still reads its key's record, for a file also after reopening it.
  * <p>
  * Each record starts with its ordinal (insertion number), then {@code recordBytes} bytes of state, zero for a new
- * key. The ordinals keep the insertion order, which snapshots follow, across reopening the file. Entries are
+ * key. The ordinals keep the insertion order, which snapshots follow, across reopening a file. Entries are
  * counted here, so a full store answers {@link #FULL} before Chronicle would refuse an insert; Chronicle's
  * {@code entries()} is sized with headroom above the capacity. An insert costs one Chronicle query (a segment lock
- * taken uncontended, as the rules thread is the map's only user). Values are written straight to mapped memory, so
- * Chronicle's entry checksums are off (they would go stale).
+ * taken uncontended, as the rules thread is the map's only user). Values are written straight to the map's memory,
+ * so Chronicle's entry checksums are off (they would go stale).
  * <p>
  * Not thread safe: owned by the single thread that runs the rules. Addresses are valid until {@link #close()}.
  */

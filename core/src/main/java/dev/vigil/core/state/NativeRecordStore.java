@@ -6,8 +6,8 @@ import org.agrona.UnsafeApi;
 import java.nio.ByteBuffer;
 
 /**
- * A {@link RecordStore} in process memory, off the heap and not persisted: for a rule used outside an engine with
- * persisted keyed state (tests, tools). Records are carved out of direct buffers allocated a chunk at a time as
+ * A {@link RecordStore} in process memory, off the heap and not persisted: for rules run outside an engine (offline
+ * replays, what-if, tests, tools). Records are carved out of direct buffers allocated a chunk at a time as
  * keys arrive, so an unused capacity costs nothing; the memory goes back when the store is garbage collected. As in
  * {@link ChronicleRecordStore}, a word before each record holds its ordinal.
  */
