@@ -97,7 +97,7 @@ public final class RuleSetFactory
      */
     public static KeyedStateStores.StoreOpener engineStateStores(final VigilConfig config)
     {
-        final Path stateDir = Path.of(config.get(Settings.DATA_DIR)).resolve("state");
+        final Path stateDir = stateDirectory(config);
         if (config.getBoolean(Settings.RULES_STATE_PERSISTED))
         {
             return KeyedStateStores.persistedIn(stateDir);
@@ -106,6 +106,11 @@ public final class RuleSetFactory
         // the journal), and at scale they hold gigabytes of disk.
         KeyedStateStores.deleteFilesIn(stateDir);
         return KeyedStateStores.chronicleInMemory();
+    }
+
+    private static Path stateDirectory(final VigilConfig config)
+    {
+        return Path.of(config.get(Settings.DATA_DIR)).resolve("state");
     }
 
     /**
@@ -181,7 +186,7 @@ public final class RuleSetFactory
         {
             throw new ConfigException("keyed state: cannot open its stores" +
                 (config.getBoolean(Settings.RULES_STATE_PERSISTED) ?
-                    " in " + Path.of(config.get(Settings.DATA_DIR)).resolve("state") : " in memory") +
+                    " in " + stateDirectory(config) : " in memory") +
                 " (" + ex.getMessage() + ")");
         }
     }

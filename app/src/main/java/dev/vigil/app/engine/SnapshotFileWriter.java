@@ -41,8 +41,8 @@ import java.util.zip.CRC32C;
  * write-back running on the channel, so the syncer closes it. Every {@value #SYNC_BYTES} bytes (1 MiB beside a journal
  * that forces its writes, whose forces would wait behind more) the syncer starts the write-back of what was written,
  * and steps wait while it runs and as much again is waiting, so the page cache never holds enough of the file for
- * the kernel to throttle the rules thread. A write that fails gives the snapshot up: the
- * copy stops, the file is closed and deleted on the syncer, and the failure goes to the owner.
+ * the kernel to throttle the rules thread. A write that fails gives the snapshot up: the copy stops, the file is
+ * closed and deleted on the syncer, and the failure goes to the owner.
  * <p>
  * Owned by the rules thread, or by the thread that stopped the stage; one snapshot at a time.
  */

@@ -108,7 +108,6 @@ public final class ChronicleRecordStore extends IndexedRecordStore
      */
     public static ChronicleRecordStore inMemory(final String name, final int maxKeys, final int recordBytes)
     {
-        checkSizes(maxKeys, recordBytes);
         try
         {
             return new ChronicleRecordStore(null, name, maxKeys, recordBytes);
@@ -116,15 +115,6 @@ public final class ChronicleRecordStore extends IndexedRecordStore
         catch (final IOException ex)
         {
             throw new IllegalStateException("a new map in memory holds records: " + ex.getMessage(), ex);
-        }
-    }
-
-    private static void checkSizes(final int maxKeys, final int recordBytes)
-    {
-        if (maxKeys < 1 || recordBytes < 1)
-        {
-            throw new IllegalArgumentException("maxKeys=" + maxKeys + " and recordBytes=" + recordBytes +
-                " must be at least 1");
         }
     }
 

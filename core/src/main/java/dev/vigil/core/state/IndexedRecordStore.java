@@ -54,17 +54,27 @@ public abstract class IndexedRecordStore implements RecordStore
      */
     protected IndexedRecordStore(final int maxKeys, final int recordBytes)
     {
-        if (maxKeys < 1 || recordBytes < 1)
-        {
-            throw new IllegalArgumentException("maxKeys=" + maxKeys + " and recordBytes=" + recordBytes +
-                " must be at least 1");
-        }
+        checkSizes(maxKeys, recordBytes);
         this.maxKeys = maxKeys;
         this.recordBytes = recordBytes;
         this.index = new LongAddressIndex(maxKeys);
         this.addressByOrdinal = new long[maxKeys];
         this.keyByOrdinal = new long[maxKeys];
         this.copiedAhead = new long[(maxKeys + Long.SIZE - 1) / Long.SIZE];
+    }
+
+    /**
+     * @param maxKeys     most keys held.
+     * @param recordBytes bytes of state per key.
+     * @throws IllegalArgumentException when either is less than 1.
+     */
+    static void checkSizes(final int maxKeys, final int recordBytes)
+    {
+        if (maxKeys < 1 || recordBytes < 1)
+        {
+            throw new IllegalArgumentException("maxKeys=" + maxKeys + " and recordBytes=" + recordBytes +
+                " must be at least 1");
+        }
     }
 
     /**
