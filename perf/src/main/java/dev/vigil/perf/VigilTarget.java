@@ -258,8 +258,8 @@ final class VigilTarget implements RoundTripTarget, ReplyListener
     static void firstSnapshotInWarmup(final VigilConfig.Builder builder, final OpenLoopRun run)
     {
         final long halfTheWarmup = run.warmupRequests() / 2;
-        final long configured = Long.parseLong(Settings.SNAPSHOT_FIRST_EVENTS.defaultValue());
-        if (halfTheWarmup > 0 && halfTheWarmup < configured)
+        final long byDefault = Long.parseLong(Settings.SNAPSHOT_FIRST_EVENTS.defaultValue());
+        if (halfTheWarmup > 0 && halfTheWarmup < byDefault)
         {
             builder.set(Settings.SNAPSHOT_FIRST_EVENTS.name(), Long.toString(halfTheWarmup), "perf");
         }
