@@ -242,15 +242,19 @@ class SessionSecurityTest
     }
 
     @Test
-    void aClientIsServedWhileHundredsOfBogusHandshakesArePending()
+    void aConnectedClientIsServedWhileHundredsOfBogusHandshakesWaitAndANewOneConnectsOnceTheyGo()
     {
         final int bogus = 200;
+        final int connectingPerSource = 4;
         final List<ExclusivePublication> storm = new ArrayList<>();
         try (EngineHarness harness = EngineHarness.start(dataDir, "sessions.pending.per.source=300",
-            "sessions.pending.max=300", "session.handshake.timeout=60s");
+            "sessions.pending.max=300", "session.handshake.timeout=60s",
+            "sessions.connecting.per.source=" + connectingPerSource);
+            VigilClient client = harness.connect(VICTIM);
             Aeron stormer =
                 Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.engine().aeronDirectoryName())))
         {
+            sendAndAwait(client, 1);
             for (int i = 0; i < bogus; i++)
             {
                 storm.add(stormer.addExclusivePublication(harness.ingressChannel() + "|term-length=64k", 1001));
@@ -266,21 +270,27 @@ class SessionSecurityTest
             }
             assertTrue(EngineHarness.await(() -> pending(harness) == bogus, () -> { }, 20_000),
                 () -> "pending " + pending(harness));
+            // All from one host: it holds its share of reply publications, the rest wait holding none.
+            assertEquals(bogus - connectingPerSource, metric(harness, "vigil_sessions_waiting", null));
 
-            try (VigilClient client = harness.connect(VICTIM))
+            for (long seq = 2; seq <= 20; seq++)
             {
-                for (long seq = 1; seq <= 20; seq++)
-                {
-                    sendAndAwait(client, seq);
-                }
+                sendAndAwait(client, seq);
             }
             assertEquals(bogus, pending(harness));
             assertEquals(1, sessionsOpened(harness));
 
-            // Their senders gone, their handshakes go with them, long before their timeout.
+            // Their senders gone, their handshakes go with them, long before their timeout, and a new client from
+            // the same host connects.
             CloseHelper.quietCloseAll(storm);
             assertTrue(EngineHarness.await(() -> pending(harness) == 0, () -> { }, 30_000),
                 () -> "pending " + pending(harness));
+            assertEquals(0, metric(harness, "vigil_sessions_waiting", null));
+            try (VigilClient other = harness.connect(OTHER))
+            {
+                sendAndAwait(other, 1);
+            }
+            assertEquals(2, sessionsOpened(harness));
             assertEquals(0, refused(harness, ConnectRefusal.HANDSHAKE_TIMEOUT));
             assertTrue(harness.errors().isEmpty(), () -> "engine errors: " + harness.errors());
         }

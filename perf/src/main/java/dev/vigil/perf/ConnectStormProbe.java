@@ -2,6 +2,7 @@ package dev.vigil.perf;
 
 import dev.vigil.codecs.ConnectEncoder;
 import dev.vigil.codecs.MessageHeaderEncoder;
+import dev.vigil.app.config.Settings;
 import dev.vigil.core.counters.CounterMetric;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * on an engine of its own in one process, run one after the other. Each bogus Connect comes on a publication of its
  * own, from a media driver of the storm's own (as an attacker's would be: not the engine's), and names a reply port
  * nobody listens on, so its handshake stays pending for the whole run (the handshake timeout is raised, and the
- * bounds on pending handshakes with it). Run:
+ * bounds on pending handshakes with it). All come from one host, which is let hold every reply publication the
+ * engine gives handshakes at once ({@code sessions.connecting.max}): the most a storm can cost. Run:
  * <pre>
  * java $(vigil's JVM flags) -cp perf/target/vigil-benchmarks.jar dev.vigil.perf.ConnectStormProbe \
  *     [bogus Connects, default 500] [rate msg/s, default 10000] [seconds, default 10]
@@ -49,6 +51,7 @@ public final class ConnectStormProbe
             "sessions.max=" + (bogus + 64),
             "sessions.pending.max=" + (bogus + 16),
             "sessions.pending.per.source=" + (bogus + 16),
+            "sessions.connecting.per.source=" + Settings.SESSIONS_CONNECTING_MAX.defaultValue(),
             "session.handshake.timeout=60s");
 
         System.out.printf(Locale.ROOT, "one client at %,d msg/s for %d s (after %d s warm-up); %,d bogus Connects%n",
@@ -95,8 +98,9 @@ public final class ConnectStormProbe
                 storm(target, stormAeron, bogus, publications);
             }
             run.execute(target);
-            System.out.printf(Locale.ROOT, "%s: %s; sessions pending at the end %d%n",
-                name, target.describe(), metric(target, "vigil_sessions_pending"));
+            System.out.printf(Locale.ROOT, "%s: %s; sessions pending at the end %d, of them waiting %d%n",
+                name, target.describe(), metric(target, "vigil_sessions_pending"),
+                metric(target, "vigil_sessions_waiting"));
             return LatencySummary.of(run.fromIntendedNs());
         }
         finally

@@ -78,13 +78,25 @@ public final class Settings
 
     /** Bound on handshakes under way. */
     public static final Setting SESSIONS_PENDING_MAX = add(Setting.integer(
-        "sessions.pending.max", 64, 1, 1 << 16,
-        "most Connects being handled at once (reply channel connecting, challenge outstanding)"));
+        "sessions.pending.max", 256, 1, 1 << 16,
+        "most Connects being handled at once (waiting for a reply publication, reply channel connecting, challenge " +
+        "outstanding)"));
 
     /** Bound on handshakes under way from one host. */
     public static final Setting SESSIONS_PENDING_PER_SOURCE = add(Setting.integer(
         "sessions.pending.per.source", 16, 1, 1 << 16,
         "most Connects being handled at once from one source address"));
+
+    /** Bound on handshakes holding a reply publication. */
+    public static final Setting SESSIONS_CONNECTING_MAX = add(Setting.integer(
+        "sessions.connecting.max", 16, 1, 1 << 16,
+        "most Connects holding a reply publication at once (added, connecting, challenged); the others wait their " +
+        "turn, oldest first, holding no publication"));
+
+    /** Bound on handshakes holding a reply publication, from one host. */
+    public static final Setting SESSIONS_CONNECTING_PER_SOURCE = add(Setting.integer(
+        "sessions.connecting.per.source", 4, 1, 1 << 16,
+        "most Connects from one source address holding a reply publication at once"));
 
     /** Bound on the rate of session-opening frames from one sender. */
     public static final Setting SESSIONS_CONNECTS_PER_SECOND = add(Setting.integer(

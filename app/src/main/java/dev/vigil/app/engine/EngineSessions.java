@@ -53,6 +53,8 @@ final class EngineSessions
             config.getInt(Settings.SESSIONS_MAX),
             config.getInt(Settings.SESSIONS_PENDING_MAX),
             config.getInt(Settings.SESSIONS_PENDING_PER_SOURCE),
+            config.getInt(Settings.SESSIONS_CONNECTING_MAX),
+            config.getInt(Settings.SESSIONS_CONNECTING_PER_SOURCE),
             config.getDurationNs(Settings.SESSION_HANDSHAKE_TIMEOUT),
             config.getInt(Settings.SESSIONS_CONNECTS_PER_SECOND),
             HANDSHAKE_SCAN_INTERVAL_NS);

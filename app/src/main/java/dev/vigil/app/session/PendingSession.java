@@ -3,13 +3,15 @@ package dev.vigil.app.session;
 import io.aeron.ExclusivePublication;
 
 /**
- * One Connect on its way to becoming a session: its reply publication being added, then connecting, then the
- * authenticator's decision. Owned by the session gate on the ingress thread.
+ * One Connect on its way to becoming a session: waiting for its turn at a reply publication, the publication being
+ * added, then connecting, then the authenticator's decision. Owned by the session gate on the ingress thread.
  */
 final class PendingSession implements SessionProxy
 {
     enum State
     {
+        /** Admitted; no reply publication yet, while as many handshakes as the gate allows at once hold one. */
+        WAITING,
         /** The reply publication is being added by the media driver. */
         ADDING,
         /** Added; waiting for the client's reply subscription to connect. */
@@ -29,11 +31,15 @@ final class PendingSession implements SessionProxy
     private final long clientId;
     private final String sourceIdentity;
     private final String sourceHost;
+    private final String replyChannel;
+    private final int replyStreamId;
     private final long deadlineNs;
-    private final long registrationId;
+    private long registrationId;
     private ExclusivePublication publication;
-    private State state = State.ADDING;
+    private State state = State.WAITING;
     private int lastTemplateId;
+    private PendingSession waitingAhead;
+    private PendingSession waitingBehind;
 
     PendingSession(
         final HandshakeReplies replies,
@@ -41,8 +47,9 @@ final class PendingSession implements SessionProxy
         final long clientId,
         final String sourceIdentity,
         final String sourceHost,
+        final String replyChannel,
+        final int replyStreamId,
         final long deadlineNs,
-        final long registrationId,
         final int templateId)
     {
         this.replies = replies;
@@ -50,8 +57,9 @@ final class PendingSession implements SessionProxy
         this.clientId = clientId;
         this.sourceIdentity = sourceIdentity;
         this.sourceHost = sourceHost;
+        this.replyChannel = replyChannel;
+        this.replyStreamId = replyStreamId;
         this.deadlineNs = deadlineNs;
-        this.registrationId = registrationId;
         this.lastTemplateId = templateId;
     }
 
@@ -116,9 +124,38 @@ final class PendingSession implements SessionProxy
         return deadlineNs;
     }
 
+    String replyChannel()
+    {
+        return replyChannel;
+    }
+
+    int replyStreamId()
+    {
+        return replyStreamId;
+    }
+
     long registrationId()
     {
         return registrationId;
+    }
+
+    /**
+     * Its turn came: the reply publication is being added.
+     *
+     * @param registrationId of the asynchronous add.
+     */
+    void adding(final long registrationId)
+    {
+        this.registrationId = registrationId;
+        state = State.ADDING;
+    }
+
+    /**
+     * @return true once it holds, or is being given, a reply publication.
+     */
+    boolean hasReplyPath()
+    {
+        return state != State.WAITING;
     }
 
     ExclusivePublication publication()
@@ -161,5 +198,24 @@ final class PendingSession implements SessionProxy
     void fail()
     {
         state = State.REJECTED;
+    }
+
+    PendingSession waitingAhead()
+    {
+        return waitingAhead;
+    }
+
+    PendingSession waitingBehind()
+    {
+        return waitingBehind;
+    }
+
+    /**
+     * Its neighbours in {@link WaitingHandshakes}.
+     */
+    void linkWaiting(final PendingSession ahead, final PendingSession behind)
+    {
+        waitingAhead = ahead;
+        waitingBehind = behind;
     }
 }

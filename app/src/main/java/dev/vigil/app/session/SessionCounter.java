@@ -18,7 +18,10 @@ public enum SessionCounter implements CounterDescriptor
     SESSIONS_OPEN("sessions open", gauge("vigil_sessions_open",
         "client sessions open now")),
     SESSIONS_PENDING("sessions pending", gauge("vigil_sessions_pending",
-        "Connects being handled now: reply channel connecting or challenge outstanding"));
+        "Connects being handled now: waiting for a reply publication, reply channel connecting or challenge " +
+        "outstanding")),
+    SESSIONS_WAITING("sessions waiting", gauge("vigil_sessions_waiting",
+        "Connects among those pending that wait for their turn at a reply publication"));
 
     /** Connects refused by reason: one member per {@link ConnectRefusal}, labelled by {@link ConnectRefusal#label}. */
     public static final CounterFamily CONNECTS_REFUSED = counter("vigil_connects_refused_total",

@@ -21,23 +21,32 @@ import java.util.Queue;
 
 /**
  * Turns {@code Connect}s into sessions, on the ingress thread, without ever waiting: checks the bounds on sessions,
- * builds the reply channel from the {@link ReplyChannelPolicy}, adds its publication asynchronously, waits (across
- * duty cycles) for it to connect, has the {@link Authenticator} decide (with a challenge if it wants one), and only
- * then opens the session in {@link RingIngress} and hands the connected publication to egress. Until then the
- * client's events are refused as not connected, and an existing session of the same client id is not touched.
+ * builds the reply channel from the {@link ReplyChannelPolicy}, adds its publication asynchronously when its turn
+ * comes, waits (across duty cycles) for it to connect, has the {@link Authenticator} decide (with a challenge if it
+ * wants one), and only then opens the session in {@link RingIngress} and hands the connected publication to egress.
+ * Until then the client's events are refused as not connected, and an existing session of the same client id is
+ * not touched.
  * <p>
  * A Connect that breaks a bound, names a channel the policy refuses, or does not finish within
  * {@code session.handshake.timeout} is counted by reason; only a failed authentication is answered, on the reply
  * channel the engine built and saw connect.
+ * <p>
+ * Only a few handshakes at a time hold a reply publication ({@link Limits#maxConnecting}, at most
+ * {@link Limits#maxConnectingPerSource} of them from one host); the others wait their turn, oldest first, holding
+ * nothing but their place. A reply publication that never connects costs the media driver work on every duty cycle
+ * until it times out, which in the shared profile is the engine's own thread: so hundreds of bogus Connects cost
+ * the clients already connected no more than a few do.
  */
 public final class SessionGate implements AutoCloseable
 {
     /**
      * Bounds on what connecting clients may hold, and how often handshakes under way are looked at.
      *
-     * @param maxSessions         sessions open or connecting.
-     * @param maxPending          handshakes under way.
-     * @param maxPendingPerSource handshakes under way from one source address.
+     * @param maxSessions            sessions open or connecting.
+     * @param maxPending             handshakes under way, waiting for a reply publication or holding one.
+     * @param maxPendingPerSource    handshakes under way from one source address.
+     * @param maxConnecting          handshakes holding a reply publication at once.
+     * @param maxConnectingPerSource of those, from one source address, so one host cannot hold them all.
      * @param handshakeTimeoutNs  how long a handshake may take.
      * @param connectsPerSecond   Connects and ChallengeResponses one transport session may send per second.
      * @param scanIntervalNs      least time between two looks at the handshakes under way: a handshake needs no
@@ -48,6 +57,8 @@ public final class SessionGate implements AutoCloseable
         int maxSessions,
         int maxPending,
         int maxPendingPerSource,
+        int maxConnecting,
+        int maxConnectingPerSource,
         long handshakeTimeoutNs,
         int connectsPerSecond,
         long scanIntervalNs)
@@ -68,6 +79,7 @@ public final class SessionGate implements AutoCloseable
     private final AtomicCounter sessionsOpened;
     private final AtomicCounter sessionsOpen;
     private final AtomicCounter sessionsPending;
+    private final AtomicCounter sessionsWaiting;
     private final Queue<OpenedReplyPath> openedPaths;
     private final InboundFrameValidator validator;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -76,6 +88,10 @@ public final class SessionGate implements AutoCloseable
     private final HandshakeReplies replies = new HandshakeReplies();
     private final Int2ObjectHashMap<PendingSession> pendingBySession = new Int2ObjectHashMap<>();
     private final PendingBySource pendingBySource = new PendingBySource();
+    private final WaitingHandshakes waiting = new WaitingHandshakes();
+    private final PendingBySource connectingBySource = new PendingBySource();
+    private int connecting;
+    private boolean turnsDue;
     private final ConnectRateLimit connectRate;
     private final Int2ObjectHashMap<String> sourceHostByOpenSession = new Int2ObjectHashMap<>();
     private int lastOpenSessions;
@@ -116,6 +132,7 @@ public final class SessionGate implements AutoCloseable
         this.sessionsOpened = counters.get(SessionCounter.SESSIONS_OPENED);
         this.sessionsOpen = counters.get(SessionCounter.SESSIONS_OPEN);
         this.sessionsPending = counters.get(SessionCounter.SESSIONS_PENDING);
+        this.sessionsWaiting = counters.get(SessionCounter.SESSIONS_WAITING);
         this.openedPaths = openedPaths;
         this.validator = new InboundFrameValidator(maxFrameLength);
         this.connectRate = new ConnectRateLimit(limits.connectsPerSecond());
@@ -241,7 +258,11 @@ public final class SessionGate implements AutoCloseable
                 workCount++;
             }
         }
-        sessionsPending.setOrdered(pendingBySession.size());
+        if (turnsDue)
+        {
+            workCount += giveTurns();
+        }
+        updatePendingGauges();
         return workCount;
     }
 
@@ -259,7 +280,7 @@ public final class SessionGate implements AutoCloseable
         {
             closeReplyPath(pending);
             release(pending);
-            sessionsPending.setOrdered(pendingBySession.size());
+            updatePendingGauges();
         }
     }
 
@@ -284,6 +305,9 @@ public final class SessionGate implements AutoCloseable
         }
         pendingBySession.clear();
         pendingBySource.clear();
+        waiting.clear();
+        connectingBySource.clear();
+        connecting = 0;
     }
 
     private void onConnect(final int sessionId, final String sourceIdentity)
@@ -309,13 +333,63 @@ public final class SessionGate implements AutoCloseable
             return;
         }
 
-        final long registrationId = aeron.asyncAddExclusivePublication(replyChannel.channel(), responseStreamId);
         final PendingSession pending = new PendingSession(replies, sessionId, clientId, sourceIdentity, sourceHost,
-            clock.nanoTime() + limits.handshakeTimeoutNs(), registrationId, ConnectDecoder.TEMPLATE_ID);
+            replyChannel.channel(), responseStreamId, clock.nanoTime() + limits.handshakeTimeoutNs(),
+            ConnectDecoder.TEMPLATE_ID);
         pendingBySession.put(sessionId, pending);
         pendingBySource.add(sourceHost);
-        sessionsPending.setOrdered(pendingBySession.size());
+        // With no turns due, no handshake waits that could start now: this one goes ahead if it may.
+        if (!turnsDue && mayConnect(sourceHost))
+        {
+            startReplyPath(pending);
+        }
+        else
+        {
+            waiting.add(pending);
+        }
+        updatePendingGauges();
         authenticator.onConnectRequest(sessionId, clientId, credentials, clock.nanoTime());
+    }
+
+    private boolean mayConnect(final String sourceHost)
+    {
+        return connecting < limits.maxConnecting() &&
+            connectingBySource.count(sourceHost) < limits.maxConnectingPerSource();
+    }
+
+    /**
+     * Give reply publications to waiting handshakes, oldest first, as far as the bounds on those held allow.
+     */
+    private int giveTurns()
+    {
+        turnsDue = false;
+        int started = 0;
+        PendingSession pending = waiting.oldest();
+        while (pending != null && connecting < limits.maxConnecting())
+        {
+            final PendingSession behind = pending.waitingBehind();
+            if (mayConnect(pending.sourceHost()))
+            {
+                waiting.remove(pending);
+                startReplyPath(pending);
+                started++;
+            }
+            pending = behind;
+        }
+        return started;
+    }
+
+    private void startReplyPath(final PendingSession pending)
+    {
+        pending.adding(aeron.asyncAddExclusivePublication(pending.replyChannel(), pending.replyStreamId()));
+        connecting++;
+        connectingBySource.add(pending.sourceHost());
+    }
+
+    private void updatePendingGauges()
+    {
+        sessionsPending.setOrdered(pendingBySession.size());
+        sessionsWaiting.setOrdered(waiting.size());
     }
 
     private ConnectRefusal check(final int sessionId, final long clientId, final String sourceHost)
@@ -468,6 +542,10 @@ public final class SessionGate implements AutoCloseable
 
     private void closeReplyPath(final PendingSession pending)
     {
+        if (!pending.hasReplyPath())
+        {
+            return;
+        }
         if (pending.publication() != null)
         {
             CloseHelper.quietClose(pending.publication());
@@ -481,6 +559,17 @@ public final class SessionGate implements AutoCloseable
     private void release(final PendingSession pending)
     {
         pendingBySource.remove(pending.sourceHost());
+        if (pending.hasReplyPath())
+        {
+            // Opened, refused or expired: its place among those holding a reply publication is free.
+            connecting--;
+            connectingBySource.remove(pending.sourceHost());
+            turnsDue = waiting.size() > 0;
+        }
+        else
+        {
+            waiting.remove(pending);
+        }
         authenticator.onSessionEnded(pending.sessionId());
     }
 

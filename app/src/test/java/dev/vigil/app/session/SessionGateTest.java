@@ -18,6 +18,7 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.status.PublisherLimit;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
@@ -153,6 +154,63 @@ class SessionGateTest
         assertTrue(connect(gate, 6, 6, replyChannel, LOCAL));
         assertTrue(driveUntil(gate, () -> ingress.sessionCount() == 1));
         closeOpenedPaths();
+    }
+
+    @Test
+    void connectsBeyondThoseHoldingAReplyPublicationWaitTheirTurnHoldingNone()
+    {
+        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, limits(64, 32, 32, 2, 2));
+        for (int session = 1; session <= 5; session++)
+        {
+            assertTrue(connect(gate, session, session, replyChannelNobodyListensOn(), LOCAL));
+        }
+        assertEquals(5, gate.pendingCount());
+        assertEquals(5, counters.get(SessionCounter.SESSIONS_PENDING).get());
+        assertEquals(3, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        assertTrue(driveUntil(gate, () -> publicationsInDriver() == 2));
+
+        // A real client half a timeout later waits behind them; when the first five expire, its turn comes.
+        clock.advance(TIMEOUT_NS / 2);
+        assertTrue(connect(gate, 6, 6, replyChannel, LOCAL));
+        assertEquals(4, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        gate.doWork();
+        assertEquals(2, publicationsInDriver());
+        assertEquals(0, ingress.sessionCount());
+        clock.advance(TIMEOUT_NS / 2 + 1);
+        gate.doWork();
+        assertEquals(5, refused(ConnectRefusal.HANDSHAKE_TIMEOUT));
+        assertEquals(0, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        assertTrue(driveUntil(gate, () -> ingress.sessionOf(6) == 6));
+        assertEquals(0, gate.pendingCount());
+        closeOpenedPaths();
+        assertTrue(driveUntil(gate, () -> publicationsInDriver() == 0));
+    }
+
+    @Test
+    void oneHostHoldsNoMoreReplyPublicationsThanItsShareAndAWaitingOneLeavesWithItsSender()
+    {
+        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, limits(64, 32, 32, 4, 2));
+        assertTrue(connect(gate, 1, 1, replyChannelNobodyListensOn(), LOCAL));
+        assertTrue(connect(gate, 2, 2, replyChannelNobodyListensOn(), LOCAL));
+        assertTrue(connect(gate, 3, 3, replyChannelNobodyListensOn(), LOCAL));
+        assertTrue(connect(gate, 4, 4, replyChannelNobodyListensOn(), LOCAL));
+        assertTrue(connect(gate, 5, 5, replyChannelNobodyListensOn(), "127.0.0.2:1"));
+        assertEquals(2, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        gate.doWork();
+        // The other host's Connect, newer than two waiting ones, took a free place they may not have.
+        assertEquals(2, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        assertTrue(driveUntil(gate, () -> publicationsInDriver() == 3));
+
+        // A waiting one whose sender goes leaves the line; one holding a publication frees its place for the next.
+        gate.onSessionClosed(4);
+        assertEquals(1, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        gate.onSessionClosed(1);
+        gate.doWork();
+        assertEquals(0, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        assertEquals(3, gate.pendingCount());
+        assertTrue(driveUntil(gate, () -> publicationsInDriver() == 3));
+        gate.close();
+        assertTrue(driveUntil(gate, () -> publicationsInDriver() == 0));
     }
 
     @Test
@@ -313,8 +371,31 @@ class SessionGateTest
 
     private static SessionGate.Limits limits(final int sessions, final int pending, final int perSource)
     {
+        return limits(sessions, pending, perSource, pending, perSource);
+    }
+
+    private static SessionGate.Limits limits(
+        final int sessions, final int pending, final int perSource, final int connecting, final int connectingPerSource)
+    {
         // Looked at on every call: the test's clock only moves when the test moves it.
-        return new SessionGate.Limits(sessions, pending, perSource, TIMEOUT_NS, CONNECTS_PER_SECOND, 0);
+        return new SessionGate.Limits(sessions, pending, perSource, connecting, connectingPerSource, TIMEOUT_NS,
+            CONNECTS_PER_SECOND, 0);
+    }
+
+    /**
+     * @return publications the media driver holds, counted by their publisher-limit counters.
+     */
+    private int publicationsInDriver()
+    {
+        final int[] count = {0};
+        aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (typeId == PublisherLimit.PUBLISHER_LIMIT_TYPE_ID)
+            {
+                count[0]++;
+            }
+        });
+        return count[0];
     }
 
     private boolean connect(
