@@ -1,8 +1,8 @@
 package dev.vigil.perf;
 
+import dev.vigil.app.config.Settings;
 import dev.vigil.codecs.ConnectEncoder;
 import dev.vigil.codecs.MessageHeaderEncoder;
-import dev.vigil.app.config.Settings;
 import dev.vigil.core.counters.CounterMetric;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;

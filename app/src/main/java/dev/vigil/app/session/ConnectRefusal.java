@@ -35,7 +35,10 @@ public enum ConnectRefusal
     INVALID_CLIENT_ID,
     /** The authenticator rejected the client, or its ChallengeResponse named another client id. */
     AUTHENTICATION_FAILED,
-    /** The reply channel did not connect, or the client did not answer its challenge, within the handshake time. */
+    /**
+     * Within the handshake time the Connect got no reply publication (it waited its turn), its reply channel did not
+     * connect, or the client did not answer its challenge.
+     */
     HANDSHAKE_TIMEOUT,
     /** A ChallengeResponse on a session that was not challenged. */
     UNEXPECTED_CHALLENGE_RESPONSE;

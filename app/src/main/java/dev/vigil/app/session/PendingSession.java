@@ -40,6 +40,7 @@ final class PendingSession implements SessionProxy
     private int lastTemplateId;
     private PendingSession waitingAhead;
     private PendingSession waitingBehind;
+    private boolean inLine;
 
     PendingSession(
         final HandshakeReplies replies,
@@ -217,5 +218,15 @@ final class PendingSession implements SessionProxy
     {
         waitingAhead = ahead;
         waitingBehind = behind;
+    }
+
+    boolean isInLine()
+    {
+        return inLine;
+    }
+
+    void inLine(final boolean inLine)
+    {
+        this.inLine = inLine;
     }
 }

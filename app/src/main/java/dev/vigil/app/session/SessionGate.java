@@ -34,8 +34,8 @@ import java.util.Queue;
  * Only a few handshakes at a time hold a reply publication ({@link Limits#maxConnecting}, at most
  * {@link Limits#maxConnectingPerSource} of them from one host); the others wait their turn, oldest first, holding
  * nothing but their place. A reply publication that never connects costs the media driver work on every duty cycle
- * until it times out, which in the shared profile is the engine's own thread: so hundreds of bogus Connects cost
- * the clients already connected no more than a few do.
+ * until it times out, which in the shared profile is the engine's own thread: so hundreds of bogus Connects
+ * hold no more publications than a few do.
  */
 public final class SessionGate implements AutoCloseable
 {
@@ -66,6 +66,8 @@ public final class SessionGate implements AutoCloseable
     }
 
     private static final String IPC_SOURCE = "aeron:ipc";
+    /** Least time a waiting handshake must have left to be given a reply publication: less cannot connect. */
+    private static final long LEAST_TIME_FOR_A_TURN_NS = 10_000_000L;
 
     private final Aeron aeron;
     private final RingIngress ringIngress;
@@ -260,7 +262,7 @@ public final class SessionGate implements AutoCloseable
         }
         if (turnsDue)
         {
-            workCount += giveTurns();
+            workCount += giveTurns(nowNs);
         }
         updatePendingGauges();
         return workCount;
@@ -293,6 +295,16 @@ public final class SessionGate implements AutoCloseable
     }
 
     /**
+     * @param sessionId a transport session.
+     * @return true when a handshake of that session waits its turn at a reply publication.
+     */
+    boolean isWaiting(final int sessionId)
+    {
+        final PendingSession pending = pendingBySession.get(sessionId);
+        return pending != null && !pending.hasReplyPath();
+    }
+
+    /**
      * Drop every handshake under way, for a stop.
      */
     @Override
@@ -308,6 +320,8 @@ public final class SessionGate implements AutoCloseable
         waiting.clear();
         connectingBySource.clear();
         connecting = 0;
+        turnsDue = false;
+        updatePendingGauges();
     }
 
     private void onConnect(final int sessionId, final String sourceIdentity)
@@ -336,8 +350,6 @@ public final class SessionGate implements AutoCloseable
         final PendingSession pending = new PendingSession(replies, sessionId, clientId, sourceIdentity, sourceHost,
             replyChannel.channel(), responseStreamId, clock.nanoTime() + limits.handshakeTimeoutNs(),
             ConnectDecoder.TEMPLATE_ID);
-        pendingBySession.put(sessionId, pending);
-        pendingBySource.add(sourceHost);
         // With no turns due, no handshake waits that could start now: this one goes ahead if it may.
         if (!turnsDue && mayConnect(sourceHost))
         {
@@ -347,6 +359,8 @@ public final class SessionGate implements AutoCloseable
         {
             waiting.add(pending);
         }
+        pendingBySession.put(sessionId, pending);
+        pendingBySource.add(sourceHost);
         updatePendingGauges();
         authenticator.onConnectRequest(sessionId, clientId, credentials, clock.nanoTime());
     }
@@ -360,7 +374,7 @@ public final class SessionGate implements AutoCloseable
     /**
      * Give reply publications to waiting handshakes, oldest first, as far as the bounds on those held allow.
      */
-    private int giveTurns()
+    private int giveTurns(final long nowNs)
     {
         turnsDue = false;
         int started = 0;
@@ -368,9 +382,9 @@ public final class SessionGate implements AutoCloseable
         while (pending != null && connecting < limits.maxConnecting())
         {
             final PendingSession behind = pending.waitingBehind();
-            if (mayConnect(pending.sourceHost()))
+            // One about to expire would only have its publication added and removed again: it waits out its time.
+            if (pending.deadlineNs() - nowNs >= LEAST_TIME_FOR_A_TURN_NS && mayConnect(pending.sourceHost()))
             {
-                waiting.remove(pending);
                 startReplyPath(pending);
                 started++;
             }
@@ -381,15 +395,19 @@ public final class SessionGate implements AutoCloseable
 
     private void startReplyPath(final PendingSession pending)
     {
-        pending.adding(aeron.asyncAddExclusivePublication(pending.replyChannel(), pending.replyStreamId()));
+        // The add first: should the client refuse the command, nothing of the gate's has changed.
+        final long registrationId = aeron.asyncAddExclusivePublication(pending.replyChannel(), pending.replyStreamId());
+        waiting.remove(pending);
+        pending.adding(registrationId);
         connecting++;
         connectingBySource.add(pending.sourceHost());
     }
 
     private void updatePendingGauges()
     {
-        sessionsPending.setOrdered(pendingBySession.size());
+        // Waiting first: a reader that sees the pending count of a change sees its waiting count too.
         sessionsWaiting.setOrdered(waiting.size());
+        sessionsPending.setOrdered(pendingBySession.size());
     }
 
     private ConnectRefusal check(final int sessionId, final long clientId, final String sourceHost)

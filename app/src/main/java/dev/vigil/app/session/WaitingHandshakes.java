@@ -12,6 +12,7 @@ final class WaitingHandshakes
 
     void add(final PendingSession pending)
     {
+        pending.inLine(true);
         pending.linkWaiting(newest, null);
         if (newest == null)
         {
@@ -25,8 +26,16 @@ final class WaitingHandshakes
         size++;
     }
 
+    /**
+     * @param pending a handshake, in the line or not: one that is not is left as it is.
+     */
     void remove(final PendingSession pending)
     {
+        if (!pending.isInLine())
+        {
+            return;
+        }
+        pending.inLine(false);
         final PendingSession ahead = pending.waitingAhead();
         final PendingSession behind = pending.waitingBehind();
         if (ahead == null)

@@ -271,7 +271,6 @@ class ClusterProcessFailoverTest
     private static void awaitLogRetention(
         final List<MemberProcess> processes, final MemberProcess ranThroughout, final MemberStatus throughout)
     {
-        final MemberProcess leader = awaitLeader(processes);
         final MemberStatus[] purged = {throughout};
         final long[] lastRequestNs = {System.nanoTime()};
         await(() ->
@@ -281,9 +280,18 @@ class ClusterProcessFailoverTest
             {
                 return true;
             }
-            if (System.nanoTime() - lastRequestNs[0] > TimeUnit.SECONDS.toNanos(1) && requestSnapshot(leader.aeronDir))
+            if (System.nanoTime() - lastRequestNs[0] > TimeUnit.SECONDS.toNanos(1))
             {
+                // Only the leader acts on its toggle, and leadership may have moved since the last try.
                 lastRequestNs[0] = System.nanoTime();
+                for (final MemberProcess process : processes)
+                {
+                    final Optional<MemberStatus> status = MemberStatus.read(process.aeronDir);
+                    if (status.isPresent() && status.get().role() == Cluster.Role.LEADER)
+                    {
+                        requestSnapshot(process.aeronDir);
+                    }
+                }
             }
             return false;
         }, deadlineAfterSeconds(30), () -> "log retention deleted segments: " + purged[0]);
@@ -297,7 +305,12 @@ class ClusterProcessFailoverTest
      */
     private static boolean requestSnapshot(final String aeronDir)
     {
-        final MappedByteBuffer cnc = IoUtil.mapExistingFile(new File(aeronDir, CncFileDescriptor.CNC_FILE), "cnc");
+        final File cncFile = new File(aeronDir, CncFileDescriptor.CNC_FILE);
+        if (!cncFile.isFile())
+        {
+            return false;
+        }
+        final MappedByteBuffer cnc = IoUtil.mapExistingFile(cncFile, "cnc");
         try
         {
             final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(cnc);

@@ -189,27 +189,39 @@ class SessionGateTest
     @Test
     void oneHostHoldsNoMoreReplyPublicationsThanItsShareAndAWaitingOneLeavesWithItsSender()
     {
-        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, limits(64, 32, 32, 4, 2));
+        final SessionGate gate = gate(AllowAllAuthenticator.INSTANCE, limits(64, 32, 32, 3, 2));
         assertTrue(connect(gate, 1, 1, replyChannelNobodyListensOn(), LOCAL));
         assertTrue(connect(gate, 2, 2, replyChannelNobodyListensOn(), LOCAL));
         assertTrue(connect(gate, 3, 3, replyChannelNobodyListensOn(), LOCAL));
-        assertTrue(connect(gate, 4, 4, replyChannelNobodyListensOn(), LOCAL));
+        // Another host takes the free place that the older Connect from this one may not have; then none is left.
         assertTrue(connect(gate, 5, 5, replyChannelNobodyListensOn(), "127.0.0.2:1"));
-        assertEquals(2, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        assertTrue(connect(gate, 6, 6, replyChannelNobodyListensOn(), "127.0.0.3:1"));
+        assertTrue(connect(gate, 4, 4, replyChannelNobodyListensOn(), LOCAL));
+        assertEquals(3, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        assertTrue(gate.isWaiting(3) && gate.isWaiting(6) && gate.isWaiting(4));
         gate.doWork();
-        // The other host's Connect, newer than two waiting ones, took a free place they may not have.
-        assertEquals(2, counters.get(SessionCounter.SESSIONS_WAITING).get());
         assertTrue(driveUntil(gate, () -> publicationsInDriver() == 3));
 
-        // A waiting one whose sender goes leaves the line; one holding a publication frees its place for the next.
+        // A waiting one whose sender goes leaves the line.
         gate.onSessionClosed(4);
+        assertEquals(2, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        assertEquals(5, gate.pendingCount());
+
+        // A place frees: the oldest waiting Connect's host holds its share, so the next one in line takes it.
+        gate.onSessionClosed(5);
+        gate.doWork();
         assertEquals(1, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        assertTrue(gate.isWaiting(3));
+        assertFalse(gate.isWaiting(6));
+
+        // One of its host's places frees: now it is its turn.
         gate.onSessionClosed(1);
         gate.doWork();
         assertEquals(0, counters.get(SessionCounter.SESSIONS_WAITING).get());
+        assertFalse(gate.isWaiting(3));
         assertEquals(3, gate.pendingCount());
-        assertTrue(driveUntil(gate, () -> publicationsInDriver() == 3));
         gate.close();
+        assertEquals(0, counters.get(SessionCounter.SESSIONS_PENDING).get());
         assertTrue(driveUntil(gate, () -> publicationsInDriver() == 0));
     }
 
