@@ -62,6 +62,8 @@ final class OpenLoopRun
     private long backPressureRetries;
     private long backPressuredRequests;
     private long otherOfferFailures;
+    private long notConnectedFailures;
+    private long closedFailures;
     private boolean currentBackPressured;
     private long clientAllocatedBytes = -1;
     private long gcCount;
@@ -297,9 +299,9 @@ final class OpenLoopRun
     {
         return String.format(Locale.ROOT,
             "scheduled %,d, sent %,d, answered %,d, recorded %,d, rejected %,d, unknown %,d, " +
-            "back-pressured %,d requests (%,d retries), other offer failures %,d",
+            "back-pressured %,d requests (%,d retries), other offer failures %,d (not connected %,d, closed %,d)",
             requestCount, sent, answered, fromIntendedNs.getTotalCount(), rejected, unexpected,
-            backPressuredRequests, backPressureRetries, otherOfferFailures);
+            backPressuredRequests, backPressureRetries, otherOfferFailures, notConnectedFailures, closedFailures);
     }
 
     /**
@@ -358,6 +360,14 @@ final class OpenLoopRun
         else
         {
             otherOfferFailures++;
+            if (result == Publication.NOT_CONNECTED)
+            {
+                notConnectedFailures++;
+            }
+            else if (result == Publication.CLOSED)
+            {
+                closedFailures++;
+            }
         }
     }
 
