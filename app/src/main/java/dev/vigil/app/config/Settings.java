@@ -37,6 +37,13 @@ public final class Settings
         "engine's Aeron client waits on a silent driver; longer rides out a host so loaded that a thread is not " +
         "scheduled for seconds, shorter notices dead clients sooner"));
 
+    /** Receive buffer of the embedded driver's UDP sockets. */
+    public static final Setting AERON_SOCKET_RCVBUF = add(Setting.integer(
+        "aeron.socket.rcvbuf", 4 * 1024 * 1024, 64 * 1024, 1 << 30,
+        "receive buffer of the embedded media driver's UDP sockets, in bytes, at most what the OS allows " +
+        "(net.core.rmem_max on Linux); what clients send while the engine's thread is busy waits there, and what " +
+        "does not fit is lost and sent again"));
+
     /** Channel the engine receives events on. */
     public static final Setting INGRESS_CHANNEL = add(Setting.subscriptionChannel(
         "ingress.channel", "aeron:udp?endpoint=localhost:40123", "Aeron channel clients send to (loopback default)"));

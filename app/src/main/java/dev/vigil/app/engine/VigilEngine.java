@@ -96,6 +96,8 @@ public final class VigilEngine implements AutoCloseable
     private final EngineInfo info;
     private String stopReport = "";
     private final String rulesReport;
+    /** A line on the driver's UDP receive buffer when the OS grants less than asked; empty otherwise. */
+    private final String receiveBufferReport;
     private boolean closed;
     private static final int DEDICATED_DRIVER_THREADS = 3;
 
@@ -122,7 +124,10 @@ public final class VigilEngine implements AutoCloseable
             dataDir = ctx.dataDir();
             createDataDir(dataDir);
             errors = opened.add(EngineErrors.open(dataDir, ctx.errorHandler()));
-            driver = opened.add(ctx.embeddedDriver() ? launchDriver(ctx, errors) : null);
+            final UdpReceiveBuffer receiveBuffer = ctx.embeddedDriver() ?
+                UdpReceiveBuffer.probe(config.getInt(Settings.AERON_SOCKET_RCVBUF)) : null;
+            receiveBufferReport = receiveBuffer == null ? "" : receiveBuffer.shortfall();
+            driver = opened.add(receiveBuffer == null ? null : launchDriver(ctx, receiveBuffer, errors));
             final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
             aeron = opened.add(connectAeron(ctx.aeronDirectoryName(), ctx.aeronTimeoutNs(), driverInvoker, errors));
             final List<Agent> transportAgents = transportAgents(driverInvoker, aeron);
@@ -386,7 +391,8 @@ public final class VigilEngine implements AutoCloseable
      */
     public String startupReport()
     {
-        return journal.describe() + System.lineSeparator() + rulesReport;
+        final String report = journal.describe() + System.lineSeparator() + rulesReport;
+        return receiveBufferReport.isEmpty() ? report : report + System.lineSeparator() + receiveBufferReport;
     }
 
     /**
@@ -619,7 +625,8 @@ public final class VigilEngine implements AutoCloseable
         return roles;
     }
 
-    private static MediaDriver launchDriver(final Context ctx, final ErrorHandler errorHandler)
+    private static MediaDriver launchDriver(
+        final Context ctx, final UdpReceiveBuffer receiveBuffer, final ErrorHandler errorHandler)
     {
         final String aeronDir = ctx.aeronDirectoryName();
         final long aeronTimeoutNs = ctx.aeronTimeoutNs();
@@ -633,6 +640,7 @@ public final class VigilEngine implements AutoCloseable
             .dirDeleteOnStart(false)
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)
+            .socketRcvbufLength(receiveBuffer.granted())
             .errorHandler(errorHandler);
         profile.configureDriver(context, ctx.idleStrategy());
         if (profile == EngineProfile.DEDICATED)
