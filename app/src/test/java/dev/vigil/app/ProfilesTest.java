@@ -13,11 +13,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +47,36 @@ class ProfilesTest
         assertEquals(shared, dedicated);
         assertNotEquals(0, shared.values().stream().filter(d -> !d.startsWith(Verdict.APPROVE.name())).count(),
             "the stream must exercise the rules, not only approve");
+    }
+
+    @Test
+    void aJournalThatForcesItsWritesRunsOnAThreadOfItsOwnAndDecidesAlike()
+    {
+        final Map<Long, String> inPageCache = decide(EngineHarness.start(dataDir.resolve("none"), "profile=shared"));
+
+        final EngineHarness ownThread = EngineHarness.start(dataDir.resolve("own"), "profile=shared",
+            "journal.durability=batch");
+        assertTrue(threadNames().contains("vigil-journal"), () -> "threads: " + threadNames());
+        final Map<Long, String> forcedOnItsOwnThread = decide(ownThread);
+
+        final EngineHarness engineThread = EngineHarness.start(dataDir.resolve("engine"), "profile=shared",
+            "journal.durability=batch", "journal.thread=engine");
+        assertFalse(threadNames().contains("vigil-journal"), () -> "threads: " + threadNames());
+        final Map<Long, String> forcedOnTheEngineThread = decide(engineThread);
+
+        assertEquals(MESSAGES, inPageCache.size());
+        assertEquals(inPageCache, forcedOnItsOwnThread);
+        assertEquals(inPageCache, forcedOnTheEngineThread);
+    }
+
+    private static Set<String> threadNames()
+    {
+        final Set<String> names = new HashSet<>();
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            names.add(thread.getName());
+        }
+        return names;
     }
 
     @Test

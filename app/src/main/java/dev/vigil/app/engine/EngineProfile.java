@@ -5,6 +5,7 @@ import io.aeron.driver.ThreadingMode;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
@@ -16,8 +17,10 @@ public enum EngineProfile
 {
     /**
      * One thread: the embedded driver's duty cycle (invoked, not threaded), the Aeron client conductor, ingress,
-     * journal, rules and egress all take turns on it, yielding when idle. Leaves the second core of a 2-core machine
-     * to clients and the OS. With an external driver the driver's threads are that driver's business.
+     * journal, rules and egress all take turns on it, yielding when idle. A journal that forces its writes
+     * ({@code journal.durability} batch or periodic) runs on a second thread that parks when idle, so the first
+     * never waits for the disk. Leaves the second core of a 2-core machine to clients and the OS. With an external
+     * driver the driver's threads are that driver's business.
      */
     SHARED("yield")
     {
@@ -44,6 +47,9 @@ public enum EngineProfile
         }
     };
 
+    /** How long the shared profile's journal thread parks when idle: it waits for a disk far longer than this. */
+    private static final long FORCING_JOURNAL_PARK_NS = 20_000;
+
     private final String defaultIdle;
 
     EngineProfile(final String defaultIdle)
@@ -58,6 +64,17 @@ public enum EngineProfile
      * @param idle    the idle.strategy setting: {@code profile} or a strategy name.
      */
     abstract void configureDriver(MediaDriver.Context context, String idle);
+
+    /**
+     * The shared profile runs a journal that forces its writes on a thread of its own, which parks when idle: so it
+     * never competes for a core with the engine's yielding thread, and never adds a spinning one.
+     *
+     * @return a new idle strategy for that thread.
+     */
+    static IdleStrategy forcingJournalIdleStrategy()
+    {
+        return new SleepingIdleStrategy(FORCING_JOURNAL_PARK_NS);
+    }
 
     /**
      * @param idle the idle.strategy setting: {@code profile} or a strategy name.

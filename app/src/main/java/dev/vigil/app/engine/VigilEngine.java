@@ -307,7 +307,21 @@ public final class VigilEngine implements AutoCloseable
         {
             final List<Agent> all = new ArrayList<>(transportAgents);
             all.addAll(stages);
-            built.add(new AgentRunner(profile.idleStrategy(ctx.idleStrategy()), errors, null, new CompositeAgent(all)));
+            if (ctx.journalOnItsOwnThread())
+            {
+                // A force waits for the disk: on a thread of its own, so that ingress, rules and egress (and the
+                // driver) go on meanwhile and the next batch holds all that arrived during the wait.
+                all.remove(pipeline.journalAgent());
+                built.add(new AgentRunner(
+                    profile.idleStrategy(ctx.idleStrategy()), errors, null, new CompositeAgent(all)));
+                built.add(new AgentRunner(EngineProfile.forcingJournalIdleStrategy(), errors, null,
+                    pipeline.journalAgent()));
+            }
+            else
+            {
+                built.add(new AgentRunner(
+                    profile.idleStrategy(ctx.idleStrategy()), errors, null, new CompositeAgent(all)));
+            }
         }
         else
         {
@@ -610,11 +624,14 @@ public final class VigilEngine implements AutoCloseable
     /**
      * The engine's threads in the order {@code cpu.affinity} pins them.
      */
-    static List<String> threadRoles(final EngineProfile profile, final boolean embeddedDriver)
+    static List<String> threadRoles(
+        final EngineProfile profile, final boolean embeddedDriver, final boolean journalOnItsOwnThread)
     {
         if (profile == EngineProfile.SHARED)
         {
-            return List.of("engine (driver, ingress, journal, rules, egress)");
+            return journalOnItsOwnThread ?
+                List.of("engine (driver, ingress, rules, egress)", "journal (forcing its writes)") :
+                List.of("engine (driver, ingress, journal, rules, egress)");
         }
         final List<String> roles = new ArrayList<>();
         if (embeddedDriver)
@@ -673,6 +690,7 @@ public final class VigilEngine implements AutoCloseable
         private NanoClock clock = SystemNanoClock.INSTANCE;
         private boolean concluded;
         private EngineProfile profile;
+        private boolean journalOnItsOwnThread;
         private ThreadAffinity affinity;
         private Path dataDir;
         private String aeronDirectoryName;
@@ -709,7 +727,10 @@ public final class VigilEngine implements AutoCloseable
             profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
             embeddedDriver = config.getBoolean(Settings.DRIVER_EMBEDDED);
             affinity = ThreadAffinity.parse(config.get(Settings.CPU_AFFINITY));
-            affinity.checkCovers(threadRoles(profile, embeddedDriver));
+            journalOnItsOwnThread = profile == EngineProfile.SHARED &&
+                !"none".equals(config.get(Settings.JOURNAL_DURABILITY)) &&
+                "own".equals(config.get(Settings.JOURNAL_THREAD));
+            affinity.checkCovers(threadRoles(profile, embeddedDriver, journalOnItsOwnThread));
             dataDir = Path.of(config.get(Settings.DATA_DIR));
             aeronDirectoryName = config.get(Settings.AERON_DIR);
             idleStrategy = config.get(Settings.IDLE_STRATEGY);
@@ -799,6 +820,14 @@ public final class VigilEngine implements AutoCloseable
         EngineProfile profile()
         {
             return profile;
+        }
+
+        /**
+         * @return true when the shared profile runs the journal stage on a second thread: its durability forces.
+         */
+        boolean journalOnItsOwnThread()
+        {
+            return journalOnItsOwnThread;
         }
 
         ThreadAffinity affinity()

@@ -69,11 +69,12 @@ class ThreadAffinityTest
     void theListMustNameOneCpuPerEngineThread()
     {
         final ConfigException ex = assertThrows(ConfigException.class, () -> ThreadAffinity.parse("2-4")
-            .checkCovers(VigilEngine.threadRoles(EngineProfile.DEDICATED, true)));
+            .checkCovers(VigilEngine.threadRoles(EngineProfile.DEDICATED, true, false)));
         assertEquals("setting 'cpu.affinity' lists 3 CPU(s) [2, 3, 4] but this engine runs 7 thread(s): driver " +
             "conductor, driver sender, driver receiver, ingress, journal, rules, egress; allowed: one CPU per " +
             "thread, in that order", ex.getMessage());
-        ThreadAffinity.parse("1").checkCovers(VigilEngine.threadRoles(EngineProfile.SHARED, true));
+        ThreadAffinity.parse("1").checkCovers(VigilEngine.threadRoles(EngineProfile.SHARED, true, false));
+        ThreadAffinity.parse("1,2").checkCovers(VigilEngine.threadRoles(EngineProfile.SHARED, true, true));
     }
 
     private static String allowedCpusOfAThreadFrom(
