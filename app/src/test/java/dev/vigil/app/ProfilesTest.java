@@ -57,6 +57,8 @@ class ProfilesTest
         final EngineHarness ownThread = EngineHarness.start(dataDir.resolve("own"), "profile=shared",
             "journal.durability=batch");
         assertTrue(threadNames().contains("vigil-journal"), () -> "threads: " + threadNames());
+        assertTrue(threadNames().stream().anyMatch(name -> name.contains("vigil-rules") &&
+            !name.contains("vigil-journal")), () -> "the journal left the engine's thread: " + threadNames());
         final Map<Long, String> forcedOnItsOwnThread = decide(ownThread);
 
         final EngineHarness engineThread = EngineHarness.start(dataDir.resolve("engine"), "profile=shared",

@@ -32,6 +32,7 @@ import static dev.vigil.core.counters.EngineCounter.EVENTS_EVALUATED;
 import static dev.vigil.core.counters.EngineCounter.SNAPSHOTS_TAKEN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -224,6 +225,44 @@ class RecoveryTest
             send(client, traffic, 500, 1_000, restarted);
         }
         assertEquals(uninterrupted, restarted, "decisions, fired rules and engine sequences must match");
+    }
+
+    @Test
+    void aSnapshotAheadOfTheJournalIsSetAsideAndNeverLoadedOnceTheJournalPassesIt() throws IOException
+    {
+        final Path dataDir = dir.resolve("ahead");
+        final DemoTraffic traffic = new DemoTraffic(3, 100, 10_000_000L);
+        try (EngineHarness harness = EngineHarness.start(dataDir, "snapshot.interval.events=0");
+            VigilClient client = harness.connect(CLIENT_ID))
+        {
+            send(client, traffic, 0, 300, new TreeMap<>());
+        }
+        // As a crash can leave it: a snapshot at a sequence the journal never reached (this one's state is of an
+        // earlier sequence, so loading it once the journal passed that sequence would change decisions).
+        final Path snapshot = snapshotFiles(dataDir).get(0);
+        final long journalEnd = RULES + 300;
+        final Path ahead = snapshot.resolveSibling(String.format("snapshot-%020d.snap", journalEnd + 100));
+        Files.copy(snapshot, ahead);
+
+        try (EngineHarness harness = EngineHarness.start(dataDir, NO_SNAPSHOTS);
+            VigilClient client = VigilClient.connect(harness.clientContext(CLIENT_ID).firstClientSeq(301)))
+        {
+            final String report = harness.engine().startupReport();
+            assertTrue(report.contains("set aside snapshot " + ahead.getFileName() + ": ahead of the journal, " +
+                "which ends at engine seq " + journalEnd + "; now " + ahead.getFileName() + ".ahead-of-journal"),
+                report);
+            send(client, traffic, 300, 500, new TreeMap<>());
+        }
+        assertFalse(Files.exists(ahead));
+        assertTrue(Files.exists(ahead.resolveSibling(ahead.getFileName() + ".ahead-of-journal")));
+
+        // The journal has passed the set-aside snapshot's sequence: a start loads the one before it.
+        try (EngineHarness harness = EngineHarness.start(dataDir, NO_SNAPSHOTS))
+        {
+            final String report = harness.engine().startupReport();
+            assertTrue(report.contains("loaded snapshot " + snapshot.getFileName()), report);
+            assertFalse(report.contains(ahead.getFileName().toString() + ":"), report);
+        }
     }
 
     /**

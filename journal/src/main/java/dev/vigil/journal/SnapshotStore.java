@@ -58,6 +58,8 @@ public final class SnapshotStore
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".snap";
     private static final String TEMPORARY_SUFFIX = ".tmp";
+    /** Added to the name of a snapshot set aside: the store lists it no more. */
+    public static final String SET_ASIDE_SUFFIX = ".ahead-of-journal";
     /** Bytes of the header: magic, version, engine sequence, fingerprint. */
     public static final int HEADER_LENGTH = 4 + 4 + 8 + 8;
     /** Bytes of the CRC32C trailer. */
@@ -405,6 +407,22 @@ public final class SnapshotStore
         {
             return "unreadable: " + describe(ex);
         }
+    }
+
+    /**
+     * Take a snapshot out of the store for good, keeping its bytes: it is renamed with {@link #SET_ASIDE_SUFFIX}, a
+     * name the store never lists again. For a snapshot ahead of the journal after a crash: once the journal has
+     * moved past its sequence with other input, loading it would give another state than the journal's.
+     *
+     * @param snapshot a snapshot file of this store.
+     * @return the file's new path.
+     * @throws IOException when it cannot be renamed.
+     */
+    public Path setAside(final Path snapshot) throws IOException
+    {
+        final Path target = snapshot.resolveSibling(snapshot.getFileName() + SET_ASIDE_SUFFIX);
+        Files.move(snapshot, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
     }
 
     /**

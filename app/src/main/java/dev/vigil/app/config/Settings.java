@@ -14,7 +14,8 @@ public final class Settings
     /** Threading profile. */
     public static final Setting PROFILE = add(Setting.choice(
         "profile", "shared",
-        "shared: one thread runs the embedded media driver, the Aeron client conductor and every stage (2 cores); " +
+        "shared: one thread runs the embedded media driver, the Aeron client conductor and every stage (2 cores), " +
+        "and a journal that forces its writes on a second thread that parks when idle (see journal.thread); " +
         "dedicated: one busy-spinning thread per stage and per driver role (needs 7+ dedicated cores)",
         "shared", "dedicated"));
 
@@ -39,8 +40,9 @@ public final class Settings
 
     /** Receive buffer of the embedded driver's UDP sockets. */
     public static final Setting AERON_SOCKET_RCVBUF = add(Setting.integer(
-        "aeron.socket.rcvbuf", 4 * 1024 * 1024, 64 * 1024, 1 << 30,
-        "receive buffer of the embedded media driver's UDP sockets, in bytes, at most what the OS allows " +
+        "aeron.socket.rcvbuf", 4 * 1024 * 1024, 128 * 1024, 1 << 30,
+        "receive buffer of the embedded media driver's UDP sockets, in bytes (at least a receiver window, 128 KiB), " +
+        "at most what the OS allows " +
         "(net.core.rmem_max on Linux); what clients send while the engine's thread is busy waits there, and what " +
         "does not fit is lost and sent again"));
 
@@ -147,13 +149,14 @@ public final class Settings
     public static final Setting IDLE_STRATEGY = add(Setting.choice(
         "idle.strategy", "profile",
         "how idle engine and driver threads wait: profile (yield for shared, busy for dedicated), yield, backoff, " +
-        "sleep, busy",
+        "sleep, busy; the shared profile's journal thread always parks",
         "profile", "yield", "backoff", "sleep", "busy"));
 
     /** CPUs to pin engine threads to. */
     public static final Setting CPU_AFFINITY = add(Setting.cpuList(
         "cpu.affinity",
-        "CPUs to pin the engine's threads to, one per thread in this order: shared profile, its one thread; " +
+        "CPUs to pin the engine's threads to, one per thread in this order: shared profile, its one thread, then " +
+        "its journal thread when it has one; " +
         "dedicated, driver conductor, sender, receiver (with the embedded driver), ingress, journal, rules, egress " +
         "(e.g. 2-8); empty: no pinning"));
 

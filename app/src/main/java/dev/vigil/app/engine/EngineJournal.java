@@ -78,9 +78,10 @@ final class EngineJournal
 
     /**
      * Rebuild state: load the newest usable snapshot, then run every journaled input after it through the rules
-     * stage. A snapshot is usable when it is whole, was taken under the same rule settings, and is not ahead of the
-     * journal (it may be, after a crash, when the rules stage ran ahead of the journal stage); otherwise the next
-     * older one is tried, and without any the whole journal is replayed.
+     * stage. A snapshot is usable when it is whole and was taken under the same rule settings; otherwise the next
+     * older one is tried, and without any the whole journal is replayed. One ahead of the journal (after a crash,
+     * when the rules stage ran ahead of the journal stage) is set aside for good: the journal goes on with other
+     * input, and once it passed that sequence the snapshot would load a state the journal never had.
      *
      * @param rules          the rules stage the engine will run with.
      * @param snapshots      where snapshots are.
@@ -107,13 +108,17 @@ final class EngineJournal
         for (final Path snapshot : snapshots.store().newestFirst())
         {
             final long seq = SnapshotStore.sequenceOf(snapshot);
-            if (seq <= writer.lastSequence())
+            if (seq > writer.lastSequence())
             {
-                progress.loadingSnapshot(snapshot, EngineSnapshots.sizeOf(snapshot));
+                // The rules stage ran ahead of the journal before a crash. The journal goes on from its own end
+                // with whatever clients send next, so this state will never be the journal's: out of the store.
+                snapshotReport.append(String.format(Locale.ROOT,
+                    "%n  set aside snapshot %s: ahead of the journal, which ends at engine seq %d; now %s",
+                    snapshot.getFileName(), writer.lastSequence(), setAside(snapshots, snapshot).getFileName()));
+                continue;
             }
-            final String problem = seq > writer.lastSequence() ?
-                "ahead of the journal, which ends at engine seq " + writer.lastSequence() :
-                snapshots.store().load(snapshot, snapshots.acceptedFingerprints(), loader);
+            progress.loadingSnapshot(snapshot, EngineSnapshots.sizeOf(snapshot));
+            final String problem = snapshots.store().load(snapshot, snapshots.acceptedFingerprints(), loader);
             if (problem == null)
             {
                 snapshotSeq = seq;
@@ -252,5 +257,18 @@ final class EngineJournal
                 replayResult.durationNs() / 1e6));
         }
         return text.toString();
+    }
+
+    private static Path setAside(final EngineSnapshots snapshots, final Path snapshot)
+    {
+        try
+        {
+            return snapshots.store().setAside(snapshot);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot set aside snapshot " + snapshot + ", which is ahead of the " +
+                "journal: move it out of " + snapshot.getParent() + " before starting", ex);
+        }
     }
 }

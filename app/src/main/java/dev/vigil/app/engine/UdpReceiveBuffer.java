@@ -17,51 +17,66 @@ import java.nio.channels.DatagramChannel;
  */
 final class UdpReceiveBuffer
 {
-    private final int requested;
-    private final int granted;
+    /** Aeron refuses to start with a buffer smaller than a receiver window. */
+    static final int LEAST = Configuration.INITIAL_WINDOW_LENGTH_DEFAULT;
+    /** Asked for first, to learn how the OS reports a size it granted: every OS allows this much. */
+    private static final int PROBE = 64 * 1024;
 
-    private UdpReceiveBuffer(final int requested, final int granted)
+    private final int requested;
+    private final int allowed;
+    private final String probeFailure;
+
+    private UdpReceiveBuffer(final int requested, final int allowed, final String probeFailure)
     {
         this.requested = requested;
-        this.granted = granted;
+        this.allowed = allowed;
+        this.probeFailure = probeFailure;
     }
 
     /**
      * @param requested bytes asked for.
-     * @return the buffer the OS grants a socket asking for that many bytes, never more than asked.
+     * @return what the OS grants a socket asking for that many bytes.
      */
     static UdpReceiveBuffer probe(final int requested)
     {
         try (DatagramChannel probe = DatagramChannel.open())
         {
+            // Linux reports twice the size it granted on some JDKs: learn the factor from a size it surely grants.
+            probe.setOption(StandardSocketOptions.SO_RCVBUF, PROBE);
+            final int factor = Math.max(1, probe.getOption(StandardSocketOptions.SO_RCVBUF) / PROBE);
             probe.setOption(StandardSocketOptions.SO_RCVBUF, requested);
-            final int granted = probe.getOption(StandardSocketOptions.SO_RCVBUF);
-            return new UdpReceiveBuffer(requested, Math.min(requested, granted));
+            return new UdpReceiveBuffer(requested, probe.getOption(StandardSocketOptions.SO_RCVBUF) / factor, null);
         }
         catch (final IOException ex)
         {
-            return new UdpReceiveBuffer(requested, Configuration.SOCKET_RCVBUF_LENGTH_DEFAULT);
+            return new UdpReceiveBuffer(requested, LEAST, ex.toString());
         }
     }
 
     /**
-     * @return bytes to give the driver's sockets: what the OS grants, so the driver has nothing to warn about.
+     * @return bytes to give the driver's sockets: what was asked as far as the OS allows it, and never less than a
+     * receiver window.
      */
     int granted()
     {
-        return granted;
+        return Math.max(LEAST, Math.min(requested, allowed));
     }
 
     /**
-     * @return a line for the start-up report when the OS grants less than asked, else empty.
+     * @return a line for the start-up report when the driver gets less than asked, else empty.
      */
     String shortfall()
     {
-        if (granted >= requested)
+        if (probeFailure != null)
+        {
+            return "UDP receive buffer " + granted() / 1024 + " KiB: the OS could not be asked for " +
+                "aeron.socket.rcvbuf " + requested / 1024 + " KiB (" + probeFailure + ")";
+        }
+        if (allowed >= requested)
         {
             return "";
         }
-        return "UDP receive buffer " + granted / 1024 + " KiB of aeron.socket.rcvbuf " + requested / 1024 +
+        return "UDP receive buffer " + granted() / 1024 + " KiB of aeron.socket.rcvbuf " + requested / 1024 +
             " KiB: the OS allows no more (net.core.rmem_max on Linux); raise that limit for dozens of clients";
     }
 }

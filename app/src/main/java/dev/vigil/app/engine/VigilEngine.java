@@ -52,8 +52,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A running Vigil engine: media driver (embedded unless configured otherwise), ingress subscription, the ring and
  * its stages, reply and alert publications, and the threads the profile asks for. In the shared profile an embedded
- * driver and the Aeron client conductor run on the engine's one thread beside the stages: one thread in all, so a
- * client on the second core never competes with it.
+ * driver and the Aeron client conductor run on the engine's one thread beside the stages, so a client on the second
+ * core never competes with it; only a journal that forces its writes gets a second thread, which parks when idle.
  * <pre>
  *   clients ─UDP─► driver ─► ingress ─► ring ─┬► journal ─┐
  *                                              └► rules  ──┴► egress ─► driver ─UDP─► each client / alerts
@@ -471,9 +471,9 @@ public final class VigilEngine implements AutoCloseable
             CloseHelper.quietClose(runner);
         }
         // With the stages stopped the state is quiet. A stage that ran ahead of the journal stage (dedicated
-        // threads), or stopped with windows of its last input still to fire, is not snapshotted: recovery replays
-        // instead. However long the snapshot takes, the driver and the client conductor stay serviced, so the client
-        // closes cleanly after it.
+        // threads, or the shared profile's journal thread), or stopped with windows of its last input still to fire,
+        // is not snapshotted: recovery replays instead. However long the snapshot takes, the driver and the client
+        // conductor stay serviced, so the client closes cleanly after it.
         final RecoveryTransportKeeper keeper = keepTransportServiced(errors);
         sessionGate.close();
         if (journal.enabled() && ctx.config().getBoolean(Settings.SNAPSHOT_ON_SHUTDOWN) &&
@@ -630,7 +630,8 @@ public final class VigilEngine implements AutoCloseable
         if (profile == EngineProfile.SHARED)
         {
             return journalOnItsOwnThread ?
-                List.of("engine (driver, ingress, rules, egress)", "journal (forcing its writes)") :
+                List.of("engine (driver, ingress, rules, egress)",
+                    "journal (forcing its writes; journal.thread=engine runs it on the engine thread)") :
                 List.of("engine (driver, ingress, journal, rules, egress)");
         }
         final List<String> roles = new ArrayList<>();
@@ -727,7 +728,7 @@ public final class VigilEngine implements AutoCloseable
             profile = EngineProfile.valueOf(config.get(Settings.PROFILE).toUpperCase(Locale.ROOT));
             embeddedDriver = config.getBoolean(Settings.DRIVER_EMBEDDED);
             affinity = ThreadAffinity.parse(config.get(Settings.CPU_AFFINITY));
-            journalOnItsOwnThread = profile == EngineProfile.SHARED &&
+            journalOnItsOwnThread = profile == EngineProfile.SHARED && config.getBoolean(Settings.JOURNAL_ENABLED) &&
                 !"none".equals(config.get(Settings.JOURNAL_DURABILITY)) &&
                 "own".equals(config.get(Settings.JOURNAL_THREAD));
             affinity.checkCovers(threadRoles(profile, embeddedDriver, journalOnItsOwnThread));
