@@ -98,7 +98,7 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
             pauseMicrosGauge,
             this,
             publisher,
-            writeBackBytes(config));
+            SnapshotFileWriter.SYNC_BYTES);
     }
 
     /**
@@ -155,16 +155,6 @@ final class EngineSnapshots implements RulesHandler.SnapshotTaker, SnapshotFileW
         streamedCounter.incrementOrdered();
         written(streamed, null);
         return true;
-    }
-
-    /**
-     * @return bytes of a snapshot written between write-backs: fewer where the journal forces its own writes, whose
-     * forces wait behind what the disk still has to write.
-     */
-    static long writeBackBytes(final VigilConfig config)
-    {
-        return "none".equals(config.get(Settings.JOURNAL_DURABILITY)) ?
-            SnapshotFileWriter.SYNC_BYTES : SnapshotFileWriter.SYNC_BYTES_BESIDE_A_FORCED_JOURNAL;
     }
 
     private static void createDirectory(final Path directory)

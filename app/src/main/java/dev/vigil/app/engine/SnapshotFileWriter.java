@@ -38,8 +38,8 @@ import java.util.zip.CRC32C;
  * full writes what it holds first: a stop of the event being handled, counted
  * ({@code vigil_snapshot_inline_writes_total}) and measured in the pause gauge. When the last record announced is in,
  * the rest and the checksum are written and the file goes to the owner, its channel still open: a close waits for a
- * write-back running on the channel, so the syncer closes it. Every {@value #SYNC_BYTES} bytes (1 MiB beside a journal
- * that forces its writes, whose forces would wait behind more) the syncer starts the write-back of what was written,
+ * write-back running on the channel, so the syncer closes it. Every {@value #SYNC_BYTES} bytes the syncer starts the
+ * write-back of what was written,
  * and steps wait while it runs and as much again is waiting, so the page cache never holds enough of the file for
  * the kernel to throttle the rules thread. A write that fails gives the snapshot up: the copy stops, the file is
  * closed and deleted on the syncer, and the failure goes to the owner.
@@ -69,12 +69,12 @@ final class SnapshotFileWriter implements RecordCopySink
 
     /** Most bytes one step writes: a stop of tens of microseconds. */
     static final int PIECE_BYTES = 128 * 1024;
-    /** Bytes written after which another thread starts their write-back, so the page cache never holds enough of
-     * the file's dirty pages for the kernel to throttle the rules thread's writes. */
-    static final long SYNC_BYTES = 64L << 20;
-    /** The same where the journal forces its own writes: a force of the journal waits behind what the disk still has
-     * to write, so a snapshot leaves it at most a couple of these (a 64 MiB write-back held it up to ~50 ms). */
-    static final long SYNC_BYTES_BESIDE_A_FORCED_JOURNAL = 1L << 20;
+    /**
+     * Bytes written after which another thread starts their write-back. Small, so that the disk is never busy for
+     * long with a snapshot: a 64 MiB write-back held a journal's forces up to ~50 ms, and at 100k msg/s one at the end
+     * of a snapshot stalled the engine 200-500 ms in five runs of eleven (none in four with 1 MiB).
+     */
+    static final long SYNC_BYTES = 1L << 20;
 
     private final int bufferBytes;
     private final int pieceBytes;
@@ -116,8 +116,7 @@ final class SnapshotFileWriter implements RecordCopySink
      * @param pauseMicros    the gauge of the longest stop of the rules stage for the current snapshot.
      * @param outcome        told when a snapshot's file is whole, or given up for a failure.
      * @param syncer         the thread that closes files and starts their write-back.
-     * @param syncBytes      bytes written between write-backs ({@link #SYNC_BYTES} in the engine, or
-     *                       {@link #SYNC_BYTES_BESIDE_A_FORCED_JOURNAL}).
+     * @param syncBytes      bytes written between write-backs ({@link #SYNC_BYTES} in the engine).
      */
     SnapshotFileWriter(
         final int bufferBytes,

@@ -87,17 +87,6 @@ class EngineSnapshotsTest
     }
 
     @Test
-    void aJournalThatForcesItsWritesGetsSnapshotWriteBacksOfAMebibyte()
-    {
-        final VigilConfig defaults = VigilConfig.defaults();
-        assertEquals(64L << 20, EngineSnapshots.writeBackBytes(defaults), "durability none");
-        assertEquals(1L << 20,
-            EngineSnapshots.writeBackBytes(defaults.with(Settings.JOURNAL_DURABILITY.name(), "batch")));
-        assertEquals(1L << 20,
-            EngineSnapshots.writeBackBytes(defaults.with(Settings.JOURNAL_DURABILITY.name(), "periodic")));
-    }
-
-    @Test
     void aSnapshotSerialisedInMemoryIsTheFileAStreamedOneWouldBe() throws IOException
     {
         final RulesHandler rules = rulesWithState();
