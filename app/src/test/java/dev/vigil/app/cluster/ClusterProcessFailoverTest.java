@@ -170,7 +170,8 @@ class ClusterProcessFailoverTest
         {
             if (System.nanoTime() - deadlineNs > 0)
             {
-                fail("decided " + decided + " of " + TOTAL + ", sent " + sent + ", members killed " + killed);
+                fail("decided " + decided + " of " + TOTAL + ", sent " + sent + ", members killed " + killed +
+                    ", client leader changes " + client.leaderChanges() + memberLogTails(processes));
             }
             if (caughtUp && killed < victims.length && decided >= killAfter[killed])
             {
@@ -212,6 +213,23 @@ class ClusterProcessFailoverTest
         }
         assertEquals(victims.length, killed, "the leader, then a follower, killed under load");
         return victims[1];
+    }
+
+    /**
+     * The end of each member's output and its status, so a failure under load says what the members were doing.
+     */
+    private static String memberLogTails(final List<MemberProcess> processes)
+    {
+        final StringBuilder tails = new StringBuilder();
+        for (final MemberProcess process : processes)
+        {
+            final String output = process.output();
+            tails.append(System.lineSeparator()).append("member ").append(process.id).append(", status ")
+                .append(MemberStatus.read(process.aeronDir).map(Object::toString).orElse("unreadable"))
+                .append(", output ends:").append(System.lineSeparator())
+                .append(output.substring(Math.max(0, output.length() - 3_000)));
+        }
+        return tails.toString();
     }
 
     private static MemberProcess followerOtherThan(final List<MemberProcess> processes, final MemberProcess firstLeader)
