@@ -39,10 +39,9 @@ import java.util.zip.CRC32C;
  * ({@code vigil_snapshot_inline_writes_total}) and measured in the pause gauge. When the last record announced is in,
  * the rest and the checksum are written and the file goes to the owner, its channel still open: a close waits for a
  * write-back running on the channel, so the syncer closes it. Every {@value #SYNC_BYTES} bytes the syncer starts the
- * write-back of what was written,
- * and steps wait while it runs and as much again is waiting, so the page cache never holds enough of the file for
- * the kernel to throttle the rules thread. A write that fails gives the snapshot up: the copy stops, the file is
- * closed and deleted on the syncer, and the failure goes to the owner.
+ * write-back of what was written, and steps wait while it runs and as much again is waiting, so the page cache never
+ * holds enough of the file for the kernel to throttle the rules thread. A write that fails gives the snapshot up:
+ * the copy stops, the file is closed and deleted on the syncer, and the failure goes to the owner.
  * <p>
  * Owned by the rules thread, or by the thread that stopped the stage; one snapshot at a time.
  */

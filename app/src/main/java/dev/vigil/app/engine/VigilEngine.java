@@ -307,20 +307,18 @@ public final class VigilEngine implements AutoCloseable
         {
             final List<Agent> all = new ArrayList<>(transportAgents);
             all.addAll(stages);
-            if (ctx.journalOnItsOwnThread())
+            // A force waits for the disk: on a thread of its own, so that ingress, rules and egress (and the driver)
+            // go on meanwhile and the next batch holds all that arrived during the wait.
+            final boolean journalApart = ctx.journalOnItsOwnThread();
+            if (journalApart)
             {
-                // A force waits for the disk: on a thread of its own, so that ingress, rules and egress (and the
-                // driver) go on meanwhile and the next batch holds all that arrived during the wait.
                 all.remove(pipeline.journalAgent());
-                built.add(new AgentRunner(
-                    profile.idleStrategy(ctx.idleStrategy()), errors, null, new CompositeAgent(all)));
-                built.add(new AgentRunner(EngineProfile.forcingJournalIdleStrategy(), errors, null,
-                    pipeline.journalAgent()));
             }
-            else
+            built.add(new AgentRunner(profile.idleStrategy(ctx.idleStrategy()), errors, null, new CompositeAgent(all)));
+            if (journalApart)
             {
                 built.add(new AgentRunner(
-                    profile.idleStrategy(ctx.idleStrategy()), errors, null, new CompositeAgent(all)));
+                    EngineProfile.forcingJournalIdleStrategy(), errors, null, pipeline.journalAgent()));
             }
         }
         else

@@ -40,7 +40,6 @@ final class PendingSession implements SessionProxy
     private int lastTemplateId;
     private PendingSession waitingAhead;
     private PendingSession waitingBehind;
-    private boolean inLine;
 
     PendingSession(
         final HandshakeReplies replies,
@@ -218,15 +217,5 @@ final class PendingSession implements SessionProxy
     {
         waitingAhead = ahead;
         waitingBehind = behind;
-    }
-
-    boolean isInLine()
-    {
-        return inLine;
-    }
-
-    void inLine(final boolean inLine)
-    {
-        this.inLine = inLine;
     }
 }

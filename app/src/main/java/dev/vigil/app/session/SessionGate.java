@@ -386,6 +386,7 @@ public final class SessionGate implements AutoCloseable
             if (pending.deadlineNs() - nowNs >= LEAST_TIME_FOR_A_TURN_NS && mayConnect(pending.sourceHost()))
             {
                 startReplyPath(pending);
+                waiting.remove(pending);
                 started++;
             }
             pending = behind;
@@ -397,7 +398,6 @@ public final class SessionGate implements AutoCloseable
     {
         // The add first: should the client refuse the command, nothing of the gate's has changed.
         final long registrationId = aeron.asyncAddExclusivePublication(pending.replyChannel(), pending.replyStreamId());
-        waiting.remove(pending);
         pending.adding(registrationId);
         connecting++;
         connectingBySource.add(pending.sourceHost());
@@ -586,6 +586,7 @@ public final class SessionGate implements AutoCloseable
         }
         else
         {
+            // A handshake is waiting exactly while it is in the line: one whose add failed never got further.
             waiting.remove(pending);
         }
         authenticator.onSessionEnded(pending.sessionId());

@@ -12,7 +12,6 @@ final class WaitingHandshakes
 
     void add(final PendingSession pending)
     {
-        pending.inLine(true);
         pending.linkWaiting(newest, null);
         if (newest == null)
         {
@@ -27,15 +26,10 @@ final class WaitingHandshakes
     }
 
     /**
-     * @param pending a handshake, in the line or not: one that is not is left as it is.
+     * @param pending a handshake in the line.
      */
     void remove(final PendingSession pending)
     {
-        if (!pending.isInLine())
-        {
-            return;
-        }
-        pending.inLine(false);
         final PendingSession ahead = pending.waitingAhead();
         final PendingSession behind = pending.waitingBehind();
         if (ahead == null)
